@@ -1,0 +1,435 @@
+"""Native catalog YAML → Catalog, with a Location for every entity and field, and every problem found.
+
+Loading never stops at the first problem: each file, entity and field is checked against the field spec in
+catalog/schema.py, and what is valid is kept so that later rules can still run over the rest.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ownership.catalog import yamlnodes
+from ownership.catalog.schema import (
+    CHANNEL_RE,
+    DURATION_RE,
+    ENTITY_KINDS,
+    FILE,
+    HTTP_URL_RE,
+    NAME_RE,
+    PERSON_RE,
+    REPO_URL_RE,
+    Field,
+)
+from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
+from ownership.model import (
+    Catalog,
+    Finding,
+    Location,
+    OnCall,
+    Repo,
+    Rotation,
+    Stakeholder,
+    System,
+    Team,
+)
+
+YAML_SUFFIXES = (".yaml", ".yml")
+CONFIG_NAMES = ("ownership.yaml", "ownership.yml", ".ownership.yaml")
+_STR = yamlnodes.YAML_TAG + "str"
+_KIND_SINGULAR = {"teams": "team", "systems": "system", "stakeholders": "stakeholder", "rotations": "rotation"}
+
+
+class CatalogError(Exception):
+    """The catalog cannot be read at all (missing path, unreadable file): exit code 2, not a finding."""
+
+
+@dataclass
+class _Entity:
+    kind: str  # teams | systems | stakeholders | rotations
+    values: dict[str, Any]
+    location: Location
+    locations: dict[str, Location] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The YAML files a catalog consists of: files as given, folders searched recursively (sorted)."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.endswith(YAML_SUFFIXES) and name not in CONFIG_NAMES and not name.startswith("."):
+                        found.append(Path(dirpath) / name)
+        elif p.is_file():
+            found.append(p)
+        elif p.exists():
+            raise CatalogError(f"{p}: not a file or folder")
+        else:
+            raise CatalogError(f"{p}: no such file or folder")
+    return found
+
+
+def read_sources(files: Iterable[Path]) -> list[tuple[str, bytes]]:
+    out = []
+    for f in files:
+        try:
+            with f.open("rb") as fh:
+                # one byte past the limit is enough for parse() to report the file as too large
+                out.append((str(f), fh.read(yamlnodes.MAX_BYTES + 1)))
+        except OSError as exc:
+            raise CatalogError(f"{f}: cannot read ({exc.strerror or exc})") from exc
+    return out
+
+
+def load_paths(paths: Sequence[str | os.PathLike[str]]) -> tuple[Catalog, list[Finding]]:
+    return load_sources(read_sources(discover(paths)))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_sources(sources: Iterable[tuple[str, bytes | str]]) -> tuple[Catalog, list[Finding]]:
+    """Parse and check every (display path, content) pair and merge them into one Catalog."""
+    findings: list[Finding] = []
+    entities: list[_Entity] = []
+    files: list[str] = []
+    for path, data in sources:
+        files.append(path)
+        entities.extend(_load_file(path, data, findings))
+    catalog = _assemble(entities, findings)
+    return Catalog(
+        teams=catalog["teams"],
+        systems=catalog["systems"],
+        stakeholders=catalog["stakeholders"],
+        rotations=catalog["rotations"],
+        files=tuple(files),
+    ), findings
+
+
+def _load_file(path: str, data: bytes | str, findings: list[Finding]) -> list[_Entity]:
+    docs, problems = yamlnodes.parse(data)
+    for p in problems:
+        findings.append(
+            Finding(p.rule, "error", f"file:{path}", p.message, Location(path, p.line, p.column))
+        )
+    entities: list[_Entity] = []
+    walker = _Walker(path, findings)
+    for doc in docs:
+        if type(doc) is Map and _is_backstage(doc):
+            findings.append(
+                Finding(
+                    "unsupported-format",
+                    "warning",
+                    f"file:{path}",
+                    "Backstage descriptors are not read yet; this document was skipped",
+                    walker.loc(doc),
+                )
+            )
+            continue
+        if type(doc) is Scalar and doc.plain and doc.value in ("", "~", "null"):
+            continue  # an empty document
+        if type(doc) is not Map:
+            walker.problem("invalid-value", "a catalog file must be a mapping with teams:, systems:, "
+                           "stakeholders: and/or rotations:", doc, f"file:{path}")
+            continue
+        for key_node, value in walker.pairs(doc, f"file:{path}"):
+            key = key_node.value  # type: ignore[union-attr]
+            spec = ENTITY_KINDS.get(key)
+            if spec is None:
+                walker.unknown_field(key_node, FILE, f"file:{path}", "at the top of a catalog file")
+                continue
+            if type(value) is not Seq:
+                if type(value) is Scalar and value.plain and value.value in ("", "~", "null"):
+                    continue  # `systems:` with nothing under it yet
+                walker.problem("invalid-value", f"{key} must be a list of {_KIND_SINGULAR[key]} entries",
+                               value, f"file:{path}")
+                continue
+            for item in value.items:
+                ent = walker.entity(key, spec, item)
+                if ent is not None:
+                    entities.append(ent)
+    return entities
+
+
+def _is_backstage(doc: Map) -> bool:
+    for k, v in doc.pairs:
+        if type(k) is Scalar and k.value == "apiVersion":
+            return True
+    return False
+
+
+class _Walker:
+    """Checks nodes against the field spec; records values, their locations and the problems."""
+
+    def __init__(self, path: str, findings: list[Finding]) -> None:
+        self.path = path
+        self.findings = findings
+
+    def loc(self, node: Node) -> Location:
+        return Location(self.path, node.line, node.column)
+
+    def problem(self, rule: str, message: str, node: Node, subject: str, **evidence: Any) -> None:
+        self.findings.append(Finding(rule, "error", subject, message, self.loc(node), evidence))
+
+    def pairs(self, node: Map, subject: str) -> list[tuple[Node, Node]]:
+        """Pairs with merge keys applied; non-scalar keys and duplicate keys reported and dropped."""
+        seen: dict[str, Node] = {}
+        out = []
+        for k, v in yamlnodes.merged_pairs(node):
+            if type(k) is not Scalar:
+                self.problem("invalid-value", "keys must be plain strings", k, subject)
+                continue
+            first = seen.get(k.value)
+            if first is not None:
+                self.problem(
+                    "duplicate-key",
+                    f"key '{k.value}' appears more than once in this mapping (YAML would silently keep the "
+                    "last one)",
+                    k,
+                    subject,
+                    first_line=first.line,
+                )
+                continue
+            seen[k.value] = k
+            out.append((k, v))
+        return out
+
+    def unknown_field(self, key: Scalar, spec: Field, subject: str, where: str) -> None:
+        names = [f.name for f in spec.fields]
+        close = difflib.get_close_matches(key.value, names, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(names)}"
+        self.problem("unknown-field", f"unknown field '{key.value}' {where}{hint}", key, subject,
+                     field=key.value, suggestion=close[0] if close else None)
+
+    def entity(self, kind: str, spec: Field, node: Node) -> _Entity | None:
+        singular = _KIND_SINGULAR[kind]
+        if type(node) is not Map:
+            self.problem("invalid-value", f"each entry of {kind} must be a mapping with at least a name",
+                         node, f"file:{self.path}")
+            return None
+        name_node = next((v for k, v in node.pairs if type(k) is Scalar and k.value == "name"), None)
+        name = name_node.value if type(name_node) is Scalar and name_node.value else None
+        subject = f"{singular}:{name}" if name else f"file:{self.path}"
+        ent = _Entity(kind, {}, self.loc(node))
+        ent.values = self.object(spec, node, subject, ent, "", f"{singular} {name}" if name else f"this {singular}")
+        return ent if "name" in ent.values else None
+
+    def object(
+        self, spec: Field, node: Map, subject: str, ent: _Entity, prefix: str, what: str
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key_node, value_node in self.pairs(node, subject):
+            f = spec.child(key_node.value)  # type: ignore[union-attr]
+            if f is None:
+                self.unknown_field(key_node, spec, subject, f"in {what}")  # type: ignore[arg-type]
+                continue
+            path = prefix + f.name
+            ent.locations[path] = self.loc(value_node)
+            ok, value = self.value(f, value_node, subject, ent, path, what)
+            if ok:
+                values[f.name] = value
+        missing = [f.name for f in spec.fields if f.required and f.name not in values
+                   and prefix + f.name not in ent.locations]
+        for name in missing:
+            self.problem("missing-field", f"{what} has no '{name}' (required)", node, subject, field=name)
+        return values
+
+    def value(self, f: Field, node: Node, subject: str, ent: _Entity, path: str, what: str) -> tuple[bool, Any]:
+        kind = f.kind
+        if kind == "list":
+            if type(node) is not Seq:
+                self.problem("invalid-value", f"'{f.name}' must be a list", node, subject, field=path)
+                return False, None
+            if len(node.items) < f.min_items:
+                self.problem("missing-field", f"'{f.name}' of {what} needs at least {f.min_items} entry",
+                             node, subject, field=path)
+            out = []
+            assert f.item is not None
+            for i, item in enumerate(node.items):
+                ipath = f"{path}[{i}]"
+                ent.locations[ipath] = self.loc(item)
+                ok, v = self.value(f.item, item, subject, ent, ipath, what)
+                if ok:
+                    out.append(v)
+            return True, tuple(out)
+        if kind == "object":
+            if type(node) is not Map:
+                self.problem("invalid-value", f"'{f.name}' must be a mapping", node, subject, field=path)
+                return False, None
+            return True, self.object(f, node, subject, ent, path + ".", f"'{path}' of {what}")
+        if type(node) is not Scalar:
+            self.problem("invalid-value", f"'{f.name}' must be a single value, not a "
+                         f"{'list' if type(node) is Seq else 'mapping'}", node, subject, field=path)
+            return False, None
+        return self.scalar(f, node, subject, path)
+
+    def scalar(self, f: Field, node: Scalar, subject: str, path: str) -> tuple[bool, Any]:
+        kind = f.kind
+        if kind == "int" or kind == "bool" or kind == "date":
+            value = yamlnodes.scalar_value(node)
+            if kind == "int":
+                good = type(value) is int and (f.minimum is None or f.minimum <= value <= (f.maximum or value))
+                expect = f"an integer from {f.minimum} to {f.maximum}"
+            elif kind == "bool":
+                good = type(value) is bool
+                expect = "true or false"
+            else:
+                good = isinstance(value, dt.date)
+                expect = "a date (YYYY-MM-DD) or an ISO date-time"
+            if not good:
+                self._bad(f, node, subject, path, expect)
+                return False, None
+            return True, value
+        tag = yamlnodes.resolved_tag(node)
+        if tag != _STR:
+            shown = node.value if node.value else "(empty)"
+            self.problem(
+                "invalid-value",
+                f"'{f.name}' must be a string, but YAML reads {shown} as "
+                f"{tag.rsplit(':', 1)[-1]}; put it in quotes if you meant the text",
+                node, subject, field=path, value=node.value,
+            )
+            return False, None
+        value = node.value
+        if kind == "text":
+            return True, value
+        if kind == "enum":
+            if value not in f.choices:
+                close = difflib.get_close_matches(value, [str(c) for c in f.choices], n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self._bad(f, node, subject, path, "one of " + ", ".join(map(str, f.choices)), hint)
+                return False, None
+            return True, value
+        check = _CHECKS.get(kind)
+        if check is not None and not check[0](value):
+            self._bad(f, node, subject, path, check[1])
+            return False, None
+        return True, value
+
+    def _bad(self, f: Field, node: Scalar, subject: str, path: str, expect: str, hint: str = "") -> None:
+        shown = repr(node.value) if node.value else "an empty value"
+        self.problem("invalid-value", f"'{f.name}' must be {expect}, got {shown}{hint}", node, subject,
+                     field=path, value=node.value)
+
+
+_CHECKS = {
+    "name": (lambda v: NAME_RE.match(v) is not None,
+             "a name: 1-63 lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or "
+             "digit"),
+    "person": (lambda v: PERSON_RE.match(v) is not None, "a roster email or username without spaces"),
+    "channel": (lambda v: CHANNEL_RE.match(v) is not None, "a channel name such as '#payments'"),
+    "duration": (lambda v: DURATION_RE.match(v) is not None, "a duration such as '7d', '12h' or '2w'"),
+    "http-url": (lambda v: HTTP_URL_RE.match(v) is not None, "an http(s):// URL"),
+    "repo-url": (lambda v: REPO_URL_RE.match(v) is not None,
+                 "a clone URL (git@host:org/repo.git, https://…) or a local path"),
+    "path": (lambda v: bool(v) and not v.startswith("/") and ".." not in v.split("/"),
+             "a relative path inside the repository"),
+}
+
+
+# --------------------------------------------------------------------------- assembling the model
+
+
+def _assemble(entities: list[_Entity], findings: list[Finding]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {k: {} for k in ENTITY_KINDS}
+    first_at: dict[tuple[str, str], Location] = {}
+    for ent in entities:
+        name = ent.values["name"]
+        key = (ent.kind, name)
+        prev = first_at.get(key)
+        singular = _KIND_SINGULAR[ent.kind]
+        if prev is not None:
+            findings.append(
+                Finding(
+                    "duplicate-name",
+                    "error",
+                    f"{singular}:{name}",
+                    f"{singular} '{name}' is defined more than once; names must be unique across the catalog",
+                    ent.locations.get("name", ent.location),
+                    {"first_file": prev.file, "first_line": prev.line},
+                )
+            )
+            continue
+        first_at[key] = ent.locations.get("name", ent.location)
+        out[ent.kind][name] = _BUILD[ent.kind](ent)
+    return out
+
+
+def _team(ent: _Entity) -> Team:
+    v = ent.values
+    oncall = v.get("oncall")
+    oc = None
+    if oncall:
+        pd = oncall.get("pagerduty") or {}
+        oc = OnCall(pagerduty_escalation_policy=pd.get("escalation_policy"), rotation=oncall.get("rotation"))
+    return Team(
+        name=v["name"],
+        members=v.get("members", ()),
+        manager=v.get("manager"),
+        channel=v.get("channel"),
+        oncall=oc,
+        description=v.get("description"),
+        location=ent.location,
+        locations=ent.locations,
+    )
+
+
+def _system(ent: _Entity) -> System:
+    v = ent.values
+    repos = []
+    for i, r in enumerate(v.get("repos", ())):
+        if "url" in r:
+            repos.append(Repo(r["url"], tuple(r.get("paths", ())), ent.locations.get(f"repos[{i}]")))
+    return System(
+        name=v["name"],
+        owner=v.get("owner", ""),
+        description=v.get("description"),
+        maintainers=v.get("maintainers", ()),
+        tier=v.get("tier", 3),
+        lifecycle=v.get("lifecycle", "production"),
+        customer_facing=v.get("customer_facing", False),
+        repos=tuple(repos),
+        depends_on=v.get("depends_on", ()),
+        channels={k: c for k, c in (v.get("channels") or {}).items()},
+        stakeholders=v.get("stakeholders", ()),
+        runbook=v.get("runbook"),
+        location=ent.location,
+        locations=ent.locations,
+    )
+
+
+def _stakeholder(ent: _Entity) -> Stakeholder:
+    v = ent.values
+    return Stakeholder(v["name"], v.get("contacts", ()), v.get("channel"), v.get("description"),
+                       ent.location, ent.locations)
+
+
+_UNITS = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    return int(text[:-1]) * _UNITS[text[-1]]
+
+
+def _rotation(ent: _Entity) -> Rotation:
+    v = ent.values
+    start = v.get("start") or dt.date(1970, 1, 1)
+    if not isinstance(start, dt.datetime):
+        start = dt.datetime(start.year, start.month, start.day, tzinfo=dt.timezone.utc)
+    elif start.tzinfo is None:
+        start = start.replace(tzinfo=dt.timezone.utc)
+    return Rotation(v["name"], v.get("members", ()), parse_duration(v.get("shift", "7d")), start,
+                    ent.location, ent.locations)
+
+
+_BUILD = {"teams": _team, "systems": _system, "stakeholders": _stakeholder, "rotations": _rotation}

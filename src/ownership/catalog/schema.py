@@ -1,0 +1,307 @@
+"""The native catalog format, declared once.
+
+This field specification drives three things, so they cannot disagree:
+the loader's checks (catalog/load.py), the JSON Schema (`ownership schema`), and the field reference in
+docs/catalog-format.md (regenerate it with ``python -m ownership.catalog.schema --docs``).
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+from ownership.model import LIFECYCLES
+
+NAME_PATTERN = r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$"
+NAME_RE = re.compile(NAME_PATTERN)
+PERSON_PATTERN = r"^[^\s,;<>]+$"
+PERSON_RE = re.compile(PERSON_PATTERN)
+CHANNEL_PATTERN = r"^[#@]?[^\s#@][^\s]*$"
+CHANNEL_RE = re.compile(CHANNEL_PATTERN)
+DURATION_PATTERN = r"^[1-9][0-9]*[hdw]$"
+DURATION_RE = re.compile(DURATION_PATTERN)
+HTTP_URL_PATTERN = r"^https?://[^\s/]+[^\s]*$"
+HTTP_URL_RE = re.compile(HTTP_URL_PATTERN)
+# git@host:org/repo(.git), scheme://host/path, or a local path (relative to the catalog file)
+REPO_URL_PATTERN = r"^(?:[a-z][a-z0-9+.-]*://[^\s]+|[A-Za-z0-9._-]+@[^\s:]+:[^\s]+|[^\s:][^\s]*|/[^\s]*)$"
+REPO_URL_RE = re.compile(REPO_URL_PATTERN)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of the format: its type, constraints, default, and the words the docs print for it."""
+
+    name: str
+    kind: str  # name | text | person | channel | int | bool | enum | http-url | repo-url | date | duration
+    #            | path | list | object
+    doc: str
+    required: bool = False
+    default: Any = None
+    choices: tuple[Any, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    item: Field | None = None  # for lists
+    fields: tuple[Field, ...] = ()  # for objects
+    min_items: int = 0
+    example: Any = None
+    refers_to: str | None = None  # "team", "system", ... for the docs
+
+    def child(self, key: str) -> Field | None:
+        for f in self.fields:
+            if f.name == key:
+                return f
+        return None
+
+
+def _obj(name: str, doc: str, *fields: Field, required: bool = False) -> Field:
+    return Field(name, "object", doc, required=required, fields=tuple(fields))
+
+
+def _list(name: str, doc: str, item: Field, **kw: Any) -> Field:
+    return Field(name, "list", doc, item=item, default=(), **kw)
+
+
+_PERSON = Field("person", "person", "A roster email or username.", example="alice@acme.test")
+
+TEAM = _obj(
+    "team",
+    "A group of people that owns systems and is paged for them.",
+    Field("name", "name", "Unique team name.", required=True, example="payments"),
+    Field("description", "text", "What the team does."),
+    _list("members", "The people in the team (roster emails or usernames).", _PERSON,
+          example=["alice@acme.test", "bob@acme.test"]),
+    Field("manager", "person", "The team's manager (roster email or username).", example="carol@acme.test"),
+    Field("channel", "channel", "The team's chat channel.", example="#payments"),
+    _obj(
+        "oncall",
+        "How the team is reached out of hours: a PagerDuty escalation policy and/or a catalog rotation.",
+        _obj(
+            "pagerduty",
+            "PagerDuty settings.",
+            Field("escalation_policy", "text", "PagerDuty escalation policy id.", required=True,
+                  example="PABC123"),
+        ),
+        Field("rotation", "name", "Name of a rotation in this catalog.", refers_to="rotation",
+              example="payments-primary"),
+    ),
+)
+
+SYSTEM = _obj(
+    "system",
+    "A service, library, pipeline or other thing that can break and needs an owner.",
+    Field("name", "name", "Unique system name.", required=True, example="payments-api"),
+    Field("description", "text", "One line on what it does.", example="Card payments API"),
+    Field("owner", "name", "The owning team.", required=True, refers_to="team", example="payments"),
+    _list("maintainers", "Named people who maintain it, in addition to the owning team.", _PERSON,
+          example=["alice@acme.test"]),
+    Field("tier", "int", "Criticality: 1 = most critical … 4 = least.", default=3, minimum=1, maximum=4,
+          example=1),
+    Field("lifecycle", "enum", "Where it is in its life.", default="production", choices=LIFECYCLES,
+          example="production"),
+    Field("customer_facing", "bool", "Whether customers notice when it breaks.", default=False, example=True),
+    _list(
+        "repos",
+        "Where its code lives.",
+        _obj(
+            "repo",
+            "A repository, optionally narrowed to sub-paths of a monorepo.",
+            Field("url", "repo-url", "Clone URL (`git@…`, `https://…`) or a local path relative to this file.",
+                  required=True, example="git@github.com:acme/payments.git"),
+            _list("paths", "Sub-paths of a monorepo that belong to this system; the whole repo if absent.",
+                  Field("path", "path", "A path prefix inside the repository."),
+                  example=["services/api/"]),
+        ),
+    ),
+    _list("depends_on", "Systems this one needs in order to work.",
+          Field("system", "name", "A system name.", refers_to="system"), example=["ledger", "auth"]),
+    _obj(
+        "channels",
+        "Where to talk during an incident.",
+        Field("incident", "channel", "Channel where responders work the incident.", example="#inc-payments"),
+        Field("status", "channel", "Read-only channel for status updates.", example="#status-payments"),
+    ),
+    _list("stakeholders", "Non-engineering groups to bring into its incidents.",
+          Field("stakeholder", "name", "A stakeholder group name.", refers_to="stakeholder"),
+          example=["customer-success"]),
+    Field("runbook", "http-url", "Link to the runbook.", example="https://wiki.acme.test/payments/runbook"),
+)
+
+STAKEHOLDER = _obj(
+    "stakeholder",
+    "A non-engineering group pulled into incidents (customer success, legal, comms…).",
+    Field("name", "name", "Unique stakeholder group name.", required=True, example="customer-success"),
+    Field("description", "text", "Who they are."),
+    _list("contacts", "People to bring in.", _PERSON, example=["dana@acme.test"]),
+    Field("channel", "channel", "Their channel.", example="#cs-escalations"),
+)
+
+ROTATION = _obj(
+    "rotation",
+    "A round-robin on-call rotation: members take turns for one shift each, starting at `start`.",
+    Field("name", "name", "Unique rotation name.", required=True, example="incident-commander"),
+    _list("members", "People in rotation order.", _PERSON, required=True, min_items=1,
+          example=["erin@acme.test", "frank@acme.test"]),
+    Field("shift", "duration", "Shift length: a number and h (hours), d (days) or w (weeks).", default="7d",
+          example="7d"),
+    Field("start", "date", "When the first member's first shift begins (date, or date and time in UTC).",
+          required=True, example="2026-01-05"),
+)
+
+FILE = _obj(
+    "catalog file",
+    "A catalog file holds any of these four lists; a catalog is every file in a folder, merged.",
+    _list("teams", "Teams.", TEAM),
+    _list("systems", "Systems.", SYSTEM),
+    _list("stakeholders", "Stakeholder groups.", STAKEHOLDER),
+    _list("rotations", "On-call rotations.", ROTATION),
+)
+
+ENTITY_KINDS = {"teams": TEAM, "systems": SYSTEM, "stakeholders": STAKEHOLDER, "rotations": ROTATION}
+
+
+# --------------------------------------------------------------------------- JSON Schema
+
+
+def _json_schema(f: Field) -> dict[str, Any]:
+    s: dict[str, Any]
+    k = f.kind
+    if k == "object":
+        s = {
+            "type": "object",
+            "properties": {c.name: _json_schema(c) for c in f.fields},
+            "additionalProperties": False,
+        }
+        req = [c.name for c in f.fields if c.required]
+        if req:
+            s["required"] = req
+    elif k == "list":
+        assert f.item is not None
+        s = {"type": "array", "items": _json_schema(f.item)}
+        if f.min_items:
+            s["minItems"] = f.min_items
+    elif k == "int":
+        s = {"type": "integer"}
+        if f.minimum is not None:
+            s["minimum"] = f.minimum
+        if f.maximum is not None:
+            s["maximum"] = f.maximum
+    elif k == "bool":
+        s = {"type": "boolean"}
+    elif k == "enum":
+        s = {"enum": list(f.choices)}
+    elif k == "date":
+        # YAML gives a date or a timestamp; as JSON it is the ISO string
+        s = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([Tt ].*)?$"}
+    else:
+        s = {"type": "string"} if k == "text" else {"type": "string", "minLength": 1}
+        pattern = {
+            "name": NAME_PATTERN,
+            "person": PERSON_PATTERN,
+            "channel": CHANNEL_PATTERN,
+            "duration": DURATION_PATTERN,
+            "http-url": HTTP_URL_PATTERN,
+            "repo-url": REPO_URL_PATTERN,
+        }.get(k)
+        if pattern:
+            s["pattern"] = pattern
+    s["description"] = f.doc
+    if f.default not in (None, ()):
+        s["default"] = f.default
+    return s
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of one native catalog file, generated from the field spec."""
+    schema = _json_schema(FILE)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://ownership.dev/schemas/catalog-v1.json",
+        "title": "ownership catalog file",
+        **schema,
+    }
+
+
+# --------------------------------------------------------------------------- docs
+
+_TYPE_WORDS = {
+    "name": "name",
+    "text": "string",
+    "person": "person",
+    "channel": "channel",
+    "int": "integer",
+    "bool": "boolean",
+    "enum": "one of",
+    "http-url": "http(s) URL",
+    "repo-url": "repo URL or path",
+    "date": "date",
+    "duration": "duration",
+    "path": "path",
+    "object": "mapping",
+}
+
+
+def _type_word(f: Field) -> str:
+    if f.kind == "list":
+        assert f.item is not None
+        return f"list of {_type_word(f.item)}"
+    if f.kind == "enum":
+        return "one of " + ", ".join(f"`{c}`" for c in f.choices)
+    word = _TYPE_WORDS[f.kind]
+    if f.kind == "int" and f.minimum is not None:
+        word += f" {f.minimum}–{f.maximum}"
+    return word
+
+
+def _doc_rows(f: Field, prefix: str) -> list[str]:
+    rows = []
+    for c in f.fields:
+        path = f"{prefix}{c.name}"
+        default = "required" if c.required else ("—" if c.default in (None, ()) else f"`{c.default}`")
+        if c.default is False:
+            default = "`false`"
+        example = "" if c.example is None else f"`{json.dumps(c.example)}`"
+        doc = c.doc + (f" Must name a {c.refers_to} in the catalog." if c.refers_to else "")
+        rows.append(f"| `{path}` | {_type_word(c)} | {default} | {doc} | {example} |")
+        if c.kind == "object":
+            rows.extend(_doc_rows(c, path + "."))
+        elif c.kind == "list" and c.item is not None and c.item.kind == "object":
+            rows.extend(_doc_rows(c.item, path + "[]."))
+    return rows
+
+
+def markdown_reference() -> str:
+    """The field reference tables for docs/catalog-format.md."""
+    out = ["<!-- generated by `python -m ownership.catalog.schema --docs`; do not edit by hand -->", ""]
+    for key, spec in ENTITY_KINDS.items():
+        out += [f"### `{key}[]` — {spec.doc}", "", "| field | type | default | meaning | example |",
+                "|---|---|---|---|---|", *_doc_rows(spec, ""), ""]
+    out += [
+        "Types: **name** is 1–63 characters of lowercase letters, digits, `.`, `_`, `-`, starting and ending "
+        "with a letter or digit; **person** is a roster email or username (no spaces); **channel** is a chat "
+        "channel such as `#payments`; **duration** is a number followed by `h`, `d` or `w`; **date** is "
+        "`YYYY-MM-DD` or an ISO date-time (UTC when no offset is given).",
+        "",
+    ]
+    return "\n".join(out)
+
+
+DOC_BEGIN = "<!-- BEGIN FIELD REFERENCE -->"
+DOC_END = "<!-- END FIELD REFERENCE -->"
+
+
+def _write_docs(path: str) -> None:
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    head, rest = text.split(DOC_BEGIN, 1)
+    _, tail = rest.split(DOC_END, 1)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f"{head}{DOC_BEGIN}\n{markdown_reference()}{DOC_END}{tail}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    if sys.argv[1:2] == ["--docs"]:
+        _write_docs(sys.argv[2] if len(sys.argv) > 2 else "docs/catalog-format.md")
+    else:
+        print(json.dumps(json_schema(), indent=2))

@@ -1,0 +1,324 @@
+"""Safe YAML → located nodes, built from libyaml's event stream.
+
+Why not ``yaml.compose`` or ``yaml.load``?
+- PyYAML silently keeps the last of duplicate keys; we need every key with its line.
+- Its C composer recurses per nesting level and segfaults on ~50k-deep input; this builder is iterative
+  and stops at ``MAX_DEPTH``.
+- An alias bomb ("billion laughs") composes into a tiny graph but expands exponentially; we count the
+  expanded size as we go and stop early.
+- No tag is ever constructed: ``!!python/object`` and friends become a finding.
+- Plain scalars are typed lazily (only where a field asks for a number or a boolean), which together with
+  the event stream makes loading faster than ``yaml.load`` itself.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:  # libyaml's parser; the pure-Python one is ~10x slower but behaves the same
+    from yaml import CSafeLoader as _Loader
+
+    LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    LIBYAML = False
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_DEPTH = 500
+# Aliases may repeat content, but not multiply it: a document may expand to at most this many nodes
+# beyond the ones written in it.
+MAX_ALIAS_EXPANSION = 100_000
+
+YAML_TAG = "tag:yaml.org,2002:"
+SAFE_TAGS = frozenset(
+    YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
+
+
+class Scalar:
+    __slots__ = ("value", "tag", "plain", "line", "column")
+
+    def __init__(self, value: str, tag: str | None, plain: bool, line: int, column: int) -> None:
+        self.value = value
+        self.tag = tag
+        self.plain = plain
+        self.line = line
+        self.column = column
+
+
+class Seq:
+    __slots__ = ("items", "tag", "line", "column", "size")
+
+    def __init__(self, tag: str | None, line: int, column: int) -> None:
+        self.items: list[Node] = []
+        self.tag = tag
+        self.line = line
+        self.column = column
+        self.size = 1
+
+
+class Map:
+    __slots__ = ("pairs", "tag", "line", "column", "size")
+
+    def __init__(self, tag: str | None, line: int, column: int) -> None:
+        self.pairs: list[tuple[Node, Node]] = []
+        self.tag = tag
+        self.line = line
+        self.column = column
+        self.size = 1
+
+
+Node = Scalar | Seq | Map
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A parse-level problem: rule slug, message, 1-based line and column."""
+
+    rule: str
+    message: str
+    line: int
+    column: int
+
+
+class _Stop(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def parse(data: bytes | str) -> tuple[list[Node], list[Problem]]:
+    """Every document of a YAML stream as nodes, plus the problems that stopped or marked parsing.
+
+    On a fatal problem (syntax error, limits) the documents read so far are dropped: a half-read file must
+    not pass for a complete one.
+    """
+    if len(data) > MAX_BYTES:
+        return [], [
+            Problem("file-too-large", f"file is larger than the {MAX_BYTES:,}-byte limit; split the catalog "
+                    "into several files", 1, 1)
+        ]
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            return [], [Problem("yaml-syntax", f"file is not valid UTF-8 ({exc.reason})", line, 1)]
+    else:
+        text = data
+    problems: list[Problem] = []
+    try:
+        docs = _build(text, problems)
+    except _Stop as stop:
+        return [], [*problems, stop.problem]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{what} ({exc.context})"
+        return [], [Problem("yaml-syntax", what, line, col)]
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        mark = getattr(exc, "position", None)
+        line = text[: mark].count("\n") + 1 if isinstance(mark, int) else 1
+        return [], [Problem("yaml-syntax", str(exc).splitlines()[0], line, 1)]
+    return docs, problems
+
+
+def _check_tag(tag: str | None, line: int, column: int, problems: list[Problem]) -> None:
+    if tag is not None and tag != "!" and tag not in SAFE_TAGS:
+        problems.append(
+            Problem(
+                "unsafe-tag",
+                f"tag {tag!r} is not allowed: the catalog is data, and only standard YAML types are read",
+                line,
+                column,
+            )
+        )
+
+
+def _build(text: str, problems: list[Problem]) -> list[Node]:
+    docs: list[Node] = []
+    anchors: dict[str, Node] = {}
+    open_anchors: set[str] = set()
+    # stack of (container, anchor, pending_key) ; pending_key used by mappings
+    stack: list[list[Any]] = []
+    expanded = 0
+    events = yaml.parse(text, Loader=_Loader)
+    E_SCALAR = yaml.ScalarEvent
+    E_SEQ = yaml.SequenceStartEvent
+    E_MAP = yaml.MappingStartEvent
+    E_END = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    E_ALIAS = yaml.AliasEvent
+    E_DOC_START = yaml.DocumentStartEvent
+
+    def attach(node: Node) -> None:
+        if not stack:
+            docs.append(node)
+            return
+        top = stack[-1]
+        parent = top[0]
+        if type(parent) is Seq:
+            parent.items.append(node)
+        elif top[2] is None:
+            top[2] = node
+        else:
+            parent.pairs.append((top[2], node))
+            top[2] = None
+
+    for event in events:
+        cls = type(event)
+        if cls is E_SCALAR:
+            mark = event.start_mark
+            tag = event.tag
+            if tag is not None:
+                _check_tag(tag, mark.line + 1, mark.column + 1, problems)
+            node: Node = Scalar(
+                event.value, tag, event.implicit[0], mark.line + 1, mark.column + 1
+            )
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+            attach(node)
+        elif cls is E_MAP or cls is E_SEQ:
+            mark = event.start_mark
+            if len(stack) >= MAX_DEPTH:
+                raise _Stop(
+                    Problem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, 1)
+                )
+            tag = event.tag
+            if tag is not None:
+                _check_tag(tag, mark.line + 1, mark.column + 1, problems)
+            node = (Map if cls is E_MAP else Seq)(tag, mark.line + 1, mark.column + 1)
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+                open_anchors.add(event.anchor)
+            stack.append([node, event.anchor, None])
+        elif cls in E_END:
+            node, anchor, _ = stack.pop()
+            if anchor is not None:
+                open_anchors.discard(anchor)
+            if stack:
+                stack[-1][0].size += node.size
+            attach(node)
+        elif cls is E_ALIAS:
+            mark = event.start_mark
+            target = anchors.get(event.anchor)
+            if target is None:
+                raise _Stop(
+                    Problem("yaml-syntax", f"unknown alias *{event.anchor}", mark.line + 1, mark.column + 1)
+                )
+            if event.anchor in open_anchors:
+                raise _Stop(
+                    Problem(
+                        "yaml-syntax",
+                        f"alias *{event.anchor} refers to a node that contains it (recursive structure)",
+                        mark.line + 1,
+                        mark.column + 1,
+                    )
+                )
+            size = 1 if type(target) is Scalar else target.size  # type: ignore[union-attr]
+            expanded += size
+            if expanded > MAX_ALIAS_EXPANSION:
+                raise _Stop(
+                    Problem(
+                        "alias-bomb",
+                        f"aliases expand this document beyond {MAX_ALIAS_EXPANSION:,} nodes "
+                        "(an alias bomb); refusing to expand it",
+                        mark.line + 1,
+                        mark.column + 1,
+                    )
+                )
+            if stack:
+                stack[-1][0].size += size
+            attach(target)
+        elif cls is E_DOC_START:
+            anchors.clear()
+    return docs
+
+
+# --------------------------------------------------------------------------- typed scalar values
+
+_resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def resolved_tag(node: Scalar) -> str:
+    """The tag YAML gives this scalar (explicit, or resolved for plain scalars)."""
+    if node.tag is not None and node.tag != "!":
+        return node.tag
+    if not node.plain:
+        return YAML_TAG + "str"
+    value = node.value
+    for tag, regexp in _resolvers.get(value[:1] if value else "", ()):
+        if regexp.match(value):
+            return tag
+    return YAML_TAG + "str"
+
+
+def scalar_value(node: Scalar) -> Any:
+    """The Python value YAML 1.1 gives this scalar (str, int, float, bool, None, date/datetime)."""
+    tag = resolved_tag(node)
+    if tag == YAML_TAG + "str":
+        return node.value
+    constructor = _CONSTRUCT.get(tag)
+    if constructor is None:
+        return node.value
+    try:
+        return constructor(_constructor, yaml.ScalarNode(tag, node.value))
+    except (ValueError, OverflowError, yaml.YAMLError):
+        return node.value
+
+
+_CONSTRUCT = {
+    YAML_TAG + "int": yaml.constructor.SafeConstructor.construct_yaml_int,
+    YAML_TAG + "float": yaml.constructor.SafeConstructor.construct_yaml_float,
+    YAML_TAG + "bool": yaml.constructor.SafeConstructor.construct_yaml_bool,
+    YAML_TAG + "null": yaml.constructor.SafeConstructor.construct_yaml_null,
+    YAML_TAG + "timestamp": yaml.constructor.SafeConstructor.construct_yaml_timestamp,
+}
+
+
+def to_python(node: Node) -> Any:
+    """Plain Python data for a node (used for free-form values and by tests)."""
+    if type(node) is Scalar:
+        return scalar_value(node)
+    if type(node) is Seq:
+        return [to_python(n) for n in node.items]
+    return {_key(k): to_python(v) for k, v in node.pairs}  # type: ignore[union-attr]
+
+
+def _key(node: Node) -> Any:
+    return scalar_value(node) if type(node) is Scalar else repr(to_python(node))
+
+
+def merged_pairs(node: Map) -> Iterator[tuple[Node, Node]]:
+    """Mapping pairs with YAML merge keys (``<<: *defaults``) applied; explicit keys win."""
+    merges = [v for k, v in node.pairs if type(k) is Scalar and k.plain and k.value == "<<"]
+    if not merges:
+        yield from node.pairs
+        return
+    own = [(k, v) for k, v in node.pairs if not (type(k) is Scalar and k.plain and k.value == "<<")]
+    seen = {k.value for k, _ in own if type(k) is Scalar}
+    yield from own
+    sources: list[Node] = []
+    for m in merges:
+        sources.extend(m.items if type(m) is Seq else [m])
+    for src in sources:
+        if type(src) is not Map:
+            continue
+        for k, v in merged_pairs(src):
+            if type(k) is Scalar and k.value not in seen:
+                seen.add(k.value)
+                yield k, v
+
+
+def is_date(value: Any) -> bool:
+    return isinstance(value, dt.date)
+
+
+_WS = re.compile(r"\s")

@@ -1,0 +1,223 @@
+"""Plain, immutable data shared by every layer.
+
+Sources build these records, analysis reads them and returns new ones, renderers format them.
+Nothing in here does I/O.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+LIFECYCLES = ("experimental", "production", "deprecated")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """Where something came from: a file (as given to the loader), 1-based line and column."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column or 1}"
+        return self.file
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem, as every renderer and every contract sees it (see DESIGN.md, Finding)."""
+
+    rule: str
+    severity: Severity
+    subject: str
+    message: str
+    location: Location | None = None
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """What makes two findings "the same" across revisions: lines may move, this may not."""
+        return (self.rule, self.subject, self.message)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        loc = self.location or Location("")
+        return (loc.file, loc.line, loc.column, self.rule, self.subject, self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        loc = self.location
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "subject": self.subject,
+            "message": self.message,
+            "file": loc.file if loc else None,
+            "line": loc.line if loc and loc.line else None,
+            "column": loc.column if loc and loc.column else None,
+            "evidence": dict(self.evidence),
+        }
+
+    def replace(self, **changes: Any) -> Finding:
+        return dataclasses.replace(self, **changes)
+
+
+# --------------------------------------------------------------------------- catalog
+
+
+@dataclass(frozen=True, slots=True)
+class Repo:
+    url: str
+    paths: tuple[str, ...] = ()
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OnCall:
+    """How a team is reached out of hours."""
+
+    pagerduty_escalation_policy: str | None = None
+    rotation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    name: str
+    members: tuple[str, ...] = ()
+    manager: str | None = None
+    channel: str | None = None
+    oncall: OnCall | None = None
+    description: str | None = None
+    location: Location | None = None
+    # field name (or "members[2]") -> where it is written, so findings point at the exact line
+    locations: Mapping[str, Location] = field(default_factory=dict)
+
+    def loc(self, key: str) -> Location | None:
+        return self.locations.get(key) or self.location
+
+
+@dataclass(frozen=True, slots=True)
+class System:
+    name: str
+    owner: str
+    description: str | None = None
+    maintainers: tuple[str, ...] = ()
+    tier: int = 3
+    lifecycle: str = "production"
+    customer_facing: bool = False
+    repos: tuple[Repo, ...] = ()
+    depends_on: tuple[str, ...] = ()
+    channels: Mapping[str, str] = field(default_factory=dict)
+    stakeholders: tuple[str, ...] = ()
+    runbook: str | None = None
+    location: Location | None = None
+    locations: Mapping[str, Location] = field(default_factory=dict)
+
+    def loc(self, key: str) -> Location | None:
+        return self.locations.get(key) or self.location
+
+
+@dataclass(frozen=True, slots=True)
+class Stakeholder:
+    """A non-engineering group pulled into incidents (customer success, legal, comms...)."""
+
+    name: str
+    contacts: tuple[str, ...] = ()
+    channel: str | None = None
+    description: str | None = None
+    location: Location | None = None
+    locations: Mapping[str, Location] = field(default_factory=dict)
+
+    def loc(self, key: str) -> Location | None:
+        return self.locations.get(key) or self.location
+
+
+@dataclass(frozen=True, slots=True)
+class Rotation:
+    """A simple round-robin: member i is on call during shift number i (mod len) counted from start."""
+
+    name: str
+    members: tuple[str, ...]
+    shift: dt.timedelta
+    start: dt.datetime
+    location: Location | None = None
+    locations: Mapping[str, Location] = field(default_factory=dict)
+
+    def loc(self, key: str) -> Location | None:
+        return self.locations.get(key) or self.location
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    teams: Mapping[str, Team] = field(default_factory=dict)
+    systems: Mapping[str, System] = field(default_factory=dict)
+    stakeholders: Mapping[str, Stakeholder] = field(default_factory=dict)
+    rotations: Mapping[str, Rotation] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- people
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One person as the HR roster knows them."""
+
+    id: str
+    emails: tuple[str, ...] = ()
+    usernames: tuple[str, ...] = ()
+    name: str | None = None
+    active: bool = True
+    end_date: dt.date | None = None
+    team: str | None = None
+    manager: str | None = None  # the manager's person id
+    title: str | None = None
+    location: Location | None = None
+
+    @property
+    def email(self) -> str | None:
+        return self.emails[0] if self.emails else None
+
+    @property
+    def label(self) -> str:
+        return self.email or (self.usernames[0] if self.usernames else self.id)
+
+    def employed_on(self, day: dt.date) -> bool:
+        """Active in HR and not past the end date on `day`."""
+        if not self.active:
+            return False
+        return self.end_date is None or self.end_date > day
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """Everyone HR knows about, as of `as_of`. Identity look-ups live in roster/identity.py."""
+
+    people: tuple[Person, ...] = ()
+    source: str = ""
+    as_of: dt.date | None = None
+
+    def active_count(self, day: dt.date) -> int:
+        return sum(1 for p in self.people if p.employed_on(day))
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the analysis layer reads: one catalog, optionally the roster and git activity, and the day
+    "now" is (so results are reproducible)."""
+
+    catalog: Catalog
+    today: dt.date
+    roster: Roster | None = None
+    activity: Any = None  # history.Activity once scanned
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # rule slug -> options
+
+    def option(self, slug: str, key: str, default: Any) -> Any:
+        return self.options.get(slug, {}).get(key, default)

@@ -1,0 +1,9 @@
+"""Every rule, listed explicitly. Each module's RULES tuple names its rules in documentation order."""
+from __future__ import annotations
+
+from ownership.rules import catalog
+from ownership.rules.registry import Hit, Rule, rule
+
+RULES: dict[str, Rule] = {r.slug: r for r in (*catalog.RULES,)}
+
+__all__ = ["RULES", "Hit", "Rule", "rule"]

@@ -1,0 +1,175 @@
+"""Catalog rules: the file is readable, well-formed, and everything it names exists."""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+
+from ownership import graph
+from ownership.model import Snapshot
+from ownership.rules.registry import Hit, Rule, declared, rule
+
+INCIDENT_COMMANDER_ROTATION = "incident-commander"
+
+# --------------------------------------------------------------------------- emitted by the loader
+
+YAML_SYNTAX = declared("yaml-syntax", "error", "catalog", """
+    The file is not valid YAML (or not UTF-8, or nested absurdly deep).
+
+    The finding points at the line and column where the parser gave up. Nothing else in that file is
+    checked until it parses.
+    """)
+DUPLICATE_KEY = declared("duplicate-key", "error", "catalog", """
+    The same key appears twice in one mapping.
+
+    Plain YAML loaders silently keep the last value, so half of what was written is ignored. The finding
+    points at the second occurrence; evidence.first_line is the first.
+    """)
+UNKNOWN_FIELD = declared("unknown-field", "error", "catalog", """
+    A key the catalog format does not know, usually a typo; the message suggests the closest known field.
+    """)
+INVALID_VALUE = declared("invalid-value", "error", "catalog", """
+    A value of the wrong type or outside its allowed values.
+
+    Examples: tier 5, lifecycle "prod", a name with capitals or spaces, a runbook that is not an http(s)
+    URL, `owner: yes` (YAML reads that as a boolean: quote it).
+    """)
+MISSING_FIELD = declared("missing-field", "error", "catalog", """
+    A required field is absent: every team, system, stakeholder and rotation needs a name; a system needs an
+    owner; a rotation needs members and a start.
+    """)
+DUPLICATE_NAME = declared("duplicate-name", "error", "catalog", """
+    Two teams (or systems, stakeholders, rotations) share a name, possibly in different files.
+
+    The first definition is kept; evidence names where it is.
+    """)
+UNSAFE_TAG = declared("unsafe-tag", "error", "catalog", """
+    The file uses a YAML tag such as `!!python/object`. Tags are never constructed or executed; the catalog
+    is plain data, so remove the tag.
+    """)
+ALIAS_BOMB = declared("alias-bomb", "error", "catalog", """
+    YAML aliases in the file would expand to an enormous document ("billion laughs"). The file is not read.
+    """)
+FILE_TOO_LARGE = declared("file-too-large", "error", "catalog", """
+    The file is larger than 10 MB. The file is not read; split the catalog into several files.
+    """)
+UNSUPPORTED_FORMAT = declared("unsupported-format", "warning", "catalog", """
+    A YAML document that is not in a format this version reads (for example a Backstage descriptor); it is
+    skipped.
+    """)
+
+
+# --------------------------------------------------------------------------- cross-reference rules
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+@rule("unknown-team", "error", "catalog")
+def unknown_team(snap: Snapshot) -> Iterator[Hit]:
+    """A system's owner names a team the catalog does not define."""
+    teams = snap.catalog.teams
+    for s in snap.catalog.systems.values():
+        if s.owner and s.owner not in teams:
+            yield Hit(f"system:{s.name}", f"system '{s.name}' is owned by unknown team '{s.owner}'"
+                      + _did_you_mean(s.owner, teams), s.loc("owner"), {"team": s.owner})
+
+
+@rule("unknown-system", "error", "catalog")
+def unknown_system(snap: Snapshot) -> Iterator[Hit]:
+    """A system depends on a system the catalog does not define."""
+    systems = snap.catalog.systems
+    for s in systems.values():
+        for i, dep in enumerate(s.depends_on):
+            if dep not in systems:
+                yield Hit(f"system:{s.name}", f"system '{s.name}' depends on unknown system '{dep}'"
+                          + _did_you_mean(dep, systems), s.loc(f"depends_on[{i}]"), {"system": dep})
+
+
+@rule("unknown-stakeholder", "error", "catalog")
+def unknown_stakeholder(snap: Snapshot) -> Iterator[Hit]:
+    """A system lists a stakeholder group the catalog does not define."""
+    known = snap.catalog.stakeholders
+    for s in snap.catalog.systems.values():
+        for i, name in enumerate(s.stakeholders):
+            if name not in known:
+                yield Hit(f"system:{s.name}", f"system '{s.name}' lists unknown stakeholder group '{name}'"
+                          + _did_you_mean(name, known), s.loc(f"stakeholders[{i}]"), {"stakeholder": name})
+
+
+@rule("unknown-rotation", "error", "catalog")
+def unknown_rotation(snap: Snapshot) -> Iterator[Hit]:
+    """A team's on-call names a rotation the catalog does not define."""
+    known = snap.catalog.rotations
+    for t in snap.catalog.teams.values():
+        if t.oncall and t.oncall.rotation and t.oncall.rotation not in known:
+            name = t.oncall.rotation
+            yield Hit(f"team:{t.name}", f"team '{t.name}' is on call through unknown rotation '{name}'"
+                      + _did_you_mean(name, known), t.loc("oncall.rotation"), {"rotation": name})
+
+
+@rule("unused-definition", "info", "catalog")
+def unused_definition(snap: Snapshot) -> Iterator[Hit]:
+    """A stakeholder group no system lists, or a rotation no team uses: it is never reached.
+
+    The `incident-commander` rotation is used by `ownership incident` and is exempt.
+    """
+    cat = snap.catalog
+    listed = {n for s in cat.systems.values() for n in s.stakeholders}
+    for sh in cat.stakeholders.values():
+        if sh.name not in listed:
+            yield Hit(f"stakeholder:{sh.name}", f"stakeholder group '{sh.name}' is not listed by any system, so "
+                      "no incident brings it in", sh.loc("name"))
+    used = {t.oncall.rotation for t in cat.teams.values() if t.oncall and t.oncall.rotation}
+    for r in cat.rotations.values():
+        if r.name not in used and r.name != INCIDENT_COMMANDER_ROTATION:
+            yield Hit(f"rotation:{r.name}", f"rotation '{r.name}' is not the on-call of any team", r.loc("name"))
+
+
+@rule("unreachable-stakeholder", "warning", "catalog")
+def unreachable_stakeholder(snap: Snapshot) -> Iterator[Hit]:
+    """A stakeholder group has neither contacts nor a channel, so nobody can bring it into an incident."""
+    for sh in snap.catalog.stakeholders.values():
+        if not sh.contacts and not sh.channel:
+            yield Hit(f"stakeholder:{sh.name}", f"stakeholder group '{sh.name}' has no contacts and no channel",
+                      sh.loc("name"))
+
+
+@rule("dependency-cycle", "error", "catalog")
+def dependency_cycle(snap: Snapshot) -> Iterator[Hit]:
+    """Systems depend on each other in a circle; the message prints the cycle path.
+
+    A cycle makes blast radius and start-up order meaningless. One finding per cycle, reported at the
+    dependency entry of the first system of the cycle (alphabetically) that closes it.
+    """
+    g = graph.build(snap.catalog)
+    for cycle in graph.cycles(g):
+        first = cycle[0]
+        nxt = cycle[1] if len(cycle) > 1 else cycle[0]
+        s = snap.catalog.systems[first]
+        idx = s.depends_on.index(nxt)
+        path = " -> ".join([*cycle, cycle[0]])
+        yield Hit(f"system:{first}", f"dependency cycle: {path}", s.loc(f"depends_on[{idx}]"),
+                  {"cycle": list(cycle)})
+
+
+RULES: tuple[Rule, ...] = (
+    YAML_SYNTAX,
+    DUPLICATE_KEY,
+    UNKNOWN_FIELD,
+    INVALID_VALUE,
+    MISSING_FIELD,
+    DUPLICATE_NAME,
+    UNSAFE_TAG,
+    ALIAS_BOMB,
+    FILE_TOO_LARGE,
+    UNSUPPORTED_FORMAT,
+    unknown_team,
+    unknown_system,
+    unknown_stakeholder,
+    unknown_rotation,
+    dependency_cycle,
+    unreachable_stakeholder,
+    unused_definition,
+)

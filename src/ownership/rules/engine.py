@@ -1,0 +1,55 @@
+"""Runs rules over a Snapshot and stamps their findings: slug, severity (rule default < rule's own < config)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ownership.model import Finding, Severity, Snapshot
+from ownership.rules import RULES
+from ownership.rules.registry import Rule
+
+
+def applicable(snap: Snapshot, groups: Iterable[str]) -> list[Rule]:
+    wanted = set(groups)
+    out = []
+    for r in RULES.values():
+        if r.check is None or r.group not in wanted:
+            continue
+        if "roster" in r.needs and snap.roster is None:
+            continue
+        if "activity" in r.needs and snap.activity is None:
+            continue
+        if snap.option(r.slug, "enabled", True) is False:
+            continue
+        out.append(r)
+    return out
+
+
+def run(snap: Snapshot, groups: Iterable[str], loaded: Iterable[Finding] = ()) -> list[Finding]:
+    """Findings of the loader plus every applicable rule, with configured severities, sorted."""
+    findings: list[Finding] = []
+    for f in loaded:
+        if snap.option(f.rule, "enabled", True) is not False:
+            findings.append(_stamp(f, snap.options))
+    for r in applicable(snap, groups):
+        assert r.check is not None
+        for hit in r.check(snap):
+            f = Finding(r.slug, hit.severity or r.severity, hit.subject, hit.message, hit.location,
+                        dict(hit.evidence))
+            findings.append(_stamp(f, snap.options))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _stamp(f: Finding, options: Mapping[str, Mapping[str, object]]) -> Finding:
+    configured = options.get(f.rule, {}).get("severity")
+    if configured and configured != f.severity:
+        sev: Severity = configured  # type: ignore[assignment]
+        return f.replace(severity=sev)
+    return f
+
+
+def counts(findings: Iterable[Finding]) -> dict[str, int]:
+    c = {"error": 0, "warning": 0, "info": 0}
+    for f in findings:
+        c[f.severity] += 1
+    return c

@@ -1,0 +1,25 @@
+"""Test isolation in the pre-commit style: no real $HOME, pinned git identity and dates, no GIT_* leaks."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for key in list(os.environ):
+        if key.startswith("GIT_") and key != "GIT_CONFIG_NOSYSTEM":
+            monkeypatch.delenv(key)
+    for key in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "OWNERSHIP_SCIM_TOKEN", "OWNERSHIP_PAGERDUTY_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
