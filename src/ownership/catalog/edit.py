@@ -1,0 +1,157 @@
+"""Surgical edits of catalog YAML files that keep comments, key order and formatting.
+
+Round-tripping through a YAML library re-flows lines and loses some comments; instead we locate the node with
+the same located parser the loader uses and change only the bytes that must change.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ownership.catalog import yamlnodes
+from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
+
+
+class EditError(Exception):
+    """The edit cannot be made safely; the message says why (file:line)."""
+
+
+def add_maintainer(path: Path, system: str, person: str) -> bool:
+    """Add `person` to the maintainers of `system` in `path`. False if already there; EditError if impossible."""
+    text = path.read_text(encoding="utf-8")
+    new = add_maintainer_text(text, system, person, str(path))
+    if new == text:
+        return False
+    tmp = path.with_name(path.name + ".ownership-tmp")
+    tmp.write_text(new, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def add_maintainer_text(text: str, system: str, person: str, name: str = "<catalog>") -> str:
+    docs, problems = yamlnodes.parse(text)
+    if problems:
+        p = problems[0]
+        raise EditError(f"{name}:{p.line}:{p.column}: cannot edit a file with {p.rule}: {p.message}")
+    node = _find_system(docs, system)
+    if node is None:
+        raise EditError(f"{name}: no system '{system}' in this file")
+    lines = text.splitlines(keepends=True)
+    pairs = {k.value: (k, v) for k, v in node.pairs if type(k) is Scalar}
+    if "maintainers" in pairs:
+        key, value = pairs["maintainers"]
+        if type(value) is not Seq:
+            if type(value) is Scalar and value.plain and value.value in ("", "~", "null"):
+                return _replace_empty(lines, key, value, person)
+            raise EditError(f"{name}:{value.line}: maintainers of '{system}' is not a list")
+        if any(type(i) is Scalar and i.value.lower() == person.lower() for i in value.items):
+            return text
+        return _append_item(lines, key, value, person, name)
+    # no maintainers key: add one right after `owner:` (or after `name:`), at the same indentation
+    anchor_key, _ = pairs.get("owner") or pairs["name"]
+    after = _last_line_of(node, anchor_key)
+    indent = " " * (anchor_key.column - 1)
+    nl = _newline(lines)
+    lines.insert(after, f"{indent}maintainers: [{_quote(person)}]{nl}")
+    return "".join(lines)
+
+
+def _find_system(docs: list[Node], system: str) -> Map | None:
+    for doc in docs:
+        if type(doc) is not Map:
+            continue
+        for k, v in doc.pairs:
+            if type(k) is Scalar and k.value == "systems" and type(v) is Seq:
+                for item in v.items:
+                    if type(item) is Map and any(type(a) is Scalar and a.value == "name" and type(b) is Scalar
+                                                 and b.value == system for a, b in item.pairs):
+                        return item
+    return None
+
+
+def _newline(lines: list[str]) -> str:
+    return "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+
+
+_PLAIN_OK = re.compile(r"^[A-Za-z0-9_.+-][A-Za-z0-9_.+@-]*$")
+
+
+def _quote(value: str) -> str:
+    return value if _PLAIN_OK.match(value) else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _last_line_of(node: Map, key: Scalar) -> int:
+    """Index (0-based) of the line after the value that belongs to `key` ends (single-line values only)."""
+    for k, v in node.pairs:
+        if k is key:
+            end = _end_line(v)
+            return end  # 1-based last line == 0-based index of the following line
+    raise AssertionError("key not in node")
+
+
+def _end_line(node: Node) -> int:
+    if type(node) is Scalar:
+        return node.line
+    if type(node) is Seq:
+        return max([node.line, *(_end_line(i) for i in node.items)])
+    return max([node.line, *(max(_end_line(k), _end_line(v)) for k, v in node.pairs)])  # type: ignore[union-attr]
+
+
+def _replace_empty(lines: list[str], key: Scalar, value: Scalar, person: str) -> str:
+    i = key.line - 1
+    line = lines[i]
+    colon = line.index(":", key.column - 1 + len(key.value))
+    rest = line[colon + 1:]
+    comment = rest[rest.index("#"):].rstrip("\r\n") if "#" in rest else ""
+    nl = line[len(line.rstrip("\r\n")):]
+    lines[i] = f"{line[:colon + 1]} [{_quote(person)}]" + (f"  {comment}" if comment else "") + nl
+    return "".join(lines)
+
+
+def _append_item(lines: list[str], key: Scalar, seq: Seq, person: str, name: str) -> str:
+    i = seq.line - 1
+    line = lines[i]
+    if line[seq.column - 1:seq.column] == "[":
+        # flow list: insert before the closing bracket on its last line
+        end = _end_line(seq) - 1
+        target = lines[end]
+        close = _closing_bracket(target, seq.column - 1 if end == i else 0)
+        if close < 0:
+            raise EditError(f"{name}:{seq.line}: cannot find the end of the maintainers list")
+        before = target[:close].rstrip()
+        sep = "" if before.endswith("[") else ", "
+        lines[end] = f"{before}{sep}{_quote(person)}{target[close:]}"
+        return "".join(lines)
+    # block list: a new "- item" line after the last item, with the items' indentation
+    if not seq.items:
+        raise EditError(f"{name}:{seq.line}: unexpected empty block list")
+    first = seq.items[0]
+    dash_col = first.column - 1
+    dash_line = lines[first.line - 1]
+    dash = dash_line.rfind("-", 0, dash_col)
+    indent = dash_line[:dash] if dash >= 0 else " " * (dash_col - 2)
+    after = _end_line(seq.items[-1])
+    lines.insert(after, f"{indent}- {_quote(person)}{_newline(lines)}")
+    return "".join(lines)
+
+
+def _closing_bracket(line: str, start: int) -> int:
+    depth = 0
+    quote = ""
+    for j in range(start, len(line)):
+        ch = line[j]
+        if quote:
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "'\"":
+            quote = ch
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth <= 0:
+                return j
+        elif ch == "#" and j > 0 and line[j - 1] in " \t":
+            break
+    return -1
