@@ -118,24 +118,39 @@ def parse(data: bytes | str) -> tuple[list[Node], list[Problem]]:
         return [], [*problems, stop.problem]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
+        ctx = exc.context_mark
+        if mark is not None and ctx is not None and mark.line + 1 > _line_count(text):
+            # an unclosed quote or bracket runs to the end of the file: the end is not a line anyone can
+            # edit, so point at where the unclosed thing starts
+            mark = ctx
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if exc.context:
-            what = f"{what} ({exc.context})"
+            started = ""
+            if ctx is not None and ctx.line + 1 != line:
+                started = f" that starts at line {ctx.line + 1}"
+            what = f"{what} ({exc.context}{started})"
         return [], [Problem("yaml-syntax", what, line, col)]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         mark = getattr(exc, "position", None)
         line = text[: mark].count("\n") + 1 if isinstance(mark, int) else 1
-        return [], [Problem("yaml-syntax", str(exc).splitlines()[0], line, 1)]
+        col = mark - text.rfind("\n", 0, mark) if isinstance(mark, int) else 1
+        return [], [Problem("yaml-syntax", str(exc).splitlines()[0], line, col)]
     return docs, problems
+
+
+def _line_count(text: str) -> int:
+    return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
 def _check_tag(tag: str | None, line: int, column: int, problems: list[Problem]) -> None:
     if tag is not None and tag != "!" and tag not in SAFE_TAGS:
+        # show the tag as it was written (`!!python/...`), not as libyaml expands it
+        shown = "!!" + tag[len(YAML_TAG):] if tag.startswith(YAML_TAG) else tag
         problems.append(
             Problem(
                 "unsafe-tag",
-                f"tag {tag!r} is not allowed: the catalog is data, and only standard YAML types are read",
+                f"tag '{shown}' is not allowed: the catalog is data, and only standard YAML types are read",
                 line,
                 column,
             )

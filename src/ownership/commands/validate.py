@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +12,11 @@ from pathlib import Path
 from ownership.catalog.load import discover, load_sources, read_sources
 from ownership.config import Config
 from ownership.history import git
-from ownership.model import SEVERITY_RANK, Finding, Snapshot
+from ownership.model import SEVERITY_RANK, Finding, Roster, Snapshot
 from ownership.rules import engine
 
 CATALOG_GROUPS = ("catalog",)
+PEOPLE_GROUPS = ("people",)  # run too when a roster is given
 
 
 @dataclass(frozen=True)
@@ -23,22 +26,48 @@ class Outcome:
     files: int
 
 
-def check(paths: Sequence[str], config: Config, today: dt.date, base: str | None = None) -> Outcome:
+def check(paths: Sequence[str], config: Config, today: dt.date, base: str | None = None,
+          roster: Roster | None = None) -> Outcome:
     files = discover(paths)
-    current = _findings(read_sources(files), config, today)
+    current = _findings(read_sources(files), config, today, roster)
     if base is None:
         return Outcome(current, [], len(files))
-    old = _findings(_sources_at(base, paths), config, today)
-    old_ids = {f.identity for f in old}
-    new = [f for f in current if f.identity not in old_ids]
-    pre = [f for f in current if f.identity in old_ids]
+    try:
+        old = _findings(_sources_at(base, paths), config, today, roster)
+    except git.GitError as exc:
+        shallow = "not a commit" in str(exc)
+        hint = " (a shallow CI checkout may need `git fetch` of the base first)" if shallow else ""
+        raise git.GitError(f"--base {base}: {exc}{hint}") from exc
+    # matched as a multiset: a PR that adds a second copy of an existing problem (same rule, subject and
+    # message, e.g. another `!Ref` tag in the same file) must still fail
+    old_ids = Counter(_same(f) for f in old)
+    new, pre = [], []
+    for f in current:
+        if old_ids[_same(f)] > 0:
+            old_ids[_same(f)] -= 1
+            pre.append(f)
+        else:
+            new.append(f)
     return Outcome(new, pre, len(files))
 
 
-def _findings(sources: list[tuple[str, bytes]], config: Config, today: dt.date) -> list[Finding]:
+# A hint depends on the rest of the catalog: adding team 'telephone' in a PR turns an old "unknown team
+# 'telephony'" into "...; did you mean 'telephone'?", which is still the same old problem.
+_HINT = re.compile(r"; (?:did you mean '[^']*'\?|known fields: .*)$")
+
+
+def _same(f: Finding) -> tuple[str, str, str]:
+    """What makes a finding at the base "the same" as one now: Finding.identity without the hint."""
+    rule, subject, message = f.identity
+    return rule, subject, _HINT.sub("", message)
+
+
+def _findings(sources: list[tuple[str, bytes]], config: Config, today: dt.date,
+              roster: Roster | None = None) -> list[Finding]:
     catalog, loaded = load_sources(sources)
-    snap = Snapshot(catalog=catalog, today=today, options=config.rules)
-    return engine.run(snap, CATALOG_GROUPS, loaded)
+    snap = Snapshot(catalog=catalog, today=today, roster=roster, options=config.rules)
+    groups = CATALOG_GROUPS + (PEOPLE_GROUPS if roster is not None else ())
+    return engine.run(snap, groups, loaded)
 
 
 def _sources_at(ref: str, paths: Sequence[str]) -> list[tuple[str, bytes]]:

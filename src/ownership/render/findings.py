@@ -21,13 +21,19 @@ def _where(f: Finding) -> str:
     return str(f.location) if f.location else f.subject
 
 
+def _line(f: Finding) -> str:
+    """One finding on one line: a message that quotes a key like "a\\nb" must not start a fake finding."""
+    msg = f.message.replace("\r", "\\r").replace("\n", "\\n")
+    return f"{_where(f)}: {f.severity} {f.rule} {msg}"
+
+
 def text(findings: Sequence[Finding], *, baseline: Sequence[Finding] = ()) -> str:
     """`file:line:col: severity rule-slug message`, one per line, then a count line."""
-    lines = [f"{_where(f)}: {f.severity} {f.rule} {f.message}" for f in findings]
+    lines = [_line(f) for f in findings]
     if baseline:
         lines.append("")
         lines.append(f"{len(baseline)} finding(s) already present at the base revision (not failing):")
-        lines.extend(f"  {_where(f)}: {f.severity} {f.rule} {f.message}" for f in baseline)
+        lines.extend(f"  {_line(f)}" for f in baseline)
     c = counts(findings)
     lines.append(f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info")
     return "\n".join(lines) + "\n"
@@ -87,7 +93,7 @@ def github(findings: Sequence[Finding], *, baseline: Sequence[Finding] = ()) -> 
             out.append(github_annotation(f))
         else:
             overflow.append(f)
-            out.append(f"{_where(f)}: {f.severity} {f.rule} {f.message}")
+            out.append(_line(f))
     c = counts(findings)
     out.append(f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info")
     summary = ""
