@@ -1,0 +1,67 @@
+"""The HR roster: who works here, from a file export or a SCIM 2.0 server, as one `Roster` model.
+
+`load()` is the one entry point commands use. It reads the source, checks the result against the previous
+snapshot of the same source (the shrink guard: a partial HR pull must never make everyone look gone), remembers
+the new snapshot, and returns the Roster with the identity settings of ownership.yaml attached.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from ownership.config import Config
+from ownership.model import Person, Roster
+from ownership.roster.errors import RosterError
+from ownership.roster.identity import Resolver, parse_mailmap
+
+__all__ = ["Person", "Resolver", "Roster", "RosterError", "is_url", "load", "parse_mailmap", "read"]
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def read(source: str, config: Config) -> Roster:
+    """The roster at `source` with no shrink guard and no cache (for snapshots already trusted)."""
+    from ownership.roster import files, scim
+    from ownership.roster.settings import Settings
+
+    settings = Settings.from_config(config)
+    if is_url(source):
+        people = scim.pull(source, settings.scim)
+    else:
+        people = files.read(source, settings.columns)
+    return Roster(tuple(people), source=scim.redact_url(source) if is_url(source) else source,
+                  aliases=settings.aliases, mailmap=_mailmap(settings.mailmap), team_map=settings.team_map)
+
+
+def load(source: str, config: Config, *, today: dt.date, allow_shrink: bool = False,
+         compare_with: Sequence[str] = ()) -> Roster:
+    """Read the roster at `source` (a file path or an http(s):// SCIM base URL) and guard against shrinkage.
+
+    Raises RosterError (one clear line; the CLI exits 2) when the source cannot be read, when a SCIM pull is
+    partial, or when the number of active people dropped by more than `roster_shrink_limit` compared with the
+    previous snapshot (or is zero) and `allow_shrink` is False. `compare_with` names further snapshot files
+    to compare against (e.g. the `roster pull --out` target). On success the snapshot cache is updated.
+    """
+    from ownership.roster import guard
+    from ownership.roster.settings import Settings
+
+    settings = Settings.from_config(config)
+    roster = read(source, config)
+    roster = Roster(roster.people, roster.source, today, roster.aliases, roster.mailmap, roster.team_map)
+    guard.check(roster, source, today, limit=settings.shrink_limit, allow_shrink=allow_shrink,
+                compare_with=compare_with)
+    guard.remember(roster, source)
+    return roster
+
+
+def _mailmap(path: str | None) -> dict[str, str]:
+    if not path:
+        return {}
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise RosterError(f"{path}: cannot read the mailmap ({exc.strerror or exc})") from exc
+    return parse_mailmap(text)

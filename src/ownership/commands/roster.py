@@ -1,0 +1,124 @@
+"""`ownership roster pull` and `ownership roster show`, and the roster loading every command shares."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ownership.config import Config
+from ownership.model import Catalog, Person, Roster
+from ownership.roster import Resolver, RosterError, files, load
+from ownership.roster.identity import catalog_team, resolver_for
+
+NO_SOURCE = "no roster: pass --roster SOURCE (a file or an http(s):// SCIM base URL) or set roster: in ownership.yaml"
+
+
+def source_of(flag: str | None, config: Config) -> str | None:
+    """--roster wins; else `roster:` in ownership.yaml, relative to that file."""
+    if flag:
+        return flag
+    configured = config.get("roster")
+    return config.relative(configured) if configured else None
+
+
+def load_roster(flag: str | None, config: Config, today: dt.date, allow_shrink: bool = False) -> Roster | None:
+    """The roster for a command that can use one, or None when none is configured. Raises RosterError."""
+    source = source_of(flag, config)
+    return load(source, config, today=today, allow_shrink=allow_shrink) if source else None
+
+
+@dataclass(frozen=True)
+class Pulled:
+    out: Path
+    people: int
+    active: int
+    source: str
+
+
+def pull(flag: str | None, config: Config, today: dt.date, out: str, allow_shrink: bool = False) -> Pulled:
+    """Read the roster and save it as a JSON snapshot at `out`; nothing is written unless all of it is good.
+
+    An existing `out` is one more snapshot the shrink guard compares with.
+    """
+    source = source_of(flag, config)
+    if not source:
+        raise RosterError(NO_SOURCE)
+    roster = load(source, config, today=today, allow_shrink=allow_shrink, compare_with=[out])
+    try:
+        files.write_snapshot(roster, out)
+    except OSError as exc:
+        raise RosterError(f"{out}: cannot write the snapshot ({exc.strerror or exc})") from exc
+    return Pulled(Path(out), len(roster.people), roster.active_count(today), roster.source)
+
+
+# --------------------------------------------------------------------------- show
+
+
+def describe(who: str, roster: Roster, catalog: Catalog, today: dt.date) -> dict[str, Any]:
+    """One person and what they own, as data (`show` prints it as text or JSON). Raises RosterError."""
+    resolver = resolver_for(roster)
+    p = resolver.resolve(who)
+    if p is None:
+        raise RosterError(f"nobody in the roster matches '{who}' (an email, username, GitHub noreply address, "
+                          "roster id or alias)")
+    mine = _mine(resolver, p)
+    teams = {"member": [t.name for t in catalog.teams.values() if any(mine(r) for r in t.members)],
+             "manager": [t.name for t in catalog.teams.values() if t.manager and mine(t.manager)]}
+    maintains = sorted(s.name for s in catalog.systems.values() if any(mine(r) for r in s.maintainers))
+    via_team = sorted(s.name for s in catalog.systems.values() if s.owner in teams["member"])
+    manager = resolver.person(p.manager) if p.manager else None
+    return {
+        "id": p.id, "name": p.name, "emails": list(p.emails), "usernames": list(p.usernames), "title": p.title,
+        "status": _status(p, today), "end_date": p.end_date.isoformat() if p.end_date else None,
+        "hr_team": p.team, "catalog_team": catalog_team(p.team, catalog.teams, roster.team_map),
+        "manager": manager.label if manager else p.manager,
+        "reports": sorted(q.label for q in roster.people if q.manager == p.id and q.employed_on(today)),
+        "teams": teams["member"], "manages": teams["manager"], "maintains": maintains,
+        "systems_via_team": via_team,
+        "stakeholder_groups": sorted(g.name for g in catalog.stakeholders.values()
+                                     if any(mine(r) for r in g.contacts)),
+        "rotations": sorted(r.name for r in catalog.rotations.values() if any(mine(m) for m in r.members)),
+    }
+
+
+def _mine(resolver: Resolver, p: Person) -> Any:
+    def match(ref: str) -> bool:
+        found = resolver.resolve(ref)
+        return found is not None and found.id == p.id
+
+    return match
+
+
+def _status(p: Person, today: dt.date) -> str:
+    if not p.employed_on(today):
+        return f"left on {p.end_date.isoformat()}" if p.end_date and p.end_date <= today else "inactive"
+    return f"employed, leaves on {p.end_date.isoformat()}" if p.end_date else "employed"
+
+
+def render_text(info: dict[str, Any]) -> str:
+    """`show` as aligned text; empty facts are left out."""
+    labels = [("name", "Name"), ("emails", "Emails"), ("usernames", "Usernames"), ("id", "Roster id"),
+              ("title", "Title"), ("status", "Status"), ("hr_team", "HR team"), ("catalog_team", "Catalog team"),
+              ("manager", "Manager"), ("reports", "Reports"), ("teams", "Member of"), ("manages", "Manages"),
+              ("maintains", "Maintains"), ("systems_via_team", "Owns via team"),
+              ("stakeholder_groups", "Stakeholder of"), ("rotations", "Rotations")]
+    lines = []
+    for key, label in labels:
+        value = info.get(key)
+        if value in (None, [], ""):
+            continue
+        text = ", ".join(value) if isinstance(value, list) else str(value)
+        lines.append(f"{label + ':':<16}{text}")
+    if not (info["teams"] or info["manages"] or info["maintains"] or info["stakeholder_groups"]
+            or info["rotations"]):
+        lines.append(f"{'Owns:':<16}nothing in the catalog")
+    return "\n".join(lines) + "\n"
+
+
+def catalog_for_show(paths: Sequence[str]) -> Catalog:
+    from ownership.catalog.load import load_paths
+
+    catalog, _ = load_paths(paths)  # problems in the catalog are `validate`'s job; show what is readable
+    return catalog

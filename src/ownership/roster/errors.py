@@ -1,0 +1,7 @@
+"""The one exception every roster source raises."""
+from __future__ import annotations
+
+
+class RosterError(Exception):
+    """The roster cannot be used. The message is one clear line (file:row or URL, and the cause); the CLI
+    prints it and exits 2. Messages never contain the SCIM token."""

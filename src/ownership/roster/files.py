@@ -1,0 +1,261 @@
+"""Roster files: CSV (HR exports), JSON and YAML (exports or this tool's snapshots), and snapshot writing.
+
+Every problem names the file and the row (CSV: the line the record starts on; YAML: the line of the record;
+JSON: the record's position) and the cause. All problems of a file are collected; the error shows the first
+few and how many more there are.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from ownership.catalog import yamlnodes
+from ownership.model import Location, Person, Roster
+from ownership.roster.columns import Columns, RowProblem, to_person
+from ownership.roster.errors import RosterError
+
+MAX_BYTES = 50 * 1024 * 1024
+SNAPSHOT_VERSION = 1
+_SHOWN = 3  # problems spelled out in the one-line error
+
+
+def read(path: str, columns: Columns | None = None) -> list[Person]:
+    """The people in a roster file; raises RosterError with file:row and the cause."""
+    columns = columns or Columns()
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
+        raise RosterError(f"{path}: unknown roster file type '{suffix or '(none)'}'; use .csv, .json or .yaml, "
+                          "or an http(s):// SCIM base URL")
+    text = _text(path)
+    if suffix in (".csv", ".tsv"):
+        records = _csv_records(path, text, "\t" if suffix == ".tsv" else None)
+    elif suffix == ".json":
+        data = _json(path, text)
+        if isinstance(data, dict) and isinstance(data.get("Resources"), list):
+            from ownership.roster import scim  # a saved SCIM ListResponse
+
+            return scim.people(data["Resources"], path)
+        records = _json_records(path, data)
+    else:
+        records = _yaml_records(path, text)
+    return _people(path, records, columns)
+
+
+def _text(path: str) -> str:
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            raise RosterError(f"{path}: the roster file is larger than {MAX_BYTES // 2**20} MB")
+        data = Path(path).read_bytes()
+    except IsADirectoryError as exc:
+        raise RosterError(f"{path}: is a folder, not a roster file") from exc
+    except OSError as exc:
+        raise RosterError(f"{path}: cannot read the roster ({exc.strerror or exc})") from exc
+    try:
+        return data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RosterError(f"{path}:{line}: the roster is not UTF-8 text; export it as UTF-8 (CSV UTF-8)") from exc
+
+
+# (header, [(label for messages, location, column -> value)]); for JSON and YAML the header is the union of
+# the keys of all records
+Record = tuple[str, Location, Mapping[str, Any]]
+Records = tuple[list[str], list[Record]]
+
+
+def _csv_records(path: str, text: str, delimiter: str | None) -> Records:
+    first = text.split("\n", 1)[0]
+    if delimiter is None:
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+    # newline="" as the csv module asks: only \r, \n and \r\n end lines, quoted newlines stay in their field
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] = []
+    records: list[Record] = []
+    problems: list[str] = []
+    start = 1
+    try:
+        for row in reader:
+            here = Location(path, start)
+            start = reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            if not header:
+                header = [h.strip() for h in row]
+                twice = sorted({h for h in header if h and [x.lower() for x in header].count(h.lower()) > 1})
+                if twice:
+                    raise RosterError(f"{path}:{here.line}: the header has the column '{twice[0]}' twice")
+                continue
+            if len(row) != len(header):
+                problems.append(f"{here.file}:{here.line}: the row has {len(row)} fields, the header has "
+                                f"{len(header)} (a missing column, or an unquoted comma?)")
+                continue
+            records.append((f"{path}:{here.line}", here, dict(zip(header, row))))
+    except csv.Error as exc:
+        raise RosterError(f"{path}:{start}: not valid CSV ({exc})") from exc
+    if not header:
+        raise RosterError(f"{path}: the roster file is empty (no header row)")
+    _raise(problems)
+    return header, records
+
+
+def _json(path: str, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RosterError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from exc
+
+
+def _json_records(path: str, data: Any) -> Records:
+    out: list[Record] = []
+    for i, item in enumerate(_items_of(path, data), 1):
+        if not isinstance(item, dict):
+            raise RosterError(f"{path}: person {i} is not a mapping of field -> value")
+        out.append((f"{path}: person {i}", Location(path), item))
+    return _union(r for _, _, r in out), out
+
+
+def _yaml_records(path: str, text: str) -> Records:
+    docs, problems = yamlnodes.parse(text)
+    if problems:
+        p = problems[0]
+        raise RosterError(f"{path}:{p.line}:{p.column}: {p.message}")
+    if not docs:
+        raise RosterError(f"{path}: the roster file is empty")
+    root = docs[0]
+    nodes = root
+    if type(root) is yamlnodes.Map:
+        found = [v for k, v in root.pairs if type(k) is yamlnodes.Scalar and k.value == "people"]
+        nodes = found[0] if found else root
+    if type(nodes) is not yamlnodes.Seq:
+        raise RosterError(f"{path}:{root.line}: expected a list of people (or a mapping with 'people:')")
+    out: list[Record] = []
+    for node in nodes.items:
+        if type(node) is not yamlnodes.Map:
+            raise RosterError(f"{path}:{node.line}: a person must be a mapping of field -> value")
+        out.append((f"{path}:{node.line}", Location(path, node.line, node.column), yamlnodes.to_python(node)))
+    return _union(r for _, _, r in out), out
+
+
+def _items_of(path: str, data: Any) -> list[Any]:
+    if isinstance(data, dict) and isinstance(data.get("people"), list):
+        return list(data["people"])
+    if isinstance(data, list):
+        return data
+    raise RosterError(f"{path}: expected a list of people, a mapping with 'people', or a SCIM ListResponse")
+
+
+def _union(records: Iterable[Mapping[str, Any]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for r in records:
+        seen.update(dict.fromkeys(str(k) for k in r))
+    return list(seen)
+
+
+def _people(path: str, parsed: Records, columns: Columns) -> list[Person]:
+    header, records = parsed
+    try:
+        bound, _ = columns.bind(header)
+    except RowProblem as exc:
+        raise RosterError(f"{path}:1: {exc}" if path.lower().endswith((".csv", ".tsv")) else f"{path}: {exc}") \
+            from exc
+    people: list[Person] = []
+    problems: list[str] = []
+    labels: list[str] = []
+    for label, where, record in records:
+        try:
+            people.append(to_person(record, bound, where, columns.date_format))
+            labels.append(label)
+        except RowProblem as exc:
+            problems.append(f"{label}: {exc}")
+    _raise(problems)
+    _raise(list(_duplicates(people, labels)))
+    return link_managers(people)
+
+
+def _duplicates(people: list[Person], labels: list[str]) -> Iterator[str]:
+    """The same id, email or username twice: which row is meant would be a guess, so it is an error."""
+    first: dict[tuple[str, str], str] = {}
+    for person, here in zip(people, labels):
+        keys = [("id", person.id)] + [("email", e.lower()) for e in person.emails] + \
+               [("username", u.lower()) for u in person.usernames]
+        for kind, value in keys:
+            seen = first.setdefault((kind, value), here)
+            if seen != here:
+                yield f"{here}: duplicate {kind} '{value}' (already at {seen})"
+                break  # one message per record: an id derived from a duplicate email would repeat it
+
+
+def _raise(problems: list[str]) -> None:
+    if not problems:
+        return
+    more = f" (and {len(problems) - _SHOWN} more problems)" if len(problems) > _SHOWN else ""
+    raise RosterError("; ".join(problems[:_SHOWN]) + more)
+
+
+def link_managers(people: list[Person]) -> list[Person]:
+    """Manager references written as an email become the manager's id, so `manager` is always an id."""
+    ids = {p.id for p in people}
+    by_email = {e.lower(): p.id for p in people for e in p.emails}
+    out = []
+    for p in people:
+        m = p.manager
+        if m and m not in ids and m.lower() in by_email:
+            p = _replace(p, manager=by_email[m.lower()])
+        out.append(p)
+    return out
+
+
+def _replace(p: Person, **changes: Any) -> Person:
+    import dataclasses
+
+    return dataclasses.replace(p, **changes)
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def snapshot(roster: Roster) -> dict[str, Any]:
+    """The roster as the JSON snapshot `roster pull` writes (and every roster loader reads back)."""
+    return {
+        "version": SNAPSHOT_VERSION,
+        "source": roster.source,
+        "as_of": roster.as_of.isoformat() if roster.as_of else None,
+        "people": [
+            {"id": p.id, "emails": list(p.emails), "usernames": list(p.usernames), "name": p.name,
+             "active": p.active, "end_date": p.end_date.isoformat() if p.end_date else None, "team": p.team,
+             "manager": p.manager, "title": p.title}
+            for p in sorted(roster.people, key=lambda p: p.id)
+        ],
+    }
+
+
+def write_snapshot(roster: Roster, path: str | os.PathLike[str]) -> None:
+    """Write atomically (temporary file + rename): a reader never sees half a snapshot."""
+    target = Path(path)
+    body = json.dumps(snapshot(roster), indent=2, ensure_ascii=False) + "\n"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(body)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def snapshot_date(path: str) -> dt.date | None:
+    """`as_of` of a snapshot file, for messages; None when absent or unreadable."""
+    try:
+        value = json.loads(Path(path).read_text(encoding="utf-8")).get("as_of")
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except (OSError, ValueError, AttributeError):
+        return None

@@ -1,0 +1,92 @@
+"""The shrink guard: a partial HR pull must never make the company look gone.
+
+Every successful load remembers its roster in a cache file per source
+(`$XDG_CACHE_HOME/ownership/roster-<hash of the source>.json`, default `~/.cache/...`). The next load of the
+same source compares its number of active people with that snapshot (and with any `compare_with` snapshot,
+such as the existing `roster pull --out` file). Both counts are taken as of the same day, so people whose end
+date simply passed do not count as a drop. A drop larger than the limit, or a roster with no active people,
+is refused unless the caller allows it (`--allow-roster-shrink`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from ownership.model import Roster
+from ownership.roster.errors import RosterError
+
+ALLOW_FLAG = "--allow-roster-shrink"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ownership"
+
+
+def cache_path(source: str) -> Path:
+    """Where the last good roster of `source` is remembered (one file per source)."""
+    from ownership.roster import is_url
+    from ownership.roster.scim import redact_url
+
+    key = redact_url(source.rstrip("/")) if is_url(source) else str(Path(source).resolve())
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return cache_dir() / f"roster-{digest}.json"
+
+
+def check(roster: Roster, source: str, today: dt.date, *, limit: float, allow_shrink: bool,
+          compare_with: Sequence[str] = ()) -> None:
+    """Raise RosterError when the roster looks partial; see the module docstring."""
+    if allow_shrink:
+        return
+    now = roster.active_count(today)
+    if now == 0:
+        what = "is empty" if not roster.people else f"has no active people ({len(roster.people)} records)"
+        raise RosterError(f"the roster from {roster.source or source} {what}; refusing to use it, since every "
+                          f"owner would look gone. If this is really so, rerun with {ALLOW_FLAG}")
+    for label, before_roster in _previous(source, compare_with):
+        before = before_roster.active_count(today)
+        if before and (before - now) / before > limit:
+            drop = (before - now) / before
+            raise RosterError(
+                f"the roster from {roster.source or source} has {now} active people, {drop:.0%} fewer than "
+                f"the {before} in {label} (limit {limit:.0%}, roster_shrink_limit); a partial HR export or "
+                f"pull would make owners look gone, so nothing was used or saved. If the drop is real, rerun "
+                f"with {ALLOW_FLAG}")
+
+
+def _previous(source: str, compare_with: Sequence[str]) -> Iterator[tuple[str, Roster]]:
+    from ownership.roster import files
+
+    cached = cache_path(source)
+    if cached.is_file():
+        try:
+            people = files.read(str(cached))
+        except RosterError:
+            people = None  # a damaged cache is not the user's problem; the next good load rewrites it
+        if people is not None:
+            when = files.snapshot_date(str(cached))
+            yield f"the previous snapshot{f' of {when}' if when else ''} ({cached})", Roster(tuple(people))
+    for path in compare_with:
+        if Path(path).is_file():
+            try:
+                people = files.read(path)
+            except RosterError as exc:
+                raise RosterError(f"{path} exists but is not a readable roster snapshot, so it is not "
+                                  f"overwritten ({exc})") from exc
+            yield str(path), Roster(tuple(people))
+
+
+def remember(roster: Roster, source: str) -> Path | None:
+    """Save the roster as the previous snapshot of `source`; None when the cache cannot be written (the
+    guard then compares with the older snapshot next time, which is still safe)."""
+    from ownership.roster import files
+
+    target = cache_path(source)
+    try:
+        files.write_snapshot(roster, target)
+    except OSError:
+        return None
+    return target

@@ -1,0 +1,174 @@
+"""Identity resolution: catalog references and git authors to roster people.
+
+Exact matches only. A reference resolves through, in order: an explicit alias (ownership.yaml `aliases`);
+an email in any case (primary or secondary), a username/handle or a roster id; the .mailmap (old email ->
+current one); a GitHub noreply address (`12345+handle@users.noreply.github.com` -> handle). Where kinds collide
+the stronger one wins (email > username > id); a key two people share as the same kind resolves to nobody.
+Anything else stays unresolved and is reported by the caller; nothing is guessed, because a wrong match would
+page or credit the wrong person.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from ownership.model import Person, Roster
+
+# GitHub's two noreply forms: "12345+handle@users.noreply.github.com" (since 2017) and "handle@users.noreply..."
+_NOREPLY = re.compile(r"^(?:\d+\+)?(?P<handle>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)@users\.noreply\.github\.com$")
+# one .mailmap line: "Proper Name <proper@x> Commit Name <commit@x>" (names optional, second pair optional)
+_MAILMAP_EMAIL = re.compile(r"<([^<>]*)>")
+
+
+def normalize(ref: str) -> str:
+    """The form every look-up key is stored in: stripped, lower case, `mailto:` and `@` handle prefix gone."""
+    key = ref.strip().lower()
+    if key.startswith("mailto:"):
+        key = key[len("mailto:"):]
+    if key.startswith("@") and "@" not in key[1:]:
+        key = key[1:]
+    return key
+
+
+def noreply_handle(email: str) -> str | None:
+    """The GitHub handle inside a noreply address, or None."""
+    m = _NOREPLY.match(normalize(email))
+    return m.group("handle") if m else None
+
+
+def parse_mailmap(text: str) -> dict[str, str]:
+    """A .mailmap as lowercased commit email -> canonical email.
+
+    Lines with a single `<email>` name no mapping (they only fix a display name); `#` starts a comment.
+    """
+    out: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        emails = _MAILMAP_EMAIL.findall(line)
+        if len(emails) >= 2 and emails[0].strip() and emails[1].strip():
+            out[normalize(emails[1])] = emails[0].strip()
+    return out
+
+
+class Resolver:
+    """Look-ups from any known identity of a person to the Person. Built once per roster."""
+
+    def __init__(self, roster: Roster, aliases: Mapping[str, str] | None = None,
+                 mailmap: Mapping[str, str] | None = None) -> None:
+        self.roster = roster
+        self._by_key: dict[str, Person] = {}
+        self._ambiguous: set[str] = set()
+        # Emails first so that, should a username equal someone else's email, the email wins.
+        for p in roster.people:
+            self._index(p, p.emails)
+        for p in roster.people:
+            self._index(p, p.usernames)
+        for p in roster.people:
+            self._index(p, (p.id,))
+        self.aliases = {normalize(k): v for k, v in (aliases or {}).items()}
+        self.mailmap = {normalize(k): v for k, v in (mailmap or {}).items()}
+        self.by_id: dict[str, Person] = {p.id: p for p in roster.people}
+
+    def _index(self, person: Person, keys: Iterable[str]) -> None:
+        for raw in keys:
+            key = normalize(raw)
+            if not key:
+                continue
+            seen = self._by_key.get(key)
+            if seen is None:
+                self._by_key[key] = person
+            elif seen.id != person.id and key not in self._ambiguous:
+                # a key shared by two different people (e.g. an id equal to another's username) is dropped
+                # rather than resolved to whichever came first
+                if _kind_rank(seen, key) == _kind_rank(person, key):
+                    self._ambiguous.add(key)
+
+    def _lookup(self, key: str) -> Person | None:
+        if key in self._ambiguous:
+            return None
+        return self._by_key.get(key)
+
+    def resolve(self, ref: str) -> Person | None:
+        """A catalog reference or commit identity (email any case, secondary email, username, GitHub noreply
+        address, alias) to a roster Person, or None. Never guesses (no fuzzy matching)."""
+        key = normalize(ref)
+        seen: set[str] = set()
+        # aliases and mailmap entries may chain (alias -> old email -> mailmap -> current email); a cycle or
+        # a chain that leads nowhere resolves to None
+        while key and key not in seen:
+            seen.add(key)
+            if key in self.aliases:  # an explicit alias overrides whatever the key would match on its own
+                key = normalize(self.aliases[key])
+                continue
+            person = self._lookup(key)
+            if person is not None:
+                return person
+            if key in self.mailmap:
+                key = normalize(self.mailmap[key])
+                continue
+            handle = noreply_handle(key)
+            return self._lookup(handle) if handle else None
+        return None
+
+    def resolve_author(self, name: str, email: str) -> Person | None:
+        """A git author (after git's own .mailmap) to a Person; tries email, then noreply handle, then aliases."""
+        person = self.resolve(email) if email else None
+        if person is not None:
+            return person
+        if name and normalize(name) in self.aliases:
+            return self.resolve(name)
+        return None
+
+    def person(self, person_id: str) -> Person | None:
+        """The person with this roster id (e.g. a manager reference), or None."""
+        return self.by_id.get(person_id)
+
+
+def _kind_rank(person: Person, key: str) -> int:
+    """0 when `key` is one of the person's emails, 1 a username, 2 the id: stronger kinds win ties."""
+    if any(normalize(e) == key for e in person.emails):
+        return 0
+    if any(normalize(u) == key for u in person.usernames):
+        return 1
+    return 2
+
+
+# One Resolver per roster: rules of several modules resolve against the same snapshot. Keyed by id() with the
+# roster kept alive in the value, so an id is never reused while cached; a few entries are plenty.
+_RESOLVERS: dict[int, tuple[Roster, Resolver]] = {}
+_MAX_CACHED = 8
+
+
+def resolver_for(roster: Roster) -> Resolver:
+    """The Resolver of `roster` with the aliases and mailmap it was loaded with (cached)."""
+    hit = _RESOLVERS.get(id(roster))
+    if hit is not None and hit[0] is roster:
+        return hit[1]
+    if len(_RESOLVERS) >= _MAX_CACHED:
+        _RESOLVERS.pop(next(iter(_RESOLVERS)))
+    resolver = Resolver(roster, roster.aliases, roster.mailmap)
+    _RESOLVERS[id(roster)] = (roster, resolver)
+    return resolver
+
+
+def fold_team(name: str) -> str:
+    """Team names compare case-insensitively, with spaces and underscores as hyphens ("Data Platform")."""
+    return re.sub(r"[\s_]+", "-", name.strip().lower())
+
+
+def catalog_team(hr_team: str | None, teams: Iterable[str],
+                 team_map: Mapping[str, str] | None = None) -> str | None:
+    """The catalog team an HR team/department stands for: `team_map` first, else the same name (folded).
+    None when HR names no team or one the catalog does not have: then nothing can be said about transfers."""
+    if not hr_team:
+        return None
+    folded = fold_team(hr_team)
+    for hr, team in (team_map or {}).items():
+        if fold_team(hr) == folded:
+            return team
+    for team in teams:
+        if fold_team(team) == folded:
+            return team
+    return None

@@ -1,0 +1,236 @@
+"""SCIM 2.0 client (RFC 7643/7644): `GET {base}/Users`, paged with startIndex/count in a stable order.
+
+All or nothing: a pull that ends before `totalResults`, changes size while paging, repeats someone, or has a
+page that still fails after the retries raises RosterError; a partial roster would make the people missing
+from it look gone. 429, 5xx, timeouts and connection errors are retried with exponential backoff (honouring
+Retry-After, capped); 401/403 stop at once. The bearer token comes from an environment variable and never
+appears in a message: messages are built from status codes and URLs only, and server text is redacted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+from ownership import __version__
+from ownership.model import Location, Person
+from ownership.roster.errors import RosterError
+from ownership.roster.settings import ScimSettings
+
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def redact_url(url: str) -> str:
+    """The URL without user:password@ (never echo credentials someone put in a URL)."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def pull(base: str, settings: ScimSettings, *, env: Mapping[str, str] | None = None,
+         sleep: Callable[[float], None] = time.sleep) -> list[Person]:
+    """Every user of the SCIM server at `base` as a Person. Raises RosterError; never returns a partial list."""
+    env = os.environ if env is None else env
+    shown = redact_url(base.rstrip("/"))
+    parts = urlsplit(base)
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK and not settings.allow_http:
+        raise RosterError(f"{shown}: refusing to send the SCIM token over plain http; use https "
+                          "(or set scim.allow_http: true in ownership.yaml)")
+    token = env.get(settings.token_env, "").strip()
+    if not token:
+        raise RosterError(f"reading the roster from {shown} needs a SCIM bearer token in the environment "
+                          f"variable {settings.token_env} (scim.token_env in ownership.yaml)")
+    with _Client(base.rstrip("/"), shown, token, settings, sleep) as client:
+        return link(client.users(), shown)
+
+
+def people(resources: Iterable[Any], source: str) -> list[Person]:
+    """Users of a saved SCIM ListResponse as people."""
+    return link(resources, source, url=False)
+
+
+class _Client:
+    def __init__(self, base: str, shown: str, token: str, settings: ScimSettings,
+                 sleep: Callable[[float], None]) -> None:
+        self.url = f"{base}/Users"
+        self.shown = f"{shown}/Users"
+        self.token = token
+        self.settings = settings
+        self.sleep = sleep
+        self.session = requests.Session()
+        self.session.headers.update({
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/scim+json, application/json",
+            "User-Agent": f"ownership/{__version__}",
+        })
+
+    def __enter__(self) -> _Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.close()
+
+    def users(self) -> list[dict[str, Any]]:
+        size = self.settings.page_size
+        start, total = 1, None
+        users: list[dict[str, Any]] = []
+        while total is None or len(users) < total:
+            params: dict[str, Any] = {"startIndex": start, "count": size}
+            if self.settings.sort_by:
+                params.update(sortBy=self.settings.sort_by, sortOrder="ascending")
+            page = self._get(params)
+            page_total = page.get("totalResults")
+            if not isinstance(page_total, int) or isinstance(page_total, bool) or page_total < 0:
+                raise RosterError(f"{self.shown}: the answer is not a SCIM ListResponse (no totalResults)")
+            if total is not None and page_total != total:
+                raise RosterError(f"{self.shown}: the number of users changed from {total} to {page_total} "
+                                  "during the pull; nothing was saved, try again")
+            total = page_total
+            resources = page.get("Resources") or []
+            if not isinstance(resources, list):
+                raise RosterError(f"{self.shown}: 'Resources' of the page at startIndex={start} is not a list")
+            if not resources and len(users) < total:
+                raise RosterError(f"{self.shown}: the pull stopped early: the page at startIndex={start} is "
+                                  f"empty after {len(users)} of {total} users; nothing was saved")
+            users.extend(resources)
+            start += len(resources)
+        return users
+
+    def _get(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        s = self.settings
+        attempts = s.retries + 1
+        where = f"{self.shown} (startIndex={params['startIndex']})"
+        for attempt in range(1, attempts + 1):
+            wait = min(s.backoff * 2 ** (attempt - 1), s.max_retry_after)
+            try:
+                resp = self.session.get(self.url, params=params, timeout=(s.timeout, s.timeout))
+            except requests.Timeout:
+                reason = f"no answer within {s.timeout:g} s"
+            except requests.ConnectionError:
+                reason = "cannot connect"
+            except requests.RequestException as exc:
+                raise RosterError(f"{where}: request failed ({type(exc).__name__})") from None
+            else:
+                with resp:
+                    if resp.status_code == 200:
+                        return self._json(resp, where)
+                    if resp.status_code == 401:
+                        raise RosterError(f"{where}: HTTP 401: the SCIM server refused the bearer token; check "
+                                          f"the environment variable {s.token_env}")
+                    if resp.status_code == 403:
+                        raise RosterError(f"{where}: HTTP 403: the token in {s.token_env} is not allowed to "
+                                          "list users")
+                    if resp.status_code not in RETRY_STATUS:
+                        raise RosterError(f"{where}: HTTP {resp.status_code}{self._detail(resp)}")
+                    reason = f"HTTP {resp.status_code}"
+                    asked = _retry_after(resp.headers.get("Retry-After"))
+                    if asked is not None:
+                        wait = min(asked, s.max_retry_after)
+            if attempt < attempts:
+                self.sleep(wait)
+        raise RosterError(f"{where}: {reason} after {attempts} attempt{'s' if attempts > 1 else ''}; "
+                          "nothing was saved")
+
+    def _json(self, resp: requests.Response, where: str) -> dict[str, Any]:
+        try:
+            data = resp.json()
+        except ValueError:
+            raise RosterError(f"{where}: the answer is not JSON "
+                              f"(Content-Type {resp.headers.get('Content-Type', 'unknown')})") from None
+        if not isinstance(data, dict):
+            raise RosterError(f"{where}: the answer is not a SCIM ListResponse")
+        return data
+
+    def _detail(self, resp: requests.Response) -> str:
+        """The server's own explanation (SCIM error `detail`), short and with the token redacted."""
+        try:
+            detail = resp.json().get("detail")
+        except (ValueError, AttributeError):
+            return ""
+        if not isinstance(detail, str) or not detail.strip():
+            return ""
+        return ": " + detail.replace(self.token, "[token]").strip()[:200]
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: a number, or an HTTP date (RFC 9110 10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+
+
+# --------------------------------------------------------------------------- users -> people
+
+
+def link(users: Iterable[Any], source: str, *, url: bool = True) -> list[Person]:
+    """Users as people, with manager references turned from SCIM ids into person ids (an employeeNumber
+    when the user has one). A user listed twice is an error: the server's paging order was not stable."""
+    import dataclasses
+
+    pairs = [_person(u, source, i, url) for i, u in enumerate(users, 1)]
+    by_scim_id = {sid: p.id for sid, p in pairs}
+    seen: set[str] = set()
+    out = []
+    for _, p in pairs:
+        if p.id in seen:
+            raise RosterError(f"{source}: user '{p.id}' appears twice (the server's paging order is not "
+                              "stable; try scim.sort_by: id); nothing was saved")
+        seen.add(p.id)
+        out.append(dataclasses.replace(p, manager=by_scim_id.get(p.manager, p.manager)) if p.manager else p)
+    return out
+
+
+def _person(user: Any, source: str, position: int, url: bool) -> tuple[str, Person]:
+    if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
+        raise RosterError(f"{source}: user {position} has no 'id'; not a SCIM User resource")
+    sid = user["id"]
+    ext = _mapping(user.get(ENTERPRISE))
+    emails = [e for e in (user.get("emails") or []) if isinstance(e, dict) and isinstance(e.get("value"), str)]
+    emails.sort(key=lambda e: not e.get("primary"))  # stable: primary first, then as listed
+    addresses = [e["value"].strip() for e in emails if e["value"].strip()]
+    username = user.get("userName") if isinstance(user.get("userName"), str) else None
+    if username and "@" in username and username.lower() not in {a.lower() for a in addresses}:
+        addresses.append(username)  # a login that is an email address is one more address of theirs
+    name = _mapping(user.get("name"))
+    display = user.get("displayName") or name.get("formatted") or \
+        " ".join(str(n) for n in (name.get("givenName"), name.get("familyName")) if n) or None
+    active = user.get("active", True)
+    if isinstance(active, str):
+        active = active.strip().lower() != "false"
+    manager = _mapping(ext.get("manager"))
+    number = ext.get("employeeNumber")
+    return sid, Person(
+        id=str(number) if number not in (None, "") else sid,
+        emails=tuple(addresses),
+        usernames=(username,) if username else (),
+        name=str(display) if display else None,
+        active=bool(active),
+        team=str(ext["department"]) if ext.get("department") else None,
+        manager=str(manager["value"]) if manager.get("value") else None,
+        title=str(user["title"]) if user.get("title") else None,
+        location=Location(f"{source}/Users/{sid}" if url else source),
+    )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,143 @@
+"""Roster settings from ownership.yaml: column mapping, SCIM client, identity and shrink guard.
+
+`problem()` checks one top-level value when the config is loaded (so a typo is reported at its file:line);
+`Settings.from_config()` turns a checked config into typed settings with defaults.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ownership.config import Config
+from ownership.roster.columns import FIELDS, PRESETS, Columns
+
+DEFAULT_SHRINK_LIMIT = 0.10
+DEFAULT_TOKEN_ENV = "OWNERSHIP_SCIM_TOKEN"
+
+
+@dataclass(frozen=True)
+class ScimSettings:
+    token_env: str = DEFAULT_TOKEN_ENV
+    page_size: int = 100
+    timeout: float = 10.0  # seconds, for connecting and for each read
+    retries: int = 3  # further attempts after the first, on 429, 5xx, timeouts and connection errors
+    backoff: float = 0.5  # first wait; doubles each attempt
+    max_retry_after: float = 30.0  # longest wait honoured from a Retry-After header (or backoff)
+    sort_by: str | None = "userName"  # a stable order, so paging neither skips nor repeats anyone
+    allow_http: bool = False  # plain http sends the token in clear text; allowed for loopback hosts only
+
+
+# key -> (type check, description) for the `scim:` mapping
+_SCIM_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "token_env": (str, "the name of an environment variable"),
+    "page_size": (int, "a whole number from 1 to 1000"),
+    "timeout": ((int, float), "seconds, more than 0"),
+    "retries": (int, "a whole number from 0 to 10"),
+    "backoff": ((int, float), "seconds, 0 or more"),
+    "max_retry_after": ((int, float), "seconds, 0 or more"),
+    "sort_by": ((str, type(None)), "a SCIM attribute name, or null for the server's order"),
+    "allow_http": (bool, "true or false"),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    columns: Columns = field(default_factory=Columns)
+    scim: ScimSettings = field(default_factory=ScimSettings)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    team_map: Mapping[str, str] = field(default_factory=dict)
+    mailmap: str | None = None  # path of a .mailmap file
+    shrink_limit: float = DEFAULT_SHRINK_LIMIT
+
+    @classmethod
+    def from_config(cls, config: Config) -> Settings:
+        scim = dict(config.get("scim") or {})
+        mailmap = config.get("mailmap")
+        return cls(
+            columns=Columns.from_setting(config.get("roster_columns")),
+            scim=ScimSettings(**scim),
+            aliases={str(k): str(v) for k, v in (config.get("aliases") or {}).items()},
+            team_map={str(k): str(v) for k, v in (config.get("team_map") or {}).items()},
+            mailmap=config.relative(mailmap) if mailmap else None,
+            shrink_limit=parse_limit(config.get("roster_shrink_limit", DEFAULT_SHRINK_LIMIT)),
+        )
+
+
+def parse_limit(value: Any) -> float:
+    """`10%` or a fraction such as 0.1 -> 0.1."""
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", value)
+        if not m:
+            raise ValueError(value)
+        return float(m.group(1)) / 100
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(value)
+    return float(value)
+
+
+def problem(key: str, value: Any) -> str | None:
+    """What is wrong with the top-level config `key: value`, or None."""
+    if key in ("aliases", "team_map"):
+        if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
+            return f"{key} must map names to non-empty strings"
+    elif key == "mailmap":
+        if not isinstance(value, str):
+            return "mailmap must be the path of a .mailmap file"
+    elif key == "roster_shrink_limit":
+        try:
+            limit = parse_limit(value)
+        except ValueError:
+            return "roster_shrink_limit must be a percentage such as '10%' or a fraction such as 0.1"
+        if not 0 <= limit <= 1:
+            return "roster_shrink_limit must be between 0% and 100%"
+    elif key == "roster_columns":
+        return _columns_problem(value)
+    elif key == "scim":
+        return _scim_problem(value)
+    return None
+
+
+def _columns_problem(value: Any) -> str | None:
+    presets = " | ".join(PRESETS)
+    if isinstance(value, str):
+        return None if value in PRESETS else f"roster_columns: unknown preset '{value}' (known: {presets})"
+    if not isinstance(value, dict):
+        return f"roster_columns must be a preset ({presets}) or a mapping of field -> column"
+    for k, v in value.items():
+        if k == "preset":
+            if v not in PRESETS:
+                return f"roster_columns.preset: unknown preset '{v}' (known: {presets})"
+        elif k == "date_format":
+            if not isinstance(v, str) or "%" not in v:
+                return "roster_columns.date_format must be a strftime format such as '%m/%d/%Y'"
+        elif k not in FIELDS:
+            return (f"roster_columns: unknown field '{k}' (known: preset, date_format, "
+                    f"{', '.join(FIELDS)})")
+        elif not isinstance(v, str) or not v:
+            return f"roster_columns.{k} must be a column name"
+    return None
+
+
+def _scim_problem(value: Any) -> str | None:
+    if not isinstance(value, dict):
+        return "scim must be a mapping (token_env, page_size, timeout, retries, max_retry_after, ...)"
+    for k, v in value.items():
+        if k not in _SCIM_FIELDS:
+            return f"scim: unknown setting '{k}' (known: {', '.join(_SCIM_FIELDS)})"
+        kind, what = _SCIM_FIELDS[k]
+        bad = (not isinstance(v, kind)) or (isinstance(v, bool) and kind is not bool)
+        if not bad and k == "page_size":
+            bad = not 1 <= v <= 1000
+        elif not bad and k == "retries":
+            bad = not 0 <= v <= 10
+        elif not bad and k == "timeout":
+            bad = v <= 0
+        elif not bad and k in ("backoff", "max_retry_after"):
+            bad = v < 0
+        elif not bad and k == "token_env":
+            bad = not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v)
+        if bad:
+            return f"scim.{k} must be {what}"
+    return None

@@ -1,0 +1,130 @@
+"""The shrink guard: compared with the previous snapshot, a big drop of active people (or none at all) is
+refused unless allowed; the snapshot lives in the cache folder, one file per source."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ownership.cli import cli
+from ownership.config import Config
+from ownership.roster import RosterError, guard, load
+
+TODAY = dt.date(2026, 11, 30)
+
+
+def write_roster(path: Path, active: int, inactive: int = 0, *, left_on: str = "") -> None:
+    rows = [f"p{n},p{n}@acme.test,Active,{left_on}" for n in range(active)]
+    rows += [f"q{n},q{n}@acme.test,Inactive,2026-01-01" for n in range(inactive)]
+    path.write_text("id,email,status,end_date\n" + "\n".join(rows) + "\n")
+
+
+def test_the_cache_lives_under_xdg_cache_home_one_file_per_source(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert guard.cache_path(str(a)).parent == Path(os.environ["XDG_CACHE_HOME"]) / "ownership"
+    assert guard.cache_path(str(a)) != guard.cache_path(str(b))
+    # the same SCIM server, with or without a trailing slash or credentials in the URL, is one source
+    assert guard.cache_path("https://hr.test/scim/v2/") == guard.cache_path("https://u:p@hr.test/scim/v2")
+
+
+def test_a_drop_above_the_limit_is_refused_and_the_previous_snapshot_kept(tmp_path: Path) -> None:
+    src = tmp_path / "hr.csv"
+    write_roster(src, 20)
+    load(str(src), Config(), today=TODAY)
+    cached = guard.cache_path(str(src)).read_bytes()
+
+    write_roster(src, 17, 3)  # 15 % fewer active people
+    with pytest.raises(RosterError) as caught:
+        load(str(src), Config(), today=TODAY)
+    message = str(caught.value)
+    assert "has 17 active people, 15% fewer than the 20 in the previous snapshot of 2026-11-30" in message
+    assert "(limit 10%, roster_shrink_limit)" in message and "--allow-roster-shrink" in message
+    assert guard.cache_path(str(src)).read_bytes() == cached
+
+
+def test_a_drop_at_the_limit_passes_and_becomes_the_new_baseline(tmp_path: Path) -> None:
+    src = tmp_path / "hr.csv"
+    write_roster(src, 20)
+    load(str(src), Config(), today=TODAY)
+    write_roster(src, 18)  # exactly 10 %
+    assert load(str(src), Config(), today=TODAY).active_count(TODAY) == 18
+    write_roster(src, 17)  # 5.6 % fewer than 18
+    assert load(str(src), Config(), today=TODAY).active_count(TODAY) == 17
+
+
+def test_the_limit_comes_from_ownership_yaml(tmp_path: Path) -> None:
+    src = tmp_path / "hr.csv"
+    write_roster(src, 20)
+    load(str(src), Config(), today=TODAY)
+    write_roster(src, 15)
+    assert len(load(str(src), Config(values={"roster_shrink_limit": "25%"}), today=TODAY).people) == 15
+    write_roster(src, 12)
+    with pytest.raises(RosterError, match="limit 10%"):
+        load(str(src), Config(values={"roster_shrink_limit": 0.1}), today=TODAY)
+
+
+def test_allow_shrink_accepts_the_drop(tmp_path: Path) -> None:
+    src = tmp_path / "hr.csv"
+    write_roster(src, 20)
+    load(str(src), Config(), today=TODAY)
+    write_roster(src, 5)
+    assert load(str(src), Config(), today=TODAY, allow_shrink=True).active_count(TODAY) == 5
+
+
+def test_people_whose_end_date_passes_do_not_count_as_a_drop(tmp_path: Path) -> None:
+    src = tmp_path / "hr.csv"
+    write_roster(src, 20, left_on="")
+    load(str(src), Config(), today=dt.date(2026, 1, 1))
+    # the same file read a year later, when the snapshot's people with end dates have left too
+    src.write_text("id,email,end_date\n" + "".join(
+        f"p{n},p{n}@acme.test,{'2026-06-01' if n < 5 else ''}\n" for n in range(20)))
+    load(str(src), Config(), today=dt.date(2026, 1, 1))
+    assert load(str(src), Config(), today=TODAY).active_count(TODAY) == 15
+
+
+@pytest.mark.parametrize(("active", "inactive", "what"), [(0, 0, "is empty"),
+                                                           (0, 4, "has no active people (4 records)")])
+def test_an_empty_roster_is_refused_even_without_a_previous_snapshot(tmp_path: Path, active: int,
+                                                                     inactive: int, what: str) -> None:
+    src = tmp_path / "hr.csv"
+    write_roster(src, active, inactive)
+    with pytest.raises(RosterError, match=re.escape(f"{what}; refusing to use it")):
+        load(str(src), Config(), today=TODAY)
+    assert not guard.cache_path(str(src)).exists()
+
+
+def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    src = tmp_path / "hr.csv"
+    write_roster(src, 3)
+    target = guard.cache_path(str(src))
+    target.parent.mkdir(parents=True)
+    target.write_text("{not json")
+    assert len(load(str(src), Config(), today=TODAY).people) == 3
+    assert '"version": 1' in target.read_text()
+
+
+def test_pull_also_compares_with_the_existing_out_file(tmp_path: Path) -> None:
+    big, small, out = tmp_path / "big.csv", tmp_path / "small.csv", tmp_path / "roster.json"
+    write_roster(big, 10)
+    write_roster(small, 5)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["roster", "pull", "--roster", str(big), "--out", str(out)]).exit_code == 0
+
+    # another source (no cache of its own yet), but the snapshot it would overwrite has 10 active people
+    result = runner.invoke(cli, ["roster", "pull", "--roster", str(small), "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"50% fewer than the 10 in {out}" in result.stderr
+    assert '"id": "p9"' in out.read_text()
+
+
+def test_pull_refuses_to_overwrite_a_file_that_is_not_a_roster(tmp_path: Path) -> None:
+    src, out = tmp_path / "hr.csv", tmp_path / "notes.json"
+    write_roster(src, 3)
+    out.write_text('{"my": "notes"}')
+    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", str(src), "--out", str(out)])
+    assert result.exit_code == 2 and "is not a readable roster snapshot, so it is not overwritten" in result.stderr
+    assert out.read_text() == '{"my": "notes"}'
