@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ownership.catalog import yamlnodes
+from ownership.catalog import backstage, backstage_model, yamlnodes
 from ownership.catalog.schema import (
     CHANNEL_RE,
     DURATION_RE,
@@ -103,9 +103,16 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]]) -> tuple[Catalog, l
     findings: list[Finding] = []
     entities: list[_Entity] = []
     files: list[str] = []
+    records: list[backstage.Record] = []
     for path, data in sources:
         files.append(path)
-        entities.extend(_load_file(path, data, findings))
+        entities.extend(_load_file(path, data, findings, records))
+    if records:  # Backstage descriptors: follow Location entities, then resolve references across files
+        for path, data in backstage.follow_locations(records, files, findings):
+            files.append(path)
+            entities.extend(_load_file(path, data, findings, records))
+        native_teams = {e.values["name"] for e in entities if e.kind == "teams"}
+        entities.extend(_Entity(*e) for e in backstage_model.entities(records, findings, native_teams))
     catalog = _assemble(entities, findings)
     return Catalog(
         teams=catalog["teams"],
@@ -116,7 +123,8 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]]) -> tuple[Catalog, l
     ), findings
 
 
-def _load_file(path: str, data: bytes | str, findings: list[Finding]) -> list[_Entity]:
+def _load_file(path: str, data: bytes | str, findings: list[Finding],
+               records: list[backstage.Record] | None = None) -> list[_Entity]:
     docs, problems = yamlnodes.parse(data)
     for p in problems:
         findings.append(
@@ -126,15 +134,9 @@ def _load_file(path: str, data: bytes | str, findings: list[Finding]) -> list[_E
     walker = _Walker(path, findings)
     for doc in docs:
         if type(doc) is Map and _is_backstage(doc):
-            findings.append(
-                Finding(
-                    "unsupported-format",
-                    "warning",
-                    f"file:{path}",
-                    "Backstage descriptors are not read yet; this document was skipped",
-                    walker.loc(doc),
-                )
-            )
+            record = backstage.read(path, doc, findings)
+            if record is not None and records is not None:
+                records.append(record)
             continue
         if type(doc) is Scalar and doc.plain and doc.value in ("", "~", "null"):
             continue  # an empty document
@@ -305,7 +307,11 @@ class _Walker:
             return True, value
         if kind == "enum":
             if value not in f.choices:
-                close = difflib.get_close_matches(value, [str(c) for c in f.choices], n=1, cutoff=0.6)
+                choices = [str(c) for c in f.choices]
+                # abbreviations ("prod", "exp") are too short for difflib's ratio; a unique prefix is clear
+                prefixed = [c for c in choices if value and c.startswith(value.lower())]
+                close = prefixed if len(prefixed) == 1 else difflib.get_close_matches(value, choices, n=1,
+                                                                                       cutoff=0.6)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 self._bad(f, node, subject, path, "one of " + ", ".join(map(str, f.choices)), hint)
                 return False, None

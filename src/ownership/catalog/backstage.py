@@ -1,0 +1,261 @@
+"""Backstage descriptors (`apiVersion: backstage.io/v1alpha1`) → records, entity references, Location targets.
+
+The loader (catalog/load.py) hands every YAML document with an `apiVersion` to `read()`, follows Location
+entities with `follow_locations()`, and finally turns all records into catalog entities with
+`backstage_model.entities()`. Backstage documents may sit in the same folder, even the same file, as native
+ones. What Backstage's own validation would reject (bad names, references that do not parse) becomes a finding
+with the line to edit; nothing Backstage accepts is rejected here.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ownership.catalog import yamlnodes
+from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
+from ownership.model import Finding, Location
+
+API_VERSIONS = ("backstage.io/v1alpha1", "backstage.io/v1beta1")
+KINDS = ("component", "resource", "system", "api", "group", "user", "domain", "location")
+DEFAULT_NAMESPACE = "default"
+# Backstage's own rules (catalog-model's KubernetesValidatorFunctions): names 1-63 characters; namespaces are
+# DNS labels.
+NAME_RE = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+NAMESPACE_RE = re.compile(r"^[a-z0-9]+(?:-+[a-z0-9]+)*$")
+# `[kind:][namespace/]name`, as Backstage's parseEntityRef splits it
+REF_RE = re.compile(r"^(?:(?P<kind>[^:/]+):)?(?:(?P<ns>[^:/]+)/)?(?P<name>[^:/]+)$")
+GLOB_CHARS = re.compile(r"[*?[]")
+
+
+@dataclass
+class Record:
+    """One Backstage entity as written: kind and namespace lowercased, the name as written."""
+
+    kind: str
+    namespace: str
+    name: str
+    file: str
+    location: Location
+    name_loc: Location
+    metadata: dict[str, Node] = field(default_factory=dict)
+    spec: dict[str, Node] = field(default_factory=dict)
+    annotations: dict[str, Scalar] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.kind, self.namespace, self.name.lower())
+
+    @property
+    def model_name(self) -> str:
+        return model_name(self.namespace, self.name)
+
+    def loc(self, node: Node) -> Location:
+        return Location(self.file, node.line, node.column)
+
+
+def model_name(namespace: str, name: str) -> str:
+    """The catalog name of a Backstage entity: lowercased; other namespaces than `default` keep a prefix.
+
+    Backstage compares references case-insensitively, native names are lowercase, so `Payments` and
+    `group:default/payments` both become `payments`, and `group:finance/Payments` becomes `finance/payments`.
+    """
+    name = name.lower()
+    return name if namespace == DEFAULT_NAMESPACE else f"{namespace.lower()}/{name}"
+
+
+@dataclass(frozen=True)
+class Ref:
+    kind: str
+    namespace: str
+    name: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.kind, self.namespace, self.name.lower())
+
+    @property
+    def model_name(self) -> str:
+        return model_name(self.namespace, self.name)
+
+
+def parse_ref(text: str, default_kind: str | None, default_namespace: str) -> Ref | None:
+    """`[kind:][namespace/]name` with Backstage's defaults; None when it does not parse or has no kind."""
+    m = REF_RE.match(text.strip())
+    if m is None:
+        return None
+    kind = (m.group("kind") or default_kind or "").lower()
+    if not kind:
+        return None
+    return Ref(kind, (m.group("ns") or default_namespace).lower(), m.group("name"))
+
+
+# --------------------------------------------------------------------------- reading one document
+
+
+def _finding(rule: str, message: str, loc: Location, subject: str, severity: str = "error",
+             **evidence: object) -> Finding:
+    return Finding(rule, severity, subject, message, loc, evidence)  # type: ignore[arg-type]
+
+
+def pairs(node: Map, path: str, subject: str, findings: list[Finding]) -> dict[str, tuple[Scalar, Node]]:
+    """String keys → (key node, value node), merge keys applied, duplicate keys reported (first kept)."""
+    out: dict[str, tuple[Scalar, Node]] = {}
+    for k, v in yamlnodes.merged_pairs(node):
+        if type(k) is not Scalar:
+            continue
+        first = out.get(k.value)
+        if first is not None:
+            findings.append(_finding("duplicate-key", f"key '{k.value}' appears more than once in this mapping "
+                                     "(YAML would silently keep the last one)", Location(path, k.line, k.column),
+                                     subject, first_line=first[0].line))
+            continue
+        out[k.value] = (k, v)
+    return out
+
+
+def text(node: Node | None) -> str | None:
+    """A scalar's text (numbers and booleans as written), None for anything else or an empty value."""
+    if type(node) is Scalar and node.value != "" and not (node.plain and node.value in ("~", "null")):
+        return node.value
+    return None
+
+
+def read(path: str, doc: Map, findings: list[Finding]) -> Record | None:
+    """One Backstage document → Record, or None (findings say why) when it cannot become an entity."""
+    subject = f"file:{path}"
+    top = pairs(doc, path, subject, findings)
+    where = Location(path, doc.line, doc.column)
+    api = text(top.get("apiVersion", (None, None))[1])
+    kind_text = text(top.get("kind", (None, None))[1])
+    if api not in API_VERSIONS:
+        findings.append(_finding("unsupported-format", f"apiVersion '{api}' is not a Backstage catalog version "
+                                 f"this tool reads ({', '.join(API_VERSIONS)}); the document was skipped",
+                                 where, subject, "warning"))
+        return None
+    if kind_text is None or kind_text.lower() not in KINDS:
+        findings.append(_finding("unsupported-format", f"Backstage kind '{kind_text}' is not read (known: "
+                                 "Component, Resource, System, API, Group, User, Domain, Location); the document "
+                                 "was skipped", where, subject, "warning"))
+        return None
+    kind = kind_text.lower()
+    meta_node = top.get("metadata", (None, None))[1]
+    if type(meta_node) is not Map:
+        findings.append(_finding("missing-field", f"{kind_text} has no 'metadata' mapping (required)", where,
+                                 subject, field="metadata"))
+        return None
+    metadata = {k: v for k, (_, v) in pairs(meta_node, path, subject, findings).items()}
+    name_node = metadata.get("name")
+    name = text(name_node)
+    if name is None or name_node is None:
+        findings.append(_finding("missing-field", f"{kind_text} has no 'metadata.name' (required)",
+                                 Location(path, meta_node.line, meta_node.column), subject, field="metadata.name"))
+        return None
+    subject = f"{kind}:{name}"
+    name_loc = Location(path, name_node.line, name_node.column)
+    if len(name) > 63 or not NAME_RE.match(name):
+        findings.append(_finding("invalid-value", f"Backstage name '{name}' is invalid: 1-63 letters, digits, "
+                                 "'-', '_' or '.', starting and ending with a letter or digit", name_loc, subject,
+                                 field="metadata.name", value=name))
+    namespace = (text(metadata.get("namespace")) or DEFAULT_NAMESPACE)
+    if namespace != DEFAULT_NAMESPACE and (len(namespace) > 63 or not NAMESPACE_RE.match(namespace)):
+        ns_node = metadata["namespace"]
+        findings.append(_finding("invalid-value", f"Backstage namespace '{namespace}' is invalid: 1-63 lowercase "
+                                 "letters, digits and '-'", Location(path, ns_node.line, ns_node.column), subject,
+                                 field="metadata.namespace", value=namespace))
+    rec = Record(kind, namespace.lower(), name, path, where, name_loc, metadata)
+    ann = metadata.get("annotations")
+    if type(ann) is Map:
+        for key, (_, value) in pairs(ann, path, subject, findings).items():
+            if type(value) is Scalar:
+                rec.annotations[key] = value
+    spec = top.get("spec", (None, None))[1]
+    if type(spec) is Map:
+        rec.spec = {k: v for k, (_, v) in pairs(spec, path, subject, findings).items()}
+    elif kind not in ("user", "location"):
+        findings.append(_finding("missing-field", f"{kind_text} '{name}' has no 'spec' mapping (required)", where,
+                                 subject, field="spec"))
+    return rec
+
+
+def items(node: Node | None) -> list[Node]:
+    """The entries of a list field; a single value counts as a one-entry list."""
+    if type(node) is Seq:
+        return node.items
+    return [node] if type(node) is Scalar and text(node) is not None else []
+
+
+# --------------------------------------------------------------------------- Location entities
+
+
+def follow_locations(records: list[Record], files: list[str],
+                     findings: list[Finding]) -> Iterator[tuple[str, bytes]]:
+    """(path, content) of every file a Location entity targets and the loader has not read yet.
+
+    The caller loads each yielded file (which may append more records, and so more Locations) before asking
+    for the next; a file is read at most once, which also stops cycles (A → B → A).
+    """
+    seen = {os.path.realpath(f) for f in files}
+    i = 0
+    while i < len(records):
+        rec = records[i]
+        i += 1
+        if rec.kind != "location":
+            continue
+        for target in _targets(rec, findings):
+            real = os.path.realpath(target)
+            if real in seen:
+                continue
+            seen.add(real)
+            try:
+                with Path(target).open("rb") as fh:
+                    data = fh.read(yamlnodes.MAX_BYTES + 1)  # past the limit is enough for "too large"
+            except OSError as exc:
+                findings.append(_finding("location-not-found", f"Location '{rec.name}' targets {target}, which "
+                                         f"cannot be read ({exc.strerror or exc})", rec.location,
+                                         f"location:{rec.name}", target=target))
+                continue
+            yield target, data
+
+
+def _targets(rec: Record, findings: list[Finding]) -> list[str]:
+    subject = f"location:{rec.name}"
+    kind = (text(rec.spec.get("type")) or "file").lower()
+    nodes = items(rec.spec.get("target")) + items(rec.spec.get("targets"))
+    if not nodes:
+        findings.append(_finding("missing-field", f"Location '{rec.name}' has no 'spec.target' or 'spec.targets'",
+                                 rec.location, subject, field="spec.targets"))
+    base = os.path.dirname(rec.file)
+    out: list[str] = []
+    for node in nodes:
+        target = text(node)
+        if target is None:
+            continue
+        loc = rec.loc(node)
+        if kind == "url" or re.match(r"^[a-z][a-z0-9+.-]*://", target):
+            findings.append(_finding("location-not-followed", f"Location target {target} is a URL; URLs are not "
+                                     "fetched (no network access while loading): check the file into the catalog "
+                                     "folder or point at it with a relative path", loc, subject, "warning",
+                                     target=target))
+            continue
+        if kind != "file":
+            findings.append(_finding("location-not-followed", f"Location type '{kind}' is not followed (only "
+                                     "file and url)", loc, subject, "warning", target=target))
+            continue
+        path = os.path.normpath(os.path.join(base, target))
+        if GLOB_CHARS.search(target):
+            matched = sorted(p for p in glob.glob(path, recursive=True) if os.path.isfile(p))
+            if not matched:
+                findings.append(_finding("location-not-found", f"Location target {target} matches no file",
+                                         loc, subject, target=target))
+            out.extend(matched)
+        elif os.path.isfile(path):
+            out.append(path)
+        else:
+            what = "is a folder, not a file" if os.path.isdir(path) else "does not exist"
+            findings.append(_finding("location-not-found", f"Location target {target} ({path}) {what}", loc,
+                                     subject, target=target))
+    return out
