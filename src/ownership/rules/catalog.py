@@ -53,8 +53,8 @@ FILE_TOO_LARGE = declared("file-too-large", "error", "catalog", """
     The file is larger than 10 MB. The file is not read; split the catalog into several files.
     """)
 UNSUPPORTED_FORMAT = declared("unsupported-format", "warning", "catalog", """
-    A YAML document that is not in a format this version reads (for example a Backstage descriptor); it is
-    skipped.
+    A YAML document that is not in a format this version reads (an `apiVersion` or Backstage kind it does
+    not know); it is skipped.
     """)
 
 
