@@ -1,6 +1,8 @@
 """Every graph question, answered with networkx. Edges point from a system to what it depends on."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import networkx as nx
 
 from ownership.model import Catalog
@@ -47,3 +49,37 @@ def cycles(g: nx.DiGraph) -> list[list[str]]:
         i = cycle.index(min(cycle))
         found.append(cycle[i:] + cycle[:i])
     return sorted(found)
+
+
+def dependents(g: nx.DiGraph, roots: Iterable[str], depth: int | None = None) -> dict[str, int]:
+    """Blast radius: every system that (transitively) depends on one of `roots`, with its distance.
+
+    Distance 1 is a direct dependent. `depth` stops the walk (None: all the way). The roots themselves are
+    left out, even when a cycle leads back to them.
+    """
+    return _distances(g.reverse(copy=False), roots, depth)
+
+
+def dependencies(g: nx.DiGraph, roots: Iterable[str], depth: int | None = None) -> dict[str, int]:
+    """Suspects: every system one of `roots` (transitively) needs, with its distance (1 = direct)."""
+    return _distances(g, roots, depth)
+
+
+def _distances(g: nx.DiGraph, roots: Iterable[str], depth: int | None) -> dict[str, int]:
+    sources = [r for r in roots if r in g]
+    if not sources:
+        return {}
+    # one multi-source BFS: each node gets its distance to the nearest root
+    found = dict(nx.multi_source_dijkstra_path_length(g, sources, cutoff=depth)) if len(sources) > 1 else \
+        dict(nx.single_source_shortest_path_length(g, sources[0], cutoff=depth))
+    for r in sources:
+        found.pop(r, None)
+    return {n: int(d) for n, d in found.items()}
+
+
+def by_depth(distances: dict[str, int]) -> dict[int, list[str]]:
+    """{distance: sorted names}, nearest first."""
+    layers: dict[int, list[str]] = {}
+    for name, d in distances.items():
+        layers.setdefault(d, []).append(name)
+    return {d: sorted(layers[d]) for d in sorted(layers)}

@@ -1,0 +1,34 @@
+"""`ownership blast-radius SYSTEM`: the systems that break when SYSTEM breaks."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Sequence
+
+from ownership import graph
+from ownership.commands.page import load_catalog
+from ownership.routing import Impact, blast_radius, find_system
+
+
+def run(paths: Sequence[str], name: str, depth: int | None, with_edges: bool) -> tuple[Impact, tuple[str, ...]]:
+    """Raises UnknownSystem (exit 2) or CatalogError."""
+    inputs = load_catalog(paths)
+    system = find_system(inputs.catalog, name)
+    g = graph.build(inputs.catalog)
+    return blast_radius(inputs.catalog, g, [system.name], depth, with_edges=with_edges), inputs.warnings
+
+
+def to_svg(impact: Impact, use_graphviz: bool = True) -> str:
+    """Graphviz's drawing of the `dot` text when `dot` is installed (and works), else the built-in layout."""
+    from ownership.render.routing import dot, svg
+
+    exe = shutil.which("dot") if use_graphviz else None
+    if exe:
+        try:
+            done = subprocess.run([exe, "-Tsvg"], input=dot(impact).encode("utf-8"), capture_output=True,
+                                  timeout=60, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            done = None
+        if done is not None and done.returncode == 0 and done.stdout.strip():
+            return done.stdout.decode("utf-8", "replace")
+    return svg(impact)

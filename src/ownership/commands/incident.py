@@ -1,0 +1,30 @@
+"""`ownership incident SYSTEM...`: who belongs in the room for an incident touching these systems."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from ownership import graph
+from ownership.commands.page import activity_for, ask_pagerduty, load_catalog, load_people
+from ownership.config import Config
+from ownership.routing import Context, Room, find_system, room
+from ownership.routing.incident import SUSPECT_CONTACT_DEPTH
+
+
+def run(paths: Sequence[str], config: Config, names: Sequence[str], at: dt.datetime,
+        roster_source: str | None = None, pagerduty_url: str | None = None,
+        asked_at: bool = False, allow_shrink: bool = False, history: bool = False) -> tuple[Room, tuple[str, ...]]:
+    """Raises UnknownSystem (exit 2, naming the first unknown system) or CatalogError."""
+    inputs = load_catalog(paths)
+    catalog = inputs.catalog
+    systems = [find_system(catalog, n) for n in dict.fromkeys(names)]
+    g = graph.build(catalog)
+    people = load_people(catalog, config, roster_source, at.date(), allow_shrink)
+    # one PagerDuty question covers the responders and the owners of the direct dependencies (suspects)
+    near = graph.dependencies(g, [s.name for s in systems], SUSPECT_CONTACT_DEPTH)
+    asked = [*systems, *(catalog.systems[n] for n in sorted(near))]
+    answer = ask_pagerduty(catalog, asked, at if asked_at else None, config, pagerduty_url)
+    warnings = list(inputs.warnings)
+    activity = activity_for(catalog, config, [s.name for s in systems], people, warnings) if history else None
+    ctx = Context(catalog, at, people, answer, activity)
+    return room(ctx, g, systems), tuple(warnings)

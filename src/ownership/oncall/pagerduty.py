@@ -1,0 +1,229 @@
+"""Who PagerDuty says is on call: REST API v2 `GET /oncalls`, with timeouts, retries and paging.
+
+The token comes from an environment variable (`pagerduty.token_env`, default OWNERSHIP_PAGERDUTY_TOKEN) and
+goes only into the Authorization header: no message, log or exception text ever contains it. Any failure is a
+`PagerDutyError` whose one-line message the page list shows before falling back to the catalog rotation, so an
+outage of PagerDuty never leaves the person at 3 a.m. with nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from ownership.config import Config
+
+if TYPE_CHECKING:  # requests is imported only when PagerDuty is asked (it costs ~70 ms at start-up)
+    import requests
+
+DEFAULT_BASE_URL = "https://api.pagerduty.com"
+DEFAULT_TOKEN_ENV = "OWNERSHIP_PAGERDUTY_TOKEN"
+ACCEPT = "application/vnd.pagerduty+json;version=2"
+PAGE_LIMIT = 100  # PagerDuty's maximum page size for /oncalls
+MAX_PAGES = 200  # a server that always answers `more: true` must not keep us paging forever
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+# key -> (accepted types, what it must be) for the `pagerduty:` mapping in ownership.yaml
+FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "token_env": (str, "the name of an environment variable"),
+    "base_url": (str, "an http(s) URL"),
+    "timeout": ((int, float), "seconds, more than 0"),
+    "retries": (int, "a whole number from 0 to 10"),
+    "backoff": ((int, float), "seconds, 0 or more"),
+}
+
+
+class PagerDutyError(Exception):
+    """PagerDuty could not answer. One line, never containing the token."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    token_env: str = DEFAULT_TOKEN_ENV
+    base_url: str = DEFAULT_BASE_URL
+    timeout: float = 5.0  # seconds to connect and for each read: at 3 a.m. a slow answer is a wrong answer
+    retries: int = 2  # further attempts after the first, on 429, 5xx, timeouts and connection errors
+    backoff: float = 0.5  # first wait; doubles per attempt; a Retry-After header is honoured up to 10 s
+
+    @classmethod
+    def from_config(cls, config: Config, base_url: str | None = None) -> Settings:
+        values = dict(config.get("pagerduty") or {})
+        if base_url:
+            values["base_url"] = base_url
+        return cls(**{k: v for k, v in values.items() if k in FIELDS})
+
+
+def problem(value: Any) -> str | None:
+    """Why the `pagerduty:` setting of ownership.yaml is unusable, or None (checked when config loads)."""
+    if not isinstance(value, dict):
+        return "pagerduty must be a mapping (token_env, base_url, timeout, retries, backoff)"
+    for key, v in value.items():
+        if key not in FIELDS:
+            return f"pagerduty has no setting '{key}'; known: {', '.join(FIELDS)}"
+        types, what = FIELDS[key]
+        if isinstance(v, bool) or not isinstance(v, types):
+            return f"pagerduty.{key} must be {what}"
+    if "base_url" in value and urlsplit(value["base_url"]).scheme not in ("http", "https"):
+        return "pagerduty.base_url must be an http(s) URL"
+    if value.get("timeout", 1) <= 0 or not 0 <= value.get("retries", 0) <= 10 or value.get("backoff", 0) < 0:
+        return "pagerduty.timeout must be > 0, retries 0-10 and backoff >= 0"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class OnCallEntry:
+    """One person on call for one escalation policy at one escalation level."""
+
+    policy: str
+    level: int
+    email: str | None
+    name: str | None
+    user_id: str | None
+    schedule: str | None = None
+    until: str | None = None
+
+
+def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: Settings,
+            env: Mapping[str, str] | None = None, session: requests.Session | None = None) -> list[OnCallEntry]:
+    """Everyone on call for `policies` at `at` (None: now), all pages, ordered by policy, level, email."""
+    ids = sorted(set(policies))
+    if not ids:
+        return []
+    token = (env if env is not None else os.environ).get(settings.token_env, "").strip()
+    if not token:
+        raise PagerDutyError(f"no PagerDuty token: set the environment variable {settings.token_env}")
+    base = settings.base_url.rstrip("/")
+    _check_transport(base)
+    params: list[tuple[str, str]] = [("escalation_policy_ids[]", i) for i in ids]
+    params += [("include[]", "users"), ("limit", str(PAGE_LIMIT))]
+    if at is not None:
+        # a one-second window asks "who is on call at that moment"; without since/until PagerDuty says "now"
+        params += [("since", _iso(at)), ("until", _iso(at + dt.timedelta(seconds=1)))]
+    headers = {"Authorization": f"Token token={token}", "Accept": ACCEPT}
+    import requests
+
+    http = session or requests.Session()
+    found: list[OnCallEntry] = []
+    offset = 0
+    try:
+        for _ in range(MAX_PAGES):
+            body = _get(http, f"{base}/oncalls", params + [("offset", str(offset))], headers, settings)
+            page = body.get("oncalls")
+            if not isinstance(page, list):
+                raise PagerDutyError(f"{_redact(base)}/oncalls answered without an 'oncalls' list")
+            found += [e for e in (_entry(item) for item in page) if e is not None]
+            if not body.get("more") or not page:
+                break
+            offset += len(page)
+        else:
+            raise PagerDutyError(f"{_redact(base)}/oncalls kept answering more=true after {MAX_PAGES} pages")
+    finally:
+        if session is None:
+            http.close()
+    unique = {(e.policy, e.level, e.user_id or e.email): e for e in found}
+    return sorted(unique.values(), key=lambda e: (e.policy, e.level, e.email or "", e.name or ""))
+
+
+def _get(http: requests.Session, url: str, params: list[tuple[str, str]], headers: Mapping[str, str],
+         settings: Settings) -> dict[str, Any]:
+    import requests
+
+    where = _redact(url)
+    wait = settings.backoff
+    for attempt in range(settings.retries + 1):
+        last = attempt == settings.retries
+        try:
+            resp = http.get(url, params=params, headers=dict(headers), timeout=settings.timeout,
+                            allow_redirects=False)
+        except requests.Timeout:
+            problem_text = f"{where}: no answer within {settings.timeout:g} s"
+        except requests.ConnectionError:
+            problem_text = f"{where}: cannot connect"
+        except requests.RequestException as exc:
+            raise PagerDutyError(f"{where}: request failed ({type(exc).__name__})") from None
+        else:
+            if resp.status_code == 200:
+                try:
+                    data = resp.json()
+                except ValueError:
+                    raise PagerDutyError(f"{where}: the answer is not JSON") from None
+                if not isinstance(data, dict):
+                    raise PagerDutyError(f"{where}: the answer is not a JSON object")
+                return data
+            if resp.status_code in (401, 403):
+                raise PagerDutyError(f"{where}: PagerDuty refused the token (HTTP {resp.status_code}); check "
+                                     f"{settings.token_env}")
+            if resp.status_code not in RETRY_STATUSES:
+                raise PagerDutyError(f"{where}: HTTP {resp.status_code}")
+            problem_text = f"{where}: HTTP {resp.status_code}"
+            wait = max(wait, _retry_after(resp.headers.get("Retry-After")))
+        if last:
+            break
+        time.sleep(min(wait, 10.0))
+        wait = wait * 2 if wait else 0.0
+    tries = settings.retries + 1
+    raise PagerDutyError(f"{problem_text} (after {tries} attempt{'s' if tries != 1 else ''})")
+
+
+def _entry(item: Any) -> OnCallEntry | None:
+    if not isinstance(item, dict):
+        return None
+    user, policy, schedule = (_obj(item.get(k)) for k in ("user", "escalation_policy", "schedule"))
+    level = item.get("escalation_level")
+    email = user.get("email")
+    return OnCallEntry(
+        policy=str(policy.get("id") or ""),
+        level=level if isinstance(level, int) and not isinstance(level, bool) else 1,
+        email=email.strip() if isinstance(email, str) and email.strip() else None,
+        name=str(user.get("name") or user.get("summary") or "") or None,
+        user_id=str(user.get("id")) if user.get("id") else None,
+        schedule=str(schedule.get("summary") or schedule.get("id") or "") or None,
+        until=item.get("end") if isinstance(item.get("end"), str) else None,
+    )
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _retry_after(value: str | None) -> float:
+    try:
+        return max(0.0, float(value)) if value else 0.0
+    except ValueError:
+        return 0.0
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _check_transport(base: str) -> None:
+    parts = urlsplit(base)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and _loopback(parts.hostname or ""):
+        return  # local test servers and proxies; the token never leaves the machine
+    raise PagerDutyError(f"{_redact(base)}: refusing to send the PagerDuty token over a non-https URL")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _redact(url: str) -> str:
+    """The URL without any user:password part and without its query."""
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

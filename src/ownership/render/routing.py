@@ -1,0 +1,276 @@
+"""Renderers for `page`, `blast-radius` and `incident`: pure functions from routing results to text.
+
+Formats are contracts (add, never rename): page text|json; blast-radius text|json|dot|svg; incident
+text|markdown|json. JSON documents carry `"version": 1`. `svg` is a built-in layered layout (depth columns);
+the command uses Graphviz on the `dot` text instead when Graphviz is installed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from xml.sax.saxutils import escape, quoteattr
+from collections.abc import Iterable
+from typing import Any
+
+from ownership.routing import Contact, Impact, Page, Room, Skip
+
+__all__ = ["dot", "impact_json", "impact_text", "page_json", "page_text", "room_json", "room_markdown",
+           "room_text", "svg"]
+SHOW = 10  # rows per list in text and markdown; JSON has everything
+
+
+def _when(t: dt.datetime) -> str:
+    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _person(c: Contact) -> str:
+    who = f"{c.name} <{c.label}>" if c.name and c.name != c.label else c.label
+    return who + (f" ({c.note})" if c.note else "")
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return json.dumps({"version": 1, **data}, indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- page
+
+
+def page_text(p: Page) -> str:
+    head = f"Page for {p.system}" + (f" (team {p.team})" if p.team else "") + f" at {_when(p.at)}"
+    lines = [head, ""]
+    for lv in p.levels:
+        title = f"{lv.number}. {lv.name}" + (f" — {lv.source}" if lv.source else "")
+        lines.append(title)
+        if not lv.contacts:
+            lines.append("   (nobody)")
+        for c in lv.contacts:
+            lines.append(f"   {_person(c)} — {c.why}")
+    lines += _skipped_text(p.skipped)
+    if p.notes:
+        lines += ["", "notes:", *(f"   {n}" for n in p.notes)]
+    if p.gap:
+        lines += ["", f"NOBODY TO PAGE: {p.gap}"]
+        if p.successor:
+            lines.append(f"   suggested successor: {_person(p.successor)}")
+    return "\n".join(lines) + "\n"
+
+
+def _skipped_text(skipped: Iterable[Skip]) -> list[str]:
+    rows = [f"   {s.name + ' <' + s.ref + '>' if s.name else s.ref} ({s.level}): {s.reason}" for s in skipped]
+    return ["", "skipped:", *rows] if rows else []
+
+
+def page_json(p: Page) -> str:
+    return _dump(_page_data(p))
+
+
+def _page_data(p: Page) -> dict[str, Any]:
+    return {
+        "system": p.system, "team": p.team, "at": p.at.isoformat(), "roster_checked": p.roster_checked,
+        "levels": [{"level": lv.number, "name": lv.name, "source": lv.source,
+                    "people": [c.to_json() for c in lv.contacts]} for lv in p.levels],
+        "skipped": [s.to_json() for s in p.skipped], "notes": list(p.notes), "gap": p.gap,
+        "suggested_successor": p.successor.to_json() if p.successor else None,
+    }
+
+
+# --------------------------------------------------------------------------- blast radius
+
+
+def impact_text(impact: Impact) -> str:
+    roots = ", ".join(f"{r.name} (tier {r.tier}, team {r.owner})" for r in impact.roots)
+    lines = [f"Blast radius of {roots}", impact.summary(), ""]
+    if not impact.hits:
+        lines.append("Nothing in the catalog depends on it.")
+    width = max((len(h.name) for h in impact.hits), default=0)
+    for depth, hits in impact.layers().items():
+        if depth == 0:
+            continue
+        lines.append(f"depth {depth}" + (" (direct dependents)" if depth == 1 else ""))
+        for h in hits:
+            flags = "customer-facing" if h.customer_facing else ""
+            lines.append(f"   {h.name:<{width}}  tier {h.tier}  {flags:<15}  team {h.owner}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def impact_json(impact: Impact) -> str:
+    return _dump(impact.to_json())
+
+
+# --------------------------------------------------------------------------- incident room
+
+
+def room_json(r: Room) -> str:
+    def contact(c: Contact | None) -> dict[str, Any] | None:
+        return c.to_json() if c else None
+
+    return _dump({
+        "systems": list(r.systems), "at": r.at.isoformat(), "roster_checked": r.roster_checked,
+        "commander": contact(r.commander), "backup_commander": contact(r.backup),
+        "responders": [{"system": x.system, "team": x.team, "level": x.level.name if x.level else None,
+                        "source": x.level.source if x.level else None, "gap": x.gap,
+                        "people": [c.to_json() for c in x.level.contacts] if x.level else []}
+                       for x in r.responders],
+        "suspects": [{"system": s.name, "depth": s.depth, "tier": s.tier, "team": s.owner,
+                      "team_channel": s.team_channel, "people": [c.to_json() for c in s.contacts]}
+                     for s in r.suspects],
+        "stakeholders": [{"name": g.name, "channel": g.channel, "because": list(g.because),
+                          "people": [c.to_json() for c in g.contacts]} for g in r.stakeholders],
+        "channels": [{"system": c.system, "incident": c.incident, "status": c.status, "note": c.note}
+                     for c in r.channels],
+        "impact": r.impact.to_json(),
+        "skipped": [s.to_json() for s in r.skipped], "notes": list(r.notes),
+    })
+
+
+def _room_lines(r: Room, bold: str, bullet: str) -> list[str]:
+    """Shared by text and markdown: `bold` wraps headings (Slack and markdown both read *x* as emphasis)."""
+    b = (lambda s: f"{bold}{s}{bold}") if bold else (lambda s: s)
+    lines = [b(f"Incident: {', '.join(r.systems)}") + f" — {_when(r.at)}", ""]
+    if r.commander:
+        lead = _person(r.commander) + (f"; backup {_person(r.backup)}" if r.backup else "")
+    else:
+        lead = "none from a rotation: the first responder leads"
+    lines += [b("Incident commander:") + " " + lead, "", b("Where to talk:")]
+    for ch in r.channels:
+        where = f"incident {ch.incident or '(none)'} · " + (f"status {ch.status} (read-only)" if ch.status
+                                                           else "no status channel")
+        lines.append(f"{bullet}{ch.system}: {where}" + (f" — {ch.note}" if ch.note else ""))
+    lines += ["", b("Responders:")]
+    for x in r.responders:
+        if x.level is None:
+            lines.append(f"{bullet}{x.system}: NOBODY TO PAGE — {x.gap}")
+            continue
+        src = x.level.name + (f", {x.level.source}" if x.level.source and x.level.source != x.team else "")
+        lines.append(f"{bullet}{x.system} (team {x.team or '?'}, {src}): "
+                     + ", ".join(_person(c) for c in x.level.contacts))
+    lines += ["", b("Suspects (upstream, direct first):")]
+    if not r.suspects:
+        lines.append(f"{bullet}none: the affected systems depend on nothing in the catalog")
+    for s in r.suspects[:SHOW]:
+        who = ", ".join(_person(c) for c in s.contacts) or (s.team_channel or "")
+        head = f"{bullet}{s.name} (depth {s.depth}, tier {s.tier}, team {s.owner})"
+        lines.append(head + (f": {who}" if who else ""))
+    if len(r.suspects) > SHOW:
+        lines.append(f"{bullet}… and {len(r.suspects) - SHOW} more (see --format json)")
+    lines += ["", b("Stakeholders:")]
+    if not r.stakeholders:
+        lines.append(f"{bullet}none listed for the affected or impacted customer-facing systems")
+    for g in r.stakeholders:
+        who = ", ".join(_person(c) for c in g.contacts) or "no employed contact"
+        lines.append(f"{bullet}{g.name}" + (f" ({g.channel})" if g.channel else "")
+                     + f": {who} — for {', '.join(g.because)}")
+    lines += ["", b("Impact:") + " " + r.impact.summary()]
+    for depth, hits in r.impact.layers().items():
+        if depth == 0 or not hits:
+            continue
+        shown = ", ".join(h.name + (" (tier 1)" if h.tier == 1 else "") + (" ★" if h.customer_facing else "")
+                          for h in hits[:SHOW])
+        more = f" … and {len(hits) - SHOW} more" if len(hits) > SHOW else ""
+        lines.append(f"{bullet}depth {depth}: {shown}{more}")
+    if any(h.customer_facing for h in r.impact.hits):
+        lines.append(f"{bullet}★ = customer-facing")
+    if r.skipped:
+        lines += ["", b("Skipped (cannot be paged):")]
+        lines += [f"{bullet}{s.name + ' <' + s.ref + '>' if s.name else s.ref} ({s.level}): {s.reason}"
+                  for s in r.skipped]
+    if r.notes:
+        lines += ["", b("Notes:"), *(f"{bullet}{n}" for n in r.notes)]
+    return lines
+
+
+def room_text(r: Room) -> str:
+    return "\n".join(_room_lines(r, "", "   ")) + "\n"
+
+
+def room_markdown(r: Room) -> str:
+    return "\n".join(_room_lines(r, "*", "- ")) + "\n"
+
+
+# --------------------------------------------------------------------------- dot and svg
+
+_TIER_FILL = {1: "#f8d0d0", 2: "#fbe3c4", 3: "#fdf5c9", 4: "#e8e8e8"}
+
+
+def _dot_id(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def dot(impact: Impact) -> str:
+    """Graphviz text: one column per depth, arrows from a system to what breaks because of it."""
+    lines = ["digraph blast_radius {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", '
+             'fontname="Helvetica"];', f"  label={_dot_id(impact.summary())};", "  labelloc=t;"]
+    for h in (*impact.roots, *impact.hits):
+        label = f"{h.name}\\ntier {h.tier} · {h.owner}" + ("\\ncustomer-facing" if h.customer_facing else "")
+        extra = ", penwidth=3" if h.depth == 0 else (", penwidth=2" if h.customer_facing else "")
+        lines.append(f'  {_dot_id(h.name)} [label="{label.replace(chr(34), "")}", '
+                     f'fillcolor="{_TIER_FILL.get(h.tier, "#ffffff")}"{extra}];')
+    for dependent, dependency in impact.edges:
+        lines.append(f"  {_dot_id(dependency)} -> {_dot_id(dependent)};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+BOX_W, BOX_H, COL_GAP, ROW_GAP, MARGIN, HEAD = 220, 40, 80, 14, 20, 50
+MAX_PER_COLUMN = 60  # a column this long is unreadable anyway; the rest is summarised in one box
+
+
+def svg(impact: Impact) -> str:
+    """A self-contained SVG: depth columns left to right, boxes coloured by tier, customer-facing outlined."""
+    layers = impact.layers()
+    pos: dict[str, tuple[int, int]] = {}
+    boxes: list[str] = []
+    tallest = 0
+    for col, (depth, hits) in enumerate(sorted(layers.items())):
+        x = MARGIN + col * (BOX_W + COL_GAP)
+        title = "affected" if depth == 0 else f"depth {depth}"
+        boxes.append(f'<text x="{x}" y="{HEAD - 12}" class="col">{escape(title)}</text>')
+        shown = hits[:MAX_PER_COLUMN]
+        for row, h in enumerate(shown):
+            y = HEAD + row * (BOX_H + ROW_GAP)
+            pos[h.name] = (x, y)
+            cls = "root" if depth == 0 else ("cf" if h.customer_facing else "node")
+            sub = f"tier {h.tier} · {h.owner}" + (" · customer-facing" if h.customer_facing else "")
+            boxes.append(
+                f'<g class="{cls}"><title>{escape(h.name)}: {escape(sub)}</title>'
+                f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" '
+                f'fill="{_TIER_FILL.get(h.tier, "#ffffff")}"/>'
+                f'<text x="{x + 8}" y="{y + 17}" class="name">{escape(_clip(h.name, 30))}</text>'
+                f'<text x="{x + 8}" y="{y + 32}" class="sub">{escape(_clip(sub, 38))}</text></g>')
+        rows = len(shown)
+        if len(hits) > MAX_PER_COLUMN:
+            y = HEAD + rows * (BOX_H + ROW_GAP)
+            boxes.append(f'<text x="{x + 8}" y="{y + 20}" class="sub">… and {len(hits) - MAX_PER_COLUMN} '
+                         f'more (see --format json)</text>')
+            rows += 1
+        tallest = max(tallest, rows)
+    lines = []
+    for dependent, dependency in impact.edges:
+        if dependent in pos and dependency in pos:
+            (x1, y1), (x2, y2) = pos[dependency], pos[dependent]
+            lines.append(f'<line x1="{x1 + BOX_W}" y1="{y1 + BOX_H // 2}" x2="{x2}" y2="{y2 + BOX_H // 2}" '
+                         f'marker-end="url(#arrow)"/>')
+    width = MARGIN * 2 + len(layers) * BOX_W + (len(layers) - 1) * COL_GAP
+    height = HEAD + max(tallest, 1) * (BOX_H + ROW_GAP) + MARGIN + 20
+    legend = ("fill: tier 1 red, 2 orange, 3 yellow, 4 grey · red outline: customer-facing · "
+              "arrows: the break spreads to")
+    summary = impact.summary()
+    return "\n".join([
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif" role="img" '
+        f'aria-label={quoteattr(summary)}>',
+        f"<title>{escape(summary)}</title>",
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" '
+        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#666"/></marker></defs>',
+        "<style>.col{font-size:13px;font-weight:bold;fill:#333}.name{font-size:13px;font-weight:bold}"
+        ".sub{font-size:11px;fill:#444}rect{stroke:#888;stroke-width:1}.root rect{stroke:#000;stroke-width:3}"
+        ".cf rect{stroke:#b00;stroke-width:2}line{stroke:#999;stroke-width:1}</style>",
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff" stroke="none"/>',
+        f'<text x="{MARGIN}" y="{HEAD - 32}" class="name">{escape(summary)}</text>',
+        *lines, *boxes,
+        f'<text x="{MARGIN}" y="{height - MARGIN + 4}" class="sub">{escape(legend)}</text>', "</svg>", ""])
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,293 @@
+"""`ownership page`: the ordered escalation list for a system's owning team. Pure: no I/O.
+
+Levels, in order: (1) who is on call, from PagerDuty when the team has an escalation policy and PagerDuty
+answered, else from the catalog rotation at the asked moment; (2) named maintainers; (3) the other team
+members, most recently active in the system's history first when scan data is given; (4) the team manager,
+then the manager's manager. Each person appears once, at their first level. Everyone who would have been
+listed but cannot be paged is under `skipped` with the reason. An all-empty list is a `gap` naming what is
+missing: never a silent "nobody".
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ownership import rotation as rot
+from ownership.model import Activity, Catalog, Person, System, Team
+from ownership.oncall.pagerduty import OnCallEntry
+from ownership.routing.people import Contact, People, Skip
+
+LEVEL_NAMES = ("on-call", "maintainers", "team", "management")
+MAX_MANAGER_HOPS = 6  # walking up past people who left; also stops a manager cycle in bad HR data
+
+
+@dataclass(frozen=True, slots=True)
+class PagerDutyAnswer:
+    """What PagerDuty said, by escalation policy id; `error` is set when it could not be asked."""
+
+    entries: Mapping[str, tuple[OnCallEntry, ...]] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything routing reads. `activity`: system -> person identity (email/username/id) -> last commit."""
+
+    catalog: Catalog
+    at: dt.datetime
+    people: People
+    pagerduty: PagerDutyAnswer | None = None  # None: PagerDuty was not asked
+    activity: Mapping[str, Mapping[str, dt.datetime]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    number: int
+    name: str
+    source: str | None
+    contacts: tuple[Contact, ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    system: str
+    team: str | None
+    at: dt.datetime
+    levels: tuple[Level, ...]
+    skipped: tuple[Skip, ...]
+    notes: tuple[str, ...]
+    roster_checked: bool
+    gap: str | None = None
+    successor: Contact | None = None
+
+    @property
+    def first(self) -> Level | None:
+        """The first level that has anyone in it."""
+        return next((lv for lv in self.levels if lv.contacts), None)
+
+
+class _Collector:
+    """Builds the levels, listing each person once and each skipped person once."""
+
+    def __init__(self, people: People) -> None:
+        self.people = people
+        self.seen: set[str] = set()
+        self.skipped: list[Skip] = []
+        self.skipped_keys: set[str] = set()
+
+    def consider(self, ref: str, level: str, why: str, team: str | None = None, note: str | None = None,
+                 listed_elsewhere: bool = False) -> Contact | None:
+        """The contact for `ref`, or None (skipped, or already listed). `listed_elsewhere`: someone PagerDuty
+        pages anyway is listed even when the roster does not know them (with a note saying so)."""
+        person = self.people.resolve(ref)
+        key = self.people.key(ref, person)
+        if key in self.seen:
+            return None
+        reason = self.people.why_not(ref, person) or (self.people.transferred(person, team) if team else None)
+        if person is None and listed_elsewhere:
+            reason = None
+        if reason:
+            if key not in self.skipped_keys:
+                self.skipped_keys.add(key)
+                self.skipped.append(self.people.skip(ref, person, level, reason))
+            return None
+        self.seen.add(key)
+        return self.people.contact(ref, person, why, note)
+
+
+def page(ctx: Context, system: System) -> Page:
+    catalog, people = ctx.catalog, ctx.people
+    team = catalog.teams.get(system.owner)
+    col = _Collector(people)
+    notes: list[str] = []
+    if not people.checked:
+        notes.append("roster not checked" + (f" ({people.roster_problem})" if people.roster_problem else
+                                             ": everyone listed is assumed to be employed"))
+    if team is None:
+        notes.append(f"owning team '{system.owner}' is not in the catalog")
+    source, oncall = _oncall(ctx, team, col, notes)
+    maintainers = [c for ref in system.maintainers if (c := col.consider(ref, "maintainers", "maintainer"))]
+    members = _members(ctx, system, team, col)
+    management = _management(team, col) if team else []
+    levels = (Level(1, "on-call", source, tuple(oncall)), Level(2, "maintainers", None, tuple(maintainers)),
+              Level(3, "team", team.name if team else None, tuple(members)),
+              Level(4, "management", None, tuple(management)))
+    result = Page(system.name, team.name if team else None, ctx.at, levels, tuple(col.skipped), tuple(notes),
+                  people.checked)
+    if result.first is None:
+        successor = _successor(ctx, system, col)
+        return Page(result.system, result.team, result.at, levels, result.skipped, result.notes,
+                    result.roster_checked, _gap(system, team, len(col.skipped), successor), successor)
+    return result
+
+
+def _oncall(ctx: Context, team: Team | None, col: _Collector, notes: list[str]) -> tuple[str | None,
+                                                                                         list[Contact]]:
+    if team is None:
+        return None, []
+    oc = team.oncall
+    if oc is None or not (oc.pagerduty_escalation_policy or oc.rotation):
+        notes.append(f"team {team.name} has no on-call (no PagerDuty escalation policy or catalog rotation)")
+        return None, []
+    policy = oc.pagerduty_escalation_policy
+    if policy:
+        answer = ctx.pagerduty
+        if answer is not None and answer.error is None:
+            entries = answer.entries.get(policy, ())
+            contacts = [c for e in entries if (c := _pd_contact(e, col))]
+            if contacts:
+                return f"PagerDuty escalation policy {policy}", contacts
+            why = "nobody employed is" if entries else "nobody is"
+            notes.append(f"PagerDuty says {why} on call for escalation policy {policy}"
+                         + (f"; using the catalog rotation {oc.rotation}" if oc.rotation else ""))
+        else:
+            problem = (answer.error if answer is not None else None) or "not asked"
+            fallback = (f"using the catalog rotation {oc.rotation}" if oc.rotation
+                        else "no catalog rotation to fall back on")
+            notes.append(f"PagerDuty unavailable ({problem}); {fallback}")
+    if not oc.rotation:
+        return None, []
+    return _rotation(ctx, oc.rotation, col, notes, team.name)
+
+
+def _pd_contact(entry: OnCallEntry, col: _Collector) -> Contact | None:
+    ref = entry.email or entry.name or entry.user_id or "unknown PagerDuty user"
+    why = f"on call in PagerDuty (escalation level {entry.level}"
+    why += f", {entry.schedule})" if entry.schedule else ")"
+    contact = col.consider(ref, "on-call", why, listed_elsewhere=True)
+    if contact is not None and contact.name is None and entry.name:
+        contact = Contact(contact.ref, contact.why, entry.name, contact.email, contact.person_id, contact.note)
+    return contact
+
+
+def _rotation(ctx: Context, name: str, col: _Collector, notes: list[str], team: str) -> tuple[str | None,
+                                                                                             list[Contact]]:
+    rotation = ctx.catalog.rotations.get(name)
+    if rotation is None:
+        notes.append(f"team {team} names rotation '{name}', which is not in the catalog")
+        return None, []
+    current = rot.shift_at(rotation, ctx.at)
+    if current is None:
+        notes.append(f"rotation {name} has no members")
+        return None, []
+    if isinstance(current, rot.NotStarted):
+        notes.append(f"rotation {name} has not started (first shift begins {_when(current.starts)})")
+        return None, []
+    source = f"rotation {name}"
+    for k, shift in enumerate(rot.upcoming(rotation, ctx.at)):
+        if k == 0:
+            why = f"on call until {_when(shift.end)}"
+        else:
+            why = f"next in rotation {name} (shift from {_when(shift.start)}), covering for {current.member}"
+        contact = col.consider(shift.member, "on-call", why)
+        if contact is not None:
+            if k:
+                notes.append(f"the scheduled on-call {current.member} cannot be paged; "
+                             f"{shift.member} is next in rotation {name}")
+            return source, [contact]
+    notes.append(f"nobody in rotation {name} can be paged")
+    return source, []
+
+
+def _members(ctx: Context, system: System, team: Team | None, col: _Collector) -> list[Contact]:
+    if team is None:
+        return []
+    activity = (ctx.activity or {}).get(system.name) or {}
+    order = list(team.members)
+    last: dict[str, dt.datetime] = {}
+    if activity:
+        last = {ref: t for ref in order if (t := _last_active(ctx.people, ref, activity)) is not None}
+        # most recent first; people with no commits keep catalog order after them (sorted() is stable)
+        order.sort(key=lambda r: (r not in last, -last[r].timestamp() if r in last else 0.0))
+    out = []
+    for ref in order:
+        note = f"last commit here {last[ref].date().isoformat()}" if ref in last else None
+        contact = col.consider(ref, "team", f"member of team {team.name}", team=team.name, note=note)
+        if contact:
+            out.append(contact)
+    return out
+
+
+def _last_active(people: People, ref: str, activity: Mapping[str, dt.datetime]) -> dt.datetime | None:
+    from ownership.roster.identity import normalize
+
+    person = people.resolve(ref)
+    keys = {normalize(ref)}
+    if person is not None:
+        keys |= {normalize(k) for k in (*person.emails, *person.usernames, person.id)}
+    times = [t for k, t in activity.items() if normalize(k) in keys]
+    return max(times) if times else None
+
+
+def _management(team: Team, col: _Collector) -> list[Contact]:
+    """The team manager, then up the roster's manager chain until two employed managers are listed."""
+    if not team.manager:
+        return []
+    people = col.people
+    out: list[Contact] = []
+    ref: str = team.manager
+    person: Person | None = people.resolve(ref)
+    whys = (f"manager of team {team.name}", "manager's manager", "next manager up")
+    for hop in range(MAX_MANAGER_HOPS):
+        contact = col.consider(ref, "management", whys[min(hop, 2)])
+        if contact is not None:
+            out.append(contact)
+        nxt = people.manager_of(person)
+        if len(out) == 2 or nxt is None or (person is not None and nxt.id == person.id):
+            break
+        person, ref = nxt, nxt.email or nxt.id
+    return out
+
+
+def _successor(ctx: Context, system: System, col: _Collector) -> Contact | None:
+    """The most recently active employed committer of the system, when scan data exists."""
+    activity = (ctx.activity or {}).get(system.name) or {}
+    for ident, when in sorted(activity.items(), key=lambda kv: (-kv[1].timestamp(), kv[0])):
+        person = col.people.resolve(ident)
+        if col.people.why_not(ident, person) is None:
+            return col.people.contact(ident, person, "suggested successor (most recent committer)",
+                                      f"last commit here {when.date().isoformat()}")
+    return None
+
+
+def _gap(system: System, team: Team | None, skipped: int, successor: Contact | None) -> str:
+    parts = []
+    if team is None:
+        parts.append(f"owning team '{system.owner}' is not in the catalog")
+    else:
+        parts.append(f"team {team.name} has no one on call who can be paged")
+        parts.append("no employed maintainer" if system.maintainers else "no named maintainers")
+        parts.append("no employed team member" if team.members else "no team members listed")
+        parts.append("no employed manager" if team.manager else "no manager listed")
+    msg = f"nobody to page for {system.name}: " + ", ".join(parts)
+    if skipped:
+        msg += f" ({skipped} skipped, see above)"
+    if successor is not None:
+        msg += f"; suggested successor from git history: {successor.label}"
+    else:
+        msg += f"; add an owner who can be paged to {system.name}'s team in the catalog"
+    return msg
+
+
+def last_commits(activity: Activity) -> dict[str, dict[str, dt.datetime]]:
+    """The scanner's Activity as routing reads it: system -> identity -> last commit (bots left out).
+
+    Each contributor is entered under every identity they have (roster id, commit emails), so a look-up by
+    any catalog reference that resolves to them finds them.
+    """
+    out: dict[str, dict[str, dt.datetime]] = {}
+    for name, sa in activity.systems.items():
+        times: dict[str, dt.datetime] = {}
+        for c in sa.contributors:
+            if c.bot or c.last_commit is None:
+                continue
+            for ident in {c.key, *c.emails, *((c.person,) if c.person else ())}:
+                if ident not in times or times[ident] < c.last_commit:
+                    times[ident] = c.last_commit
+        out[name] = times
+    return out
+
+
+def _when(t: dt.datetime) -> str:
+    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
