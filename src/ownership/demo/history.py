@@ -138,8 +138,9 @@ def plan(catalog: Catalog, today: dt.date) -> dict[str, list[_Commit]]:
             continue
         repo = s.repos[0]
         prefix = repo.paths[0] if repo.paths else ""
+        prefixes = repo.paths or ("",)  # every catalog path gets files, so none is missing at HEAD
         profile = PROFILES.get(name) or _default_profile(catalog, name, rng)
-        files = [f"{prefix}{'src/' if i % 3 else ''}{name.replace('-', '_')}_{i:02d}.py"
+        files = [f"{prefixes[i % len(prefixes)]}{'src/' if i % 3 else ''}{name.replace('-', '_')}_{i:02d}.py"
                  for i in range(profile.files)]
         created: set[str] = set()
         for era in profile.eras:

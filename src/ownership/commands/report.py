@@ -1,0 +1,120 @@
+"""`ownership report`: scan, roster, audit, then report.md, report.html and report.json into one folder.
+
+The history folder holds earlier reports as `<DIR>/<YYYY-MM-DD>/report.json` (the weekly workflow keeps them
+on a branch); the newest one older than today is "last week", the last 12 weeks draw the health chart.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ownership.audit import audit
+from ownership.commands.audit import prepare, repo_count
+from ownership.commands.roster import source_of
+from ownership.config import Config
+from ownership.history.git import redact
+from ownership.history.scan import RepoScan
+from ownership.report import model, render
+from ownership.roster import is_url
+
+Warn = Callable[[str], None]
+Stage = Callable[[str], None]
+Progress = Callable[[int], Any]  # total repositories -> a context manager yielding a per-repository callback
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ReportError(Exception):
+    """The report cannot be written (an unwritable folder); one line, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Written:
+    out: Path
+    files: dict[str, Path]
+    doc: dict[str, Any]
+
+
+def default_out(today: dt.date) -> Path:
+    return Path("reports") / today.isoformat()
+
+
+def load_history(folder: Path, today: dt.date, warn: Warn) -> list[dict[str, Any]]:
+    """Earlier report.json documents under `folder/<YYYY-MM-DD>/`, older than `today`, oldest first. A report
+    that cannot be read is skipped with a warning: one bad week must not stop this week's report."""
+    if not folder.is_dir():
+        return []
+    docs = []
+    for sub in sorted(folder.iterdir()):
+        if not (_DAY.match(sub.name) and sub.name < today.isoformat() and (sub / "report.json").is_file()):
+            continue
+        path = sub / "report.json"
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            warn(f"{path}: skipped, not a readable report.json ({exc})")
+            continue
+        if not isinstance(doc, dict) or doc.get("version") != model.VERSION or doc.get("date") != sub.name:
+            warn(f"{path}: skipped, not a version-{model.VERSION} report of {sub.name}")
+            continue
+        docs.append(doc)
+    return docs
+
+
+def roster_label(flag: str | None, config: Config) -> str | None:
+    """How the report names the roster: a URL without credentials, or a file's name (not its full path, so
+    the same roster gives the same report on any machine)."""
+    source = source_of(flag, config)
+    if not source:
+        return None
+    return redact(source) if is_url(source) else Path(source).name
+
+
+def terminal_stage() -> Stage:
+    """Progress lines (scan, audit, render) on a terminal only; quiet in CI and when stderr is redirected."""
+    from ownership.history.progress import CI_VARIABLES
+
+    if sys.stderr.isatty() and not any(os.environ.get(v) for v in CI_VARIABLES):
+        return lambda line: click.echo(f"ownership: {line}…", err=True)
+    return lambda _: None
+
+
+def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: str | None,
+        out: Path | None = None, history: Path | None = None, allow_roster_shrink: bool = False,
+        jobs: int | None = None, warn: Warn = lambda _: None, stage: Stage = lambda _: None,
+        progress: Progress | None = None) -> Written:
+    """Raises CatalogError, RosterError, GitError (from prepare) and ReportError; the CLI exits 2 on each."""
+    out = out or default_out(today)
+    history = history if history is not None else out.parent
+    total = repo_count(paths, config)
+    stage(f"reading the roster and scanning {total} repositor{'y' if total == 1 else 'ies'}")
+    if progress is None:
+        snap, loaded = prepare(paths, config, today=today, roster_source=roster_source,
+                               allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn)
+    else:
+        with progress(total) as tick:
+            callback: Callable[[RepoScan], None] | None = tick
+            snap, loaded = prepare(paths, config, today=today, roster_source=roster_source,
+                                   allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn,
+                                   progress=callback)
+    if snap.roster is None:
+        warn("no roster (--roster or roster: in ownership.yaml): employed owners, leavers, orphaned systems "
+             "and successors are not in the report")
+    stage("auditing")
+    result = audit(snap, loaded)
+    previous = load_history(history, today, warn)
+    stage("writing the report")
+    doc = model.build(result, previous, roster_label(roster_source, config))
+    try:
+        files = render.write(doc, snap.catalog, out)
+    except OSError as exc:
+        raise ReportError(f"{out}: cannot write the report ({exc.strerror or exc})") from exc
+    return Written(out, files, doc)

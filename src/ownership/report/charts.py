@@ -1,0 +1,107 @@
+"""Inline SVG pictures for report.html: ownership health over the weeks, findings by team, and the dependency
+picture of the riskiest systems. Hand-written SVG, no scripts, nothing loaded from elsewhere.
+
+Every piece of text that reaches the SVG goes through markupsafe.escape, so the returned Markup is safe to
+insert into the autoescaped template (catalog text is never trusted as markup).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from ownership.model import Catalog
+
+COLORS = {"error": "#c0392b", "warning": "#e67e22", "info": "#7f8c8d"}
+FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"'
+
+
+def _svg(width: int, height: int, label: str, body: Sequence[str]) -> Markup:
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" {FONT} font-size="12">'
+            f"<title>{escape(label)}</title>")
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def health(points: Sequence[Mapping[str, Any]]) -> Markup:
+    """A line chart of "systems with an employed owner" (%) per report, with the orphaned count under it."""
+    known = [p for p in points if p.get("employed_owner_pct") is not None]
+    width, height, left, right, top, bottom = 640, 220, 44, 40, 16, 46
+    if not known:
+        return _svg(width, 60, "no ownership health data (no roster given)", [
+            f'<text x="8" y="34" fill="#555">{escape("No roster given: employed owners cannot be counted.")}</text>'])
+    lo = min(50.0, min(float(p["employed_owner_pct"]) for p in known) // 10 * 10)
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(len(known) - 1, 1)
+
+    def y(pct: float) -> float:
+        return top + plot_h * (100.0 - pct) / (100.0 - lo)
+
+    body = []
+    for tick in range(int(lo), 101, 10):
+        body.append(f'<line x1="{left}" y1="{y(tick):.1f}" x2="{width - right}" y2="{y(tick):.1f}" '
+                    f'stroke="#e5e5e5"/><text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" '
+                    f'fill="#666">{tick}%</text>')
+    xs = [left + (i * step if len(known) > 1 else plot_w / 2) for i in range(len(known))]
+    if len(known) > 1:
+        path = " ".join(f"{x:.1f},{y(float(p['employed_owner_pct'])):.1f}" for x, p in zip(xs, known))
+        body.append(f'<polyline points="{path}" fill="none" stroke="#2e86c1" stroke-width="2.5"/>')
+    every = max(1, len(known) // 6)  # at most ~6 date labels, always the last one
+    for i, (x, p) in enumerate(zip(xs, known)):
+        pct = float(p["employed_owner_pct"])
+        tip = f"{p['date']}: {pct:g}% of systems have an employed owner; {p.get('orphaned')} orphaned"
+        body.append(f'<circle cx="{x:.1f}" cy="{y(pct):.1f}" r="4" fill="#2e86c1"><title>{escape(tip)}</title>'
+                    "</circle>")
+        if i % every == 0 or i == len(known) - 1:
+            body.append(f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="#444">'
+                        f"{escape(str(p['date'])[5:])}</text>"
+                        f'<text x="{x:.1f}" y="{height - bottom + 32}" text-anchor="middle" fill="#888">'
+                        f"{escape(str(p.get('orphaned') if p.get('orphaned') is not None else '-'))} orph.</text>")
+    last = known[-1]
+    label = (f"Systems with an employed owner over {len(known)} report(s): "
+             f"{float(last['employed_owner_pct']):g}% on {last['date']}")
+    return _svg(width, height, label, body)
+
+
+def team_findings(rows: Sequence[Mapping[str, Any]]) -> Markup:
+    """Horizontal stacked bars: errors, warnings and info per team."""
+    width, bar_h, gap, left, top = 640, 18, 8, 150, 24
+    total = [sum(r["findings"].values()) for r in rows]
+    most = max(total, default=0) or 1
+    scale = (width - left - 60) / most
+    height = top + len(rows) * (bar_h + gap) + 10
+    body = [f'<text x="{left + i * 90}" y="14" fill="{color}">■ {sev}</text>' for i, (sev, color) in
+            enumerate(COLORS.items())]
+    for i, r in enumerate(rows):
+        yy = top + i * (bar_h + gap)
+        body.append(f'<text x="{left - 8}" y="{yy + 13}" text-anchor="end" fill="#333">'
+                    f"{escape(_clip(str(r['team']), 22))}</text>")
+        x = float(left)
+        for sev in COLORS:
+            n = r["findings"].get(sev, 0)
+            if n:
+                body.append(f'<rect x="{x:.1f}" y="{yy}" width="{n * scale:.1f}" height="{bar_h}" '
+                            f'fill="{COLORS[sev]}"><title>{escape(str(r["team"]))}: {n} {sev}</title></rect>')
+                x += n * scale
+        body.append(f'<text x="{x + 6:.1f}" y="{yy + 13}" fill="#333">{total[i]}</text>')
+    return _svg(width, height, "Findings by team", body)
+
+
+def dependencies(catalog: Catalog, systems: Sequence[str], depth: int = 2) -> Markup:
+    """What breaks when the riskiest systems break: the blast-radius picture of `routing`, inline."""
+    if not systems:
+        return Markup("")
+    from ownership import graph
+    from ownership.render.routing import svg
+    from ownership.routing import blast_radius
+
+    impact = blast_radius(catalog, graph.build(catalog), list(systems), depth, with_edges=True)
+    drawn = svg(impact)
+    # render.routing.svg escapes every name it writes; only the XML prolog has no place inside HTML
+    start = drawn.find("<svg")
+    return Markup(drawn[start:] if start >= 0 else "")
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

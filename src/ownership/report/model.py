@@ -1,0 +1,319 @@
+"""The one data model of the weekly report: built from an AuditResult and the earlier reports, written as
+report.json, and read by both templates (report.md, report.html). Pure: no I/O.
+
+It is plain JSON data (dicts, lists, strings, numbers) with sorted, stable contents, so the same inputs give
+byte-identical files; docs/report.md documents every key.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ownership.audit import AuditResult
+from ownership.model import SEVERITY_RANK, Activity, Finding, Person, Snapshot
+from ownership.report.diff import changes
+from ownership.roster.identity import resolver_for
+
+VERSION = 1
+HEALTH_WEEKS = 12  # the health chart shows this many weeks back
+# rules whose findings make a system a "risk" (besides any error on a system)
+RISK_RULES = ("orphaned", "dormant", "knowledge-loss", "bus-factor", "ownership-drift", "owner-left",
+              "owner-transferred", "deprecated-dependency", "no-oncall", "team-without-active-members")
+# headline key -> the rule whose subjects it counts, and what the rule needs to say anything
+HEADLINE_RULES = {"orphaned": ("orphaned", "roster"), "dormant": ("dormant", "activity"),
+                  "drifting": ("ownership-drift", "activity"), "knowledge_loss": ("knowledge-loss", "activity"),
+                  "bus_factor_1": ("bus-factor", "activity")}
+STEWARD_WINDOWS = (180, 365, 90)  # the first of these the scan has is "the period" for legacy stewards
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready data: dates as ISO text, tuples as lists, mappings with text keys, floats rounded."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def _system_of(subject: str) -> str | None:
+    return subject[len("system:"):] if subject.startswith("system:") else None
+
+
+def _group(rule: str) -> str:
+    from ownership.rules import RULES
+
+    found = RULES.get(rule)
+    return found.group if found else "catalog"
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return plain(f.to_json())
+
+
+def _activity(snap: Snapshot) -> Activity | None:
+    return snap.activity if isinstance(snap.activity, Activity) else None
+
+
+def _has(snap: Snapshot, need: str) -> bool:
+    return (snap.roster is not None) if need == "roster" else (_activity(snap) is not None)
+
+
+def _subjects(findings: Sequence[Finding], rule: str) -> list[str]:
+    return sorted({s for f in findings if f.rule == rule and (s := _system_of(f.subject))})
+
+
+# --------------------------------------------------------------------------- people
+
+
+def _owner_refs(snap: Snapshot) -> dict[str, list[tuple[str, str]]]:
+    """Catalog reference -> [(subject, role)] for every place a person is named as an owner."""
+    refs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for t in snap.catalog.teams.values():
+        for m in t.members:
+            refs[m].append((f"team:{t.name}", "member"))
+        if t.manager:
+            refs[t.manager].append((f"team:{t.name}", "manager"))
+    for s in snap.catalog.systems.values():
+        for m in s.maintainers:
+            refs[m].append((f"system:{s.name}", "maintainer"))
+    return refs
+
+
+def _person(p: Person) -> dict[str, Any]:
+    return {"person": p.id, "label": p.label, "name": p.name, "end_date": plain(p.end_date)}
+
+
+def leavers(snap: Snapshot) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(people who left and are still named as owners, people with a future end date who are), by label."""
+    if snap.roster is None:
+        return [], []
+    resolver = resolver_for(snap.roster)
+    gone: dict[str, dict[str, Any]] = {}
+    soon: dict[str, dict[str, Any]] = {}
+    for ref, places in _owner_refs(snap).items():
+        p = resolver.resolve(ref)
+        if p is None or (p.active and p.end_date is None):
+            continue
+        bucket = soon if p.employed_on(snap.today) else gone
+        entry = bucket.setdefault(p.id, {**_person(p), "owns": []})
+        entry["owns"] += [{"subject": s, "role": r} for s, r in places]
+    for entry in (*gone.values(), *soon.values()):
+        entry["owns"] = sorted({(o["subject"], o["role"]): o for o in entry["owns"]}.values(),
+                               key=lambda o: (o["subject"], o["role"]))
+    return ([gone[k] for k in sorted(gone, key=lambda k: gone[k]["label"])],
+            [soon[k] for k in sorted(soon, key=lambda k: soon[k]["label"])])
+
+
+def _employed_owner(snap: Snapshot) -> dict[str, bool] | None:
+    """System -> whether a named maintainer or a member of its owning team is employed (None: no roster)."""
+    if snap.roster is None:
+        return None
+    resolver = resolver_for(snap.roster)
+    out = {}
+    for name, s in snap.catalog.systems.items():
+        team = snap.catalog.teams.get(s.owner)
+        refs = s.maintainers + (team.members if team else ())
+        out[name] = any((p := resolver.resolve(r)) is not None and p.employed_on(snap.today) for r in refs)
+    return out
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def headline(result: AuditResult, leaving: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    snap, findings = result.snapshot, result.findings
+    total = len(snap.catalog.systems)
+    owned = _employed_owner(snap)
+    out: dict[str, Any] = {"systems": total, "teams": len(snap.catalog.teams)}
+    if owned is None:
+        out["employed_owner"] = out["employed_owner_pct"] = None
+    else:
+        n = sum(owned.values())
+        out["employed_owner"] = n
+        out["employed_owner_pct"] = round(100.0 * n / total, 1) if total else 100.0
+    for key, (rule, need) in HEADLINE_RULES.items():
+        out[key] = len(_subjects(findings, rule)) if _has(snap, need) else None
+    out["leavers_owning"] = len(leaving) if snap.roster is not None else None
+    activity = _activity(snap)
+    if activity is not None and activity.roster_used:
+        files = sum(len(a.files) for a in activity.systems.values())
+        held = sum(len(a.files) * (a.leavers_share or 0.0) for a in activity.systems.values())
+        out["knowledge_held_by_leavers_pct"] = round(100.0 * held / files, 1) if files else 0.0
+    else:
+        out["knowledge_held_by_leavers_pct"] = None
+    out["catalog_findings"] = sum(1 for f in findings if _group(f.rule) == "catalog")
+    out["findings"] = {sev: sum(1 for f in findings if f.severity == sev) for sev in ("error", "warning", "info")}
+    return out
+
+
+def _evidence(activity: Activity | None, name: str) -> dict[str, Any]:
+    sa = activity.systems.get(name) if activity else None
+    if sa is None:
+        return {}
+    human = sa.last_human_commit
+    return {"last_human_commit": plain(human.when.date()) if human else None,
+            "last_human_author": human.name if human else None,
+            "truck_factor": sa.truck_factor, "truck_factor_employed": sa.truck_factor_employed,
+            "leavers_share": plain(sa.leavers_share), "partial": sa.partial}
+
+
+def _suggestion(s: Any) -> dict[str, Any]:
+    return {"person": s.person, "label": s.label, "name": s.name, "score": plain(s.score),
+            "reason": s.reason, "evidence": plain(dict(s.evidence))}
+
+
+def risks(result: AuditResult) -> list[dict[str, Any]]:
+    """Systems with an error or a risk finding, riskiest first: tier x blast radius (Impact.score)."""
+    snap = result.snapshot
+    by_system: dict[str, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        name = _system_of(f.subject)
+        if name is not None and name in snap.catalog.systems and (f.rule in RISK_RULES or f.severity == "error"):
+            by_system[name].append(f)
+    activity = _activity(snap)
+    rows: list[dict[str, Any]] = []
+    for name, found in by_system.items():
+        s, impact = snap.catalog.systems[name], result.impact.get(name)
+        worst = max(SEVERITY_RANK[f.severity] for f in found)
+        suggestions = [_suggestion(x) for x in result.successors.get(name, ())]
+        rows.append({
+            "system": name, "tier": s.tier, "lifecycle": s.lifecycle, "owner": s.owner,
+            "customer_facing": s.customer_facing, "description": s.description,
+            "score": plain(impact.score) if impact else 0.0,
+            "dependents": len(impact.dependents) if impact else 0,
+            "tier1_dependents": impact.tier1 if impact else 0,
+            "customer_facing_dependents": impact.customer_facing if impact else 0,
+            "severity": {2: "error", 1: "warning", 0: "info"}[worst],
+            "problems": [{"rule": f.rule, "severity": f.severity, "message": f.message}
+                         for f in sorted(found, key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, f.message))],
+            "successor": suggestions[0] if suggestions else None,
+            "successors": suggestions,
+            "evidence": _evidence(activity, name),
+        })
+    rows.sort(key=lambda r: (-r["score"], -SEVERITY_RANK[r["severity"]], r["tier"], r["system"]))
+    return rows
+
+
+def teams(result: AuditResult) -> list[dict[str, Any]]:
+    snap = result.snapshot
+    resolver = resolver_for(snap.roster) if snap.roster is not None else None
+    owned: dict[str, list[str]] = defaultdict(list)
+    for s in snap.catalog.systems.values():
+        owned[s.owner].append(s.name)
+    rows = []
+    for name in sorted(set(snap.catalog.teams) | set(owned)):
+        t = snap.catalog.teams.get(name)
+        systems = sorted(owned.get(name, ()))
+        subjects = {f"team:{name}", *(f"system:{n}" for n in systems)}
+        mine = [f for f in result.findings if f.subject in subjects]
+        employed = None
+        if resolver is not None and t is not None:
+            employed = sum(1 for m in t.members if (p := resolver.resolve(m)) and p.employed_on(snap.today))
+        rows.append({
+            "team": name, "systems": len(systems), "system_names": systems,
+            "tier1": sum(1 for n in systems if snap.catalog.systems[n].tier == 1),
+            "members": len(t.members) if t else 0, "members_employed": employed,
+            "oncall": bool(t and t.oncall and (t.oncall.pagerduty_escalation_policy or t.oncall.rotation)),
+            "findings": {sev: sum(1 for f in mine if f.severity == sev) for sev in ("error", "warning", "info")},
+            **{key: sum(1 for f in mine if f.rule == rule) for key, (rule, _) in HEADLINE_RULES.items()},
+        })
+    return rows
+
+
+def stewards(result: AuditResult) -> tuple[int | None, list[dict[str, Any]]]:
+    """(the window in days, employed people who kept dormant, deprecated or tier-1 systems alive in it)."""
+    snap, activity = result.snapshot, _activity(result.snapshot)
+    if activity is None or snap.roster is None:
+        return None, []
+    window = next((w for w in STEWARD_WINDOWS if w in activity.windows), max(activity.windows))
+    dormant = set(_subjects(result.findings, "dormant"))
+    resolver = resolver_for(snap.roster)
+    people: dict[str, dict[str, Any]] = {}
+    for name in sorted(activity.systems):
+        s = snap.catalog.systems.get(name)
+        if s is None:
+            continue
+        why = [w for w, yes in (("deprecated", s.lifecycle == "deprecated"), ("dormant", name in dormant),
+                                ("tier 1", s.tier == 1)) if yes]
+        if not why:
+            continue
+        for c in activity.systems[name].active(window):
+            if not c.employed or c.person is None:
+                continue
+            p = resolver.person(c.person)
+            entry = people.setdefault(c.person, {
+                "person": c.person, "label": p.label if p else c.key, "name": (p.name if p else None) or c.name,
+                "team": p.team if p else None, "legacy": 0, "commits": 0, "systems": []})
+            entry["systems"].append({"system": name, "why": why, "commits": c.commits.get(window, 0),
+                                     "last_commit": plain(c.last_commit.date()) if c.last_commit else None})
+            entry["commits"] += c.commits.get(window, 0)
+            entry["legacy"] += 1 if ("deprecated" in why or "dormant" in why) else 0
+    rows = sorted(people.values(), key=lambda e: (-e["legacy"], -e["commits"], e["label"]))
+    return window, rows
+
+
+def hygiene(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    """Catalog findings grouped by rule, most severe first."""
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        if _group(f.rule) == "catalog":
+            groups[f.rule].append(f)
+    rows = [{"rule": rule, "severity": max((f.severity for f in fs), key=SEVERITY_RANK.__getitem__),
+             "count": len(fs), "findings": [_finding(f) for f in fs]} for rule, fs in groups.items()]
+    return sorted(rows, key=lambda r: (-SEVERITY_RANK[r["severity"]], r["rule"]))
+
+
+def health(today: dt.date, current: Mapping[str, Any], previous: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One point per earlier report within HEALTH_WEEKS weeks, then today's, oldest first."""
+    first = today - dt.timedelta(weeks=HEALTH_WEEKS)
+    points = []
+    for doc in previous:
+        day = dt.date.fromisoformat(doc["date"])
+        if first <= day < today:
+            h = doc.get("headline", {})
+            points.append({"date": doc["date"], "employed_owner_pct": h.get("employed_owner_pct"),
+                           "orphaned": h.get("orphaned"),
+                           "problems": sum((h.get("findings") or {}).get(k, 0) for k in ("error", "warning"))})
+    points.sort(key=lambda p: p["date"])
+    points.append({"date": today.isoformat(), "employed_owner_pct": current["employed_owner_pct"],
+                   "orphaned": current["orphaned"],
+                   "problems": current["findings"]["error"] + current["findings"]["warning"]})
+    return points
+
+
+def build(result: AuditResult, previous: Sequence[Mapping[str, Any]] = (), roster_label: str | None = None,
+          ) -> dict[str, Any]:
+    """The report data. `previous`: earlier report.json documents (any order; only older ones are used)."""
+    snap = result.snapshot
+    gone, soon = leavers(snap)
+    head = headline(result, gone)
+    window, kept = stewards(result)
+    older = sorted((d for d in previous if d.get("date", "") < snap.today.isoformat()), key=lambda d: d["date"])
+    activity = _activity(snap)
+    doc: dict[str, Any] = {
+        "version": VERSION,
+        "date": snap.today.isoformat(),
+        "inputs": {"catalog_files": len(snap.catalog.files), "roster": roster_label if snap.roster else None,
+                   "roster_active": snap.roster.active_count(snap.today) if snap.roster else None,
+                   "activity": activity is not None,
+                   "repositories": len({r for a in activity.systems.values() for r in a.repos}) if activity else 0},
+        "headline": head,
+        "orphaned": _subjects(result.findings, "orphaned"),
+        "leavers": gone,
+        "leaving_soon": soon,
+        "risks": risks(result),
+        "teams": teams(result),
+        "stewards": {"window_days": window, "people": kept},
+        "hygiene": hygiene(result.findings),
+        "findings": [_finding(f) for f in result.findings],
+    }
+    doc["health"] = health(snap.today, head, older)
+    doc["changes"] = changes(doc, older[-1] if older else None)
+    return doc

@@ -1,0 +1,112 @@
+"""report.md, report.html and report.json from the one report model (model.py). Formatting only.
+
+HTML is rendered with autoescape on: catalog text (descriptions, team and system names, messages) is always
+escaped; the only Markup inserted is the SVG of charts.py, which escapes every text it draws.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ownership.model import Catalog
+from ownership.report import charts
+
+FILES = ("report.md", "report.html", "report.json")
+TOP_RISKS = 15
+PICTURED_RISKS = 3
+
+
+def _md(value: Any) -> str:
+    """Text for a GitHub Markdown table cell or line: no pipes, line breaks or raw HTML from catalog text."""
+    text = "" if value is None else str(value)
+    text = " ".join(text.split())
+    for raw, safe in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("`", "\\`"), ("*", "\\*"),
+                      ("_", "\\_"), ("[", "\\["), ("]", "\\]")):
+        text = text.replace(raw, safe)
+    return text
+
+
+def _code(value: Any) -> str:
+    """Text inside a Markdown code span: backslashes would show, so only what breaks the span or the table
+    row is replaced."""
+    return " ".join(str(value).split()).replace("`", "'").replace("|", "\\|")
+
+
+def _num(value: Any, suffix: str = "") -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:g}{suffix}"
+    return f"{value}{suffix}"
+
+
+def _delta(value: Any) -> str:
+    if not isinstance(value, int | float) or value == 0:
+        return ""
+    return f"{value:+g}"
+
+
+def _count(n: Any, noun: str) -> str:
+    """'1 error', '3 errors' ('info' stays 'info')."""
+    return f"{n} {noun}" if n == 1 or noun == "info" else f"{n} {noun}s"
+
+
+def _day(value: Any) -> str:
+    return str(value)[:10] if value else "never"
+
+
+def _autoescape(name: str | None) -> bool:
+    return bool(name and name.endswith((".html.j2", ".html")))
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ownership", "render/templates"),
+        autoescape=_autoescape, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(md=_md, code=_code, num=_num, delta=_delta, day=_day, count=_count)
+    return env
+
+
+def markdown(doc: Mapping[str, Any]) -> str:
+    return environment().get_template("report.md.j2").render(r=doc, top=TOP_RISKS)
+
+
+def _pictured(doc: Mapping[str, Any]) -> list[str]:
+    risky = [r["system"] for r in doc["risks"] if r["dependents"]] or [r["system"] for r in doc["risks"]]
+    return risky[:PICTURED_RISKS]
+
+
+def html(doc: Mapping[str, Any], catalog: Catalog) -> str:
+    pictured = _pictured(doc)
+    pictures: dict[str, Markup] = {
+        "health": charts.health(doc["health"]),
+        "teams": charts.team_findings(doc["teams"]),
+        "dependencies": charts.dependencies(catalog, pictured),
+    }
+    return environment().get_template("report.html.j2").render(r=doc, top=TOP_RISKS, charts=pictures,
+                                                                 pictured=pictured)
+
+
+def json_text(doc: Mapping[str, Any]) -> str:
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write(doc: Mapping[str, Any], catalog: Catalog, out: Path) -> dict[str, Path]:
+    """The three files into `out` (created); returns file name -> path. Raises OSError."""
+    out.mkdir(parents=True, exist_ok=True)
+    texts = {"report.md": markdown(doc), "report.html": html(doc, catalog), "report.json": json_text(doc)}
+    written = {}
+    for name in FILES:
+        path = out / name
+        # write then rename: a half-written report.json would break next week's "what changed"
+        tmp = path.with_name(f".{name}.tmp")
+        tmp.write_text(texts[name], encoding="utf-8")
+        tmp.replace(path)
+        written[name] = path
+    return written
