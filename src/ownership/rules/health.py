@@ -1,0 +1,307 @@
+"""Health rules: the catalog, the HR roster and the git history together. `ownership audit` runs them.
+
+Severities rise with the system's tier and blast radius (ownership/impact.py): every finding's evidence
+carries `tier`, `dependents`, `tier1_dependents` and, when the severity moved, `severity_reason`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from ownership import impact, staffing, successors
+from ownership.model import Person, Severity, Snapshot, System, SystemActivity
+from ownership.rules.registry import Hit, Rule, rule
+
+TIER_DAYS = {1: 90, 2: 180, 3: 365, 4: 730}
+DRIFT_WINDOW = 180
+
+
+def _hit(snap: Snapshot, s: System, base: Severity, message: str, key: str, **evidence: Any) -> Hit:
+    severity, why = impact.escalate(base, snap.catalog, s.name)
+    return Hit(f"system:{s.name}", message, s.loc(key), {**evidence, **why}, severity)
+
+
+def _systems(snap: Snapshot) -> list[System]:
+    return [snap.catalog.systems[n] for n in sorted(snap.catalog.systems)]
+
+
+def _readable(sa: SystemActivity | None) -> bool:
+    """The history says something: not missing, and not unreadable from end to end."""
+    return sa is not None and not (sa.problems and sa.last_commit is None and not sa.files)
+
+
+def _day(when: dt.datetime | dt.date | None) -> str | None:
+    if when is None:
+        return None
+    return (when.date() if isinstance(when, dt.datetime) else when).isoformat()
+
+
+@rule("orphaned", "error", "activity", needs=("roster",))
+def orphaned(snap: Snapshot) -> Iterator[Hit]:
+    """Nobody employed owns the system: no member of the owning team and no named maintainer is employed.
+
+    A maintainer who is employed but is in no catalog team and has made no commit to the system in the last
+    365 days does not count either: they are named but not really there (options `idle_maintainers: false`
+    turns this off, `idle_days` changes the 365). The finding names the date the last owner left, when the
+    roster knows it, and suggests successors from the git history (see `ownership suggest`).
+    """
+    for s in _systems(snap):
+        if staffing.active_owners(snap, s, "orphaned"):
+            continue
+        team = snap.catalog.teams.get(s.owner)
+        refs = (team.members if team else ()) + s.maintainers
+        people = [p for ref in refs if (p := staffing.person_of(snap, ref)) is not None]
+        gone = [p for p in people if not staffing.employed(snap, p)]
+        # "since" only when the roster dates every departure: the last one is when the system lost its owners
+        since = max(p.end_date for p in gone if p.end_date) if gone and all(p.end_date for p in gone) else None
+        idle = staffing.idle_maintainers(snap, s, "orphaned")
+        tail = f" since {since.isoformat()}" if since else ""
+        why = [f"team {s.owner} has no employed member" if team else f"team {s.owner} is not in the catalog"]
+        if idle:
+            why.append(f"named maintainer(s) {', '.join(m.person.label for m in idle)} are in no team and have "
+                       f"not committed to it in {snap.option('orphaned', 'idle_days', staffing.IDLE_DAYS)} days")
+        elif s.maintainers:
+            why.append("no named maintainer is employed")
+        else:
+            why.append("it names no maintainer")
+        found = successors.suggest(snap, s.name)
+        hint = f"; suggested: {found[0].label} ({found[0].reason})" if found else ""
+        yield _hit(snap, s, "error", f"{s.name} has no employed owner{tail}: {'; '.join(why)}{hint}", "owner",
+                   team=s.owner, owners={ref: _status(snap, staffing.person_of(snap, ref)) for ref in refs},
+                   since=_day(since), idle_maintainers=[m.person.label for m in idle],
+                   successors=successors.brief(found))
+
+
+def _status(snap: Snapshot, p: Person | None) -> str:
+    if p is None:
+        return "not in the roster"
+    if staffing.employed(snap, p):
+        return "employed"
+    return f"left on {p.end_date.isoformat()}" if p.end_date else "inactive in HR"
+
+
+@rule("dormant", "warning", "activity", needs=("activity",))
+def dormant(snap: Snapshot) -> Iterator[Hit]:
+    """No human commit to the system's repositories (narrowed to its paths) for longer than its tier allows.
+
+    Defaults: tier 1 90 days, tier 2 180, tier 3 365, tier 4 730; change them with `tier1_days` ...
+    `tier4_days`. A system is dormant on day 91 for tier 1, not on day 90. Bot commits (dependabot, renovate,
+    the `history.bots` patterns) do not count. Deprecated systems are exempt unless a production system
+    still depends on them directly. Systems without repositories, or whose history cannot be read, are
+    skipped.
+    """
+    for s in _systems(snap):
+        sa = staffing.activity_of(snap, s.name)
+        if not _readable(sa) or sa is None:
+            continue
+        if s.lifecycle == "deprecated" and not _production_dependents(snap, s.name):
+            continue
+        limit = int(snap.option("dormant", f"tier{s.tier}_days", TIER_DAYS.get(s.tier, 365)))
+        last = sa.last_human_commit
+        if last is None:
+            bots = "; only bots have committed" if sa.last_commit else ""
+            yield _hit(snap, s, "warning", f"{s.name} has no human commit in its history{bots}", "repos",
+                       last_human_commit=None, days=None, limit_days=limit)
+            continue
+        days = (snap.today - last.when.date()).days
+        if days <= limit:
+            continue
+        yield _hit(snap, s, "warning", f"{s.name} has had no human commit for {days} days (since "
+                   f"{_day(last.when)}; tier {s.tier} allows {limit})", "repos", last_human_commit=_day(last.when),
+                   last_author=last.email, days=days, limit_days=limit, repo=last.repo)
+
+
+def _production_dependents(snap: Snapshot, name: str) -> list[str]:
+    return sorted(o.name for o in snap.catalog.systems.values() if name in o.depends_on
+                  and o.lifecycle == "production" and o.name != name)
+
+
+@rule("ownership-drift", "warning", "activity", needs=("activity",))
+def ownership_drift(snap: Snapshot) -> Iterator[Hit]:
+    """Most human commits of the last 180 days came from people outside the owning team and its maintainers:
+    the people who know the system best are not the ones who get paged for it.
+
+    Names them, with their commit counts and teams. Needs at least `min_commits` (default 5) human commits in
+    the window; "most" means more than half (`share`, default 0.5).
+    """
+    minimum = int(snap.option("ownership-drift", "min_commits", 5))
+    threshold = float(snap.option("ownership-drift", "share", 0.5))
+    for s in _systems(snap):
+        sa = staffing.activity_of(snap, s.name)
+        if sa is None:
+            continue
+        keys = staffing.owner_keys(snap, s)
+        recent = [c for c in staffing.human(sa.contributors) if c.commits.get(DRIFT_WINDOW, 0) > 0]
+        total = sum(c.commits[DRIFT_WINDOW] for c in recent)
+        outside = [c for c in recent if not staffing.is_owner(c, keys)]
+        by_outside = sum(c.commits[DRIFT_WINDOW] for c in outside)
+        if total < minimum or by_outside / total <= threshold:
+            continue
+        outside.sort(key=lambda c: (-c.commits[DRIFT_WINDOW], c.key))
+        named = []
+        for c in outside:
+            label = staffing.label_of(snap, sa, c.key)
+            team = staffing.home_team(snap, c.person) if c.person else None
+            named.append({"person": label, "commits": c.commits[DRIFT_WINDOW], "team": team})
+        who = ", ".join(f"{n['person']} ({n['commits']}" + (f", team {n['team']})" if n["team"] else ")")
+                        for n in named)
+        yield _hit(snap, s, "warning", f"{s.name}: {by_outside} of {total} human commits in the last "
+                   f"{DRIFT_WINDOW} days come from outside team {s.owner} and its maintainers: {who}", "owner",
+                   window_days=DRIFT_WINDOW, commits=total, outside_commits=by_outside,
+                   outside_share=round(by_outside / total, 3), outside=named)
+
+
+@rule("knowledge-loss", "warning", "activity", needs=("roster", "activity"))
+def knowledge_loss(snap: Snapshot) -> Iterator[Hit]:
+    """More than half (`threshold`, default 0.5) of the system's files at HEAD have only authors who left.
+
+    Authors are Degree-of-Authorship authors of each file (see `ownership scan`). The finding names the
+    people who held that knowledge, and suggests successors among the employed people who know the code.
+    """
+    threshold = float(snap.option("knowledge-loss", "threshold", 0.5))
+    for s in _systems(snap):
+        sa = staffing.activity_of(snap, s.name)
+        if sa is None or not sa.files:
+            continue
+        share, held, leavers = staffing.knowledge_loss(snap, sa)
+        if share <= threshold:
+            continue
+        names = staffing.labels(snap, sa, leavers)
+        found = successors.suggest(snap, s.name)
+        hint = f"; suggested: {found[0].label} ({found[0].reason})" if found else \
+            "; nobody employed has worked on it recently"
+        yield _hit(snap, s, "warning", f"{s.name}: {held} of {len(sa.files)} files ({share:.0%}) were written "
+                   f"only by people who have left ({', '.join(names)}){hint}", "repos", share=round(share, 3),
+                   files=len(sa.files), files_held=held, leavers=names, threshold=threshold,
+                   successors=successors.brief(found))
+
+
+@rule("bus-factor", "warning", "activity", needs=("roster", "activity"))
+def bus_factor(snap: Snapshot) -> Iterator[Hit]:
+    """Truck factor 1 among employed people: one person holds the knowledge of at least half the files.
+
+    Computed with the greedy algorithm of Avelino et al. over the files' employed authors only. A warning,
+    raised to error for tier 1 and for systems that tier-1 systems depend on.
+    """
+    for s in _systems(snap):
+        sa = staffing.activity_of(snap, s.name)
+        if sa is None or not sa.files:
+            continue
+        tf, removed = staffing.employed_truck_factor(snap, sa)
+        if tf != 1:
+            continue
+        key = removed[0]
+        label = staffing.label_of(snap, sa, key)
+        n = staffing.files_authored(sa, key)
+        yield _hit(snap, s, "warning", f"{s.name} depends on one employed person's knowledge: {label} is an "
+                   f"author of {n} of {len(sa.files)} files (truck factor 1)", "repos", person=label,
+                   files_authored=n, files=len(sa.files), truck_factor_employed=tf,
+                   truck_factor_all=sa.truck_factor)
+
+
+@rule("deprecated-dependency", "warning", "activity")
+def deprecated_dependency(snap: Snapshot) -> Iterator[Hit]:
+    """A production system depends directly on a deprecated one: the deprecation cannot finish, and the old
+    system keeps production traffic alive."""
+    for s in _systems(snap):
+        if s.lifecycle != "production":
+            continue
+        for i, dep in enumerate(s.depends_on):
+            target = snap.catalog.systems.get(dep)
+            if target is None or target.lifecycle != "deprecated":
+                continue
+            yield _hit(snap, s, "warning", f"{s.name} (production, tier {s.tier}) depends on {dep}, which is "
+                       "deprecated", f"depends_on[{i}]", dependency=dep, dependency_tier=target.tier)
+
+
+@rule("no-oncall", "warning", "activity")
+def no_oncall(snap: Snapshot) -> Iterator[Hit]:
+    """A tier 1 or 2 system whose owning team has no on-call: neither a PagerDuty escalation policy nor a
+    rotation in its `oncall:`. Out-of-hours incidents have nobody to page. Error for tier 1."""
+    tiers = set(snap.option("no-oncall", "tiers", [1, 2]))
+    for s in _systems(snap):
+        team = snap.catalog.teams.get(s.owner)
+        if s.tier not in tiers or team is None:
+            continue
+        oc = team.oncall
+        if oc is not None and (oc.pagerduty_escalation_policy or oc.rotation):
+            continue
+        yield _hit(snap, s, "warning", f"{s.name} (tier {s.tier}) has no on-call: team {s.owner} configures "
+                   "neither PagerDuty nor a rotation", "owner", team=s.owner)
+
+
+def idle_owner_left(snap: Snapshot) -> Iterator[Hit]:
+    """The `owner-left` variant for maintainers who are employed but in no team and idle (rules/people.py
+    calls it); needs the git activity, so it says nothing in `validate`."""
+    if snap.activity is None:
+        return
+    for s in _systems(snap):
+        idle = staffing.idle_maintainers(snap, s, "owner-left")
+        if not idle:
+            continue
+        others = staffing.active_owners(snap, s, "owner-left")
+        days = snap.option("owner-left", "idle_days", staffing.IDLE_DAYS)
+        for m in idle:
+            last = f"last committed to it on {_day(m.last_commit)}" if m.last_commit else "has never committed to it"
+            alone = not others
+            note = "; no other owner is employed" if alone else ""
+            yield Hit(f"system:{s.name}", f"{s.name}: maintainer {m.person.label} is employed but in no team and "
+                      f"{last} (idle limit {days} days){note}",
+                      s.loc(f"maintainers[{m.index}]"),
+                      {"person": m.person.label, "person_id": m.person.id, "role": "maintainer", "active": True,
+                       "last_commit": _day(m.last_commit), "idle_days": days, "only_owner": alone,
+                       "hr_team": m.person.team}, "error" if alone else "warning")
+
+
+_POSITIVE = "a whole number of days > 0"
+# rule slug -> option -> (check, what it must be); `severity` and `enabled` are checked by config.py
+OPTIONS: dict[str, dict[str, tuple[Any, str]]] = {
+    "dormant": {f"tier{t}_days": (lambda v: _int(v, 1), _POSITIVE) for t in (1, 2, 3, 4)},
+    "ownership-drift": {"min_commits": (lambda v: _int(v, 1), "a whole number >= 1"),
+                        "share": (lambda v: _number(v, 0, 1), "a number from 0 to 1, e.g. 0.5")},
+    "knowledge-loss": {"threshold": (lambda v: _number(v, 0, 1), "a number from 0 to 1, e.g. 0.5")},
+    "no-oncall": {"tiers": (lambda v: isinstance(v, list) and all(_int(t, 1) and t <= 4 for t in v),
+                            "a list of tiers, e.g. [1, 2]")},
+    "orphaned": {"idle_maintainers": (lambda v: isinstance(v, bool), "true or false"),
+                 "idle_days": (lambda v: _int(v, 1), _POSITIVE)},
+    "owner-left": {"idle_maintainers": (lambda v: isinstance(v, bool), "true or false"),
+                   "idle_days": (lambda v: _int(v, 1), _POSITIVE)},
+}
+
+
+def _int(v: Any, least: int) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= least
+
+
+def _number(v: Any, low: float, high: float) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and low <= v <= high
+
+
+def option_problem(slug: str, options: dict[str, Any]) -> str | None:
+    """Why the `rules: {slug: ...}` options of a health rule cannot be used, or None (config.py adds file:line)."""
+    known = OPTIONS.get(slug)
+    if known is None:
+        return None
+    for key, value in options.items():
+        if key in ("severity", "enabled"):
+            continue
+        if key not in known:
+            if slug == "owner-left":  # people.py's own options are its business
+                continue
+            return f"unknown option '{key}' of rule '{slug}'; known: {', '.join(sorted(known))}"
+        check, what = known[key]
+        if not check(value):
+            return f"rules.{slug}.{key} must be {what}, got {value!r}"
+    return None
+
+
+RULES: tuple[Rule, ...] = (
+    orphaned,
+    dormant,
+    ownership_drift,
+    knowledge_loss,
+    bus_factor,
+    deprecated_dependency,
+    no_oncall,
+)
