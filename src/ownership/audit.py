@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ownership import staffing
 from ownership.impact import Impact, impacts
 from ownership.model import Finding, Snapshot
 from ownership.rules import engine
@@ -30,7 +31,24 @@ def audit(snap: Snapshot, loaded: Sequence[Finding] = ()) -> AuditResult:
     """Every applicable rule over `snap` (loader findings in `loaded` included), successors, blast radius."""
     findings = engine.run(snap, GROUPS, loaded)
     systems = snap.catalog.systems
-    need = sorted({f.subject.removeprefix("system:") for f in findings
-                   if f.rule in NEEDS_SUCCESSOR and f.subject.startswith("system:")} & set(systems))
-    found = {name: suggest(snap, name) for name in need} if snap.roster is not None else {}
-    return AuditResult(snap, tuple(findings), found, dict(impacts(snap.catalog)))
+    reasons: dict[str, set[str]] = {}
+    for f in findings:
+        if f.rule in NEEDS_SUCCESSOR and f.subject.startswith("system:"):
+            reasons.setdefault(f.subject.removeprefix("system:"), set()).add(f.rule)
+    found = {}
+    if snap.roster is not None:
+        for name in sorted(set(reasons) & set(systems)):
+            found[name] = suggest(snap, name, exclude=_sole_holders(snap, name, reasons[name]))
+    return AuditResult(snap, tuple(findings), found, impacts(snap.catalog))
+
+
+def _sole_holders(snap: Snapshot, system: str, rules: set[str]) -> set[str]:
+    """When the only gap is a bus factor of 1, the person the knowledge rests on is not a successor."""
+    if rules != {"bus-factor"}:
+        return set()
+    sa = staffing.activity_of(snap, system)
+    if sa is None:
+        return set()
+    tf, removed = staffing.employed_truck_factor(snap, sa)
+    people = {c.key: c.person for c in sa.contributors}
+    return {p for key in removed[:tf] if (p := people.get(key)) is not None}

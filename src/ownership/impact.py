@@ -6,7 +6,7 @@ face customers.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,24 +31,49 @@ def _weight(tier: int) -> int:
     return 2 ** (4 - min(max(tier, 1), 4))
 
 
-_CACHE: dict[int, tuple[Catalog, dict[str, Impact]]] = {}
+class _Impacts(Mapping[str, Impact]):
+    """Impact per system, computed on first use: one graph walk per system asked about, so an audit of a
+    10,000-system catalog pays only for the systems its findings and report actually rank."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._graph = graph.build(catalog)
+        self._done: dict[str, Impact] = {}
+
+    def __getitem__(self, name: str) -> Impact:
+        hit = self._done.get(name)
+        if hit is None:
+            if name not in self._catalog.systems:
+                raise KeyError(name)
+            hit = self._done[name] = _compute(self._catalog, self._graph, name)
+        return hit
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._catalog.systems))
+
+    def __len__(self) -> int:
+        return len(self._catalog.systems)
+
+
+def _compute(catalog: Catalog, g: Any, name: str) -> Impact:
+    deps = sorted(graph.dependents(g, [name]))
+    systems = [catalog.systems[d] for d in deps]
+    own = catalog.systems[name]
+    score = _weight(own.tier) * (1 + sum(_weight(s.tier) for s in systems) / 8) \
+        + sum(1 for s in systems if s.customer_facing) + (1 if own.customer_facing else 0)
+    return Impact(tuple(deps), sum(1 for s in systems if s.tier == 1),
+                  sum(1 for s in systems if s.customer_facing), round(score, 3))
+
+
+_CACHE: dict[int, tuple[Catalog, _Impacts]] = {}
 
 
 def impacts(catalog: Catalog) -> Mapping[str, Impact]:
-    """The Impact of every system of the catalog (cached per catalog object)."""
+    """The Impact of every system of the catalog, computed lazily (cached per catalog object)."""
     hit = _CACHE.get(id(catalog))
     if hit is not None and hit[0] is catalog:
         return hit[1]
-    g = graph.build(catalog)
-    out = {}
-    for name in sorted(catalog.systems):
-        deps = sorted(graph.dependents(g, [name]))
-        systems = [catalog.systems[d] for d in deps]
-        own = catalog.systems[name]
-        score = _weight(own.tier) * (1 + sum(_weight(s.tier) for s in systems) / 8) \
-            + sum(1 for s in systems if s.customer_facing) + (1 if own.customer_facing else 0)
-        out[name] = Impact(tuple(deps), sum(1 for s in systems if s.tier == 1),
-                           sum(1 for s in systems if s.customer_facing), round(score, 3))
+    out = _Impacts(catalog)
     if len(_CACHE) > 8:
         _CACHE.clear()
     _CACHE[id(catalog)] = (catalog, out)

@@ -11,7 +11,7 @@ left.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,8 +36,12 @@ class Suggestion:
                 "reason": self.reason, "evidence": dict(self.evidence)}
 
 
-def suggest(snap: Snapshot, system: str, limit: int = 3) -> tuple[Suggestion, ...]:
-    """The best `limit` employed successors for `system`, best first (empty without roster or activity)."""
+def suggest(snap: Snapshot, system: str, limit: int = 3, exclude: Collection[str] = ()) -> tuple[Suggestion, ...]:
+    """The best `limit` employed successors for `system`, best first (empty without roster or activity).
+
+    `exclude` holds roster ids not to suggest: for a bus-factor gap, the one person the knowledge already
+    rests on (suggesting them again would not spread it).
+    """
     s = snap.catalog.systems.get(system)
     sa = staffing.activity_of(snap, system)
     res = staffing.resolver(snap)
@@ -51,7 +55,8 @@ def suggest(snap: Snapshot, system: str, limit: int = 3) -> tuple[Suggestion, ..
     files = len(sa.files)
     out = []
     for c in humans:
-        if c.person is None or c.person in named or not staffing.contributor_employed(snap, c):
+        if (c.person is None or c.person in named or c.person in exclude
+                or not staffing.contributor_employed(snap, c)):
             continue
         p = res.person(c.person)
         assert p is not None

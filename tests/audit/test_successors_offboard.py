@@ -53,6 +53,18 @@ def test_the_reason_reads_like_the_evidence() -> None:
     assert top.evidence["last_commit"] == "2026-06-20" and top.label == "ann@acme.test"
 
 
+def test_a_bus_factor_gap_is_not_answered_with_the_person_the_knowledge_rests_on() -> None:
+    from ownership.audit import audit
+
+    # ann authors every file (employed truck factor 1); gus has recent commits: he is the one to spread it to
+    s = snap(system("s"), [activity("s", files=[("ann",), ("ann",), ("ann",)],
+                                    people=[who("ann", recent=6), who("gus", recent=2)])])
+    assert [g.person for g in suggest(s, "s")][:1] == ["ann"]
+    result = audit(s)
+    assert {f.rule for f in result.findings if f.subject == "system:s"} == {"bus-factor"}
+    assert [g.person for g in result.successors["s"]] == ["gus"]
+
+
 def test_no_suggestions_without_a_roster_or_history() -> None:
     s = snap(system("s"), [])
     assert suggest(s, "s") == () and suggest(dataclasses.replace(s, roster=None), "s") == ()
