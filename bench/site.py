@@ -1,0 +1,77 @@
+"""How long does `ownership site` take on a 10,000-system catalog?
+
+Generates the same deterministic catalog as bench/validate.py (default 10,000 systems, 2,000 teams) plus an
+HR roster of everyone it names (about 1 in 12 of them left), then times the whole `ownership site` pipeline
+in-process: load, audit, page lists, blast-radius pictures, search index, rendering and writing every page.
+Git history is not scanned (the generated repositories do not exist). Target: under 30 s.
+
+    python bench/site.py [--systems 10000] [--teams 2000] [--no-roster] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from validate import generate  # noqa: E402  (the bench folder is not a package)
+
+from ownership.audit import audit  # noqa: E402
+from ownership.commands import site  # noqa: E402
+from ownership.commands.audit import prepare  # noqa: E402
+from ownership.config import Config  # noqa: E402
+
+AT = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)
+TARGET = 30.0
+
+
+def roster(path: Path) -> int:
+    """Everyone the generated catalog can name (p0000-p4999, m000-m299), every 12th of them gone."""
+    rows = ["id,email,name,status,end_date,team"]
+    people = [f"p{i:04d}" for i in range(5000)] + [f"m{i:03d}" for i in range(300)]
+    for n, handle in enumerate(people):
+        gone = n % 12 == 5
+        rows.append(f"{n + 1},{handle}@acme.test,Person {handle},{'Inactive' if gone else 'Active'},"
+                    f"{'2026-06-30' if gone else ''},")
+    path.write_text("\n".join(rows) + "\n")
+    return len(people)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--systems", type=int, default=10_000)
+    ap.add_argument("--teams", type=int, default=2_000)
+    ap.add_argument("--no-roster", action="store_true", help="build without an HR roster")
+    ap.add_argument("--keep", metavar="DIR", help="write the site here (kept) instead of a temp folder")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "catalog"
+        root.mkdir()
+        generate(root, args.systems, args.teams)
+        source = None
+        if not args.no_roster:
+            source = str(Path(tmp) / "roster.csv")
+            print(f"roster: {roster(Path(source)):,} people")
+        out = args.keep or str(Path(tmp) / "site")
+        print(f"catalog: {args.systems:,} systems, {args.teams:,} teams")
+        t0, c0 = time.perf_counter(), time.process_time()
+        snap, loaded = prepare([str(root)], Config(), today=AT.date(), roster_source=source,
+                               allow_roster_shrink=True, scan=False)
+        audit(snap, loaded)
+        t1, c1 = time.perf_counter(), time.process_time()
+        outcome = site.run([str(root)], Config(), out, at=AT, roster_source=source, allow_roster_shrink=True,
+                           scan=False, warn=lambda line: None)
+        t2, c2 = time.perf_counter(), time.process_time()
+        print(f"site: {outcome.files:,} files ({outcome.systems:,} systems, {outcome.teams:,} teams, "
+              f"{outcome.people:,} people)")
+        print(f"of which loading and auditing alone (measured apart): {t1 - t0:.1f} s wall, {c1 - c0:.1f} s CPU")
+        print(f"ownership site (in-process): {t2 - t1:.1f} s wall, {c2 - c1:.1f} s CPU  (target < {TARGET:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""What every page of the site shows, as plain data for the templates. Pure: no I/O.
+
+Nothing is decided here that another part of the tool already decides: the page list is routing's `page()`,
+the blast radius is routing's `blast_radius()` drawn by render/routing.py's `svg()`, findings, successors and
+impact come from the audit, the off-boarding simulation from `offboard()`, rotations from rotation.py. This
+module only looks those answers up per page and shapes them for display.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ownership import graph
+from ownership.audit import AuditResult
+from ownership.model import Finding, Snapshot, System
+from ownership.render.routing import svg
+from ownership.report import model as report_model
+from ownership.routing import Context, People, blast_radius, page
+from ownership.routing import Page as PageList
+from ownership.site import index, views
+from ownership.site.people import Directory, Entry, file_name
+
+SVG_DEPTH = 3  # the picture shows three hops; the page states the full count from the audit's impact
+Offboard = Callable[[Snapshot, Sequence[str]], Any]
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    """The latest weekly report, copied into the site under `href` (relative to the site root)."""
+
+    day: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Inputs:
+    result: AuditResult
+    at: dt.datetime  # the moment page lists and rotations are answered for
+    offboard: Offboard | None = None  # offboard.offboard; None: no simulations
+    # Each simulation re-runs every rule over the whole catalog: past this many people the build would take
+    # hours, so person pages point at `ownership offboard` instead (the home page says so). None: no limit.
+    offboard_limit: int | None = 500
+    report: ReportLink | None = None
+    pagerduty_web: str = "https://app.pagerduty.com"
+    title: str = "Ownership catalog"
+    notes: tuple[str, ...] = ()  # shown on the home page: what this build could not use, and why
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the site root, e.g. systems/payments-api.html
+    template: str
+    context: Mapping[str, Any]
+
+
+@dataclass
+class Site:
+    pages: list[Page] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # path -> text (SVG pictures)
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every page builder reads."""
+
+    inputs: Inputs
+    snap: Snapshot
+    links: views.Links
+    findings: Mapping[str, list[Finding]]
+    common: Mapping[str, Any]
+
+
+def build(inputs: Inputs) -> Site:
+    snap = inputs.result.snapshot
+    catalog = snap.catalog
+    directory = Directory(catalog, People(catalog, snap.roster, snap.today))
+    team_url = {name: f"teams/{file_name(name)}.html" for name in catalog.teams}
+    system_url = {name: f"systems/{file_name(name)}.html" for name in catalog.systems}
+    links = views.Links(directory, team_url, system_url)
+    common = {"title": inputs.title, "generated": views.when(inputs.at), "roster": snap.roster is not None,
+              "scanned": snap.activity is not None, "report": inputs.report, "links": links}
+    shared = _Shared(inputs, snap, links, _by_subject(inputs.result.findings, directory), common)
+    site = Site()
+    _systems(shared, directory.people, site)
+    _teams(shared, site)
+    notes = _people(shared, directory, site)
+    site.pages.append(Page("index.html", "index.html", {
+        **common, "root": "", "notes": notes,
+        "health": report_model.headline(inputs.result, report_model.leavers(snap)[0]),
+        "rules": index.rule_counts(inputs.result.findings), "teams": sorted(catalog.teams),
+        "search_index": index.embed(index.entries(catalog, directory, team_url, system_url)),
+    }))
+    return site
+
+
+def _systems(shared: _Shared, people: People, site: Site) -> None:
+    inputs, snap = shared.inputs, shared.snap
+    catalog = snap.catalog
+    ctx = Context(catalog, inputs.at, people, None, views.last_commits(snap.activity))
+    g = graph.build(catalog)
+    for name, system in catalog.systems.items():
+        url = shared.links.systems[name]
+        picture = impact = None
+        if g.in_degree(name):
+            impact = blast_radius(catalog, g, [name], SVG_DEPTH, with_edges=True)
+            picture = url.removesuffix(".html") + ".blast.svg"
+            site.files[picture] = svg(impact)
+        team = catalog.teams.get(system.owner)
+        site.pages.append(Page(url, "system.html", {
+            **shared.common, "root": "../", "system": system, "team": team, "page": _page(ctx, system),
+            "oncall": views.oncall(catalog, team, inputs.at, inputs.pagerduty_web),
+            "stakeholders": [catalog.stakeholders.get(s) or s for s in system.stakeholders],
+            "dependencies": sorted(system.depends_on), "dependents": sorted(g.predecessors(name)),
+            "impact": inputs.result.impact.get(name), "picture": picture and picture.rsplit("/", 1)[1],
+            "picture_impact": impact, "svg_depth": SVG_DEPTH,
+            "findings": shared.findings.get(f"system:{name}", []),
+            "activity": views.activity(snap.activity, name),
+            "successors": inputs.result.successors.get(name, ()),
+        }))
+
+
+def _teams(shared: _Shared, site: Site) -> None:
+    catalog = shared.snap.catalog
+    owned: dict[str, list[System]] = {}
+    for system in catalog.systems.values():
+        owned.setdefault(system.owner, []).append(system)
+    for name, team in catalog.teams.items():
+        systems = sorted(owned.get(name, []), key=lambda s: (s.tier, s.name))
+        site.pages.append(Page(shared.links.teams[name], "team.html", {
+            **shared.common, "root": "../", "team": team, "systems": systems,
+            "findings": shared.findings.get(f"team:{name}", []),
+            "system_findings": {s.name: len(shared.findings.get(f"system:{s.name}", [])) for s in systems},
+            "oncall": views.oncall(catalog, team, shared.inputs.at, shared.inputs.pagerduty_web),
+        }))
+
+
+def _people(shared: _Shared, directory: Directory, site: Site) -> list[str]:
+    """Person pages; returns the home page's notes (with one more when the simulations were not run)."""
+    inputs = shared.inputs
+    notes = list(inputs.notes)
+    simulate = inputs.offboard
+    simulations = sum(1 for e in directory.by_key.values() if e.person is not None)
+    if simulate is not None and inputs.offboard_limit is not None and simulations > inputs.offboard_limit:
+        notes.append(f"Off-boarding simulations were not run: {simulations} people, more than the limit of "
+                     f"{inputs.offboard_limit} (--offboard-limit). `ownership offboard EMAIL` runs one.")
+        simulate = None
+    for entry in directory.entries():
+        site.pages.append(Page(entry.url, "person.html", {
+            **shared.common, "root": "../", "entry": entry,
+            "findings": shared.findings.get(f"person:{entry.key}", []),
+            "offboard": _offboard(simulate, shared.snap, entry),
+        }))
+    return notes
+
+
+def _page(ctx: Context, system: System) -> PageList:
+    """routing's page list; its "PagerDuty unavailable (not asked)" note is dropped because the site never
+    asks PagerDuty (a weekly page would be stale) and links to the escalation policy instead."""
+    result = page(ctx, system)
+    notes = tuple(n for n in result.notes if not n.startswith("PagerDuty unavailable (not asked)"))
+    return dataclasses.replace(result, notes=notes)
+
+
+def _by_subject(findings: Sequence[Finding], directory: Directory) -> dict[str, list[Finding]]:
+    """Findings per page subject; `person:REF` findings go to the person's entry, whatever ref they name."""
+    out: dict[str, list[Finding]] = {}
+    for f in findings:
+        subject = f.subject
+        if subject.startswith("person:"):
+            entry = directory.of(subject[len("person:"):])
+            if entry is None:
+                continue
+            subject = f"person:{entry.key}"
+        out.setdefault(subject, []).append(f)
+    return out
+
+
+def _offboard(simulate: Offboard | None, snap: Snapshot, entry: Entry) -> Mapping[str, Any]:
+    """The simulation for one person, or why there is none (no roster; not in it; not available)."""
+    if snap.roster is None:
+        return {"skipped": "roster not checked: the simulation needs the HR roster"}
+    if entry.person is None:
+        return {"skipped": "not found in the roster, so there is nobody to simulate"}
+    if simulate is None:
+        return {"skipped": f"not run in this build; run `ownership offboard {entry.label}`"}
+    return {"skipped": None, "result": simulate(snap, [entry.person.id])}

@@ -1,0 +1,153 @@
+"""Small shaping helpers shared by the page builder and the templates: links, times, on-call, git activity.
+
+Pure. They look answers up (rotation.py's shifts, the scan's SystemActivity) and arrange them for display.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup
+
+from ownership import rotation as rot
+from ownership.model import Activity, Catalog, Contributor, Team
+from ownership.site.people import Directory, Entry
+
+
+class Links:
+    """Where the page of a person, team or system is (relative to the site root; None: it has none), and the
+    link to it as escaped HTML. The HTML is made here, once per name, rather than by a template macro per
+    mention: a 10,000-system site mentions people and systems hundreds of thousands of times."""
+
+    def __init__(self, directory: Directory, teams: Mapping[str, str], systems: Mapping[str, str]) -> None:
+        self.directory = directory
+        self.teams = teams
+        self.systems = systems
+        self._html: dict[tuple[str, str, str], Markup] = {}
+
+    def entry_html(self, e: Entry, root: str) -> Markup:
+        key = ("e", e.key, root)
+        hit = self._html.get(key)
+        if hit is None:
+            hit = Markup('<a href="{}">{}</a>').format(root + e.url, e.name or e.label)
+            if e.name:
+                hit += Markup(' <span class="muted">{}</span>').format(e.label)
+            hit += Markup(' <span class="state {}">{}</span>').format(e.state, e.status)
+            self._html[key] = hit
+        return hit
+
+    def person_html(self, ref: str, root: str) -> Markup:
+        e = self.person(ref)
+        return self.entry_html(e, root) if e is not None else Markup("<span>{}</span>").format(ref)
+
+    def team_html(self, name: str, root: str) -> Markup:
+        return self._named("t", name, self.team(name), root)
+
+    def system_html(self, name: str, root: str) -> Markup:
+        return self._named("s", name, self.system(name), root)
+
+    def _named(self, kind: str, name: str, url: str | None, root: str) -> Markup:
+        key = (kind, name, root)
+        hit = self._html.get(key)
+        if hit is None:
+            hit = Markup('<a href="{}">{}</a>').format(root + url, name) if url else Markup(
+                '<span>{}</span> <span class="state gone">not in the catalog</span>').format(name)
+            self._html[key] = hit
+        return hit
+
+    def person(self, ref: str | None) -> Entry | None:
+        return self.directory.of(ref)
+
+    def contributor(self, c: Contributor) -> Entry | None:
+        if c.person:
+            hit = self.directory.by_key.get(f"id:{c.person}")
+            if hit is not None:
+                return hit
+        return next((e for e in map(self.directory.of, c.emails) if e is not None), None)
+
+    def team(self, name: str | None) -> str | None:
+        return self.teams.get(name) if name else None
+
+    def system(self, name: str | None) -> str | None:
+        return self.systems.get(name) if name else None
+
+
+def when(t: dt.datetime) -> str:
+    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def http_url(value: str | None) -> str | None:
+    """`value` when it is an http(s) URL, else None: only those become links (no `javascript:` hrefs)."""
+    if not value:
+        return None
+    try:
+        scheme = urlsplit(value.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return value.strip() if scheme in ("http", "https") else None
+
+
+def pagerduty_link(web: str, policy: str) -> str:
+    return f"{web.rstrip('/')}/escalation_policies/{quote(policy, safe='')}"
+
+
+def last_commits(activity: Activity | None) -> Mapping[str, Mapping[str, dt.datetime]] | None:
+    """Routing's `Context.activity` (system -> identity -> last commit) from scan data, so level 3 of a page
+    list puts the team members who touched the system most recently first."""
+    if activity is None:
+        return None
+    out: dict[str, dict[str, dt.datetime]] = {}
+    for name, sa in activity.systems.items():
+        times: dict[str, dt.datetime] = {}
+        for c in sa.contributors:
+            if c.bot or c.last_commit is None:
+                continue
+            for ident in (*c.emails, *([c.person] if c.person else [])):
+                times[ident] = max(times.get(ident, c.last_commit), c.last_commit)
+        out[name] = times
+    return out
+
+
+def oncall(catalog: Catalog, team: Team | None, at: dt.datetime, web: str) -> dict[str, Any] | None:
+    """The team's PagerDuty escalation policy (as a link) and its catalog rotation's current and next shift."""
+    if team is None or team.oncall is None:
+        return None
+    policy = team.oncall.pagerduty_escalation_policy
+    return {
+        "pagerduty": {"policy": policy, "url": pagerduty_link(web, policy)} if policy else None,
+        "rotation": rotation(catalog, team.oncall.rotation, at) if team.oncall.rotation else None,
+    }
+
+
+def rotation(catalog: Catalog, name: str, at: dt.datetime) -> dict[str, Any]:
+    r = catalog.rotations.get(name)
+    if r is None:
+        return {"name": name, "problem": "is not in the catalog"}
+    first = rot.shift_at(r, at)
+    if first is None:
+        return {"name": name, "problem": "has no members"}
+    shifts = list(itertools.islice(rot.upcoming(r, at), 2))
+    if isinstance(first, rot.NotStarted):
+        return {"name": name, "problem": f"has not started (first shift begins {when(first.starts)})",
+                "current": None, "next": shifts[0] if shifts else None}
+    return {"name": name, "problem": None, "current": shifts[0], "next": shifts[1] if len(shifts) > 1 else None}
+
+
+def activity(act: Activity | None, system: str) -> dict[str, Any] | None:
+    """The scan's view of one system; None when no scan was made (the page says "no scan")."""
+    if act is None:
+        return None
+    sa = act.systems.get(system)
+    if sa is None:
+        return {"sa": None}
+    window = act.windows[0] if act.windows else 90
+    leavers = [c for c in sa.contributors if c.left and not c.bot and c.files_authored]
+    return {"sa": sa, "window": window, "active": sa.active(window), "leavers": leavers,
+            "leavers_share": None if sa.leavers_share is None else round(100 * sa.leavers_share)}
+
+
+def contributor_label(c: Contributor) -> str:
+    return c.emails[0] if c.emails else c.name

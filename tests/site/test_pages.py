@@ -1,0 +1,180 @@
+"""The built site of the hostile org: stable URLs, what each page says, escaping, no external requests."""
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from tests.site import org
+from tests.site.conftest import Built
+
+
+def _pages(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in out.rglob("*")
+            if p.is_file() and p.suffix in (".html", ".svg", ".css")}
+
+
+def _text(page: str) -> str:
+    """The visible text of a page, roughly: tags dropped, entities decoded, spaces collapsed."""
+    body = page.split("<main", 1)[1].split("</main>", 1)[0]
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_every_entity_has_a_page_at_its_stable_url(built: Built) -> None:
+    pages = _pages(built.out)
+    for name in ("payments-api", "checkout", "storefront", "ledger-api", "legacy-batch"):
+        assert f"systems/{name}.html" in pages
+    assert {"teams/payments.html", "teams/ledger.html", "index.html", "assets/site.css"} <= set(pages)
+    # people: email with '@' written as '-at-'; everything else outside [a-z0-9._-] as '-'
+    assert "people/bob-at-acme.test.html" in pages and "people/erin-at-acme.test.html" in pages
+    assert "people/onmouseover-alert-1--at-acme.test.html" in pages
+    assert "wrote" in built.output and "5 systems, 2 teams, 9 people" in built.output
+
+
+def test_catalog_markup_appears_only_escaped(built: Built) -> None:
+    pages = _pages(built.out)
+    for rel, text in pages.items():
+        # the search index is JSON data, checked on its own below: there `"` is written `\"`, which leaves
+        # the attribute-injection attempt readable but inert (the block is never parsed as HTML)
+        text = re.sub(r'<script type="application/json"[^>]*>.*?</script>', "", text, flags=re.S)
+        for payload in org.PAYLOADS:
+            assert payload not in text, f"{payload!r} unescaped in {rel}"
+        assert "onerror=alert" not in text.replace("onerror=alert(1)&gt;", ""), rel
+    system = pages["systems/payments-api.html"]
+    assert html.escape(org.PWNED, quote=False) in system  # shown, as text
+    assert "#inc&#34;&gt;&lt;img/src=x/onerror=alert(1)&gt;" in system  # the incident channel
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in pages["systems/checkout.html"]
+    # the only <script> elements are the home page's index and search; nothing else carries one
+    for rel, text in pages.items():
+        expected = 2 if rel == "index.html" else 0
+        assert len(re.findall(r"<script\b", text)) == expected, rel
+
+
+def test_search_index_is_inert_json_holding_the_raw_text(built: Built) -> None:
+    page = built.read("index.html")
+    raw = page.split('<script type="application/json" id="search-index">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in raw and ">" not in raw  # cannot close the element or open a comment
+    entries = json.loads(raw)
+    by_name = {e[1]: e for e in entries}
+    assert by_name["payments-api"][:3] == ["s", "payments-api", "systems/payments-api.html"]
+    assert org.PWNED in by_name["payments-api"][3]  # decoded, the text is exactly the catalog's
+    assert by_name["payments"][0] == "t" and "#pay" in by_name["payments"][4]
+    assert by_name["Erin <b>Kim</b>"][2] == "people/erin-at-acme.test.html"
+
+
+def test_links_only_to_local_files_and_nothing_loads_from_elsewhere(built: Built) -> None:
+    for rel, text in _pages(built.out).items():
+        if not rel.endswith(".html"):
+            continue
+        assert 'http-equiv="Content-Security-Policy"' in text and "default-src 'none'" in html.unescape(text), rel
+        for tag, url in re.findall(r'<(\w+)\b[^>]*?\b(?:src|href)="([^"]*)"', text):
+            url = html.unescape(url)
+            if tag == "a" and url.startswith(("https://", "http://")):
+                continue  # a link a person may follow (runbook, PagerDuty) is not a request the page makes
+            assert not re.match(r"^[a-z][a-z0-9+.-]*:|^//", url), f"{rel}: <{tag}> points at {url}"
+            if not url.startswith("#"):
+                target = (built.out / rel).parent / url.split("#")[0]
+                assert target.is_file(), f"{rel} links to missing {url}"
+
+
+def test_system_page_says_who_to_page_with_the_rotation_and_pagerduty(built: Built) -> None:
+    text = _text(built.read("systems/payments-api.html"))
+    assert "Tier 1 (most critical)" in text and "Owning team payments" in text
+    assert "Now on call: Erin <b>Kim</b> erin@acme.test employed until 2026-03-16 09:00 UTC" in text
+    assert "Next: Bob Martin bob@acme.test left on 2026-03-01 from 2026-03-16 09:00 UTC" in text
+    page = built.read("systems/payments-api.html")
+    levels = _text("<main>" + page.split('<ol class="levels">', 1)[1].split("</ol>", 1)[0] + "</main>")
+    assert levels.index("on-call") < levels.index("Erin") < levels.index("maintainers") < levels.index("Alice")
+    assert "Carol Diaz carol@acme.test — manager of team payments" in levels
+    assert "Bob Martin bob@acme.test left on 2026-03-01 (maintainers): left on 2026-03-01" in text
+    assert "not asked" not in text  # the site never asks PagerDuty; it links the policy instead
+    assert 'href="https://app.pagerduty.com/escalation_policies/PPAY123"' in built.read("systems/payments-api.html")
+
+
+def test_system_page_has_maintainers_marked_blast_radius_findings_and_git_activity(built: Built) -> None:
+    page = built.read("systems/payments-api.html")
+    text = _text(page)
+    maint = text.split("Maintainers and stakeholders", 1)[1].split("Stakeholders", 1)[0]
+    assert "Bob Martin bob@acme.test left on 2026-03-01" in maint and "Alice Nguyen alice@acme.test employed" in maint
+    stakeholders = text.split("Stakeholders", 1)[1].split("Dependencies", 1)[0]
+    assert "customer-success #cs" in stakeholders and "Dana White dana@acme.test employed" in stakeholders
+    assert "Depends on ledger-api" in text and "Direct dependents checkout" in text
+    assert "When it breaks, 2 system(s) break with it: 1 tier-1, 2 customer-facing" in text
+    assert '<img src="payments-api.blast.svg"' in page
+    picture = built.read("systems/payments-api.blast.svg")
+    assert picture.startswith("<?xml") and "storefront" in picture and "checkout" in picture
+    assert "warning owner-left payments-api: maintainer bob@acme.test left on 2026-03-01" in text
+    assert "person_id 4" in text  # evidence
+    assert "Last human touch 2026-02-20 12:00 UTC by Alice Nguyen" in text
+    assert "Active in the last 90 days Alice Nguyen alice@acme.test employed (1 commit)" in text
+    assert "Truck factor 2 (1 counting only people still employed)" in text
+    assert "50 % of files were written only by people who left: Bob Martin" in text
+
+
+def test_a_system_whose_maintainer_left_shows_a_successor_from_git_history(built: Built) -> None:
+    text = _text(built.read("systems/legacy-batch.html"))
+    assert "Hector Silva hector@acme.test left on 2025-09-30" in text
+    # routing puts team members who touched the system first, with the date, from the same scan
+    assert "Liam Park liam@acme.test — member of team ledger (last commit here 2026-01-15)" in text
+    assert ("Suggested successor Liam Park liam@acme.test employed — authors 50 % of files, 1 commit in the "
+            "last 180 days, in team ledger") in text
+    assert "Nothing in the catalog depends on it." in text and "When it breaks" not in text
+    assert not (built.out / "systems/legacy-batch.blast.svg").exists()
+
+
+def test_systems_without_repositories_say_so(built: Built) -> None:
+    text = _text(built.read("systems/checkout.html"))
+    assert "Git activity No repositories listed for this system." in text
+
+
+def test_team_page_lists_members_manager_systems_findings_and_oncall(built: Built) -> None:
+    text = _text(built.read("teams/payments.html"))
+    members = text.split("Members", 1)[1].split("On-call", 1)[0]
+    assert "Alice Nguyen alice@acme.test employed" in members
+    assert "Bob Martin bob@acme.test left on 2026-03-01" in members
+    assert "Manager Carol Diaz carol@acme.test employed" in text
+    owns = text.split("What it owns", 1)[1]
+    assert owns.index("checkout") < owns.index("payments-api") < owns.index("storefront")  # tier, then name
+    assert "PagerDuty escalation policy PPAY123" in text and "Rotation payments-primary" in text
+    assert "owner-left team payments: member bob@acme.test left on 2026-03-01" in text
+
+
+def test_person_page_answers_what_they_own_and_simulates_their_leaving(built: Built) -> None:
+    text = _text(built.read("people/liam-at-acme.test.html"))
+    assert "Maintains ledger-api" in text and "Member of ledger" in text
+    assert "Owns through a team ledger-api legacy-batch" in text
+    sim = text.split("If this person left tomorrow", 1)[1]
+    assert "ledger-api 1 orphaned" in sim  # liam is all of ledger: the simulation orphans its systems
+    assert "Teams left with no employed member: ledger" in sim
+    gone = _text(built.read("people/bob-at-acme.test.html"))
+    assert "Status left on 2026-03-01" in gone and "Already left according to the roster" in gone
+
+
+def test_unknown_person_page_says_not_in_roster(built: Built) -> None:
+    text = _text(built.read("people/onmouseover-alert-1--at-acme.test.html"))
+    assert "Status not found in the roster" in text and "Maintains checkout" in text
+    assert "skipped: not found in the roster" in text
+    checkout = _text(built.read("systems/checkout.html"))
+    assert "error unknown-person checkout: maintainer '\"onmouseover=alert(1)//@acme.test' is not in" in checkout
+
+
+def test_home_page_has_search_headline_and_teams(built: Built) -> None:
+    page = built.read("index.html")
+    text = _text(page)
+    assert 'id="q"' in page and 'role="search"' in page
+    assert "5 systems, 2 teams" in text and "Findings:" in text
+    assert "No weekly report was given to this build" in text
+    assert "Teams ledger payments" in text
+
+
+def test_pages_have_headings_landmarks_and_text_alternatives(built: Built) -> None:
+    for rel, text in _pages(built.out).items():
+        if not rel.endswith(".html"):
+            continue
+        assert '<html lang="en">' in text and 'name="viewport"' in text, rel
+        assert text.count("<h1>") == 1 and text.count('<main id="main">') == 1, rel
+        assert '<nav aria-label="Site">' in text and "<footer" in text and 'class="skip" href="#main"' in text, rel
+        assert all('alt="' in img for img in re.findall(r"<img\b[^>]*>", text)), rel
+        sections = re.findall(r'<section aria-labelledby="([^"]+)">', text)
+        assert all(f'id="{s}"' in text for s in sections), rel
