@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ownership.catalog.load import CatalogError, load_paths
+from ownership.catalog.load import load_paths
 from ownership.codeowners import check as drift
 from ownership.codeowners import export as block
 from ownership.codeowners.parse import LOCATIONS, parse

@@ -18,7 +18,7 @@ from ownership.audit import AuditResult
 from ownership.model import Finding, Snapshot, System
 from ownership.render.routing import svg
 from ownership.report import model as report_model
-from ownership.routing import Context, People, blast_radius, page
+from ownership.routing import Context, People, blast_radius, last_commits, page
 from ownership.routing import Page as PageList
 from ownership.site import index, views
 from ownership.site.people import Directory, Entry, file_name
@@ -99,7 +99,8 @@ def build(inputs: Inputs) -> Site:
 def _systems(shared: _Shared, people: People, site: Site) -> None:
     inputs, snap = shared.inputs, shared.snap
     catalog = snap.catalog
-    ctx = Context(catalog, inputs.at, people, None, views.last_commits(snap.activity))
+    ctx = Context(catalog, inputs.at, people, None,
+                  last_commits(snap.activity) if snap.activity is not None else None)
     g = graph.build(catalog)
     for name, system in catalog.systems.items():
         url = shared.links.systems[name]

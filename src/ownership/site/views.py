@@ -94,23 +94,6 @@ def pagerduty_link(web: str, policy: str) -> str:
     return f"{web.rstrip('/')}/escalation_policies/{quote(policy, safe='')}"
 
 
-def last_commits(activity: Activity | None) -> Mapping[str, Mapping[str, dt.datetime]] | None:
-    """Routing's `Context.activity` (system -> identity -> last commit) from scan data, so level 3 of a page
-    list puts the team members who touched the system most recently first."""
-    if activity is None:
-        return None
-    out: dict[str, dict[str, dt.datetime]] = {}
-    for name, sa in activity.systems.items():
-        times: dict[str, dt.datetime] = {}
-        for c in sa.contributors:
-            if c.bot or c.last_commit is None:
-                continue
-            for ident in (*c.emails, *([c.person] if c.person else [])):
-                times[ident] = max(times.get(ident, c.last_commit), c.last_commit)
-        out[name] = times
-    return out
-
-
 def oncall(catalog: Catalog, team: Team | None, at: dt.datetime, web: str) -> dict[str, Any] | None:
     """The team's PagerDuty escalation policy (as a link) and its catalog rotation's current and next shift."""
     if team is None or team.oncall is None:
