@@ -1,0 +1,148 @@
+"""`ownership scan`: read the git history of every system's repositories and summarise it per system."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ownership.catalog.load import load_paths
+from ownership.config import Config
+from ownership.history import settings as history_settings
+from ownership.history.scan import RepoScan, catalog_sources, scan_catalog
+from ownership.model import Activity, CommitRef, Contributor, Roster, SystemActivity
+
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    activity: Activity
+    scans: dict[Any, RepoScan]
+    catalog_errors: int
+
+
+def repo_count(paths: Sequence[str], config: Config) -> int:
+    """How many repositories a scan will read (for the progress bar)."""
+    catalog, _ = load_paths(paths)
+    hs = history_settings.from_config(config.get("history"), config.relative)
+    return len({src for parts in catalog_sources(catalog, hs.rewrite).values() for src, _ in parts})
+
+
+def run(paths: Sequence[str], config: Config, today: dt.date, roster: Roster | None, jobs: int | None,
+        warn: Warn, progress: Callable[[RepoScan], None] | None = None) -> Outcome:
+    catalog, findings = load_paths(paths)
+    errors = sum(1 for f in findings if f.severity == "error")
+    hs = history_settings.from_config(config.get("history"), config.relative)
+    activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress)
+    for scanned in scans.values():
+        if scanned.shallow:
+            warn(f"{scanned.source.url} is a shallow clone: its history, and the numbers drawn from it, "
+                 "are partial (fetch with --unshallow for full numbers)")
+    return Outcome(activity, dict(scans), errors)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def printable(text: str) -> str:
+    """Undecodable bytes of file names (kept as surrogates) shown as \\xNN instead of failing to print."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _day(when: dt.datetime | None) -> str:
+    return when.date().isoformat() if when else "-"
+
+
+def _commit(c: CommitRef | None) -> str:
+    if c is None:
+        return "never"
+    return f"{_day(c.when)}  {c.name} <{c.email}>  {c.sha[:10]}" + ("  (bot)" if c.bot else "")
+
+
+def _people(cs: Sequence[Contributor], window: int) -> str:
+    return ", ".join(f"{c.name} ({c.commits.get(window, 0)})" for c in cs) or "-"
+
+
+def render_text(activity: Activity) -> str:
+    lines: list[str] = []
+    if not activity.systems:
+        return "No system in the catalog lists a repository; nothing to scan.\n"
+    for name in sorted(activity.systems):
+        s = activity.systems[name]
+        files = len(s.files)
+        authored = sum(1 for f in s.files if f.authors)
+        lines.append(f"{name}  ({len(s.repos)} repo{'s' if len(s.repos) != 1 else ''}, {files} file{'s' if files != 1 else ''} at HEAD"
+                     + (", PARTIAL: shallow clone" if s.partial else "") + ")")
+        lines.append(f"  last touch          {_commit(s.last_commit)}")
+        lines.append(f"  last human touch    {_commit(s.last_human_commit)}")
+        for w in activity.windows:
+            active = s.active(w)
+            label = f"  active, {w} days".ljust(22)
+            if activity.roster_used:
+                employed = [c for c in active if c.employed]
+                left = [c for c in active if c.left]
+                unknown = [c for c in active if c.person is None]
+                parts = [f"{len(employed)} employed: {_people(employed, w)}", f"{len(left)} left: {_people(left, w)}"]
+                if unknown:
+                    parts.append(f"{len(unknown)} not on the roster: {_people(unknown, w)}")
+                lines.append(label + "; ".join(parts))
+            else:
+                lines.append(label + f"{len(active)}: {_people(active, w)}")
+        tf = f"{s.truck_factor}"
+        if s.truck_factor_employed is not None:
+            tf += f" (counting only people still employed: {s.truck_factor_employed})"
+        lines.append(f"  truck factor        {tf}  [{authored} of {files} files have an author]")
+        if s.leavers_share is not None:
+            lines.append(f"  knowledge held by leavers  {s.leavers_share:.0%} of files")
+        for p in s.problems:
+            lines.append(f"  problem: {p}")
+        lines.append("")
+    if not activity.roster_used:
+        lines.append("(no roster given: people are not resolved, employed-only numbers are not computed)")
+    return printable("\n".join(lines).rstrip("\n") + "\n")
+
+
+def _commit_json(c: CommitRef | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {"repo": c.repo, "sha": c.sha, "date": c.when.isoformat(), "name": c.name, "email": c.email,
+            "bot": c.bot}
+
+
+def _contributor_json(c: Contributor) -> dict[str, Any]:
+    return {"key": c.key, "name": c.name, "emails": list(c.emails), "person": c.person, "employed": c.employed,
+            "left": c.left, "bot": c.bot, "commits": {str(w): n for w, n in c.commits.items()},
+            "total_commits": c.total_commits, "last_commit": c.last_commit.isoformat() if c.last_commit else None,
+            "files_authored": c.files_authored}
+
+
+def system_json(s: SystemActivity) -> dict[str, Any]:
+    return {
+        "name": s.system, "repos": list(s.repos), "partial": s.partial, "shallow_repos": list(s.shallow_repos),
+        "problems": list(s.problems), "last_commit": _commit_json(s.last_commit),
+        "last_human_commit": _commit_json(s.last_human_commit),
+        "contributors": [_contributor_json(c) for c in s.contributors],
+        "files": len(s.files), "files_with_authors": sum(1 for f in s.files if f.authors),
+        "truck_factor": s.truck_factor, "truck_factor_people": list(s.truck_factor_people),
+        "truck_factor_employed": s.truck_factor_employed, "leavers_share": s.leavers_share,
+    }
+
+
+def render_json(activity: Activity) -> str:
+    doc = {"version": 1, "today": activity.today.isoformat(), "windows": list(activity.windows),
+           "roster": activity.roster_used,
+           "systems": [system_json(activity.systems[n]) for n in sorted(activity.systems)]}
+    return json.dumps(_printable_json(doc), indent=2, ensure_ascii=False) + "\n"
+
+
+def _printable_json(value: Any) -> Any:
+    """Every string made printable before encoding, so the JSON stays valid UTF-8 (\\xNN stays literal)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(str(k)): _printable_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable_json(v) for v in value]
+    return value

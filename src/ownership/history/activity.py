@@ -1,0 +1,210 @@
+"""From raw scan counters to `Activity`: people resolved, bots marked, windows counted, authorship computed.
+
+The scan state is roster-independent (so the cache survives roster changes); everything that depends on the
+roster, the bot patterns or "today" happens here, on every run, from the cached counters.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from typing import TYPE_CHECKING
+
+from ownership.history import authorship
+from ownership.history.repos import Source
+from ownership.history.state import NOBODY, FileRec, Scope, in_scope
+from ownership.model import Activity, CommitRef, Contributor, FileAuthorship, Person, Roster, SystemActivity
+
+if TYPE_CHECKING:
+    from ownership.history.scan import RepoScan
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass
+class _Who:
+    """A contributor being assembled from one or more (name, email) identities."""
+
+    key: str
+    person: Person | None
+    bot: bool
+    names: dict[str, int] = field(default_factory=dict)  # name -> time last seen
+    emails: set[str] = field(default_factory=set)
+    days: dict[int, int] = field(default_factory=dict)
+    last: int = -1
+    files: int = 0
+
+
+class Identities:
+    """(name, email) -> a contributor key, resolved through the roster when there is one."""
+
+    def __init__(self, roster: Roster | None, is_bot: Callable[[str, str], bool]) -> None:
+        self.is_bot = is_bot
+        self.resolver = None
+        if roster is not None:
+            from ownership.roster.identity import Resolver
+
+            self.resolver = Resolver(roster, aliases=roster.aliases, mailmap=roster.mailmap)
+        self._memo: dict[tuple[str, str], tuple[str, Person | None, bool]] = {}
+
+    def __call__(self, name: str, email: str) -> tuple[str, Person | None, bool]:
+        found = self._memo.get((name, email))
+        if found is None:
+            bot = self.is_bot(name, email)
+            person = None if bot or self.resolver is None else self.resolver.resolve_author(name, email)
+            key = person.id if person is not None else (email.strip().lower() or name)
+            found = self._memo[(name, email)] = (key, person, bot)
+        return found
+
+
+def build(systems: Mapping[str, Sequence[tuple[Source, Scope]]], scans: Mapping[Source, "RepoScan"],
+          today: dt.date, windows: Sequence[int], is_bot: Callable[[str, str], bool],
+          roster: Roster | None = None) -> Activity:
+    """Activity of each system from the scans of its repositories (`systems`: name -> (source, scope)s)."""
+    who = Identities(roster, is_bot)
+    memo: dict[tuple[Source, str], tuple[str, ...]] = {}
+    out = {name: _system(name, parts, scans, today, tuple(windows), who, memo) for name, parts in systems.items()}
+    return Activity(today=today, windows=tuple(windows), systems=out, roster_used=roster is not None)
+
+
+def _system(name: str, parts: Sequence[tuple[Source, Scope]], scans: Mapping[Source, "RepoScan"], today: dt.date,
+            windows: tuple[int, ...], who: Identities,
+            memo: dict[tuple[Source, str], tuple[str, ...]]) -> SystemActivity:
+    people: dict[str, _Who] = {}
+    problems: list[str] = []
+    files: list[FileAuthorship] = []
+    last: CommitRef | None = None
+    last_human: CommitRef | None = None
+    shallow: list[str] = []
+    for source, requested in parts:
+        scan = scans[source]
+        if scan.shallow:
+            shallow.append(source.url)
+        if scan.problem:
+            problems.append(scan.problem)
+        state = scan.state
+        if state is None:
+            continue
+        scope = scan.scope(requested)
+        stats = state.scopes[scope]
+        for aid, (when, sha, days) in stats.authors.items():
+            aname, email = state.authors[aid]
+            key, person, bot = who(aname, email)
+            ref = CommitRef(source.url, sha, _utc(when), aname, email, bot)
+            if last is None or _newer(ref, last):
+                last = ref
+            if not bot and (last_human is None or _newer(ref, last_human)):
+                last_human = ref
+            w = people.get(key)
+            if w is None:
+                w = people[key] = _Who(key, person, bot)
+            w.names[aname] = max(w.names.get(aname, -1), when)
+            if email:
+                w.emails.add(email)
+            for day, n in days.items():
+                w.days[day] = w.days.get(day, 0) + n
+            w.last = max(w.last, when)
+        here = [p for p in state.tree if in_scope(p, scope)]
+        problems += _missing(source, scope, here, stats.moved)
+        idents = [who(n, e) for n, e in state.authors]
+        direct = _one_key_each(idents)
+        for path in here:
+            mkey = (source, path)
+            keys = memo.get(mkey)
+            if keys is None:
+                rec = state.files.get(path)
+                keys = memo[mkey] = _file_authors(rec, idents, direct) if rec is not None else ()
+            files.append(FileAuthorship(source.url, path, keys))
+    for f in files:
+        for k in f.authors:
+            if k in people:
+                people[k].files += 1
+    return _summarise(name, parts, people, files, today, windows, last, last_human, shallow, problems,
+                      who.resolver is not None)
+
+
+def _one_key_each(idents: list[tuple[str, Person | None, bool]]) -> frozenset[int] | None:
+    """The ids of human authors when no two author ids are one person (then DOA can be computed on ids
+    directly, the common case); None when some person has several ids and counters must be merged."""
+    keys = [k for k, _, _ in idents]
+    if len(set(keys)) != len(keys):
+        return None
+    return frozenset(aid for aid, (_, _, bot) in enumerate(idents) if not bot)
+
+
+def _file_authors(rec: FileRec, idents: list[tuple[str, Person | None, bool]],
+                  direct: frozenset[int] | None) -> tuple[str, ...]:
+    """DOA authors of one file; `idents[aid]` is (contributor key, person, is bot) of each author id."""
+    if direct is not None:
+        creators_ids = (rec.creator,) if rec.creator != NOBODY else ()
+        chosen = authorship.authors(creators_ids, rec.deliveries, rec.changes, eligible=direct,
+                                    label=lambda aid: idents[aid][0])
+        return tuple(idents[aid][0] for aid in chosen)
+    creators: set[str] = set()
+    deliveries: dict[str, int] = {}
+    humans: set[str] = set()
+    if rec.creator != NOBODY:
+        key, _, bot = idents[rec.creator]
+        creators.add(key)
+        if not bot:
+            humans.add(key)
+    for aid, n in rec.deliveries.items():
+        key, _, bot = idents[aid]
+        deliveries[key] = deliveries.get(key, 0) + n  # several emails of one person count as one author
+        if not bot:
+            humans.add(key)
+    return tuple(authorship.authors(creators, deliveries, rec.changes, eligible=humans))
+
+
+def _missing(source: Source, scope: Scope, here: list[str], moved: tuple[int, str, str] | None) -> list[str]:
+    out = []
+    for p in scope:
+        if not any(f == p or f.startswith(p + "/") for f in here):
+            hint = f" (files were last moved out of it, e.g. to '{moved[2]}' in {moved[1][:10]})" if moved else ""
+            out.append(f"path '{p}' does not exist at HEAD of {source.url}{hint}")
+    return out
+
+
+def _summarise(name: str, parts: Sequence[tuple[Source, Scope]], people: dict[str, _Who],
+               files: list[FileAuthorship], today: dt.date, windows: tuple[int, ...], last: CommitRef | None,
+               last_human: CommitRef | None, shallow: list[str], problems: list[str],
+               roster_used: bool) -> SystemActivity:
+    today_day = (today - EPOCH).days
+    contributors = []
+    for w in people.values():
+        commits = {n: sum(c for d, c in w.days.items() if today_day - n < d <= today_day) for n in windows}
+        employed = w.person.employed_on(today) if w.person is not None else None
+        display = max(w.names, key=lambda k: (w.names[k], k))
+        contributors.append(Contributor(
+            key=w.key, name=display, emails=tuple(sorted(w.emails)), person=w.person.id if w.person else None,
+            employed=employed, bot=w.bot, commits=commits, total_commits=sum(w.days.values()),
+            last_commit=_utc(w.last) if w.last >= 0 else None, files_authored=w.files))
+    first = windows[0] if windows else 0
+    contributors.sort(key=lambda c: (-c.commits.get(first, 0), -c.total_commits, c.key))
+    by_key = {c.key: c for c in contributors}
+    file_keys = [f.authors for f in files]
+    tf, removed = authorship.truck_factor(file_keys)
+    tf_employed: int | None = None
+    leavers: float | None = None
+    if roster_used:
+        still = {k for k, c in by_key.items() if c.employed}
+        tf_employed, _ = authorship.truck_factor([[k for k in keys if k in still] for keys in file_keys])
+        gone = {k for k, c in by_key.items() if c.left}
+        leavers = authorship.orphaned_share(file_keys, gone)
+    return SystemActivity(
+        system=name, repos=tuple(dict.fromkeys(s.url for s, _ in parts)), last_commit=last,
+        last_human_commit=last_human, contributors=tuple(contributors), files=tuple(files), truck_factor=tf,
+        truck_factor_people=tuple(removed), truck_factor_employed=tf_employed, leavers_share=leavers,
+        partial=bool(shallow), shallow_repos=tuple(dict.fromkeys(shallow)),
+        problems=tuple(dict.fromkeys(problems)))
+
+
+def _newer(a: CommitRef, b: CommitRef) -> bool:
+    """Newest by author time; equal times by sha, so the answer never depends on the order of iteration."""
+    return (a.when, a.sha) > (b.when, b.sha)
+
+
+def _utc(seconds: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+

@@ -1,0 +1,173 @@
+"""Scanning repositories: incremental per repository, several at once.
+
+For each repository the cached state (cache.py) is reused when it is still valid:
+- same head: nothing is read but a few `rev-parse` answers;
+- the cached head is an ancestor of the current one: only the new commits are read and applied;
+- anything else (no cache, a rewritten history, a changed .mailmap, a deepened shallow clone, a scope the
+  cache does not have): one full scan.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ownership.history import cache, git, gitlog, repos
+from ownership.history.repos import Source
+from ownership.history.settings import HistorySettings
+from ownership.history.settings import jobs as jobs_for
+from ownership.history.state import RepoState, Scope, normalise_paths
+from ownership.model import Activity, Catalog, Roster
+
+Warn = Callable[[str], None]
+
+
+@dataclass
+class RepoScan:
+    source: Source
+    state: RepoState | None = None  # None: the repository could not be read, or has no commits yet
+    shallow: bool = False
+    prefix: str = ""  # the catalog's path is this sub-folder of a work tree
+    problem: str | None = None
+    mode: str = ""  # full | incremental | cached | empty | failed
+    new_commits: int = 0
+    scopes: dict[Scope, Scope] = field(default_factory=dict)  # requested scope -> scope in the state
+
+    def scope(self, requested: Scope) -> Scope:
+        return self.scopes.get(requested, requested)
+
+
+def _anchored(prefix: str, scope: Scope) -> Scope:
+    """A scope relative to a sub-folder, as a scope relative to the repository root."""
+    if not prefix:
+        return scope
+    return normalise_paths([prefix + p for p in scope] if scope else [prefix])
+
+
+def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn) -> RepoScan:
+    result = RepoScan(source)
+    try:
+        path = repos.materialise(source, cache_dir, warn)
+        git_dir, bare, shallow, *rest = git.run(
+            path, "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-shallow-repository",
+            "--show-prefix").splitlines()
+    except git.GitMissing:
+        raise
+    except git.GitError as exc:
+        result.mode, result.problem = "failed", f"cannot read {git.redact(source.url)}: {exc}"
+        return result
+    result.shallow = shallow.strip() == "true"
+    result.prefix = rest[0].strip() if rest else ""
+    result.scopes = {s: _anchored(result.prefix, s) for s in wanted}
+    scopes = set(result.scopes.values())
+    head = git.try_run(path, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+    if not head:
+        result.mode, result.problem = "empty", f"{source.url} has no commits yet"
+        return result
+    head = head.strip()
+    key = {"mailmap": _mailmap_key(path, bare.strip() == "true", result.prefix), "shallow": result.shallow}
+    where = cache.file_for(cache_dir, git_dir)
+    state = cache.load(where, git_dir, key, warn)
+    if state is not None and scopes <= set(state.scopes):
+        if state.head == head:
+            result.state, result.mode = state, "cached"
+            return result
+        if state.head and git.succeeds(path, "merge-base", "--is-ancestor", state.head, head):
+            result.mode = "incremental"
+        else:
+            warn(f"{source.url}: the history was rewritten since the last scan; scanning it again from the start")
+    if result.mode != "incremental":
+        state, result.mode = RepoState(sorted(scopes)), "full"
+    assert state is not None
+    since = state.head if result.mode == "incremental" else None
+    try:
+        listing = git.output(path, "ls-tree", "-r", "-z", "--name-only", "--full-tree", head)
+        tree = [gitlog.decode(p) for p in listing.split(b"\0") if p]
+        fresh = state.start(tree)
+        live = dict(fresh)
+        for commit in gitlog.log(path, since, head):
+            state.apply(commit, live)
+            result.new_commits += 1
+    except git.GitMissing:
+        raise
+    except git.GitError as exc:
+        result.mode, result.problem = "failed", f"cannot read the history of {git.redact(source.url)}: {exc}"
+        return result
+    state.finish(head, tree, fresh, live, state.files if since else None)
+    cache.save(where, git_dir, key, state, warn)
+    result.state = state
+    return result
+
+
+def _mailmap_key(path: Path, bare: bool, prefix: str) -> str:
+    """What identifies the .mailmap in effect: the committed blob, plus a work tree's own file."""
+    blob = (git.try_run(path, "rev-parse", "-q", "--verify", "HEAD:.mailmap") or "").strip()
+    if bare:
+        return blob
+    top = path.joinpath(*[".."] * len([p for p in prefix.split("/") if p]))
+    try:
+        local = hashlib.sha256((top / ".mailmap").read_bytes()).hexdigest()
+    except OSError:
+        local = ""
+    return f"{blob}:{local}"
+
+
+def scan_all(requests: Mapping[Source, set[Scope]], cache_dir: Path, jobs: int, warn: Warn,
+             progress: Callable[[RepoScan], None] | None = None) -> dict[Source, RepoScan]:
+    """Every requested repository scanned, `jobs` at a time (threads: the work is mostly git's)."""
+    lock = threading.Lock()
+
+    def safe_warn(message: str) -> None:
+        with lock:
+            warn(message)
+
+    def one(source: Source) -> RepoScan:
+        scanned = scan_repo(source, requests[source], cache_dir, safe_warn)
+        if progress is not None:
+            with lock:
+                progress(scanned)
+        return scanned
+
+    order = sorted(requests)
+    if jobs <= 1 or len(order) <= 1:
+        return {s: one(s) for s in order}
+    with ThreadPoolExecutor(max_workers=min(jobs, len(order))) as pool:
+        return dict(zip(order, pool.map(one, order)))
+
+
+def catalog_sources(catalog: Catalog, rewrite: Mapping[str, str]) -> dict[str, list[tuple[Source, Scope]]]:
+    """Each system with repositories -> (where to read, which paths) for each of them."""
+    out: dict[str, list[tuple[Source, Scope]]] = {}
+    for system in catalog.systems.values():
+        if not system.repos:
+            continue
+        # one repository listed twice by a system (say, for two sub-paths) is one scope: a commit touching
+        # both paths is still one commit
+        paths: dict[Source, list[str] | None] = {}
+        for r in system.repos:
+            src = repos.locate(r, system, rewrite)
+            whole = not r.paths or paths.get(src, []) is None
+            paths[src] = None if whole else [*(paths.get(src) or []), *r.paths]
+        out[system.name] = [(src, normalise_paths(p or ())) for src, p in paths.items()]
+    return out
+
+
+def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, roster: Roster | None = None,
+                 jobs: int | None = None, warn: Warn = lambda _: None,
+                 progress: Callable[[RepoScan], None] | None = None,
+                 ) -> tuple[Activity, dict[Source, RepoScan]]:
+    """Scan every repository the catalog names (incrementally) and derive the activity of each system."""
+    from ownership.history import activity
+
+    systems = catalog_sources(catalog, settings.rewrite)
+    requests: dict[Source, set[Scope]] = {}
+    for parts in systems.values():
+        for source, scope in parts:
+            requests.setdefault(source, set()).add(scope)
+    cache_dir = settings.cache or cache.default_dir()
+    scans = scan_all(requests, cache_dir, jobs_for(jobs, settings), warn, progress)
+    return activity.build(systems, scans, today, settings.windows, settings.is_bot(), roster), scans

@@ -1,0 +1,224 @@
+"""What one scan of one repository keeps: raw counters only, so a later scan can add new commits to them.
+
+Nothing here knows the roster, the bot patterns or "today": those are applied afterwards (history/activity.py),
+so the cached state stays valid when they change. Memory grows with files and authors, not with commits:
+
+- per author (after .mailmap): an integer id;
+- per file alive at the last scanned head: its creator, how many changes (modifications and renames) it
+  had, and how many of those each author made;
+- per scope (a set of path prefixes a system narrows a repository to): per author, the last commit touching
+  the scope and the number of such commits per day (UTC) — enough for any activity window later.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ownership.history.gitlog import Commit
+
+Scope = tuple[str, ...]  # normalised path prefixes; () is the whole repository
+DAY = 86400
+NOBODY = -1  # creator of a file whose creation was not seen (merge resolution, shallow boundary)
+
+
+def normalise_paths(paths: Iterable[str]) -> Scope:
+    """Catalog paths as a Scope: no leading './' or '/', no trailing '/', sorted, unique; '.' means everything."""
+    out = set()
+    for raw in paths:
+        p = raw.strip().replace("\\", "/")
+        while p.startswith("./"):
+            p = p[2:]
+        p = p.strip("/")
+        if p in ("", "."):
+            return ()
+        out.add(p)
+    return tuple(sorted(out))
+
+
+def in_scope(path: str, scope: Scope) -> bool:
+    """Whether a repository path is the scope's file or lies under one of its folders."""
+    if not scope:
+        return True
+    return path in scope or path.startswith(tuple(p + "/" for p in scope))
+
+
+@dataclass
+class ScopeStats:
+    # author id -> [time of the author's last commit here, its sha, {day number: commits that day}]
+    authors: dict[int, list[Any]] = field(default_factory=dict)
+    # the newest rename that moved files out of the scope: (time, sha, new path); explains a missing path
+    moved: tuple[int, str, str] | None = None
+
+
+class FileRec:
+    """Counters of one file (following renames) for Degree-of-Authorship."""
+
+    __slots__ = ("creator", "changes", "deliveries")
+
+    def __init__(self, creator: int = NOBODY) -> None:
+        self.creator = creator
+        self.changes = 0  # modifications + renames, by anyone
+        self.deliveries: dict[int, int] = {}  # author id -> modifications + renames by them
+
+    def absorb(self, older: FileRec) -> None:
+        """Add the counters of the same file's earlier history (an incremental scan meets the cached part)."""
+        self.creator = older.creator
+        self.changes += older.changes
+        for aid, n in older.deliveries.items():
+            self.deliveries[aid] = self.deliveries.get(aid, 0) + n
+
+
+class RepoState:
+    """Counters of one repository as of `head`.
+
+    Commits arrive newest first (git's own order, which streams at once). Files are followed backwards from
+    the tree at the new head: `live` maps the name a file has at the point the walk has reached to its
+    record; a rename maps the record to the old name, an add is the file's creation and ends its walk.
+    Files that existed before the cached head meet their cached record in `merge_older`.
+    """
+
+    def __init__(self, scopes: Iterable[Scope] = ()) -> None:
+        self.head: str | None = None
+        self.authors: list[tuple[str, str]] = []
+        self.author_ids: dict[tuple[str, str], int] = {}
+        self.files: dict[str, FileRec] = {}  # path at head -> record
+        self.scopes: dict[Scope, ScopeStats] = {s: ScopeStats() for s in scopes}
+        self.tree: list[str] = []  # every file at `head`
+        self.commits = 0  # non-merge commits with changes, over the state's whole life
+        self._matchers = self._compile()
+
+    def _compile(self) -> list[tuple[ScopeStats, bool, frozenset[str], tuple[str, ...]]]:
+        return [(stats, not scope, frozenset(scope), tuple(p + "/" for p in scope))
+                for scope, stats in self.scopes.items()]
+
+    def author_id(self, name: str, email: str) -> int:
+        key = (name, email)
+        aid = self.author_ids.get(key)
+        if aid is None:
+            aid = self.author_ids[key] = len(self.authors)
+            self.authors.append(key)
+        return aid
+
+    def start(self, tree: list[str]) -> dict[str, FileRec]:
+        """Begin a walk back from a head whose files are `tree`; returns the `live` map to pass to apply()."""
+        return {path: FileRec() for path in tree}
+
+    def apply(self, commit: Commit, live: dict[str, FileRec]) -> None:
+        """Count one commit, the walk being at the state just after it."""
+        changes = commit.changes
+        if not changes:
+            return
+        self.commits += 1
+        aid = self.author_id(commit.name, commit.email)
+        moved: list[tuple[str, FileRec]] | None = None
+        for status, path, old in changes:
+            if status == "M" or status == "T":
+                rec = live.get(path)
+                if rec is not None:
+                    rec.changes += 1
+                    rec.deliveries[aid] = rec.deliveries.get(aid, 0) + 1
+            elif status == "A" or status == "C":
+                rec = live.pop(path, None)
+                if rec is not None:
+                    rec.creator = aid
+            elif status == "R":
+                rec = live.pop(path, None)
+                if rec is not None:
+                    rec.changes += 1  # a rename is a change by the renamer, as in the reference algorithm
+                    rec.deliveries[aid] = rec.deliveries.get(aid, 0) + 1
+                    # re-attached after the whole commit: renames within one commit may swap names
+                    (moved := moved or []).append((old or "", rec))
+        if moved:
+            for old, rec in moved:
+                live[old] = rec
+        self._count(commit, aid)
+
+    def _count(self, commit: Commit, aid: int) -> None:
+        when = commit.time
+        day = when // DAY
+        for stats, whole, exact, dirs in self._matchers:
+            hit = whole
+            if not whole:
+                for status, path, old in commit.changes:
+                    if path in exact or path.startswith(dirs):
+                        hit = True
+                    elif status == "R" and old is not None and (old in exact or old.startswith(dirs)):
+                        hit = True  # renamed out of the scope: remember where the newest such move went
+                        move = (when, commit.sha, path)
+                        if stats.moved is None or move > stats.moved:
+                            stats.moved = move
+            if not hit:
+                continue
+            entry = stats.authors.get(aid)
+            if entry is None:
+                stats.authors[aid] = [when, commit.sha, {day: 1}]
+                continue
+            # the newest commit wins; equal times go to the greater sha, so the order commits arrive in
+            # (a full scan or an incremental one) never changes the answer
+            if when > entry[0] or (when == entry[0] and commit.sha > entry[1]):
+                entry[0], entry[1] = when, commit.sha
+            days = entry[2]
+            days[day] = days.get(day, 0) + 1
+
+    def finish(self, head: str, tree: list[str], fresh: dict[str, FileRec], live: dict[str, FileRec],
+               older: dict[str, FileRec] | None = None) -> None:
+        """End a walk: `fresh` are the records start() made for `tree`; files the walk did not see created
+        (still in `live`, under their name at the old head) take over their records from `older`."""
+        if older:
+            for name, rec in live.items():
+                before = older.get(name)
+                if before is not None:
+                    rec.absorb(before)
+        self.head = head
+        self.tree = tree
+        self.files = fresh
+
+    # ----------------------------------------------------------------------- serialisation (cache.py)
+
+    def to_json(self) -> dict[str, Any]:
+        files = {}
+        for path, r in self.files.items():
+            flat = [x for pair in sorted(r.deliveries.items()) for x in pair]
+            files[path] = [r.creator, r.changes, flat]
+        scopes = []
+        for scope, stats in self.scopes.items():
+            authors = {str(aid): [e[0], e[1], [x for pair in sorted(e[2].items()) for x in pair]]
+                       for aid, e in sorted(stats.authors.items())}
+            scopes.append({"paths": list(scope), "authors": authors,
+                           "moved": list(stats.moved) if stats.moved else None})
+        return {"head": self.head, "commits": self.commits, "authors": [list(a) for a in self.authors],
+                "files": files, "tree": self.tree, "scopes": scopes}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RepoState:
+        """The state saved by to_json; raises (KeyError, TypeError, ValueError...) on anything malformed."""
+        state = cls()
+        state.head = str(data["head"])
+        state.commits = int(data["commits"])
+        for name, email in data["authors"]:
+            state.author_id(str(name), str(email))
+        n = len(state.authors)
+        for path, (creator, changes, flat) in data["files"].items():
+            rec = FileRec(_aid(creator, n, allow_nobody=True))
+            rec.changes = int(changes)
+            rec.deliveries = {_aid(flat[i], n): int(flat[i + 1]) for i in range(0, len(flat), 2)}
+            state.files[str(path)] = rec
+        state.tree = [str(p) for p in data["tree"]]
+        for entry in data["scopes"]:
+            stats = ScopeStats()
+            for aid, (last, sha, flat) in entry["authors"].items():
+                days = {int(flat[i]): int(flat[i + 1]) for i in range(0, len(flat), 2)}
+                stats.authors[_aid(int(aid), n)] = [int(last), str(sha), days]
+            moved = entry.get("moved")
+            stats.moved = (int(moved[0]), str(moved[1]), str(moved[2])) if moved else None
+            state.scopes[tuple(str(p) for p in entry["paths"])] = stats
+        state._matchers = state._compile()
+        return state
+
+
+def _aid(value: Any, n: int, allow_nobody: bool = False) -> int:
+    aid = int(value)
+    if not (0 <= aid < n or (allow_nobody and aid == NOBODY)):
+        raise ValueError(f"author id {aid} out of range")
+    return aid
