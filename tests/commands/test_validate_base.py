@@ -241,3 +241,17 @@ def test_catalog_in_a_sub_folder_run_from_sub_directories(tmp_path: Path, monkey
     write(repo / "infra", {"ownership.yaml": "catalog: ownership/catalog\n"})
     default = validate(repo / "infra", monkeypatch, "--base", "main", "--format", "json")
     assert rules_and_subjects(as_json(default)["findings"]) == expected_new
+
+
+def test_git_variables_inherited_from_a_hook_do_not_redirect_the_base_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a pre-commit or CI hook may export GIT_DIR / GIT_INDEX_FILE for another repository
+    other = make_repo(tmp_path / "other", {"README": "not a catalog\n"})
+    repo = make_repo(tmp_path / "repo", {"catalog/teams.yaml": TEAMS, "catalog/systems/core.yaml": SYSTEMS})
+    commit_pr(repo, {"catalog/systems/x.yaml": "systems:\n  - name: x\n    owner: nobody-team\n"})
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other / ".git" / "index"))
+    result = validate(repo, monkeypatch, "catalog", "--base", "main", "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert rules_and_subjects(as_json(result)["findings"]) == [("unknown-team", "system:x")]
+    assert "preexisting" not in as_json(result)
