@@ -17,6 +17,7 @@ from ownership.config import Config, ConfigError
 from ownership.config import find as find_config
 from ownership.config import load as load_config
 from ownership.history.git import GitError
+from ownership.model import Finding, Roster, Snapshot
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
 DEFAULT_CATALOG = "catalog"
@@ -80,6 +81,20 @@ def cli() -> None:
     Jobs:
       validate   gate catalog pull requests (schema, references, cycles)
       schema     print the catalog format as JSON Schema
+      scan       git history per system: last human touch, maintainers, truck factor
+      page       who to page for a system, in order, skipping people who left
+      blast-radius
+                 what breaks when a system breaks
+      incident   who belongs in the room: commander, responders, suspects, stakeholders
+      export     the catalog as Backstage descriptors, or a CODEOWNERS block
+      codeowners check a repository's CODEOWNERS against the catalog
+      roster     HR roster: pull a snapshot (CSV/JSON/YAML or SCIM), show one person and what they own
+      audit      orphaned, dormant, drifting systems, knowledge held by leavers, truck factor, on-call gaps
+      suggest    who should own a system now (--write names them as maintainer)
+      offboard   simulate people leaving: what becomes orphaned, what loses knowledge
+      report     the weekly ownership report: report.md, report.html, report.json
+      demo       try everything on the bundled example org (writes ./ownership-demo/)
+      site       the catalog as a static website: search, who to page, blast radius
     Docs: README.md and docs/ in the project.
     """
 
@@ -87,6 +102,23 @@ def cli() -> None:
 CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False),
                              help="ownership.yaml to use (default: found next to the catalog).")
 TODAY_OPTION = click.option("--today", metavar="YYYY-MM-DD", help="Evaluate as of this day (default: today).")
+ROSTER_OPTION = click.option("--roster", metavar="SOURCE",
+                             help="HR roster: a CSV/JSON/YAML file or an http(s):// SCIM base URL "
+                                  "[default: roster in ownership.yaml].")
+ALLOW_SHRINK_OPTION = click.option("--allow-roster-shrink", is_flag=True,
+                                   help="Use the roster even when it has far fewer active people than the "
+                                        "previous snapshot (roster_shrink_limit, default 10%), or none.")
+
+
+def _roster(source: str | None, config: Config, today: dt.date, allow_shrink: bool = False) -> Roster | None:
+    """The roster from --roster or ownership.yaml (None when neither names one); errors exit 2."""
+    from ownership.commands.roster import load_roster
+    from ownership.roster.errors import RosterError
+
+    try:
+        return load_roster(source, config, today, allow_shrink)
+    except RosterError as exc:
+        raise Failure(str(exc)) from exc
 
 
 @cli.command()
@@ -100,23 +132,29 @@ TODAY_OPTION = click.option("--today", metavar="YYYY-MM-DD", help="Evaluate as o
               help="Diff-aware PR mode: fail only on findings the catalog at REF did not already have.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file instead of standard output.")
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
 def validate(paths: tuple[str, ...], fmt: str, fail_on: str | None, base: str | None, output: str | None,
-             config_path: str | None, today: str | None) -> None:
+             roster: str | None, allow_roster_shrink: bool, config_path: str | None, today: str | None) -> None:
     """Check the catalog at PATHS (folders or files; default: catalog/).
 
     Collects every problem in one run: YAML syntax, duplicate keys, unknown fields, bad values, missing
-    fields, duplicate names, unknown teams and systems, dependency cycles. Exit code 0 when nothing is at or
-    above --fail-on, 1 when something is, 2 when the check could not run.
+    fields, duplicate names, unknown teams and systems, dependency cycles. With a roster (--roster or
+    roster: in ownership.yaml) also the people rules: unknown people, owners who left or moved, teams without
+    employed members, managers who left. Exit code 0 when nothing is at or above --fail-on, 1 when something
+    is, 2 when the check could not run.
     """
     from ownership.commands import validate as command
     from ownership.render.findings import render
 
     catalog_paths, config = _catalog_paths(paths, config_path)
     fmt = _auto_format(fmt)
+    day = _today(today)
+    people = _roster(roster, config, day, allow_roster_shrink)
     try:
-        outcome = command.check(catalog_paths, config, _today(today), base)
+        outcome = command.check(catalog_paths, config, day, base, roster=people)
     except (CatalogError, GitError) as exc:
         raise Failure(str(exc)) from exc
     root = None
@@ -157,6 +195,533 @@ def schema() -> None:
     from ownership.catalog.schema import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@CONFIG_OPTION
+@TODAY_OPTION
+def scan(paths: tuple[str, ...], jobs: int | None, fmt: str, roster: str | None, allow_roster_shrink: bool,
+         config_path: str | None, today: str | None) -> None:
+    """Scan the git history of every system's repositories (catalog at PATHS; default: catalog/).
+
+    Prints per system: last (human) touch, active maintainers (employed / left), truck factor and the share
+    of files whose every author has left. Incremental: a cache keyed by the last scanned commit means a
+    re-scan reads only new commits. Remote repositories are cloned once (blobless) into the cache.
+    """
+    from ownership.commands import scan as command
+    from ownership.history.progress import bar
+
+    catalog_paths, config = _catalog_paths(paths, config_path)
+    day = _today(today)
+    people = _roster(roster, config, day, allow_roster_shrink)
+
+    def warn(line: str) -> None:
+        _warn([line])
+
+    try:
+        with bar(command.repo_count(catalog_paths, config)) as progress:
+            outcome = command.run(catalog_paths, config, day, people, jobs, warn, progress)
+    except (CatalogError, GitError) as exc:
+        raise Failure(str(exc)) from exc
+    if outcome.catalog_errors:
+        warn(f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); scanned what "
+             "could be read")
+    click.echo(command.render_json(outcome.activity) if fmt == "json" else command.render_text(outcome.activity),
+               nl=False)
+
+
+@cli.group("roster")
+def roster_group() -> None:
+    """The HR roster: save a snapshot of it, or look someone up."""
+
+
+@roster_group.command("pull")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write the snapshot (JSON) here; an existing FILE is also compared by the shrink guard.")
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@CONFIG_OPTION
+@TODAY_OPTION
+def roster_pull(out: str, roster: str | None, allow_roster_shrink: bool, config_path: str | None,
+                today: str | None) -> None:
+    """Read the roster (a SCIM server or an HR export) and save it as a JSON snapshot.
+
+    Nothing is written unless the whole roster was read: a SCIM pull that ends early or fails after its
+    retries, or a roster that shrank by more than roster_shrink_limit, stops with exit code 2.
+    """
+    from ownership.commands import roster as command
+    from ownership.roster.errors import RosterError
+
+    config = _config([DEFAULT_CATALOG], config_path)
+    try:
+        pulled = command.pull(roster, config, _today(today), out, allow_roster_shrink)
+    except RosterError as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"saved {pulled.people} people ({pulled.active} active) from {pulled.source} to {pulled.out}")
+
+
+@roster_group.command("show")
+@click.argument("who")
+@click.option("--catalog", "catalog_paths", multiple=True, type=click.Path(), metavar="PATH",
+              help="Catalog to look in (default: catalog in ownership.yaml, else catalog/).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@CONFIG_OPTION
+@TODAY_OPTION
+def roster_show(who: str, catalog_paths: tuple[str, ...], fmt: str, roster: str | None,
+                allow_roster_shrink: bool, config_path: str | None, today: str | None) -> None:
+    """Print one person (WHO: an email, username, GitHub noreply address, roster id or alias) and what they
+    own in the catalog: teams, managed teams, maintained systems, stakeholder groups, rotations."""
+    from ownership.commands import roster as command
+    from ownership.roster.errors import RosterError
+
+    paths, config = _catalog_paths(catalog_paths, config_path)
+    day = _today(today)
+    people = _roster(roster, config, day, allow_roster_shrink)
+    if people is None:
+        raise Failure(command.NO_SOURCE)
+    try:
+        info = command.describe(who, people, command.catalog_for_show(paths), day)
+    except (RosterError, CatalogError) as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(json.dumps(info, indent=2) if fmt == "json" else command.render_text(info), nl=fmt == "json")
+
+
+AT_OPTION = click.option("--at", "at", metavar="TIME",
+                         help="The moment to answer for: ISO date-time (UTC if no offset) or date [default: now].")
+CATALOG_OPTION = click.option("--catalog", "catalog_paths", multiple=True, type=click.Path(), metavar="PATH",
+                              help="Catalog to use (default: catalog in ownership.yaml, else catalog/).")
+PAGERDUTY_URL_OPTION = click.option("--pagerduty-url", metavar="URL",
+                                    help="PagerDuty API base URL [default: pagerduty.base_url in ownership.yaml, "
+                                         "else https://api.pagerduty.com]; token from $OWNERSHIP_PAGERDUTY_TOKEN.")
+HISTORY_OPTION = click.option("--history", is_flag=True,
+                              help="Read the system's git history (as `ownership scan` does: incremental, cached) "
+                                   "to put recently active team members first and suggest a successor when "
+                                   "nobody can be paged.")
+
+
+def _at(value: str | None) -> dt.datetime:
+    from ownership.rotation import TimeError, parse_at
+
+    try:
+        return parse_at(value)
+    except TimeError as exc:
+        raise Failure(str(exc)) from exc
+
+
+def _warn(lines: Sequence[str]) -> None:
+    for line in lines:
+        click.echo(f"ownership: warning: {line}", err=True)
+
+
+@cli.command()
+@click.argument("system")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@AT_OPTION
+@CATALOG_OPTION
+@PAGERDUTY_URL_OPTION
+@HISTORY_OPTION
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@CONFIG_OPTION
+def page(system: str, fmt: str, at: str | None, catalog_paths: tuple[str, ...], pagerduty_url: str | None,
+         history: bool, roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
+    """Who to page for SYSTEM, in order: on call (PagerDuty, else the catalog rotation), maintainers, the
+    team, the team manager and their manager. People who left, are inactive in HR or moved team are listed
+    under skipped with the reason. Exit 1 when nobody at all can be paged, 2 for an unknown system."""
+    from ownership.commands import page as command
+    from ownership.render.routing import page_json, page_text
+    from ownership.routing import UnknownSystem
+
+    paths, config = _catalog_paths(catalog_paths, config_path)
+    try:
+        result, warnings = command.run(paths, config, system, _at(at), roster, pagerduty_url,
+                                       asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history)
+    except (CatalogError, UnknownSystem) as exc:
+        raise Failure(str(exc)) from exc
+    _warn(warnings)
+    click.echo(page_json(result) if fmt == "json" else page_text(result), nl=False)
+    if result.gap:
+        click.echo(f"ownership: {result.gap}", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command("blast-radius")
+@click.argument("system")
+@click.option("--depth", type=click.IntRange(min=1), default=None, help="Stop after N hops [default: all].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "dot", "svg"]), default="text",
+              show_default=True, help="svg: drawn by Graphviz when installed, else a built-in layout.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of standard output.")
+@CATALOG_OPTION
+@CONFIG_OPTION
+def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, catalog_paths: tuple[str, ...],
+                 config_path: str | None) -> None:
+    """What breaks when SYSTEM breaks: every system that depends on it, directly or not, by depth, with
+    tier, customer-facing flag and owning team, and how many tier-1 and customer-facing systems are hit."""
+    from ownership.commands import blast_radius as command
+    from ownership.render.routing import dot, impact_json, impact_text
+    from ownership.routing import UnknownSystem
+
+    paths, _ = _catalog_paths(catalog_paths, config_path)
+    try:
+        impact, warnings = command.run(paths, system, depth, with_edges=fmt in ("dot", "svg"))
+    except (CatalogError, UnknownSystem) as exc:
+        raise Failure(str(exc)) from exc
+    _warn(warnings)
+    render = {"text": impact_text, "json": impact_json, "dot": dot, "svg": command.to_svg}[fmt]
+    _emit(render(impact), output)
+
+
+@cli.command()
+@click.argument("systems", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="markdown is ready to paste into Slack or an incident document.")
+@AT_OPTION
+@CATALOG_OPTION
+@PAGERDUTY_URL_OPTION
+@HISTORY_OPTION
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@CONFIG_OPTION
+def incident(systems: tuple[str, ...], fmt: str, at: str | None, catalog_paths: tuple[str, ...],
+             pagerduty_url: str | None, history: bool, roster: str | None, allow_roster_shrink: bool,
+             config_path: str | None) -> None:
+    """Who belongs in the room for an incident touching SYSTEMS: incident commander and backup, responders,
+    suspects (owners of upstream dependencies), stakeholders, where to talk, and the blast radius. Exit 1
+    when an affected system has nobody at all to page, 2 for an unknown system."""
+    from ownership.commands import incident as command
+    from ownership.render.routing import room_json, room_markdown, room_text
+    from ownership.routing import UnknownSystem
+
+    paths, config = _catalog_paths(catalog_paths, config_path)
+    try:
+        result, warnings = command.run(paths, config, systems, _at(at), roster, pagerduty_url,
+                                       asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history)
+    except (CatalogError, UnknownSystem) as exc:
+        raise Failure(str(exc)) from exc
+    _warn(warnings)
+    click.echo({"text": room_text, "markdown": room_markdown, "json": room_json}[fmt](result), nl=False)
+    gaps = [x.gap for x in result.responders if x.gap]
+    for gap in gaps:
+        click.echo(f"ownership: {gap}", err=True)
+    if gaps:
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.group("export")
+def export_group() -> None:
+    """Write the catalog in other formats: Backstage descriptors, a CODEOWNERS block."""
+
+
+@export_group.command("backstage")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--out", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="Folder to write catalog-info.yaml, groups.yaml, users.yaml, components.yaml (and "
+                   "rotations.yaml) into.")
+@CONFIG_OPTION
+def export_backstage(paths: tuple[str, ...], out: str, config_path: str | None) -> None:
+    """Write the catalog at PATHS (default: catalog/) as Backstage descriptors that load back into the same
+    catalog. Fields Backstage has no place for travel in ownership.dev/ annotations (docs/backstage.md)."""
+    from ownership.commands import export as command
+
+    catalog_paths, _ = _catalog_paths(paths, config_path)
+    try:
+        written = command.backstage(catalog_paths, out)
+    except CatalogError as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"wrote {len(written)} file(s) to {out}: {', '.join(p.name for p in written)}")
+
+
+@export_group.command("codeowners")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--repo", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="The repository whose CODEOWNERS gets the catalog block.")
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the whole new CODEOWNERS instead of writing it.")
+@CONFIG_OPTION
+def export_codeowners(paths: tuple[str, ...], repo: str, to_stdout: bool, config_path: str | None) -> None:
+    """Write a marked block into the repository's CODEOWNERS with the owning team of every catalog system
+    path in that repository; lines outside the block are kept. Team handles come from codeowners.org or
+    codeowners.team_handles in ownership.yaml."""
+    from ownership.commands import codeowners as command
+
+    catalog_paths, config = _catalog_paths(paths, config_path)
+    try:
+        text, written, files = command.export(catalog_paths, config, repo, to_stdout)
+    except (CatalogError, command.CodeownersError) as exc:
+        raise Failure(str(exc)) from exc
+    if written is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"updated {written}: the catalog block gives owners to {files} file(s)")
+
+
+@cli.group("codeowners")
+def codeowners_group() -> None:
+    """Compare a repository's CODEOWNERS with the catalog."""
+
+
+@codeowners_group.command("check")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--repo", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="The repository to check (a work tree, or a bare repository: its HEAD).")
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "json", "github", "sarif", "markdown"]),
+              default="auto", show_default=True)
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
+              help="Lowest severity that makes the exit code 1 [default: error, or fail_on in ownership.yaml].")
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@CONFIG_OPTION
+@TODAY_OPTION
+def codeowners_check(paths: tuple[str, ...], repo: str, fmt: str, fail_on: str | None, roster: str | None,
+                     allow_roster_shrink: bool, config_path: str | None, today: str | None) -> None:
+    """For every catalog system with paths in the repository, compare the catalog's owners with CODEOWNERS:
+    codeowners-drift (other owners), codeowners-left (an owner who left; needs a roster) and
+    codeowners-unowned (system paths no line covers)."""
+    from ownership.commands import codeowners as command
+    from ownership.commands.validate import failing
+    from ownership.render.findings import render
+
+    catalog_paths, config = _catalog_paths(paths, config_path)
+    day = _today(today)
+    people = _roster(roster, config, day, allow_roster_shrink)
+    try:
+        outcome = command.check(catalog_paths, config, repo, people, day)
+    except (CatalogError, command.CodeownersError) as exc:
+        raise Failure(str(exc)) from exc
+    _warn(outcome.notes)
+    body, summary = render(_auto_format(fmt), outcome.findings)
+    click.echo(body, nl=False)
+    _write_step_summary(summary)
+    sys.exit(EXIT_FINDINGS if failing(outcome.findings, fail_on or config.get("fail_on", "error")) else EXIT_OK)
+
+
+def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: str | None, allow_shrink: bool,
+                    jobs: int | None = None, scan: bool = True) -> tuple[Snapshot, list[Finding]]:
+    """The Snapshot (catalog, roster, scanned activity) shared by audit, suggest and offboard; errors exit 2."""
+    from ownership.commands import audit as command
+    from ownership.history.progress import bar
+    from ownership.roster.errors import RosterError
+
+    try:
+        with bar(command.repo_count(paths, config) if scan else 0) as progress:
+            return command.prepare(paths, config, today=day, roster_source=roster, allow_roster_shrink=allow_shrink,
+                                   jobs=jobs, scan=scan, warn=lambda line: _warn([line]), progress=progress)
+    except (CatalogError, GitError, RosterError) as exc:
+        raise Failure(str(exc)) from exc
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "json", "github", "sarif", "markdown"]),
+              default="auto", show_default=True,
+              help="Output format; auto picks github inside GitHub Actions, else text.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
+              help="Lowest severity that makes the exit code 1 [default: error, or fail_on in ownership.yaml].")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to this file instead of standard output.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
+@click.option("--no-scan", is_flag=True, help="Skip the git history (catalog and people rules only).")
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@CONFIG_OPTION
+@TODAY_OPTION
+def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | None, jobs: int | None,
+          no_scan: bool, roster: str | None, allow_roster_shrink: bool, config_path: str | None,
+          today: str | None) -> None:
+    """Audit the catalog at PATHS (default: catalog/) against the roster and the git history.
+
+    Runs validate's rules, the people rules and the health rules: orphaned, dormant, ownership-drift,
+    knowledge-loss, bus-factor, deprecated-dependency, no-oncall (docs/audit.md). The git history comes from
+    the incremental scan cache (scanned when needed). Same formats and exit codes as validate.
+    """
+    from ownership.audit import audit as run_audit
+    from ownership.commands.validate import failing
+    from ownership.render.findings import render
+
+    catalog_paths, config = _catalog_paths(paths, config_path)
+    fmt = _auto_format(fmt)
+    day = _today(today)
+    snap, loaded = _audit_snapshot(catalog_paths, config, day, roster, allow_roster_shrink, jobs, not no_scan)
+    if snap.roster is None:
+        _warn(["no roster (--roster or roster: in ownership.yaml): people, orphaned, knowledge-loss and "
+               "bus-factor checks are skipped"])
+    result = run_audit(snap, loaded)
+    body, summary = render(fmt, result.findings)
+    _emit(body, output)
+    _write_step_summary(summary)
+    sys.exit(EXIT_FINDINGS if failing(result.findings, fail_on or config.get("fail_on", "error")) else EXIT_OK)
+
+
+@cli.command()
+@click.argument("system")
+@click.option("--limit", type=click.IntRange(min=1), default=3, show_default=True, help="How many to show.")
+@click.option("--write", is_flag=True,
+              help="Add the top suggestion to the system's maintainers in its catalog file (comments, key order "
+                   "and formatting are kept).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@CATALOG_OPTION
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@CONFIG_OPTION
+@TODAY_OPTION
+def suggest(system: str, limit: int, write: bool, fmt: str, catalog_paths: tuple[str, ...], roster: str | None,
+            allow_roster_shrink: bool, config_path: str | None, today: str | None) -> None:
+    """Who should own SYSTEM now: employed people ranked by recency-weighted authorship of its files and
+    its commits of the last 180 days, team members first on ties, with the evidence. Exit 1 when --write
+    finds nobody to suggest."""
+    from ownership.commands import suggest as command
+
+    paths, config = _catalog_paths(catalog_paths, config_path)
+    snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink)
+    try:
+        outcome = command.run(snap, system, limit, write)
+    except command.SuggestError as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(command.render_json(outcome) if fmt == "json" else command.render_text(outcome), nl=False)
+    if write and not outcome.suggestions:
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("people", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@CATALOG_OPTION
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@CONFIG_OPTION
+@TODAY_OPTION
+def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], roster: str | None,
+             allow_roster_shrink: bool, config_path: str | None, today: str | None) -> None:
+    """Simulate PEOPLE (emails, usernames or roster ids) leaving today: what becomes orphaned, what loses its
+    last employed maintainer, how truck factors and knowledge held by leavers change, and the blast radius
+    of what becomes orphaned. Nothing is written."""
+    from ownership.commands import offboard as command
+
+    paths, config = _catalog_paths(catalog_paths, config_path)
+    snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink)
+    try:
+        result = command.run(snap, people)
+    except command.OffboardError as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(command.render_json(result) if fmt == "json" else command.render_text(result), nl=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--out", type=click.Path(file_okay=False), metavar="DIR",
+              help="Folder for report.md, report.html, report.json [default: reports/YYYY-MM-DD/].")
+@click.option("--history", type=click.Path(file_okay=False), metavar="DIR",
+              help="Earlier reports as DIR/YYYY-MM-DD/report.json, for 'what changed' and the health chart "
+                   "[default: the folder that holds --out].")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@CONFIG_OPTION
+@TODAY_OPTION
+def report(paths: tuple[str, ...], out: str | None, history: str | None, jobs: int | None, roster: str | None,
+           allow_roster_shrink: bool, config_path: str | None, today: str | None) -> None:
+    """The weekly ownership report of the catalog at PATHS (default: catalog/): headline numbers, what changed
+    since the last report, top risks with suggested successors, teams, legacy stewards, catalog hygiene.
+    Writes report.md, report.html (self-contained) and report.json (docs/report.md). Exit 0 once written."""
+    from ownership.commands import report as command
+    from ownership.history.progress import bar
+    from ownership.roster.errors import RosterError
+
+    catalog_paths, config = _catalog_paths(paths, config_path)
+    try:
+        written = command.run(catalog_paths, config, today=_today(today), roster_source=roster,
+                              out=Path(out) if out else None, history=Path(history) if history else None,
+                              allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=lambda line: _warn([line]),
+                              stage=command.terminal_stage(), progress=bar)
+    except (CatalogError, GitError, RosterError, command.ReportError) as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"wrote {', '.join(str(p) for p in written.files.values())}")
+
+
+@cli.command()
+@click.option("--out", default="ownership-demo", show_default=True, type=click.Path(file_okay=False),
+              metavar="DIR", help="Working folder for the example org; re-running re-creates its repositories.")
+@TODAY_OPTION
+def demo(out: str, today: str | None) -> None:
+    """Try it on the bundled example org: writes its catalog, HR roster and git repositories (several years
+    of generated history) into DIR, then scans, audits and reports, and prints where report.html is.
+    Needs the source checkout (an editable install)."""
+    from ownership.commands import demo as command
+    from ownership.commands.report import ReportError, terminal_stage
+    from ownership.demo.run import DemoError
+    from ownership.history.progress import bar
+    from ownership.roster.errors import RosterError
+
+    try:
+        ws, written = command.run(Path(out), _today(today), warn=lambda line: _warn([line]),
+                                  stage=terminal_stage(), progress=bar)
+    except (DemoError, ConfigError, CatalogError, GitError, RosterError, ReportError) as exc:
+        raise Failure(str(exc)) from exc
+    h = written.doc["headline"]
+    click.echo(f"example org in {ws.root}: {h['systems']} systems, {h['orphaned']} orphaned, {h['dormant']} dormant, "
+               f"{h['findings']['error']} errors and {h['findings']['warning']} warnings")
+    click.echo(f"report: {written.files['report.html'].resolve()}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--out", required=True, type=click.Path(file_okay=False), metavar="DIR",
+              help="Folder to write the site into (replaced as a whole; must be new, empty or an earlier build).")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="The weekly report to link: a report folder, or one of dated report folders (the newest "
+                   "is copied into the site) [default: reports/ when it holds one].")
+@click.option("--at", "at", metavar="TIME",
+              help="The moment page lists and rotations are answered for: ISO date-time or date [default: now]. "
+                   "The same inputs and --at give byte-identical output.")
+@click.option("--no-scan", is_flag=True, help="Do not read git history (pages say \"no scan\").")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
+@click.option("--offboard-limit", type=click.IntRange(min=0), default=None,
+              help="Run the off-boarding simulation on person pages only up to this many people "
+                   "[default: site.offboard_limit in ownership.yaml, else 500].")
+@click.option("--pagerduty-web", metavar="URL",
+              help="Your PagerDuty web address, for escalation-policy links [default: site.pagerduty_web in "
+                   "ownership.yaml, else https://app.pagerduty.com].")
+@click.option("--title", metavar="TEXT", help="Site title [default: site.title in ownership.yaml, else "
+                                              "Ownership catalog].")
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@CONFIG_OPTION
+def site(paths: tuple[str, ...], out: str, report_dir: str | None, at: str | None, no_scan: bool, jobs: int | None,
+         offboard_limit: int | None, pagerduty_web: str | None, title: str | None, roster: str | None,
+         allow_roster_shrink: bool, config_path: str | None) -> None:
+    """Write the catalog at PATHS (default: catalog/) as a static website into DIR: search, a page per system
+    (who to page, blast radius, findings, git activity), team and person. No server needed (docs/site.md)."""
+    from ownership.commands import site as command
+    from ownership.history.progress import bar
+    from ownership.roster.errors import RosterError
+
+    catalog_paths, config = _catalog_paths(paths, config_path)
+    moment = _at(at)
+    try:
+        with bar(command.repo_count(catalog_paths, config) if not no_scan else 0) as progress:
+            outcome = command.run(catalog_paths, config, out, at=moment, roster_source=roster,
+                                  allow_roster_shrink=allow_roster_shrink, scan=not no_scan, jobs=jobs,
+                                  report_dir=report_dir, pagerduty_web=pagerduty_web, title=title,
+                                  offboard_limit=offboard_limit, warn=lambda line: _warn([line]),
+                                  progress=progress)
+    except (CatalogError, GitError, RosterError, command.SiteError) as exc:
+        raise Failure(str(exc)) from exc
+    if outcome.catalog_errors:
+        _warn([f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); the site shows "
+               "what could be read"])
+    click.echo(f"wrote {outcome.files} files to {outcome.out}: {outcome.systems} systems, {outcome.teams} teams, "
+               f"{outcome.people} people" + (f", report {outcome.report.day}" if outcome.report else ""))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,6 +25,16 @@ KNOWN_KEYS: dict[str, str] = {
     "fail_on": "error | warning | never",
     "rules": "per-rule settings: severity, enabled, options",
     "roster": "roster source: a file or a SCIM base URL",
+    "roster_columns": "roster CSV/JSON/YAML columns: a preset (bamboohr | workday | native) or {field: column}",
+    "roster_shrink_limit": "largest drop of active people from the previous roster, e.g. '10%' (the default)",
+    "scim": "SCIM client: token_env, page_size, timeout, retries, backoff, max_retry_after, sort_by, allow_http",
+    "aliases": "identity aliases: {name or old email: roster email, username or id}",
+    "team_map": "HR team/department -> catalog team (default: the same name, case-insensitively)",
+    "mailmap": "a .mailmap file mapping old emails to current ones",
+    "pagerduty": "PagerDuty client: token_env, base_url, timeout, retries, backoff",
+    "history": "git history scan: windows, bots, cache, jobs, rewrite (URL prefix -> URL or folder)",
+    "codeowners": "GitHub handles of teams: {org: acme, team_handles: {payments: '@acme/payments-team'}}",
+    "site": "static site (ownership site): title, pagerduty_web, offboard_limit",
 }
 SEVERITY_CHOICES = ("error", "warning", "info")
 FAIL_ON_CHOICES = ("error", "warning", "never")
@@ -105,6 +115,30 @@ def _check(key: str, value: Any, where: str) -> None:
         raise ConfigError(f"{where}: invalid-value: fail_on must be one of {', '.join(FAIL_ON_CHOICES)}")
     if key in ("catalog", "roster") and not isinstance(value, str):
         raise ConfigError(f"{where}: invalid-value: {key} must be a path or URL string")
+    if key in ("roster_columns", "roster_shrink_limit", "scim", "aliases", "team_map", "mailmap"):
+        from ownership.roster.settings import problem
+
+        message = problem(key, value)
+        if message:
+            raise ConfigError(f"{where}: invalid-value: {message}")
+    if key == "history":
+        from ownership.history.settings import check as history_problem
+
+        message = history_problem(value)
+        if message:
+            raise ConfigError(f"{where}: invalid-value: {message}")
+    if key == "site":
+        from ownership.site.settings import problem as site_problem
+
+        message = site_problem(value)
+        if message:
+            raise ConfigError(f"{where}: invalid-value: {message}")
+    if key == "pagerduty":
+        from ownership.oncall.pagerduty import problem as pagerduty_problem
+
+        message = pagerduty_problem(value)
+        if message:
+            raise ConfigError(f"{where}: invalid-value: {message}")
     if key == "rules":
         from ownership.rules import RULES
 
@@ -123,3 +157,8 @@ def _check(key: str, value: Any, where: str) -> None:
                                   f"{', '.join(SEVERITY_CHOICES)}")
             if "enabled" in opts and not isinstance(opts["enabled"], bool):
                 raise ConfigError(f"{where}: invalid-value: enabled of '{slug}' must be true or false")
+            from ownership.rules.health import option_problem
+
+            message = option_problem(str(slug), opts)
+            if message:
+                raise ConfigError(f"{where}: invalid-value: {message}")

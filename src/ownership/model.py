@@ -203,6 +203,10 @@ class Roster:
     people: tuple[Person, ...] = ()
     source: str = ""
     as_of: dt.date | None = None
+    # identity settings from ownership.yaml, carried with the roster so every Resolver sees the same ones
+    aliases: Mapping[str, str] = field(default_factory=dict)  # reference -> email/username/id
+    mailmap: Mapping[str, str] = field(default_factory=dict)  # lowercased email -> canonical email
+    team_map: Mapping[str, str] = field(default_factory=dict)  # HR team/department -> catalog team
 
     def active_count(self, day: dt.date) -> int:
         return sum(1 for p in self.people if p.employed_on(day))
@@ -221,3 +225,81 @@ class Snapshot:
 
     def option(self, slug: str, key: str, default: Any) -> Any:
         return self.options.get(slug, {}).get(key, default)
+
+
+# --------------------------------------------------------------------------- activity (git history)
+
+
+@dataclass(frozen=True, slots=True)
+class CommitRef:
+    """One commit as activity reports it: author identity after .mailmap, author date in UTC."""
+
+    repo: str  # the repository URL or path as the catalog writes it
+    sha: str
+    when: dt.datetime
+    name: str
+    email: str
+    bot: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Contributor:
+    """Someone who committed to a system, merged over their emails when the roster or .mailmap says so."""
+
+    key: str  # roster person id when resolved, else the commit email (lower case)
+    name: str
+    emails: tuple[str, ...] = ()
+    person: str | None = None  # roster person id
+    employed: bool | None = None  # on the day of the scan; None: no roster, or not found on it
+    bot: bool = False
+    commits: Mapping[int, int] = field(default_factory=dict)  # window in days -> commits within it
+    total_commits: int = 0  # over the whole scanned history
+    last_commit: dt.datetime | None = None
+    files_authored: int = 0  # files of the system this contributor is a DOA author of
+
+    @property
+    def left(self) -> bool:
+        """Known to the roster and no longer employed (unknown people are not assumed to have left)."""
+        return self.person is not None and self.employed is False
+
+
+@dataclass(frozen=True, slots=True)
+class FileAuthorship:
+    """The authors of one file at HEAD by Degree-of-Authorship (Contributor keys, strongest first)."""
+
+    repo: str
+    path: str
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SystemActivity:
+    """What the git history says about one system (its repositories, narrowed to its paths)."""
+
+    system: str
+    repos: tuple[str, ...] = ()
+    last_commit: CommitRef | None = None
+    last_human_commit: CommitRef | None = None
+    contributors: tuple[Contributor, ...] = ()  # most commits in the shortest window first
+    files: tuple[FileAuthorship, ...] = ()
+    truck_factor: int = 0  # greedy, over every author
+    truck_factor_people: tuple[str, ...] = ()  # the keys the greedy algorithm removed, in order
+    truck_factor_employed: int | None = None  # the same over authors still employed; None without a roster
+    leavers_share: float | None = None  # share of files whose every author has left; None without a roster
+    partial: bool = False  # a shallow clone: history (and the numbers) are incomplete
+    shallow_repos: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # repositories that could not be read, paths missing at HEAD...
+
+    def active(self, window: int) -> tuple[Contributor, ...]:
+        """Human contributors with at least one commit within the last `window` days."""
+        return tuple(c for c in self.contributors if not c.bot and c.commits.get(window, 0) > 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """Git activity of every system with repositories, as of `today`."""
+
+    today: dt.date
+    windows: tuple[int, ...] = (90, 365)
+    systems: Mapping[str, SystemActivity] = field(default_factory=dict)
+    roster_used: bool = False
