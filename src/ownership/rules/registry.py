@@ -33,7 +33,8 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.doc.strip().splitlines()[0] if self.doc.strip() else self.slug
+        first = self.doc.strip().split("\n\n", 1)[0]
+        return " ".join(first.split()) if first else self.slug
 
 
 def rule(slug: str, severity: Severity, group: str, needs: tuple[str, ...] = ()) -> Callable[[Check], Rule]:
