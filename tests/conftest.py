@@ -17,7 +17,9 @@ def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     for key in list(os.environ):
         if key.startswith("GIT_") and key != "GIT_CONFIG_NOSYSTEM":
             monkeypatch.delenv(key)
-    for key in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "OWNERSHIP_SCIM_TOKEN", "OWNERSHIP_PAGERDUTY_TOKEN"):
+    # CI runs this suite with CI=true: tests that care about CI detection set these themselves
+    for key in ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILD_NUMBER", "GITHUB_STEP_SUMMARY",
+                "OWNERSHIP_SCIM_TOKEN", "OWNERSHIP_PAGERDUTY_TOKEN"):
         monkeypatch.delenv(key, raising=False)
 
 

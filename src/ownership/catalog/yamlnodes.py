@@ -119,6 +119,10 @@ def parse(data: bytes | str) -> tuple[list[Node], list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or "invalid YAML"
+        if "maximum nesting depth" in what and mark is not None:
+            # newer libyaml stops deep nesting itself (its own limit, at its own column); say it as we do
+            return [], [*problems, Problem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels",
+                                           mark.line + 1, 1)]
         ctx = exc.context_mark
         if mark is not None and ctx is not None and mark.line + 1 > _line_count(text):
             # an unclosed quote or bracket runs to the end of the file: the end is not a line anyone can
