@@ -47,6 +47,8 @@ def main() -> int:
     ap.add_argument("--teams", type=int, default=2_000)
     ap.add_argument("--no-roster", action="store_true", help="build without an HR roster")
     ap.add_argument("--keep", metavar="DIR", help="write the site here (kept) instead of a temp folder")
+    ap.add_argument("--offboard-limit", type=int, default=None,
+                    help="simulate off-boarding on person pages up to this many people (default: the site's)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "catalog"
@@ -64,7 +66,7 @@ def main() -> int:
         audit(snap, loaded)
         t1, c1 = time.perf_counter(), time.process_time()
         outcome = site.run([str(root)], Config(), out, at=AT, roster_source=source, allow_roster_shrink=True,
-                           scan=False, warn=lambda line: None)
+                           scan=False, warn=lambda line: None, offboard_limit=args.offboard_limit)
         t2, c2 = time.perf_counter(), time.process_time()
         print(f"site: {outcome.files:,} files ({outcome.systems:,} systems, {outcome.teams:,} teams, "
               f"{outcome.people:,} people)")

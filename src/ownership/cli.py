@@ -688,7 +688,7 @@ def demo(out: str, today: str | None) -> None:
               help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
 @click.option("--offboard-limit", type=click.IntRange(min=0), default=None,
               help="Run the off-boarding simulation on person pages only up to this many people "
-                   "[default: site.offboard_limit in ownership.yaml, else 500].")
+                   "[default: site.offboard_limit in ownership.yaml, else no limit].")
 @click.option("--pagerduty-web", metavar="URL",
               help="Your PagerDuty web address, for escalation-policy links [default: site.pagerduty_web in "
                    "ownership.yaml, else https://app.pagerduty.com].")

@@ -5,16 +5,18 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from ownership.memo import ByIdentity
 from ownership.model import Catalog
 
-_CACHE: dict[int, tuple[Catalog, nx.DiGraph]] = {}
+_GRAPHS: ByIdentity[nx.DiGraph] = ByIdentity()
 
 
 def build(catalog: Catalog) -> nx.DiGraph:
     """The dependency graph (system -> dependency); unknown targets are left out. Cached per catalog."""
-    hit = _CACHE.get(id(catalog))
-    if hit is not None and hit[0] is catalog:
-        return hit[1]
+    return _GRAPHS.get(catalog, make=lambda: _build(catalog))
+
+
+def _build(catalog: Catalog) -> nx.DiGraph:
     g: nx.DiGraph = nx.DiGraph()
     systems = catalog.systems
     for name in sorted(systems):
@@ -23,9 +25,6 @@ def build(catalog: Catalog) -> nx.DiGraph:
         for dep in systems[name].depends_on:
             if dep in systems:
                 g.add_edge(name, dep)
-    if len(_CACHE) > 8:
-        _CACHE.clear()
-    _CACHE[id(catalog)] = (catalog, g)
     return g
 
 

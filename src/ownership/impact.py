@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ownership import graph
+from ownership.memo import ByIdentity
 from ownership.model import Catalog, Severity
 
 MANY_DEPENDENTS = 5  # this many dependents (or one tier-1 dependent) make a gap as urgent as a tier-1 one
@@ -65,19 +66,17 @@ def _compute(catalog: Catalog, g: Any, name: str) -> Impact:
                   sum(1 for s in systems if s.customer_facing), round(score, 3))
 
 
-_CACHE: dict[int, tuple[Catalog, _Impacts]] = {}
+_IMPACTS: ByIdentity[_Impacts] = ByIdentity()
 
 
 def impacts(catalog: Catalog) -> Mapping[str, Impact]:
     """The Impact of every system of the catalog, computed lazily (cached per catalog object)."""
-    hit = _CACHE.get(id(catalog))
-    if hit is not None and hit[0] is catalog:
-        return hit[1]
-    out = _Impacts(catalog)
-    if len(_CACHE) > 8:
-        _CACHE.clear()
-    _CACHE[id(catalog)] = (catalog, out)
-    return out
+    return _IMPACTS.get(catalog, make=lambda: _Impacts(catalog))
+
+
+def share_impacts(full: Catalog, part: Catalog) -> None:
+    """Let `part`, a catalog narrowed to some of `full`'s systems, answer blast-radius questions as `full`."""
+    _IMPACTS.put(part, value=impacts(full))  # type: ignore[arg-type]
 
 
 def of(catalog: Catalog, system: str) -> Impact:

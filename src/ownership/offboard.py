@@ -13,8 +13,10 @@ from typing import Any
 
 from ownership import graph, staffing
 from ownership.audit import GROUPS
-from ownership.impact import impacts
-from ownership.model import Finding, Roster, Snapshot, System
+from ownership.impact import impacts, share_impacts
+from ownership.memo import ByIdentity
+from ownership.model import Activity, Finding, Roster, Snapshot, System
+from ownership.roster.identity import register_variant
 from ownership.rules import engine
 
 
@@ -62,11 +64,110 @@ class OffboardResult:
 def without(snap: Snapshot, person_ids: Sequence[str]) -> Snapshot:
     """The same snapshot with those people inactive as of `snap.today`."""
     assert snap.roster is not None
-    gone = set(person_ids)
-    people = tuple(dataclasses.replace(p, active=False, end_date=min(p.end_date or snap.today, snap.today))
-                   if p.id in gone else p for p in snap.roster.people)
-    roster: Roster = dataclasses.replace(snap.roster, people=people)
+    res = staffing.resolver(snap)
+    assert res is not None
+    replaced = {pid: dataclasses.replace(p, active=False, end_date=min(p.end_date or snap.today, snap.today))
+                for pid in dict.fromkeys(person_ids) if (p := res.person(pid)) is not None}
+    people = list(snap.roster.people)
+    where = _positions(snap.roster)
+    for pid, p in replaced.items():
+        people[where[pid]] = p
+    roster: Roster = dataclasses.replace(snap.roster, people=tuple(people))
+    register_variant(snap.roster, roster, replaced)  # identities are unchanged: no need to index them again
     return dataclasses.replace(snap, roster=roster)
+
+
+_POSITIONS: ByIdentity[dict[str, int]] = ByIdentity(4)
+
+
+def _positions(roster: Roster) -> dict[str, int]:
+    return _POSITIONS.get(roster, make=lambda: {p.id: i for i, p in enumerate(roster.people)})
+
+
+_OWNED: ByIdentity[dict[str, list[str]]] = ByIdentity(4)
+
+
+def _owned(snap: Snapshot) -> dict[str, list[str]]:
+    """Team -> the systems it owns."""
+    def build() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for s in snap.catalog.systems.values():
+            out.setdefault(s.owner, []).append(s.name)
+        return out
+
+    return _OWNED.get(snap.catalog.systems, make=build)
+
+
+_INVOLVED: ByIdentity[dict[str, tuple[set[str], set[str]]]] = ByIdentity(4)
+
+
+def _involved(snap: Snapshot) -> dict[str, tuple[set[str], set[str]]]:
+    """Roster id -> (teams they are a member or manager of, systems they maintain or committed to).
+
+    Leaving can only change findings about these teams, these systems and the systems those teams own; the
+    index is built once per snapshot, so simulating every person of a large org stays cheap.
+    """
+    def build() -> dict[str, tuple[set[str], set[str]]]:
+        res = staffing.resolver(snap)
+        assert res is not None
+        out: dict[str, tuple[set[str], set[str]]] = {}
+
+        def add(ref: str | None, team: str | None = None, system: str | None = None) -> None:
+            p = res.resolve(ref) if ref else None
+            if p is not None:
+                teams, systems = out.setdefault(p.id, (set(), set()))
+                if team:
+                    teams.add(team)
+                if system:
+                    systems.add(system)
+
+        for t in snap.catalog.teams.values():
+            for ref in (*t.members, t.manager):
+                add(ref, team=t.name)
+        for s in snap.catalog.systems.values():
+            for ref in s.maintainers:
+                add(ref, system=s.name)
+        act = snap.activity
+        if isinstance(act, Activity):
+            for sa in act.systems.values():
+                for c in sa.contributors:
+                    if c.person is not None and sa.system in snap.catalog.systems:
+                        out.setdefault(c.person, (set(), set()))[1].add(sa.system)
+        return out
+
+    return _INVOLVED.get(snap.catalog, snap.roster, snap.activity, make=build)
+
+
+def _scope(snap: Snapshot, ids: Sequence[str]) -> tuple[set[str], set[str]]:
+    """(systems, teams) whose findings the departure of `ids` can change."""
+    involved = _involved(snap)
+    teams: set[str] = set()
+    systems: set[str] = set()
+    for pid in ids:
+        t, s = involved.get(pid, (set(), set()))
+        teams |= t
+        systems |= s
+    owned = _owned(snap)
+    for team in teams:
+        systems.update(owned.get(team, ()))
+    return systems, teams
+
+
+def _scoped(full: Snapshot, after: Snapshot, systems: set[str], teams: set[str]) -> Snapshot:
+    """`after` narrowed to the systems in scope, their direct dependents and the teams that own them, but
+    answering whole-catalog questions (blast radius, "is this person in any team") from the whole catalog."""
+    cat = full.catalog
+    g = graph.build(cat)
+    names = set(systems)
+    for name in systems:
+        names.update(g.predecessors(name))  # "does something in production still depend on it?"
+    owners = teams | {cat.systems[n].owner for n in names}
+    part = dataclasses.replace(cat, systems={n: cat.systems[n] for n in sorted(names)},
+                               teams={n: cat.teams[n] for n in sorted(owners) if n in cat.teams})
+    scoped = dataclasses.replace(after, catalog=part)
+    share_impacts(cat, part)
+    staffing.share_teams(full, scoped)
+    return scoped
 
 
 def offboard(snap: Snapshot, people: Sequence[str]) -> OffboardResult:
@@ -85,32 +186,31 @@ def offboard(snap: Snapshot, people: Sequence[str]) -> OffboardResult:
             if not staffing.employed(snap, p):
                 gone_already.append(p.id)
     after = without(snap, ids)
-    changes = [c for s in snap.catalog.systems.values() if (c := _change(snap, after, s)) is not None]
-    imp = impacts(snap.catalog)
+    systems, teams = _scope(snap, ids)
+    cat = snap.catalog
+    changes = [c for name in sorted(systems) if (c := _change(snap, after, cat.systems[name])) is not None]
+    imp = impacts(cat)
     changes.sort(key=lambda c: (not c.orphaned, not c.lost_last_maintainer, -imp[c.system].score, c.system))
-    emptied = sorted(t.name for t in snap.catalog.teams.values() if _members(snap, t.members)
-                     and not _members(after, t.members))
+    emptied = sorted(t for t in teams if _members(snap, cat.teams[t].members)
+                     and not _members(after, cat.teams[t].members))
     orphaned = [c.system for c in changes if c.orphaned]
-    radius = sorted(set(graph.dependents(graph.build(snap.catalog), orphaned)) - set(orphaned))
+    radius = sorted(set(graph.dependents(graph.build(cat), orphaned)) - set(orphaned))
     before_ids = _findings_before(snap)
-    new = tuple(f for f in engine.run(after, GROUPS) if f.identity not in before_ids)
+    # only the rules that read the roster can judge differently when people leave
+    subjects = {f"system:{n}" for n in systems} | {f"team:{n}" for n in teams}
+    scoped = _scoped(snap, after, systems, teams)
+    new = tuple(f for f in engine.run(scoped, GROUPS, needing="roster")
+                if f.identity not in before_ids and (f.subject in subjects or f.subject.startswith("person:")))
     return OffboardResult(tuple(ids), labels, tuple(unknown), tuple(gone_already), tuple(changes),
                           tuple(emptied), tuple(radius), new)
 
 
-_BEFORE: dict[int, tuple[Snapshot, set[tuple[str, str, str]]]] = {}
+_BEFORE: ByIdentity[set[tuple[str, str, str]]] = ByIdentity(4)
 
 
 def _findings_before(snap: Snapshot) -> set[tuple[str, str, str]]:
     """The audit findings of the unchanged snapshot, cached: the site simulates every person against one."""
-    hit = _BEFORE.get(id(snap))
-    if hit is not None and hit[0] is snap:
-        return hit[1]
-    found = {f.identity for f in engine.run(snap, GROUPS)}
-    if len(_BEFORE) > 4:
-        _BEFORE.clear()
-    _BEFORE[id(snap)] = (snap, found)
-    return found
+    return _BEFORE.get(snap, make=lambda: {f.identity for f in engine.run(snap, GROUPS)})
 
 
 def _members(snap: Snapshot, refs: Sequence[str]) -> list[str]:

@@ -7,11 +7,12 @@ Pure: no I/O.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ownership.history import authorship
-from ownership.model import Activity, Catalog, Contributor, Person, Roster, Snapshot, System, SystemActivity
+from ownership.memo import ByIdentity
+from ownership.model import Activity, Contributor, Person, Snapshot, System, SystemActivity, Team
 from ownership.roster.identity import Resolver, normalize, resolver_for
 
 IDLE_DAYS = 365  # a maintainer in no team with no commit to the system for this long is not really there
@@ -37,29 +38,36 @@ def employed(snap: Snapshot, p: Person | None) -> bool:
     return p is not None and p.employed_on(snap.today)
 
 
-_TEAMS_OF: dict[tuple[int, int], tuple[Catalog, Roster, dict[str, list[str]]]] = {}
+# keyed by the catalog's teams and the roster's identity index (not employment: a simulated roster in which
+# some people left shares the index, and so the answer)
+_TEAMS_OF: ByIdentity[dict[str, list[str]]] = ByIdentity()
 
 
 def teams_of(snap: Snapshot) -> dict[str, list[str]]:
-    """Roster person id -> the catalog teams that list them as a member (sorted). Cached per catalog and roster:
-    rules ask this for every system and contributor."""
+    """Roster person id -> the catalog teams that list them as a member (sorted). Cached per catalog teams and
+    roster identities: rules ask this for every system and contributor."""
     if snap.roster is None:
         return {}
-    key = (id(snap.catalog), id(snap.roster))
-    hit = _TEAMS_OF.get(key)
-    if hit is not None and hit[0] is snap.catalog and hit[1] is snap.roster:
-        return hit[2]
     res = resolver_for(snap.roster)
+    return _TEAMS_OF.get(snap.catalog.teams, res.index, make=lambda: _teams_of(snap.catalog.teams, res))
+
+
+def _teams_of(teams: Mapping[str, Team], res: Resolver) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for name in sorted(snap.catalog.teams):
-        for ref in snap.catalog.teams[name].members:
+    for name in sorted(teams):
+        for ref in teams[name].members:
             p = res.resolve(ref)
             if p is not None and name not in out.setdefault(p.id, []):
                 out[p.id].append(name)
-    if len(_TEAMS_OF) > 8:
-        _TEAMS_OF.clear()
-    _TEAMS_OF[key] = (snap.catalog, snap.roster, out)
     return out
+
+
+def share_teams(full: Snapshot, part: Snapshot) -> None:
+    """Let `part`, whose catalog holds some of `full`'s teams, see every team `full` has: "in no team" is a
+    question about the whole catalog."""
+    if full.roster is not None and part.roster is not None:
+        put = teams_of(full)
+        _TEAMS_OF.put(part.catalog.teams, resolver_for(part.roster).index, value=put)
 
 
 def team_member_ids(snap: Snapshot) -> set[str]:

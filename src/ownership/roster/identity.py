@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from ownership.memo import ByIdentity
 from ownership.model import Person, Roster
 
 # GitHub's two noreply forms: "12345+handle@users.noreply.github.com" (since 2017) and "handle@users.noreply..."
@@ -70,6 +71,25 @@ class Resolver:
         self.aliases = {normalize(k): v for k, v in (aliases or {}).items()}
         self.mailmap = {normalize(k): v for k, v in (mailmap or {}).items()}
         self.by_id: dict[str, Person] = {p.id: p for p in roster.people}
+        self._replaced: Mapping[str, Person] = {}
+        self._memo: dict[str, Person | None] = {}  # reference as written -> person (before `_replaced`)
+
+    @property
+    def index(self) -> object:
+        """The identity index: shared by variants, so results that depend only on who is who can be shared."""
+        return self._by_key
+
+    def variant(self, roster: Roster, replaced: Mapping[str, Person]) -> Resolver:
+        """A resolver for `roster`, a copy of this one's roster in which `replaced` people (same ids, emails and
+        usernames) have other facts, such as an end date. Built in O(changed), not O(roster)."""
+        out = Resolver.__new__(Resolver)
+        out.roster = roster
+        out._by_key, out._ambiguous = self._by_key, self._ambiguous
+        out.aliases, out.mailmap = self.aliases, self.mailmap
+        out._replaced = {**self._replaced, **replaced}
+        out._memo = self._memo  # who is who does not change, only the facts of `replaced`
+        out.by_id = self.by_id | dict(replaced)
+        return out
 
     def _index(self, person: Person, keys: Iterable[str]) -> None:
         for raw in keys:
@@ -93,6 +113,15 @@ class Resolver:
     def resolve(self, ref: str) -> Person | None:
         """A catalog reference or commit identity (email any case, secondary email, username, GitHub noreply
         address, alias) to a roster Person, or None. Never guesses (no fuzzy matching)."""
+        try:
+            p = self._memo[ref]
+        except KeyError:
+            p = self._memo[ref] = self._resolve(ref)
+        if p is not None and self._replaced:
+            return self._replaced.get(p.id, p)
+        return p
+
+    def _resolve(self, ref: str) -> Person | None:
         key = normalize(ref)
         seen: set[str] = set()
         # aliases and mailmap entries may chain (alias -> old email -> mailmap -> current email); a cycle or
@@ -137,20 +166,17 @@ def _kind_rank(person: Person, key: str) -> int:
 
 # One Resolver per roster: rules of several modules resolve against the same snapshot. Keyed by id() with the
 # roster kept alive in the value, so an id is never reused while cached; a few entries are plenty.
-_RESOLVERS: dict[int, tuple[Roster, Resolver]] = {}
-_MAX_CACHED = 8
+_RESOLVERS: ByIdentity[Resolver] = ByIdentity()
 
 
 def resolver_for(roster: Roster) -> Resolver:
     """The Resolver of `roster` with the aliases and mailmap it was loaded with (cached)."""
-    hit = _RESOLVERS.get(id(roster))
-    if hit is not None and hit[0] is roster:
-        return hit[1]
-    if len(_RESOLVERS) >= _MAX_CACHED:
-        _RESOLVERS.pop(next(iter(_RESOLVERS)))
-    resolver = Resolver(roster, roster.aliases, roster.mailmap)
-    _RESOLVERS[id(roster)] = (roster, resolver)
-    return resolver
+    return _RESOLVERS.get(roster, make=lambda: Resolver(roster, roster.aliases, roster.mailmap))
+
+
+def register_variant(base: Roster, roster: Roster, replaced: Mapping[str, Person]) -> None:
+    """Cache a resolver for `roster`, derived from `base`'s (see Resolver.variant)."""
+    _RESOLVERS.put(roster, value=resolver_for(base).variant(roster, replaced))
 
 
 def fold_team(name: str) -> str:

@@ -24,13 +24,19 @@ def applicable(snap: Snapshot, groups: Iterable[str]) -> list[Rule]:
     return out
 
 
-def run(snap: Snapshot, groups: Iterable[str], loaded: Iterable[Finding] = ()) -> list[Finding]:
-    """Findings of the loader plus every applicable rule, with configured severities, sorted."""
+def run(snap: Snapshot, groups: Iterable[str], loaded: Iterable[Finding] = (),
+        needing: str | None = None) -> list[Finding]:
+    """Findings of the loader plus every applicable rule, with configured severities, sorted.
+
+    `needing` keeps only the rules that read that input (e.g. "roster": what a change of roster can change).
+    """
     findings: list[Finding] = []
     for f in loaded:
         if snap.option(f.rule, "enabled", True) is not False:
             findings.append(_stamp(f, snap.options))
     for r in applicable(snap, groups):
+        if needing is not None and needing not in r.needs:
+            continue
         assert r.check is not None
         for hit in r.check(snap):
             f = Finding(r.slug, hit.severity or r.severity, hit.subject, hit.message, hit.location,

@@ -33,7 +33,8 @@ class SiteError(Exception):
 
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("ownership.site", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+                             undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False,
+                             auto_reload=False)  # package templates do not change mid-build: no stat per page
     env.filters.update(when=when, http_url=http_url, evidence=_evidence)
     return env
 
