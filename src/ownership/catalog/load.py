@@ -145,7 +145,7 @@ def _load_file(path: str, data: bytes | str, findings: list[Finding],
                            "stakeholders: and/or rotations:", doc, f"file:{path}")
             continue
         for key_node, value in walker.pairs(doc, f"file:{path}"):
-            key = key_node.value  # type: ignore[union-attr]
+            key = key_node.value
             spec = ENTITY_KINDS.get(key)
             if spec is None:
                 walker.unknown_field(key_node, FILE, f"file:{path}", "at the top of a catalog file")
@@ -183,7 +183,7 @@ class _Walker:
     def problem(self, rule: str, message: str, node: Node, subject: str, **evidence: Any) -> None:
         self.findings.append(Finding(rule, "error", subject, message, self.loc(node), evidence))
 
-    def pairs(self, node: Map, subject: str) -> list[tuple[Node, Node]]:
+    def pairs(self, node: Map, subject: str) -> list[tuple[Scalar, Node]]:
         """Pairs with merge keys applied; non-scalar keys and duplicate keys reported and dropped."""
         seen: dict[str, Node] = {}
         out = []

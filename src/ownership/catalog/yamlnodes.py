@@ -168,7 +168,7 @@ def _build(text: str, problems: list[Problem]) -> list[Node]:
     # stack of (container, anchor, pending_key) ; pending_key used by mappings
     stack: list[list[Any]] = []
     expanded = 0
-    events = yaml.parse(text, Loader=_Loader)
+    events: Iterator[Any] = yaml.parse(text, Loader=_Loader)  # libyaml's events carry what each kind needs
     E_SCALAR = yaml.ScalarEvent
     E_SEQ = yaml.SequenceStartEvent
     E_MAP = yaml.MappingStartEvent
@@ -222,7 +222,7 @@ def _build(text: str, problems: list[Problem]) -> list[Node]:
             if anchor is not None:
                 open_anchors.discard(anchor)
             if stack:
-                stack[-1][0].size += node.size
+                stack[-1][0].size += node.size  # type: ignore[union-attr]  # a Seq or Map: it was on the stack
             attach(node)
         elif cls is E_ALIAS:
             mark = event.start_mark
