@@ -124,3 +124,44 @@ def test_one_repository_listed_twice_by_a_system_counts_each_commit_once(tmp_pat
     sa = activity.systems["svc"]
     assert {c.key: c.total_commits for c in sa.contributors} == {"alice@acme.test": 2, "bob@acme.test": 1}
     assert sorted(f.path for f in sa.files) == ["docs/a.md", "src/a.py"]
+
+
+def test_a_remote_that_accepts_and_then_says_nothing_fails_instead_of_hanging(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    import threading
+    import time
+
+    from ownership.history import git as gitmod
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    port = listener.getsockname()[1]
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def silent() -> None:  # accept every connection, read the request, never answer
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                continue
+            held.append(conn)
+
+    thread = threading.Thread(target=silent, daemon=True)
+    thread.start()
+    monkeypatch.setattr(gitmod, "STALL_SECONDS", 2)
+    started = time.monotonic()
+    try:
+        with pytest.raises(gitmod.GitError):
+            gitmod.clone_blobless(f"http://127.0.0.1:{port}/acme/pay.git", tmp_path / "cache" / "pay")
+    finally:
+        stop.set()
+        thread.join(5)
+        for conn in held:
+            conn.close()
+        listener.close()
+    assert time.monotonic() - started < 30
+    assert not (tmp_path / "cache" / "pay").exists() and not (tmp_path / "cache" / "pay.partial").exists()

@@ -210,6 +210,20 @@ def _widen_pipe(pipe: IO[bytes]) -> bool:
         return False
 
 
+# A remote that accepts the connection and then says nothing must not hang a scan: http(s) transfers slower
+# than 1 KB/s for STALL_SECONDS abort, and ssh gives up on a silent server after about as long.
+STALL_SECONDS = 60
+
+
+def _network(cwd: str | os.PathLike[str]) -> list[str]:
+    opts = ["-c", "http.lowSpeedLimit=1000", "-c", f"http.lowSpeedTime={STALL_SECONDS}"]
+    if not os.environ.get("GIT_SSH_COMMAND") and not try_run(cwd, "config", "--get", "core.sshCommand"):
+        alive = max(STALL_SECONDS // 4, 1)
+        opts += ["-c", f"core.sshCommand=ssh -o BatchMode=yes -o ConnectTimeout={STALL_SECONDS} "
+                       f"-o ServerAliveInterval={alive} -o ServerAliveCountMax=4"]
+    return opts
+
+
 def clone_blobless(url: str, dest: Path) -> None:
     """A bare, blobless partial clone of `url` (commits and trees only: all `git log --name-status` needs)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -217,7 +231,8 @@ def clone_blobless(url: str, dest: Path) -> None:
     if tmp.exists():
         shutil.rmtree(tmp)
     try:
-        run(dest.parent, "clone", "--quiet", "--bare", "--filter=blob:none", "--no-tags", url, str(tmp))
+        run(dest.parent, *_network(dest.parent), "clone", "--quiet", "--bare", "--filter=blob:none", "--no-tags",
+            url, str(tmp))
     except GitError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise GitError(redact(str(exc))) from None
@@ -229,7 +244,7 @@ def clone_blobless(url: str, dest: Path) -> None:
 def fetch(dest: Path) -> None:
     """Bring a cached clone up to date (the partial-clone filter is remembered by the clone)."""
     try:
-        run(dest, "fetch", "--quiet", "--prune", "--no-tags", "origin")
+        run(dest, *_network(dest), "fetch", "--quiet", "--prune", "--no-tags", "origin")
     except GitError as exc:
         raise GitError(redact(str(exc))) from None
 
