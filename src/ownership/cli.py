@@ -110,6 +110,17 @@ ALLOW_SHRINK_OPTION = click.option("--allow-roster-shrink", is_flag=True,
                                         "previous snapshot (roster_shrink_limit, default 10%), or none.")
 
 
+# the options of every command that prints findings (validate, audit, codeowners check)
+FINDINGS_FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["auto", "text", "json", "github", "sarif", "markdown"]), default="auto",
+    show_default=True, help="Output format; auto picks github inside GitHub Actions, else text.")
+FAIL_ON_OPTION = click.option(
+    "--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
+    help="Lowest severity that makes the exit code 1 [default: error, or fail_on in ownership.yaml].")
+OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+                             help="Write the report to this file instead of standard output.")
+
+
 def _roster(source: str | None, config: Config, today: dt.date, allow_shrink: bool = False) -> Roster | None:
     """The roster from --roster or ownership.yaml (None when neither names one); errors exit 2."""
     from ownership.commands.roster import load_roster
@@ -123,15 +134,11 @@ def _roster(source: str | None, config: Config, today: dt.date, allow_shrink: bo
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["auto", "text", "json", "github", "sarif", "markdown"]),
-              default="auto", show_default=True,
-              help="Output format; auto picks github inside GitHub Actions, else text.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
-              help="Lowest severity that makes the exit code 1 [default: error, or fail_on in ownership.yaml].")
+@FINDINGS_FORMAT_OPTION
+@FAIL_ON_OPTION
 @click.option("--base", metavar="REF",
               help="Diff-aware PR mode: fail only on findings the catalog at REF did not already have.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file instead of standard output.")
+@OUTPUT_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @CONFIG_OPTION
@@ -472,10 +479,8 @@ def codeowners_group() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--repo", default=".", show_default=True, type=click.Path(file_okay=False),
               help="The repository to check (a work tree, or a bare repository: its HEAD).")
-@click.option("--format", "fmt", type=click.Choice(["auto", "text", "json", "github", "sarif", "markdown"]),
-              default="auto", show_default=True)
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
-              help="Lowest severity that makes the exit code 1 [default: error, or fail_on in ownership.yaml].")
+@FINDINGS_FORMAT_OPTION
+@FAIL_ON_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @CONFIG_OPTION
@@ -520,13 +525,9 @@ def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["auto", "text", "json", "github", "sarif", "markdown"]),
-              default="auto", show_default=True,
-              help="Output format; auto picks github inside GitHub Actions, else text.")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
-              help="Lowest severity that makes the exit code 1 [default: error, or fail_on in ownership.yaml].")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file instead of standard output.")
+@FINDINGS_FORMAT_OPTION
+@FAIL_ON_OPTION
+@OUTPUT_OPTION
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
 @click.option("--no-scan", is_flag=True, help="Skip the git history (catalog and people rules only).")

@@ -87,8 +87,20 @@ class OnCall:
     rotation: str | None = None
 
 
+class _Located:
+    """Entities loaded from a file: where they are, and where each field is (`"owner"`, `"members[2]"`...)."""
+
+    __slots__ = ()
+    location: Location | None
+    locations: Mapping[str, Location]
+
+    def loc(self, key: str) -> Location | None:
+        """Where field `key` is written, else where the entity starts: findings point at the line to edit."""
+        return self.locations.get(key) or self.location
+
+
 @dataclass(frozen=True, slots=True)
-class Team:
+class Team(_Located):
     name: str
     members: tuple[str, ...] = ()
     manager: str | None = None
@@ -99,12 +111,9 @@ class Team:
     # field name (or "members[2]") -> where it is written, so findings point at the exact line
     locations: Mapping[str, Location] = field(default_factory=dict)
 
-    def loc(self, key: str) -> Location | None:
-        return self.locations.get(key) or self.location
-
 
 @dataclass(frozen=True, slots=True)
-class System:
+class System(_Located):
     name: str
     owner: str
     description: str | None = None
@@ -120,12 +129,9 @@ class System:
     location: Location | None = None
     locations: Mapping[str, Location] = field(default_factory=dict)
 
-    def loc(self, key: str) -> Location | None:
-        return self.locations.get(key) or self.location
-
 
 @dataclass(frozen=True, slots=True)
-class Stakeholder:
+class Stakeholder(_Located):
     """A non-engineering group pulled into incidents (customer success, legal, comms...)."""
 
     name: str
@@ -135,12 +141,9 @@ class Stakeholder:
     location: Location | None = None
     locations: Mapping[str, Location] = field(default_factory=dict)
 
-    def loc(self, key: str) -> Location | None:
-        return self.locations.get(key) or self.location
-
 
 @dataclass(frozen=True, slots=True)
-class Rotation:
+class Rotation(_Located):
     """A simple round-robin: member i is on call during shift number i (mod len) counted from start."""
 
     name: str
@@ -149,9 +152,6 @@ class Rotation:
     start: dt.datetime
     location: Location | None = None
     locations: Mapping[str, Location] = field(default_factory=dict)
-
-    def loc(self, key: str) -> Location | None:
-        return self.locations.get(key) or self.location
 
 
 @dataclass(frozen=True, slots=True)
