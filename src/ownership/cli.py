@@ -5,7 +5,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -509,7 +509,8 @@ def codeowners_check(paths: tuple[str, ...], repo: str, fmt: str, fail_on: str |
 
 
 def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: str | None, allow_shrink: bool,
-                    jobs: int | None = None, scan: bool = True) -> tuple[Snapshot, list[Finding]]:
+                    jobs: int | None = None, scan: bool = True,
+                    before_scan: Callable[[Snapshot], None] | None = None) -> tuple[Snapshot, list[Finding]]:
     """The Snapshot (catalog, roster, scanned activity) shared by audit, suggest and offboard; errors exit 2."""
     from ownership.commands import audit as command
     from ownership.history.progress import bar
@@ -518,7 +519,8 @@ def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: 
     try:
         with bar(command.repo_count(paths, config) if scan else 0) as progress:
             return command.prepare(paths, config, today=day, roster_source=roster, allow_roster_shrink=allow_shrink,
-                                   jobs=jobs, scan=scan, warn=lambda line: _warn([line]), progress=progress)
+                                   jobs=jobs, scan=scan, warn=lambda line: _warn([line]), progress=progress,
+                                   before_scan=before_scan)
     except (CatalogError, GitError, RosterError) as exc:
         raise Failure(str(exc)) from exc
 
@@ -582,8 +584,9 @@ def suggest(system: str, limit: int, write: bool, fmt: str, catalog_paths: tuple
     from ownership.commands import suggest as command
 
     paths, config = _catalog_paths(catalog_paths, config_path)
-    snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink)
     try:
+        snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink,
+                                  before_scan=lambda s: command.check(s, system))
         outcome = command.run(snap, system, limit, write)
     except command.SuggestError as exc:
         raise Failure(str(exc)) from exc
@@ -608,8 +611,9 @@ def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], 
     from ownership.commands import offboard as command
 
     paths, config = _catalog_paths(catalog_paths, config_path)
-    snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink)
     try:
+        snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink,
+                                  before_scan=lambda s: command.check(s, people))
         result = command.run(snap, people)
     except command.OffboardError as exc:
         raise Failure(str(exc)) from exc

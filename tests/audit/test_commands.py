@@ -185,3 +185,12 @@ def test_suggest_write_with_nobody_to_suggest_exits_1_and_leaves_the_file_alone(
     assert r.exit_code == 1
     assert "old-gateway: nobody to suggest" in r.output
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [("offboard", "zed@acme.test"), ("suggest", "nope"), ("suggest", "pay-api")])
+def test_bad_arguments_are_refused_before_any_repository_is_read(org: Path, args: tuple[str, ...]) -> None:
+    cache = org / "cache"
+    roster = () if args == ("suggest", "pay-api") else ("--roster", str(org / "roster.csv"))
+    r = invoke(org, *args, "--catalog", str(org / "catalog"), *roster)
+    assert r.exit_code == 2, r.output
+    assert not cache.exists() or not any(cache.rglob("*.json"))  # the scan never started

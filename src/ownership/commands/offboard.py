@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from ownership import staffing
 from ownership.model import Snapshot
 from ownership.offboard import OffboardResult, SystemChange, offboard
 
@@ -12,14 +13,18 @@ class OffboardError(Exception):
     """The simulation cannot run (exit code 2)."""
 
 
-def run(snap: Snapshot, people: Sequence[str]) -> OffboardResult:
+def check(snap: Snapshot, people: Sequence[str]) -> None:
+    """What can be refused before the git history is read: no roster, people the roster does not know."""
     if snap.roster is None:
         raise OffboardError("offboard needs a roster: pass --roster SOURCE or set roster: in ownership.yaml")
-    result = offboard(snap, people)
-    if result.unknown:
-        raise OffboardError(f"not in the roster: {', '.join(result.unknown)} (use an email, username, roster id "
-                            "or alias)")
-    return result
+    unknown = [ref for ref in people if staffing.person_of(snap, ref) is None]
+    if unknown:
+        raise OffboardError(f"not in the roster: {', '.join(unknown)} (use an email, username, roster id or alias)")
+
+
+def run(snap: Snapshot, people: Sequence[str]) -> OffboardResult:
+    check(snap, people)
+    return offboard(snap, people)
 
 
 def _share(v: float | None) -> str:

@@ -1,6 +1,7 @@
 """`ownership suggest SYSTEM`: who should own a system now, and `--write` to name the best as maintainer."""
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,15 +24,20 @@ class Outcome:
     already: bool = False  # --write: the person was already a maintainer
 
 
-def run(snap: Snapshot, system: str, limit: int, write: bool) -> Outcome:
-    s = snap.catalog.systems.get(system)
-    if s is None:
-        known = ", ".join(sorted(snap.catalog.systems)[:10])
-        raise SuggestError(f"no system '{system}' in the catalog (systems: {known}"
-                           f"{', ...' if len(snap.catalog.systems) > 10 else ''})")
+def check(snap: Snapshot, system: str) -> None:
+    """What can be refused before the git history is read: an unknown system, no roster."""
+    if system not in snap.catalog.systems:
+        close = difflib.get_close_matches(system, list(snap.catalog.systems), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise SuggestError(f"no system '{system}' in the catalog ({len(snap.catalog.systems)} systems){hint}")
     if snap.roster is None:
         raise SuggestError("suggest needs a roster to know who is employed: pass --roster SOURCE or set roster: "
                            "in ownership.yaml")
+
+
+def run(snap: Snapshot, system: str, limit: int, write: bool) -> Outcome:
+    check(snap, system)
+    s = snap.catalog.systems[system]
     found = suggest(snap, system, limit)
     if not write or not found:
         return Outcome(system, s.owner, found)

@@ -6,7 +6,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -53,8 +53,16 @@ def run(cwd: str | os.PathLike[str], *args: str) -> str:
             raise GitMissing("git is not installed or not on PATH") from exc
         # GitPython formats it as "\n  stderr: '<git's message>'"
         msg = (exc.stderr or "").strip().removeprefix("stderr:").strip().strip("'").strip() or str(exc)
-        raise GitError(f"git {' '.join(args[:2])}: {msg.splitlines()[-1] if msg else 'failed'}") from exc
+        raise GitError(f"git {' '.join(_command(args))}: {msg.splitlines()[-1] if msg else 'failed'}") from exc
     return str(out)
+
+
+def _command(args: Sequence[str]) -> list[str]:
+    """The git subcommand and its first argument, for messages: `-c key=value` options left out."""
+    rest = list(args)
+    while len(rest) >= 2 and rest[0] == "-c":
+        rest = rest[2:]
+    return rest[:2]
 
 
 def toplevel(path: str | os.PathLike[str]) -> Path:
