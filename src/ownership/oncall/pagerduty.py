@@ -27,6 +27,7 @@ ACCEPT = "application/vnd.pagerduty+json;version=2"
 PAGE_LIMIT = 100  # PagerDuty's maximum page size for /oncalls
 MAX_PAGES = 200  # a server that always answers `more: true` must not keep us paging forever
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DEADLINE_FACTOR = 4  # a whole answer may take this many read timeouts; a trickling server is a timeout
 
 # key -> (accepted types, what it must be) for the `pagerduty:` mapping in ownership.yaml
 FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -133,13 +134,15 @@ def _get(http: requests.Session, url: str, params: list[tuple[str, str]], header
          settings: Settings) -> dict[str, Any]:
     import requests
 
+    from ownership import httpget
+
     where = _redact(url)
     wait = settings.backoff
     for attempt in range(settings.retries + 1):
         last = attempt == settings.retries
         try:
-            resp = http.get(url, params=params, headers=dict(headers), timeout=settings.timeout,
-                            allow_redirects=False)
+            resp = httpget.get(http, url, params=params, headers=headers, timeout=settings.timeout,
+                               deadline=settings.timeout * DEADLINE_FACTOR, allow_redirects=False)
         except requests.Timeout:
             problem_text = f"{where}: no answer within {settings.timeout:g} s"
         except requests.ConnectionError:
@@ -161,7 +164,7 @@ def _get(http: requests.Session, url: str, params: list[tuple[str, str]], header
             if resp.status_code not in RETRY_STATUSES:
                 raise PagerDutyError(f"{where}: HTTP {resp.status_code}")
             problem_text = f"{where}: HTTP {resp.status_code}"
-            wait = max(wait, _retry_after(resp.headers.get("Retry-After")))
+            wait = max(wait, httpget.retry_after(resp.headers.get("Retry-After")) or 0.0)
         if last:
             break
         time.sleep(min(wait, 10.0))
@@ -189,13 +192,6 @@ def _entry(item: Any) -> OnCallEntry | None:
 
 def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _retry_after(value: str | None) -> float:
-    try:
-        return max(0.0, float(value)) if value else 0.0
-    except ValueError:
-        return 0.0
 
 
 def _iso(when: dt.datetime) -> str:

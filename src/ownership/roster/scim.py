@@ -8,8 +8,6 @@ appears in a message: messages are built from status codes and URLs only, and se
 """
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -18,13 +16,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from ownership import __version__
+from ownership import __version__, httpget
 from ownership.model import Location, Person
 from ownership.roster.errors import RosterError
 from ownership.roster.settings import ScimSettings
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+DEADLINE_FACTOR = 4  # a whole answer may take this many read timeouts; a trickling server is a timeout
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -114,7 +113,8 @@ class _Client:
         for attempt in range(1, attempts + 1):
             wait = min(s.backoff * 2 ** (attempt - 1), s.max_retry_after)
             try:
-                resp = self.session.get(self.url, params=params, timeout=(s.timeout, s.timeout))
+                resp = httpget.get(self.session, self.url, params=params, timeout=s.timeout,
+                                   deadline=s.timeout * DEADLINE_FACTOR)
             except requests.Timeout:
                 reason = f"no answer within {s.timeout:g} s"
             except requests.ConnectionError:
@@ -134,7 +134,7 @@ class _Client:
                     if resp.status_code not in RETRY_STATUS:
                         raise RosterError(f"{where}: HTTP {resp.status_code}{self._detail(resp)}")
                     reason = f"HTTP {resp.status_code}"
-                    asked = _retry_after(resp.headers.get("Retry-After"))
+                    asked = httpget.retry_after(resp.headers.get("Retry-After"))
                     if asked is not None:
                         wait = min(asked, s.max_retry_after)
             if attempt < attempts:
@@ -163,20 +163,7 @@ class _Client:
         return ": " + detail.replace(self.token, "[token]").strip()[:200]
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: a number, or an HTTP date (RFC 9110 10.2.3)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return max(0.0, (when - dt.datetime.now(dt.timezone.utc)).total_seconds())
+_retry_after = httpget.retry_after  # kept for callers of the old name
 
 
 # --------------------------------------------------------------------------- users -> people
