@@ -25,7 +25,8 @@ pytestmark = pytest.mark.skipif(
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync",
          # tests never touch the network: Chromium's own background requests resolve nowhere, 127.0.0.1 stays
-         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1")
+         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+         "--disable-features=DnsOverHttps,OptimizationHints,MediaRouter,Translate")
 
 
 def _chromium(tmp: Path, page: Path, *action: str) -> tuple[str, list[str]]:

@@ -21,6 +21,9 @@ from typing import Any
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-default-apps",
+         # tests never touch the network: Chromium's own background look-ups resolve nowhere, 127.0.0.1 stays
+         "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+         "--disable-features=DnsOverHttps,OptimizationHints,MediaRouter,Translate",
          "--remote-debugging-port=0")
 
 
