@@ -231,7 +231,7 @@ class _Walker:
     ) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for key_node, value_node in self.pairs(node, subject):
-            f = spec.child(key_node.value)  # type: ignore[union-attr]
+            f = _children(spec).get(key_node.value)
             if f is None:
                 self.unknown_field(key_node, spec, subject, f"in {what}")  # type: ignore[arg-type]
                 continue
@@ -326,6 +326,17 @@ class _Walker:
         shown = repr(node.value) if node.value else "an empty value"
         self.problem("invalid-value", f"'{f.name}' must be {expect}, got {shown}{hint}", node, subject,
                      field=path, value=node.value)
+
+
+_CHILD_INDEX: dict[int, tuple[Field, dict[str, Field]]] = {}
+
+
+def _children(spec: Field) -> dict[str, Field]:
+    """Name -> field of an object spec (the specs are module constants: a lookup per key, not a scan)."""
+    hit = _CHILD_INDEX.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        hit = _CHILD_INDEX[id(spec)] = (spec, {c.name: c for c in spec.fields})
+    return hit[1]
 
 
 _CHECKS = {
