@@ -164,22 +164,25 @@ def main() -> int:
         worst = blast_radius(catalog, g, [hub])
         print(f"blast-radius of the biggest hub {hub}: {len(worst.hits)} systems in "
               f"{(time.perf_counter() - t) * 1000:.1f} ms")
-        # the CLI caches the parsed catalog (commands/page.py): the first run after a catalog change is cold
-        env = {**os.environ, "XDG_CACHE_HOME": str(root / "cache"), "HOME": str(root)}
-        cli_t = []
-        for _ in range(4):
+        # the CLI caches the parsed catalog (commands/page.py): the first run after a catalog change is cold.
+        # Cold: three runs, each with an empty cache folder; warm: three more on the last one's cache.
+        cold, warm = [], []
+        for i in range(6):
+            cache = root / f"cache-{min(i, 2)}"
+            env = {**os.environ, "XDG_CACHE_HOME": str(cache), "HOME": str(root)}
             t = time.perf_counter()
             done = subprocess.run([sys.executable, "-m", "ownership", "page", names[len(names) // 2], "--catalog",
                                    str(root / "catalog"), "--roster", str(root / "roster.csv"), "--at",
-                                   AT.isoformat(), "--format", "json"], capture_output=True, check=False, env=env)
-            cli_t.append(time.perf_counter() - t)
+                                   AT.isoformat(), "--format", "json", "--allow-roster-shrink"],
+                                  capture_output=True, check=False, env=env)
+            (cold if i < 3 else warm).append(time.perf_counter() - t)
             if done.returncode not in (0, 1):
                 print(done.stderr.decode(), file=sys.stderr)
                 return 1
-        warm = cli_t[1:]
         print(f"CLI end to end (`ownership page --roster`, subprocess, 10k catalog + 6k roster from disk): "
-              f"cold {cli_t[0]:.2f} s; warm median {statistics.median(warm):.2f} s "
-              f"({', '.join(f'{t:.2f}' for t in warm)})  (target <= 1.5 s)")
+              f"cold median {statistics.median(cold):.2f} s ({', '.join(f'{t:.2f}' for t in cold)}); "
+              f"warm median {statistics.median(warm):.2f} s ({', '.join(f'{t:.2f}' for t in warm)})  "
+              "(target <= 1.5 s)")
     return 0
 
 
