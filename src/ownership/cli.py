@@ -734,6 +734,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli.main(args=list(argv) if argv is not None else None, prog_name="ownership", standalone_mode=True)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_CANNOT_RUN)
+    except Exception as exc:  # a bug, not bad input: one line for the user, the traceback on request
+        if os.environ.get("OWNERSHIP_DEBUG"):
+            raise
+        click.echo(f"ownership: internal error: {type(exc).__name__}: {exc} (this is a bug; run again with "
+                   "OWNERSHIP_DEBUG=1 for the traceback and please report it)", err=True)
+        return EXIT_CANNOT_RUN
     return EXIT_OK
 
 

@@ -218,3 +218,20 @@ def test_python_dash_m_ownership_runs_the_same_cli(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert "deep-nesting.yaml:4:1: error yaml-syntax nesting deeper than 500 levels" in bad.stdout
     assert "Traceback" not in bad.stderr
+
+
+def test_an_unexpected_error_is_one_line_and_exit_2_and_the_traceback_is_on_request(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from ownership import cli as cli_module
+    from ownership.commands import validate as command
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(command, "check", broken)
+    assert cli_module.main(["validate", str(ROOT / "catalog")]) == 2
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
+    monkeypatch.setenv("OWNERSHIP_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        cli_module.main(["validate", str(ROOT / "catalog")])
