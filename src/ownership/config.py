@@ -11,6 +11,7 @@ rules:                     # per-rule settings, by slug
 from __future__ import annotations
 
 import difflib
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,35 +111,36 @@ def load(path: Path | None) -> Config:
     return Config(path, values)
 
 
+# settings sections each feature checks itself: key -> (module, function(value) -> why not, or None);
+# imported on use, so reading ownership.yaml does not load every feature
+_SECTIONS: dict[str, tuple[str, str]] = {
+    "history": ("ownership.history.settings", "check"),
+    "site": ("ownership.site.settings", "problem"),
+    "pagerduty": ("ownership.oncall.pagerduty", "problem"),
+}
+_ROSTER_KEYS = ("roster_columns", "roster_shrink_limit", "scim", "aliases", "team_map", "mailmap")
+
+
+def _section_problem(key: str, value: Any) -> str | None:
+    if key in _ROSTER_KEYS:
+        from ownership.roster.settings import problem
+
+        return problem(key, value)
+    if key not in _SECTIONS:
+        return None
+    module, name = _SECTIONS[key]
+    check: Any = getattr(importlib.import_module(module), name)
+    return check(value)  # type: ignore[no-any-return]
+
+
 def _check(key: str, value: Any, where: str) -> None:
     if key == "fail_on" and value not in FAIL_ON_CHOICES:
         raise ConfigError(f"{where}: invalid-value: fail_on must be one of {', '.join(FAIL_ON_CHOICES)}")
     if key in ("catalog", "roster") and not isinstance(value, str):
         raise ConfigError(f"{where}: invalid-value: {key} must be a path or URL string")
-    if key in ("roster_columns", "roster_shrink_limit", "scim", "aliases", "team_map", "mailmap"):
-        from ownership.roster.settings import problem
-
-        message = problem(key, value)
-        if message:
-            raise ConfigError(f"{where}: invalid-value: {message}")
-    if key == "history":
-        from ownership.history.settings import check as history_problem
-
-        message = history_problem(value)
-        if message:
-            raise ConfigError(f"{where}: invalid-value: {message}")
-    if key == "site":
-        from ownership.site.settings import problem as site_problem
-
-        message = site_problem(value)
-        if message:
-            raise ConfigError(f"{where}: invalid-value: {message}")
-    if key == "pagerduty":
-        from ownership.oncall.pagerduty import problem as pagerduty_problem
-
-        message = pagerduty_problem(value)
-        if message:
-            raise ConfigError(f"{where}: invalid-value: {message}")
+    message = _section_problem(key, value)
+    if message:
+        raise ConfigError(f"{where}: invalid-value: {message}")
     if key == "rules":
         from ownership.rules import RULES
 
