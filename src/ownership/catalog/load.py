@@ -59,6 +59,11 @@ class _Entity:
 # --------------------------------------------------------------------------- discovery
 
 
+def is_catalog_name(name: str) -> bool:
+    """Whether a file of this name in a catalog folder is part of the catalog (YAML, not hidden, not config)."""
+    return name.endswith(YAML_SUFFIXES) and name not in CONFIG_NAMES and not name.startswith(".")
+
+
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """The YAML files a catalog consists of: files as given, folders searched recursively (sorted)."""
     found: list[Path] = []
@@ -68,7 +73,7 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
             for dirpath, dirnames, filenames in os.walk(p):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
-                    if name.endswith(YAML_SUFFIXES) and name not in CONFIG_NAMES and not name.startswith("."):
+                    if is_catalog_name(name):
                         found.append(Path(dirpath) / name)
         elif p.is_file():
             found.append(p)
@@ -231,7 +236,7 @@ class _Walker:
     ) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for key_node, value_node in self.pairs(node, subject):
-            f = _children(spec).get(key_node.value)
+            f = spec.child(key_node.value)
             if f is None:
                 self.unknown_field(key_node, spec, subject, f"in {what}")  # type: ignore[arg-type]
                 continue
@@ -326,17 +331,6 @@ class _Walker:
         shown = repr(node.value) if node.value else "an empty value"
         self.problem("invalid-value", f"'{f.name}' must be {expect}, got {shown}{hint}", node, subject,
                      field=path, value=node.value)
-
-
-_CHILD_INDEX: dict[int, tuple[Field, dict[str, Field]]] = {}
-
-
-def _children(spec: Field) -> dict[str, Field]:
-    """Name -> field of an object spec (the specs are module constants: a lookup per key, not a scan)."""
-    hit = _CHILD_INDEX.get(id(spec))
-    if hit is None or hit[0] is not spec:
-        hit = _CHILD_INDEX[id(spec)] = (spec, {c.name: c for c in spec.fields})
-    return hit[1]
 
 
 _CHECKS = {

@@ -6,6 +6,7 @@ docs/catalog-format.md (regenerate it with ``python -m ownership.docsgen``).
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -48,10 +49,12 @@ class Field:
     refers_to: str | None = None  # "team", "system", ... for the docs
 
     def child(self, key: str) -> Field | None:
-        for f in self.fields:
-            if f.name == key:
-                return f
-        return None
+        """The field of this object named `key` (the loader asks once per key it reads)."""
+        return self._by_name.get(key)
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
 
 
 def _obj(name: str, doc: str, *fields: Field, required: bool = False) -> Field:

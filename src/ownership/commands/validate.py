@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ownership.catalog.load import discover, load_sources, read_sources
+from ownership.catalog.load import discover, is_catalog_name, load_sources, read_sources
 from ownership.config import Config
 from ownership.history import git
 from ownership.model import SEVERITY_RANK, Finding, Roster, Snapshot
@@ -80,9 +80,7 @@ def _sources_at(ref: str, paths: Sequence[str]) -> list[tuple[str, bytes]]:
         specs.append("." if rel == "." else rel)
     out = []
     for rel, data in git.files_at(repo, ref, specs):
-        if not rel.endswith((".yaml", ".yml")) or Path(rel).name.startswith("."):
-            continue
-        if Path(rel).name in ("ownership.yaml", "ownership.yml"):
+        if not is_catalog_name(Path(rel).name):
             continue
         out.append((os.path.relpath(repo / rel, cwd), data))
     return out
