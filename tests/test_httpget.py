@@ -74,6 +74,7 @@ def test_a_prompt_answer_reads_as_usual(quick: str) -> None:
     assert resp.status_code == 200 and resp.json() == {"ok": True}
 
 
-@pytest.mark.parametrize(("header", "seconds"), [("7", 7.0), (None, None), ("soon", None), ("", None)])
-def test_retry_after_in_seconds(header: str | None, seconds: float | None) -> None:
+@pytest.mark.parametrize(("header", "seconds"), [
+    ("7", 7.0), (" 0 ", 0.0), (None, None), ("soon", None), ("", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
+def test_retry_after_header_forms(header: str | None, seconds: float | None) -> None:
     assert httpget.retry_after(header) == seconds

@@ -76,7 +76,7 @@ def impacts(catalog: Catalog) -> Mapping[str, Impact]:
 
 def share_impacts(full: Catalog, part: Catalog) -> None:
     """Let `part`, a catalog narrowed to some of `full`'s systems, answer blast-radius questions as `full`."""
-    _IMPACTS.put(part, value=impacts(full))  # type: ignore[arg-type]
+    _IMPACTS.put(part, value=_IMPACTS.get(full, make=lambda: _Impacts(full)))
 
 
 def of(catalog: Catalog, system: str) -> Impact:

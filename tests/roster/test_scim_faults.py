@@ -227,8 +227,3 @@ def test_connection_errors_are_retried_then_reported() -> None:
         scim.pull(f"http://127.0.0.1:{port}/v2", FAST, env=ENV, sleep=slept.append)
     assert slept == [0.01, 0.02]  # exponential backoff
 
-
-@pytest.mark.parametrize(("header", "seconds"), [
-    ("7", 7.0), (" 0 ", 0.0), ("soon", None), ("", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
-def test_retry_after_header_forms(header: str, seconds: float | None) -> None:
-    assert scim._retry_after(header) == seconds

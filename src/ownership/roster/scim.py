@@ -163,9 +163,6 @@ class _Client:
         return ": " + detail.replace(self.token, "[token]").strip()[:200]
 
 
-_retry_after = httpget.retry_after  # kept for callers of the old name
-
-
 # --------------------------------------------------------------------------- users -> people
 
 
