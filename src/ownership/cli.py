@@ -117,6 +117,9 @@ FINDINGS_FORMAT_OPTION = click.option(
 FAIL_ON_OPTION = click.option(
     "--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
     help="Lowest severity that makes the exit code 1 [default: error, or fail_on in ownership.yaml].")
+# the reports of the other commands
+TEXT_JSON_OPTION = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                                show_default=True)
 OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
                              help="Write the report to this file instead of standard output.")
 
@@ -208,7 +211,7 @@ def schema() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@TEXT_JSON_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @CONFIG_OPTION
@@ -277,7 +280,7 @@ def roster_pull(out: str, roster: str | None, allow_roster_shrink: bool, config_
 @click.argument("who")
 @click.option("--catalog", "catalog_paths", multiple=True, type=click.Path(), metavar="PATH",
               help="Catalog to look in (default: catalog in ownership.yaml, else catalog/).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@TEXT_JSON_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @CONFIG_OPTION
@@ -330,7 +333,7 @@ def _warn(lines: Sequence[str]) -> None:
 
 @cli.command()
 @click.argument("system")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@TEXT_JSON_OPTION
 @AT_OPTION
 @CATALOG_OPTION
 @PAGERDUTY_URL_OPTION
@@ -365,8 +368,7 @@ def page(system: str, fmt: str, at: str | None, catalog_paths: tuple[str, ...], 
 @click.option("--depth", type=click.IntRange(min=1), default=None, help="Stop after N hops [default: all].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "dot", "svg"]), default="text",
               show_default=True, help="svg: drawn by Graphviz when installed, else a built-in layout.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of standard output.")
+@OUTPUT_OPTION
 @CATALOG_OPTION
 @CONFIG_OPTION
 def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, catalog_paths: tuple[str, ...],
@@ -570,7 +572,7 @@ def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | N
 @click.option("--write", is_flag=True,
               help="Add the top suggestion to the system's maintainers in its catalog file (comments, key order "
                    "and formatting are kept).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@TEXT_JSON_OPTION
 @CATALOG_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
@@ -597,7 +599,7 @@ def suggest(system: str, limit: int, write: bool, fmt: str, catalog_paths: tuple
 
 @cli.command()
 @click.argument("people", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@TEXT_JSON_OPTION
 @CATALOG_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
