@@ -78,3 +78,10 @@ def test_a_prompt_answer_reads_as_usual(quick: str) -> None:
     ("7", 7.0), (" 0 ", 0.0), (None, None), ("soon", None), ("", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
 def test_retry_after_header_forms(header: str | None, seconds: float | None) -> None:
     assert httpget.retry_after(header) == seconds
+
+
+def test_redact_url_drops_credentials_and_the_query_only_when_asked() -> None:
+    url = "https://bot:s3cret@scim.acme.test:8443/v2/Users?filter=x"
+    assert httpget.redact_url(url) == "https://scim.acme.test:8443/v2/Users?filter=x"
+    assert httpget.redact_url(url, keep_query=False) == "https://scim.acme.test:8443/v2/Users"
+    assert httpget.redact_url("https://api.pagerduty.com/oncalls") == "https://api.pagerduty.com/oncalls"

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from ownership.config import Config
 
@@ -218,8 +218,6 @@ def _loopback(host: str) -> bool:
 
 def _redact(url: str) -> str:
     """The URL without any user:password part and without its query."""
-    parts = urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    from ownership import httpget
+
+    return httpget.redact_url(url, keep_query=False)

@@ -24,6 +24,7 @@ def is_url(source: str) -> bool:
 
 def read(source: str, config: Config) -> Roster:
     """The roster at `source` with no shrink guard and no cache (for snapshots already trusted)."""
+    from ownership import httpget
     from ownership.roster import files, scim
     from ownership.roster.settings import Settings
 
@@ -32,7 +33,7 @@ def read(source: str, config: Config) -> Roster:
         people = scim.pull(source, settings.scim)
     else:
         people = files.read(source, settings.columns)
-    return Roster(tuple(people), source=scim.redact_url(source) if is_url(source) else source,
+    return Roster(tuple(people), source=httpget.redact_url(source) if is_url(source) else source,
                   aliases=settings.aliases, mailmap=_mailmap(settings.mailmap), team_map=settings.team_map)
 
 

@@ -29,7 +29,7 @@ def cache_dir() -> Path:
 def cache_path(source: str) -> Path:
     """Where the last good roster of `source` is remembered (one file per source)."""
     from ownership.roster import is_url
-    from ownership.roster.scim import redact_url
+    from ownership.httpget import redact_url
 
     key = redact_url(source.rstrip("/")) if is_url(source) else str(Path(source).resolve())
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]

@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import requests
 
@@ -27,21 +27,11 @@ DEADLINE_FACTOR = 4  # a whole answer may take this many read timeouts; a trickl
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
-def redact_url(url: str) -> str:
-    """The URL without user:password@ (never echo credentials someone put in a URL)."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
 def pull(base: str, settings: ScimSettings, *, env: Mapping[str, str] | None = None,
          sleep: Callable[[float], None] = time.sleep) -> list[Person]:
     """Every user of the SCIM server at `base` as a Person. Raises RosterError; never returns a partial list."""
     env = os.environ if env is None else env
-    shown = redact_url(base.rstrip("/"))
+    shown = httpget.redact_url(base.rstrip("/"))
     parts = urlsplit(base)
     if parts.scheme == "http" and parts.hostname not in LOOPBACK and not settings.allow_http:
         raise RosterError(f"{shown}: refusing to send the SCIM token over plain http; use https "
