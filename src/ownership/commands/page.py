@@ -192,13 +192,11 @@ def load_people(catalog: Catalog, config: Config, roster_source: str | None, day
 def read_roster(config: Config, roster_source: str | None, day: dt.date,
                 allow_shrink: bool = False) -> tuple[Roster | None, str | None]:
     """(the roster, None) when one is configured and usable; else (None, why not) or (None, None)."""
-    source = roster_source or (config.relative(config.get("roster")) if config.get("roster") else None)
-    if not source:
-        return None, None
-    from ownership.roster import RosterError, load
+    from ownership.commands.roster import load_roster
+    from ownership.roster import RosterError
 
     try:
-        return load(source, config, today=day, allow_shrink=allow_shrink), None
+        return load_roster(roster_source, config, day, allow_shrink), None
     except RosterError as exc:
         return None, f"the roster could not be used: {exc}"
 
