@@ -235,7 +235,7 @@ def scan(paths: tuple[str, ...], jobs: int | None, fmt: str, roster: str | None,
         _warn([line])
 
     try:
-        with bar(command.repo_count(catalog_paths, config)) as progress:
+        with bar() as progress:
             outcome = command.run(catalog_paths, config, day, people, jobs, warn, progress)
     except (CatalogError, GitError) as exc:
         raise Failure(str(exc)) from exc
@@ -519,7 +519,7 @@ def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: 
     from ownership.roster.errors import RosterError
 
     try:
-        with bar(command.repo_count(paths, config) if scan else 0) as progress:
+        with bar() as progress:
             return command.prepare(paths, config, today=day, roster_source=roster, allow_roster_shrink=allow_shrink,
                                    jobs=jobs, scan=scan, warn=lambda line: _warn([line]), progress=progress,
                                    before_scan=before_scan)
@@ -716,7 +716,7 @@ def site(paths: tuple[str, ...], out: str, report_dir: str | None, at: str | Non
     catalog_paths, config = _catalog_paths(paths, config_path)
     moment = _at(at)
     try:
-        with bar(command.repo_count(catalog_paths, config) if not no_scan else 0) as progress:
+        with bar() as progress:
             outcome = command.run(catalog_paths, config, out, at=moment, roster_source=roster,
                                   allow_roster_shrink=allow_roster_shrink, scan=not no_scan, jobs=jobs,
                                   report_dir=report_dir, pagerduty_web=pagerduty_web, title=title,

@@ -160,6 +160,42 @@ def test_no_progress_bar_in_ci_or_when_stderr_is_not_a_terminal(monkeypatch: pyt
     assert not progress.wanted(5)
 
 
+def test_the_bar_takes_its_total_from_the_scan_and_draws_one_step_per_repository(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ownership.history import progress
+
+    drawn: list[tuple[str, int]] = []
+
+    class Recorder:  # a terminal cannot be attached here: record what click would draw
+        def __init__(self, length: int, **_: object) -> None:
+            drawn.append(("open", length))
+
+        def __enter__(self) -> "Recorder":
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            drawn.append(("close", 0))
+
+        def update(self, n: int) -> None:
+            drawn.append(("step", n))
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    monkeypatch.setattr(progress.click, "progressbar", Recorder)
+    with progress.bar() as tick:
+        assert tick is not None
+        for _ in range(3):
+            tick(None, 3)
+    assert drawn == [("open", 3), ("step", 1), ("step", 1), ("step", 1), ("close", 0)]
+    drawn.clear()
+    with progress.bar() as tick:
+        assert tick is not None
+        tick(None, 1)  # one repository: nothing worth a bar
+    assert drawn == []
+    monkeypatch.setenv("CI", "true")
+    with progress.bar() as tick:
+        assert tick is None
+
+
 def test_scan_is_listed_in_the_help(org: Path) -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert "scan" in result.output

@@ -9,7 +9,7 @@ from ownership.audit import AuditResult, audit
 from ownership.catalog.load import load_paths
 from ownership.config import Config
 from ownership.history import settings as history_settings
-from ownership.history.scan import RepoScan, catalog_sources, scan_catalog
+from ownership.history.scan import Progress, catalog_sources, scan_catalog
 from ownership.model import Finding, Snapshot
 
 Warn = Callable[[str], None]
@@ -18,7 +18,7 @@ AUDIT_WINDOW = 180  # ownership-drift and successors count commits of the last 1
 
 def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: str | None,
             allow_roster_shrink: bool = False, jobs: int | None = None, scan: bool = True,
-            warn: Warn = lambda _: None, progress: Callable[[RepoScan], None] | None = None,
+            warn: Warn = lambda _: None, progress: Progress | None = None,
             before_scan: Callable[[Snapshot], None] | None = None,
             ) -> tuple[Snapshot, list[Finding]]:
     """The catalog (+ loader findings), the roster when a source is given or configured, and the git activity
@@ -49,16 +49,9 @@ def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_sour
     return snap, loaded
 
 
-def repo_count(paths: Sequence[str], config: Config) -> int:
-    """How many repositories the scan will read (for the progress bar)."""
-    from ownership.commands.scan import repo_count as count
-
-    return count(paths, config)
-
-
 def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: str | None,
         allow_roster_shrink: bool = False, jobs: int | None = None, scan: bool = True,
-        warn: Warn = lambda _: None, progress: Callable[[RepoScan], None] | None = None) -> AuditResult:
+        warn: Warn = lambda _: None, progress: Progress | None = None) -> AuditResult:
     snap, loaded = prepare(paths, config, today=today, roster_source=roster_source,
                            allow_roster_shrink=allow_roster_shrink, jobs=jobs, scan=scan, warn=warn,
                            progress=progress)

@@ -18,17 +18,17 @@ from typing import Any
 import click
 
 from ownership.audit import audit
-from ownership.commands.audit import prepare, repo_count
+from ownership.commands.audit import prepare
 from ownership.commands.roster import source_of
 from ownership.config import Config
 from ownership.history.git import redact
-from ownership.history.scan import RepoScan
+from ownership.history.scan import Progress as ScanProgress
 from ownership.report import model, render
 from ownership.roster import is_url
 
 Warn = Callable[[str], None]
 Stage = Callable[[str], None]
-Progress = Callable[[int], Any]  # total repositories -> a context manager yielding a per-repository callback
+Progress = Callable[[], Any]  # -> a context manager yielding a per-repository callback (history.progress.bar)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -94,14 +94,13 @@ def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: 
     """Raises CatalogError, RosterError, GitError (from prepare) and ReportError; the CLI exits 2 on each."""
     out = out or default_out(today)
     history = history if history is not None else out.parent
-    total = repo_count(paths, config)
-    stage(f"reading the roster and scanning {total} repositor{'y' if total == 1 else 'ies'}")
+    stage("reading the roster and scanning the repositories")
     if progress is None:
         snap, loaded = prepare(paths, config, today=today, roster_source=roster_source,
                                allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn)
     else:
-        with progress(total) as tick:
-            callback: Callable[[RepoScan], None] | None = tick
+        with progress() as tick:
+            callback: ScanProgress | None = tick
             snap, loaded = prepare(paths, config, today=today, roster_source=roster_source,
                                    allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn,
                                    progress=callback)

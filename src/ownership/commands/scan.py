@@ -10,7 +10,7 @@ from typing import Any
 from ownership.catalog.load import load_paths
 from ownership.config import Config
 from ownership.history import settings as history_settings
-from ownership.history.scan import RepoScan, catalog_sources, scan_catalog
+from ownership.history.scan import Progress, RepoScan, scan_catalog
 from ownership.model import Activity, CommitRef, Contributor, Roster, SystemActivity
 
 Warn = Callable[[str], None]
@@ -23,15 +23,8 @@ class Outcome:
     catalog_errors: int
 
 
-def repo_count(paths: Sequence[str], config: Config) -> int:
-    """How many repositories a scan will read (for the progress bar)."""
-    catalog, _ = load_paths(paths)
-    hs = history_settings.from_config(config.get("history"), config.relative)
-    return len({src for parts in catalog_sources(catalog, hs.rewrite).values() for src, _ in parts})
-
-
 def run(paths: Sequence[str], config: Config, today: dt.date, roster: Roster | None, jobs: int | None,
-        warn: Warn, progress: Callable[[RepoScan], None] | None = None) -> Outcome:
+        warn: Warn, progress: Progress | None = None) -> Outcome:
     catalog, findings = load_paths(paths)
     errors = sum(1 for f in findings if f.severity == "error")
     hs = history_settings.from_config(config.get("history"), config.relative)

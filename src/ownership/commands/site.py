@@ -14,7 +14,7 @@ from pathlib import Path
 from ownership.audit import audit
 from ownership.commands.audit import prepare
 from ownership.config import Config
-from ownership.history.scan import RepoScan
+from ownership.history.scan import Progress
 from ownership.offboard import offboard
 from ownership.site.build import Inputs, ReportLink, build
 from ownership.site.settings import from_config
@@ -24,7 +24,7 @@ Warn = Callable[[str], None]
 DEFAULT_REPORTS = "reports"
 REPORT_FILES = ("report.html", "report.md", "report.json")  # what a weekly report folder holds (issue 7)
 
-__all__ = ["Outcome", "SiteError", "latest_report", "repo_count", "run"]
+__all__ = ["Outcome", "SiteError", "latest_report", "run"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Outcome:
 def run(paths: Sequence[str], config: Config, out: str, *, at: dt.datetime, roster_source: str | None,
         allow_roster_shrink: bool = False, scan: bool = True, jobs: int | None = None,
         report_dir: str | None = None, offboard_limit: int | None = None, pagerduty_web: str | None = None,
-        title: str | None = None, warn: Warn = lambda _: None, progress: Callable[[RepoScan], None] | None = None) -> Outcome:
+        title: str | None = None, warn: Warn = lambda _: None, progress: Progress | None = None) -> Outcome:
     """Build the site into `out`. Raises CatalogError, RosterError or SiteError (the CLI exits 2)."""
     snap, loaded = prepare(paths, config, today=at.date(), roster_source=roster_source,
                            allow_roster_shrink=allow_roster_shrink, jobs=jobs, scan=scan, warn=warn,
@@ -87,13 +87,6 @@ def latest_report(folder: str, explicit: bool = False) -> tuple[ReportLink | Non
     if explicit:
         raise SiteError(f"--report {folder}: holds no weekly report ({', '.join(REPORT_FILES)})")
     return None, {}
-
-
-def repo_count(paths: Sequence[str], config: Config) -> int:
-    """How many repositories the scan will read (for the progress bar)."""
-    from ownership.commands.audit import repo_count as count
-
-    return count(paths, config)
 
 
 def _group(rule: str) -> str:

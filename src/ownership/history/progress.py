@@ -18,11 +18,33 @@ def wanted(total: int) -> bool:
     return sys.stderr.isatty()
 
 
+Tick = Callable[[Any, int], None]  # (a repository just scanned, how many the scan reads in all)
+
+
 @contextmanager
-def bar(total: int) -> Iterator[Callable[[Any], None] | None]:
-    """A callback that advances the bar by one repository, or None when no bar is shown."""
-    if not wanted(total):
+def bar() -> Iterator[Tick | None]:
+    """A callback that advances a bar by one repository, or None when no bar can be shown.
+
+    The bar is drawn at the first repository, with the total the scan passes along, so nobody has to load
+    the catalog a second time just to count its repositories beforehand.
+    """
+    if not wanted(2):
         yield None
         return
-    with click.progressbar(length=total, label="scanning repositories", file=sys.stderr) as progress:
-        yield lambda _scanned: progress.update(1)
+    drawn: list[Any] = []
+
+    def tick(_scanned: Any, total: int) -> None:
+        if not drawn:
+            if not wanted(total):
+                drawn.append(None)
+            else:
+                drawn.append(click.progressbar(length=total, label="scanning repositories", file=sys.stderr))
+                drawn[0].__enter__()
+        if drawn[0] is not None:
+            drawn[0].update(1)
+
+    try:
+        yield tick
+    finally:
+        if drawn and drawn[0] is not None:
+            drawn[0].__exit__(None, None, None)

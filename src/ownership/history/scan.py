@@ -24,6 +24,7 @@ from ownership.history.state import RepoState, Scope, normalise_paths
 from ownership.model import Activity, Catalog, Roster
 
 Warn = Callable[[str], None]
+Progress = Callable[["RepoScan", int], None]  # (a repository just scanned, how many are scanned in all)
 
 
 @dataclass
@@ -117,7 +118,7 @@ def _mailmap_key(path: Path, bare: bool, prefix: str) -> str:
 
 
 def scan_all(requests: Mapping[Source, set[Scope]], cache_dir: Path, jobs: int, warn: Warn,
-             progress: Callable[[RepoScan], None] | None = None) -> dict[Source, RepoScan]:
+             progress: Progress | None = None) -> dict[Source, RepoScan]:
     """Every requested repository scanned, `jobs` at a time (threads: the work is mostly git's)."""
     lock = threading.Lock()
 
@@ -129,7 +130,7 @@ def scan_all(requests: Mapping[Source, set[Scope]], cache_dir: Path, jobs: int, 
         scanned = scan_repo(source, requests[source], cache_dir, safe_warn)
         if progress is not None:
             with lock:
-                progress(scanned)
+                progress(scanned, len(requests))
         return scanned
 
     order = sorted(requests)
@@ -158,7 +159,7 @@ def catalog_sources(catalog: Catalog, rewrite: Mapping[str, str]) -> dict[str, l
 
 def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, roster: Roster | None = None,
                  jobs: int | None = None, warn: Warn = lambda _: None,
-                 progress: Callable[[RepoScan], None] | None = None,
+                 progress: Progress | None = None,
                  ) -> tuple[Activity, dict[Source, RepoScan]]:
     """Scan every repository the catalog names (incrementally) and derive the activity of each system."""
     from ownership.history import activity
