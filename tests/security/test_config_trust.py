@@ -217,3 +217,12 @@ def test_a_pr_config_that_shadows_the_base_one_still_gets_the_base_values(tmp_pa
     found = changed(doc)
     assert {f["file"] for f in found.values()} == {"catalog/ownership.yaml"}
     assert {"fail_on", "rules.unknown-team.enabled", "rules.unknown-team.severity"} == set(found)
+
+
+def test_a_history_rewrite_added_by_the_pr_is_reported_without_credentials(tmp_path: Path) -> None:
+    pr = f'history:\n  windows: [30]\n  rewrite:\n    "https://ci:{PR_SECRET}@git.acme.test/": /\n'
+    code, doc, output = validate_base(pr_repo(tmp_path / "org", "history:\n  windows: [30]\n", pr), tmp_path)
+    assert_gate_fails_on_the_real_problem(code, doc)
+    (setting, change), = changed(doc).items()
+    assert setting == "history.rewrite.https://***@git.acme.test/" and change["line"] == 4
+    assert PR_SECRET not in output

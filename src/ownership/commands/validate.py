@@ -115,10 +115,11 @@ def _changed(change: settings.Change, file: str, base: str) -> Finding:
         v for k, v in settings.PROTECTED.items() if change.setting.startswith(f"{k}."))
     line, column = change.position or (0, 0)
     before, after = _shown(change.before), _shown(change.after)
-    return Finding("protected-setting-changed", "error", f"config:{change.setting}",
-                   f"protected setting {change.setting} changed from {before} at {base} to {after} ({why}); "
+    setting = git.redact(change.setting)  # history.rewrite keys are URL prefixes
+    return Finding("protected-setting-changed", "error", f"config:{setting}",
+                   f"protected setting {setting} changed from {before} at {base} to {after} ({why}); "
                    f"this run used the value at {base}", Location(file, line, column),
-                   {"setting": change.setting, "base": before, "head": after})
+                   {"setting": setting, "base": before, "head": after})
 
 
 def _shown(value: object) -> str:
