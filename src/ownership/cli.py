@@ -13,10 +13,10 @@ import click
 from ownership import __version__
 from ownership.catalog import yamlnodes
 from ownership.catalog.load import CatalogError
-from ownership.config import Config, ConfigError
+from ownership.config import Config, ConfigError, candidates
 from ownership.config import find as find_config
 from ownership.config import load as load_config
-from ownership.history.git import GitError
+from ownership.history.git import GitError, toplevel
 from ownership.model import Finding, Roster, Snapshot
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
@@ -43,8 +43,12 @@ def _catalog_paths(paths: Sequence[str], config_path: str | None) -> tuple[list[
     if paths:
         return list(paths), _config(paths, config_path)
     config = _config([DEFAULT_CATALOG], config_path)
+    return _default_catalog(config), config
+
+
+def _default_catalog(config: Config) -> list[str]:
     default = config.get("catalog")
-    return [config.relative(default) if default else DEFAULT_CATALOG], config
+    return [config.relative(default) if default else DEFAULT_CATALOG]
 
 
 def _today(value: str | None) -> dt.date:
@@ -162,16 +166,24 @@ def validate(paths: tuple[str, ...], fmt: str, fail_on: str | None, base: str | 
     catalog_paths, config = _catalog_paths(paths, config_path)
     fmt = _auto_format(fmt)
     day = _today(today)
+    changed: list[Finding] = []
+    if base:  # the PR's ownership.yaml may not choose hosts, secrets, rules or fail_on: the base's count
+        look_in = [Path(config_path)] if config_path else candidates(list(paths) or [DEFAULT_CATALOG])
+        try:
+            repo = toplevel(catalog_paths[0])
+            config, changed = command.trusted_config(config, base, look_in, repo)
+        except (ConfigError, GitError) as exc:
+            raise Failure(f"--base {base}: {exc}") from exc
+        if not paths:
+            catalog_paths = _default_catalog(config)
     people = _roster(roster, config, day, allow_roster_shrink)
     try:
-        outcome = command.check(catalog_paths, config, day, base, roster=people)
+        outcome = command.check(catalog_paths, config, day, base, roster=people, changed=changed)
     except (CatalogError, GitError) as exc:
         raise Failure(str(exc)) from exc
     root = None
     if fmt == "sarif":
         try:
-            from ownership.history.git import toplevel
-
             root = toplevel(catalog_paths[0])
         except GitError:
             root = None

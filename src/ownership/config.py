@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ownership.catalog import yamlnodes
 from ownership.catalog.load import CONFIG_NAMES
@@ -39,16 +40,43 @@ KNOWN_KEYS: dict[str, str] = {
 }
 SEVERITY_CHOICES = ("error", "warning", "info")
 FAIL_ON_CHOICES = ("error", "warning", "never")
+# every `*_env` setting names the environment variable a secret is read from; only these may be named, so a
+# config file cannot pick one of the runner's other secrets (GITHUB_TOKEN, AWS_*) and send it somewhere
+TOKEN_ENV_PREFIX = "OWNERSHIP_"
+_TOKEN_ENV = re.compile(r"OWNERSHIP_[A-Z0-9_]+")
+
+# Settings a pull request must not change (docs/security.md): where requests go, which secrets are read,
+# who is who, which rules run and what fails. `validate --base REF` takes each from REF's ownership.yaml and
+# reports every change as `protected-setting-changed`. A key is a top-level key or `section.setting`.
+PROTECTED: dict[str, str] = {
+    "catalog": "which files the gate checks",
+    "fail_on": "what fails the gate",
+    "rules": "which rules run, their severities and options",
+    "roster": "where the roster is requested from",
+    "roster_columns": "who counts as employed",
+    "roster_shrink_limit": "how far the roster may shrink",
+    "scim": "where the SCIM token goes, which variable holds it, plain http",
+    "pagerduty": "where the PagerDuty token goes and which variable holds it",
+    "aliases": "who is who",
+    "team_map": "who is in which team",
+    "mailmap": "a file read to decide who is who",
+    "history.rewrite": "where git fetches repositories from (URLs or local folders)",
+}
 
 
 class ConfigError(Exception):
     """ownership.yaml cannot be used; the message gives file:line and the cause (exit code 2)."""
 
 
+Position = tuple[int, int]  # line, column (1-based)
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path | None = None
     values: Mapping[str, Any] = field(default_factory=dict)
+    # key path (("scim", "token_env")) -> where that key is written, for findings about the file
+    positions: Mapping[tuple[str, ...], Position] = field(default_factory=dict)
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -64,20 +92,20 @@ class Config:
         return str(self.path.parent / value)
 
 
-def find(catalog_paths: list[str]) -> Path | None:
-    """ownership.yaml in the catalog folder, next to it, or in the working directory."""
-    candidates: list[Path] = []
+def candidates(catalog_paths: list[str]) -> list[Path]:
+    """Where ownership.yaml is looked for, in order: the catalog folder, next to it, the working directory."""
+    folders: list[Path] = []
     for raw in catalog_paths[:1]:
         p = Path(raw)
         base = p if p.is_dir() else p.parent
-        candidates += [base, base.parent]
-    candidates.append(Path("."))
-    for folder in candidates:
-        for name in CONFIG_NAMES:
-            f = folder / name
-            if f.is_file():
-                return f
-    return None
+        folders += [base, base.parent]
+    folders.append(Path("."))
+    return [folder / name for folder in folders for name in CONFIG_NAMES]
+
+
+def find(catalog_paths: list[str]) -> Path | None:
+    """The first of candidates() that exists."""
+    return next((f for f in candidates(catalog_paths) if f.is_file()), None)
 
 
 def load(path: Path | None) -> Config:
@@ -87,19 +115,27 @@ def load(path: Path | None) -> Config:
         data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    return parse(data, path)
+
+
+def parse(data: bytes, path: Path, name: str | None = None) -> Config:
+    """The config in `data`, as the file `path` (relative settings resolve against it); messages say `name`
+    (default: the path), e.g. `origin/main:ownership.yaml` for the copy in a git ref."""
+    shown = name or str(path)
     docs, problems = yamlnodes.parse(data)
     if problems:
         p = problems[0]
-        raise ConfigError(f"{path}:{p.line}:{p.column}: {p.rule}: {p.message}")
+        raise ConfigError(f"{shown}:{p.line}:{p.column}: {p.rule}: {p.message}")
     if not docs:
         return Config(path, {})
     root = docs[0]
     if type(root) is not yamlnodes.Map:
-        raise ConfigError(f"{path}:{root.line}:{root.column}: the config must be a mapping")
+        raise ConfigError(f"{shown}:{root.line}:{root.column}: the config must be a mapping")
     values: dict[str, Any] = {}
+    positions = dict(_positions(root, ()))
     for k, v in root.pairs:
         key = k.value if type(k) is yamlnodes.Scalar else ""
-        where = f"{path}:{k.line}:{k.column}"
+        where = f"{shown}:{k.line}:{k.column}"
         if key not in KNOWN_KEYS:
             close = difflib.get_close_matches(key, list(KNOWN_KEYS), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(sorted(KNOWN_KEYS))}"
@@ -107,8 +143,110 @@ def load(path: Path | None) -> Config:
         if key in values:
             raise ConfigError(f"{where}: duplicate-key: '{key}' appears twice")
         values[key] = yamlnodes.to_python(v)
-        _check(key, values[key], f"{path}:{v.line}:{v.column}")
-    return Config(path, values)
+        _check(key, values[key], f"{shown}:{v.line}:{v.column}")
+    _check_token_envs(root, (), shown)
+    return Config(path, values, positions)
+
+
+def _positions(node: yamlnodes.Map, prefix: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Position]]:
+    for k, v in node.pairs:
+        if type(k) is not yamlnodes.Scalar:
+            continue
+        yield (*prefix, k.value), (k.line, k.column)
+        if type(v) is yamlnodes.Map:
+            yield from _positions(v, (*prefix, k.value))
+
+
+def _check_token_envs(node: yamlnodes.Map, prefix: tuple[str, ...], shown: str) -> None:
+    """Every `*_env` setting, at any depth, names an OWNERSHIP_* variable (see TOKEN_ENV_PREFIX)."""
+    for k, v in node.pairs:
+        if type(k) is not yamlnodes.Scalar:
+            continue
+        if type(v) is yamlnodes.Map:
+            _check_token_envs(v, (*prefix, k.value), shown)
+        elif k.value.endswith("_env"):
+            value = yamlnodes.to_python(v)
+            if not (isinstance(value, str) and _TOKEN_ENV.fullmatch(value)):
+                # the value is not echoed: someone may have pasted the token itself here
+                setting = ".".join((*prefix, k.value))
+                raise ConfigError(f"{shown}:{v.line}:{v.column}: invalid-value: {setting} must name an "
+                                  f"environment variable starting with {TOKEN_ENV_PREFIX} (upper case "
+                                  "letters, digits, _); a config file may not choose which other secret is sent")
+
+
+class Change(NamedTuple):
+    """A protected setting that differs between two configs (see PROTECTED)."""
+
+    setting: str  # dotted key path, down to the changed value: "rules.unknown-team.enabled"
+    before: Any  # ABSENT when not set
+    after: Any
+    position: Position | None  # where the change is written in the newer file (its nearest key), if anywhere
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "not set"
+
+
+ABSENT: Any = _Absent()
+
+
+def protected_changes(before: Config, after: Config) -> list[Change]:
+    """Every protected setting `after` sets differently from `before`, down to the changed leaf."""
+    out: list[Change] = []
+    for setting in PROTECTED:
+        keys = tuple(setting.split("."))
+        out += _diff(keys, _lookup(before.values, keys), _lookup(after.values, keys), after)
+    return out
+
+
+def with_protected(config: Config, trusted: Config) -> Config:
+    """`config` with every protected setting as `trusted` has it (left out where `trusted` does not set it)."""
+    values = dict(config.values)
+    for setting in PROTECTED:
+        keys = tuple(setting.split("."))
+        _assign(values, keys, _lookup(trusted.values, keys))
+    return Config(trusted.path or config.path, values, config.positions)
+
+
+def _lookup(values: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
+    node: Any = values
+    for key in keys:
+        if not isinstance(node, Mapping) or key not in node:
+            return ABSENT
+        node = node[key]
+    return node
+
+
+def _assign(values: dict[str, Any], keys: tuple[str, ...], value: Any) -> None:
+    head, rest = keys[0], keys[1:]
+    if not rest:
+        if value is ABSENT:
+            values.pop(head, None)
+        else:
+            values[head] = value
+        return
+    inner = values.get(head)
+    if not isinstance(inner, Mapping):
+        if value is ABSENT:
+            return
+        inner = {}
+    values[head] = dict(inner)
+    _assign(values[head], rest, value)
+
+
+def _diff(keys: tuple[str, ...], a: Any, b: Any, where: Config) -> Iterator[Change]:
+    a_map, b_map = isinstance(a, Mapping), isinstance(b, Mapping)
+    if (a_map or a is ABSENT) and (b_map or b is ABSENT) and (a_map or b_map):
+        for key in sorted({*(a if a_map else ()), *(b if b_map else ())}, key=str):
+            yield from _diff((*keys, str(key)), a.get(key, ABSENT) if a_map else ABSENT,
+                             b.get(key, ABSENT) if b_map else ABSENT, where)
+        return
+    if type(a) is type(b) and a == b:
+        return
+    found = next((where.positions[keys[:n]] for n in range(len(keys), 0, -1) if keys[:n] in where.positions),
+                 None)
+    yield Change(".".join(keys), a, b, found)
 
 
 # settings sections each feature checks itself: key -> (module, function(value) -> why not, or None);

@@ -213,6 +213,7 @@ def test_catalog_in_a_sub_folder_run_from_sub_directories(tmp_path: Path, monkey
         "infra/ownership/catalog/systems/legacy.yaml": LEGACY,
         "infra/ownership/catalog/systems/core.yaml": SYSTEMS,
         "docs/README.md": "# docs\n",
+        "infra/ownership.yaml": "catalog: ownership/catalog\n",
         # a look-alike outside the catalog folder must not be read at the base
         "infra/other/systems.yaml": "systems:\n  - name: stray\n    owner: nobody\n",
     })
@@ -237,8 +238,7 @@ def test_catalog_in_a_sub_folder_run_from_sub_directories(tmp_path: Path, monkey
                       "--base", "main", "--format", "json")
     assert inside.exit_code == 0, inside.output
     assert rules_and_subjects(as_json(inside)["preexisting"]) == [("unknown-team", "system:fax-gateway")]
-    # with the config next to the catalog and no path given
-    write(repo / "infra", {"ownership.yaml": "catalog: ownership/catalog\n"})
+    # with the config next to the catalog (committed on main: `catalog:` is a protected setting) and no path
     default = validate(repo / "infra", monkeypatch, "--base", "main", "--format", "json")
     assert rules_and_subjects(as_json(default)["findings"]) == expected_new
 

@@ -28,7 +28,8 @@ def test_report_writes_three_files_into_the_dated_folder_with_headline_numbers(
     code, out, _ = _report(tmp_path, monkeypatch, "--today", "2026-11-30")
     assert code == 0, out
     folder = tmp_path / "reports" / "2026-11-30"
-    assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.json", "report.md"]
+    assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.json", "report.md",
+                                                        "roster-snapshot.json"]
     assert "report.html" in out
     doc = _json(folder)
     h = doc["headline"]

@@ -15,7 +15,7 @@ def test_roster_settings_with_defaults(tmp_path: Path) -> None:
     cfg.write_text("roster: hr/roster.csv\n"
                    "roster_columns: workday\n"
                    "roster_shrink_limit: 25%\n"
-                   "scim: {token_env: HR_TOKEN, page_size: 50, timeout: 3}\n"
+                   "scim: {token_env: OWNERSHIP_HR_TOKEN, page_size: 50, timeout: 3}\n"
                    "aliases: {Bob Builder: bob@acme.test}\n"
                    "team_map: {Money Movement: payments}\n"
                    "mailmap: .mailmap\n")
@@ -23,7 +23,7 @@ def test_roster_settings_with_defaults(tmp_path: Path) -> None:
 
     assert settings.columns.preset == "workday"
     assert settings.shrink_limit == 0.25
-    assert settings.scim == ScimSettings(token_env="HR_TOKEN", page_size=50, timeout=3)
+    assert settings.scim == ScimSettings(token_env="OWNERSHIP_HR_TOKEN", page_size=50, timeout=3)
     assert settings.scim.retries == 3 and settings.scim.max_retry_after == 30.0
     assert settings.aliases == {"Bob Builder": "bob@acme.test"}
     assert settings.team_map == {"Money Movement": "payments"}
@@ -39,7 +39,7 @@ def test_roster_settings_with_defaults(tmp_path: Path) -> None:
     ("scim: {page_size: 0}\n", "scim.page_size must be a whole number from 1 to 1000"),
     ("scim: {timeout: -1}\n", "scim.timeout must be seconds, more than 0"),
     ("scim: {token: abc}\n", "scim: unknown setting 'token'"),
-    ("scim: {token_env: 'MY TOKEN'}\n", "scim.token_env must be the name of an environment variable"),
+    ("scim: {token_env: 'MY TOKEN'}\n", "scim.token_env must be the name of an OWNERSHIP_* environment variable"),
     ("scim: {retries: true}\n", "scim.retries must be a whole number"),
     ("aliases: [a, b]\n", "aliases must map names to non-empty strings"),
     ("team_map: {Payments: }\n", "team_map must map names to non-empty strings"),

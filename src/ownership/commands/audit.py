@@ -19,13 +19,14 @@ AUDIT_WINDOW = 180  # ownership-drift and successors count commits of the last 1
 def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: str | None,
             allow_roster_shrink: bool = False, jobs: int | None = None, scan: bool = True,
             warn: Warn = lambda _: None, progress: Progress | None = None,
-            before_scan: Callable[[Snapshot], None] | None = None,
+            before_scan: Callable[[Snapshot], None] | None = None, roster_compare_with: Sequence[str] = (),
             ) -> tuple[Snapshot, list[Finding]]:
     """The catalog (+ loader findings), the roster when a source is given or configured, and the git activity
     through the incremental scan (windows always include 180 days).
 
     `before_scan` sees the snapshot without activity first, so a command can refuse bad arguments (an
-    unknown person, no roster) before any repository is read.
+    unknown person, no roster) before any repository is read. `roster_compare_with`: snapshots the roster
+    shrink guard compares with besides its cache (for `report`: the newest earlier report's).
 
     Raises CatalogError (unreadable catalog path), RosterError (roster cannot be read) and GitError (git
     missing): the CLI turns each into one line and exit code 2.
@@ -33,7 +34,7 @@ def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_sour
     from ownership.commands.roster import load_roster
 
     catalog, loaded = load_paths(paths)
-    roster = load_roster(roster_source, config, today, allow_roster_shrink)
+    roster = load_roster(roster_source, config, today, allow_roster_shrink, roster_compare_with)
     if before_scan is not None:
         before_scan(Snapshot(catalog=catalog, today=today, roster=roster, options=config.rules))
     activity = None

@@ -2,9 +2,13 @@
 
 The history folder holds earlier reports as `<DIR>/<YYYY-MM-DD>/report.json` (the weekly workflow keeps them
 on a branch); the newest one older than today is "last week", the last 12 weeks draw the health chart.
+With a roster, the report folder also gets `roster-snapshot.json` (the roster used, its source without
+credentials); the roster shrink guard compares with the newest earlier one in the history folder, so a fresh
+runner whose cache is empty still refuses a roster that shrank.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -23,8 +27,11 @@ from ownership.commands.roster import source_of
 from ownership.config import Config
 from ownership.history.git import redact
 from ownership.history.scan import Progress as ScanProgress
+from ownership.httpget import redact_url
 from ownership.report import model, render
+from ownership.roster import files as roster_files
 from ownership.roster import is_url
+from ownership.roster.guard import REPORT_SNAPSHOT
 
 Warn = Callable[[str], None]
 Stage = Callable[[str], None]
@@ -95,15 +102,17 @@ def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: 
     out = out or default_out(today)
     history = history if history is not None else out.parent
     stage("reading the roster and scanning the repositories")
+    earlier = [str(p) for p in [previous_roster_snapshot(history, today)] if p is not None]
     if progress is None:
         snap, loaded = prepare(paths, config, today=today, roster_source=roster_source,
-                               allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn)
+                               allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn,
+                               roster_compare_with=earlier)
     else:
         with progress() as tick:
             callback: ScanProgress | None = tick
             snap, loaded = prepare(paths, config, today=today, roster_source=roster_source,
                                    allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn,
-                                   progress=callback)
+                                   progress=callback, roster_compare_with=earlier)
     if snap.roster is None:
         warn("no roster (--roster or roster: in ownership.yaml): employed owners, leavers, orphaned systems "
              "and successors are not in the report")
@@ -114,6 +123,23 @@ def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: 
     doc = model.build(result, previous, roster_label(roster_source, config))
     try:
         files = render.write(doc, snap.catalog, out)
+        if snap.roster is not None:
+            # next week's shrink guard compares with it, even on a runner whose cache is empty
+            label = roster_label(roster_source, config) or ""
+            kept = dataclasses.replace(snap.roster, source=redact_url(label, keep_query=False) if is_url(label)
+                                       else label)
+            roster_files.write_snapshot(kept, out / REPORT_SNAPSHOT)
+            files[REPORT_SNAPSHOT] = out / REPORT_SNAPSHOT
     except OSError as exc:
         raise ReportError(f"{out}: cannot write the report ({exc.strerror or exc})") from exc
     return Written(out, files, doc)
+
+
+def previous_roster_snapshot(folder: Path, today: dt.date) -> Path | None:
+    """`folder/<YYYY-MM-DD>/roster-snapshot.json` of the newest earlier report that has one."""
+    if not folder.is_dir():
+        return None
+    for sub in sorted(folder.iterdir(), reverse=True):
+        if _DAY.match(sub.name) and sub.name < today.isoformat() and (sub / REPORT_SNAPSHOT).is_file():
+            return sub / REPORT_SNAPSHOT
+    return None

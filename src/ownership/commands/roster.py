@@ -23,10 +23,14 @@ def source_of(flag: str | None, config: Config) -> str | None:
     return config.relative(configured) if configured else None
 
 
-def load_roster(flag: str | None, config: Config, today: dt.date, allow_shrink: bool = False) -> Roster | None:
-    """The roster for a command that can use one, or None when none is configured. Raises RosterError."""
+def load_roster(flag: str | None, config: Config, today: dt.date, allow_shrink: bool = False,
+                compare_with: Sequence[str] = ()) -> Roster | None:
+    """The roster for a command that can use one, or None when none is configured. Raises RosterError.
+    `compare_with`: further snapshots the shrink guard compares with (the last weekly report's)."""
     source = source_of(flag, config)
-    return load(source, config, today=today, allow_shrink=allow_shrink) if source else None
+    if not source:
+        return None
+    return load(source, config, today=today, allow_shrink=allow_shrink, compare_with=compare_with)
 
 
 @dataclass(frozen=True)

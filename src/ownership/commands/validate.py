@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from collections import Counter
@@ -9,10 +10,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ownership import config as settings
 from ownership.catalog.load import discover, is_catalog_name, load_sources, read_sources
 from ownership.config import Config
 from ownership.history import git
-from ownership.model import SEVERITY_RANK, Finding, Roster, Snapshot
+from ownership.model import SEVERITY_RANK, Finding, Location, Roster, Snapshot
 from ownership.rules import engine
 
 CATALOG_GROUPS = ("catalog",)
@@ -27,9 +29,10 @@ class Outcome:
 
 
 def check(paths: Sequence[str], config: Config, today: dt.date, base: str | None = None,
-          roster: Roster | None = None) -> Outcome:
+          roster: Roster | None = None, changed: Sequence[Finding] = ()) -> Outcome:
+    """`changed`: the protected-setting-changed findings of trusted_config(), which are always new."""
     files = discover(paths)
-    current = _findings(read_sources(files), config, today, roster)
+    current = _findings(read_sources(files), config, today, roster, changed)
     if base is None:
         return Outcome(current, [], len(files))
     try:
@@ -63,11 +66,76 @@ def _same(f: Finding) -> tuple[str, str, str]:
 
 
 def _findings(sources: list[tuple[str, bytes]], config: Config, today: dt.date,
-              roster: Roster | None = None) -> list[Finding]:
+              roster: Roster | None = None, extra: Sequence[Finding] = ()) -> list[Finding]:
     catalog, loaded = load_sources(sources)
     snap = Snapshot(catalog=catalog, today=today, roster=roster, options=config.rules)
     groups = CATALOG_GROUPS + (PEOPLE_GROUPS if roster is not None else ())
-    return engine.run(snap, groups, loaded)
+    return engine.run(snap, groups, [*loaded, *extra])
+
+
+# --------------------------------------------------------------------------- protected settings at --base
+
+
+def trusted_config(config: Config, base: str, look_in: Sequence[Path], repo: Path) -> tuple[Config, list[Finding]]:
+    """The PR's `config` with every protected setting (config.PROTECTED) as the ownership.yaml at `base` has
+    it, and one protected-setting-changed finding per change. `look_in`: where ownership.yaml is looked for,
+    in order (config.candidates(), or the --config file). A config file outside the repository is the
+    operator's, not the PR's, and is used as it is. Raises ConfigError (bad file at base) and GitError."""
+    if config.path is not None and not _inside(config.path, repo):
+        return config, []
+    at_base = Config()
+    for candidate in look_in:
+        if not _inside(candidate, repo):
+            continue
+        rel = _real(candidate).relative_to(repo.resolve()).as_posix()
+        found = [data for name, data in git.files_at(repo, base, [rel]) if name == rel]
+        if found:
+            at_base = settings.parse(found[0], Path(os.path.relpath(repo / rel)), name=f"{base}:{rel}")
+            break
+    changes = settings.protected_changes(at_base, config)
+    shown_file = str(config.path or at_base.path or "ownership.yaml")
+    return settings.with_protected(config, at_base), [_changed(c, shown_file, base) for c in changes]
+
+
+def _inside(path: Path, repo: Path) -> bool:
+    # the file itself is not resolved: a PR's ownership.yaml that is a symlink out of the tree is still the PR's
+    try:
+        _real(path).relative_to(repo.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
+def _changed(change: settings.Change, file: str, base: str) -> Finding:
+    why = settings.PROTECTED.get(change.setting) or next(
+        v for k, v in settings.PROTECTED.items() if change.setting.startswith(f"{k}."))
+    line, column = change.position or (0, 0)
+    before, after = _shown(change.before), _shown(change.after)
+    setting = git.redact(change.setting)  # history.rewrite keys are URL prefixes
+    return Finding("protected-setting-changed", "error", f"config:{setting}",
+                   f"protected setting {setting} changed from {before} at {base} to {after} ({why}); "
+                   f"this run used the value at {base}", Location(file, line, column),
+                   {"setting": setting, "base": before, "head": after})
+
+
+def _shown(value: object) -> str:
+    """A setting's value for a message: URLs without credentials or query, long values cut."""
+    if value is settings.ABSENT:
+        return "not set"
+    if isinstance(value, str):
+        text = git.redact(value)
+        if "://" in text:
+            from ownership.httpget import redact_url
+
+            text = redact_url(text, keep_query=False)
+        text = repr(text)
+    else:
+        text = git.redact(json.dumps(value, sort_keys=True, default=str))
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def _sources_at(ref: str, paths: Sequence[str]) -> list[tuple[str, bytes]]:

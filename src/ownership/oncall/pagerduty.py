@@ -31,7 +31,7 @@ DEADLINE_FACTOR = 4  # a whole answer may take this many read timeouts; a trickl
 
 # key -> (accepted types, what it must be) for the `pagerduty:` mapping in ownership.yaml
 FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "token_env": (str, "the name of an environment variable"),
+    "token_env": (str, "the name of an OWNERSHIP_* environment variable"),
     "base_url": (str, "an http(s) URL"),
     "timeout": ((int, float), "seconds, more than 0"),
     "retries": (int, "a whole number from 0 to 10"),

@@ -31,7 +31,7 @@ class ScimSettings:
 
 # key -> (type check, description) for the `scim:` mapping
 _SCIM_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "token_env": (str, "the name of an environment variable"),
+    "token_env": (str, "the name of an OWNERSHIP_* environment variable"),
     "page_size": (int, "a whole number from 1 to 1000"),
     "timeout": ((int, float), "seconds, more than 0"),
     "retries": (int, "a whole number from 0 to 10"),
