@@ -254,6 +254,17 @@ def test_sarif_upload_is_skipped_on_fork_pull_requests() -> None:
         assert FORK_GUARD in " ".join(str(step.get("if", "")).split()), where
 
 
+def test_every_pull_request_validate_takes_its_settings_from_the_base() -> None:
+    """A PR's ownership.yaml must not choose the roster host or the token, also in the SARIF step."""
+    path = ROOT / ".github" / "workflows" / "catalog-check.yml"
+    runs = [(where, step["run"]) for where, step in _steps(path) if "ownership validate" in step.get("run", "")]
+    assert len(runs) >= 2
+    for where, script in runs:
+        branch = script.split("else", 1)[0]
+        assert 'if [ "$EVENT_NAME" = "pull_request" ]' in branch, where
+        assert '--base "origin/$BASE_REF"' in branch, where
+
+
 # -- the scripts, run for real with hostile values ------------------------------------------------------------
 
 def test_action_inputs_are_data_never_shell_code_or_options(tmp_path: Path) -> None:
