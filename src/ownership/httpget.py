@@ -57,8 +57,8 @@ def get(session: requests.Session, url: str, *, timeout: float, deadline: float,
     current = _WATCH.set(watch)
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            resp = _get_one(session, url, timeout=min(timeout, deadline), max_bytes=max_bytes, params=params,
-                            headers=headers, watch=watch)
+            resp = _get_one(session, url, timeout=timeout, max_bytes=max_bytes, params=params, headers=headers,
+                            watch=watch)
             if not resp.is_redirect:
                 return resp
             target = urljoin(resp.url, resp.headers["Location"])
@@ -79,7 +79,9 @@ def get(session: requests.Session, url: str, *, timeout: float, deadline: float,
 def _get_one(session: requests.Session, url: str, *, timeout: float, max_bytes: int,
              params: Mapping[str, Any] | Sequence[tuple[str, str]] | None, headers: Mapping[str, str] | None,
              watch: _Watch) -> requests.Response:
-    resp = session.get(url, params=params, headers=dict(headers or {}), timeout=(timeout, timeout), stream=True,
+    # the watch starts on a connected socket: the TCP connect itself is bounded by its timeout here
+    connect = min(timeout, max(watch.seconds - watch.elapsed(), 0.001))
+    resp = session.get(url, params=params, headers=dict(headers or {}), timeout=(connect, timeout), stream=True,
                        allow_redirects=False)
     try:
         declared = resp.headers.get("Content-Length", "").strip()
@@ -171,11 +173,15 @@ class _Watch:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expired = False
+        self._started = time.monotonic()
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
         self._timer.start()
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self._started
 
     def add(self, sock: socket.socket | None) -> None:
         if sock is None or sock.fileno() < 0:
