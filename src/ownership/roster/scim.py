@@ -3,9 +3,10 @@
 All or nothing: a pull that ends before `totalResults`, changes size while paging, repeats someone, sends
 more users or takes more pages than `totalResults` promised, or has a page that still fails after the retries
 raises RosterError; a partial roster would make the people missing from it look gone. Each request has one
-deadline for its whole answer and a body cap (see httpget); a redirect to another origin is an error. 429, 5xx, timeouts and connection errors are retried with exponential backoff (honouring
-Retry-After, capped); 401/403 stop at once. The bearer token comes from an environment variable and never
-appears in a message: messages are built from status codes and URLs only, and server text is redacted.
+deadline for its whole answer and a body cap (see httpget); a redirect to another origin is an error. 429,
+5xx, timeouts and connection errors are retried with exponential backoff (honouring Retry-After, capped);
+401/403 stop at once. The bearer token comes from an environment variable and never appears in a message:
+messages are built from status codes and URLs only, and server text is redacted.
 """
 from __future__ import annotations
 
@@ -101,9 +102,8 @@ class _Client:
             if not resources and len(users) < total:
                 raise RosterError(f"{self.shown}: the pull stopped early: the page at startIndex={start} is "
                                   f"empty after {len(users)} of {total} users; nothing was saved")
-            for user in resources:
-                sid = user.get("id") if isinstance(user, dict) else None
-                if isinstance(sid, str) and sid in seen:
+            for sid in (u.get("id") for u in resources if isinstance(u, dict)):
+                if isinstance(sid, str) and sid in seen:  # a repeated page: stop now, not at the page cap
                     raise RosterError(f"{self.shown}: user id '{sid}' appears twice (again on the page at "
                                       f"startIndex={start}; the server's paging is not stable, try scim.sort_by: "
                                       "id); nothing was saved")
