@@ -28,6 +28,7 @@ PAGE_LIMIT = 100  # PagerDuty's maximum page size for /oncalls
 MAX_PAGES = 200  # a server that always answers `more: true` must not keep us paging forever
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 DEADLINE_FACTOR = 4  # a whole answer may take this many read timeouts; a trickling server is a timeout
+MAX_BODY = 8 << 20  # one page of at most 100 on-call entries is a few hundred KB
 
 # key -> (accepted types, what it must be) for the `pagerduty:` mapping in ownership.yaml
 FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
@@ -108,21 +109,24 @@ def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: Settings,
     headers = {"Authorization": f"Token token={token}", "Accept": ACCEPT}
     import requests
 
+    from ownership import httpget
+
+    url = httpget.join(base, "oncalls")
     http = session or requests.Session()
     found: list[OnCallEntry] = []
     offset = 0
     try:
         for _ in range(MAX_PAGES):
-            body = _get(http, f"{base}/oncalls", params + [("offset", str(offset))], headers, settings)
+            body = _get(http, url, params + [("offset", str(offset))], headers, settings)
             page = body.get("oncalls")
             if not isinstance(page, list):
-                raise PagerDutyError(f"{_redact(base)}/oncalls answered without an 'oncalls' list")
+                raise PagerDutyError(f"{_redact(url)} answered without an 'oncalls' list")
             found += [e for e in (_entry(item) for item in page) if e is not None]
             if not body.get("more") or not page:
                 break
             offset += len(page)
         else:
-            raise PagerDutyError(f"{_redact(base)}/oncalls kept answering more=true after {MAX_PAGES} pages")
+            raise PagerDutyError(f"{_redact(url)} kept answering more=true after {MAX_PAGES} pages")
     finally:
         if session is None:
             http.close()
@@ -142,11 +146,15 @@ def _get(http: requests.Session, url: str, params: list[tuple[str, str]], header
         last = attempt == settings.retries
         try:
             resp = httpget.get(http, url, params=params, headers=headers, timeout=settings.timeout,
-                               deadline=settings.timeout * DEADLINE_FACTOR, allow_redirects=False)
+                               deadline=settings.timeout * DEADLINE_FACTOR, max_bytes=MAX_BODY)
+        except httpget.Deadline as exc:
+            problem_text = f"{where}: {exc}"
         except requests.Timeout:
             problem_text = f"{where}: no answer within {settings.timeout:g} s"
         except requests.ConnectionError:
             problem_text = f"{where}: cannot connect"
+        except (httpget.TooLarge, httpget.CrossOrigin, requests.TooManyRedirects) as exc:
+            raise PagerDutyError(f"{where}: {exc}") from None  # messages without secrets; not retried
         except requests.RequestException as exc:
             raise PagerDutyError(f"{where}: request failed ({type(exc).__name__})") from None
         else:

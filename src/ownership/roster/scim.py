@@ -1,13 +1,16 @@
 """SCIM 2.0 client (RFC 7643/7644): `GET {base}/Users`, paged with startIndex/count in a stable order.
 
-All or nothing: a pull that ends before `totalResults`, changes size while paging, repeats someone, or has a
-page that still fails after the retries raises RosterError; a partial roster would make the people missing
-from it look gone. 429, 5xx, timeouts and connection errors are retried with exponential backoff (honouring
-Retry-After, capped); 401/403 stop at once. The bearer token comes from an environment variable and never
-appears in a message: messages are built from status codes and URLs only, and server text is redacted.
+All or nothing: a pull that ends before `totalResults`, changes size while paging, repeats someone, sends
+more users or takes more pages than `totalResults` promised, or has a page that still fails after the retries
+raises RosterError; a partial roster would make the people missing from it look gone. Each request has one
+deadline for its whole answer and a body cap (see httpget); a redirect to another origin is an error. 429,
+5xx, timeouts and connection errors are retried with exponential backoff (honouring Retry-After, capped);
+401/403 stop at once. The bearer token comes from an environment variable and never appears in a message:
+messages are built from status codes and URLs only, and server text is redacted.
 """
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -24,6 +27,8 @@ from ownership.roster.settings import ScimSettings
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 DEADLINE_FACTOR = 4  # a whole answer may take this many read timeouts; a trickling server is a timeout
+MAX_BODY = 32 * httpget.MiB  # one page; 1000 users of a few KB each fit many times over
+MAX_PAGES = 10_000  # whatever totalResults says: 1,000,000 users at 100 a page
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -52,8 +57,8 @@ def people(resources: Iterable[Any], source: str) -> list[Person]:
 class _Client:
     def __init__(self, base: str, shown: str, token: str, settings: ScimSettings,
                  sleep: Callable[[float], None]) -> None:
-        self.url = f"{base}/Users"
-        self.shown = f"{shown}/Users"
+        self.url = httpget.join(base, "Users")
+        self.shown = httpget.redact_url(self.url)
         self.token = token
         self.settings = settings
         self.sleep = sleep
@@ -72,9 +77,14 @@ class _Client:
 
     def users(self) -> list[dict[str, Any]]:
         size = self.settings.page_size
-        start, total = 1, None
+        start, total, pages, max_pages = 1, None, 0, MAX_PAGES
         users: list[dict[str, Any]] = []
+        seen: set[str] = set()
         while total is None or len(users) < total:
+            if pages == max_pages:
+                raise RosterError(f"{self.shown}: {pages} pages gave {len(users)} of the {total} users "
+                                  "totalResults promised (more pages than it allows); nothing was saved")
+            pages += 1
             params: dict[str, Any] = {"startIndex": start, "count": size}
             if self.settings.sort_by:
                 params.update(sortBy=self.settings.sort_by, sortOrder="ascending")
@@ -92,7 +102,19 @@ class _Client:
             if not resources and len(users) < total:
                 raise RosterError(f"{self.shown}: the pull stopped early: the page at startIndex={start} is "
                                   f"empty after {len(users)} of {total} users; nothing was saved")
+            for sid in (u.get("id") for u in resources if isinstance(u, dict)):
+                if isinstance(sid, str) and sid in seen:  # a repeated page: stop now, not at the page cap
+                    raise RosterError(f"{self.shown}: user id '{sid}' appears twice (again on the page at "
+                                      f"startIndex={start}; the server's paging is not stable, try scim.sort_by: "
+                                      "id); nothing was saved")
+                if isinstance(sid, str):
+                    seen.add(sid)
             users.extend(resources)
+            if len(users) > total:
+                raise RosterError(f"{self.shown}: the server sent {len(users)} users, more than its totalResults "
+                                  f"of {total}; nothing was saved")
+            if pages == 1 and resources:  # the server's own page size (it may send fewer than asked)
+                max_pages = min(MAX_PAGES, math.ceil(total / len(resources)) + 1)
             start += len(resources)
         return users
 
@@ -104,11 +126,15 @@ class _Client:
             wait = min(s.backoff * 2 ** (attempt - 1), s.max_retry_after)
             try:
                 resp = httpget.get(self.session, self.url, params=params, timeout=s.timeout,
-                                   deadline=s.timeout * DEADLINE_FACTOR)
+                                   deadline=s.timeout * DEADLINE_FACTOR, max_bytes=MAX_BODY)
+            except httpget.Deadline as exc:
+                reason = str(exc)
             except requests.Timeout:
                 reason = f"no answer within {s.timeout:g} s"
             except requests.ConnectionError:
                 reason = "cannot connect"
+            except (httpget.TooLarge, httpget.CrossOrigin, requests.TooManyRedirects) as exc:
+                raise RosterError(f"{where}: {exc}; nothing was saved") from None  # messages without secrets
             except requests.RequestException as exc:
                 raise RosterError(f"{where}: request failed ({type(exc).__name__})") from None
             else:
@@ -202,7 +228,7 @@ def _person(user: Any, source: str, position: int, url: bool) -> tuple[str, Pers
         team=str(ext["department"]) if ext.get("department") else None,
         manager=str(manager["value"]) if manager.get("value") else None,
         title=str(user["title"]) if user.get("title") else None,
-        location=Location(f"{source}/Users/{sid}" if url else source),
+        location=Location(httpget.join(source, f"Users/{sid}") if url else source),
     )
 
 
