@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ownership.history import git as gitmod
 from ownership.history import repos, scan
 from ownership.history.repos import Source
 from ownership.history.settings import HistorySettings
@@ -47,7 +48,8 @@ def test_remote_urls_are_cloned_blobless_once_then_fetched(tmp_path: Path) -> No
     origin.git("config", "uploadpack.allowFilter", "true")  # a local "server" that honours --filter
     url = f"file://{origin.path}"
     src = Source(url, True, url)
-    first = scan.scan_repo(src, {()}, tmp_path / "cache", lambda _: None)
+    local = gitmod.Transport(("file",))  # the operator allows file:// (history.protocols)
+    first = scan.scan_repo(src, {()}, tmp_path / "cache", lambda _: None, local)
     assert (first.mode, first.new_commits) == ("full", 2)
     clone = repos.clone_dir(tmp_path / "cache", url)
     assert git(clone, "rev-parse", "--is-bare-repository").strip() == "true"
@@ -56,7 +58,7 @@ def test_remote_urls_are_cloned_blobless_once_then_fetched(tmp_path: Path) -> No
                if line.startswith("?")]
     assert len(missing) == 2  # both versions of src/a.py: the scan needed no file contents
     origin.commit({"src/b.py": "new\n"}, author="Bob <bob@acme.test>", date="2024-02-01")
-    second = scan.scan_repo(src, {()}, tmp_path / "cache", lambda _: None)
+    second = scan.scan_repo(src, {()}, tmp_path / "cache", lambda _: None, local)
     assert (second.mode, second.new_commits) == ("incremental", 1)
     assert second.state is not None and "src/b.py" in second.state.files
 
@@ -81,7 +83,7 @@ def test_a_folder_inside_a_work_tree_narrows_to_that_folder(tmp_path: Path) -> N
     repo = _repo(tmp_path / "mono")
     repo.commit({"other/x.py": "x"}, author="Bob <bob@acme.test>", date="2024-03-01")
     catalog = Catalog(systems={"svc": System("svc", "team", repos=(Repo(str(repo.path / "src")),))})
-    activity, _ = scan.scan_catalog(catalog, HistorySettings(cache=tmp_path / "cache"), TODAY)
+    activity, _ = scan.scan_catalog(catalog, HistorySettings(cache=tmp_path / "cache", protocols=("file",)), TODAY)
     sa = activity.systems["svc"]
     assert [f.path for f in sa.files] == ["src/a.py"]
     assert {c.key for c in sa.contributors} == {"alice@acme.test"}
@@ -106,7 +108,7 @@ def test_two_systems_on_one_repository_share_one_scan(tmp_path: Path) -> None:
         "api": System("api", "team", repos=(Repo(str(repo.path), ("src",)),)),
         "docs": System("docs", "team", repos=(Repo(str(repo.path) + "/", ("docs/",)),)),
     })
-    activity, scans = scan.scan_catalog(catalog, HistorySettings(cache=tmp_path / "cache"), TODAY)
+    activity, scans = scan.scan_catalog(catalog, HistorySettings(cache=tmp_path / "cache", protocols=("file",)), TODAY)
     assert len(scans) == 1
     assert {c.key for c in activity.systems["api"].contributors} == {"alice@acme.test"}
     assert {c.key for c in activity.systems["docs"].contributors} == {"bob@acme.test"}
@@ -120,7 +122,7 @@ def test_one_repository_listed_twice_by_a_system_counts_each_commit_once(tmp_pat
     repo.commit({"src/a.py": "x", "docs/a.md": "y"}, author="Bob <bob@acme.test>", date="2024-03-01")
     catalog = Catalog(systems={"svc": System("svc", "team", repos=(Repo(str(repo.path), ("src",)),
                                                                      Repo(str(repo.path), ("docs",))))})
-    activity, _ = scan.scan_catalog(catalog, HistorySettings(cache=tmp_path / "cache"), TODAY)
+    activity, _ = scan.scan_catalog(catalog, HistorySettings(cache=tmp_path / "cache", protocols=("file",)), TODAY)
     sa = activity.systems["svc"]
     assert {c.key: c.total_commits for c in sa.contributors} == {"alice@acme.test": 2, "bob@acme.test": 1}
     assert sorted(f.path for f in sa.files) == ["docs/a.md", "src/a.py"]
@@ -131,8 +133,6 @@ def test_a_remote_that_accepts_and_then_says_nothing_fails_instead_of_hanging(
     import socket
     import threading
     import time
-
-    from ownership.history import git as gitmod
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -152,11 +152,11 @@ def test_a_remote_that_accepts_and_then_says_nothing_fails_instead_of_hanging(
 
     thread = threading.Thread(target=silent, daemon=True)
     thread.start()
-    monkeypatch.setattr(gitmod, "STALL_SECONDS", 2)
     started = time.monotonic()
     try:
-        with pytest.raises(gitmod.GitError):
-            gitmod.clone_blobless(f"http://127.0.0.1:{port}/acme/pay.git", tmp_path / "cache" / "pay")
+        with pytest.raises(gitmod.GitError, match="no answer from the remote|too slow|timed out"):
+            gitmod.clone_blobless(f"http://127.0.0.1:{port}/acme/pay.git", tmp_path / "cache" / "pay",
+                                  gitmod.Transport(("http",), 2))
     finally:
         stop.set()
         thread.join(5)

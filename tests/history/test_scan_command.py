@@ -52,7 +52,7 @@ def org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
   - name: no-code
     owner: payments
 """)
-    (tmp_path / "ownership.yaml").write_text('history:\n  rewrite:\n    "https://git.acme.test/acme/": repos/\n')
+    (tmp_path / "ownership.yaml").write_text('history:\n  protocols: [file]\n  rewrite:\n    "https://git.acme.test/acme/": repos/\n')
     (tmp_path / "roster.csv").write_text(ROSTER)
     monkeypatch.chdir(tmp_path)
     return tmp_path

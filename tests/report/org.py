@@ -63,7 +63,7 @@ def write_org(root: Path, description: str = "Card payments API.",
     (catalog / "teams.yaml").write_text(TEAMS.format(payments_description=payments_description))
     (catalog / "systems" / "all.yaml").write_text(SYSTEMS.format(description=description, repos=repos.as_posix()))
     shutil.copyfile(ROOT / "examples" / "roster.csv", root / "roster.csv")
-    (root / "ownership.yaml").write_text("catalog: catalog/\nroster: roster.csv\nhistory: {cache: .cache/}\n")
+    (root / "ownership.yaml").write_text("catalog: catalog/\nroster: roster.csv\nhistory: {cache: .cache/, protocols: [file]}\n")
     return catalog
 
 

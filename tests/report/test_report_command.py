@@ -140,7 +140,7 @@ def test_reports_from_today_or_later_are_not_last_week(tmp_path: Path, monkeypat
 
 def test_without_a_roster_the_report_says_what_it_cannot_tell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_org(tmp_path)
-    (tmp_path / "ownership.yaml").write_text("catalog: catalog/\nhistory: {cache: .cache/}\n")
+    (tmp_path / "ownership.yaml").write_text("catalog: catalog/\nhistory: {cache: .cache/, protocols: [file]}\n")
     code, _, err = _report(tmp_path, monkeypatch, "--today", "2026-11-30")
     assert code == 0
     assert "no roster" in err

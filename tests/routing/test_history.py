@@ -28,6 +28,7 @@ CATALOG = orgs.CATALOG.replace("""  - name: haunted
 
 def make(tmp_path: Path) -> tuple[str, str]:
     folder, csv = orgs.write(tmp_path, CATALOG)
+    (tmp_path / "ownership.yaml").write_text("history: {protocols: [file]}\n")  # the catalog names local folders
     haunted = GitRepo.init(tmp_path / "haunted-repo")
     haunted.commit({"a.py": "1"}, author="Gus Host <ghost1@acme.test>", date="2025-03-01")
     haunted.commit({"a.py": "2"}, author="Wes Young <wes@acme.test>", date="2025-12-01")

@@ -118,7 +118,7 @@ def make(root: Path) -> dict[str, Path]:
     (catalog / "systems" / "all.yaml").write_text(SYSTEMS, encoding="utf-8")
     roster = root / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    (catalog / "ownership.yaml").write_text(f"history:\n  cache: {root / 'cache'}\n", encoding="utf-8")
+    (catalog / "ownership.yaml").write_text(f"history:\n  cache: {root / 'cache'}\n  protocols: [file]\n", encoding="utf-8")
     repo = GitRepo.init(root / "repos" / "mono")
     repo.commit({"services/payments-api/api.py": "a\n", "services/payments-api/old.py": "b\n"},
                 author="Bob Martin <bob@acme.test>", date="2025-06-01")

@@ -1,14 +1,25 @@
-"""The one place that runs git (through GitPython's command runner). Always -z, never inherited GIT_* vars."""
+"""The one place that runs git (through GitPython's command runner). Always -z, never inherited GIT_* vars.
+
+Every git process is hardened the same way (issue 12): nothing configured inside a repository runs (`-c`
+options on the command line override the repository's command-valued settings), git may use only the
+transports of our own allow-list (none at all for a repository we did not clone, so a planted partial clone
+cannot fetch lazily), only the operator's safe GIT_* variables reach it, and it dies with this process.
+"""
 from __future__ import annotations
 
+import functools
 import os
 import re
+import selectors
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Generator, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import git
 from git.exc import GitCommandError, GitCommandNotFound
@@ -22,30 +33,164 @@ class GitMissing(GitError):
     """git itself cannot be run: nothing can be scanned."""
 
 
-def clean_env() -> dict[str, str]:
-    """The environment without GIT_* variables a hook or CI job may have set (they redirect git)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+# A remote that accepts the connection and then says nothing must not hang a scan: clone and fetch are
+# killed after STALL_SECONDS without any output (history.stall), whatever transport or GIT_SSH_COMMAND is used.
+STALL_SECONDS = 60
+PROTOCOLS = ("https", "ssh", "http", "git", "file")  # what history.protocols may list; never ext or fd
+DEFAULT_PROTOCOLS = ("https", "ssh")
+
+
+@dataclass(frozen=True)
+class Transport:
+    """How git may reach remotes: the protocols it may use and the stall time of a clone or fetch."""
+
+    protocols: tuple[str, ...] = DEFAULT_PROTOCOLS
+    stall: float = STALL_SECONDS
+
+
+NO_NETWORK = Transport(())
+
+# The GIT_* variables of the operator's environment that git may see, as exact names and "PREFIX*". Every
+# other GIT_* variable is dropped: it redirects the repository (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE,
+# GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES, GIT_COMMON_DIR, GIT_NAMESPACE, GIT_CEILING_...),
+# injects configuration (GIT_CONFIG_PARAMETERS, GIT_CONFIG_COUNT/KEY_n/VALUE_n, GIT_CONFIG_GLOBAL) or programs
+# (GIT_EXEC_PATH, GIT_EXTERNAL_DIFF, GIT_ASKPASS, GIT_PAGER...), or disables our stall limit
+# (GIT_HTTP_LOW_SPEED_*). GIT_ALLOW_PROTOCOL is not passed as it is: it narrows our own list (clean_env).
+OPERATOR_ENV = ("GIT_SSH_COMMAND", "GIT_SSH", "GIT_SSH_VARIANT", "GIT_SSL_*", "GIT_PROXY_*", "GIT_TRACE*",
+                "GIT_CURL_VERBOSE", "GIT_HTTP_USER_AGENT", "GIT_HTTP_PROXY_AUTHMETHOD", "GIT_CONFIG_NOSYSTEM",
+                "GIT_REDACT_COOKIES")
+
+
+def _operator_keeps(name: str) -> bool:
+    return any(name == k or (k.endswith("*") and name.startswith(k[:-1])) for k in OPERATOR_ENV)
+
+
+def allowed_protocols(transport: Transport) -> tuple[str, ...]:
+    """Our protocols, narrowed by the operator's GIT_ALLOW_PROTOCOL when it is set (never widened)."""
+    theirs = os.environ.get("GIT_ALLOW_PROTOCOL")
+    ours = tuple(p for p in transport.protocols if p in PROTOCOLS)
+    return ours if theirs is None else tuple(p for p in ours if p in theirs.split(":"))
+
+
+def clean_env(transport: Transport = NO_NETWORK) -> dict[str, str]:
+    """The environment git runs with: the operator's safe GIT_* variables only, plus our own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or _operator_keeps(k)}
     env["GIT_TERMINAL_PROMPT"] = "0"
+    env["GIT_PROTOCOL_FROM_USER"] = "0"
+    # GIT_ALLOW_PROTOCOL overrides protocol.* config, also in the `git fetch` a lazy fetch starts; "" allows none
+    env["GIT_ALLOW_PROTOCOL"] = ":".join(allowed_protocols(transport))
     env["LC_ALL"] = "C"
     return env
 
 
-_KEEP = ("GIT_TERMINAL_PROMPT", "GIT_CONFIG_NOSYSTEM")
+# Settings of a repository that name a command, or send git elsewhere, overridden on every command line (a
+# `-c` beats the repository's config; empty resets credential.helper and disables the others).
+NEUTRAL_CONFIG = (
+    ("core.fsmonitor", "false"),
+    ("core.hooksPath", os.devnull),
+    ("core.askPass", ""),
+    ("credential.helper", ""),
+    ("core.alternateRefsCommand", ""),
+    ("core.gitProxy", ""),
+    ("remote.origin.uploadpack", "git-upload-pack"),
+    ("remote.origin.receivepack", "git-receive-pack"),
+    ("diff.external", ""),
+    ("gpg.program", "false"),
+    ("submodule.recurse", "false"),
+    ("fetch.recurseSubmodules", "false"),
+    ("protocol.allow", "never"),
+)
 
 
-def argv(args: Iterable[str]) -> list[str]:
+def hardening(transport: Transport = NO_NETWORK) -> list[str]:
+    """The `-c` options every git command gets."""
+    opts = [x for key, value in NEUTRAL_CONFIG for x in ("-c", f"{key}={value}")]
+    opts += [x for p in allowed_protocols(transport) for x in ("-c", f"protocol.{p}.allow=always")]
+    opts += ["-c", "http.lowSpeedLimit=1000", "-c", f"http.lowSpeedTime={max(int(transport.stall), 1)}",
+             "-c", f"core.sshCommand={_ssh_command(transport.stall)}"]
+    return opts
+
+
+def _ssh_command(stall: float) -> str:
+    """The operator's own core.sshCommand (global or system config) if any, else ssh that gives up on a
+    silent server. A repository's core.sshCommand is never used. (GIT_SSH_COMMAND still wins over both.)"""
+    theirs = _operator_ssh_command()
+    if theirs:
+        return theirs
+    seconds = max(int(stall), 1)
+    return (f"ssh -o BatchMode=yes -o ConnectTimeout={seconds} -o ServerAliveInterval={max(seconds // 4, 1)} "
+            "-o ServerAliveCountMax=4")
+
+
+def _operator_ssh_command() -> str:
+    key = tuple(os.environ.get(k, "") for k in ("HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_NOSYSTEM"))
+    return _operator_ssh_cached(key)
+
+
+@functools.lru_cache(maxsize=8)
+def _operator_ssh_cached(_key: tuple[str, ...]) -> str:
+    for scope in ("--global", "--system"):
+        try:
+            proc = subprocess.run(["git", "config", scope, "--get", "core.sshCommand"], cwd=os.path.abspath(os.sep),
+                                  env=clean_env(), capture_output=True, check=False, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        if proc.returncode == 0 and proc.stdout.strip():
+            return proc.stdout.decode("utf-8", "replace").strip()
+    return ""
+
+
+# Our own clones (history/repos.py registers them): the only repositories git may fetch into, lazily too
+# (`git log -M` fetches the blobs a rename needs). Every other repository runs with no transport at all.
+_OWN_CLONES: dict[str, Transport] = {}
+
+
+def own_clone(path: Path, transport: Transport) -> None:
+    _OWN_CLONES[os.path.realpath(path)] = transport
+
+
+def _transport_for(cwd: str | os.PathLike[str]) -> Transport:
+    return _OWN_CLONES.get(os.path.realpath(cwd), NO_NETWORK)
+
+
+def argv(args: Iterable[str], transport: Transport = NO_NETWORK) -> list[str]:
     """The command line for git. GitPython starts from os.environ whatever `env` says, so GIT_* variables a
     hook or CI job exported (GIT_DIR, GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY...) would still redirect git;
     `env -u` drops them for the child (POSIX; elsewhere they stay, as before)."""
-    leaked = sorted(k for k in os.environ if k.startswith("GIT_") and k not in _KEEP)
+    cmd = ["git", *hardening(transport), *args]
+    leaked = sorted(k for k in os.environ if k.startswith("GIT_") and not _operator_keeps(k))
     if leaked and os.name == "posix" and shutil.which("env"):
-        return ["env", *[x for k in leaked for x in ("-u", k)], "git", *args]
-    return ["git", *args]
+        return ["env", *[x for k in leaked for x in ("-u", k)], *cmd]
+    return cmd
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: git gets SIGKILL when this process dies (even by kill -9), so a killed
+    scan leaves no git behind. Linux only (PR_SET_PDEATHSIG); elsewhere a no-op."""
+    if _PRCTL is not None:
+        _PRCTL(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+
+
+def _load_prctl() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _load_prctl()
+CHILD: dict[str, Any] = {"preexec_fn": _die_with_parent} if _PRCTL is not None else {}
 
 
 def run(cwd: str | os.PathLike[str], *args: str) -> str:
+    transport = _transport_for(cwd)
     try:
-        out = git.Git(str(cwd)).execute(argv(args), env=clean_env(), strip_newline_in_stdout=False)
+        out = git.Git(str(cwd)).execute(argv(args, transport), env=clean_env(transport),
+                                        strip_newline_in_stdout=False, **CHILD)
     except GitCommandNotFound as exc:
         raise GitMissing("git is not installed or not on PATH") from exc
     except GitCommandError as exc:
@@ -94,11 +239,11 @@ def _cat_blobs(repo: Path, shas: list[str]) -> list[bytes]:
     """Contents of blobs by id, with one `git cat-file --batch` (not a process per file)."""
     if not shas:
         return []
-    import subprocess
-
+    transport = _transport_for(repo)
     try:
-        proc = subprocess.run(argv(["cat-file", "--batch"]), cwd=str(repo), input="".join(f"{s}\n" for s in shas)
-                              .encode(), env=clean_env(), capture_output=True, check=False)
+        proc = subprocess.run(argv(["cat-file", "--batch"], transport), cwd=str(repo),
+                              input="".join(f"{s}\n" for s in shas).encode(), env=clean_env(transport),
+                              capture_output=True, check=False, **CHILD)
     except FileNotFoundError as exc:
         raise GitMissing("git is not installed or not on PATH") from exc
     if proc.returncode != 0:
@@ -156,8 +301,9 @@ def stream(cwd: str | os.PathLike[str], *args: str, chunk: int = PIPE_SIZE) -> G
     (a full stderr pipe would otherwise stall git, and this reader with it); on a non-zero exit its last line
     becomes the GitError. Closing the generator early kills git.
     """
+    transport = _transport_for(cwd)
     try:
-        proc = _runner(cwd).execute(argv(args), env=clean_env(), as_process=True)
+        proc = _runner(cwd).execute(argv(args, transport), env=clean_env(transport), as_process=True, **CHILD)
     except GitCommandNotFound as exc:
         raise GitMissing("git is not installed or not on PATH") from exc
     popen = proc.proc
@@ -218,50 +364,103 @@ def _widen_pipe(pipe: IO[bytes]) -> bool:
         return False
 
 
-# A remote that accepts the connection and then says nothing must not hang a scan: http(s) transfers slower
-# than 1 KB/s for STALL_SECONDS abort, and ssh gives up on a silent server after about as long.
-STALL_SECONDS = 60
+def check_url(url: str) -> str | None:
+    """Why git must never be given `url`, or None: an option (`--upload-pack=...`) or a transport helper
+    (`ext::sh -c ...`, `fd::3`). history/repos.py and the unsafe-repository-url rule share this."""
+    if url.startswith("-"):
+        return "it starts with '-', so git would read it as an option"
+    helper = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)::", url)
+    if helper:
+        return f"it names the transport helper '{helper.group(1)}::', which runs a command"
+    return None
 
 
-def _network(cwd: str | os.PathLike[str]) -> list[str]:
-    opts = ["-c", "http.lowSpeedLimit=1000", "-c", f"http.lowSpeedTime={STALL_SECONDS}"]
-    if not os.environ.get("GIT_SSH_COMMAND") and not try_run(cwd, "config", "--get", "core.sshCommand"):
-        alive = max(STALL_SECONDS // 4, 1)
-        opts += ["-c", f"core.sshCommand=ssh -o BatchMode=yes -o ConnectTimeout={STALL_SECONDS} "
-                       f"-o ServerAliveInterval={alive} -o ServerAliveCountMax=4"]
-    return opts
+def clone_blobless(url: str, dest: Path, transport: Transport = Transport()) -> None:
+    """A bare, blobless partial clone of `url` (commits and trees only: all `git log --name-status` needs).
 
-
-def clone_blobless(url: str, dest: Path) -> None:
-    """A bare, blobless partial clone of `url` (commits and trees only: all `git log --name-status` needs)."""
+    Built in `<dest>.partial` and renamed into place; the caller holds the clone's lock (repos.py)."""
+    why = check_url(url)
+    if why:
+        raise GitError(f"refusing to clone {redact(url)}: {why}")
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".partial")
     if tmp.exists():
         shutil.rmtree(tmp)
     try:
-        run(dest.parent, *_network(dest.parent), "clone", "--quiet", "--bare", "--filter=blob:none", "--no-tags",
-            url, str(tmp))
+        watched(dest.parent, transport, "clone", "--progress", "--bare", "--filter=blob:none", "--no-tags", "--",
+                url, str(tmp))
+        # a bare clone has no fetch refspec; give it one so later fetches update the branches
+        run(tmp, "config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*")
     except GitError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise GitError(redact(str(exc))) from None
-    # a bare clone has no fetch refspec; give it one so later fetches update the branches
-    run(tmp, "config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*")
     os.replace(tmp, dest)
 
 
-def fetch(dest: Path) -> None:
+def fetch(dest: Path, transport: Transport = Transport()) -> None:
     """Bring a cached clone up to date (the partial-clone filter is remembered by the clone)."""
     try:
-        run(dest, *_network(dest), "fetch", "--quiet", "--prune", "--no-tags", "origin")
+        watched(dest, transport, "fetch", "--progress", "--prune", "--no-tags", "origin")
     except GitError as exc:
         raise GitError(redact(str(exc))) from None
+
+
+def watched(cwd: str | os.PathLike[str], transport: Transport, *args: str) -> None:
+    """Run a git command that talks to a remote, killing it (and what it started: ssh, remote helpers) when
+    it prints nothing, not even progress, for `transport.stall` seconds."""
+    try:
+        proc = subprocess.Popen(argv(args, transport), cwd=str(cwd), env=clean_env(transport),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                process_group=0, **CHILD)
+    except FileNotFoundError as exc:
+        raise GitMissing("git is not installed or not on PATH") from exc
+    assert proc.stdout is not None and proc.stderr is not None
+    errors = bytearray()
+    stalled = False
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        sel.register(proc.stderr, selectors.EVENT_READ)
+        last = time.monotonic()
+        try:
+            while sel.get_map():
+                ready = sel.select(timeout=min(1.0, transport.stall))
+                for key, _ in ready:
+                    data = os.read(key.fd, 65536)
+                    if not data:
+                        sel.unregister(key.fileobj)
+                        continue
+                    last = time.monotonic()
+                    if key.fileobj is proc.stderr:
+                        errors.extend(data)
+                        del errors[:-8192]
+                if time.monotonic() - last > transport.stall:
+                    stalled = True
+                    break
+        finally:
+            if proc.poll() is None and (stalled or sel.get_map()):
+                _kill_group(proc)
+            status = proc.wait()
+            proc.stdout.close()
+            proc.stderr.close()
+    if stalled:
+        raise GitError(f"git {args[0]}: no answer from the remote for {transport.stall:g} s (history.stall); "
+                       "stopped")
+    if status != 0:
+        lines = bytes(errors).decode("utf-8", "replace").replace("\r", "\n").strip().splitlines()
+        reasons = [line for line in lines if line.startswith(("fatal:", "error:"))] or lines
+        raise GitError(f"git {args[0]}: {redact(reasons[-1]) if reasons else f'exit status {status}'}")
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, 9)
+    except OSError:
+        proc.kill()
 
 
 def run_input(cwd: str | os.PathLike[str], data: bytes, *args: str) -> None:
     """Run git with `data` on standard input (fast-import for generated histories)."""
-    import subprocess
-
-    proc = subprocess.run(["git", *args], cwd=str(cwd), input=data, env=clean_env(), capture_output=True)
+    proc = subprocess.run(argv(args), cwd=str(cwd), input=data, env=clean_env(), capture_output=True, **CHILD)
     if proc.returncode != 0:
         msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"git {args[0]}: {msg[-1] if msg else 'failed'}")

@@ -4,12 +4,21 @@ A local path (relative to the catalog file that names it) or a bare repository i
 is cloned once into the cache folder as a bare, blobless partial clone (commits and trees only, which is all
 `git log --name-status` needs) and fetched on later runs. `history.rewrite` maps URL prefixes to other URLs or
 to local folders first, like git's `url.<base>.insteadOf`, so a catalog's real URLs can point at mirrors.
+
+The catalog is written by whoever opens a pull request, so what it names is checked before git touches it
+(issue 12): a local path written in the catalog is read only when the operator allows `file` in
+`history.protocols`; a repository planted inside the catalog's own tree, or a partial clone `ownership` did
+not make, is refused (`untrusted-repository`); option-looking and `ext::` URLs are never passed to git. Each
+clone has a lock (two scans at once wait for each other instead of cloning into the same folder).
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+import shutil
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +36,8 @@ class Source:
     where: str
     remote: bool
     url: str = field(compare=False)
+    # the catalog file that writes this local path (None: the operator's rewrite, or not a local path)
+    written_in: str | None = field(default=None, compare=False)
 
 
 def is_remote(url: str) -> bool:
@@ -60,7 +71,73 @@ def locate(repo: Repo, system: System, rules: Mapping[str, str]) -> Source:
         origin = (repo.location or system.location)
         base = Path(origin.file).parent if origin and origin.file else Path(".")
         path = base / path
-    return Source(str(path.resolve()), False, repo.url)
+    written_in = None
+    if url == repo.url:
+        origin = repo.location or system.location
+        written_in = origin.file if origin and origin.file else ""
+    return Source(str(path.resolve()), False, repo.url, written_in)
+
+
+UNTRUSTED = "untrusted-repository"
+
+
+def catalog_tree(catalog_file: str) -> Path:
+    """What a pull request to the catalog can write: the work tree holding the catalog file (else its folder)."""
+    start = Path(catalog_file).resolve().parent if catalog_file else Path.cwd()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def _is_repository(folder: Path) -> bool:
+    """A work tree (.git inside) or what git would open as a bare repository."""
+    return (folder / ".git").exists() or ((folder / "HEAD").is_file() and (folder / "objects").is_dir()
+                                          and (folder / "refs").is_dir())
+
+
+def planted(path: Path, catalog_file: str) -> Path | None:
+    """The repository inside the catalog's own tree that `path` would read (committed as plain files by a
+    pull request, its config chosen by the PR), or None. The tree's own repository is not planted."""
+    tree = catalog_tree(catalog_file)
+    path = path.resolve()
+    if path == tree or tree not in path.parents:
+        return None
+    folder = path
+    while folder != tree:
+        if _is_repository(folder):
+            return folder
+        folder = folder.parent
+    return None
+
+
+def foreign_partial_clone(path: Path, cache_dir: Path | None) -> bool:
+    """Whether `path` is a partial clone (extensions.partialClone, remote.*.promisor) that is not one of
+    ours in the cache folder: git would fetch missing objects from wherever its config says."""
+    if cache_dir is not None and (cache_dir / "clones").resolve() in path.resolve().parents:
+        return False
+    found = git.try_run(path, "config", "-z", "--get-regexp", r"^(extensions\.partialclone|remote\..*\.promisor)$")
+    if not found:
+        return False
+    for entry in found.split("\0"):
+        key, _, value = entry.partition("\n")
+        if key == "extensions.partialclone" or (key and value.strip().lower() not in ("false", "no", "off", "0")):
+            return True
+    return False
+
+
+def untrusted(source: Source, cache_dir: Path | None) -> str | None:
+    """Why the local repository of `source` must not be read, or None."""
+    path = Path(source.where)
+    if source.written_in is not None:
+        inside = planted(path, source.written_in)
+        if inside is not None:
+            return (f"{UNTRUSTED}: {source.url} is a repository inside the catalog's own tree ({inside}); a pull "
+                    "request can commit one, with its own git config, so it is never read")
+    if path.is_dir() and foreign_partial_clone(path, cache_dir):
+        return (f"{UNTRUSTED}: {source.url} is a partial clone that ownership did not make; git would fetch "
+                "from wherever its config says, so it is never read (scan its remote URL instead)")
+    return None
 
 
 def clone_dir(cache_dir: Path, url: str) -> Path:
@@ -70,19 +147,62 @@ def clone_dir(cache_dir: Path, url: str) -> Path:
     return cache_dir / "clones" / f"{name or 'repo'}-{digest}.git"
 
 
-def materialise(source: Source, cache_dir: Path, warn: Callable[[str], None]) -> Path:
+def materialise(source: Source, cache_dir: Path, warn: Callable[[str], None],
+                transport: git.Transport = git.Transport()) -> Path:
     """A local folder git can read for `source`: the path itself, or the cached clone (created or fetched)."""
     if not source.remote:
         path = Path(source.where)
+        if source.written_in is not None and "file" not in transport.protocols:
+            raise git.GitError("the catalog names a local folder, and local repositories are read only when "
+                               "history.protocols in ownership.yaml includes 'file'")
         if not path.is_dir():
             raise git.GitError(f"no such folder ({path})" if not path.exists() else f"not a folder ({path})")
+        why = untrusted(source, cache_dir)
+        if why:
+            raise git.GitError(why)
         return path
+    why = git.check_url(source.where)
+    if why:
+        raise git.GitError(f"unsafe-repository-url: {git.redact(source.url)}: {why}")
     dest = clone_dir(cache_dir, source.where)
-    if dest.exists():
-        try:
-            git.fetch(dest)
-        except git.GitError as exc:
-            warn(f"{git.redact(source.url)}: cannot fetch ({exc}); scanning the cached clone as it is")
-        return dest
-    git.clone_blobless(source.where, dest)
+    with clone_lock(dest):
+        if dest.exists():
+            git.own_clone(dest, transport)
+            try:
+                git.fetch(dest, transport)
+            except git.GitError as exc:
+                warn(f"{git.redact(source.url)}: cannot fetch ({exc}); scanning the cached clone as it is")
+            return dest
+        git.clone_blobless(source.where, dest, transport)
+    git.own_clone(dest, transport)
     return dest
+
+
+@contextlib.contextmanager
+def clone_lock(dest: Path) -> Iterator[None]:
+    """Held while a clone is created or fetched: a second scan waits, then fetches the finished clone."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with open(dest.with_name(dest.name + ".lock"), "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def sweep_partials(cache_dir: Path) -> None:
+    """Remove `.partial` folders a killed scan left behind (those no running scan holds the lock of)."""
+    clones = cache_dir / "clones"
+    if not clones.is_dir():
+        return
+    for tmp in clones.glob("*.partial"):
+        lock = clones / (tmp.name[:-len(".partial")] + ".lock")
+        with open(lock, "a+b") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # another scan is cloning it right now
+            try:
+                shutil.rmtree(tmp, ignore_errors=True)
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

@@ -49,10 +49,11 @@ def _anchored(prefix: str, scope: Scope) -> Scope:
     return normalise_paths([prefix + p for p in scope] if scope else [prefix])
 
 
-def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn) -> RepoScan:
+def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn,
+              transport: git.Transport = git.Transport()) -> RepoScan:
     result = RepoScan(source)
     try:
-        path = repos.materialise(source, cache_dir, warn)
+        path = repos.materialise(source, cache_dir, warn, transport)
         git_dir, bare, shallow, *rest = git.run(
             path, "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-shallow-repository",
             "--show-prefix").splitlines()
@@ -118,16 +119,18 @@ def _mailmap_key(path: Path, bare: bool, prefix: str) -> str:
 
 
 def scan_all(requests: Mapping[Source, set[Scope]], cache_dir: Path, jobs: int, warn: Warn,
-             progress: Progress | None = None) -> dict[Source, RepoScan]:
+             progress: Progress | None = None, transport: git.Transport = git.Transport(),
+             ) -> dict[Source, RepoScan]:
     """Every requested repository scanned, `jobs` at a time (threads: the work is mostly git's)."""
     lock = threading.Lock()
+    repos.sweep_partials(cache_dir)
 
     def safe_warn(message: str) -> None:
         with lock:
             warn(message)
 
     def one(source: Source) -> RepoScan:
-        scanned = scan_repo(source, requests[source], cache_dir, safe_warn)
+        scanned = scan_repo(source, requests[source], cache_dir, safe_warn, transport)
         if progress is not None:
             with lock:
                 progress(scanned, len(requests))
@@ -170,5 +173,5 @@ def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, ro
         for source, scope in parts:
             requests.setdefault(source, set()).add(scope)
     cache_dir = settings.cache or cache.default_dir()
-    scans = scan_all(requests, cache_dir, jobs_for(jobs, settings), warn, progress)
+    scans = scan_all(requests, cache_dir, jobs_for(jobs, settings), warn, progress, settings.transport)
     return activity.build(systems, scans, today, settings.windows, settings.is_bot(), roster), scans

@@ -8,6 +8,9 @@ history:
   jobs: 4                         # repositories scanned at once (default: CPU count)
   rewrite:                        # like git's insteadOf: URL prefix -> replacement (a URL or a local folder)
     "https://git.acme.test/acme/": "../repos/"
+  protocols: [https, ssh]         # transports git may use (default); add `file` to read local folders and
+                                  # file:// URLs the catalog names, `git`/`http` for git:// and http://
+  stall: 60                       # seconds a clone or fetch may go without any answer before it is stopped
 ```
 """
 from __future__ import annotations
@@ -19,11 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ownership.history.git import DEFAULT_PROTOCOLS, PROTOCOLS, STALL_SECONDS, Transport
+
 DEFAULT_WINDOWS = (90, 365)
 # matched case-insensitively against the author name and the email (after .mailmap)
 BUILTIN_BOTS = ("*[bot]", "*[bot]@*", "dependabot*", "renovate*", "github-actions*", "action@github.com",
                 "*-bot", "*-bot@*")
-KEYS = ("windows", "bots", "cache", "jobs", "rewrite")
+KEYS = ("windows", "bots", "cache", "jobs", "rewrite", "protocols", "stall")
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,12 @@ class HistorySettings:
     cache: Path | None = None  # None: cache.default_dir()
     jobs: int = 0  # 0: CPU count
     rewrite: Mapping[str, str] = field(default_factory=dict)
+    protocols: tuple[str, ...] = DEFAULT_PROTOCOLS
+    stall: float = STALL_SECONDS
+
+    @property
+    def transport(self) -> Transport:
+        return Transport(self.protocols, self.stall)
 
     def is_bot(self) -> Callable[[str, str], bool]:
         return bot_matcher(self.bots)
@@ -63,6 +74,12 @@ def check(value: Any) -> str | None:
     if rewrite is not None and (not isinstance(rewrite, dict) or not all(
             isinstance(k, str) and k and isinstance(v, str) and v for k, v in rewrite.items())):
         return "history.rewrite must map URL prefixes to replacement URLs or folders"
+    protocols = value.get("protocols")
+    if protocols is not None and (not isinstance(protocols, list) or not all(p in PROTOCOLS for p in protocols)):
+        return f"history.protocols must be a list of: {', '.join(PROTOCOLS)} (ext and fd are never allowed)"
+    stall = value.get("stall")
+    if stall is not None and (not isinstance(stall, (int, float)) or isinstance(stall, bool) or stall <= 0):
+        return "history.stall must be a positive number of seconds"
     return None
 
 
@@ -78,6 +95,8 @@ def from_config(value: Any, relative: Callable[[str], str]) -> HistorySettings:
         cache=Path(relative(value["cache"])) if value.get("cache") else None,
         jobs=int(value.get("jobs") or 0),
         rewrite=rewrite,
+        protocols=tuple(value["protocols"]) if value.get("protocols") is not None else DEFAULT_PROTOCOLS,
+        stall=float(value.get("stall") or STALL_SECONDS),
     )
 
 

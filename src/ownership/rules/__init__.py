@@ -1,11 +1,11 @@
 """Every rule, listed explicitly. Each module's RULES tuple names its rules in documentation order."""
 from __future__ import annotations
 
-from ownership.rules import activity, backstage, catalog, codeowners, health, people, settings
+from ownership.rules import activity, backstage, catalog, codeowners, health, people, repos, settings
 from ownership.rules.registry import Hit, Rule, rule
 
 RULES: dict[str, Rule] = {r.slug: r for r in (*catalog.RULES, *backstage.RULES, *people.RULES,
-                                                   *codeowners.RULES, *activity.RULES,
+                                                   *repos.RULES, *codeowners.RULES, *activity.RULES,
                                                    *health.RULES, *settings.RULES)}
 
 __all__ = ["RULES", "Hit", "Rule", "rule"]
