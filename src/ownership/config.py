@@ -34,7 +34,7 @@ KNOWN_KEYS: dict[str, str] = {
     "team_map": "HR team/department -> catalog team (default: the same name, case-insensitively)",
     "mailmap": "a .mailmap file mapping old emails to current ones",
     "pagerduty": "PagerDuty client: token_env, base_url, timeout, retries, backoff",
-    "history": "git history scan: windows, bots, cache, jobs, rewrite (URL prefix -> URL or folder)",
+    "history": "git history scan: windows, bots, cache, jobs, rewrite (URL prefix -> URL or folder), protocols, stall",
     "codeowners": "GitHub handles of teams: {org: acme, team_handles: {payments: '@acme/payments-team'}}",
     "site": "static site (ownership site): title, pagerduty_web, offboard_limit",
 }
@@ -61,6 +61,8 @@ PROTECTED: dict[str, str] = {
     "team_map": "who is in which team",
     "mailmap": "a file read to decide who is who",
     "history.rewrite": "where git fetches repositories from (URLs or local folders)",
+    "history.protocols": "which git transports run, and whether local folders are read",
+    "history.stall": "how long a silent remote may hold the job",
 }
 
 

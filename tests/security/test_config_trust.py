@@ -226,3 +226,11 @@ def test_a_history_rewrite_added_by_the_pr_is_reported_without_credentials(tmp_p
     (setting, change), = changed(doc).items()
     assert setting == "history.rewrite.https://***@git.acme.test/" and change["line"] == 4
     assert PR_SECRET not in output
+
+
+def test_a_pr_that_lets_git_read_local_folders_or_wait_longer_is_reported(tmp_path: Path) -> None:
+    base = "history:\n  windows: [30]\n"
+    pr = "history:\n  windows: [30]\n  protocols: [https, ssh, file]\n  stall: 3600\n"
+    code, doc, _ = validate_base(pr_repo(tmp_path / "org", base, pr), tmp_path)
+    assert_gate_fails_on_the_real_problem(code, doc)
+    assert set(changed(doc)) == {"history.protocols", "history.stall"}

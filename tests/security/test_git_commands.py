@@ -45,6 +45,24 @@ def test_validate_base_fails_the_pull_request_that_plants_the_repository(planted
     assert not planted.marker.exists()
 
 
+def test_validate_base_fails_when_the_base_named_the_path_and_the_pr_adds_only_the_planted_files(
+        tmp_path: Path) -> None:
+    """The base's catalog already lists `url: legacy-history.git` (harmless: nothing there); the PR adds only
+    the repository's files. The finding reads the same at base, and must still fail the PR."""
+    marker = tmp_path / "pwned.env"
+    bare = attack.partial_clone(tmp_path, marker)
+    org = GitRepo.init(tmp_path / "org")
+    org.commit({"catalog/teams.yaml": attack.TEAMS, "catalog/systems.yaml": attack.SYSTEMS,
+                "ownership.yaml": "history: {protocols: [https, ssh, file]}\n"}, date="2024-01-01")
+    base = org.head()
+    shutil.copytree(bare, org.path / "catalog" / "legacy-history.git")
+    org.commit(date="2024-01-02", message="pull request: plain files only")
+    result = attack.ownership(org.path, "validate", "--base", base, "catalog/")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "error untrusted-repository" in result.stdout
+    assert not marker.exists()
+
+
 def test_a_partial_clone_outside_the_catalog_that_ownership_did_not_make_is_refused(tmp_path: Path) -> None:
     marker = tmp_path / "pwned.env"
     bare = attack.partial_clone(tmp_path, marker)

@@ -46,12 +46,18 @@ def check(paths: Sequence[str], config: Config, today: dt.date, base: str | None
     old_ids = Counter(_same(f) for f in old)
     new, pre = [], []
     for f in current:
-        if old_ids[_same(f)] > 0:
+        if f.rule not in ALWAYS_NEW and old_ids[_same(f)] > 0:
             old_ids[_same(f)] -= 1
             pre.append(f)
         else:
             new.append(f)
     return Outcome(new, pre, len(files))
+
+
+# Rules whose base-side answer is read from the working tree, not from the base's git objects: a repository
+# planted as plain files under the catalog is judged on the files the PR adds, even when the base's catalog
+# already named its path, so these never count as "already there".
+ALWAYS_NEW = frozenset({"untrusted-repository"})
 
 
 # A hint depends on the rest of the catalog: adding team 'telephone' in a PR turns an old "unknown team

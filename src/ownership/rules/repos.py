@@ -31,6 +31,8 @@ def untrusted_repository(snap: Snapshot) -> Iterator[Hit]:
     clone (`extensions.partialClone`, `remote.*.promisor`) that `ownership` did not make in its cache folder
     (git would fetch missing objects from wherever that config says). `scan`, `audit`, `report` and `site`
     show the same reason for the system's unreadable history. Name the repository's remote URL instead.
+    In `validate --base` this finding always fails the check, even when the base already had it: the
+    planted files may be exactly what the pull request adds.
     """
     own_cache = cache.default_dir()
     for s in snap.catalog.systems.values():
