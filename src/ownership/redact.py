@@ -26,7 +26,7 @@ MIN_SECRET = 4  # a shorter environment value would mask ordinary words; such a 
 _SECRET_NAME = re.compile(r"^OWNERSHIP_\w*(TOKEN|SECRET|PASSWORD|KEY)", re.IGNORECASE)
 
 # scheme://userinfo@ : userinfo stops at the first / ? # or blank, so `?mail=a@b` is not mistaken for it
-_USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)[^/?#@\s]+@", re.IGNORECASE)
+_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/?#@\s]+@", re.IGNORECASE)
 _EXACT = "access_token|token|api_key|apikey|api-key|key|secret|password|passwd|pwd|sig|signature|auth"
 _CREDENTIAL_PARAM = re.compile(
     r"(?P<name>[?&;](?:" + _EXACT + r"|x-amz-[\w-]*|[\w.-]*(?:token|secret|passw|signature|credential)[\w.-]*)"

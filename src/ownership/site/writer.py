@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ownership import redact
 from ownership.site.build import Site
 from ownership.site.views import http_url, when
 
@@ -84,6 +85,7 @@ def _render(env: jinja2.Environment, site: Site, root: Path, script: Markup, scr
     pending: list[Future[None]] = []
 
     def put(rel: str, text: str) -> None:
+        text = redact.text(text)  # no URL credential or token reaches a page, the search data or a link
         target = root / rel
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
