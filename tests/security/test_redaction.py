@@ -136,6 +136,8 @@ def test_no_command_publishes_a_url_credential_or_the_token_in_any_letter_case(
         ("roster", "show", "nobody@acme.test"),
         ("page", "payments-api"), ("page", "payments-api", "--history"),
         ("blast-radius", "payments-api"), ("incident", "payments-api", "--format", "markdown"),
+        ("suggest", "payments-api"), ("suggest", "payments-api", "--format", "json"),
+        ("offboard", "alice@acme.test"), ("offboard", "alice@acme.test", "--format", "json"),
     ]
     written = []
     for args in commands:
