@@ -193,3 +193,13 @@ def test_the_secret_values_of_the_environment_are_masked_in_any_letter_case(
     shown = redact.text("abc-token-42 ABC-TOKEN-42 pd%2FTOKEN%2B1 pd/token+1 not a secret")
     assert shown == "*** *** *** *** not a secret"
     assert redact.data({"k": ["ABC-token-42"], "abc-token-42": 1}) == {"k": ["***"], "***": 1}
+
+
+def test_a_roster_snapshot_never_holds_the_source_credentials(tmp_path: Path) -> None:
+    from ownership.model import Roster
+    from ownership.roster import files
+
+    roster = Roster((), source=f"https://bot:{USERINFO_SECRET}@hr.test/scim/v2?access_token={QUERY_SECRET}")
+    files.write_snapshot(roster, tmp_path / "snap.json")
+    saved = json.loads((tmp_path / "snap.json").read_text())
+    assert saved["source"] == "https://***@hr.test/scim/v2?access_token=***"
