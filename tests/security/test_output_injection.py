@@ -278,3 +278,15 @@ def test_a_text_direction_override_in_a_description_is_an_error_too(tmp_path: Pa
         "cat/a.yaml:3:18: error invisible-character 'description' contains U+202E RIGHT-TO-LEFT OVERRIDE, an "
         "invisible or text-direction character; remove it (it makes the text read differently from what the "
         "tools compare)")
+
+
+@pytest.mark.parametrize(("path", "uri"), [
+    ("catalog/a b.yaml", "catalog/a%20b.yaml"), ("./catalog/x.yaml", "catalog/x.yaml"),
+    ("file:x.yaml", "file%3Ax.yaml"), ("team:payments.yaml", "team%3Apayments.yaml"),
+    ("/etc/passwd", None), ("//host/share/x.yaml", None), ("C:/x.yaml", None), ("C:\\x.yaml", None),
+    ("../x.yaml", None), ("catalog/../../x.yaml", None),
+])
+def test_sarif_uri_is_relative_and_never_leaves_the_repository(path: str, uri: str | None) -> None:
+    from ownership.render.findings import sarif_uri
+
+    assert sarif_uri(path) == uri

@@ -215,14 +215,15 @@ def sarif(findings: Sequence[Finding], *, uri: Callable[[str], str] = lambda p: 
 
 
 OUTSIDE_REPOSITORY = "the file is outside the repository, so the result has no location"
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_DRIVE = re.compile(r"^[A-Za-z]:(/|$)")
 
 
 def sarif_uri(path: str) -> str | None:
     """A repository-relative path as a relative URI reference below %SRCROOT%, or None when it would leave
-    the repository: absolute (`/x`, `C:/x`, `//host/x`), with a scheme (`file:`), or with a `..` segment."""
+    the repository: absolute (`/x`, `//host/x`, `C:/x`) or with a `..` segment. Everything but letters,
+    digits, `-._~` and `/` is percent-encoded, `:` too, so no scheme (`file:`) can appear."""
     p = path.replace("\\", "/")
-    if not p or p.startswith("/") or _SCHEME.match(p) or ".." in p.split("/"):
+    if not p or p.startswith("/") or _DRIVE.match(p) or ".." in p.split("/"):
         return None
     return quote(p.removeprefix("./"), safe="/")
 
