@@ -25,8 +25,9 @@ MASK = "***"
 MIN_SECRET = 4  # a shorter environment value would mask ordinary words; such a token is no secret anyway
 _SECRET_NAME = re.compile(r"^OWNERSHIP_\w*(TOKEN|SECRET|PASSWORD|KEY)", re.IGNORECASE)
 
-# scheme://userinfo@ : userinfo stops at the first / ? # or blank, so `?mail=a@b` is not mistaken for it
-_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/?#@\s]+@", re.IGNORECASE)
+# scheme://userinfo@ : userinfo stops at the first / ? # blank, quote or angle bracket, so neither `?mail=a@b`
+# nor `href="https://h.test">bob@h.test` is mistaken for it (the literal `://` first: re finds it fast)
+_USERINFO = re.compile(r"://[^/?#@\s\"'<>`]+@")
 _EXACT = "access_token|token|api_key|apikey|api-key|key|secret|password|passwd|pwd|sig|signature|auth"
 _CREDENTIAL_PARAM = re.compile(
     r"(?P<name>[?&;](?:" + _EXACT + r"|x-amz-[\w-]*|[\w.-]*(?:token|secret|passw|signature|credential)[\w.-]*)"
@@ -52,7 +53,7 @@ def text(value: str, secrets: Iterable[str] | None = None) -> str:
     """`value` with URL credentials, credential query parameters and secret values masked."""
     if not value:
         return value
-    out = _USERINFO.sub(r"\g<scheme>" + MASK + "@", value)
+    out = _USERINFO.sub("://" + MASK + "@", value)
     out = _CREDENTIAL_PARAM.sub(r"\g<name>" + MASK, out)
     pattern = _secrets_pattern(secret_values() if secrets is None else tuple(secrets))
     return pattern.sub(MASK, out) if pattern is not None else out

@@ -175,6 +175,8 @@ def test_credential_query_parameters_are_masked_whatever_their_case(param: str) 
 def test_ordinary_query_parameters_and_email_addresses_stay() -> None:
     text = "https://h.test/Users?filter=userName%20eq%20x&count=10 mail alice@acme.test"
     assert redact.text(text, secrets=()) == text
+    page = '<a href="https://h.test">alice@acme.test</a> <a href=\'https://h.test\'>bob@acme.test</a>'
+    assert redact.text(page, secrets=()) == page
 
 
 def test_userinfo_is_masked_in_urls_of_any_scheme_but_ssh_scp_paths_stay() -> None:

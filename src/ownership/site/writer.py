@@ -83,9 +83,10 @@ def _render(env: jinja2.Environment, site: Site, root: Path, script: Markup, scr
     templates: dict[str, jinja2.Template] = {}
     folders: set[Path] = set()
     pending: list[Future[None]] = []
+    secrets = redact.secret_values()  # once per build, not per page
 
     def put(rel: str, text: str) -> None:
-        text = redact.text(text)  # no URL credential or token reaches a page, the search data or a link
+        text = redact.text(text, secrets)  # no URL credential or token reaches a page, the search data or a link
         target = root / rel
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
