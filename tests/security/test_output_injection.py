@@ -290,3 +290,10 @@ def test_sarif_uri_is_relative_and_never_leaves_the_repository(path: str, uri: s
     from ownership.render.findings import sarif_uri
 
     assert sarif_uri(path) == uri
+
+
+def test_a_byte_order_mark_opening_the_file_is_no_invisible_character(tmp_path: Path) -> None:
+    (tmp_path / "cat").mkdir()
+    (tmp_path / "cat" / "a.yaml").write_bytes(b"\xef\xbb\xbfteams:\n  - name: payments\n")
+    proc = _run(tmp_path, "validate", "cat", "--format", "text", "--today", TODAY)
+    assert (proc.returncode, proc.stdout) == (0, "0 error(s), 0 warning(s), 0 info\n")
