@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ownership import __version__
+from ownership import __version__, redact
 from ownership.catalog import yamlnodes
 from ownership.catalog.load import CatalogError
 from ownership.config import Config, ConfigError, candidates
@@ -29,7 +29,7 @@ class Failure(click.ClickException):
     exit_code = EXIT_CANNOT_RUN
 
     def show(self, file: object = None) -> None:
-        click.echo(f"ownership: error: {self.format_message()}", err=True)
+        click.echo(redact.text(f"ownership: error: {self.format_message()}"), err=True)
 
 
 def _config(paths: Sequence[str], explicit: str | None) -> Config:
@@ -340,7 +340,7 @@ def _at(value: str | None) -> dt.datetime:
 
 def _warn(lines: Sequence[str]) -> None:
     for line in lines:
-        click.echo(f"ownership: warning: {line}", err=True)
+        click.echo(redact.text(f"ownership: warning: {line}"), err=True)
 
 
 @cli.command()
@@ -751,8 +751,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: one line for the user, the traceback on request
         if os.environ.get("OWNERSHIP_DEBUG"):
             raise
-        click.echo(f"ownership: internal error: {type(exc).__name__}: {exc} (this is a bug; run again with "
-                   "OWNERSHIP_DEBUG=1 for the traceback and please report it)", err=True)
+        click.echo(redact.text(f"ownership: internal error: {type(exc).__name__}: {exc} (this is a bug; run "
+                               "again with OWNERSHIP_DEBUG=1 for the traceback and please report it)"), err=True)
         return EXIT_CANNOT_RUN
     return EXIT_OK
 

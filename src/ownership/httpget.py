@@ -137,15 +137,11 @@ def _size(n: int) -> str:
 
 
 def redact_url(url: str, keep_query: bool = True) -> str:
-    """The URL without user:password@ (never echo credentials someone put in a URL); without its query too
+    """The URL without user:password@ and with credentials masked (ownership.redact); without its query too
     when `keep_query` is false."""
-    parts = urlsplit(url)
-    if keep_query and parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    query, fragment = (parts.query, parts.fragment) if keep_query else ("", "")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+    from ownership import redact
+
+    return redact.url(url, keep_query=keep_query, keep_userinfo_mask=False)
 
 
 def retry_after(value: str | None) -> float | None:

@@ -79,7 +79,7 @@ def test_html_and_markdown_escape_team_and_system_names_and_finding_messages() -
 
 
 def test_markdown_cells_cannot_break_the_table() -> None:
-    from ownership.report.render import _code, _md
+    from ownership.render.markdown import code as _code, text as _md
 
     assert _md("a|b\nc") == "a\\|b c"
     assert "|" not in _code("x|y").replace("\\|", "")

@@ -124,7 +124,8 @@ def test_incident_markdown_for_two_systems(org: tuple[str, str]) -> None:
             "--format", "markdown")
     assert r.exit_code == 0
     assert r.stdout.startswith("*Incident: payments-api, checkout* — 2026-03-02 03:00 UTC")
-    assert "- checkout (team web, team): Wes Young <wes@acme.test>" in r.stdout
+    # Markdown would read <wes@acme.test> as a link: catalog and roster text is escaped (render.markdown)
+    assert "- checkout (team web, team): Wes Young &lt;wes@acme.test&gt;" in r.stdout
 
 
 def test_incident_with_a_system_nobody_can_be_paged_for_exits_1(org: tuple[str, str]) -> None:

@@ -77,7 +77,7 @@ def test_incident_markdown_has_every_section_for_pasting() -> None:
                     "*Skipped (cannot be paged):*"):
         assert heading in md
     assert "- payments-api: incident #inc-payments · status #status-payments (read-only)" in md
-    assert "- ledger-api (depth 1, tier 1, team ledger): Liam Park <liam@acme.test>" in md
+    assert "- ledger-api (depth 1, tier 1, team ledger): Liam Park &lt;liam@acme.test&gt;" in md
     data = json.loads(render.room_json(room(ctx, graph.build(cat), [cat.systems["payments-api"]])))
     assert data["responders"][0]["people"][0]["ref"] == "erin@acme.test"
     assert data["impact"]["counts"]["tier1"] == 1

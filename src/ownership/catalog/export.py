@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from ownership import redact
 from ownership.catalog.backstage_model import ANN, SOURCE_LOCATION
 from ownership.model import Catalog, Rotation, Stakeholder, System, Team
 
@@ -137,7 +138,9 @@ def _rotation(r: Rotation) -> dict[str, Any]:
 
 
 def documents(catalog: Catalog) -> dict[str, str]:
-    """File name → content of the export (groups, users, components, rotations, and the root Location)."""
+    """File name → content of the export (groups, users, components, rotations, and the root Location).
+
+    URL credentials and token values are masked (ownership.redact): an export is published to Backstage."""
     users = _Users()
     groups = [_group(t, users) for t in catalog.teams.values()]
     groups += [_group(s, users) for s in catalog.stakeholders.values()]
@@ -155,7 +158,7 @@ def documents(catalog: Catalog) -> dict[str, str]:
     root = _entity("Location", "ownership-catalog", {"type": "file", "targets": [f"./{n}" for n in files]},
                    "Everything `ownership export backstage` wrote.")
     files["catalog-info.yaml"] = _dump([root])
-    return files
+    return {name: redact.text(body) for name, body in files.items()}
 
 
 def write(catalog: Catalog, out: Path) -> list[Path]:

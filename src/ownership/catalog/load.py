@@ -19,11 +19,13 @@ from ownership.catalog.schema import (
     DURATION_RE,
     ENTITY_KINDS,
     FILE,
+    FREE_TEXT_FIELDS,
     HTTP_URL_RE,
     NAME_RE,
     PERSON_RE,
     REPO_URL_RE,
     Field,
+    invisible_character,
 )
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.model import (
@@ -138,6 +140,7 @@ def _load_file(path: str, data: bytes | str, findings: list[Finding],
     entities: list[_Entity] = []
     walker = _Walker(path, findings)
     for doc in docs:
+        _check_invisible(doc, path, findings)
         if type(doc) is Map and _is_backstage(doc):
             record = backstage.read(path, doc, findings)
             if record is not None and records is not None:
@@ -166,6 +169,33 @@ def _load_file(path: str, data: bytes | str, findings: list[Finding],
                 if ent is not None:
                     entities.append(ent)
     return entities
+
+
+def _check_invisible(doc: Node, path: str, findings: list[Finding]) -> None:
+    """One invisible-character finding per key or value that holds such a character (schema.py says which),
+    in native and Backstage documents alike."""
+    stack: list[tuple[Node, str]] = [(doc, "")]
+    seen: set[int] = set()
+    while stack:
+        node, key = stack.pop()
+        if id(node) in seen:  # an alias: already checked where its anchor is
+            continue
+        seen.add(id(node))
+        if type(node) is Map:
+            for k, v in reversed(node.pairs):
+                stack.append((v, k.value if type(k) is Scalar else ""))
+                stack.append((k, ""))
+        elif type(node) is Seq:
+            stack.extend((item, key) for item in reversed(node.items))
+        elif type(node) is Scalar:
+            hit = invisible_character(node.value, free_text=key in FREE_TEXT_FIELDS)
+            if hit is not None:
+                what = f"'{key}'" if key else "this key"
+                findings.append(Finding(
+                    "invisible-character", "error", f"file:{path}",
+                    f"{what} contains {hit[1]}, an invisible or text-direction character; remove it (it makes "
+                    "the text read differently from what the tools compare)",
+                    Location(path, node.line, node.column), {"codepoint": hit[1].split()[0], "index": hit[0]}))
 
 
 def _is_backstage(doc: Map) -> bool:
@@ -308,6 +338,8 @@ class _Walker:
             )
             return False, None
         value = node.value
+        if invisible_character(value, free_text=f.name in FREE_TEXT_FIELDS) is not None:
+            return False, None  # reported once as invisible-character (_check_invisible)
         if kind == "text":
             return True, value
         if kind == "enum":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,26 @@ HTTP_URL_RE = re.compile(HTTP_URL_PATTERN)
 # git@host:org/repo(.git), scheme://host/path, or a local path (relative to the catalog file)
 REPO_URL_PATTERN = r"^(?:[a-z][a-z0-9+.-]*://[^\s]+|[A-Za-z0-9._-]+@[^\s:]+:[^\s]+|[^\s:][^\s]*|/[^\s]*)$"
 REPO_URL_RE = re.compile(REPO_URL_PATTERN)
+
+# Characters that change how a name reads without being seen (issue 12): every format (Cf) character, such as
+# zero-width spaces and joiners, bidi marks, embeddings, overrides and isolates, word joiners and U+FEFF;
+# plus line and paragraph separators and the blank fillers. Free text (FREE_TEXT_FIELDS) may hold emoji
+# joiners, so there only the text-direction controls count.
+_ALSO_INVISIBLE = frozenset({0x034F, 0x115F, 0x1160, 0x180E, 0x2028, 0x2029, 0x3164, 0xFFA0})
+_BIDI = frozenset({0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)})
+FREE_TEXT_FIELDS = frozenset({"description", "title"})
+
+
+def invisible_character(value: str, *, free_text: bool = False) -> tuple[int, str] | None:
+    """(index, `U+202E RIGHT-TO-LEFT OVERRIDE`) of the first invisible or text-direction character in
+    `value`, or None."""
+    for i, ch in enumerate(value):
+        cp = ord(ch)
+        hit = cp in _BIDI if free_text else (
+            cp in _BIDI or cp in _ALSO_INVISIBLE or unicodedata.category(ch) == "Cf")
+        if hit:
+            return i, f"U+{cp:04X} {unicodedata.name(ch, 'UNNAMED CHARACTER')}"
+    return None
 
 
 @dataclass(frozen=True)

@@ -169,6 +169,10 @@ def _cache_read(key: str) -> Inputs | None:
 
 
 def _cache_write(key: str, warnings: tuple[str, ...], parts: list[bytes]) -> None:
+    from ownership import redact
+
+    if any(redact.text(p.decode("latin-1")) != p.decode("latin-1") for p in parts):
+        return  # a catalog holding a credential (a URL's user:token@, a token's value) is never cached
     folder = _cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ownership import redact
 from ownership.catalog.load import load_paths
 from ownership.config import Config
 from ownership.history import settings as history_settings
@@ -31,7 +32,7 @@ def run(paths: Sequence[str], config: Config, today: dt.date, roster: Roster | N
     activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress)
     for scanned in scans.values():
         if scanned.shallow:
-            warn(f"{scanned.source.url} is a shallow clone: its history, and the numbers drawn from it, "
+            warn(f"{redact.text(scanned.source.url)} is a shallow clone: its history, and the numbers drawn from it, "
                  "are partial (fetch with --unshallow for full numbers)")
     return Outcome(activity, dict(scans), errors)
 
@@ -94,7 +95,7 @@ def render_text(activity: Activity) -> str:
         lines.append("")
     if not activity.roster_used:
         lines.append("(no roster given: people are not resolved, employed-only numbers are not computed)")
-    return printable("\n".join(lines).rstrip("\n") + "\n")
+    return redact.text(printable("\n".join(lines).rstrip("\n") + "\n"))
 
 
 def _commit_json(c: CommitRef | None) -> dict[str, Any] | None:
@@ -127,7 +128,7 @@ def render_json(activity: Activity) -> str:
     doc = {"version": 1, "today": activity.today.isoformat(), "windows": list(activity.windows),
            "roster": activity.roster_used,
            "systems": [system_json(activity.systems[n]) for n in sorted(activity.systems)]}
-    return json.dumps(_printable_json(doc), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(redact.data(_printable_json(doc)), indent=2, ensure_ascii=False) + "\n"
 
 
 def _printable_json(value: Any) -> Any:

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+from urllib.parse import quote
 
-from ownership import __version__
+from ownership import __version__, redact
 from ownership.model import Finding
+from ownership.render import markdown as md
 from ownership.rules import RULES
 from ownership.rules.engine import counts
 
@@ -17,14 +20,27 @@ _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
+# Every line break a reader of the output might split on (GitHub's runner splits on \r and \n; Python's
+# splitlines() on all of these), written as a visible escape instead.
+_LINE_BREAKS = str.maketrans({"\r": "\\r", "\n": "\\n", "\v": "\\x0b", "\f": "\\x0c", "\x1c": "\\x1c",
+                              "\x1d": "\\x1d", "\x1e": "\\x1e", "\x85": "\\x85", "\u2028": "\\u2028",
+                              "\u2029": "\\u2029"})
+
+
+def one_line(s: str) -> str:
+    """`s` on one line, never starting with `::`: a file name or key holding a newline and `::error ...` or
+    `::stop-commands::` must not become a workflow command at the start of a log line."""
+    s = s.translate(_LINE_BREAKS)
+    return "\\" + s if s.lstrip().startswith("::") else s
+
+
 def _where(f: Finding) -> str:
-    return str(f.location) if f.location else f.subject
+    return one_line(str(f.location) if f.location else f.subject)
 
 
 def _line(f: Finding) -> str:
     """One finding on one line: a message that quotes a key like "a\\nb" must not start a fake finding."""
-    msg = f.message.replace("\r", "\\r").replace("\n", "\\n")
-    return f"{_where(f)}: {f.severity} {f.rule} {msg}"
+    return f"{_where(f)}: {f.severity} {f.rule} {one_line(f.message)}"
 
 
 def text(findings: Sequence[Finding], *, baseline: Sequence[Finding] = ()) -> str:
@@ -107,8 +123,8 @@ def github(findings: Sequence[Finding], *, baseline: Sequence[Finding] = ()) -> 
 # --------------------------------------------------------------------------- Markdown
 
 
-def _md_cell(s: str) -> str:
-    return s.replace("|", "\\|").replace("\n", " ")
+def _md_row(f: Finding) -> str:
+    return f"| {f.severity} | `{md.code(f.rule)}` | `{md.code(_where(f))}` | {md.text(f.message)} |"
 
 
 def markdown(findings: Sequence[Finding], *, baseline: Sequence[Finding] = (), title: str = "Findings",
@@ -120,14 +136,12 @@ def markdown(findings: Sequence[Finding], *, baseline: Sequence[Finding] = (), t
         lines += [note, ""]
     if findings:
         lines += ["| severity | rule | where | message |", "|---|---|---|---|"]
-        lines += [f"| {f.severity} | `{f.rule}` | `{_md_cell(_where(f))}` | {_md_cell(f.message)} |"
-                  for f in findings]
+        lines += [_md_row(f) for f in findings]
         lines.append("")
     if baseline:
         lines += [f"<details><summary>{len(baseline)} finding(s) already present at the base revision"
                   "</summary>", "", "| severity | rule | where | message |", "|---|---|---|---|"]
-        lines += [f"| {f.severity} | `{f.rule}` | `{_md_cell(_where(f))}` | {_md_cell(f.message)} |"
-                  for f in baseline]
+        lines += [_md_row(f) for f in baseline]
         lines += ["", "</details>", ""]
     return "\n".join(lines)
 
@@ -143,7 +157,8 @@ def sarif(findings: Sequence[Finding], *, uri: Callable[[str], str] = lambda p: 
           rule_slugs: Iterable[str] | None = None) -> dict[str, Any]:
     """A SARIF 2.1.0 log: every known rule in tool.driver.rules, one result per finding.
 
-    `uri` maps a finding's file to a repository-relative URI (forward slashes).
+    `uri` maps a finding's file to a path relative to the repository root; a path that would point outside
+    it (see sarif_uri) gives a result without a location and `properties.locationOmitted` saying why.
     """
     slugs = list(rule_slugs) if rule_slugs is not None else list(RULES)
     for f in findings:
@@ -174,11 +189,14 @@ def sarif(findings: Sequence[Finding], *, uri: Callable[[str], str] = lambda p: 
             "partialFingerprints": {"ownershipFinding/v1": _fingerprint(f)},
             "properties": {"subject": f.subject, "evidence": _jsonable(f.evidence)},
         }
-        if f.location:
-            phys: dict[str, Any] = {"artifactLocation": {"uri": uri(f.location.file), "uriBaseId": "%SRCROOT%"}}
+        where = sarif_uri(uri(f.location.file)) if f.location else None
+        if f.location and where is not None:
+            phys: dict[str, Any] = {"artifactLocation": {"uri": where, "uriBaseId": "%SRCROOT%"}}
             if f.location.line:
                 phys["region"] = {"startLine": f.location.line, "startColumn": f.location.column or 1}
             res["locations"] = [{"physicalLocation": phys}]
+        elif f.location:
+            res["properties"]["locationOmitted"] = OUTSIDE_REPOSITORY
         results.append(res)
     return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -196,6 +214,20 @@ def sarif(findings: Sequence[Finding], *, uri: Callable[[str], str] = lambda p: 
     }
 
 
+OUTSIDE_REPOSITORY = "the file is outside the repository, so the result has no location"
+_DRIVE = re.compile(r"^[A-Za-z]:(/|$)")
+
+
+def sarif_uri(path: str) -> str | None:
+    """A repository-relative path as a relative URI reference below %SRCROOT%, or None when it would leave
+    the repository: absolute (`/x`, `//host/x`, `C:/x`) or with a `..` segment. Everything but letters,
+    digits, `-._~` and `/` is percent-encoded, `:` too, so no scheme (`file:`) can appear."""
+    p = path.replace("\\", "/")
+    if not p or p.startswith("/") or _DRIVE.match(p) or ".." in p.split("/"):
+        return None
+    return quote(p.removeprefix("./"), safe="/")
+
+
 def _jsonable(v: Any) -> Any:
     return json.loads(json.dumps(v, default=str))
 
@@ -206,7 +238,14 @@ def sarif_text(findings: Sequence[Finding], **kw: Any) -> str:
 
 def render(fmt: str, findings: Sequence[Finding], *, baseline: Sequence[Finding] = (),
            uri: Callable[[str], str] = lambda p: p) -> tuple[str, str]:
-    """(stdout text, GitHub step summary) for a format name."""
+    """(stdout text, GitHub step summary) for a format name, with URL credentials and secret values masked
+    (ownership.redact)."""
+    body, summary = _render(fmt, findings, baseline=baseline, uri=uri)
+    return redact.text(body), redact.text(summary)
+
+
+def _render(fmt: str, findings: Sequence[Finding], *, baseline: Sequence[Finding],
+            uri: Callable[[str], str]) -> tuple[str, str]:
     if fmt == "json":
         return json_text(findings, baseline=baseline), ""
     if fmt == "github":

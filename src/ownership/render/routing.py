@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from xml.sax.saxutils import escape, quoteattr
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from ownership.render import markdown as md
 from ownership.routing import Contact, Impact, Page, Room, Skip
 
 __all__ = ["dot", "impact_json", "impact_text", "page_json", "page_text", "room_json", "room_markdown",
@@ -123,48 +124,53 @@ def room_json(r: Room) -> str:
     })
 
 
-def _room_lines(r: Room, bold: str, bullet: str) -> list[str]:
-    """Shared by text and markdown: `bold` wraps headings (Slack and markdown both read *x* as emphasis)."""
+def _room_lines(r: Room, bold: str, bullet: str, e: Callable[[Any], str] = str) -> list[str]:
+    """Shared by text and markdown: `bold` wraps headings (Slack and markdown both read *x* as emphasis);
+    `e` writes each catalog, roster or PagerDuty value (render.markdown.text for markdown)."""
     b = (lambda s: f"{bold}{s}{bold}") if bold else (lambda s: s)
-    lines = [b(f"Incident: {', '.join(r.systems)}") + f" — {_when(r.at)}", ""]
+
+    def who(c: Contact) -> str:
+        return e(_person(c))
+
+    lines = [b(f"Incident: {', '.join(e(s) for s in r.systems)}") + f" — {_when(r.at)}", ""]
     if r.commander:
-        lead = _person(r.commander) + (f"; backup {_person(r.backup)}" if r.backup else "")
+        lead = who(r.commander) + (f"; backup {who(r.backup)}" if r.backup else "")
     else:
         lead = "none from a rotation: the first responder leads"
     lines += [b("Incident commander:") + " " + lead, "", b("Where to talk:")]
     for ch in r.channels:
-        where = f"incident {ch.incident or '(none)'} · " + (f"status {ch.status} (read-only)" if ch.status
-                                                           else "no status channel")
-        lines.append(f"{bullet}{ch.system}: {where}" + (f" — {ch.note}" if ch.note else ""))
+        where = f"incident {e(ch.incident or '(none)')} · " + (f"status {e(ch.status)} (read-only)" if ch.status
+                                                              else "no status channel")
+        lines.append(f"{bullet}{e(ch.system)}: {where}" + (f" — {e(ch.note)}" if ch.note else ""))
     lines += ["", b("Responders:")]
     for x in r.responders:
         if x.level is None:
-            lines.append(f"{bullet}{x.system}: NOBODY TO PAGE — {x.gap}")
+            lines.append(f"{bullet}{e(x.system)}: NOBODY TO PAGE — {e(x.gap)}")
             continue
         src = x.level.name + (f", {x.level.source}" if x.level.source and x.level.source != x.team else "")
-        lines.append(f"{bullet}{x.system} (team {x.team or '?'}, {src}): "
-                     + ", ".join(_person(c) for c in x.level.contacts))
+        lines.append(f"{bullet}{e(x.system)} (team {e(x.team or '?')}, {e(src)}): "
+                     + ", ".join(who(c) for c in x.level.contacts))
     lines += ["", b("Suspects (upstream, direct first):")]
     if not r.suspects:
         lines.append(f"{bullet}none: the affected systems depend on nothing in the catalog")
     for s in r.suspects[:SHOW]:
-        who = ", ".join(_person(c) for c in s.contacts) or (s.team_channel or "")
-        head = f"{bullet}{s.name} (depth {s.depth}, tier {s.tier}, team {s.owner})"
-        lines.append(head + (f": {who}" if who else ""))
+        contacts = ", ".join(who(c) for c in s.contacts) or e(s.team_channel or "")
+        head = f"{bullet}{e(s.name)} (depth {s.depth}, tier {s.tier}, team {e(s.owner)})"
+        lines.append(head + (f": {contacts}" if contacts else ""))
     if len(r.suspects) > SHOW:
         lines.append(f"{bullet}… and {len(r.suspects) - SHOW} more (see --format json)")
     lines += ["", b("Stakeholders:")]
     if not r.stakeholders:
         lines.append(f"{bullet}none listed for the affected or impacted customer-facing systems")
     for g in r.stakeholders:
-        who = ", ".join(_person(c) for c in g.contacts) or "no employed contact"
-        lines.append(f"{bullet}{g.name}" + (f" ({g.channel})" if g.channel else "")
-                     + f": {who} — for {', '.join(g.because)}")
-    lines += ["", b("Impact:") + " " + r.impact.summary()]
+        contacts = ", ".join(who(c) for c in g.contacts) or "no employed contact"
+        lines.append(f"{bullet}{e(g.name)}" + (f" ({e(g.channel)})" if g.channel else "")
+                     + f": {contacts} — for {', '.join(e(x) for x in g.because)}")
+    lines += ["", b("Impact:") + " " + e(r.impact.summary())]
     for depth, hits in r.impact.layers().items():
         if depth == 0 or not hits:
             continue
-        shown = ", ".join(h.name + (" (tier 1)" if h.tier == 1 else "") + (" ★" if h.customer_facing else "")
+        shown = ", ".join(e(h.name) + (" (tier 1)" if h.tier == 1 else "") + (" ★" if h.customer_facing else "")
                           for h in hits[:SHOW])
         more = f" … and {len(hits) - SHOW} more" if len(hits) > SHOW else ""
         lines.append(f"{bullet}depth {depth}: {shown}{more}")
@@ -172,10 +178,10 @@ def _room_lines(r: Room, bold: str, bullet: str) -> list[str]:
         lines.append(f"{bullet}★ = customer-facing")
     if r.skipped:
         lines += ["", b("Skipped (cannot be paged):")]
-        lines += [f"{bullet}{s.name + ' <' + s.ref + '>' if s.name else s.ref} ({s.level}): {s.reason}"
+        lines += [f"{bullet}{e(s.name + ' <' + s.ref + '>' if s.name else s.ref)} ({e(s.level)}): {e(s.reason)}"
                   for s in r.skipped]
     if r.notes:
-        lines += ["", b("Notes:"), *(f"{bullet}{n}" for n in r.notes)]
+        lines += ["", b("Notes:"), *(f"{bullet}{e(n)}" for n in r.notes)]
     return lines
 
 
@@ -184,7 +190,9 @@ def room_text(r: Room) -> str:
 
 
 def room_markdown(r: Room) -> str:
-    return "\n".join(_room_lines(r, "*", "- ")) + "\n"
+    """Every value from the catalog, the roster or PagerDuty is escaped (render.markdown.text): no mention,
+    issue reference, raw HTML or link comes from them."""
+    return "\n".join(_room_lines(r, "*", "- ", md.text)) + "\n"
 
 
 # --------------------------------------------------------------------------- dot and svg

@@ -13,28 +13,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ownership import redact
 from ownership.model import Catalog
+from ownership.render import markdown as md
 from ownership.report import charts
 
 FILES = ("report.md", "report.html", "report.json")
 TOP_RISKS = 15
 PICTURED_RISKS = 3
-
-
-def _md(value: Any) -> str:
-    """Text for a GitHub Markdown table cell or line: no pipes, line breaks or raw HTML from catalog text."""
-    text = "" if value is None else str(value)
-    text = " ".join(text.split())
-    for raw, safe in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), (">", "&gt;"), ("`", "\\`"), ("*", "\\*"),
-                      ("_", "\\_"), ("[", "\\["), ("]", "\\]")):
-        text = text.replace(raw, safe)
-    return text
-
-
-def _code(value: Any) -> str:
-    """Text inside a Markdown code span: backslashes would show, so only what breaks the span or the table
-    row is replaced."""
-    return " ".join(str(value).split()).replace("`", "'").replace("|", "\\|")
 
 
 def _num(value: Any, suffix: str = "") -> str:
@@ -69,7 +55,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("ownership", "render/templates"),
         autoescape=_autoescape, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(md=_md, code=_code, num=_num, delta=_delta, day=_day, count=_count)
+    env.filters.update(md=md.text, code=md.code, num=_num, delta=_delta, day=_day, count=_count)
     return env
 
 
@@ -100,7 +86,9 @@ def json_text(doc: Mapping[str, Any]) -> str:
 def write(doc: Mapping[str, Any], catalog: Catalog, out: Path) -> dict[str, Path]:
     """The three files into `out` (created); returns file name -> path. Raises OSError."""
     out.mkdir(parents=True, exist_ok=True)
-    texts = {"report.md": markdown(doc), "report.html": html(doc, catalog), "report.json": json_text(doc)}
+    # URL credentials and secret values never reach a report (ownership.redact), whichever field holds them
+    texts = {name: redact.text(body) for name, body in
+             (("report.md", markdown(doc)), ("report.html", html(doc, catalog)), ("report.json", json_text(doc)))}
     written = {}
     for name in FILES:
         path = out / name

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ownership import redact
 from ownership.catalog import yamlnodes
 from ownership.model import Location, Person, Roster
 from ownership.roster.columns import Columns, RowProblem, to_person
@@ -226,7 +227,7 @@ def snapshot(roster: Roster) -> dict[str, Any]:
     """The roster as the JSON snapshot `roster pull` writes (and every roster loader reads back)."""
     return {
         "version": SNAPSHOT_VERSION,
-        "source": roster.source,
+        "source": redact.text(roster.source) if roster.source else roster.source,  # also an older snapshot's
         "as_of": roster.as_of.isoformat() if roster.as_of else None,
         "people": [
             {"id": p.id, "emails": list(p.emails), "usernames": list(p.usernames), "name": p.name,

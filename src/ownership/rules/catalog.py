@@ -52,6 +52,18 @@ ALIAS_BOMB = declared("alias-bomb", "error", "catalog", """
 FILE_TOO_LARGE = declared("file-too-large", "error", "catalog", """
     The file is larger than 10 MB. The file is not read; split the catalog into several files.
     """)
+INVISIBLE_CHARACTER = declared("invisible-character", "error", "catalog", """
+    A name, reference or other value holds a character that is invisible or changes the direction of the
+    text: zero-width spaces and joiners (U+200B-U+200D, U+2060-U+2064, U+FEFF), bidi marks, embeddings,
+    overrides and isolates (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), and every other Unicode format
+    (Cf) character, line separator or blank filler.
+
+    Such a character makes `payments` and `pay\u200bments` two different teams that look the same, or
+    shows a reviewer a name in a different order than the tools read it. The message names the code point
+    (`U+202E RIGHT-TO-LEFT OVERRIDE`) and the finding points at the value; evidence.index is its position
+    in the value. Free text (`description`, Backstage `metadata.title`) may hold emoji joiners; only the
+    text-direction controls are errors there.
+    """)
 UNSUPPORTED_FORMAT = declared("unsupported-format", "warning", "catalog", """
     A YAML document that is not in a format this version reads (an `apiVersion` or Backstage kind it does
     not know); it is skipped.
@@ -164,6 +176,7 @@ RULES: tuple[Rule, ...] = (
     UNSAFE_TAG,
     ALIAS_BOMB,
     FILE_TOO_LARGE,
+    INVISIBLE_CHARACTER,
     UNSUPPORTED_FORMAT,
     unknown_team,
     unknown_system,

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ownership import redact
 from ownership.site.build import Site
 from ownership.site.views import http_url, when
 
@@ -82,8 +83,10 @@ def _render(env: jinja2.Environment, site: Site, root: Path, script: Markup, scr
     templates: dict[str, jinja2.Template] = {}
     folders: set[Path] = set()
     pending: list[Future[None]] = []
+    secrets = redact.secret_values()  # once per build, not per page
 
     def put(rel: str, text: str) -> None:
+        text = redact.text(text, secrets)  # no URL credential or token reaches a page, the search data or a link
         target = root / rel
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
