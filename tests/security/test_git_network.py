@@ -2,7 +2,10 @@
 safe GIT_* variables reach git."""
 from __future__ import annotations
 
+import base64
+import json
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -10,6 +13,10 @@ import pytest
 
 from ownership.history import git, repos
 from ownership.history.repos import Source
+from tests.gitrepo import GitRepo
+from tests.gitrepo import git as run_git
+from tests.security import attack
+from tests.security.gitserver import GitServer
 from tests.security.silent import silent_server
 
 
@@ -76,3 +83,55 @@ def test_every_git_command_overrides_the_repositorys_command_settings() -> None:
                     "remote.origin.uploadpack=git-upload-pack", "core.alternateRefsCommand="):
         assert f"-c {setting}" in line
     assert "protocol.ext.allow" not in " ".join(git.argv(["fetch"], git.Transport(("https", "ssh", "ext"))))
+
+
+def test_a_token_in_a_repository_url_reaches_git_but_never_the_clone_cache(tmp_path: Path) -> None:
+    """http://user:token@host/x in the catalog: the clone, the later fetch and the lazy blob fetch that
+    `git log -M` needs for the edited rename all log in with it (the server refuses anyone else), and no
+    file under the cache holds the token."""
+    token = "tok3n-Zq81"
+    srv = tmp_path / "srv"
+    repo = GitRepo.init(tmp_path / "origin")
+    repo.commit({"src/ledger.py": "".join(f"line {i}\n" for i in range(200))}, date="2024-01-02")
+    repo.commit({"src/ledger.py": None, "src/books.py": "".join(f"line {i}\n" for i in range(199)) + "x\n"},
+                date="2024-02-02")
+    srv.mkdir()
+    run_git(tmp_path, "clone", "-q", "--bare", str(repo.path), str(srv / "ledger.git"))
+    run_git(srv / "ledger.git", "config", "uploadpack.allowFilter", "true")
+    auth = base64.b64encode(f"deploy:{token}".encode()).decode()
+    server = GitServer(srv, auth)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host = server.url.removeprefix("http://")
+        cache = tmp_path / "cache"
+        org = tmp_path / "org"
+        (org / "catalog").mkdir(parents=True)
+        (org / "catalog" / "c.yaml").write_text(
+            "teams:\n  - name: payments\nsystems:\n  - name: ledger\n    owner: payments\n"
+            f"    repos: [{{url: 'http://deploy:{token}@{host}/ledger.git'}}]\n")
+        (org / "ownership.yaml").write_text(f"history: {{protocols: [http], cache: {cache}, stall: 20}}\n")
+        runs = [attack.ownership(org, "scan", "--format", "json", "--today", "2024-12-31") for _ in range(2)]
+        for run in runs:  # the first clones, the second fetches
+            assert run.returncode == 0, run.stderr
+            (system,) = json.loads(run.stdout)["systems"]
+            assert not system["problems"] and system["files"] >= 1, system
+            assert token not in run.stdout + run.stderr
+        clone, = (cache / "clones").glob("ledger-*.git")
+        assert run_git(clone, "config", "remote.origin.url").strip() == f"http://{host}/ledger.git"
+        leaks = [p for p in cache.rglob("*") if p.is_file() and token.encode() in p.read_bytes()]
+        assert leaks == []
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_the_operators_credential_helper_logs_in_to_our_clones_but_never_to_repositories_read_in_place() -> None:
+    """A repository read in place talks to no remote, so nothing there may start a credential helper; our own
+    clones (whose config we wrote) fetch with the operator's global helper, as `gh auth setup-git` sets it."""
+    local = git.hardening(git.NO_NETWORK)
+    remote = git.hardening(git.Transport(("https",)))
+    assert "credential.helper=" in local and "core.askPass=" in local
+    assert not any(o.startswith(("credential.helper=", "core.askPass=")) for o in remote)
+    assert "core.fsmonitor=false" in remote and "protocol.allow=never" in remote

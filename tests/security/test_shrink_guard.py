@@ -46,7 +46,6 @@ def report(root: Path, day: str, roster: str, *extra: str) -> subprocess.Complet
     return subprocess.run([sys.executable, "-m", "ownership", "report", "catalog", "--roster", roster,
                            "--out", f"reports/{day}", "--history", "history", "--today", day, *extra],
                           cwd=root, env=env, capture_output=True, text=True, timeout=120)
-    return done
 
 
 def keep(root: Path, day: str) -> None:

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ import yaml
 
 from tests.conftest import ROOT
 from tests.gitrepo import git_env
+from tests.security.gitserver import GitServer
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTION = ROOT / "action.yml"
@@ -308,73 +308,6 @@ def test_pr_base_ref_reaches_validate_as_one_argument_never_as_code(tmp_path: Pa
                                            "--base", f"origin/{hostile}"]
 
 
-class _GitServer(ThreadingHTTPServer):
-    """Smart-HTTP git (git http-backend) on 127.0.0.1 that answers only requests with these basic credentials."""
-
-    def __init__(self, root: Path, credentials: str) -> None:
-        super().__init__(("127.0.0.1", 0), _GitHandler)
-        self.root, self.credentials = root, credentials
-        self.denied = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _GitHandler(BaseHTTPRequestHandler):
-    server: _GitServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            parts = []
-            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
-                parts.append(self.rfile.read(size))
-                self.rfile.readline()
-            self.rfile.readline()
-            return b"".join(parts)
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
-    def _serve(self) -> None:
-        body = self._body()
-        scheme, _, credentials = self.headers.get("Authorization", "").partition(" ")
-        if (scheme.lower(), credentials) != ("basic", self.server.credentials):
-            self.server.denied += 1
-            self.send_response(401)
-            self.send_header("WWW-Authenticate", 'Basic realm="git"')
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        path, _, query = self.path.partition("?")
-        env = {"PATH": os.environ["PATH"], "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(self.server.root),
-               "GIT_PROJECT_ROOT": str(self.server.root), "GIT_HTTP_EXPORT_ALL": "1", "PATH_INFO": path,
-               "QUERY_STRING": query, "REQUEST_METHOD": self.command, "REMOTE_USER": "x-access-token",
-               "REMOTE_ADDR": "127.0.0.1", "CONTENT_TYPE": self.headers.get("Content-Type", ""),
-               "CONTENT_LENGTH": str(len(body)), "GIT_PROTOCOL": self.headers.get("Git-Protocol", ""),
-               "HTTP_CONTENT_ENCODING": self.headers.get("Content-Encoding", "")}
-        out = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True,
-                             timeout=TIMEOUT).stdout
-        sep = re.search(rb"\r?\n\r?\n", out)
-        head, payload = (out[:sep.start()], out[sep.end():]) if sep else (out, b"")
-        status, headers = 200, []
-        for line in head.splitlines():
-            key, _, value = line.decode("latin-1").partition(":")
-            if key.lower() == "status":
-                status = int(value.split()[0])
-            elif key:
-                headers.append((key, value.strip()))
-        self.send_response(status)
-        for key, value in headers:
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = _serve
-
-
 def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> str:
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     assert proc.returncode == 0, f"{cmd}: {proc.stderr}"
@@ -395,7 +328,7 @@ def test_weekly_push_gets_the_token_in_its_own_step_only_and_keeps_the_roster_sn
     _run(["git", "commit", "-qm", "catalog"], seed, env)
     (tmp_path / "srv").mkdir()
     _run(["git", "clone", "-q", "--bare", str(seed), str(tmp_path / "srv" / "repo.git")], tmp_path, env)
-    server = _GitServer(tmp_path / "srv", auth)
+    server = GitServer(tmp_path / "srv", auth)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

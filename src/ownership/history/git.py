@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Generator, Iterable, Sequence
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -46,6 +47,9 @@ class Transport:
 
     protocols: tuple[str, ...] = DEFAULT_PROTOCOLS
     stall: float = STALL_SECONDS
+    # the URL of one of our clones as the catalog writes it, credentials included: git gets it through its
+    # environment (url.<it>.insteadOf), so the token is never written into the clone's config
+    origin: str | None = None
 
 
 NO_NETWORK = Transport(())
@@ -75,6 +79,9 @@ def allowed_protocols(transport: Transport) -> tuple[str, ...]:
 def clean_env(transport: Transport = NO_NETWORK) -> dict[str, str]:
     """The environment git runs with: the operator's safe GIT_* variables only, plus our own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or _operator_keeps(k)}
+    if transport.origin is not None:  # the clone's config names the URL without credentials: map it back
+        env.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0=f"url.{transport.origin}.insteadOf",
+                   GIT_CONFIG_VALUE_0=without_credentials(transport.origin))
     env["GIT_TERMINAL_PROMPT"] = "0"
     env["GIT_PROTOCOL_FROM_USER"] = "0"
     # GIT_ALLOW_PROTOCOL overrides protocol.* config, also in the `git fetch` a lazy fetch starts; "" allows none
@@ -102,9 +109,17 @@ NEUTRAL_CONFIG = (
 )
 
 
+# What the operator's own (global) configuration may still supply where git talks to a remote for one of our
+# clones, whose repository configuration we wrote ourselves: the credential helper and askpass program that
+# log in to private repositories.
+OPERATOR_LOGIN = ("credential.helper", "core.askPass")
+
+
 def hardening(transport: Transport = NO_NETWORK) -> list[str]:
     """The `-c` options every git command gets."""
-    opts = [x for key, value in NEUTRAL_CONFIG for x in ("-c", f"{key}={value}")]
+    network = bool(allowed_protocols(transport))
+    opts = [x for key, value in NEUTRAL_CONFIG if not (network and key in OPERATOR_LOGIN)
+            for x in ("-c", f"{key}={value}")]
     opts += [x for p in allowed_protocols(transport) for x in ("-c", f"protocol.{p}.allow=always")]
     opts += ["-c", "http.lowSpeedLimit=1000", "-c", f"http.lowSpeedTime={max(int(transport.stall), 1)}",
              "-c", f"core.sshCommand={_ssh_command(transport.stall)}"]
@@ -263,12 +278,11 @@ def _cat_blobs(repo: Path, shas: list[str]) -> list[bytes]:
 
 # --------------------------------------------------------------------------- history scanning (history/*)
 
-_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
-
-
 def redact(text: str) -> str:
-    """`text` with any user:password@ (or token@) inside URLs removed, so credentials never reach output."""
-    return _CREDENTIALS.sub(r"\g<scheme>***@", text)
+    """`text` with credentials masked (ownership.redact, the one redaction of every output)."""
+    from ownership import redact as redaction
+
+    return redaction.text(text)
 
 
 def _runner(cwd: str | os.PathLike[str]) -> git.Git:
@@ -391,10 +405,25 @@ def clone_blobless(url: str, dest: Path, transport: Transport = Transport()) -> 
                 url, str(tmp))
         # a bare clone has no fetch refspec; give it one so later fetches update the branches
         run(tmp, "config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*")
+        # credentials in the URL stay out of the cache: later git calls get them through with_origin()
+        run(tmp, "config", "remote.origin.url", without_credentials(url))
     except GitError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise GitError(redact(str(exc))) from None
     os.replace(tmp, dest)
+
+
+def without_credentials(url: str) -> str:
+    """`url` without its user information (`https://user:token@host/x` -> `https://host/x`) or other
+    credentials (ownership.redact)."""
+    from ownership import redact
+
+    return redact.url(url, keep_userinfo_mask=False)
+
+
+def with_origin(transport: Transport, url: str) -> Transport:
+    """The transport of one of our clones of `url`: its credentials, if any, reach git only by environment."""
+    return dataclasses.replace(transport, origin=url) if without_credentials(url) != url else transport
 
 
 def fetch(dest: Path, transport: Transport = Transport()) -> None:

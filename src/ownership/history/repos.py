@@ -165,6 +165,7 @@ def materialise(source: Source, cache_dir: Path, warn: Callable[[str], None],
     if why:
         raise git.GitError(f"unsafe-repository-url: {git.redact(source.url)}: {why}")
     dest = clone_dir(cache_dir, source.where)
+    transport = git.with_origin(transport, source.where)
     with clone_lock(dest):
         if dest.exists():
             git.own_clone(dest, transport)
