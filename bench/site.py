@@ -4,8 +4,10 @@ Generates the same deterministic catalog as bench/validate.py (default 10,000 sy
 HR roster of everyone it names (about 1 in 12 of them left), then times the whole `ownership site` pipeline
 in-process: load, audit, page lists, blast-radius pictures, search index, rendering and writing every page.
 Git history is not scanned (the generated repositories do not exist). Target: under 30 s.
+`--cycle` also makes every system depend on the next and the last on the first: one dependency cycle through
+the whole catalog (`--cycle --systems 100000` is the worst case of issue 12).
 
-    python bench/site.py [--systems 10000] [--teams 2000] [--no-roster] [--keep DIR]
+    python bench/site.py [--systems 10000] [--teams 2000] [--cycle] [--no-roster] [--keep DIR]
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--systems", type=int, default=10_000)
     ap.add_argument("--teams", type=int, default=2_000)
+    ap.add_argument("--cycle", action="store_true", help="put every system in one dependency cycle")
     ap.add_argument("--no-roster", action="store_true", help="build without an HR roster")
     ap.add_argument("--keep", metavar="DIR", help="write the site here (kept) instead of a temp folder")
     ap.add_argument("--offboard-limit", type=int, default=None,
@@ -53,13 +56,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "catalog"
         root.mkdir()
-        generate(root, args.systems, args.teams)
+        generate(root, args.systems, args.teams, cycle=args.cycle)
         source = None
         if not args.no_roster:
             source = str(Path(tmp) / "roster.csv")
             print(f"roster: {roster(Path(source)):,} people")
         out = args.keep or str(Path(tmp) / "site")
-        print(f"catalog: {args.systems:,} systems, {args.teams:,} teams")
+        print(f"catalog: {args.systems:,} systems{' in one cycle' if args.cycle else ''}, {args.teams:,} teams")
         t0, c0 = time.perf_counter(), time.process_time()
         snap, loaded = prepare([str(root)], Config(), today=AT.date(), roster_source=source,
                                allow_roster_shrink=True, scan=False)

@@ -30,7 +30,8 @@ TIERS = (1, 2, 3, 4)
 LIFECYCLES = ("production", "production", "production", "experimental", "deprecated")
 
 
-def generate(root: Path, n_systems: int, n_teams: int, seed: int = 7) -> None:
+def generate(root: Path, n_systems: int, n_teams: int, seed: int = 7, cycle: bool = False) -> None:
+    """The catalog; `cycle`: each system also depends on the next one, the last on the first (one big cycle)."""
     rng = random.Random(seed)
     teams = [f"team-{i:04d}" for i in range(n_teams)]
     per_file = 100
@@ -52,6 +53,8 @@ def generate(root: Path, n_systems: int, n_teams: int, seed: int = 7) -> None:
             # depend only on higher-numbered systems: a realistic layered DAG, no cycles
             deps = sorted({systems[rng.randrange(i + 1, n_systems)] for _ in range(rng.randint(0, 4))}
                           if i < n_systems - 1 else set())
+            if cycle:
+                deps = sorted({*deps, systems[(i + 1) % n_systems]})
             lines += [
                 f"  - name: {name}",
                 f"    description: \"Service {i}: does a thing for {rng.choice(teams)}\"",

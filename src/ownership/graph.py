@@ -9,6 +9,7 @@ from ownership.memo import ByIdentity
 from ownership.model import Catalog
 
 _GRAPHS: ByIdentity[nx.DiGraph] = ByIdentity()
+_CONDENSED: ByIdentity[nx.DiGraph] = ByIdentity()
 
 
 def build(catalog: Catalog) -> nx.DiGraph:
@@ -48,6 +49,13 @@ def cycles(g: nx.DiGraph) -> list[list[str]]:
         i = cycle.index(min(cycle))
         found.append(cycle[i:] + cycle[:i])
     return sorted(found)
+
+
+def condensation(g: nx.DiGraph) -> nx.DiGraph:
+    """One node per strongly connected component (node attribute `members`; `graph["mapping"]`: system ->
+    its component), edges as between their systems. A DAG, so questions about everything upstream are asked
+    once per component instead of once per system of a cycle. Cached per graph."""
+    return _CONDENSED.get(g, make=lambda: nx.condensation(g))
 
 
 def dependents(g: nx.DiGraph, roots: Iterable[str], depth: int | None = None) -> dict[str, int]:

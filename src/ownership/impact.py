@@ -6,22 +6,75 @@ face customers.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
+
+import networkx as nx
 
 from ownership import graph
 from ownership.memo import ByIdentity
-from ownership.model import Catalog, Severity
+from ownership.model import Catalog, Severity, System
 
 MANY_DEPENDENTS = 5  # this many dependents (or one tier-1 dependent) make a gap as urgent as a tier-1 one
 _LOWER: dict[str, Severity] = {"error": "warning", "warning": "info", "info": "info"}
 _HIGHER: dict[str, Severity] = {"info": "warning", "warning": "error", "error": "error"}
 
 
+class Dependents(Sequence[str]):
+    """The transitive dependents of one system, sorted by name; the names are listed on first use only.
+
+    `len()` and truth are known without listing: in one dependency cycle of N systems every system has the
+    other N - 1 as dependents, and holding N such lists would take quadratic time and memory (issue 12).
+    Compares equal to a tuple of the same names.
+    """
+
+    __slots__ = ("_count", "_make", "_names")
+
+    def __init__(self, count: int, make: Callable[[], list[str]]) -> None:
+        self._count = count
+        self._make: Callable[[], list[str]] | None = make
+        self._names: tuple[str, ...] | None = None
+
+    def _listed(self) -> tuple[str, ...]:
+        if self._names is None:
+            assert self._make is not None
+            self._names, self._make = tuple(self._make()), None
+        return self._names
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._listed()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._listed())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(other) == self._count and self._listed() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._listed())
+
+    def __repr__(self) -> str:
+        return repr(self._listed())
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Dependents:
+        return self  # immutable (dataclasses.asdict deep-copies fields)
+
+
 @dataclass(frozen=True)
 class Impact:
-    dependents: tuple[str, ...]  # transitive dependents (what breaks when it breaks)
+    dependents: Sequence[str]  # transitive dependents (what breaks when it breaks), by name
     tier1: int  # how many of them are tier 1
     customer_facing: int
     score: float  # tier x blast radius ranking key (higher = riskier)
@@ -32,21 +85,42 @@ def _weight(tier: int) -> int:
     return 2 ** (4 - min(max(tier, 1), 4))
 
 
+@dataclass(frozen=True)
+class _Totals:
+    """What a set of systems adds to a blast radius: how many, their tier weights, tier 1s, customer-facing."""
+
+    count: int = 0
+    weight: int = 0
+    tier1: int = 0
+    customer_facing: int = 0
+
+    @classmethod
+    def of(cls, systems: Iterable[System]) -> _Totals:
+        n = w = t1 = cf = 0
+        for s in systems:
+            n, w, t1, cf = n + 1, w + _weight(s.tier), t1 + (s.tier == 1), cf + s.customer_facing
+        return cls(n, w, t1, cf)
+
+
 class _Impacts(Mapping[str, Impact]):
-    """Impact per system, computed on first use: one graph walk per system asked about, so an audit of a
-    10,000-system catalog pays only for the systems its findings and report actually rank."""
+    """Impact per system, computed on first use: one walk of the component graph per system asked about, so
+    an audit of a 10,000-system catalog pays only for the systems its findings and report actually rank.
+
+    The walk is over strongly connected components (graph.condensation): every system of a cycle has the
+    same systems upstream, so a catalog that is one big cycle costs one step per system, not N."""
 
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
         self._graph = graph.build(catalog)
         self._done: dict[str, Impact] = {}
+        self._totals: dict[int, _Totals] | None = None
 
     def __getitem__(self, name: str) -> Impact:
         hit = self._done.get(name)
         if hit is None:
             if name not in self._catalog.systems:
                 raise KeyError(name)
-            hit = self._done[name] = _compute(self._catalog, self._graph, name)
+            hit = self._done[name] = self._compute(name)
         return hit
 
     def __iter__(self) -> Iterator[str]:
@@ -55,15 +129,25 @@ class _Impacts(Mapping[str, Impact]):
     def __len__(self) -> int:
         return len(self._catalog.systems)
 
+    def _compute(self, name: str) -> Impact:
+        dag = graph.condensation(self._graph)
+        systems = self._catalog.systems
+        if self._totals is None:
+            self._totals = {c: _Totals.of(systems[m] for m in dag.nodes[c]["members"]) for c in dag}
+        mine = dag.graph["mapping"][name]
+        # its own component too: the rest of its cycle depends on it (the system itself is taken out below)
+        above = [mine, *nx.ancestors(dag, mine)]
+        own = systems[name]
+        total = [sum(getattr(self._totals[c], f) for c in above)
+                 for f in ("count", "weight", "tier1", "customer_facing")]
+        count, weight = total[0] - 1, total[1] - _weight(own.tier)
+        tier1, cf = total[2] - (own.tier == 1), total[3] - own.customer_facing
 
-def _compute(catalog: Catalog, g: Any, name: str) -> Impact:
-    deps = sorted(graph.dependents(g, [name]))
-    systems = [catalog.systems[d] for d in deps]
-    own = catalog.systems[name]
-    score = _weight(own.tier) * (1 + sum(_weight(s.tier) for s in systems) / 8) \
-        + sum(1 for s in systems if s.customer_facing) + (1 if own.customer_facing else 0)
-    return Impact(tuple(deps), sum(1 for s in systems if s.tier == 1),
-                  sum(1 for s in systems if s.customer_facing), round(score, 3))
+        def names() -> list[str]:
+            return sorted(m for c in above for m in dag.nodes[c]["members"] if m != name)
+
+        score = _weight(own.tier) * (1 + weight / 8) + cf + (1 if own.customer_facing else 0)
+        return Impact(Dependents(count, names), tier1, cf, round(score, 3))
 
 
 _IMPACTS: ByIdentity[_Impacts] = ByIdentity()

@@ -36,7 +36,7 @@ class SystemChange:
     truck_factor_after: int | None
     knowledge_loss_before: float | None  # share of files whose every author has left
     knowledge_loss_after: float | None
-    dependents: tuple[str, ...] = ()  # blast radius when it becomes orphaned
+    dependents: Sequence[str] = ()  # blast radius when it becomes orphaned (impact.Dependents: listed on use)
     tier1_dependents: int = 0
 
     def to_json(self) -> dict[str, Any]:

@@ -8,13 +8,15 @@ with the line to edit; nothing Backstage accepts is rejected here.
 """
 from __future__ import annotations
 
-import glob
+import fnmatch
+import functools
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ownership import confine
 from ownership.catalog import yamlnodes
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.model import Finding, Location
@@ -191,13 +193,31 @@ def items(node: Node | None) -> list[Node]:
 # --------------------------------------------------------------------------- Location entities
 
 
+def catalog_roots(files: Sequence[str]) -> list[Path]:
+    """The folders Location targets must stay in: the git work tree of each catalog file (found by its
+    `.git`), and for files outside any work tree the deepest folder that holds all of them."""
+    roots: set[Path] = set()
+    loose = []
+    for f in files:
+        repo = confine.repository_of(f)
+        if repo is not None:
+            roots.add(Path(os.path.realpath(repo)))
+        else:
+            loose.append(os.path.dirname(os.path.realpath(f)))
+    if loose:
+        roots.add(Path(os.path.commonpath(loose)))
+    return sorted(roots)
+
+
 def follow_locations(records: list[Record], files: list[str],
                      findings: list[Finding]) -> Iterator[tuple[str, bytes]]:
     """(path, content) of every file a Location entity targets and the loader has not read yet.
 
     The caller loads each yielded file (which may append more records, and so more Locations) before asking
-    for the next; a file is read at most once, which also stops cycles (A → B → A).
+    for the next; a file is read at most once, which also stops cycles (A → B → A). Targets stay inside the
+    catalog roots of the files the loader was given (`catalog_roots`): anything else is a finding, not read.
     """
+    roots = catalog_roots(files)
     seen = {os.path.realpath(f) for f in files}
     i = 0
     while i < len(records):
@@ -205,7 +225,7 @@ def follow_locations(records: list[Record], files: list[str],
         i += 1
         if rec.kind != "location":
             continue
-        for target in _targets(rec, findings):
+        for target in _targets(rec, roots, findings):
             real = os.path.realpath(target)
             if real in seen:
                 continue
@@ -221,7 +241,7 @@ def follow_locations(records: list[Record], files: list[str],
             yield target, data
 
 
-def _targets(rec: Record, findings: list[Finding]) -> list[str]:
+def _targets(rec: Record, roots: list[Path], findings: list[Finding]) -> list[str]:
     subject = f"location:{rec.name}"
     kind = (text(rec.spec.get("type")) or "file").lower()
     nodes = items(rec.spec.get("target")) + items(rec.spec.get("targets"))
@@ -246,9 +266,18 @@ def _targets(rec: Record, findings: list[Finding]) -> list[str]:
                                      "file and url)", loc, subject, "warning", target=target))
             continue
         path = os.path.normpath(os.path.join(base, target))
-        if GLOB_CHARS.search(target):
-            matched = sorted(p for p in glob.glob(path, recursive=True) if os.path.isfile(p))
-            if not matched:
+        glob = GLOB_CHARS.search(target) is not None
+        # a glob is checked at the folder it starts walking from; the files it finds are checked one by one
+        why = ("it is an absolute path" if os.path.isabs(target)
+               else _outside(_glob_start(path) if glob else path, roots))
+        if why:
+            findings.append(_outside_finding(rec, target, why, loc, roots))
+        elif glob:
+            matched, escaped = _glob(path, roots)
+            if escaped:
+                findings.append(_outside_finding(rec, target, f"{escaped} of the files it matches are symlinks "
+                                                 "that resolve outside", loc, roots))
+            elif not matched:
                 findings.append(_finding("location-not-found", f"Location target {target} matches no file",
                                          loc, subject, target=target))
             out.extend(matched)
@@ -259,3 +288,75 @@ def _targets(rec: Record, findings: list[Finding]) -> list[str]:
             findings.append(_finding("location-not-found", f"Location target {target} ({path}) {what}", loc,
                                      subject, target=target))
     return out
+
+
+def _outside(path: str, roots: list[Path]) -> str | None:
+    """Why `path` (a target, or the folder its glob starts from) is not inside a catalog root; None if it is."""
+    for root in roots:
+        try:
+            real = confine.inside(root, path)
+        except confine.OutsideRoot:
+            continue
+        return "it is inside the .git folder" if ".git" in real.relative_to(root).parts else None
+    return "it leaves the root ('..' or a symlink)"
+
+
+def _outside_finding(rec: Record, target: str, why: str, loc: Location, roots: list[Path]) -> Finding:
+    shown = " or ".join(str(r) for r in roots)
+    return _finding("location-outside-root", f"Location target {target} is outside the catalog root {shown}: "
+                    f"{why}; it was not read", loc, f"location:{rec.name}", target=target)
+
+
+def _glob_start(pattern: str) -> str:
+    """The folder a glob pattern walks from: its components before the first one with a wildcard."""
+    parts = Path(pattern).parts
+    fixed = next((i for i, part in enumerate(parts) if GLOB_CHARS.search(part)), len(parts))
+    return str(Path(*parts[:fixed])) if fixed else "."
+
+
+def _glob(pattern: str, roots: list[Path]) -> tuple[list[str], int]:
+    """(sorted files matching `pattern`, how many matches were symlinks resolving outside the roots), walked
+    without following symlinked folders, so a glob never leaves the folder it starts from. Wildcards skip
+    hidden names, `**` matches any number of folders, as glob.glob(recursive=True) does."""
+    start = _glob_start(pattern)
+    want = Path(pattern).parts[len(Path(start).parts) if start != "." else 0:]
+    matched, escaped = [], 0
+    for dirpath, dirnames, filenames in os.walk(start):  # followlinks=False
+        rel = Path(os.path.relpath(dirpath, start)).parts if dirpath != start else ()
+        if not _matches(want, rel, partial=True):
+            dirnames[:] = []
+            continue
+        dirnames.sort()
+        for name in filenames:
+            if not _matches(want, (*rel, name)):
+                continue
+            full = os.path.normpath(os.path.join(dirpath, name))
+            if _outside(full, roots):
+                escaped += 1
+            elif os.path.isfile(full):
+                matched.append(full)
+    return sorted(matched), escaped
+
+
+def _component(pat: str, name: str) -> bool:
+    if name.startswith(".") and not pat.startswith("."):
+        return False
+    return fnmatch.fnmatchcase(name, pat)
+
+
+def _matches(pat: Sequence[str], parts: Sequence[str], partial: bool = False) -> bool:
+    """Whether `parts` (a path relative to the walk's start) matches the pattern components `pat`; with
+    `partial`, whether files below the folder `parts` still can. Memoised on positions: a pattern of many
+    `**` stays linear in the path's depth instead of exponential."""
+
+    @functools.cache
+    def at(i: int, j: int) -> bool:
+        if j == len(parts):
+            return partial or i == len(pat) or all(p == "**" for p in pat[i:])
+        if i == len(pat):
+            return False
+        if pat[i] == "**":
+            return at(i + 1, j) or (not parts[j].startswith(".") and at(i, j + 1))
+        return _component(pat[i], parts[j]) and at(i + 1, j + 1)
+
+    return at(0, 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ownership import confine
 from ownership.catalog import yamlnodes
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 
@@ -16,15 +17,25 @@ class EditError(Exception):
     """The edit cannot be made safely; the message says why (file:line)."""
 
 
-def add_maintainer(path: Path, system: str, person: str) -> bool:
-    """Add `person` to the maintainers of `system` in `path`. False if already there; EditError if impossible."""
-    text = path.read_text(encoding="utf-8")
+def add_maintainer(path: Path, system: str, person: str, root: Path | None = None) -> bool:
+    """Add `person` to the maintainers of `system` in `path`. False if already there; EditError if impossible.
+
+    `path` may be a symlink only to a file inside `root` (default: the repository `path` is in, else its folder); the file is
+    read and replaced there, in one rename, with its mode and line endings kept.
+    """
+    try:
+        real = confine.inside(root or confine.repository_of(path) or path.parent, path)
+    except confine.OutsideRoot as exc:
+        raise EditError(str(exc)) from exc
+    # bytes, not read_text(): universal newlines would turn CRLF into LF
+    try:
+        text = real.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EditError(f"{path}: not UTF-8 (byte {exc.start}); cannot edit it") from exc
     new = add_maintainer_text(text, system, person, str(path))
     if new == text:
         return False
-    tmp = path.with_name(path.name + ".ownership-tmp")
-    tmp.write_text(new, encoding="utf-8")
-    tmp.replace(path)
+    confine.write_atomic(real, new.encode("utf-8"))
     return True
 
 

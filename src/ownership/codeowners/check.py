@@ -74,6 +74,7 @@ class RepoView:
     files: tuple[str, ...]
     codeowners_path: str | None  # repository-relative, None when there is none
     codeowners: Codeowners | None
+    refused: str | None = None  # why the CODEOWNERS file at codeowners_path was not read (codeowners is None)
 
     def location(self, line: int = 0) -> Location | None:
         if self.codeowners_path is None:
@@ -129,6 +130,10 @@ def check(catalog: Catalog, view: RepoView, systems: list[tuple[System, int, Rep
           resolver: Resolver | None, today: dt.date) -> list[Finding]:
     findings: list[Finding] = []
     co = view.codeowners
+    if view.refused is not None:
+        findings.append(Finding("codeowners-outside-repo", "error", f"file:{view.codeowners_path}",
+                                f"CODEOWNERS file {view.codeowners_path} was not read: {view.refused}; make it a "
+                                "regular file in the repository", view.location()))
     if co is not None:
         for p in co.problems:
             findings.append(Finding("invalid-value", "error", f"file:{view.codeowners_path}",
@@ -163,7 +168,9 @@ def _system_path(catalog: Catalog, view: RepoView, system: System, idx: int, rep
     out: list[Finding] = []
     if unowned:
         eg = ", ".join(unowned[:EXAMPLES])
-        if view.codeowners is None:
+        if view.refused is not None:
+            why = f"its CODEOWNERS file {view.codeowners_path} was not read (codeowners-outside-repo)"
+        elif view.codeowners is None:
             why = "the repository has no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS)"
         elif unowning is not None:
             why = f"CODEOWNERS line {unowning.line} ({unowning.pattern}) removes their owners"

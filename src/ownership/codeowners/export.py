@@ -58,11 +58,13 @@ def splice(existing: str | None, generated: str) -> str:
     if not existing:
         return generated
     lines = existing.splitlines(keepends=True)
+    nl = "\r\n" if lines[0].endswith("\r\n") else "\n"  # the file's own line endings, not ours
+    generated = generated.replace("\n", nl)
     starts = [i for i, ln in enumerate(lines) if ln.rstrip("\r\n") == BEGIN]
     ends = [i for i, ln in enumerate(lines) if ln.rstrip("\r\n") == END]
     if not starts and not ends:
-        sep = "" if existing.endswith("\n") else "\n"
-        return existing + sep + "\n" + generated
+        sep = "" if existing.endswith("\n") else nl
+        return existing + sep + nl + generated
     if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
         raise ExportError(f"the CODEOWNERS file must contain exactly one '{BEGIN[:24]}…' line followed by one "
                           f"'{END}' line; fix the markers by hand")

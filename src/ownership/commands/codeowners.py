@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ownership import confine
 from ownership.catalog.load import load_paths
 from ownership.codeowners import check as drift
 from ownership.codeowners import export as block
@@ -48,19 +49,28 @@ def read_repo(repo: str) -> tuple[drift.RepoView, list[str]]:
         root = repo if bare else str(git.toplevel(repo))
         files = git.tracked_files(root, "HEAD" if bare else None)
         urls = git.remote_urls(root)
+        # lexists: a symlink counts as the CODEOWNERS file even when it points away (it is refused below)
         name = next((loc for loc in LOCATIONS if (bare and loc in files) or
-                     (not bare and (Path(root) / loc).is_file())), None)
-        text = None
-        if name is not None:
-            data = (dict(git.files_at(Path(root), "HEAD", [name])).get(name, b"") if bare
-                    else (Path(root) / name).read_bytes())
-            text = data.decode("utf-8", errors="replace")
+                     (not bare and os.path.lexists(Path(root) / loc))), None)
+        text = refused = None
+        if name is not None and bare:
+            text = dict(git.files_at(Path(root), "HEAD", [name])).get(name, b"").decode("utf-8", errors="replace")
+        elif name is not None:
+            try:
+                real = confine.inside(root, Path(root) / name)
+            except confine.OutsideRoot:
+                refused = "it resolves outside the repository (a symlink)"
+            else:
+                if real.is_file():
+                    text = real.read_bytes().decode("utf-8", errors="replace")
+                else:
+                    name = None
     except git.GitError as exc:
         raise CodeownersError(f"{repo}: {exc}") from exc
     except OSError as exc:
         raise CodeownersError(f"{repo}: cannot read CODEOWNERS ({exc.strerror or exc})") from exc
     shown = repo if bare else os.path.relpath(root) if not os.path.isabs(repo) else root
-    view = drift.RepoView(shown, tuple(files), name, parse(text) if text is not None else None)
+    view = drift.RepoView(shown, tuple(files), name, parse(text) if text is not None else None, refused)
     return view, [*urls, root]
 
 
@@ -108,17 +118,21 @@ def export(paths: Sequence[str], config: Config, repo: str, to_stdout: bool) -> 
         generated = block.block(systems, list(view.files), handles(config))
         root = urls[-1]
         target = Path(root) / (view.codeowners_path or LOCATIONS[0])
-        existing = target.read_text(encoding="utf-8") if target.is_file() else None
+        real = confine.inside(root, target)  # an in-repository symlink is followed; one leading out is refused
+        # bytes, not read_text(): universal newlines would turn the file's CRLF into LF
+        existing = real.read_bytes().decode("utf-8") if real.is_file() else None
         text = block.splice(existing, generated)
-    except block.ExportError as exc:
+    except (block.ExportError, confine.OutsideRoot) as exc:
         raise CodeownersError(str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise CodeownersError(f"{target}: not UTF-8 (byte {exc.start}); fix or remove it first") from exc
     except OSError as exc:
         raise CodeownersError(f"cannot read the CODEOWNERS file ({exc.strerror or exc})") from exc
     if to_stdout:
         return text, None, block.covered(systems, list(view.files))
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        real.parent.mkdir(parents=True, exist_ok=True)
+        confine.write_atomic(real, text.encode("utf-8"))
     except OSError as exc:
         raise CodeownersError(f"{target}: cannot write ({exc.strerror or exc})") from exc
     return text, str(target), block.covered(systems, list(view.files))

@@ -15,5 +15,14 @@ LOCATION_NOT_FOLLOWED = declared("location-not-followed", "warning", "catalog", 
     network, so the entities behind it are not in the catalog; check the file into the catalog folder, or
     point at it with a relative path.
     """)
+LOCATION_OUTSIDE_ROOT = declared("location-outside-root", "error", "catalog", """
+    A Backstage Location target is outside the catalog root: an absolute path, a `..` that climbs out, a
+    symlink that resolves outside, or a file in the `.git` folder. The file is not read, and nothing of it is
+    quoted; the finding points at the target line.
 
-RULES: tuple[Rule, ...] = (LOCATION_NOT_FOUND, LOCATION_NOT_FOLLOWED)
+    The catalog root is the git work tree the catalog files are in (the nearest folder above them holding
+    `.git`); for files outside any work tree it is the deepest folder holding all the files given on the
+    command line. Globs walk only inside the folder they start from and never follow symlinked folders.
+    """)
+
+RULES: tuple[Rule, ...] = (LOCATION_NOT_FOUND, LOCATION_NOT_FOLLOWED, LOCATION_OUTSIDE_ROOT)

@@ -27,5 +27,10 @@ CODEOWNERS_UNOWNED = declared("codeowners-unowned", "warning", "catalog", """
     Nobody is asked to review changes to them. `ownership export codeowners` writes lines for every system
     path of the repository in a marked block.
     """)
+CODEOWNERS_OUTSIDE_REPO = declared("codeowners-outside-repo", "error", "catalog", """
+    The repository's CODEOWNERS file (or the folder it is in) is a symlink that resolves outside the
+    repository. It is not read and nothing of it is quoted; `ownership export codeowners` refuses to write
+    through it (exit 2). A symlink to another file inside the repository is followed.
+    """)
 
-RULES: tuple[Rule, ...] = (CODEOWNERS_DRIFT, CODEOWNERS_LEFT, CODEOWNERS_UNOWNED)
+RULES: tuple[Rule, ...] = (CODEOWNERS_DRIFT, CODEOWNERS_LEFT, CODEOWNERS_UNOWNED, CODEOWNERS_OUTSIDE_REPO)
