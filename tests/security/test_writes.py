@@ -155,3 +155,27 @@ def test_export_codeowners_keeps_crlf_and_mode(tmp_path: Path, monkeypatch: pyte
     assert data.startswith(CODEOWNERS.replace("\n", "\r\n").encode()) and b"# END ownership catalog\r\n" in data
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_report_files_are_written_through_mkstemp_never_a_planted_fixed_name(org: Path) -> None:
+    outside = org.parent / f"{org.name}-outside.txt"
+    outside.write_text(SECRET)
+    out = org / "reports" / "2026-06-30"
+    out.mkdir(parents=True)
+    for name in ("report.md", "report.html", "report.json"):
+        (out / f".{name}.tmp").symlink_to(outside)  # the old fixed temporary names
+    r = invoke(org, "report", str(org / "catalog"), "--roster", str(org / "roster.csv"), "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert outside.read_text() == SECRET
+    assert all((out / n).is_file() and not (out / n).is_symlink() for n in ("report.md", "report.html"))
+
+
+def test_a_catalog_file_found_in_a_folder_that_links_out_of_the_repository_is_refused_unread(org: Path) -> None:
+    _git_init(org)
+    outside = org.parent / f"{org.name}-secret.yaml"
+    outside.write_text("teams: [{name: " + SECRET.strip() + "\n")  # a YAML error would quote the line
+    (org / "catalog" / "leak.yaml").symlink_to(outside)
+    r = invoke(org, "validate", str(org / "catalog"))
+    assert r.exit_code == 2, r.output
+    assert "resolves outside" in r.output and "leak.yaml" in r.output
+    assert "do-not-quote-me" not in r.output

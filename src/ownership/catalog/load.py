@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ownership import confine
 from ownership.catalog import backstage, backstage_model, yamlnodes
 from ownership.catalog.schema import (
     CHANNEL_RE,
@@ -72,11 +73,20 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            # a file found by the walk is catalog content: a symlink among them must not read outside the
+            # repository (or the folder, outside any), since parse errors quote what they read
+            root = confine.repository_of(p) or p
             for dirpath, dirnames, filenames in os.walk(p):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for name in sorted(filenames):
                     if is_catalog_name(name):
-                        found.append(Path(dirpath) / name)
+                        f = Path(dirpath) / name
+                        if f.is_symlink():
+                            try:
+                                confine.inside(root, f)
+                            except confine.OutsideRoot as exc:
+                                raise CatalogError(str(exc)) from None
+                        found.append(f)
         elif p.is_file():
             found.append(p)
         elif p.exists():

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ownership import redact
+from ownership import confine, redact
 from ownership.model import Catalog
 from ownership.render import markdown as md
 from ownership.report import charts
@@ -92,9 +92,8 @@ def write(doc: Mapping[str, Any], catalog: Catalog, out: Path) -> dict[str, Path
     written = {}
     for name in FILES:
         path = out / name
-        # write then rename: a half-written report.json would break next week's "what changed"
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(texts[name], encoding="utf-8")
-        tmp.replace(path)
+        # write then rename: a half-written report.json would break next week's "what changed"; through a
+        # mkstemp file, never a fixed name a planted symlink could stand at
+        confine.write_atomic(path, texts[name].encode("utf-8"))
         written[name] = path
     return written

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import os
 import shutil
+import tempfile
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -63,10 +64,13 @@ def write(site: Site, out: Path) -> int:
     env = environment()
     script = _asset(env, "search.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
     try:
-        tmp.mkdir(parents=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # a fresh folder of our own (mkdtemp), never a fixed name a planted symlink could stand at
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    except OSError as exc:
+        raise SiteError(f"{out}: cannot write the site ({exc.strerror or exc})") from exc
+    try:
         files = _render(env, site, tmp, Markup(script), f"'sha256-{digest}'")
         (tmp / MARKER).write_text("built by `ownership site`; this folder is replaced by the next build\n")
         _swap(tmp, out)
@@ -126,8 +130,7 @@ def _swap(new: Path, out: Path) -> None:
     if not out.exists():
         os.replace(new, out)
         return
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(out, old)
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    os.replace(out, old)  # onto our own empty folder
     os.replace(new, out)
     shutil.rmtree(old, ignore_errors=True)
