@@ -24,7 +24,7 @@ from validate import generate  # noqa: E402  (the bench folder is not a package)
 
 from ownership.audit import audit  # noqa: E402
 from ownership.commands import site  # noqa: E402
-from ownership.commands.audit import prepare  # noqa: E402
+from ownership.inputs import prepare  # noqa: E402
 from ownership.config import Config  # noqa: E402
 
 AT = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.timezone.utc)

@@ -130,7 +130,7 @@ OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(dir_okay=False, w
 
 def _roster(source: str | None, config: Config, today: dt.date, allow_shrink: bool = False) -> Roster | None:
     """The roster from --roster or ownership.yaml (None when neither names one); errors exit 2."""
-    from ownership.commands.roster import load_roster
+    from ownership.inputs import load_roster
     from ownership.roster.errors import RosterError
 
     try:
@@ -526,15 +526,15 @@ def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: 
                     jobs: int | None = None, scan: bool = True,
                     before_scan: Callable[[Snapshot], None] | None = None) -> tuple[Snapshot, list[Finding]]:
     """The Snapshot (catalog, roster, scanned activity) shared by audit, suggest and offboard; errors exit 2."""
-    from ownership.commands import audit as command
     from ownership.history.progress import bar
+    from ownership.inputs import prepare
     from ownership.roster.errors import RosterError
 
     try:
         with bar() as progress:
-            return command.prepare(paths, config, today=day, roster_source=roster, allow_roster_shrink=allow_shrink,
-                                   jobs=jobs, scan=scan, warn=lambda line: _warn([line]), progress=progress,
-                                   before_scan=before_scan)
+            return prepare(paths, config, today=day, roster_source=roster, allow_roster_shrink=allow_shrink,
+                           jobs=jobs, scan=scan, warn=lambda line: _warn([line]), progress=progress,
+                           before_scan=before_scan)
     except (CatalogError, GitError, RosterError) as exc:
         raise Failure(str(exc)) from exc
 

@@ -10,7 +10,7 @@ import pytest
 from ownership import offboard as ob
 from ownership.audit import GROUPS
 from ownership.catalog.load import load_paths
-from ownership.commands.audit import prepare
+from ownership.inputs import prepare
 from ownership.config import load as load_config
 from ownership.demo.history import ANCHOR, write_repos
 from ownership.model import Snapshot

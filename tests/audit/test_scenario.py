@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ownership.audit import AuditResult, audit
-from ownership.commands.audit import prepare
+from ownership.inputs import prepare
 from ownership.config import load as load_config
 from ownership.model import Finding
 from tests.audit import org

@@ -1,18 +1,21 @@
-"""The parsed-catalog cache of the routing commands: a hit returns the same answer, any edit is a miss."""
+"""The catalog cache of the routing commands: a hit returns the same answer, any edit is a miss.
+
+Issue 13 item 1: the cache now holds one entry per catalog file (catalog/cache.py), not one per catalog, so
+the counts of entries below are per file; the answers asserted are unchanged."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from ownership.commands import page as command
+from ownership import inputs as command
 from tests.routing import orgs
 
 
 def test_second_load_comes_from_the_cache_and_matches(tmp_path: Path) -> None:
     folder, _ = orgs.write(tmp_path)
     first = command.load_catalog([str(folder)])
-    cached = list((Path(os.environ["XDG_CACHE_HOME"]) / "ownership" / "catalogs").glob("*.pickle"))
-    assert len(cached) == 1
+    cached = list((Path(os.environ["XDG_CACHE_HOME"]) / "ownership" / "catalog-files").glob("*.pickle"))
+    assert len(cached) == len(list(folder.glob("*.yaml")))  # issue 13 item 1: one entry per file
     again = command.load_catalog([str(folder)])
     assert again == first and sorted(again.catalog.systems) == sorted(orgs.catalog().systems)
 
@@ -29,7 +32,7 @@ def test_an_edited_catalog_is_read_again(tmp_path: Path) -> None:
 def test_a_corrupt_cache_file_is_a_miss_not_an_error(tmp_path: Path) -> None:
     folder, _ = orgs.write(tmp_path)
     command.load_catalog([str(folder)])
-    for f in (Path(os.environ["XDG_CACHE_HOME"]) / "ownership" / "catalogs").glob("*.pickle"):
+    for f in (Path(os.environ["XDG_CACHE_HOME"]) / "ownership" / "catalog-files").glob("*.pickle"):
         f.write_bytes(b"not a pickle")
     assert "payments-api" in command.load_catalog([str(folder)]).catalog.systems
 

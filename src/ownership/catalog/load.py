@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,29 +110,63 @@ def read_sources(files: Iterable[Path]) -> list[tuple[str, bytes]]:
     return out
 
 
-def load_paths(paths: Sequence[str | os.PathLike[str]]) -> tuple[Catalog, list[Finding]]:
-    return load_sources(read_sources(discover(paths)))
+def load_paths(paths: Sequence[str | os.PathLike[str]], parse: Parse | None = None) -> tuple[Catalog, list[Finding]]:
+    return load_sources(read_sources(discover(paths)), parse)
 
 
 # --------------------------------------------------------------------------- loading
 
 
-def load_sources(sources: Iterable[tuple[str, bytes | str]]) -> tuple[Catalog, list[Finding]]:
-    """Parse and check every (display path, content) pair and merge them into one Catalog."""
+@dataclass(frozen=True)
+class Parsed:
+    """What one file contributes on its own: a pure function of (display path, content), so it can be cached
+    per file (catalog/cache.py). Everything that looks across files (Location targets, Backstage references,
+    duplicate names) is done afterwards, by load_sources, on every load."""
+
+    entities: tuple[_Entity, ...]
+    findings: tuple[Finding, ...]
+    records: tuple[backstage.Record, ...]
+
+
+Parse = Callable[[str, bytes | str], Parsed]
+
+
+def parse_file(path: str, data: bytes | str) -> Parsed:
+    findings: list[Finding] = []
+    records: list[backstage.Record] = []
+    entities = _load_file(path, data, findings, records)
+    return Parsed(tuple(entities), tuple(findings), tuple(records))
+
+
+def load_sources(sources: Iterable[tuple[str, bytes | str]],
+                 parse: Parse | None = None) -> tuple[Catalog, list[Finding]]:
+    """Parse and check every (display path, content) pair and merge them into one Catalog.
+
+    The one way a catalog is loaded. `parse` turns one file into its Parsed part (default parse_file; the
+    per-file cache passes its own, which must return what parse_file would).
+    """
+    parse = parse or parse_file
     findings: list[Finding] = []
     entities: list[_Entity] = []
     files: list[str] = []
     records: list[backstage.Record] = []
-    for path, data in sources:
+
+    def add(path: str, data: bytes | str) -> None:
         files.append(path)
-        entities.extend(_load_file(path, data, findings, records))
-    if records:  # Backstage descriptors: follow Location entities, then resolve references across files
-        for path, data in backstage.follow_locations(records, files, findings):
-            files.append(path)
-            entities.extend(_load_file(path, data, findings, records))
-        native_teams = {e.values["name"] for e in entities if e.kind == "teams"}
-        entities.extend(_Entity(*e) for e in backstage_model.entities(records, findings, native_teams))
-    catalog = _assemble(entities, findings)
+        part = parse(path, data)
+        entities.extend(part.entities)
+        findings.extend(part.findings)
+        records.extend(part.records)
+
+    with _collector_paused():
+        for path, data in sources:
+            add(path, data)
+        if records:  # Backstage descriptors: follow Location entities, then resolve references across files
+            for path, data in backstage.follow_locations(records, files, findings):
+                add(path, data)
+            native_teams = {e.values["name"] for e in entities if e.kind == "teams"}
+            entities.extend(_Entity(*e) for e in backstage_model.entities(records, findings, native_teams))
+        catalog = _assemble(entities, findings)
     return Catalog(
         teams=catalog["teams"],
         systems=catalog["systems"],
@@ -138,6 +174,23 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]]) -> tuple[Catalog, l
         rotations=catalog["rotations"],
         files=tuple(files),
     ), findings
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading makes hundreds of thousands of small, long-lived objects and no garbage cycles; the cyclic
+    collector would rescan them again and again (a third of a 10,000-system load), so it waits until the load
+    is done. They then go straight to the oldest generation (freeze + unfreeze moves without scanning), where
+    a later full collection still sees them, instead of all being scanned by the next young collection."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if was:
+            gc.enable()
 
 
 def _load_file(path: str, data: bytes | str, findings: list[Finding],

@@ -6,7 +6,7 @@ import subprocess
 from collections.abc import Sequence
 
 from ownership import graph
-from ownership.commands.page import load_catalog
+from ownership.inputs import load_catalog
 from ownership.routing import Impact, blast_radius, find_system
 
 

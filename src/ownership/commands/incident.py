@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ownership import graph
-from ownership.commands.page import activity_for, ask_pagerduty, load_catalog, load_people
+from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people
 from ownership.config import Config
 from ownership.routing import Context, Room, find_system, room
 from ownership.routing.incident import SUSPECT_CONTACT_DEPTH

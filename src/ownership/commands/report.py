@@ -22,12 +22,11 @@ from typing import Any
 import click
 
 from ownership.audit import audit
-from ownership.commands.audit import prepare
-from ownership.commands.roster import source_of
 from ownership.config import Config
 from ownership.history.git import redact
 from ownership.history.scan import Progress as ScanProgress
 from ownership.httpget import redact_url
+from ownership.inputs import prepare, source_of
 from ownership.report import model, render
 from ownership.roster import files as roster_files
 from ownership.roster import is_url

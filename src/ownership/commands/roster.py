@@ -1,4 +1,4 @@
-"""`ownership roster pull` and `ownership roster show`, and the roster loading every command shares."""
+"""`ownership roster pull` and `ownership roster show` (the roster loading every command shares is in inputs.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,29 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from ownership.config import Config
+from ownership.inputs import source_of
 from ownership.model import Catalog, Person, Roster
 from ownership.roster import Resolver, RosterError, files, load
 from ownership.roster.identity import catalog_team, resolver_for
 
 NO_SOURCE = "no roster: pass --roster SOURCE (a file or an http(s):// SCIM base URL) or set roster: in ownership.yaml"
-
-
-def source_of(flag: str | None, config: Config) -> str | None:
-    """--roster wins; else `roster:` in ownership.yaml, relative to that file."""
-    if flag:
-        return flag
-    configured = config.get("roster")
-    return config.relative(configured) if configured else None
-
-
-def load_roster(flag: str | None, config: Config, today: dt.date, allow_shrink: bool = False,
-                compare_with: Sequence[str] = ()) -> Roster | None:
-    """The roster for a command that can use one, or None when none is configured. Raises RosterError.
-    `compare_with`: further snapshots the shrink guard compares with (the last weekly report's)."""
-    source = source_of(flag, config)
-    if not source:
-        return None
-    return load(source, config, today=today, allow_shrink=allow_shrink, compare_with=compare_with)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """`ownership site --out DIR`: gather what the audit gathers, build the pages, write the folder.
 
-The I/O side of the site: the catalog, roster and git activity come from the audit's `prepare()`, findings,
+The I/O side of the site: the catalog, roster and git activity come from `inputs.prepare()`, findings,
 successors and impact from `audit()`, the off-boarding simulation from `offboard()`. The latest weekly report
 found under `--report DIR` (default: reports/) is copied into the site so the link works wherever it is hosted.
 """
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ownership.audit import audit
-from ownership.commands.audit import prepare
 from ownership.config import Config
 from ownership.history.scan import Progress
+from ownership.inputs import prepare
 from ownership.offboard import offboard
 from ownership.site.build import Inputs, ReportLink, build
 from ownership.site.settings import from_config

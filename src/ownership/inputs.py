@@ -1,0 +1,180 @@
+"""The one place a command gathers its inputs: paths + ownership.yaml + flags → a Snapshot or a routing context.
+
+Commands call these functions and never each other's helpers:
+- `prepare` (audit, suggest, offboard, report, site): catalog + roster + scanned git activity → Snapshot.
+- `load_catalog`, `load_people`, `ask_pagerduty`, `activity_for` (page, incident, blast-radius): what routing
+  needs, where a source that cannot be used becomes a warning rather than a failure (at 3 a.m. a page list
+  from the catalog alone, saying so, beats no page list).
+- `source_of`, `load_roster`: which roster a command uses, and reading it through the shrink guard.
+
+Every catalog is loaded by catalog/load.py's `load_sources`; the routing commands pass the per-file parse
+cache (catalog/cache.py), which yields the same model.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ownership.catalog.load import load_paths
+from ownership.config import Config
+from ownership.model import Catalog, Finding, Roster, Snapshot, System
+from ownership.routing import PagerDutyAnswer, People, last_commits
+
+if TYPE_CHECKING:  # history.scan pulls in git, which routing without --history never needs
+    from ownership.history.scan import Progress
+
+Warn = Callable[[str], None]
+AUDIT_WINDOW = 180  # ownership-drift and successors count commits of the last 180 days
+
+
+# --------------------------------------------------------------------------- the roster
+
+
+def source_of(flag: str | None, config: Config) -> str | None:
+    """--roster wins; else `roster:` in ownership.yaml, relative to that file."""
+    if flag:
+        return flag
+    configured = config.get("roster")
+    return config.relative(configured) if configured else None
+
+
+def load_roster(flag: str | None, config: Config, today: dt.date, allow_shrink: bool = False,
+                compare_with: Sequence[str] = ()) -> Roster | None:
+    """The roster for a command that can use one, or None when none is configured. Raises RosterError.
+    `compare_with`: further snapshots the shrink guard compares with (the last weekly report's)."""
+    from ownership.roster import load
+
+    source = source_of(flag, config)
+    if not source:
+        return None
+    return load(source, config, today=today, allow_shrink=allow_shrink, compare_with=compare_with)
+
+
+def read_roster(config: Config, roster_source: str | None, day: dt.date,
+                allow_shrink: bool = False) -> tuple[Roster | None, str | None]:
+    """(the roster, None) when one is configured and usable; else (None, why not) or (None, None)."""
+    from ownership.roster import RosterError
+
+    try:
+        return load_roster(roster_source, config, day, allow_shrink), None
+    except RosterError as exc:
+        return None, f"the roster could not be used: {exc}"
+
+
+def load_people(catalog: Catalog, config: Config, roster_source: str | None, day: dt.date,
+                allow_shrink: bool = False) -> People:
+    """People with the roster when one is configured and usable; else "not checked", with the reason."""
+    roster, problem = read_roster(config, roster_source, day, allow_shrink)
+    return People(catalog, roster, day, roster_problem=problem)
+
+
+# --------------------------------------------------------------------------- the Snapshot
+
+
+def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: str | None,
+            allow_roster_shrink: bool = False, jobs: int | None = None, scan: bool = True,
+            warn: Warn = lambda _: None, progress: Progress | None = None,
+            before_scan: Callable[[Snapshot], None] | None = None, roster_compare_with: Sequence[str] = (),
+            ) -> tuple[Snapshot, list[Finding]]:
+    """The catalog (+ loader findings), the roster when a source is given or configured, and the git activity
+    through the incremental scan (windows always include 180 days).
+
+    `before_scan` sees the snapshot without activity first, so a command can refuse bad arguments (an
+    unknown person, no roster) before any repository is read. `roster_compare_with`: snapshots the roster
+    shrink guard compares with besides its cache (for `report`: the newest earlier report's).
+
+    Raises CatalogError (unreadable catalog path), RosterError (roster cannot be read) and GitError (git
+    missing): the CLI turns each into one line and exit code 2.
+    """
+    from ownership.history import settings as history_settings
+    from ownership.history.scan import catalog_sources, scan_catalog
+
+    catalog, loaded = load_paths(paths)
+    roster = load_roster(roster_source, config, today, allow_roster_shrink, roster_compare_with)
+    if before_scan is not None:
+        before_scan(Snapshot(catalog=catalog, today=today, roster=roster, options=config.rules))
+    activity = None
+    if scan:
+        hs = history_settings.from_config(config.get("history"), config.relative)
+        hs = dataclasses.replace(hs, windows=tuple(sorted({*hs.windows, AUDIT_WINDOW})))
+        if catalog_sources(catalog, hs.rewrite):
+            activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress)
+            for scanned in scans.values():
+                if scanned.problem:
+                    warn(scanned.problem)
+    snap = Snapshot(catalog=catalog, today=today, roster=roster, activity=activity, options=config.rules)
+    return snap, loaded
+
+
+# --------------------------------------------------------------------------- routing
+
+
+@dataclass(frozen=True)
+class RoutingCatalog:
+    catalog: Catalog
+    warnings: tuple[str, ...]  # for stderr: problems that make the answer less certain
+
+
+def load_catalog(paths: Sequence[str], cache: bool = True) -> RoutingCatalog:
+    """The catalog for routing; its errors do not stop routing (a page list from a half-broken catalog still
+    helps), they become one warning. The model is the plain load's: the cache only skips parsing the files
+    that did not change (a 10,000-system catalog parses in ~2 s, its cached parts load in a fraction)."""
+    from ownership.catalog.cache import FileCache
+
+    catalog, findings = load_paths(paths, FileCache().parse if cache else None)
+    errors = [f for f in findings if f.severity == "error"]
+    warnings: tuple[str, ...] = ()
+    if errors:
+        first = errors[0]
+        warnings = (f"the catalog has {len(errors)} error(s), answers may be incomplete; first: "
+                    f"{first.location or ''} {first.message} (run `ownership validate`)",)
+    return RoutingCatalog(catalog, warnings)
+
+
+def ask_pagerduty(catalog: Catalog, systems: Iterable[System], at: dt.datetime | None, config: Config,
+                  base_url: str | None, env: Mapping[str, str] | None = None) -> PagerDutyAnswer | None:
+    """One /oncalls query for every escalation policy of the owning teams of `systems`; None if none has one."""
+    policies = set()
+    for s in systems:
+        team = catalog.teams.get(s.owner)
+        if team and team.oncall and team.oncall.pagerduty_escalation_policy:
+            policies.add(team.oncall.pagerduty_escalation_policy)
+    if not policies:
+        return None
+    from ownership.oncall import pagerduty
+
+    try:
+        settings = pagerduty.Settings.from_config(config, base_url)
+        entries = pagerduty.oncalls(policies, at, settings, env=env if env is not None else os.environ)
+    except pagerduty.PagerDutyError as exc:
+        return PagerDutyAnswer(error=str(exc))
+    grouped: dict[str, list[pagerduty.OnCallEntry]] = {}
+    for e in entries:
+        grouped.setdefault(e.policy, []).append(e)
+    return PagerDutyAnswer({k: tuple(v) for k, v in grouped.items()})
+
+
+def activity_for(catalog: Catalog, config: Config, names: Iterable[str], people: People,
+                 warnings: list[str]) -> Mapping[str, Mapping[str, dt.datetime]] | None:
+    """Last commit per person for the systems `names`, from their repositories' git history (the scanner of
+    `ownership scan`: incremental and cached, so a repeat costs a `git log` of the new commits). None when no
+    system has repositories or the history cannot be read (the reason goes to `warnings`)."""
+    systems = {n: catalog.systems[n] for n in names if catalog.systems[n].repos}
+    if not systems:
+        return None
+    from ownership.history import settings as history_settings
+    from ownership.history.git import GitError
+    from ownership.history.scan import scan_catalog
+
+    try:
+        hs = history_settings.from_config(config.get("history"), config.relative)
+        activity, _ = scan_catalog(dataclasses.replace(catalog, systems=systems), hs, people.day, people.roster,
+                                   warn=warnings.append)
+    except (GitError, OSError) as exc:
+        warnings.append(f"git history not used: {exc}")
+        return None
+    return last_commits(activity)

@@ -1,0 +1,102 @@
+"""The per-file parse cache (catalog/cache.py) yields exactly the plain load, however the files change."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ownership.catalog.cache import FileCache
+from ownership.catalog.load import load_paths
+from tests.catalog import backstage_tree
+
+
+def both(folder: Path, where: Path) -> FileCache:
+    """Load `folder` plainly and through a cache at `where`; assert model and findings are equal."""
+    cache = FileCache(where)
+    cached = load_paths([folder], cache.parse)
+    assert cached == load_paths([folder])
+    return cache
+
+
+def test_a_cached_load_equals_the_plain_load_through_every_kind_of_change(tmp_path: Path) -> None:
+    folder = backstage_tree.write(tmp_path / "org")
+    where = tmp_path / "cache"
+    cold = both(folder, where)
+    assert (cold.hits, cold.misses) == (0, 22)  # 20 files found + 2 reached through Locations
+    warm = both(folder, where)
+    assert (warm.hits, warm.misses) == (22, 0)
+
+    # one file edited, to the same size and back to the same mtime: the content hash still sees it
+    user = folder / "people" / "user-03.yaml"
+    before = user.stat()
+    user.write_text(user.read_text().replace("[team-a]", "[team-b]"))
+    os.utime(user, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert user.stat().st_size == before.st_size
+    edited = both(folder, where)
+    assert (edited.hits, edited.misses) == (21, 1)
+    assert "user-03@example.com" in load_paths([folder], FileCache(where).parse)[0].teams["team-b"].members
+
+    (folder / "people" / "user-16.yaml").unlink()
+    deleted = both(folder, where)
+    assert (deleted.hits, deleted.misses) == (21, 0)
+
+    (folder / "people" / "user-17.yaml").write_text(backstage_tree.user(17, "team-a"))
+    added = both(folder, where)
+    assert (added.hits, added.misses) == (21, 1)
+
+    # a file renamed: its locations and findings name the new path, so it is parsed again
+    (folder / "components" / "www-artist.yaml").rename(folder / "components" / "web-artist.yaml")
+    renamed = both(folder, where)
+    assert (renamed.hits, renamed.misses) == (21, 1)
+    catalog, _ = load_paths([folder], FileCache(where).parse)
+    assert catalog.systems["www-artist"].location.file.endswith("web-artist.yaml")
+
+    # an edit inside the Location tree outside the catalog folder
+    db = tmp_path / "org" / "shared" / "artists-db.yaml"
+    db.write_text(db.read_text().replace("team-b", "team-a"))
+    assert both(folder, where).misses == 1
+
+
+def test_duplicates_across_files_are_found_and_the_first_definition_wins(tmp_path: Path) -> None:
+    # (was tests/routing/test_parallel_load.py, for the two-process load issue 13 item 1 removed)
+    for i in range(40):
+        (tmp_path / f"part-{i:02d}.yaml").write_text(
+            f"teams:\n  - name: team-{i:02d}\n    members: [p{i}@acme.test]\n"
+            f"systems:\n  - name: svc-{i:02d}\n    owner: team-{(i + 3) % 40:02d}\n    tier: {i % 4 + 1}\n"
+            f"    depends_on: [svc-{(i + 1) % 40:02d}]\n")
+    (tmp_path / "part-zz.yaml").write_text("systems:\n  - name: svc-00\n    owner: team-01\n    tier: 2\n")
+    for _ in range(2):  # cold, then warm
+        catalog, found = load_paths([tmp_path], FileCache(tmp_path / ".cache").parse)
+        assert (catalog, found) == load_paths([tmp_path])
+        assert [f.subject for f in found if f.rule == "duplicate-name"] == ["system:svc-00"]
+        assert catalog.systems["svc-00"].owner == "team-03" and len(catalog.systems) == 40
+
+
+def test_a_file_holding_a_credential_is_never_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    (folder / "teams.yaml").write_text("teams:\n  - name: web\n    members: [ann@acme.test]\n")
+    (folder / "systems.yaml").write_text(
+        "systems:\n  - name: shop\n    owner: web\n    repos:\n      - url: https://bot:s3cr3t-t0ken@git.acme.test/shop.git\n")
+    (folder / "more.yaml").write_text(
+        "systems:\n  - name: cart\n    owner: web\n    runbook: https://wiki.acme.test/cart?x=1\n")
+    monkeypatch.setenv("OWNERSHIP_PAGERDUTY_TOKEN", "wiki.acme.test/cart")  # a secret value in the third file
+    where = tmp_path / "cache"
+    first = both(folder, where)
+    assert first.misses == 3
+    stored = list(where.glob("*.pickle"))
+    assert len(stored) == 1  # teams.yaml only
+    assert all(b"s3cr3t" not in p.read_bytes() and b"wiki.acme.test" not in p.read_bytes() for p in stored)
+    assert both(folder, where).misses == 2
+
+
+def test_a_damaged_or_foreign_entry_is_a_miss_not_an_error(tmp_path: Path) -> None:
+    folder = backstage_tree.write(tmp_path / "org")
+    where = tmp_path / "cache"
+    both(folder, where)
+    entries = sorted(where.glob("*.pickle"))
+    entries[0].write_bytes(b"not a pickle")
+    entries[1].write_bytes(entries[1].read_bytes()[:20])
+    again = both(folder, where)
+    assert again.misses == 2
