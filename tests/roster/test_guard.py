@@ -2,6 +2,7 @@
 refused unless allowed; the snapshot lives in the cache folder, one file per source."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -128,3 +129,48 @@ def test_pull_refuses_to_overwrite_a_file_that_is_not_a_roster(tmp_path: Path) -
     result = CliRunner().invoke(cli, ["roster", "pull", "--roster", str(src), "--out", str(out)])
     assert result.exit_code == 2 and "is not a readable roster snapshot, so it is not overwritten" in result.stderr
     assert out.read_text() == '{"my": "notes"}'
+
+
+def test_an_unchanged_roster_file_is_recalled_and_equals_a_plain_read(tmp_path: Path) -> None:
+    """The recall of an unchanged file is an optimisation: the same Roster as reading it, every time."""
+    from ownership.roster import read
+
+    src = tmp_path / "hr.csv"
+    write_roster(src, 30, 4, left_on="")
+    first = load(str(src), Config(), today=TODAY)
+    snapshot = guard.cache_path(str(src))
+    stamp = snapshot.stat().st_mtime_ns
+    assert guard.recall(str(src), guard.fingerprint(str(src), None)) is None  # another column mapping
+    again = load(str(src), Config(), today=TODAY)
+    assert again == first == dataclasses.replace(read(str(src), Config()), as_of=TODAY)
+    assert snapshot.stat().st_mtime_ns == stamp  # not rewritten
+    src.write_text(src.read_text().replace("p3@acme.test", "p3x@acme.test"))  # same size would not matter
+    edited = load(str(src), Config(), today=TODAY)
+    assert edited == dataclasses.replace(read(str(src), Config()), as_of=TODAY) != first
+
+
+def test_a_recalled_roster_is_still_compared_with_the_kept_report_snapshot(tmp_path: Path) -> None:
+    src, kept = tmp_path / "hr.csv", tmp_path / "kept.csv"
+    write_roster(kept, 40)
+    write_roster(src, 20)
+    load(str(src), Config(), today=TODAY, allow_shrink=True)  # the cache now holds these 20
+    with pytest.raises(RosterError, match="50% fewer than the 40"):
+        load(str(src), Config(), today=TODAY, compare_with=[str(kept)])
+
+
+def test_a_changed_snapshot_or_damaged_recall_entry_means_a_plain_read(tmp_path: Path) -> None:
+    from ownership.roster.settings import Settings
+
+    src = tmp_path / "hr.csv"
+    write_roster(src, 20)
+    load(str(src), Config(), today=TODAY)
+    fp = guard.fingerprint(str(src), Settings.from_config(Config()).columns)
+    assert guard.recall(str(src), fp) is not None
+    snapshot = guard.cache_path(str(src))
+    snapshot.write_bytes(snapshot.read_bytes() + b"\n")  # the snapshot is no longer what the recall was kept with
+    assert guard.recall(str(src), fp) is None
+    load(str(src), Config(), today=TODAY)
+    assert guard.recall(str(src), fp) is not None
+    snapshot.with_suffix(".people.pickle").write_bytes(b"not a pickle")
+    assert guard.recall(str(src), fp) is None
+    assert load(str(src), Config(), today=TODAY).active_count(TODAY) == 20
