@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from ownership.catalog import yamlnodes
 from ownership.catalog.load import CONFIG_NAMES
+from ownership.errors import OwnershipError
 
 # top-level key -> what it is (later features add their keys here)
 KNOWN_KEYS: dict[str, str] = {
@@ -66,7 +67,7 @@ PROTECTED: dict[str, str] = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(OwnershipError):
     """ownership.yaml cannot be used; the message gives file:line and the cause (exit code 2)."""
 
 

@@ -28,6 +28,7 @@ from ownership.catalog.schema import (
     invisible_character,
 )
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
+from ownership.errors import OwnershipError
 from ownership.model import (
     Catalog,
     Finding,
@@ -46,7 +47,7 @@ _STR = yamlnodes.YAML_TAG + "str"
 _KIND_SINGULAR = {"teams": "team", "systems": "system", "stakeholders": "stakeholder", "rotations": "rotation"}
 
 
-class CatalogError(Exception):
+class CatalogError(OwnershipError):
     """The catalog cannot be read at all (missing path, unreadable file): exit code 2, not a finding."""
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ownership.config import Config
+from ownership.errors import OwnershipError
 
 if TYPE_CHECKING:  # requests is imported only when PagerDuty is asked (it costs ~70 ms at start-up)
     import requests
@@ -40,7 +41,7 @@ FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
 }
 
 
-class PagerDutyError(Exception):
+class PagerDutyError(OwnershipError):
     """PagerDuty could not answer. One line, never containing the token."""
 
 
