@@ -480,7 +480,7 @@ def codeowners_check(paths: tuple[str, ...], repo: str, fmt: str, fail_on: str |
     people = _roster(roster, config, day, allow_roster_shrink)
     outcome = command.check(catalog_paths, config, repo, people, day)
     _warn(outcome.notes)
-    body, summary = render(_auto_format(fmt), outcome.findings)
+    body, summary = render(_auto_format(fmt), outcome.findings, title="CODEOWNERS check")
     click.echo(body, nl=False)
     _write_step_summary(summary)
     sys.exit(EXIT_FINDINGS if failing(outcome.findings, fail_on or config.get("fail_on", "error")) else EXIT_OK)
@@ -532,7 +532,7 @@ def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | N
         _warn(["no roster (--roster or roster: in ownership.yaml): people, orphaned, knowledge-loss and "
                "bus-factor checks are skipped"])
     result = run_audit(snap, loaded)
-    body, summary = render(fmt, result.findings)
+    body, summary = render(fmt, result.findings, title="Ownership audit")
     _emit(body, output)
     _write_step_summary(summary)
     sys.exit(EXIT_FINDINGS if failing(result.findings, fail_on or config.get("fail_on", "error")) else EXIT_OK)
