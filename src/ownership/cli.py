@@ -37,7 +37,8 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except OwnershipError as exc:
-            click.echo(redact.text(f"ownership: error: {exc}"), err=True)
+            for line in str(exc).splitlines() or [""]:  # a ConfigError names every problem, one a line
+                click.echo(redact.text(f"ownership: error: {line}"), err=True)
             ctx.exit(EXIT_CANNOT_RUN)
 
 

@@ -28,6 +28,7 @@ from ownership.catalog.schema import (
     invisible_character,
 )
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
+from ownership.config import CONFIG_NAMES  # the settings file a catalog folder may hold is not a catalog file
 from ownership.errors import OwnershipError
 from ownership.model import (
     Catalog,
@@ -42,7 +43,6 @@ from ownership.model import (
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
-CONFIG_NAMES = ("ownership.yaml", "ownership.yml", ".ownership.yaml")
 _STR = yamlnodes.YAML_TAG + "str"
 _KIND_SINGULAR = {"teams": "team", "systems": "system", "stakeholders": "stakeholder", "rotations": "rotation"}
 

@@ -39,7 +39,7 @@ def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_sour
         before_scan(Snapshot(catalog=catalog, today=today, roster=roster, options=config.rules))
     activity = None
     if scan:
-        hs = history_settings.from_config(config.get("history"), config.relative)
+        hs = history_settings.from_values(config.get("history"), config.relative)
         hs = dataclasses.replace(hs, windows=tuple(sorted({*hs.windows, AUDIT_WINDOW})))
         if catalog_sources(catalog, hs.rewrite):
             activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress)

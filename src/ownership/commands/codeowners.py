@@ -34,7 +34,7 @@ class Outcome:
 
 def handles(config: Config) -> drift.Handles:
     try:
-        return drift.Handles.from_config(config.get("codeowners"))
+        return drift.Handles.from_values(config.get("codeowners"), config.relative)
     except drift.HandleError as exc:
         where = f"{config.path}: " if config.path else ""
         raise CodeownersError(f"{where}{exc}") from exc

@@ -21,7 +21,7 @@ from typing import Any
 
 from ownership import __version__
 from ownership.catalog.load import discover, load_sources, read_sources
-from ownership.config import Config
+from ownership.config import Config, cache_root
 from ownership.model import Catalog, Finding, Roster, System
 from ownership.oncall import pagerduty
 from ownership.routing import Context, Page, PagerDutyAnswer, People, find_system, last_commits
@@ -137,8 +137,7 @@ def _strip(catalog: Catalog) -> Catalog:
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ownership" / "catalogs"
+    return cache_root() / "catalogs"
 
 
 def _cache_key(files: Sequence[Path]) -> str | None:
@@ -216,7 +215,7 @@ def ask_pagerduty(catalog: Catalog, systems: Iterable[System], at: dt.datetime |
     if not policies:
         return None
     try:
-        settings = pagerduty.Settings.from_config(config, base_url)
+        settings = pagerduty.Settings.from_values(config.get("pagerduty"), config.relative, base_url)
         entries = pagerduty.oncalls(policies, at, settings, env=env if env is not None else os.environ)
     except pagerduty.PagerDutyError as exc:
         return PagerDutyAnswer(error=str(exc))
@@ -239,7 +238,7 @@ def activity_for(catalog: Catalog, config: Config, names: Iterable[str], people:
     from ownership.history.scan import scan_catalog
 
     try:
-        hs = history_settings.from_config(config.get("history"), config.relative)
+        hs = history_settings.from_values(config.get("history"), config.relative)
         activity, _ = scan_catalog(dataclasses.replace(catalog, systems=systems), hs, people.day, people.roster,
                                    warn=warnings.append)
     except (GitError, OSError) as exc:

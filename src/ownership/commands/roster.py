@@ -9,7 +9,7 @@ from typing import Any
 
 from ownership.config import Config
 from ownership.model import Catalog, Person, Roster
-from ownership.roster import Resolver, RosterError, files, load
+from ownership.roster import Resolver, RosterError, Settings, files, load
 from ownership.roster.identity import catalog_team, resolver_for
 
 NO_SOURCE = "no roster: pass --roster SOURCE (a file or an http(s):// SCIM base URL) or set roster: in ownership.yaml"
@@ -30,7 +30,8 @@ def load_roster(flag: str | None, config: Config, today: dt.date, allow_shrink: 
     source = source_of(flag, config)
     if not source:
         return None
-    return load(source, config, today=today, allow_shrink=allow_shrink, compare_with=compare_with)
+    return load(source, Settings.from_values(config.values, config.relative), today=today,
+                allow_shrink=allow_shrink, compare_with=compare_with)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ def pull(flag: str | None, config: Config, today: dt.date, out: str, allow_shrin
     source = source_of(flag, config)
     if not source:
         raise RosterError(NO_SOURCE)
-    roster = load(source, config, today=today, allow_shrink=allow_shrink, compare_with=[out])
+    roster = load(source, Settings.from_values(config.values, config.relative), today=today,
+                  allow_shrink=allow_shrink, compare_with=[out])
     try:
         files.write_snapshot(roster, out)
     except OSError as exc:
