@@ -7,36 +7,43 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ownership import __version__, redact
 from ownership.catalog import yamlnodes
-from ownership.catalog.load import CatalogError
 from ownership.config import Config, ConfigError, candidates
 from ownership.config import find as find_config
 from ownership.config import load as load_config
+from ownership.errors import EXIT_CANNOT_RUN, OwnershipError
 from ownership.history.git import GitError, toplevel
 from ownership.model import Finding, Roster, Snapshot
 
-EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT_RUN = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS = 0, 1
 DEFAULT_CATALOG = "catalog"
 
 
-class Failure(click.ClickException):
-    """'cannot run': one clear line on stderr, exit code 2, never a traceback."""
+class Failure(OwnershipError):
+    """A 'cannot run' the command line itself finds: a bad --today, an unwritable --output."""
 
-    exit_code = EXIT_CANNOT_RUN
 
-    def show(self, file: object = None) -> None:
-        click.echo(redact.text(f"ownership: error: {self.format_message()}"), err=True)
+class _Commands(click.Group):
+    """The one handler of "cannot run": any OwnershipError from any command becomes one clear line on stderr,
+    `ownership: error: <message>`, and exit code 2, never a traceback. (Here rather than in main() so that
+    click's test runner, which calls the group directly, sees the same.)"""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OwnershipError as exc:
+            for line in str(exc).splitlines() or [""]:  # a ConfigError names every problem, one a line
+                click.echo(redact.text(f"ownership: error: {line}"), err=True)
+            ctx.exit(EXIT_CANNOT_RUN)
 
 
 def _config(paths: Sequence[str], explicit: str | None) -> Config:
-    try:
-        return load_config(Path(explicit) if explicit else find_config(list(paths)))
-    except ConfigError as exc:
-        raise Failure(str(exc)) from exc
+    return load_config(Path(explicit) if explicit else find_config(list(paths)))
 
 
 def _catalog_paths(paths: Sequence[str], config_path: str | None) -> tuple[list[str], Config]:
@@ -76,7 +83,7 @@ def _write_step_summary(summary: str) -> None:
             click.echo(f"ownership: warning: cannot write the step summary to {target}: {exc}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="ownership")
 def cli() -> None:
     """Keep a service-ownership catalog honest.
@@ -129,14 +136,10 @@ OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(dir_okay=False, w
 
 
 def _roster(source: str | None, config: Config, today: dt.date, allow_shrink: bool = False) -> Roster | None:
-    """The roster from --roster or ownership.yaml (None when neither names one); errors exit 2."""
+    """The roster from --roster or ownership.yaml (None when neither names one)."""
     from ownership.inputs import load_roster
-    from ownership.roster.errors import RosterError
 
-    try:
-        return load_roster(source, config, today, allow_shrink)
-    except RosterError as exc:
-        raise Failure(str(exc)) from exc
+    return load_roster(source, config, today, allow_shrink)
 
 
 @cli.command()
@@ -177,10 +180,7 @@ def validate(paths: tuple[str, ...], fmt: str, fail_on: str | None, base: str | 
         if not paths:
             catalog_paths = _default_catalog(config)
     people = _roster(roster, config, day, allow_roster_shrink)
-    try:
-        outcome = command.check(catalog_paths, config, day, base, roster=people, changed=changed)
-    except (CatalogError, GitError) as exc:
-        raise Failure(str(exc)) from exc
+    outcome = command.check(catalog_paths, config, day, base, roster=people, changed=changed)
     root = None
     if fmt == "sarif":
         try:
@@ -246,11 +246,8 @@ def scan(paths: tuple[str, ...], jobs: int | None, fmt: str, roster: str | None,
     def warn(line: str) -> None:
         _warn([line])
 
-    try:
-        with bar() as progress:
-            outcome = command.run(catalog_paths, config, day, people, jobs, warn, progress)
-    except (CatalogError, GitError) as exc:
-        raise Failure(str(exc)) from exc
+    with bar() as progress:
+        outcome = command.run(catalog_paths, config, day, people, jobs, warn, progress)
     if outcome.catalog_errors:
         warn(f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); scanned what "
              "could be read")
@@ -278,13 +275,9 @@ def roster_pull(out: str, roster: str | None, allow_roster_shrink: bool, config_
     retries, or a roster that shrank by more than roster_shrink_limit, stops with exit code 2.
     """
     from ownership.commands import roster as command
-    from ownership.roster.errors import RosterError
 
     config = _config([DEFAULT_CATALOG], config_path)
-    try:
-        pulled = command.pull(roster, config, _today(today), out, allow_roster_shrink)
-    except RosterError as exc:
-        raise Failure(str(exc)) from exc
+    pulled = command.pull(roster, config, _today(today), out, allow_roster_shrink)
     click.echo(f"saved {pulled.people} people ({pulled.active} active) from {pulled.source} to {pulled.out}")
 
 
@@ -302,17 +295,13 @@ def roster_show(who: str, catalog_paths: tuple[str, ...], fmt: str, roster: str 
     """Print one person (WHO: an email, username, GitHub noreply address, roster id or alias) and what they
     own in the catalog: teams, managed teams, maintained systems, stakeholder groups, rotations."""
     from ownership.commands import roster as command
-    from ownership.roster.errors import RosterError
 
     paths, config = _catalog_paths(catalog_paths, config_path)
     day = _today(today)
     people = _roster(roster, config, day, allow_roster_shrink)
     if people is None:
         raise Failure(command.NO_SOURCE)
-    try:
-        info = command.describe(who, people, command.catalog_for_show(paths), day)
-    except (RosterError, CatalogError) as exc:
-        raise Failure(str(exc)) from exc
+    info = command.describe(who, people, command.catalog_for_show(paths), day)
     click.echo(json.dumps(info, indent=2) if fmt == "json" else command.render_text(info), nl=fmt == "json")
 
 
@@ -330,12 +319,9 @@ HISTORY_OPTION = click.option("--history", is_flag=True,
 
 
 def _at(value: str | None) -> dt.datetime:
-    from ownership.rotation import TimeError, parse_at
+    from ownership.rotation import parse_at
 
-    try:
-        return parse_at(value)
-    except TimeError as exc:
-        raise Failure(str(exc)) from exc
+    return parse_at(value)
 
 
 def _warn(lines: Sequence[str]) -> None:
@@ -360,14 +346,10 @@ def page(system: str, fmt: str, at: str | None, catalog_paths: tuple[str, ...], 
     under skipped with the reason. Exit 1 when nobody at all can be paged, 2 for an unknown system."""
     from ownership.commands import page as command
     from ownership.render.routing import page_json, page_text
-    from ownership.routing import UnknownSystem
 
     paths, config = _catalog_paths(catalog_paths, config_path)
-    try:
-        result, warnings = command.run(paths, config, system, _at(at), roster, pagerduty_url,
-                                       asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history)
-    except (CatalogError, UnknownSystem) as exc:
-        raise Failure(str(exc)) from exc
+    result, warnings = command.run(paths, config, system, _at(at), roster, pagerduty_url,
+                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history)
     _warn(warnings)
     click.echo(page_json(result) if fmt == "json" else page_text(result), nl=False)
     if result.gap:
@@ -389,13 +371,9 @@ def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, c
     tier, customer-facing flag and owning team, and how many tier-1 and customer-facing systems are hit."""
     from ownership.commands import blast_radius as command
     from ownership.render.routing import dot, impact_json, impact_text
-    from ownership.routing import UnknownSystem
 
     paths, _ = _catalog_paths(catalog_paths, config_path)
-    try:
-        impact, warnings = command.run(paths, system, depth, with_edges=fmt in ("dot", "svg"))
-    except (CatalogError, UnknownSystem) as exc:
-        raise Failure(str(exc)) from exc
+    impact, warnings = command.run(paths, system, depth, with_edges=fmt in ("dot", "svg"))
     _warn(warnings)
     render = {"text": impact_text, "json": impact_json, "dot": dot, "svg": command.to_svg}[fmt]
     _emit(render(impact), output)
@@ -420,14 +398,10 @@ def incident(systems: tuple[str, ...], fmt: str, at: str | None, catalog_paths: 
     when an affected system has nobody at all to page, 2 for an unknown system."""
     from ownership.commands import incident as command
     from ownership.render.routing import room_json, room_markdown, room_text
-    from ownership.routing import UnknownSystem
 
     paths, config = _catalog_paths(catalog_paths, config_path)
-    try:
-        result, warnings = command.run(paths, config, systems, _at(at), roster, pagerduty_url,
-                                       asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history)
-    except (CatalogError, UnknownSystem) as exc:
-        raise Failure(str(exc)) from exc
+    result, warnings = command.run(paths, config, systems, _at(at), roster, pagerduty_url,
+                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history)
     _warn(warnings)
     click.echo({"text": room_text, "markdown": room_markdown, "json": room_json}[fmt](result), nl=False)
     gaps = [x.gap for x in result.responders if x.gap]
@@ -454,10 +428,7 @@ def export_backstage(paths: tuple[str, ...], out: str, config_path: str | None) 
     from ownership.commands import export as command
 
     catalog_paths, _ = _catalog_paths(paths, config_path)
-    try:
-        written = command.backstage(catalog_paths, out)
-    except CatalogError as exc:
-        raise Failure(str(exc)) from exc
+    written = command.backstage(catalog_paths, out)
     click.echo(f"wrote {len(written)} file(s) to {out}: {', '.join(p.name for p in written)}")
 
 
@@ -474,10 +445,7 @@ def export_codeowners(paths: tuple[str, ...], repo: str, to_stdout: bool, config
     from ownership.commands import codeowners as command
 
     catalog_paths, config = _catalog_paths(paths, config_path)
-    try:
-        text, written, files = command.export(catalog_paths, config, repo, to_stdout)
-    except (CatalogError, command.CodeownersError) as exc:
-        raise Failure(str(exc)) from exc
+    text, written, files = command.export(catalog_paths, config, repo, to_stdout)
     if written is None:
         click.echo(text, nl=False)
     else:
@@ -511,12 +479,9 @@ def codeowners_check(paths: tuple[str, ...], repo: str, fmt: str, fail_on: str |
     catalog_paths, config = _catalog_paths(paths, config_path)
     day = _today(today)
     people = _roster(roster, config, day, allow_roster_shrink)
-    try:
-        outcome = command.check(catalog_paths, config, repo, people, day)
-    except (CatalogError, command.CodeownersError) as exc:
-        raise Failure(str(exc)) from exc
+    outcome = command.check(catalog_paths, config, repo, people, day)
     _warn(outcome.notes)
-    body, summary = render(_auto_format(fmt), outcome.findings)
+    body, summary = render(_auto_format(fmt), outcome.findings, title="CODEOWNERS check")
     click.echo(body, nl=False)
     _write_step_summary(summary)
     sys.exit(EXIT_FINDINGS if failing(outcome.findings, fail_on or config.get("fail_on", "error")) else EXIT_OK)
@@ -525,18 +490,14 @@ def codeowners_check(paths: tuple[str, ...], repo: str, fmt: str, fail_on: str |
 def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: str | None, allow_shrink: bool,
                     jobs: int | None = None, scan: bool = True,
                     before_scan: Callable[[Snapshot], None] | None = None) -> tuple[Snapshot, list[Finding]]:
-    """The Snapshot (catalog, roster, scanned activity) shared by audit, suggest and offboard; errors exit 2."""
-    from ownership.history.progress import bar
+    """The Snapshot (catalog, roster, scanned activity) shared by audit, suggest and offboard."""
     from ownership.inputs import prepare
-    from ownership.roster.errors import RosterError
+    from ownership.history.progress import bar
 
-    try:
-        with bar() as progress:
-            return prepare(paths, config, today=day, roster_source=roster, allow_roster_shrink=allow_shrink,
-                           jobs=jobs, scan=scan, warn=lambda line: _warn([line]), progress=progress,
-                           before_scan=before_scan)
-    except (CatalogError, GitError, RosterError) as exc:
-        raise Failure(str(exc)) from exc
+    with bar() as progress:
+        return prepare(paths, config, today=day, roster_source=roster, allow_roster_shrink=allow_shrink,
+                       jobs=jobs, scan=scan, warn=lambda line: _warn([line]), progress=progress,
+                       before_scan=before_scan)
 
 
 @cli.command()
@@ -572,7 +533,7 @@ def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | N
         _warn(["no roster (--roster or roster: in ownership.yaml): people, orphaned, knowledge-loss and "
                "bus-factor checks are skipped"])
     result = run_audit(snap, loaded)
-    body, summary = render(fmt, result.findings)
+    body, summary = render(fmt, result.findings, title="Ownership audit")
     _emit(body, output)
     _write_step_summary(summary)
     sys.exit(EXIT_FINDINGS if failing(result.findings, fail_on or config.get("fail_on", "error")) else EXIT_OK)
@@ -598,12 +559,9 @@ def suggest(system: str, limit: int, write: bool, fmt: str, catalog_paths: tuple
     from ownership.commands import suggest as command
 
     paths, config = _catalog_paths(catalog_paths, config_path)
-    try:
-        snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink,
-                                  before_scan=lambda s: command.check(s, system))
-        outcome = command.run(snap, system, limit, write)
-    except command.SuggestError as exc:
-        raise Failure(str(exc)) from exc
+    snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink,
+                              before_scan=lambda s: command.check(s, system))
+    outcome = command.run(snap, system, limit, write)
     click.echo(command.render_json(outcome) if fmt == "json" else command.render_text(outcome), nl=False)
     if write and not outcome.suggestions:
         sys.exit(EXIT_FINDINGS)
@@ -625,12 +583,9 @@ def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], 
     from ownership.commands import offboard as command
 
     paths, config = _catalog_paths(catalog_paths, config_path)
-    try:
-        snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink,
-                                  before_scan=lambda s: command.check(s, people))
-        result = command.run(snap, people)
-    except command.OffboardError as exc:
-        raise Failure(str(exc)) from exc
+    snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink,
+                              before_scan=lambda s: command.check(s, people))
+    result = command.run(snap, people)
     click.echo(command.render_json(result) if fmt == "json" else command.render_text(result), nl=False)
 
 
@@ -654,16 +609,12 @@ def report(paths: tuple[str, ...], out: str | None, history: str | None, jobs: i
     Writes report.md, report.html (self-contained) and report.json (docs/report.md). Exit 0 once written."""
     from ownership.commands import report as command
     from ownership.history.progress import bar
-    from ownership.roster.errors import RosterError
 
     catalog_paths, config = _catalog_paths(paths, config_path)
-    try:
-        written = command.run(catalog_paths, config, today=_today(today), roster_source=roster,
-                              out=Path(out) if out else None, history=Path(history) if history else None,
-                              allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=lambda line: _warn([line]),
-                              stage=command.terminal_stage(), progress=bar)
-    except (CatalogError, GitError, RosterError, command.ReportError) as exc:
-        raise Failure(str(exc)) from exc
+    written = command.run(catalog_paths, config, today=_today(today), roster_source=roster,
+                          out=Path(out) if out else None, history=Path(history) if history else None,
+                          allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=lambda line: _warn([line]),
+                          stage=command.terminal_stage(), progress=bar)
     click.echo(f"wrote {', '.join(str(p) for p in written.files.values())}")
 
 
@@ -676,16 +627,11 @@ def demo(out: str, today: str | None) -> None:
     of generated history) into DIR, then scans, audits and reports, and prints where report.html is.
     Needs the source checkout (an editable install)."""
     from ownership.commands import demo as command
-    from ownership.commands.report import ReportError, terminal_stage
-    from ownership.demo.run import DemoError
+    from ownership.commands.report import terminal_stage
     from ownership.history.progress import bar
-    from ownership.roster.errors import RosterError
 
-    try:
-        ws, written = command.run(Path(out), _today(today), warn=lambda line: _warn([line]),
-                                  stage=terminal_stage(), progress=bar)
-    except (DemoError, ConfigError, CatalogError, GitError, RosterError, ReportError) as exc:
-        raise Failure(str(exc)) from exc
+    ws, written = command.run(Path(out), _today(today), warn=lambda line: _warn([line]),
+                              stage=terminal_stage(), progress=bar)
     h = written.doc["headline"]
     click.echo(f"example org in {ws.root}: {h['systems']} systems, {h['orphaned']} orphaned, {h['dormant']} dormant, "
                f"{h['findings']['error']} errors and {h['findings']['warning']} warnings")
@@ -723,19 +669,15 @@ def site(paths: tuple[str, ...], out: str, report_dir: str | None, at: str | Non
     (who to page, blast radius, findings, git activity), team and person. No server needed (docs/site.md)."""
     from ownership.commands import site as command
     from ownership.history.progress import bar
-    from ownership.roster.errors import RosterError
 
     catalog_paths, config = _catalog_paths(paths, config_path)
     moment = _at(at)
-    try:
-        with bar() as progress:
-            outcome = command.run(catalog_paths, config, out, at=moment, roster_source=roster,
-                                  allow_roster_shrink=allow_roster_shrink, scan=not no_scan, jobs=jobs,
-                                  report_dir=report_dir, pagerduty_web=pagerduty_web, title=title,
-                                  offboard_limit=offboard_limit, warn=lambda line: _warn([line]),
-                                  progress=progress)
-    except (CatalogError, GitError, RosterError, command.SiteError) as exc:
-        raise Failure(str(exc)) from exc
+    with bar() as progress:
+        outcome = command.run(catalog_paths, config, out, at=moment, roster_source=roster,
+                              allow_roster_shrink=allow_roster_shrink, scan=not no_scan, jobs=jobs,
+                              report_dir=report_dir, pagerduty_web=pagerduty_web, title=title,
+                              offboard_limit=offboard_limit, warn=lambda line: _warn([line]),
+                              progress=progress)
     if outcome.catalog_errors:
         _warn([f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); the site shows "
                "what could be read"])

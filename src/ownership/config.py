@@ -12,33 +12,60 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ownership.catalog import yamlnodes
-from ownership.catalog.load import CONFIG_NAMES
+from ownership.errors import OwnershipError
+from ownership.model import SettingProblem
 
-# top-level key -> what it is (later features add their keys here)
-KNOWN_KEYS: dict[str, str] = {
-    "catalog": "default catalog path",
-    "fail_on": "error | warning | never",
-    "rules": "per-rule settings: severity, enabled, options",
-    "roster": "roster source: a file or a SCIM base URL",
-    "roster_columns": "roster CSV/JSON/YAML columns: a preset (bamboohr | workday | native) or {field: column}",
-    "roster_shrink_limit": "largest drop of active people from the previous roster, e.g. '10%' (the default)",
-    "scim": "SCIM client: token_env, page_size, timeout, retries, backoff, max_retry_after, sort_by, allow_http",
-    "aliases": "identity aliases: {name or old email: roster email, username or id}",
-    "team_map": "HR team/department -> catalog team (default: the same name, case-insensitively)",
-    "mailmap": "a .mailmap file mapping old emails to current ones",
-    "pagerduty": "PagerDuty client: token_env, base_url, timeout, retries, backoff",
-    "history": "git history scan: windows, bots, cache, jobs, rewrite (URL prefix -> URL or folder), protocols, stall",
-    "codeowners": "GitHub handles of teams: {org: acme, team_handles: {payments: '@acme/payments-team'}}",
-    "site": "static site (ownership site): title, pagerduty_web, offboard_limit",
+
+
+class Section(NamedTuple):
+    """One top-level key of ownership.yaml: the function that checks its value, as "module:function" (imported
+    on use, so reading ownership.yaml does not load every feature), and what it is (for hints and docs).
+    Every check has the same shape: `check(value) -> list[SettingProblem]`, with key paths below the key."""
+
+    check: str
+    what: str
+
+
+# The one table of ownership.yaml's sections; a key not in it is an error.
+SECTIONS: dict[str, Section] = {
+    "catalog": Section("ownership.config:check_catalog", "default catalog path"),
+    "fail_on": Section("ownership.config:check_fail_on", "error | warning | never"),
+    "rules": Section("ownership.rules.registry:check_options", "per-rule settings: severity, enabled, options"),
+    "roster": Section("ownership.config:check_roster", "roster source: a file or a SCIM base URL"),
+    "roster_columns": Section("ownership.roster.settings:check_columns",
+                              "roster CSV/JSON/YAML columns: a preset (bamboohr | workday | native) or "
+                              "{field: column}"),
+    "roster_shrink_limit": Section("ownership.roster.settings:check_shrink_limit",
+                                   "largest drop of active people from the previous roster, e.g. '10%' (the "
+                                   "default)"),
+    "scim": Section("ownership.roster.settings:check_scim",
+                    "SCIM client: token_env, page_size, timeout, retries, backoff, max_retry_after, sort_by, "
+                    "allow_http"),
+    "aliases": Section("ownership.roster.settings:check_aliases",
+                       "identity aliases: {name or old email: roster email, username or id}"),
+    "team_map": Section("ownership.roster.settings:check_team_map",
+                        "HR team/department -> catalog team (default: the same name, case-insensitively)"),
+    "mailmap": Section("ownership.roster.settings:check_mailmap", "a .mailmap file mapping old emails to current ones"),
+    "pagerduty": Section("ownership.oncall.pagerduty:check", "PagerDuty client: token_env, base_url, timeout, "
+                                                             "retries, backoff"),
+    "history": Section("ownership.history.settings:check",
+                       "git history scan: windows, bots, cache, jobs, rewrite (URL prefix -> URL or folder), "
+                       "protocols, stall"),
+    "codeowners": Section("ownership.codeowners.check:check_settings",
+                          "GitHub handles of teams: {org: acme, team_handles: {payments: '@acme/payments-team'}}"),
+    "site": Section("ownership.site.settings:check", "static site (ownership site): title, pagerduty_web, "
+                                                     "offboard_limit"),
 }
-SEVERITY_CHOICES = ("error", "warning", "info")
+KNOWN_KEYS: dict[str, str] = {key: s.what for key, s in SECTIONS.items()}
+CONFIG_NAMES = ("ownership.yaml", "ownership.yml", ".ownership.yaml")  # the catalog loader skips these files
 FAIL_ON_CHOICES = ("error", "warning", "never")
 # every `*_env` setting names the environment variable a secret is read from; only these may be named, so a
 # config file cannot pick one of the runner's other secrets (GITHUB_TOKEN, AWS_*) and send it somewhere
@@ -66,8 +93,9 @@ PROTECTED: dict[str, str] = {
 }
 
 
-class ConfigError(Exception):
-    """ownership.yaml cannot be used; the message gives file:line and the cause (exit code 2)."""
+class ConfigError(OwnershipError):
+    """ownership.yaml cannot be used; the message gives file:line:col and the cause of every problem, one per
+    line (exit code 2)."""
 
 
 Position = tuple[int, int]  # line, column (1-based)
@@ -92,6 +120,13 @@ class Config:
         if self.path is None or Path(value).is_absolute() or "://" in value:
             return value
         return str(self.path.parent / value)
+
+
+def cache_root() -> Path:
+    """The one cache folder: $XDG_CACHE_HOME/ownership, else ~/.cache/ownership (parsed catalogs live in
+    catalogs/, scans in history/, clones in clones/, roster snapshots as roster-*.json)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ownership"
 
 
 def candidates(catalog_paths: list[str]) -> list[Path]:
@@ -122,32 +157,72 @@ def load(path: Path | None) -> Config:
 
 def parse(data: bytes, path: Path, name: str | None = None) -> Config:
     """The config in `data`, as the file `path` (relative settings resolve against it); messages say `name`
-    (default: the path), e.g. `origin/main:ownership.yaml` for the copy in a git ref."""
+    (default: the path), e.g. `origin/main:ownership.yaml` for the copy in a git ref. Every problem of the
+    file is reported at once, each with file:line:col."""
     shown = name or str(path)
     docs, problems = yamlnodes.parse(data)
     if problems:
-        p = problems[0]
-        raise ConfigError(f"{shown}:{p.line}:{p.column}: {p.rule}: {p.message}")
+        raise ConfigError("\n".join(f"{shown}:{p.line}:{p.column}: {p.rule}: {p.message}" for p in problems))
     if not docs:
         return Config(path, {})
     root = docs[0]
     if type(root) is not yamlnodes.Map:
         raise ConfigError(f"{shown}:{root.line}:{root.column}: the config must be a mapping")
+    lines = data.decode("utf-8", "replace").splitlines()
     values: dict[str, Any] = {}
     positions = dict(_positions(root, ()))
+    errors: list[tuple[Position, str]] = []
     for k, v in root.pairs:
         key = k.value if type(k) is yamlnodes.Scalar else ""
-        where = f"{shown}:{k.line}:{k.column}"
-        if key not in KNOWN_KEYS:
-            close = difflib.get_close_matches(key, list(KNOWN_KEYS), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(sorted(KNOWN_KEYS))}"
-            raise ConfigError(f"{where}: unknown-field: unknown key '{key}'{hint}")
+        if key not in SECTIONS:
+            close = difflib.get_close_matches(key, list(SECTIONS), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(sorted(SECTIONS))}"
+            errors.append(((k.line, k.column), f"unknown-field: unknown key '{key}'{hint}"))
+            continue
         if key in values:
-            raise ConfigError(f"{where}: duplicate-key: '{key}' appears twice")
+            errors.append(((k.line, k.column), f"duplicate-key: '{key}' appears twice"))
+            continue
         values[key] = yamlnodes.to_python(v)
-        _check(key, values[key], f"{shown}:{v.line}:{v.column}")
-    _check_token_envs(root, (), shown)
+        for problem in section_check(key)(values[key]):
+            at = _where((key, *problem.path), positions, lines, (v.line, v.column))
+            errors.append((at, f"{problem.kind}: {problem.message}"))
+    errors += _token_env_problems(root, ())
+    if errors:
+        raise ConfigError("\n".join(f"{shown}:{line}:{column}: {message}"
+                                    for (line, column), message in sorted(errors, key=lambda e: e[0])))
     return Config(path, values, positions)
+
+
+def section_check(key: str) -> Callable[[Any], list[SettingProblem]]:
+    """The check of a top-level key, from SECTIONS."""
+    module, name = SECTIONS[key].check.split(":")
+    found: Callable[[Any], list[SettingProblem]] = getattr(importlib.import_module(module), name)
+    return found
+
+
+def _where(keys: tuple[str, ...], positions: Mapping[tuple[str, ...], Position], lines: list[str],
+           value_at: Position) -> Position:
+    """Where to point for a problem at `keys`: the deepest of its keys that opens a line of its own (a block
+    mapping), else the value of the section key (a flow mapping `{a: 1}` or a scalar)."""
+    for n in range(len(keys), 1, -1):
+        at = positions.get(keys[:n])
+        if at is not None and 0 < at[0] <= len(lines) and not lines[at[0] - 1][:at[1] - 1].strip(" -"):
+            return at
+    return value_at
+
+
+def check_fail_on(value: Any) -> list[SettingProblem]:
+    if value in FAIL_ON_CHOICES:
+        return []
+    return [SettingProblem((), f"fail_on must be one of {', '.join(FAIL_ON_CHOICES)}")]
+
+
+def check_catalog(value: Any) -> list[SettingProblem]:
+    return [] if isinstance(value, str) else [SettingProblem((), "catalog must be a path or URL string")]
+
+
+def check_roster(value: Any) -> list[SettingProblem]:
+    return [] if isinstance(value, str) else [SettingProblem((), "roster must be a path or URL string")]
 
 
 def _positions(node: yamlnodes.Map, prefix: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Position]]:
@@ -159,21 +234,23 @@ def _positions(node: yamlnodes.Map, prefix: tuple[str, ...]) -> Iterator[tuple[t
             yield from _positions(v, (*prefix, k.value))
 
 
-def _check_token_envs(node: yamlnodes.Map, prefix: tuple[str, ...], shown: str) -> None:
+def _token_env_problems(node: yamlnodes.Map, prefix: tuple[str, ...]) -> list[tuple[Position, str]]:
     """Every `*_env` setting, at any depth, names an OWNERSHIP_* variable (see TOKEN_ENV_PREFIX)."""
+    out: list[tuple[Position, str]] = []
     for k, v in node.pairs:
         if type(k) is not yamlnodes.Scalar:
             continue
         if type(v) is yamlnodes.Map:
-            _check_token_envs(v, (*prefix, k.value), shown)
+            out += _token_env_problems(v, (*prefix, k.value))
         elif k.value.endswith("_env"):
             value = yamlnodes.to_python(v)
             if not (isinstance(value, str) and _TOKEN_ENV.fullmatch(value)):
                 # the value is not echoed: someone may have pasted the token itself here
                 setting = ".".join((*prefix, k.value))
-                raise ConfigError(f"{shown}:{v.line}:{v.column}: invalid-value: {setting} must name an "
-                                  f"environment variable starting with {TOKEN_ENV_PREFIX} (upper case "
-                                  "letters, digits, _); a config file may not choose which other secret is sent")
+                out.append(((v.line, v.column), f"invalid-value: {setting} must name an environment variable "
+                                                f"starting with {TOKEN_ENV_PREFIX} (upper case letters, digits, "
+                                                "_); a config file may not choose which other secret is sent"))
+    return out
 
 
 class Change(NamedTuple):
@@ -249,58 +326,3 @@ def _diff(keys: tuple[str, ...], a: Any, b: Any, where: Config) -> Iterator[Chan
     found = next((where.positions[keys[:n]] for n in range(len(keys), 0, -1) if keys[:n] in where.positions),
                  None)
     yield Change(".".join(keys), a, b, found)
-
-
-# settings sections each feature checks itself: key -> (module, function(value) -> why not, or None);
-# imported on use, so reading ownership.yaml does not load every feature
-_SECTIONS: dict[str, tuple[str, str]] = {
-    "history": ("ownership.history.settings", "check"),
-    "site": ("ownership.site.settings", "problem"),
-    "pagerduty": ("ownership.oncall.pagerduty", "problem"),
-}
-_ROSTER_KEYS = ("roster_columns", "roster_shrink_limit", "scim", "aliases", "team_map", "mailmap")
-
-
-def _section_problem(key: str, value: Any) -> str | None:
-    if key in _ROSTER_KEYS:
-        from ownership.roster.settings import problem
-
-        return problem(key, value)
-    if key not in _SECTIONS:
-        return None
-    module, name = _SECTIONS[key]
-    check: Any = getattr(importlib.import_module(module), name)
-    return check(value)  # type: ignore[no-any-return]
-
-
-def _check(key: str, value: Any, where: str) -> None:
-    if key == "fail_on" and value not in FAIL_ON_CHOICES:
-        raise ConfigError(f"{where}: invalid-value: fail_on must be one of {', '.join(FAIL_ON_CHOICES)}")
-    if key in ("catalog", "roster") and not isinstance(value, str):
-        raise ConfigError(f"{where}: invalid-value: {key} must be a path or URL string")
-    message = _section_problem(key, value)
-    if message:
-        raise ConfigError(f"{where}: invalid-value: {message}")
-    if key == "rules":
-        from ownership.rules import RULES
-
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where}: invalid-value: rules must map rule slugs to settings")
-        for slug, opts in value.items():
-            if slug not in RULES:
-                close = difflib.get_close_matches(str(slug), list(RULES), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-                raise ConfigError(f"{where}: unknown-field: no rule '{slug}'{hint}")
-            if not isinstance(opts, dict):
-                raise ConfigError(f"{where}: invalid-value: settings of rule '{slug}' must be a mapping")
-            sev = opts.get("severity")
-            if sev is not None and sev not in SEVERITY_CHOICES:
-                raise ConfigError(f"{where}: invalid-value: severity of '{slug}' must be one of "
-                                  f"{', '.join(SEVERITY_CHOICES)}")
-            if "enabled" in opts and not isinstance(opts["enabled"], bool):
-                raise ConfigError(f"{where}: invalid-value: enabled of '{slug}' must be true or false")
-            from ownership.rules.health import option_problem
-
-            message = option_problem(str(slug), opts)
-            if message:
-                raise ConfigError(f"{where}: invalid-value: {message}")

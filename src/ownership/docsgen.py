@@ -26,6 +26,9 @@ def rules_reference() -> str:
         out.append("")
         for r in rules:
             out += [f"### {r.slug}", "", f"Default severity: **{r.severity}**.", "", r.doc, ""]
+            if r.options:  # declared beside the rule; ownership.yaml is checked against the same table
+                out += ["Options (`rules: {" + r.slug + ": {...}}`, besides `severity` and `enabled`): " +
+                        "; ".join(f"`{key}`: {o.what}" for key, o in sorted(r.options.items())) + ".", ""]
     return "\n".join(out)
 
 

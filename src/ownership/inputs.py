@@ -46,12 +46,13 @@ def load_roster(flag: str | None, config: Config, today: dt.date, allow_shrink: 
                 compare_with: Sequence[str] = ()) -> Roster | None:
     """The roster for a command that can use one, or None when none is configured. Raises RosterError.
     `compare_with`: further snapshots the shrink guard compares with (the last weekly report's)."""
-    from ownership.roster import load
+    from ownership.roster import Settings, load
 
     source = source_of(flag, config)
     if not source:
         return None
-    return load(source, config, today=today, allow_shrink=allow_shrink, compare_with=compare_with)
+    return load(source, Settings.from_values(config.values, config.relative), today=today,
+                allow_shrink=allow_shrink, compare_with=compare_with)
 
 
 def read_roster(config: Config, roster_source: str | None, day: dt.date,
@@ -99,7 +100,7 @@ def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_sour
         before_scan(Snapshot(catalog=catalog, today=today, roster=roster, options=config.rules))
     activity = None
     if scan:
-        hs = history_settings.from_config(config.get("history"), config.relative)
+        hs = history_settings.from_values(config.get("history"), config.relative)
         hs = dataclasses.replace(hs, windows=tuple(sorted({*hs.windows, AUDIT_WINDOW})))
         if catalog_sources(catalog, hs.rewrite):
             activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress)
@@ -148,7 +149,7 @@ def ask_pagerduty(catalog: Catalog, systems: Iterable[System], at: dt.datetime |
     from ownership.oncall import pagerduty
 
     try:
-        settings = pagerduty.Settings.from_config(config, base_url)
+        settings = pagerduty.Settings.from_values(config.get("pagerduty"), config.relative, base_url)
         entries = pagerduty.oncalls(policies, at, settings, env=env if env is not None else os.environ)
     except pagerduty.PagerDutyError as exc:
         return PagerDutyAnswer(error=str(exc))
@@ -171,7 +172,7 @@ def activity_for(catalog: Catalog, config: Config, names: Iterable[str], people:
     from ownership.history.scan import scan_catalog
 
     try:
-        hs = history_settings.from_config(config.get("history"), config.relative)
+        hs = history_settings.from_values(config.get("history"), config.relative)
         activity, _ = scan_catalog(dataclasses.replace(catalog, systems=systems), hs, people.day, people.roster,
                                    warn=warnings.append)
     except (GitError, OSError) as exc:

@@ -9,13 +9,22 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 LIFECYCLES = ("experimental", "production", "deprecated")
+
+
+class SettingProblem(NamedTuple):
+    """What is wrong with one setting of ownership.yaml. Each section's `check(value)` returns these;
+    config.py adds file:line:col and reports all of them in one run."""
+
+    path: tuple[str, ...]  # key path below the section's key; () for the section's value itself
+    message: str
+    kind: str = "invalid-value"  # the rule slug shown: invalid-value | unknown-field
 
 
 @dataclass(frozen=True, slots=True, order=True)

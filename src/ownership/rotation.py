@@ -9,12 +9,13 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ownership.errors import OwnershipError
 from ownership.model import Rotation
 
 UTC = dt.timezone.utc
 
 
-class TimeError(ValueError):
+class TimeError(OwnershipError, ValueError):
     """A --at value that is neither an ISO date nor an ISO date-time."""
 
 

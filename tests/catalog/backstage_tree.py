@@ -4,6 +4,7 @@ the catalog folder. 22 files, more than the old two-process split needed (16) to
 that the halves would separate the Users (people/) from their Groups (teams/groups.yaml)."""
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 TEAM_A = [f"user-{i:02d}@example.com" for i in range(1, 5)]  # the four members of team-a
@@ -15,8 +16,11 @@ def user(i: int, team: str) -> str:
 
 
 def write(root: Path) -> Path:
-    """The tree under root/catalog (plus root/shared, reached only through a Location); returns the folder."""
+    """The tree under root/catalog (plus root/shared, reached only through a Location); returns the folder.
+    root is a git work tree: the catalog root that Location targets must stay inside (docs/backstage.md)."""
     cat = root / "catalog"
+    root.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True, timeout=30)
     (cat / "people").mkdir(parents=True)
     (cat / "teams").mkdir()
     (cat / "components").mkdir()

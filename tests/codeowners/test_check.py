@@ -246,7 +246,7 @@ def test_remote_url_spellings_of_one_repository_normalize_alike(url: str) -> Non
 def test_team_handles_map_both_ways() -> None:
     from ownership.codeowners.check import Handles
 
-    h = Handles.from_config({"org": "acme", "team_handles": {"payments": "@acme/payments-team"}})
+    h = Handles.from_values({"org": "acme", "team_handles": {"payments": "@acme/payments-team"}})
     assert (h.team("payments"), h.team("ledger")) == ("@acme/payments-team", "@acme/ledger")
     assert (h.team_of("@acme/payments-team"), h.team_of("@ACME/ledger"), h.team_of("@other/ledger")) == (
         "payments", "ledger", None)

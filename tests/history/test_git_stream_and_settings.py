@@ -70,7 +70,7 @@ def test_settings_resolve_paths_against_the_config_file(tmp_path: Path) -> None:
     path.write_text('history:\n  windows: [365, 30]\n  jobs: 3\n  cache: .c\n  rewrite:\n'
                     '    "https://git.acme.test/": mirror/\n    "git@old:": "https://new.test/"\n')
     config = load_config(path)
-    hs = settings.from_config(config.get("history"), config.relative)
+    hs = settings.from_values(config.get("history"), config.relative)
     assert hs.windows == (30, 365) and hs.jobs == 3
     assert hs.cache == tmp_path / ".c"
     assert hs.rewrite == {"https://git.acme.test/": str(tmp_path / "mirror/"), "git@old:": "https://new.test/"}

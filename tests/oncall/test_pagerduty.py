@@ -121,12 +121,12 @@ def test_an_answer_without_oncalls_is_an_error_not_an_empty_list() -> None:
     ("yes", "must be a mapping"),
 ])
 def test_config_problems_are_named(value: object, message: str) -> None:
-    assert message in (pagerduty.problem(value) or "")
+    assert message in " ".join(p.message for p in pagerduty.check(value))
 
 
 def test_good_config_is_accepted() -> None:
-    assert pagerduty.problem({"token_env": "PD", "base_url": "https://api.pagerduty.com", "timeout": 3,
-                              "retries": 1, "backoff": 0.1}) is None
+    assert pagerduty.check({"token_env": "PD", "base_url": "https://api.pagerduty.com", "timeout": 3,
+                            "retries": 1, "backoff": 0.1}) == []
 
 
 def test_a_server_slower_than_the_timeout_is_an_error_not_a_hang() -> None:

@@ -185,6 +185,35 @@ def test_github_caps_annotations_at_10_per_level_and_summarises_the_rest(
         assert f"'{name}'" in text, name
 
 
+def test_github_summary_lists_only_the_findings_beyond_the_annotations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, item 7: the summary said "7 finding(s) beyond the annotations are listed here" and then
+    listed all 37; the annotations already show the other 30."""
+    summary = tmp_path / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    write(tmp_path / "cat", MANY)
+    validate("cat", "--format", "github")
+    text = summary.read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith(("| error ", "| warning ", "| info "))]
+    assert len(rows) == 7
+    assert "**13** error(s), **12** warning(s), **12** info." in text  # the counts are still of everything
+    assert "'svc-00'" not in text and "'svc-12'" in text
+    assert text.startswith("## Catalog check\n")
+
+
+def test_audit_step_summary_is_headed_as_an_audit_not_a_catalog_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    write(tmp_path / "cat", MANY)
+    result = CliRunner().invoke(cli, ["audit", "cat", "--no-scan", "--format", "github", "--today", "2026-07-01"])
+    assert result.exit_code == 1, result.output
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## Ownership audit\n") and "Catalog check" not in text
+
+
 def test_github_writes_no_summary_when_everything_fits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     summary = tmp_path / "step-summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))

@@ -79,3 +79,38 @@ def test_dependency_picture_is_inline_svg_without_xml_prolog() -> None:
     svg = str(charts.dependencies(catalog, ["db"]))
     assert svg.startswith("<svg") and "<?xml" not in svg
     assert re.search(r">api<", svg) and str(charts.dependencies(catalog, [])) == ""
+
+
+def test_a_manager_whose_end_date_passed_is_one_finding_not_both_new_and_fixed() -> None:
+    """Issue 13, item 6: manager-left says "leaves on DATE" before the date and "left on DATE" after it; the
+    report's "what changed" listed it as new and as fixed in the same week."""
+    import datetime as dt
+
+    from ownership.catalog.load import load_sources
+    from ownership.model import Person, Roster, Snapshot
+    from ownership.rules import engine
+
+    catalog, loaded = load_sources([("catalog.yaml", "teams:\n  - name: billing\n    members: [hector@acme.test]\n"
+                                                     "    manager: kate@acme.test\n")])
+    people = (Person("kate", emails=("kate@acme.test",), end_date=dt.date(2026, 12, 31), team="Billing"),
+              Person("hector", emails=("hector@acme.test",), team="Billing"))
+
+    def week(day: dt.date) -> dict:
+        snap = Snapshot(catalog=catalog, today=day, roster=Roster(people, as_of=day))
+        found = [f.to_json() for f in engine.run(snap, ("people",), loaded) if f.rule == "manager-left"]
+        return {"date": day.isoformat(), "findings": found, "orphaned": [], "leavers": [], "headline": {}}
+
+    before, after = week(dt.date(2026, 12, 28)), week(dt.date(2027, 1, 4))
+    assert [f["message"] for f in before["findings"]] == ["team billing: manager kate@acme.test leaves on 2026-12-31"]
+    assert [f["message"] for f in after["findings"]] == ["team billing: manager kate@acme.test left on 2026-12-31"]
+    got = changes(after, before)
+    assert got["new_findings"] == got["fixed_findings"] == []
+
+
+def test_a_different_person_in_the_same_role_is_a_new_finding() -> None:
+    old = {"rule": "manager-left", "subject": "team:billing", "message": "team billing: manager kate left",
+           "evidence": {"person_id": "kate", "role": "manager"}}
+    new = {**old, "message": "team billing: manager ann left", "evidence": {"person_id": "ann", "role": "manager"}}
+    got = changes({"findings": [new]}, {"date": "2026-11-23", "findings": [old]})
+    assert [f["message"] for f in got["new_findings"]] == ["team billing: manager ann left"]
+    assert [f["message"] for f in got["fixed_findings"]] == ["team billing: manager kate left"]

@@ -19,7 +19,8 @@ def test_roster_settings_with_defaults(tmp_path: Path) -> None:
                    "aliases: {Bob Builder: bob@acme.test}\n"
                    "team_map: {Money Movement: payments}\n"
                    "mailmap: .mailmap\n")
-    settings = Settings.from_config(load_config(cfg))
+    config = load_config(cfg)
+    settings = Settings.from_values(config.values, config.relative)
 
     assert settings.columns.preset == "workday"
     assert settings.shrink_limit == 0.25

@@ -171,8 +171,8 @@ def test_a_changed_pagerduty_base_url_is_reported_and_not_used(tmp_path: Path,
     monkeypatch.chdir(repo.path)
     pr_config = load(Path("ownership.yaml"))
     trusted, _ = trusted_config(pr_config, "main", candidates(["catalog"]), repo.path)
-    assert PagerDutySettings.from_config(trusted).base_url == DEFAULT_BASE_URL
-    assert PagerDutySettings.from_config(trusted).timeout == 3
+    assert PagerDutySettings.from_values(trusted.get("pagerduty"), trusted.relative).base_url == DEFAULT_BASE_URL
+    assert PagerDutySettings.from_values(trusted.get("pagerduty"), trusted.relative).timeout == 3
 
 
 def test_a_changed_scim_token_env_does_not_choose_the_secret_sent(tmp_path: Path) -> None:

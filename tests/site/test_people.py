@@ -7,7 +7,7 @@ import pytest
 
 from ownership.catalog.load import load_paths
 from ownership.commands.roster import describe
-from ownership.config import Config
+from ownership.roster.settings import Settings
 from ownership.model import Catalog, Person, Roster, System, Team
 from ownership.roster import load
 from ownership.routing import People
@@ -19,7 +19,7 @@ DAY = dt.date(2026, 11, 30)
 
 def test_every_person_owns_what_roster_show_says_on_the_example_org() -> None:
     catalog, _ = load_paths([ROOT / "catalog"])
-    roster = load(str(ROOT / "examples" / "roster.csv"), Config(), today=DAY, allow_shrink=True)
+    roster = load(str(ROOT / "examples" / "roster.csv"), Settings(), today=DAY, allow_shrink=True)
     directory = Directory(catalog, People(catalog, roster, DAY))
     entries = [e for e in directory.entries() if e.person is not None]
     assert len(entries) >= 25

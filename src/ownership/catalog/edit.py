@@ -11,9 +11,10 @@ from pathlib import Path
 from ownership import confine
 from ownership.catalog import yamlnodes
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
+from ownership.errors import OwnershipError
 
 
-class EditError(Exception):
+class EditError(OwnershipError):
     """The edit cannot be made safely; the message says why (file:line)."""
 
 

@@ -31,6 +31,8 @@ from ownership.catalog.schema import (
     invisible_character,
 )
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
+from ownership.config import CONFIG_NAMES  # the settings file a catalog folder may hold is not a catalog file
+from ownership.errors import OwnershipError
 from ownership.model import (
     Catalog,
     Finding,
@@ -44,12 +46,11 @@ from ownership.model import (
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
-CONFIG_NAMES = ("ownership.yaml", "ownership.yml", ".ownership.yaml")
 _STR = yamlnodes.YAML_TAG + "str"
 _KIND_SINGULAR = {"teams": "team", "systems": "system", "stakeholders": "stakeholder", "rotations": "rotation"}
 
 
-class CatalogError(Exception):
+class CatalogError(OwnershipError):
     """The catalog cannot be read at all (missing path, unreadable file): exit code 2, not a finding."""
 
 

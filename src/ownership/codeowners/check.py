@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ownership.codeowners.parse import Codeowners, Line
-from ownership.model import Catalog, Finding, Location, Person, Repo, System
+from ownership.model import Catalog, Finding, Location, Person, Repo, SettingProblem, System
 from ownership.roster.identity import Resolver
 
 EXAMPLES = 3
@@ -20,6 +20,22 @@ EXAMPLES = 3
 
 class HandleError(ValueError):
     """The `codeowners:` settings in ownership.yaml are unusable."""
+
+
+def check_settings(value: Any) -> list[SettingProblem]:
+    """Every problem of the `codeowners:` section of ownership.yaml (checked when config loads)."""
+    if not isinstance(value, dict):
+        return [SettingProblem((), "codeowners must be a mapping with org: and/or team_handles:")]
+    out = [SettingProblem((str(key),), f"codeowners: unknown key '{key}' (known: org, team_handles)", "unknown-field")
+           for key in sorted(set(value) - {"org", "team_handles"}, key=str)]
+    org, handles = value.get("org"), value.get("team_handles") or {}
+    if org is not None and not isinstance(org, str):
+        out.append(SettingProblem(("org",), "codeowners.org must be a GitHub organisation name"))
+    if not isinstance(handles, dict) or not all(
+            isinstance(v, str) and re.match(r"^@[^/\s]+/[^/\s]+$", v) for v in handles.values()):
+        out.append(SettingProblem(("team_handles",), 'codeowners.team_handles must map team names to "@org/team" '
+                                                     "handles"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -30,21 +46,15 @@ class Handles:
     team_handles: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, value: Any) -> Handles:
+    def from_values(cls, value: Any, relative: Callable[[str], str] | None = None) -> Handles:
+        """Handles from the `codeowners` value (None: none); raises HandleError when it is unusable."""
         if value is None:
             return cls()
-        if not isinstance(value, dict):
-            raise HandleError("codeowners must be a mapping with org: and/or team_handles:")
-        unknown = sorted(set(value) - {"org", "team_handles"})
-        if unknown:
-            raise HandleError(f"codeowners: unknown key '{unknown[0]}' (known: org, team_handles)")
+        problems = check_settings(value)
+        if problems:
+            raise HandleError(problems[0].message)
         org = value.get("org")
         handles = value.get("team_handles") or {}
-        if org is not None and not isinstance(org, str):
-            raise HandleError("codeowners.org must be a GitHub organisation name")
-        if not isinstance(handles, dict) or not all(
-                isinstance(v, str) and re.match(r"^@[^/\s]+/[^/\s]+$", v) for v in handles.values()):
-            raise HandleError('codeowners.team_handles must map team names to "@org/team" handles')
         return cls(org.lstrip("@") if org else None, {str(k): v for k, v in handles.items()})
 
     def team(self, name: str) -> str | None:

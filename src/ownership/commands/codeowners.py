@@ -13,6 +13,7 @@ from ownership.codeowners import check as drift
 from ownership.codeowners import export as block
 from ownership.codeowners.parse import LOCATIONS, parse
 from ownership.config import Config
+from ownership.errors import OwnershipError
 from ownership.history import git
 from ownership.model import Catalog, Finding, Repo, Roster, Snapshot, System
 from ownership.roster.identity import Resolver
@@ -22,7 +23,7 @@ NO_ROSTER = ("no roster configured (--roster or roster: in ownership.yaml): code
              "only drift and unowned paths were")
 
 
-class CodeownersError(Exception):
+class CodeownersError(OwnershipError):
     """The check cannot run (not a git repository, no catalog system lives there, bad settings): exit 2."""
 
 
@@ -34,7 +35,7 @@ class Outcome:
 
 def handles(config: Config) -> drift.Handles:
     try:
-        return drift.Handles.from_config(config.get("codeowners"))
+        return drift.Handles.from_values(config.get("codeowners"), config.relative)
     except drift.HandleError as exc:
         where = f"{config.path}: " if config.path else ""
         raise CodeownersError(f"{where}{exc}") from exc

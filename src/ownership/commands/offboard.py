@@ -5,11 +5,12 @@ import json
 from collections.abc import Sequence
 
 from ownership import staffing
+from ownership.errors import OwnershipError
 from ownership.model import Snapshot
 from ownership.offboard import OffboardResult, SystemChange, offboard
 
 
-class OffboardError(Exception):
+class OffboardError(OwnershipError):
     """The simulation cannot run (exit code 2)."""
 
 

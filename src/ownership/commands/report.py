@@ -23,6 +23,7 @@ import click
 
 from ownership.audit import audit
 from ownership.config import Config
+from ownership.errors import OwnershipError
 from ownership.history.git import redact
 from ownership.history.scan import Progress as ScanProgress
 from ownership.httpget import redact_url
@@ -38,7 +39,7 @@ Progress = Callable[[], Any]  # -> a context manager yielding a per-repository c
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class ReportError(Exception):
+class ReportError(OwnershipError):
     """The report cannot be written (an unwritable folder); one line, exit code 2."""
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from ownership.config import Config
 from ownership.inputs import source_of
 from ownership.model import Catalog, Person, Roster
-from ownership.roster import Resolver, RosterError, files, load
+from ownership.roster import Resolver, RosterError, Settings, files, load
 from ownership.roster.identity import catalog_team, resolver_for
 
 NO_SOURCE = "no roster: pass --roster SOURCE (a file or an http(s):// SCIM base URL) or set roster: in ownership.yaml"
@@ -32,7 +32,8 @@ def pull(flag: str | None, config: Config, today: dt.date, out: str, allow_shrin
     source = source_of(flag, config)
     if not source:
         raise RosterError(NO_SOURCE)
-    roster = load(source, config, today=today, allow_shrink=allow_shrink, compare_with=[out])
+    roster = load(source, Settings.from_values(config.values, config.relative), today=today,
+                  allow_shrink=allow_shrink, compare_with=[out])
     try:
         files.write_snapshot(roster, out)
     except OSError as exc:

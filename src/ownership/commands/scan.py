@@ -28,7 +28,7 @@ def run(paths: Sequence[str], config: Config, today: dt.date, roster: Roster | N
         warn: Warn, progress: Progress | None = None) -> Outcome:
     catalog, findings = load_paths(paths)
     errors = sum(1 for f in findings if f.severity == "error")
-    hs = history_settings.from_config(config.get("history"), config.relative)
+    hs = history_settings.from_values(config.get("history"), config.relative)
     activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress)
     for scanned in scans.values():
         if scanned.shallow:

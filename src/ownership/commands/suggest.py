@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ownership.catalog.edit import EditError, add_maintainer
+from ownership.errors import OwnershipError
 from ownership.model import Snapshot
 from ownership.successors import WINDOW, Suggestion, suggest
 
 
-class SuggestError(Exception):
+class SuggestError(OwnershipError):
     """The suggestion cannot be made or written (exit code 2)."""
 
 

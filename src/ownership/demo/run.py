@@ -14,9 +14,10 @@ from pathlib import Path
 
 import ownership
 from ownership.demo.history import REPO_PREFIX, write_repos
+from ownership.errors import OwnershipError
 
 
-class DemoError(Exception):
+class DemoError(OwnershipError):
     """The demo cannot run (no source checkout, an unwritable folder); one clear line, exit code 2."""
 
 

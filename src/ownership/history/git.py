@@ -25,8 +25,10 @@ from typing import IO, Any
 import git
 from git.exc import GitCommandError, GitCommandNotFound
 
+from ownership.errors import OwnershipError
 
-class GitError(Exception):
+
+class GitError(OwnershipError):
     """git failed or is missing; the message says why in one line."""
 
 

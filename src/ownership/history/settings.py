@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ownership.history.git import DEFAULT_PROTOCOLS, PROTOCOLS, STALL_SECONDS, Transport
+from ownership.model import SettingProblem
 
 DEFAULT_WINDOWS = (90, 365)
 # matched case-insensitively against the author name and the email (after .mailmap)
@@ -49,41 +50,45 @@ class HistorySettings:
         return bot_matcher(self.bots)
 
 
-def check(value: Any) -> str | None:
-    """Why the `history` value cannot be used, or None. (config.py adds file:line.)"""
+def check(value: Any) -> list[SettingProblem]:
+    """Every problem of the `history` value (config.py adds file:line:col)."""
     if value is None:
-        return None
+        return []
     if not isinstance(value, dict):
-        return "history must be a mapping of settings"
-    for key in value:
-        if key not in KEYS:
-            return f"unknown history setting '{key}'; known: {', '.join(KEYS)}"
+        return [SettingProblem((), "history must be a mapping of settings")]
+    out = [SettingProblem((str(key),), f"unknown history setting '{key}'; known: {', '.join(KEYS)}", "unknown-field")
+           for key in value if key not in KEYS]
+
+    def bad(key: str, message: str) -> None:
+        out.append(SettingProblem((key,), message))
+
     windows = value.get("windows")
     if windows is not None and (not isinstance(windows, list) or not windows or not all(
             isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in windows)):
-        return "history.windows must be a list of positive whole numbers of days, e.g. [90, 365]"
+        bad("windows", "history.windows must be a list of positive whole numbers of days, e.g. [90, 365]")
     bots = value.get("bots")
     if bots is not None and (not isinstance(bots, list) or not all(isinstance(b, str) and b for b in bots)):
-        return "history.bots must be a list of name or email patterns"
+        bad("bots", "history.bots must be a list of name or email patterns")
     if "cache" in value and not isinstance(value["cache"], str):
-        return "history.cache must be a folder path"
+        bad("cache", "history.cache must be a folder path")
     jobs = value.get("jobs")
     if jobs is not None and (not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1):
-        return "history.jobs must be a whole number >= 1"
+        bad("jobs", "history.jobs must be a whole number >= 1")
     rewrite = value.get("rewrite")
     if rewrite is not None and (not isinstance(rewrite, dict) or not all(
             isinstance(k, str) and k and isinstance(v, str) and v for k, v in rewrite.items())):
-        return "history.rewrite must map URL prefixes to replacement URLs or folders"
+        bad("rewrite", "history.rewrite must map URL prefixes to replacement URLs or folders")
     protocols = value.get("protocols")
     if protocols is not None and (not isinstance(protocols, list) or not all(p in PROTOCOLS for p in protocols)):
-        return f"history.protocols must be a list of: {', '.join(PROTOCOLS)} (ext and fd are never allowed)"
+        bad("protocols", f"history.protocols must be a list of: {', '.join(PROTOCOLS)} (ext and fd are never "
+                         "allowed)")
     stall = value.get("stall")
     if stall is not None and (not isinstance(stall, (int, float)) or isinstance(stall, bool) or stall <= 0):
-        return "history.stall must be a positive number of seconds"
-    return None
+        bad("stall", "history.stall must be a positive number of seconds")
+    return out
 
 
-def from_config(value: Any, relative: Callable[[str], str]) -> HistorySettings:
+def from_values(value: Any, relative: Callable[[str], str]) -> HistorySettings:
     """Settings from an already checked `history` value; `relative` resolves paths against ownership.yaml."""
     value = value or {}
     rewrite = {}

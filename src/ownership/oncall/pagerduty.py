@@ -11,12 +11,13 @@ import datetime as dt
 import ipaddress
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ownership.config import Config
+from ownership.errors import OwnershipError
+from ownership.model import SettingProblem
 
 if TYPE_CHECKING:  # requests is imported only when PagerDuty is asked (it costs ~70 ms at start-up)
     import requests
@@ -40,7 +41,7 @@ FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
 }
 
 
-class PagerDutyError(Exception):
+class PagerDutyError(OwnershipError):
     """PagerDuty could not answer. One line, never containing the token."""
 
 
@@ -53,28 +54,35 @@ class Settings:
     backoff: float = 0.5  # first wait; doubles per attempt; a Retry-After header is honoured up to 10 s
 
     @classmethod
-    def from_config(cls, config: Config, base_url: str | None = None) -> Settings:
-        values = dict(config.get("pagerduty") or {})
+    def from_values(cls, value: Any, relative: Callable[[str], str] | None = None,
+                    base_url: str | None = None) -> Settings:
+        """Settings from an already checked `pagerduty` value; `base_url` (--pagerduty-url) wins."""
+        values = dict(value or {})
         if base_url:
             values["base_url"] = base_url
         return cls(**{k: v for k, v in values.items() if k in FIELDS})
 
 
-def problem(value: Any) -> str | None:
-    """Why the `pagerduty:` setting of ownership.yaml is unusable, or None (checked when config loads)."""
+def check(value: Any) -> list[SettingProblem]:
+    """Every problem of the `pagerduty:` setting of ownership.yaml (checked when config loads)."""
     if not isinstance(value, dict):
-        return "pagerduty must be a mapping (token_env, base_url, timeout, retries, backoff)"
+        return [SettingProblem((), "pagerduty must be a mapping (token_env, base_url, timeout, retries, backoff)")]
+    out: list[SettingProblem] = []
     for key, v in value.items():
         if key not in FIELDS:
-            return f"pagerduty has no setting '{key}'; known: {', '.join(FIELDS)}"
+            out.append(SettingProblem((str(key),), f"pagerduty has no setting '{key}'; known: {', '.join(FIELDS)}",
+                                      "unknown-field"))
+            continue
         types, what = FIELDS[key]
         if isinstance(v, bool) or not isinstance(v, types):
-            return f"pagerduty.{key} must be {what}"
+            out.append(SettingProblem((str(key),), f"pagerduty.{key} must be {what}"))
+    if out:
+        return out
     if "base_url" in value and urlsplit(value["base_url"]).scheme not in ("http", "https"):
-        return "pagerduty.base_url must be an http(s) URL"
+        out.append(SettingProblem(("base_url",), "pagerduty.base_url must be an http(s) URL"))
     if value.get("timeout", 1) <= 0 or not 0 <= value.get("retries", 0) <= 10 or value.get("backoff", 0) < 0:
-        return "pagerduty.timeout must be > 0, retries 0-10 and backoff >= 0"
-    return None
+        out.append(SettingProblem((), "pagerduty.timeout must be > 0, retries 0-10 and backoff >= 0"))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

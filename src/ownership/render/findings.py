@@ -95,11 +95,13 @@ def github_annotation(f: Finding) -> str:
     return f"::{_GITHUB_LEVEL[f.severity]} {','.join(props)}::{escape_data(f.message)}"
 
 
-def github(findings: Sequence[Finding], *, baseline: Sequence[Finding] = ()) -> tuple[str, str]:
+def github(findings: Sequence[Finding], *, baseline: Sequence[Finding] = (),
+           title: str = "Catalog check") -> tuple[str, str]:
     """Workflow commands for the log, and a Markdown step summary (empty when there is nothing to add).
 
     The first GITHUB_ANNOTATION_LIMIT findings of each level become annotations on the PR's lines; the rest
-    are printed as plain log lines and listed in the step summary, so none is lost.
+    are printed as plain log lines and listed in the step summary, so none is lost. The summary lists only
+    those: the annotations already show the others (issue 13, item 7). `title` names the command's check.
     """
     seen = {"error": 0, "warning": 0, "info": 0}
     out, overflow = [], []
@@ -114,7 +116,7 @@ def github(findings: Sequence[Finding], *, baseline: Sequence[Finding] = ()) -> 
     out.append(f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info")
     summary = ""
     if overflow or baseline:
-        summary = markdown(findings, baseline=baseline, title="Catalog check",
+        summary = markdown(findings, baseline=baseline, title=title, rows=overflow if overflow else None,
                            note=(f"{len(overflow)} finding(s) beyond GitHub's {GITHUB_ANNOTATION_LIMIT} "
                                  "annotations per level are listed here." if overflow else ""))
     return "\n".join(out) + "\n", summary
@@ -128,15 +130,17 @@ def _md_row(f: Finding) -> str:
 
 
 def markdown(findings: Sequence[Finding], *, baseline: Sequence[Finding] = (), title: str = "Findings",
-             note: str = "") -> str:
+             note: str = "", rows: Sequence[Finding] | None = None) -> str:
+    """The counts of `findings`, then a table of `rows` (default: all of them), then the baseline."""
     c = counts(findings)
+    listed = findings if rows is None else rows
     lines = [f"## {title}", "", f"**{c['error']}** error(s), **{c['warning']}** warning(s), "
              f"**{c['info']}** info.", ""]
     if note:
         lines += [note, ""]
-    if findings:
+    if listed:
         lines += ["| severity | rule | where | message |", "|---|---|---|---|"]
-        lines += [_md_row(f) for f in findings]
+        lines += [_md_row(f) for f in listed]
         lines.append("")
     if baseline:
         lines += [f"<details><summary>{len(baseline)} finding(s) already present at the base revision"
@@ -237,19 +241,19 @@ def sarif_text(findings: Sequence[Finding], **kw: Any) -> str:
 
 
 def render(fmt: str, findings: Sequence[Finding], *, baseline: Sequence[Finding] = (),
-           uri: Callable[[str], str] = lambda p: p) -> tuple[str, str]:
+           uri: Callable[[str], str] = lambda p: p, title: str = "Catalog check") -> tuple[str, str]:
     """(stdout text, GitHub step summary) for a format name, with URL credentials and secret values masked
-    (ownership.redact)."""
-    body, summary = _render(fmt, findings, baseline=baseline, uri=uri)
+    (ownership.redact). `title` heads the step summary: the check that ran (validate's "Catalog check")."""
+    body, summary = _render(fmt, findings, baseline=baseline, uri=uri, title=title)
     return redact.text(body), redact.text(summary)
 
 
 def _render(fmt: str, findings: Sequence[Finding], *, baseline: Sequence[Finding],
-            uri: Callable[[str], str]) -> tuple[str, str]:
+            uri: Callable[[str], str], title: str) -> tuple[str, str]:
     if fmt == "json":
         return json_text(findings, baseline=baseline), ""
     if fmt == "github":
-        return github(findings, baseline=baseline)
+        return github(findings, baseline=baseline, title=title)
     if fmt == "sarif":
         return sarif_text(findings, uri=uri), ""
     if fmt == "markdown":

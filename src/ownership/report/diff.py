@@ -10,9 +10,16 @@ _NUMBER = re.compile(r"\d+")
 
 
 def identity(f: Mapping[str, Any]) -> tuple[str, str, str]:
-    """The same finding across weeks: rule, subject, and the message with its numbers blanked, so "no human
-    commit for 400 days" next week is still the same finding, not one fixed and one new."""
-    return (str(f.get("rule", "")), str(f.get("subject", "")), _NUMBER.sub("#", str(f.get("message", ""))))
+    """The same finding across weeks: rule, subject, and what it is about. A finding about a person (its
+    evidence names `person_id` and `role`) is that person in that role, whatever the message says: a manager
+    who "leaves on 2026-12-31" one week and "left on 2026-12-31" the next is one finding, not one fixed and
+    one new (issue 13, item 6). Otherwise the message with its numbers blanked, so "no human commit for 400
+    days" next week is still the same finding."""
+    rule, subject = str(f.get("rule", "")), str(f.get("subject", ""))
+    evidence = f.get("evidence")
+    if isinstance(evidence, Mapping) and evidence.get("person_id") and evidence.get("role"):
+        return rule, subject, f"person {evidence['person_id']} as {evidence['role']}"
+    return rule, subject, _NUMBER.sub("#", str(f.get("message", "")))
 
 
 def _short(f: Mapping[str, Any]) -> dict[str, Any]:

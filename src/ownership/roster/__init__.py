@@ -10,25 +10,23 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from ownership.config import Config
 from ownership.model import Person, Roster
 from ownership.roster.errors import RosterError
 from ownership.roster.identity import Resolver, parse_mailmap
+from ownership.roster.settings import Settings
 
-__all__ = ["Person", "Resolver", "Roster", "RosterError", "is_url", "load", "parse_mailmap", "read"]
+__all__ = ["Person", "Resolver", "Roster", "RosterError", "Settings", "is_url", "load", "parse_mailmap", "read"]
 
 
 def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def read(source: str, config: Config) -> Roster:
+def read(source: str, settings: Settings) -> Roster:
     """The roster at `source` with no shrink guard and no cache (for snapshots already trusted)."""
     from ownership import httpget
     from ownership.roster import files, scim
-    from ownership.roster.settings import Settings
 
-    settings = Settings.from_config(config)
     if is_url(source):
         people = scim.pull(source, settings.scim)
     else:
@@ -37,7 +35,7 @@ def read(source: str, config: Config) -> Roster:
                   aliases=settings.aliases, mailmap=_mailmap(settings.mailmap), team_map=settings.team_map)
 
 
-def load(source: str, config: Config, *, today: dt.date, allow_shrink: bool = False,
+def load(source: str, settings: Settings, *, today: dt.date, allow_shrink: bool = False,
          compare_with: Sequence[str] = ()) -> Roster:
     """Read the roster at `source` (a file path or an http(s):// SCIM base URL) and guard against shrinkage.
 
@@ -47,13 +45,11 @@ def load(source: str, config: Config, *, today: dt.date, allow_shrink: bool = Fa
     to compare against (e.g. the `roster pull --out` target). On success the snapshot cache is updated.
     """
     from ownership.roster import guard
-    from ownership.roster.settings import Settings
 
-    settings = Settings.from_config(config)
     fingerprint = guard.fingerprint(source, settings.columns)
     recalled = guard.recall(source, fingerprint)
     if recalled is None:
-        roster = read(source, config)
+        roster = read(source, settings)
     else:  # the file the last good load read, byte for byte: the same people (see guard.recall)
         roster = Roster(recalled, source, aliases=settings.aliases, mailmap=_mailmap(settings.mailmap),
                         team_map=settings.team_map)

@@ -1,18 +1,20 @@
 """Roster settings from ownership.yaml: column mapping, SCIM client, identity and shrink guard.
 
-`problem()` checks one top-level value when the config is loaded (so a typo is reported at its file:line);
-`Settings.from_config()` turns a checked config into typed settings with defaults.
+The roster owns six top-level keys (KEYS); `check_<key>(value)` checks each when the config is loaded (so a
+typo is reported at its file:line:col), and `Settings.from_values(values, relative)` turns the checked values
+into typed settings with defaults. Nothing here reads ownership.yaml itself: callers pass the values.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ownership.config import Config
+from ownership.model import SettingProblem
 from ownership.roster.columns import FIELDS, PRESETS, Columns
 
+KEYS = ("roster_columns", "roster_shrink_limit", "scim", "aliases", "team_map", "mailmap")
 DEFAULT_SHRINK_LIMIT = 0.10
 DEFAULT_TOKEN_ENV = "OWNERSHIP_SCIM_TOKEN"
 
@@ -52,16 +54,18 @@ class Settings:
     shrink_limit: float = DEFAULT_SHRINK_LIMIT
 
     @classmethod
-    def from_config(cls, config: Config) -> Settings:
-        scim = dict(config.get("scim") or {})
-        mailmap = config.get("mailmap")
+    def from_values(cls, values: Mapping[str, Any], relative: Callable[[str], str]) -> Settings:
+        """Settings from the already checked top-level values (a config's values: only KEYS are read);
+        `relative` resolves the mailmap path against ownership.yaml."""
+        scim = dict(values.get("scim") or {})
+        mailmap = values.get("mailmap")
         return cls(
-            columns=Columns.from_setting(config.get("roster_columns")),
+            columns=Columns.from_setting(values.get("roster_columns")),
             scim=ScimSettings(**scim),
-            aliases={str(k): str(v) for k, v in (config.get("aliases") or {}).items()},
-            team_map={str(k): str(v) for k, v in (config.get("team_map") or {}).items()},
-            mailmap=config.relative(mailmap) if mailmap else None,
-            shrink_limit=parse_limit(config.get("roster_shrink_limit", DEFAULT_SHRINK_LIMIT)),
+            aliases={str(k): str(v) for k, v in (values.get("aliases") or {}).items()},
+            team_map={str(k): str(v) for k, v in (values.get("team_map") or {}).items()},
+            mailmap=relative(mailmap) if mailmap else None,
+            shrink_limit=parse_limit(values.get("roster_shrink_limit", DEFAULT_SHRINK_LIMIT)),
         )
 
 
@@ -77,55 +81,69 @@ def parse_limit(value: Any) -> float:
     return float(value)
 
 
-def problem(key: str, value: Any) -> str | None:
-    """What is wrong with the top-level config `key: value`, or None."""
-    if key in ("aliases", "team_map"):
-        if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
-            return f"{key} must map names to non-empty strings"
-    elif key == "mailmap":
-        if not isinstance(value, str):
-            return "mailmap must be the path of a .mailmap file"
-    elif key == "roster_shrink_limit":
-        try:
-            limit = parse_limit(value)
-        except ValueError:
-            return "roster_shrink_limit must be a percentage such as '10%' or a fraction such as 0.1"
-        if not 0 <= limit <= 1:
-            return "roster_shrink_limit must be between 0% and 100%"
-    elif key == "roster_columns":
-        return _columns_problem(value)
-    elif key == "scim":
-        return _scim_problem(value)
-    return None
+def _names(key: str, value: Any) -> list[SettingProblem]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) and v for v in value.values()):
+        return [SettingProblem((), f"{key} must map names to non-empty strings")]
+    return []
 
 
-def _columns_problem(value: Any) -> str | None:
+def check_aliases(value: Any) -> list[SettingProblem]:
+    return _names("aliases", value)
+
+
+def check_team_map(value: Any) -> list[SettingProblem]:
+    return _names("team_map", value)
+
+
+def check_mailmap(value: Any) -> list[SettingProblem]:
+    return [] if isinstance(value, str) else [SettingProblem((), "mailmap must be the path of a .mailmap file")]
+
+
+def check_shrink_limit(value: Any) -> list[SettingProblem]:
+    try:
+        limit = parse_limit(value)
+    except ValueError:
+        return [SettingProblem((), "roster_shrink_limit must be a percentage such as '10%' or a fraction such "
+                                   "as 0.1")]
+    if not 0 <= limit <= 1:
+        return [SettingProblem((), "roster_shrink_limit must be between 0% and 100%")]
+    return []
+
+
+def check_columns(value: Any) -> list[SettingProblem]:
     presets = " | ".join(PRESETS)
     if isinstance(value, str):
-        return None if value in PRESETS else f"roster_columns: unknown preset '{value}' (known: {presets})"
+        return [] if value in PRESETS else [SettingProblem((), f"roster_columns: unknown preset '{value}' "
+                                                               f"(known: {presets})")]
     if not isinstance(value, dict):
-        return f"roster_columns must be a preset ({presets}) or a mapping of field -> column"
+        return [SettingProblem((), f"roster_columns must be a preset ({presets}) or a mapping of field -> column")]
+    out: list[SettingProblem] = []
     for k, v in value.items():
         if k == "preset":
             if v not in PRESETS:
-                return f"roster_columns.preset: unknown preset '{v}' (known: {presets})"
+                out.append(SettingProblem((k,), f"roster_columns.preset: unknown preset '{v}' (known: {presets})"))
         elif k == "date_format":
             if not isinstance(v, str) or "%" not in v:
-                return "roster_columns.date_format must be a strftime format such as '%m/%d/%Y'"
+                out.append(SettingProblem((k,), "roster_columns.date_format must be a strftime format such as "
+                                                "'%m/%d/%Y'"))
         elif k not in FIELDS:
-            return (f"roster_columns: unknown field '{k}' (known: preset, date_format, "
-                    f"{', '.join(FIELDS)})")
+            out.append(SettingProblem((str(k),), f"roster_columns: unknown field '{k}' (known: preset, "
+                                                 f"date_format, {', '.join(FIELDS)})", "unknown-field"))
         elif not isinstance(v, str) or not v:
-            return f"roster_columns.{k} must be a column name"
-    return None
+            out.append(SettingProblem((k,), f"roster_columns.{k} must be a column name"))
+    return out
 
 
-def _scim_problem(value: Any) -> str | None:
+def check_scim(value: Any) -> list[SettingProblem]:
     if not isinstance(value, dict):
-        return "scim must be a mapping (token_env, page_size, timeout, retries, max_retry_after, ...)"
+        return [SettingProblem((), "scim must be a mapping (token_env, page_size, timeout, retries, "
+                                   "max_retry_after, ...)")]
+    out: list[SettingProblem] = []
     for k, v in value.items():
         if k not in _SCIM_FIELDS:
-            return f"scim: unknown setting '{k}' (known: {', '.join(_SCIM_FIELDS)})"
+            out.append(SettingProblem((str(k),), f"scim: unknown setting '{k}' (known: {', '.join(_SCIM_FIELDS)})",
+                                      "unknown-field"))
+            continue
         kind, what = _SCIM_FIELDS[k]
         bad = (not isinstance(v, kind)) or (isinstance(v, bool) and kind is not bool)
         if not bad and k == "page_size":
@@ -139,5 +157,5 @@ def _scim_problem(value: Any) -> str | None:
         elif not bad and k == "token_env":
             bad = not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v)
         if bad:
-            return f"scim.{k} must be {what}"
-    return None
+            out.append(SettingProblem((k,), f"scim.{k} must be {what}"))
+    return out

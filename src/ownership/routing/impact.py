@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ownership.errors import OwnershipError
 from ownership.model import Catalog, System
 
 if TYPE_CHECKING:  # networkx is imported when a graph is used: `ownership page` never needs it
     import networkx as nx
 
 
-class UnknownSystem(LookupError):
+class UnknownSystem(OwnershipError, LookupError):
     """A system name the catalog does not have; the message suggests the closest names."""
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from ownership import impact, staffing, successors
 from ownership.model import Person, Severity, Snapshot, System, SystemActivity
-from ownership.rules.registry import Hit, Rule, rule
+from ownership.rules.registry import DAYS, IDLE_OPTIONS, SHARE, Hit, Option, Rule, rule, whole
 
 TIER_DAYS = {1: 90, 2: 180, 3: 365, 4: 730}
 DRIFT_WINDOW = 180
@@ -37,7 +37,7 @@ def _day(when: dt.datetime | dt.date | None) -> str | None:
     return (when.date() if isinstance(when, dt.datetime) else when).isoformat()
 
 
-@rule("orphaned", "error", "activity", needs=("roster",))
+@rule("orphaned", "error", "activity", needs=("roster",), options=IDLE_OPTIONS)
 def orphaned(snap: Snapshot) -> Iterator[Hit]:
     """Nobody employed owns the system: no member of the owning team and no named maintainer is employed.
 
@@ -81,7 +81,8 @@ def _status(snap: Snapshot, p: Person | None) -> str:
     return f"left on {p.end_date.isoformat()}" if p.end_date else "inactive in HR"
 
 
-@rule("dormant", "warning", "activity", needs=("activity",))
+@rule("dormant", "warning", "activity", needs=("activity",),
+      options={f"tier{t}_days": DAYS for t in (1, 2, 3, 4)})
 def dormant(snap: Snapshot) -> Iterator[Hit]:
     """No human commit to the system's repositories (narrowed to its paths) for longer than its tier allows.
 
@@ -117,7 +118,8 @@ def _production_dependents(snap: Snapshot, name: str) -> list[str]:
                   and o.lifecycle == "production" and o.name != name)
 
 
-@rule("ownership-drift", "warning", "activity", needs=("activity",))
+@rule("ownership-drift", "warning", "activity", needs=("activity",),
+      options={"min_commits": Option(whole(1), "a whole number >= 1"), "share": SHARE})
 def ownership_drift(snap: Snapshot) -> Iterator[Hit]:
     """Most human commits of the last 180 days came from people outside the owning team and its maintainers:
     the people who know the system best are not the ones who get paged for it.
@@ -152,7 +154,7 @@ def ownership_drift(snap: Snapshot) -> Iterator[Hit]:
                    outside_share=round(by_outside / total, 3), outside=named)
 
 
-@rule("knowledge-loss", "warning", "activity", needs=("roster", "activity"))
+@rule("knowledge-loss", "warning", "activity", needs=("roster", "activity"), options={"threshold": SHARE})
 def knowledge_loss(snap: Snapshot) -> Iterator[Hit]:
     """More than half (`threshold`, default 0.5) of the system's files at HEAD have only authors who left.
 
@@ -215,7 +217,9 @@ def deprecated_dependency(snap: Snapshot) -> Iterator[Hit]:
                        "deprecated", f"depends_on[{i}]", dependency=dep, dependency_tier=target.tier)
 
 
-@rule("no-oncall", "warning", "activity")
+@rule("no-oncall", "warning", "activity",
+      options={"tiers": Option(lambda v: isinstance(v, list) and all(whole(1)(t) and t <= 4 for t in v),
+                               "a list of tiers, e.g. [1, 2]")})
 def no_oncall(snap: Snapshot) -> Iterator[Hit]:
     """A tier 1 or 2 system whose owning team has no on-call: neither a PagerDuty escalation policy nor a
     rotation in its `oncall:`. Out-of-hours incidents have nobody to page. Error for tier 1."""
@@ -252,48 +256,6 @@ def idle_owner_left(snap: Snapshot) -> Iterator[Hit]:
                       {"person": m.person.label, "person_id": m.person.id, "role": "maintainer", "active": True,
                        "last_commit": _day(m.last_commit), "idle_days": days, "only_owner": alone,
                        "hr_team": m.person.team}, "error" if alone else "warning")
-
-
-_POSITIVE = "a whole number of days > 0"
-# rule slug -> option -> (check, what it must be); `severity` and `enabled` are checked by config.py
-OPTIONS: dict[str, dict[str, tuple[Any, str]]] = {
-    "dormant": {f"tier{t}_days": (lambda v: _int(v, 1), _POSITIVE) for t in (1, 2, 3, 4)},
-    "ownership-drift": {"min_commits": (lambda v: _int(v, 1), "a whole number >= 1"),
-                        "share": (lambda v: _number(v, 0, 1), "a number from 0 to 1, e.g. 0.5")},
-    "knowledge-loss": {"threshold": (lambda v: _number(v, 0, 1), "a number from 0 to 1, e.g. 0.5")},
-    "no-oncall": {"tiers": (lambda v: isinstance(v, list) and all(_int(t, 1) and t <= 4 for t in v),
-                            "a list of tiers, e.g. [1, 2]")},
-    "orphaned": {"idle_maintainers": (lambda v: isinstance(v, bool), "true or false"),
-                 "idle_days": (lambda v: _int(v, 1), _POSITIVE)},
-    "owner-left": {"idle_maintainers": (lambda v: isinstance(v, bool), "true or false"),
-                   "idle_days": (lambda v: _int(v, 1), _POSITIVE)},
-}
-
-
-def _int(v: Any, least: int) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and v >= least
-
-
-def _number(v: Any, low: float, high: float) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and low <= v <= high
-
-
-def option_problem(slug: str, options: dict[str, Any]) -> str | None:
-    """Why the `rules: {slug: ...}` options of a health rule cannot be used, or None (config.py adds file:line)."""
-    known = OPTIONS.get(slug)
-    if known is None:
-        return None
-    for key, value in options.items():
-        if key in ("severity", "enabled"):
-            continue
-        if key not in known:
-            if slug == "owner-left":  # people.py's own options are its business
-                continue
-            return f"unknown option '{key}' of rule '{slug}'; known: {', '.join(sorted(known))}"
-        check, what = known[key]
-        if not check(value):
-            return f"rules.{slug}.{key} must be {what}, got {value!r}"
-    return None
 
 
 RULES: tuple[Rule, ...] = (

@@ -13,7 +13,7 @@ from typing import Any
 
 from ownership.model import Location, Person, Severity, Snapshot, System, Team
 from ownership.roster.identity import Resolver, catalog_team, resolver_for
-from ownership.rules.registry import Hit, Rule, rule
+from ownership.rules.registry import IDLE_OPTIONS, SWITCH, Hit, Rule, rule
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def unknown_person(snap: Snapshot) -> Iterator[Hit]:
                       {"reference": r.ref, "role": r.role, "roster": snap.roster.source if snap.roster else None})
 
 
-@rule("owner-left", "warning", "people", needs=("roster",))
+@rule("owner-left", "warning", "people", needs=("roster",), options=IDLE_OPTIONS)
 def owner_left(snap: Snapshot) -> Iterator[Hit]:
     """A system maintainer or team member is no longer employed (inactive in HR, or past the end date).
 
@@ -160,7 +160,7 @@ def manager_left(snap: Snapshot) -> Iterator[Hit]:
                   _evidence(p, "manager"), severity)
 
 
-@rule("owner-transferred", "warning", "people", needs=("roster",))
+@rule("owner-transferred", "warning", "people", needs=("roster",), options={"maintainers": SWITCH})
 def owner_transferred(snap: Snapshot) -> Iterator[Hit]:
     """A team member or system maintainer is employed, but HR now places them in another team.
 

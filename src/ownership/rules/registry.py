@@ -1,12 +1,15 @@
-"""The rule record and the decorator that declares one. Rules are listed explicitly in rules/__init__.py."""
+"""The rule record and the decorator that declares one, with the options each rule takes (as yamllint's
+CONF); `check_options` validates the `rules:` section of ownership.yaml for every rule the same way. Rules are
+listed explicitly in rules/__init__.py."""
 from __future__ import annotations
 
+import difflib
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ownership.model import Location, Severity, Snapshot
+from ownership.model import SEVERITIES, Location, SettingProblem, Severity, Snapshot
 
 
 class Hit(NamedTuple):
@@ -22,6 +25,35 @@ class Hit(NamedTuple):
 Check = Callable[[Snapshot], Iterable[Hit]]
 
 
+class Option(NamedTuple):
+    """One option of a rule in `rules: {slug: {option: value}}`: a test of the value and what it must be."""
+
+    accepts: Callable[[Any], bool]
+    what: str  # "a whole number of days > 0"
+
+
+def whole(least: int) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= least
+
+
+def number(low: float, high: float) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and low <= v <= high
+
+
+def flag(v: Any) -> bool:
+    return isinstance(v, bool)
+
+
+DAYS = Option(whole(1), "a whole number of days > 0")
+SWITCH = Option(flag, "true or false")
+SHARE = Option(number(0, 1), "a number from 0 to 1, e.g. 0.5")
+# the rules that judge idle maintainers (orphaned, owner-left), read by staffing.idle_maintainers
+IDLE_OPTIONS: Mapping[str, Option] = {"idle_maintainers": SWITCH, "idle_days": DAYS}
+# every rule takes these; its own options come on top
+COMMON: Mapping[str, Option] = {"severity": Option(lambda v: v in SEVERITIES, f"one of {', '.join(SEVERITIES)}"),
+                                "enabled": SWITCH}
+
+
 @dataclass(frozen=True)
 class Rule:
     slug: str
@@ -30,6 +62,7 @@ class Rule:
     doc: str
     check: Check | None = None  # None: the finding comes from a loader (YAML, schema, names)
     needs: tuple[str, ...] = field(default=())  # "roster", "activity"
+    options: Mapping[str, Option] = field(default_factory=dict)  # besides severity and enabled
 
     @property
     def summary(self) -> str:
@@ -37,11 +70,13 @@ class Rule:
         return " ".join(first.split()) if first else self.slug
 
 
-def rule(slug: str, severity: Severity, group: str, needs: tuple[str, ...] = ()) -> Callable[[Check], Rule]:
-    """Turn a check function into a Rule; its docstring is the rule's user documentation."""
+def rule(slug: str, severity: Severity, group: str, needs: tuple[str, ...] = (),
+         options: Mapping[str, Option] | None = None) -> Callable[[Check], Rule]:
+    """Turn a check function into a Rule; its docstring is the rule's user documentation, `options` what it
+    reads with `snap.option(slug, key, default)`."""
 
     def wrap(fn: Check) -> Rule:
-        return Rule(slug, severity, group, inspect.cleandoc(fn.__doc__ or ""), fn, needs)
+        return Rule(slug, severity, group, inspect.cleandoc(fn.__doc__ or ""), fn, needs, dict(options or {}))
 
     return wrap
 
@@ -49,3 +84,35 @@ def rule(slug: str, severity: Severity, group: str, needs: tuple[str, ...] = ())
 def declared(slug: str, severity: Severity, group: str, doc: str) -> Rule:
     """A rule whose findings a loader emits (YAML syntax, schema checks)."""
     return Rule(slug, severity, group, inspect.cleandoc(doc))
+
+
+def check_options(value: Any) -> list[SettingProblem]:
+    """Every problem of the `rules:` section: unknown rules, settings that are not a mapping, unknown options
+    and bad values, for every rule alike (config.py adds file:line:col)."""
+    from ownership.rules import RULES
+
+    if not isinstance(value, dict):
+        return [SettingProblem((), "rules must map rule slugs to settings")]
+    problems: list[SettingProblem] = []
+    for slug, opts in value.items():
+        found = RULES.get(str(slug))
+        if found is None:
+            close = difflib.get_close_matches(str(slug), list(RULES), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(SettingProblem((str(slug),), f"no rule '{slug}'{hint}", "unknown-field"))
+            continue
+        if not isinstance(opts, dict):
+            problems.append(SettingProblem((str(slug),), f"settings of rule '{slug}' must be a mapping"))
+            continue
+        known = {**COMMON, **found.options}
+        for key, v in opts.items():
+            where = (str(slug), str(key))
+            option = known.get(str(key))
+            if option is None:
+                close = difflib.get_close_matches(str(key), list(known), n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                problems.append(SettingProblem(where, f"unknown option '{key}' of rule '{slug}'; {hint}known: "
+                                                      f"{', '.join(sorted(known))}", "unknown-field"))
+            elif not option.accepts(v):
+                problems.append(SettingProblem(where, f"rules.{slug}.{key} must be {option.what}, got {v!r}"))
+    return problems

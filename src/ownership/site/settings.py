@@ -10,9 +10,12 @@ site:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from ownership.model import SettingProblem
 
 KEYS = ("title", "pagerduty_web", "offboard_limit")
 
@@ -24,25 +27,25 @@ class SiteSettings:
     offboard_limit: int | None = None
 
 
-def problem(value: Any) -> str | None:
-    """Why the `site` value cannot be used, or None. (config.py adds file:line.)"""
+def check(value: Any) -> list[SettingProblem]:
+    """Every problem of the `site` value (config.py adds file:line:col)."""
     if not isinstance(value, dict):
-        return "site must be a mapping (title, pagerduty_web, offboard_limit)"
-    for key in value:
-        if key not in KEYS:
-            return f"site has no setting '{key}'; known: {', '.join(KEYS)}"
+        return [SettingProblem((), "site must be a mapping (title, pagerduty_web, offboard_limit)")]
+    out = [SettingProblem((str(key),), f"site has no setting '{key}'; known: {', '.join(KEYS)}", "unknown-field")
+           for key in value if key not in KEYS]
     if "title" in value and not (isinstance(value["title"], str) and value["title"].strip()):
-        return "site.title must be a non-empty text"
+        out.append(SettingProblem(("title",), "site.title must be a non-empty text"))
     web = value.get("pagerduty_web")
     if web is not None and (not isinstance(web, str) or urlsplit(web).scheme not in ("http", "https")):
-        return "site.pagerduty_web must be an http(s) URL, e.g. https://acme.pagerduty.com"
+        out.append(SettingProblem(("pagerduty_web",),
+                                  "site.pagerduty_web must be an http(s) URL, e.g. https://acme.pagerduty.com"))
     limit = value.get("offboard_limit")
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 0):
-        return "site.offboard_limit must be a whole number >= 0"
-    return None
+        out.append(SettingProblem(("offboard_limit",), "site.offboard_limit must be a whole number >= 0"))
+    return out
 
 
-def from_config(value: Any) -> SiteSettings:
-    """Settings from an already checked `site` value (None: the defaults)."""
+def from_values(value: Any, relative: Callable[[str], str] | None = None) -> SiteSettings:
+    """Settings from an already checked `site` value (None: the defaults); nothing in it is a path."""
     value = value or {}
     return SiteSettings(**{k: value[k] for k in KEYS if k in value})

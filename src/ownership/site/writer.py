@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from ownership import redact
+from ownership.errors import OwnershipError
 from ownership.site.build import Site
 from ownership.site.views import http_url, when
 
@@ -29,7 +30,7 @@ CSP = ("default-src 'none'; img-src 'self'; style-src 'self'; script-src {script
        "form-action 'none'")
 
 
-class SiteError(Exception):
+class SiteError(OwnershipError):
     """The site cannot be written (the CLI exits 2 with this one line)."""
 
 
