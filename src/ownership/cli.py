@@ -17,7 +17,6 @@ from ownership.config import Config, ConfigError, candidates
 from ownership.config import find as find_config
 from ownership.config import load as load_config
 from ownership.errors import EXIT_CANNOT_RUN, OwnershipError
-from ownership.history.git import GitError, toplevel
 from ownership.model import Finding, Roster, Snapshot
 
 EXIT_OK, EXIT_FINDINGS = 0, 1
@@ -164,6 +163,7 @@ def validate(paths: tuple[str, ...], fmt: str, fail_on: str | None, base: str | 
     is, 2 when the check could not run.
     """
     from ownership.commands import validate as command
+    from ownership.history.git import GitError, toplevel  # here, not at the top: GitPython costs `page` 0.1 s
     from ownership.render.findings import render
 
     catalog_paths, config = _catalog_paths(paths, config_path)

@@ -31,9 +31,9 @@ def cache_dir() -> Path:
 def cache_path(source: str) -> Path:
     """Where the last good roster of `source` is remembered (one file per source)."""
     from ownership.roster import is_url
-    from ownership.httpget import redact_url
+    from ownership import redact  # not httpget: `page` reads a roster file without loading requests
 
-    key = redact_url(source.rstrip("/")) if is_url(source) else str(Path(source).resolve())
+    key = redact.url(source.rstrip("/"), keep_userinfo_mask=False) if is_url(source) else str(Path(source).resolve())
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     return cache_dir() / f"roster-{digest}.json"
 
