@@ -249,13 +249,14 @@ def scan(paths: tuple[str, ...], jobs: int | None, fmt: str, roster: str | None,
     try:
         with bar() as progress:
             outcome = command.run(catalog_paths, config, day, people, jobs, warn, progress)
+        if outcome.catalog_errors:
+            warn(f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); scanned what "
+                 "could be read")
+        click.echo(command.render_json(outcome.activity) if fmt == "json"
+                   else command.render_text(outcome.activity), nl=False)
+        command.require_history(outcome.activity)  # nothing read: exit 2, after the report of what failed
     except (CatalogError, GitError) as exc:
         raise Failure(str(exc)) from exc
-    if outcome.catalog_errors:
-        warn(f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); scanned what "
-             "could be read")
-    click.echo(command.render_json(outcome.activity) if fmt == "json" else command.render_text(outcome.activity),
-               nl=False)
 
 
 @cli.group("roster")
