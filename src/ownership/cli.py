@@ -253,6 +253,7 @@ def scan(paths: tuple[str, ...], jobs: int | None, fmt: str, roster: str | None,
              "could be read")
     click.echo(command.render_json(outcome.activity) if fmt == "json" else command.render_text(outcome.activity),
                nl=False)
+    command.require_history(outcome.activity)  # nothing read: exit 2, after the report of what failed
 
 
 @cli.group("roster")

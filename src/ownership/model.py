@@ -293,11 +293,19 @@ class SystemActivity:
     files: tuple[FileAuthorship, ...] = ()
     truck_factor: int = 0  # greedy, over every author
     truck_factor_people: tuple[str, ...] = ()  # the keys the greedy algorithm removed, in order
+    truck_factor_pruned: int = 0  # the reference tool's pruned variant (history/authorship.py `pruned`)
     truck_factor_employed: int | None = None  # the same over authors still employed; None without a roster
     leavers_share: float | None = None  # share of files whose every author has left; None without a roster
     partial: bool = False  # a shallow clone: history (and the numbers) are incomplete
     shallow_repos: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # repositories that could not be read, paths missing at HEAD...
+    unread: tuple[tuple[str, str], ...] = ()  # (repository, git's reason) of each repository not read
+
+    @property
+    def read(self) -> bool:
+        """Whether the history of at least one of the system's repositories was read. When not, every number
+        above is unknown (not 0): renderers say so, and rules say nothing about the system's history."""
+        return len(self.unread) < len(self.repos) or not self.repos
 
     def active(self, window: int) -> tuple[Contributor, ...]:
         """Human contributors with at least one commit within the last `window` days."""
@@ -312,3 +320,10 @@ class Activity:
     windows: tuple[int, ...] = (90, 365)
     systems: Mapping[str, SystemActivity] = field(default_factory=dict)
     roster_used: bool = False
+
+    @property
+    def repositories(self) -> tuple[int, int]:
+        """(repositories whose history was read, repositories named): "history read for N of M"."""
+        named = {r for sa in self.systems.values() for r in sa.repos}
+        unread = {r for sa in self.systems.values() for r, _ in sa.unread}
+        return len(named - unread), len(named)

@@ -22,7 +22,8 @@ def activity_of(snap: Snapshot, system: str) -> SystemActivity | None:
     act = snap.activity
     if not isinstance(act, Activity):
         return None
-    return act.systems.get(system)
+    found = act.systems.get(system)
+    return found if found is not None and found.read else None  # unread history is no evidence (issue 13)
 
 
 def resolver(snap: Snapshot) -> Resolver | None:

@@ -61,20 +61,30 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
     return repo
 
 
-def _limit(paths: list[str]) -> list[str]:
+def _limit(paths: list[str], repo: GitRepo | None = None) -> list[str]:
     """With paths, git's history simplification already hides merges that brought nothing of their own; for
     the whole repository, --no-merges says what the scanner does by design (a merge's changes belong to the
-    commits it merges, so they are never counted twice)."""
-    return ["--", *paths] if paths else ["--no-merges"]
+    commits it merges, so they are never counted twice).
+
+    Issue 13 item 9: a narrowed system's history follows its files' renames, so the paths are the scope plus
+    every older name of the files under it at HEAD (`git log --follow`; every name in this history is unique,
+    so an older name means only that file)."""
+    if not paths:
+        return ["--no-merges"]
+    names: set[str] = set()
+    if repo is not None:
+        for f in git(repo.path, "ls-tree", "-r", "--name-only", "HEAD", "--", *paths).split():
+            names |= set(git(repo.path, "log", "--follow", "--name-only", "--format=", "--", f).split())
+    return ["--", *paths, *sorted(names - set(paths))]
 
 
 def _git_last(repo: GitRepo, paths: list[str]) -> int:
-    return int(git(repo.path, "log", "-1", "--format=%at", *_limit(paths)).strip())
+    return int(git(repo.path, "log", "-1", "--format=%at", *_limit(paths, repo)).strip())
 
 
 def _git_last_human(repo: GitRepo, paths: list[str]) -> int:
     is_bot = bot_matcher(BUILTIN_BOTS)
-    for line in git(repo.path, "log", "--format=%at%x00%aN%x00%aE", *_limit(paths)).splitlines():
+    for line in git(repo.path, "log", "--format=%at%x00%aN%x00%aE", *_limit(paths, repo)).splitlines():
         when, name, email = line.split("\0")
         if not is_bot(name, email):
             return int(when)
@@ -82,7 +92,7 @@ def _git_last_human(repo: GitRepo, paths: list[str]) -> int:
 
 
 def _git_shortlog(repo: GitRepo, paths: list[str], since: str | None = None) -> dict[str, int]:
-    args = ["shortlog", "-sne", *([f"--since={since}"] if since else []), "HEAD", *_limit(paths)]
+    args = ["shortlog", "-sne", *([f"--since={since}"] if since else []), "HEAD", *_limit(paths, repo)]
     out = {}
     for line in git(repo.path, *args).splitlines():
         count, ident = line.strip().split("\t")

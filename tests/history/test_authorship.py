@@ -145,3 +145,17 @@ def test_early_stopping_gives_the_same_authors_as_scoring_everyone(deliveries: d
     eligible = set("abcdefghijz") - bots
     got = authorship.authors({creator}, deliveries, changes, eligible=eligible)
     assert got == _reference_authors({creator}, deliveries, changes, eligible)
+
+
+def test_pruned_truck_factor_leaves_out_people_with_under_a_tenth_of_the_top_authors_files() -> None:
+    # issue 13 item 12. 22 files: a authors 11, p00..p10 one each. Greedy: 22/22 -> remove a -> 11/22 = 0.5
+    # -> remove p00 -> 10/22 < 0.5: TF 2. Pruned (the reference's minPercentage 0.1): p00 has 1/11 = 0.09 of
+    # a's files, so only a counts: 1.
+    files = [{"a"} for _ in range(11)] + [{f"p{i:02}"} for i in range(11)]
+    tf, removed = authorship.truck_factor(files)
+    assert (tf, removed) == (2, ["a", "p00"])
+    assert authorship.pruned(files, removed) == (1, ["a"])
+    # exactly a tenth is kept: a authors 10, p00..p09 one each (20 files): greedy 2, pruned 2
+    files = [{"a"} for _ in range(10)] + [{f"p{i:02}"} for i in range(10)]
+    assert authorship.pruned(files, authorship.truck_factor(files)[1]) == (2, ["a", "p00"])
+    assert authorship.pruned([], []) == (0, [])

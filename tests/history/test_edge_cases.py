@@ -76,9 +76,10 @@ def test_renamed_file_keeps_its_history_under_the_new_name(tmp_path: Path) -> No
     repo = _linear(tmp_path / "r")
     repo.rename("src/a.py", "src/b.py", author=CAROL, date="2024-04-01")
     sa = system_activity(repo.path, tmp_path / "cache", ["src/b.py"])
-    # commits that touched the old name before the rename are not "touching src/b.py" (git log agrees)...
-    assert by_email(sa) == {"carol@acme.test": 1}
-    # ...but authorship follows the file: Alice created it, Alice and Bob changed it 1 + 2 times, Carol
+    # issue 13 item 9: the system's history follows its file across the rename (`git log --follow` agrees),
+    # so its author Alice is one of its contributors (before, only Carol's rename counted: {"carol": 1})
+    assert by_email(sa) == {"alice@acme.test": 2, "bob@acme.test": 2, "carol@acme.test": 1}
+    # ...and authorship follows the file: Alice created it, Alice and Bob changed it 1 + 2 times, Carol
     # renamed it (4 changes). Alice: 3.293+1.098+0.164*1-0.321*ln(4) = 4.110 (best);
     # Bob: 3.293+0.328-0.321*ln(3) = 3.268 -> 0.795 of best but < 3.293: not an author.
     assert authors_of(sa) == {"src/b.py": ("alice@acme.test",)}

@@ -90,6 +90,7 @@ def test_json_output_has_every_number(org: Path) -> None:
     assert set(systems) == {"payments-api", "storefront", "brand-new"}
     api = systems["payments-api"]
     assert api["truck_factor"] == 1 and api["truck_factor_employed"] == 0 and api["leavers_share"] == 1.0
+    assert api["truck_factor_pruned"] == 1 and api["history_read"] is True and api["unread"] == []
     assert api["last_human_commit"]["email"] == "alice@acme.test"
     assert [c["key"] for c in api["contributors"]][:1] == ["1"]  # Alice, resolved to roster id 1
     web = systems["storefront"]

@@ -105,5 +105,6 @@ def test_kill_9_of_a_scan_leaves_no_git_behind_and_the_next_run_removes_partial_
     stale.mkdir(parents=True, exist_ok=True)
     (org / "ownership.yaml").write_text(f"history: {{protocols: [git], stall: 2, cache: {tmp_path / 'cache'}}}\n")
     again = ownership(org, "scan", timeout=60)
-    assert again.returncode == 0 and "cannot read" in again.stdout
+    # issue 13 item 8: when no repository could be read the scan says so and exits 2 (it was 0)
+    assert again.returncode == 2 and "cannot read" in again.stdout
     assert not list(clones.glob("*.partial"))

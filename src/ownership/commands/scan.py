@@ -11,6 +11,7 @@ from ownership import redact
 from ownership.catalog.load import load_paths
 from ownership.config import Config
 from ownership.history import settings as history_settings
+from ownership.history.git import GitError
 from ownership.history.scan import Progress, RepoScan, scan_catalog
 from ownership.model import Activity, CommitRef, Contributor, Roster, SystemActivity
 
@@ -63,8 +64,19 @@ def render_text(activity: Activity) -> str:
     lines: list[str] = []
     if not activity.systems:
         return "No system in the catalog lists a repository; nothing to scan.\n"
+    lines += [coverage(activity), ""]
     for name in sorted(activity.systems):
         s = activity.systems[name]
+        if not s.read:
+            lines.append(f"{name}  ({len(s.repos)} repo{'s' if len(s.repos) != 1 else ''}, HISTORY NOT READ)")
+            for label in ("last touch", "last human touch", "truck factor"):
+                lines.append(f"  {label.ljust(18)}  unknown")
+            if activity.roster_used:
+                lines.append("  knowledge held by leavers  unknown")
+            for p in s.problems:  # "cannot read URL: git's reason", as for any problem
+                lines.append(f"  problem: {p}")
+            lines.append("")
+            continue
         files = len(s.files)
         authored = sum(1 for f in s.files if f.authors)
         lines.append(f"{name}  ({len(s.repos)} repo{'s' if len(s.repos) != 1 else ''}, {files} file{'s' if files != 1 else ''} at HEAD"
@@ -88,6 +100,8 @@ def render_text(activity: Activity) -> str:
         if s.truck_factor_employed is not None:
             tf += f" (counting only people still employed: {s.truck_factor_employed})"
         lines.append(f"  truck factor        {tf}  [{authored} of {files} files have an author]")
+        lines.append(f"  truck factor, pruned  {s.truck_factor_pruned}  (as the reference tool prints it: "
+                     "people with under 10 % of the top author's files left out)")
         if s.leavers_share is not None:
             lines.append(f"  knowledge held by leavers  {s.leavers_share:.0%} of files")
         for p in s.problems:
@@ -96,6 +110,22 @@ def render_text(activity: Activity) -> str:
     if not activity.roster_used:
         lines.append("(no roster given: people are not resolved, employed-only numbers are not computed)")
     return redact.text(printable("\n".join(lines).rstrip("\n") + "\n"))
+
+
+def coverage(activity: Activity) -> str:
+    """The line shown before any number drawn from the history: how much of it was read."""
+    read, named = activity.repositories
+    return f"history read for {read} of {named} repositories" + ("" if read == named else
+                                                                 f" ({named - read} could not be read)")
+
+
+def require_history(activity: Activity) -> None:
+    """GitError (exit 2) when repositories are named and none of them could be read: nothing is known."""
+    read, named = activity.repositories
+    if named and not read:
+        reasons = sorted({why for sa in activity.systems.values() for _, why in sa.unread})
+        raise GitError(f"history read for 0 of {named} repositories: " + "; ".join(reasons[:3])
+                       + (f"; and {len(reasons) - 3} more" if len(reasons) > 3 else ""))
 
 
 def _commit_json(c: CommitRef | None) -> dict[str, Any] | None:
@@ -113,20 +143,26 @@ def _contributor_json(c: Contributor) -> dict[str, Any]:
 
 
 def system_json(s: SystemActivity) -> dict[str, Any]:
+    known = s.read  # an unread history is unknown (null), never 0
     return {
         "name": s.system, "repos": list(s.repos), "partial": s.partial, "shallow_repos": list(s.shallow_repos),
-        "problems": list(s.problems), "last_commit": _commit_json(s.last_commit),
-        "last_human_commit": _commit_json(s.last_human_commit),
+        "problems": list(s.problems), "history_read": known,
+        "unread": [{"repo": url, "reason": why} for url, why in s.unread],
+        "last_commit": _commit_json(s.last_commit), "last_human_commit": _commit_json(s.last_human_commit),
         "contributors": [_contributor_json(c) for c in s.contributors],
-        "files": len(s.files), "files_with_authors": sum(1 for f in s.files if f.authors),
-        "truck_factor": s.truck_factor, "truck_factor_people": list(s.truck_factor_people),
-        "truck_factor_employed": s.truck_factor_employed, "leavers_share": s.leavers_share,
+        "files": len(s.files) if known else None,
+        "files_with_authors": sum(1 for f in s.files if f.authors) if known else None,
+        "truck_factor": s.truck_factor if known else None, "truck_factor_people": list(s.truck_factor_people),
+        "truck_factor_pruned": s.truck_factor_pruned if known else None,
+        "truck_factor_employed": s.truck_factor_employed if known else None,
+        "leavers_share": s.leavers_share if known else None,
     }
 
 
 def render_json(activity: Activity) -> str:
     doc = {"version": 1, "today": activity.today.isoformat(), "windows": list(activity.windows),
            "roster": activity.roster_used,
+           "repositories": dict(zip(("read", "named"), activity.repositories)),
            "systems": [system_json(activity.systems[n]) for n in sorted(activity.systems)]}
     return json.dumps(redact.data(_printable_json(doc)), indent=2, ensure_ascii=False) + "\n"
 

@@ -77,12 +77,15 @@ def _system(name: str, parts: Sequence[tuple[Source, Scope]], scans: Mapping[Sou
     last: CommitRef | None = None
     last_human: CommitRef | None = None
     shallow: list[str] = []
+    unread: list[tuple[str, str]] = []
     for source, requested in parts:
         scan = scans[source]
         if scan.shallow:
             shallow.append(source.url)
         if scan.problem:
             problems.append(scan.problem)
+        if scan.mode == "failed":
+            unread.append((source.url, scan.reason or scan.problem or "unknown"))
         state = scan.state
         if state is None:
             continue
@@ -121,7 +124,7 @@ def _system(name: str, parts: Sequence[tuple[Source, Scope]], scans: Mapping[Sou
             if k in people:
                 people[k].files += 1
     return _summarise(name, parts, people, files, today, windows, last, last_human, shallow, problems,
-                      who.resolver is not None)
+                      who.resolver is not None, tuple(dict.fromkeys(unread)))
 
 
 def _one_key_each(idents: list[tuple[str, Person | None, bool]]) -> frozenset[int] | None:
@@ -169,7 +172,7 @@ def _missing(source: Source, scope: Scope, here: list[str], moved: tuple[int, st
 def _summarise(name: str, parts: Sequence[tuple[Source, Scope]], people: dict[str, _Who],
                files: list[FileAuthorship], today: dt.date, windows: tuple[int, ...], last: CommitRef | None,
                last_human: CommitRef | None, shallow: list[str], problems: list[str],
-               roster_used: bool) -> SystemActivity:
+               roster_used: bool, unread: tuple[tuple[str, str], ...] = ()) -> SystemActivity:
     today_day = (today - EPOCH).days
     contributors = []
     for w in people.values():
@@ -185,6 +188,7 @@ def _summarise(name: str, parts: Sequence[tuple[Source, Scope]], people: dict[st
     by_key = {c.key: c for c in contributors}
     file_keys = [f.authors for f in files]
     tf, removed = authorship.truck_factor(file_keys)
+    tf_pruned, _ = authorship.pruned(file_keys, removed)
     tf_employed: int | None = None
     leavers: float | None = None
     if roster_used:
@@ -195,9 +199,9 @@ def _summarise(name: str, parts: Sequence[tuple[Source, Scope]], people: dict[st
     return SystemActivity(
         system=name, repos=tuple(dict.fromkeys(s.url for s, _ in parts)), last_commit=last,
         last_human_commit=last_human, contributors=tuple(contributors), files=tuple(files), truck_factor=tf,
-        truck_factor_people=tuple(removed), truck_factor_employed=tf_employed, leavers_share=leavers,
-        partial=bool(shallow), shallow_repos=tuple(dict.fromkeys(shallow)),
-        problems=tuple(dict.fromkeys(problems)))
+        truck_factor_people=tuple(removed), truck_factor_pruned=tf_pruned, truck_factor_employed=tf_employed,
+        leavers_share=leavers, partial=bool(shallow), shallow_repos=tuple(dict.fromkeys(shallow)),
+        problems=tuple(dict.fromkeys(problems)), unread=unread)
 
 
 def _newer(a: CommitRef, b: CommitRef) -> bool:

@@ -8,8 +8,11 @@ author made, AC the changes everyone else made. An author of a file has a DOA, n
 highest, above 0.75, and either DOA >= 3.293 or created the file.
 
 Truck factor (greedy): while at least half of the files have an author, remove the author of the most files
-(counted over all the files they author, as the reference does) and count one. Pure functions; the keys are
-whatever identifies a person to the caller.
+(counted over all the files they author, as the reference does) and count one. The reference tool prints a
+pruned variant (PrunedGreedyTruckFactor, minPercentage 0.1): of the people the greedy algorithm removed, those
+who author fewer than a tenth of the files of the strongest of them do not count. Both are reported, named
+(`truck_factor` and `truck_factor_pruned`), so numbers can be compared with published ones. Pure functions;
+the keys are whatever identifies a person to the caller.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ BASE, W_FA, W_DL, W_AC = 3.293, 1.098, 0.164, 0.321
 THRESHOLD_NORMALISED = 0.75
 THRESHOLD_ABSOLUTE = BASE
 COVERAGE = 0.5
+PRUNE_SHARE = 0.1  # the reference's minPercentage
 
 
 def doa(created: bool, deliveries: int, acceptances: int) -> float:
@@ -90,6 +94,23 @@ def truck_factor(file_authors: Sequence[Collection[K]], files: int | None = None
                 covered -= 1
         removed.append(top)
     return len(removed), removed
+
+
+def pruned(file_authors: Sequence[Collection[K]], removed: Sequence[K],
+           share: float = PRUNE_SHARE) -> tuple[int, list[K]]:
+    """The pruned truck factor: of `removed` (truck_factor()'s people), those authoring at least `share` of
+    the files the strongest of them authors (counted over all files, as the greedy step counts)."""
+    if not removed:
+        return 0, []
+    wanted = set(removed)
+    owned: dict[K, int] = dict.fromkeys(removed, 0)
+    for keys in file_authors:
+        for k in keys:
+            if k in wanted:
+                owned[k] += 1
+    top = max(owned.values())
+    kept = [k for k in removed if top and owned[k] / top >= share]
+    return len(kept), kept
 
 
 def orphaned_share(file_authors: Sequence[Collection[K]], gone: Collection[K], files: int | None = None) -> float:

@@ -215,7 +215,7 @@ def run(cwd: str | os.PathLike[str], *args: str) -> str:
             raise GitMissing("git is not installed or not on PATH") from exc
         # GitPython formats it as "\n  stderr: '<git's message>'"
         msg = (exc.stderr or "").strip().removeprefix("stderr:").strip().strip("'").strip() or str(exc)
-        raise GitError(f"git {' '.join(_command(args))}: {msg.splitlines()[-1] if msg else 'failed'}") from exc
+        raise GitError(f"git {' '.join(_command(args))}: {reason(msg) or 'failed'}") from exc
     return str(out)
 
 
@@ -279,6 +279,31 @@ def _cat_blobs(repo: Path, shas: list[str]) -> list[bytes]:
 
 
 # --------------------------------------------------------------------------- history scanning (history/*)
+
+# what git prints around its reason: progress, the clone banner, ssh's advice after "Could not read"
+_NOISE = re.compile(r"^(Cloning into |remote: (Enumerating|Counting|Compressing|Total)|Receiving objects|"
+                    r"Resolving deltas|Please make sure you have the correct access rights|"
+                    r"and the repository exists\.|usage: |   or: |    -)")
+
+
+def reason(stderr: str, most: int = 3) -> str:
+    """Why git failed, from its standard error, redacted: its "fatal:"/"error:" lines and what the transport
+    said just before the first of them (ssh's "connect to host ...: Connection refused", "Permission denied
+    (publickey)"), without progress, banners and advice. At most `most` lines, joined with "; "."""
+    lines = [ln.strip() for ln in stderr.replace("\r", "\n").splitlines()]
+    lines = [ln for ln in lines if ln and not _NOISE.match(ln)]
+    first = next((i for i, ln in enumerate(lines) if ln.startswith(("fatal:", "error:"))), None)
+    if first is None:
+        chosen = lines[-1:]
+    else:
+        before = [ln for ln in lines[:first] if not ln.startswith(("warning:", "hint:"))][-1:]
+        # after it: further fatal/error lines, and a line continuing one that ends with ":" (git:// says
+        # "fatal: unable to connect to 127.0.0.1:" and then "127.0.0.1[0: ...]: errno=Connection refused")
+        after = [ln for i, ln in enumerate(lines[first:], first)
+                 if ln.startswith(("fatal:", "error:")) or lines[i - 1].endswith(":")]
+        chosen = before + after
+    return redact("; ".join(dict.fromkeys(chosen[-most:] if len(chosen) > most else chosen)))
+
 
 def redact(text: str) -> str:
     """`text` with credentials masked (ownership.redact, the one redaction of every output)."""
@@ -362,10 +387,7 @@ def stream(cwd: str | os.PathLike[str], *args: str, chunk: int = PIPE_SIZE) -> G
     if status == 127 and not errors.startswith(b"fatal"):  # `env` found no git
         raise GitMissing("git is not installed or not on PATH")
     if status != 0:
-        lines = bytes(errors).decode("utf-8", "replace").strip().splitlines()
-        # git's own reason is its last "fatal:"/"error:" line; usage text may follow it
-        reasons = [line for line in lines if line.startswith(("fatal:", "error:"))] or lines
-        why = redact(reasons[-1]) if reasons else f"exit status {status}"
+        why = reason(bytes(errors).decode("utf-8", "replace")) or f"exit status {status}"
         raise GitError(f"git {' '.join(args[:1])}: {why}")
 
 
@@ -477,9 +499,8 @@ def watched(cwd: str | os.PathLike[str], transport: Transport, *args: str) -> No
         raise GitError(f"git {args[0]}: no answer from the remote for {transport.stall:g} s (history.stall); "
                        "stopped")
     if status != 0:
-        lines = bytes(errors).decode("utf-8", "replace").replace("\r", "\n").strip().splitlines()
-        reasons = [line for line in lines if line.startswith(("fatal:", "error:"))] or lines
-        raise GitError(f"git {args[0]}: {redact(reasons[-1]) if reasons else f'exit status {status}'}")
+        why = reason(bytes(errors).decode("utf-8", "replace")) or f"exit status {status}"
+        raise GitError(f"git {args[0]}: {why}")
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -47,6 +47,19 @@ def log(repo: Path | str, since: str | None = None, head: str = "HEAD") -> Itera
     return parse(git.stream(repo, *args))
 
 
+def foreign(repo: Path | str, head: str = "HEAD") -> frozenset[str]:
+    """Commits reachable from `head` that do not descend from the root its first-parent line starts at: the
+    histories of other projects brought in by subtree merges (git/git has 7 roots). Empty, after one quick
+    question, for the usual history with a single root."""
+    roots = git.run(repo, "rev-list", "--max-parents=0", head).split()
+    if len(roots) <= 1:
+        return frozenset()
+    main = git.run(repo, "rev-list", "--first-parent", "--max-parents=0", head).split()[-1]
+    lineage = set(git.run(repo, "rev-list", "--ancestry-path", f"{main}..{head}").split())
+    lineage.add(main)
+    return frozenset(sha for sha in git.run(repo, "rev-list", head).split() if sha not in lineage)
+
+
 def decode(raw: bytes) -> str:
     """Paths and names as text without losing bytes that are not UTF-8 (they round-trip via surrogates)."""
     return raw.decode("utf-8", "surrogateescape")

@@ -20,7 +20,7 @@ from ownership.history import cache, git, gitlog, repos
 from ownership.history.repos import Source
 from ownership.history.settings import HistorySettings
 from ownership.history.settings import jobs as jobs_for
-from ownership.history.state import RepoState, Scope, normalise_paths
+from ownership.history.state import FileRec, RepoState, Scope, normalise_paths
 from ownership.model import Activity, Catalog, Roster
 
 Warn = Callable[[str], None]
@@ -34,6 +34,7 @@ class RepoScan:
     shallow: bool = False
     prefix: str = ""  # the catalog's path is this sub-folder of a work tree
     problem: str | None = None
+    reason: str | None = None  # mode "failed": git's own reason, without our "cannot read X" framing
     mode: str = ""  # full | incremental | cached | empty | failed
     new_commits: int = 0
     scopes: dict[Scope, Scope] = field(default_factory=dict)  # requested scope -> scope in the state
@@ -61,6 +62,7 @@ def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn,
         raise
     except git.GitError as exc:
         result.mode, result.problem = "failed", f"cannot read {git.redact(source.url)}: {exc}"
+        result.reason = git.redact(str(exc))
         return result
     result.shallow = shallow.strip() == "true"
     result.prefix = rest[0].strip() if rest else ""
@@ -71,7 +73,9 @@ def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn,
         result.mode, result.problem = "empty", f"{source.url} has no commits yet"
         return result
     head = head.strip()
-    key = {"mailmap": _mailmap_key(path, bare.strip() == "true", result.prefix), "shallow": result.shallow}
+    # "model": what the counters mean; 2 = scopes follow renames into them, other roots kept apart (issue 13)
+    key = {"mailmap": _mailmap_key(path, bare.strip() == "true", result.prefix), "shallow": result.shallow,
+           "model": 2}
     where = cache.file_for(cache_dir, git_dir)
     state = cache.load(where, git_dir, key, warn)
     if state is not None and scopes <= set(state.scopes):
@@ -89,20 +93,35 @@ def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn,
     try:
         listing = git.output(path, "ls-tree", "-r", "-z", "--name-only", "--full-tree", head)
         tree = [gitlog.decode(p) for p in listing.split(b"\0") if p]
-        fresh = state.start(tree)
-        live = dict(fresh)
-        for commit in gitlog.log(path, since, head):
-            state.apply(commit, live)
-            result.new_commits += 1
+        # a shallow clone's cut-off commits look like roots: there is no telling other projects apart
+        foreign = frozenset() if result.shallow else gitlog.foreign(path, head)
+        fresh, live = _walk(path, state, tree, since, head, foreign, result)
+        if since and state.renamed_into_scope(live):
+            # files renamed into a system's paths since the cached head: their older commits were counted
+            # for the paths they had then, so this scope's cached counts are short; read it all again
+            state, result.mode, since, result.new_commits = RepoState(sorted(scopes)), "full", None, 0
+            fresh, live = _walk(path, state, tree, None, head, foreign, result)
     except git.GitMissing:
         raise
     except git.GitError as exc:
         result.mode, result.problem = "failed", f"cannot read the history of {git.redact(source.url)}: {exc}"
+        result.reason = git.redact(str(exc))
         return result
     state.finish(head, tree, fresh, live, state.files if since else None)
     cache.save(where, git_dir, key, state, warn)
     result.state = state
     return result
+
+
+def _walk(path: Path, state: RepoState, tree: list[str], since: str | None, head: str, foreign: frozenset[str],
+          result: RepoScan) -> tuple[dict[str, FileRec], dict[str, FileRec]]:
+    """Stream the commits of since..head into `state`; (the records made for `tree`, the walk's live map)."""
+    fresh = state.start(tree)
+    live = dict(fresh)
+    for commit in gitlog.log(path, since, head):
+        state.apply(commit, live, commit.sha in foreign)
+        result.new_commits += 1
+    return fresh, live
 
 
 def _mailmap_key(path: Path, bare: bool, prefix: str) -> str:

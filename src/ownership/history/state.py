@@ -52,11 +52,12 @@ class ScopeStats:
 
 
 class FileRec:
-    """Counters of one file (following renames) for Degree-of-Authorship."""
+    """Counters of one file (following renames) for Degree-of-Authorship; `head` is its path at HEAD."""
 
-    __slots__ = ("creator", "changes", "deliveries")
+    __slots__ = ("creator", "changes", "deliveries", "head")
 
-    def __init__(self, creator: int = NOBODY) -> None:
+    def __init__(self, creator: int = NOBODY, head: str = "") -> None:
+        self.head = head
         self.creator = creator
         self.changes = 0  # modifications + renames, by anyone
         self.deliveries: dict[int, int] = {}  # author id -> modifications + renames by them
@@ -76,6 +77,15 @@ class RepoState:
     the tree at the new head: `live` maps the name a file has at the point the walk has reached to its
     record; a rename maps the record to the old name, an add is the file's creation and ends its walk.
     Files that existed before the cached head meet their cached record in `merge_older`.
+
+    A commit touches a narrowed scope when it changes a path under it, or a file that is under it at HEAD by
+    an older name (files renamed into a system's paths bring their history, and their authors, with them).
+
+    Histories with several roots (a subtree merge brings another project's history, with its own `Makefile`
+    at its own root): commits that do not descend from the first-parent root are `foreign`. Their paths name
+    files of the other project, so they never touch a file the main line created; they are kept aside and
+    applied at the end of the walk only to files whose creation the main line never showed (a history merged
+    in at the same paths), as `git log --follow` on the main line would.
     """
 
     def __init__(self, scopes: Iterable[Scope] = ()) -> None:
@@ -87,6 +97,7 @@ class RepoState:
         self.tree: list[str] = []  # every file at `head`
         self.commits = 0  # non-merge commits with changes, over the state's whole life
         self._matchers = self._compile()
+        self._foreign: list[tuple[Commit, int]] = []  # foreign commits of the current walk, newest first
 
     def _compile(self) -> list[tuple[ScopeStats, bool, frozenset[str], tuple[str, ...]]]:
         return [(stats, not scope, frozenset(scope), tuple(p + "/" for p in scope))
@@ -102,44 +113,28 @@ class RepoState:
 
     def start(self, tree: list[str]) -> dict[str, FileRec]:
         """Begin a walk back from a head whose files are `tree`; returns the `live` map to pass to apply()."""
-        return {path: FileRec() for path in tree}
+        self._foreign = []
+        return {path: FileRec(head=path) for path in tree}
 
-    def apply(self, commit: Commit, live: dict[str, FileRec]) -> None:
-        """Count one commit, the walk being at the state just after it."""
-        changes = commit.changes
-        if not changes:
+    def apply(self, commit: Commit, live: dict[str, FileRec], foreign: bool = False) -> None:
+        """Count one commit, the walk being at the state just after it (`foreign`: see the class)."""
+        if not commit.changes:
             return
         self.commits += 1
         aid = self.author_id(commit.name, commit.email)
-        moved: list[tuple[str, FileRec]] | None = None
-        for status, path, old in changes:
-            if status == "M" or status == "T":
-                rec = live.get(path)
-                if rec is not None:
-                    rec.changes += 1
-                    rec.deliveries[aid] = rec.deliveries.get(aid, 0) + 1
-            elif status == "A" or status == "C":
-                rec = live.pop(path, None)
-                if rec is not None:
-                    rec.creator = aid
-            elif status == "R":
-                rec = live.pop(path, None)
-                if rec is not None:
-                    rec.changes += 1  # a rename is a change by the renamer, as in the reference algorithm
-                    rec.deliveries[aid] = rec.deliveries.get(aid, 0) + 1
-                    # re-attached after the whole commit: renames within one commit may swap names
-                    (moved := moved or []).append((old or "", rec))
-        if moved:
-            for old, rec in moved:
-                live[old] = rec
-        self._count(commit, aid)
+        if foreign:
+            self._foreign.append((commit, aid))
+            return
+        self._count(commit, aid, _follow(commit, aid, live), by_path=True)
 
-    def _count(self, commit: Commit, aid: int) -> None:
+    def _count(self, commit: Commit, aid: int, heads: list[str], by_path: bool) -> None:
+        """Count `commit` for every scope it touches: by its paths (`by_path`), or by `heads`, the paths at
+        HEAD of the files it changed."""
         when = commit.time
         day = when // DAY
         for stats, whole, exact, dirs in self._matchers:
-            hit = whole
-            if not whole:
+            hit = whole or any(h in exact or h.startswith(dirs) for h in heads)
+            if not whole and by_path:
                 for status, path, old in commit.changes:
                     if path in exact or path.startswith(dirs):
                         hit = True
@@ -170,9 +165,26 @@ class RepoState:
                 before = older.get(name)
                 if before is not None:
                     rec.absorb(before)
+        if self._foreign:
+            unborn = {name: rec for name, rec in live.items() if rec.creator == NOBODY}
+            for commit, aid in self._foreign:
+                self._count(commit, aid, _follow(commit, aid, unborn), by_path=False)
+            self._foreign = []
         self.head = head
         self.tree = tree
         self.files = fresh
+
+    def renamed_into_scope(self, live: dict[str, FileRec]) -> bool:
+        """Whether a walk that stopped at an older head (`live`: name there -> record) moved a file into a scope
+        it was not in: the cached counts of that scope lack the file's older commits, so only a full scan
+        gives the answer a full scan gives."""
+        for name, rec in live.items():
+            if name == rec.head:
+                continue
+            for scope in self.scopes:
+                if scope and in_scope(rec.head, scope) and not in_scope(name, scope):
+                    return True
+        return False
 
     # ----------------------------------------------------------------------- serialisation (cache.py)
 
@@ -200,7 +212,7 @@ class RepoState:
             state.author_id(str(name), str(email))
         n = len(state.authors)
         for path, (creator, changes, flat) in data["files"].items():
-            rec = FileRec(_aid(creator, n, allow_nobody=True))
+            rec = FileRec(_aid(creator, n, allow_nobody=True), str(path))
             rec.changes = int(changes)
             rec.deliveries = {_aid(flat[i], n): int(flat[i + 1]) for i in range(0, len(flat), 2)}
             state.files[str(path)] = rec
@@ -215,6 +227,37 @@ class RepoState:
             state.scopes[tuple(str(p) for p in entry["paths"])] = stats
         state._matchers = state._compile()
         return state
+
+
+def _follow(commit: Commit, aid: int, live: dict[str, FileRec]) -> list[str]:
+    """Apply one commit's changes to the files of `live` (name at this point of the walk -> record); returns
+    the paths at HEAD of the files it changed."""
+    heads: list[str] = []
+    moved: list[tuple[str, FileRec]] | None = None
+    for status, path, old in commit.changes:
+        if status == "M" or status == "T":
+            rec = live.get(path)
+            if rec is not None:
+                rec.changes += 1
+                rec.deliveries[aid] = rec.deliveries.get(aid, 0) + 1
+                heads.append(rec.head)
+        elif status == "A" or status == "C":
+            rec = live.pop(path, None)
+            if rec is not None:
+                rec.creator = aid
+                heads.append(rec.head)
+        elif status == "R":
+            rec = live.pop(path, None)
+            if rec is not None:
+                rec.changes += 1  # a rename is a change by the renamer, as in the reference algorithm
+                rec.deliveries[aid] = rec.deliveries.get(aid, 0) + 1
+                heads.append(rec.head)
+                # re-attached after the whole commit: renames within one commit may swap names
+                (moved := moved or []).append((old or "", rec))
+    if moved:
+        for old, rec in moved:
+            live[old] = rec
+    return heads
 
 
 def _aid(value: Any, n: int, allow_nobody: bool = False) -> int:

@@ -62,7 +62,12 @@ def _activity(snap: Snapshot) -> Activity | None:
 
 
 def _has(snap: Snapshot, need: str) -> bool:
-    return (snap.roster is not None) if need == "roster" else (_activity(snap) is not None)
+    """Whether the report can say anything that needs `need`: for the history, at least one repository read
+    (when none could be read, "0 dormant" would be a confident answer from missing data)."""
+    if need == "roster":
+        return snap.roster is not None
+    activity = _activity(snap)
+    return activity is not None and (activity.repositories[0] > 0 or not activity.repositories[1])
 
 
 def _subjects(findings: Sequence[Finding], rule: str) -> list[str]:
@@ -131,7 +136,11 @@ def headline(result: AuditResult, leaving: Sequence[Mapping[str, Any]]) -> dict[
     snap, findings = result.snapshot, result.findings
     total = len(snap.catalog.systems)
     owned = _employed_owner(snap)
-    out: dict[str, Any] = {"systems": total, "teams": len(snap.catalog.teams)}
+    activity = _activity(snap)
+    # first: how much history the numbers below stand on ("history read for N of M repositories")
+    read, named = activity.repositories if activity is not None else (None, None)
+    out: dict[str, Any] = {"history_read": read, "history_repositories": named,
+                           "systems": total, "teams": len(snap.catalog.teams)}
     if owned is None:
         out["employed_owner"] = out["employed_owner_pct"] = None
     else:
@@ -141,10 +150,10 @@ def headline(result: AuditResult, leaving: Sequence[Mapping[str, Any]]) -> dict[
     for key, (rule, need) in HEADLINE_RULES.items():
         out[key] = len(_subjects(findings, rule)) if _has(snap, need) else None
     out["leavers_owning"] = len(leaving) if snap.roster is not None else None
-    activity = _activity(snap)
-    if activity is not None and activity.roster_used:
-        files = sum(len(a.files) for a in activity.systems.values())
-        held = sum(len(a.files) * (a.leavers_share or 0.0) for a in activity.systems.values())
+    if activity is not None and activity.roster_used and _has(snap, "activity"):
+        seen = [a for a in activity.systems.values() if a.read]  # over the systems whose history was read
+        files = sum(len(a.files) for a in seen)
+        held = sum(len(a.files) * (a.leavers_share or 0.0) for a in seen)
         out["knowledge_held_by_leavers_pct"] = round(100.0 * held / files, 1) if files else 0.0
     else:
         out["knowledge_held_by_leavers_pct"] = None
@@ -158,10 +167,14 @@ def _evidence(activity: Activity | None, name: str) -> dict[str, Any]:
     if sa is None:
         return {}
     human = sa.last_human_commit
-    return {"last_human_commit": plain(human.when.date()) if human else None,
+    known = sa.read  # an unread history is unknown (null), never 0
+    return {"history_read": known,
+            "last_human_commit": plain(human.when.date()) if human else None,
             "last_human_author": human.name if human else None,
-            "truck_factor": sa.truck_factor, "truck_factor_employed": sa.truck_factor_employed,
-            "leavers_share": plain(sa.leavers_share), "partial": sa.partial}
+            "truck_factor": sa.truck_factor if known else None,
+            "truck_factor_pruned": sa.truck_factor_pruned if known else None,
+            "truck_factor_employed": sa.truck_factor_employed if known else None,
+            "leavers_share": plain(sa.leavers_share) if known else None, "partial": sa.partial}
 
 
 def _suggestion(s: Any) -> dict[str, Any]:
@@ -303,7 +316,8 @@ def build(result: AuditResult, previous: Sequence[Mapping[str, Any]] = (), roste
         "inputs": {"catalog_files": len(snap.catalog.files), "roster": roster_label if snap.roster else None,
                    "roster_active": snap.roster.active_count(snap.today) if snap.roster else None,
                    "activity": activity is not None,
-                   "repositories": len({r for a in activity.systems.values() for r in a.repos}) if activity else 0},
+                   "repositories": activity.repositories[1] if activity else 0,
+                   "repositories_read": activity.repositories[0] if activity else None},
         "headline": head,
         "orphaned": _subjects(result.findings, "orphaned"),
         "leavers": gone,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ownership import redact
 from ownership.model import Activity, Snapshot
 from ownership.rules.registry import Hit, Rule, rule
 
@@ -33,4 +34,32 @@ def shallow_history(snap: Snapshot) -> Iterator[Hit]:
                   "numbers are partial", where, {"repos": list(sa.shallow_repos)})
 
 
-RULES: tuple[Rule, ...] = (shallow_history,)
+@rule("history-unavailable", "warning", "activity", needs=("activity",))
+def history_unavailable(snap: Snapshot) -> Iterator[Hit]:
+    """The git history of a repository of the system could not be read (the clone or fetch failed, the folder
+    is missing, the remote refused), so what the history would say about the system is unknown.
+
+    The finding carries git's own reason. While no repository of a system is read, its activity numbers
+    (last touch, truck factor, knowledge held by leavers) are unknown, not 0, and the other activity rules
+    (`dormant`, `bus-factor`, `knowledge-loss`, `ownership-drift`) say nothing about it; with some of its
+    repositories read, they judge it on those. Fix the access (a deploy key, `history.rewrite` to a
+    mirror) or the URL in the catalog.
+    """
+    activity = _activity(snap)
+    if activity is None:
+        return
+    for name, sa in sorted(activity.systems.items()):
+        if not sa.unread:
+            continue
+        system = snap.catalog.systems.get(name)
+        where = system.loc("repos") if system else None
+        failed = "; ".join(f"{redact.text(url)} ({why})" for url, why in sa.unread)
+        read = len(sa.repos) - len(sa.unread)
+        head = (f"the history of {name} could not be read" if not sa.read else
+                f"the history of {name} was read for {read} of {len(sa.repos)} repositories")
+        yield Hit(f"system:{name}", f"{head}: {failed}", where,
+                  {"repos": [{"repo": redact.text(url), "reason": why} for url, why in sa.unread],
+                   "read": read, "repositories": len(sa.repos)})
+
+
+RULES: tuple[Rule, ...] = (shallow_history, history_unavailable)
