@@ -125,8 +125,15 @@ def load_catalog(paths: Sequence[str], cache: bool = True) -> RoutingCatalog:
     helps), they become one warning. The model is the plain load's: the cache only skips parsing the files
     that did not change (a 10,000-system catalog parses in ~2 s, its cached parts load in a fraction)."""
     from ownership.catalog.cache import FileCache
+    from ownership.catalog.load import discover, load_sources, read_sources
 
-    catalog, findings = load_paths(paths, FileCache().parse if cache else None)
+    sources = read_sources(discover(paths))
+    if cache:
+        files = FileCache()
+        files.prefetch(sources)
+        catalog, findings = load_sources(sources, files.parse)
+    else:
+        catalog, findings = load_sources(sources)
     errors = [f for f in findings if f.severity == "error"]
     warnings: tuple[str, ...] = ()
     if errors:

@@ -100,3 +100,24 @@ def test_a_damaged_or_foreign_entry_is_a_miss_not_an_error(tmp_path: Path) -> No
     entries[1].write_bytes(entries[1].read_bytes()[:20])
     again = both(folder, where)
     assert again.misses == 2
+
+
+@pytest.mark.parametrize("tree", ["backstage", "example"])
+def test_a_load_whose_misses_are_parsed_on_two_cores_equals_the_plain_load(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tree: str) -> None:
+    """prefetch() parses part of the misses in a forked child: the model and findings are the serial ones,
+    cold (all misses, split between the processes) and after one edit (one miss, parsed here)."""
+    from ownership.catalog import cache as cache_module
+    from ownership.catalog.load import discover, load_sources, read_sources
+    from tests.conftest import ROOT
+
+    monkeypatch.setattr(cache_module, "PARALLEL_MIN_BYTES", 0)  # split even this small tree
+    folder = backstage_tree.write(tmp_path / "org") if tree == "backstage" else ROOT / "catalog"
+    sources = read_sources(discover([folder]))
+    assert len(cache_module._split([(p, d, b"") for p, d in sources])) >= 2  # the child really gets files
+    plain = load_paths([folder])
+    for _ in range(2):  # cold, then warm (all hits)
+        files = FileCache(tmp_path / "cache")
+        files.prefetch(sources)
+        assert load_sources(sources, files.parse) == plain
+    assert files.misses == 0 and files.hits >= len(sources)  # (+ files reached through Locations)

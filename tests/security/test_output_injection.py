@@ -301,3 +301,13 @@ def test_a_byte_order_mark_opening_the_file_is_no_invisible_character(tmp_path: 
     (tmp_path / "cat" / "a.yaml").write_bytes(b"\xef\xbb\xbfteams:\n  - name: payments\n")
     proc = _run(tmp_path, "validate", "cat", "--format", "text", "--today", TODAY)
     assert (proc.returncode, proc.stdout) == (0, "0 error(s), 0 warning(s), 0 info\n")
+
+
+def test_an_invisible_character_written_as_a_yaml_escape_in_an_ascii_file_is_found(tmp_path: Path) -> None:
+    """The file is pure ASCII; the double-quoted escape decodes to U+202E, which is what the tools compare."""
+    (tmp_path / "cat").mkdir()
+    (tmp_path / "cat" / "a.yaml").write_text('teams:\n  - name: "pay\\u202ements"\n', encoding="ascii")
+    proc = _run(tmp_path, "validate", "cat", "--format", "json", "--today", TODAY)
+    found = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "invisible-character"]
+    assert [(f["line"], f["column"]) for f in found] == [(2, 11)]
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in found[0]["message"]

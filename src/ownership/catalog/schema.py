@@ -41,6 +41,8 @@ FREE_TEXT_FIELDS = frozenset({"description", "title"})
 def invisible_character(value: str, *, free_text: bool = False) -> tuple[int, str] | None:
     """(index, `U+202E RIGHT-TO-LEFT OVERRIDE`) of the first invisible or text-direction character in
     `value`, or None."""
+    if value.isascii():  # every such character is above U+007F (a YAML escape is already decoded here)
+        return None
     for i, ch in enumerate(value):
         cp = ord(ch)
         hit = cp in _BIDI if free_text else (
