@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from ownership import __version__
+from ownership.analysis.people import People
 from ownership.catalog.load import discover, load_sources, read_sources
 from ownership.config import Config
 from ownership.model import Catalog, Finding, Roster, System
 from ownership.oncall import pagerduty
-from ownership.routing import Context, Page, PagerDutyAnswer, People, find_system, last_commits
+from ownership.routing import Context, Page, PagerDutyAnswer, find_system, last_commits
 from ownership.routing import page as build_page
 
 CACHE_FORMAT = 3  # bump when Catalog's shape or the cache layout changes

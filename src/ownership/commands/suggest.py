@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ownership.catalog.edit import EditError, add_maintainer
 from ownership.model import Snapshot
-from ownership.successors import WINDOW, Suggestion, suggest
+from ownership.analysis.successors import WINDOW, Suggestion, suggest
 
 
 class SuggestError(Exception):
