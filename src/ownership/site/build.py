@@ -2,7 +2,7 @@
 
 Nothing is decided here that another part of the tool already decides: the page list is routing's `page()`,
 the blast radius is routing's `blast_radius()` drawn by render/routing.py's `svg()`, findings, successors and
-impact come from the audit, the off-boarding simulation from `offboard()`, rotations from rotation.py. This
+impact come from the audit, the off-boarding simulation from `offboard()`, rotations from analysis/rotation.py. This
 module only looks those answers up per page and shapes them for display.
 """
 from __future__ import annotations

@@ -132,16 +132,14 @@ class Directory:
             add(team.members, "member_of", team.name)
             if team.manager:
                 add([team.manager], "manages", team.name)
-        by_team: dict[str, list[str]] = {}
         for system in catalog.systems.values():
             add(system.maintainers, "maintains", system.name)
-            by_team.setdefault(system.owner, []).append(system.name)
         for group in catalog.stakeholders.values():
             add(group.contacts, "stakeholder_of", group.name)
         for rotation in catalog.rotations.values():
             add(rotation.members, "rotations", rotation.name)
         for entry in self.by_key.values():
-            entry.owns_via_team = sorted({s for t in entry.member_of for s in by_team.get(t, ())})
+            entry.owns_via_team = sorted({s for t in entry.member_of for s in catalog.owned_by(t)})
             for bucket in ("member_of", "manages", "maintains", "stakeholder_of", "rotations"):
                 setattr(entry, bucket, sorted(set(getattr(entry, bucket))))
 

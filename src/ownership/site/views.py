@@ -1,6 +1,6 @@
 """Small shaping helpers shared by the page builder and the templates: links, times, on-call, git activity.
 
-Pure. They look answers up (rotation.py's shifts, the scan's SystemActivity) and arrange them for display.
+Pure. They look answers up (analysis/rotation.py's shifts, the scan's SystemActivity, analysis/people.py's numbers) and arrange them for display.
 """
 from __future__ import annotations
 
