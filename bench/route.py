@@ -29,7 +29,8 @@ from ownership import graph
 from ownership.catalog.load import load_paths
 from ownership.model import Person, Roster
 from ownership.render.routing import impact_json, page_json
-from ownership.routing import Context, People, blast_radius, page
+from ownership.analysis.people import People
+from ownership.routing import Context, blast_radius, page
 
 LAYERS = (("platform", 0.03, (1, 2)), ("core", 0.17, (1, 2, 3)), ("product", 0.40, (2, 3)),
           ("edge", 0.40, (2, 3, 4)))

@@ -179,7 +179,7 @@ def time_in_process(catalog: Path, cache: Path, rounds: int) -> float:
         config = Config(values={"history": {"cache": str(cache)}})
         started = time.perf_counter()
         outcome = command.run([str(catalog)], config, dt.date.today(), None, None, lambda _: None)
-        command.render_text(outcome.activity)
+        command.render_text(outcome.activity, outcome.roster)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -222,7 +222,7 @@ def rescan_example(work: Path, rounds: int) -> tuple[float, float, int]:
     for _ in range(rounds):
         started = time.perf_counter()
         outcome = command.run([str(catalog_dir)], config, today, None, None, lambda _: None)
-        command.render_text(outcome.activity)
+        command.render_text(outcome.activity, outcome.roster)
         inproc.append(time.perf_counter() - started)
     sub = []
     for _ in range(rounds):

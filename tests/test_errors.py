@@ -21,7 +21,7 @@ from ownership.errors import OwnershipError
 from ownership.history.git import GitError
 from ownership.oncall.pagerduty import PagerDutyError
 from ownership.roster.errors import RosterError
-from ownership.rotation import TimeError
+from ownership.analysis.rotation import TimeError
 from ownership.routing import UnknownSystem
 from ownership.site.writer import SiteError
 

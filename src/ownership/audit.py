@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ownership import staffing
+from ownership.analysis import people
 from ownership.impact import Impact, impacts
 from ownership.model import Finding, Snapshot
 from ownership.rules import engine
-from ownership.successors import Suggestion, suggest
+from ownership.analysis.successors import Suggestion, suggest
 
 __all__ = ["AuditResult", "Impact", "Suggestion", "audit", "GROUPS"]
 
@@ -46,9 +46,9 @@ def _sole_holders(snap: Snapshot, system: str, rules: set[str]) -> set[str]:
     """When the only gap is a bus factor of 1, the person the knowledge rests on is not a successor."""
     if rules != {"bus-factor"}:
         return set()
-    sa = staffing.activity_of(snap, system)
+    sa = people.activity_of(snap, system)
     if sa is None:
         return set()
-    tf, removed = staffing.employed_truck_factor(snap, sa)
-    people = {c.key: c.person for c in sa.contributors}
-    return {p for key in removed[:tf] if (p := people.get(key)) is not None}
+    tf, removed = people.employed_truck_factor(snap, sa)
+    ids = {c.key: c.person for c in sa.contributors}
+    return {p for key in removed[:tf] if (p := ids.get(key)) is not None}

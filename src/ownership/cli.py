@@ -251,8 +251,8 @@ def scan(paths: tuple[str, ...], jobs: int | None, fmt: str, roster: str | None,
     if outcome.catalog_errors:
         warn(f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); scanned what "
              "could be read")
-    click.echo(command.render_json(outcome.activity) if fmt == "json" else command.render_text(outcome.activity),
-               nl=False)
+    render = command.render_json if fmt == "json" else command.render_text
+    click.echo(render(outcome.activity, outcome.roster), nl=False)
     command.require_history(outcome.activity)  # nothing read: exit 2, after the report of what failed
 
 
@@ -320,7 +320,7 @@ HISTORY_OPTION = click.option("--history", is_flag=True,
 
 
 def _at(value: str | None) -> dt.datetime:
-    from ownership.rotation import parse_at
+    from ownership.analysis.rotation import parse_at
 
     return parse_at(value)
 

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from ownership.catalog.load import load_paths
 from ownership.config import Config
 from ownership.model import Catalog, Finding, Roster, Snapshot, System
-from ownership.routing import PagerDutyAnswer, People, last_commits
+from ownership.analysis.people import People
+from ownership.routing import PagerDutyAnswer, last_commits
 
 if TYPE_CHECKING:  # history.scan pulls in git, which routing without --history never needs
     from ownership.history.scan import Progress

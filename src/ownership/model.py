@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
+
+from ownership.memo import ByIdentity
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -164,12 +166,62 @@ class Rotation(_Located):
 
 
 @dataclass(frozen=True, slots=True)
+class PersonRef:
+    """One place the catalog names a person."""
+
+    subject: str  # "team:payments", "system:payments-api", "stakeholder:cs", "rotation:ic"
+    where: str  # how messages name the entity: "team payments", "payments-api"
+    role: str  # member | manager | maintainer | contact | rotation member
+    ref: str  # as the catalog writes it
+    location: Location | None
+
+    @property
+    def name(self) -> str:
+        """The entity's name (the subject without its kind)."""
+        return self.subject.split(":", 1)[1]
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     teams: Mapping[str, Team] = field(default_factory=dict)
     systems: Mapping[str, System] = field(default_factory=dict)
     stakeholders: Mapping[str, Stakeholder] = field(default_factory=dict)
     rotations: Mapping[str, Rotation] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+
+    def person_refs(self) -> Iterator[PersonRef]:
+        """Every place the catalog names a person, in catalog order: team members and managers, system
+        maintainers, stakeholder contacts, rotation members. The one walker every people question uses."""
+        for t in self.teams.values():
+            for i, ref in enumerate(t.members):
+                yield PersonRef(f"team:{t.name}", f"team {t.name}", "member", ref, t.loc(f"members[{i}]"))
+            if t.manager:
+                yield PersonRef(f"team:{t.name}", f"team {t.name}", "manager", t.manager, t.loc("manager"))
+        for s in self.systems.values():
+            for i, ref in enumerate(s.maintainers):
+                yield PersonRef(f"system:{s.name}", s.name, "maintainer", ref, s.loc(f"maintainers[{i}]"))
+        for sh in self.stakeholders.values():
+            for i, ref in enumerate(sh.contacts):
+                yield PersonRef(f"stakeholder:{sh.name}", f"stakeholder group {sh.name}", "contact", ref,
+                                sh.loc(f"contacts[{i}]"))
+        for r in self.rotations.values():
+            for i, ref in enumerate(r.members):
+                yield PersonRef(f"rotation:{r.name}", f"rotation {r.name}", "rotation member", ref,
+                                r.loc(f"members[{i}]"))
+
+    def owned_by(self, team: str) -> list[str]:
+        """The names of the systems `team` owns, sorted (indexed once per catalog)."""
+        return list(_OWNED.get(self.systems, make=lambda: _owned(self.systems)).get(team, ()))
+
+
+def _owned(systems: Mapping[str, System]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for s in systems.values():
+        out.setdefault(s.owner, []).append(s.name)
+    return {team: sorted(names) for team, names in out.items()}
+
+
+_OWNED: ByIdentity[dict[str, list[str]]] = ByIdentity(8)
 
 
 # --------------------------------------------------------------------------- people
@@ -294,8 +346,6 @@ class SystemActivity:
     truck_factor: int = 0  # greedy, over every author
     truck_factor_people: tuple[str, ...] = ()  # the keys the greedy algorithm removed, in order
     truck_factor_pruned: int = 0  # the reference tool's pruned variant (history/authorship.py `pruned`)
-    truck_factor_employed: int | None = None  # the same over authors still employed; None without a roster
-    leavers_share: float | None = None  # share of files whose every author has left; None without a roster
     partial: bool = False  # a shallow clone: history (and the numbers) are incomplete
     shallow_repos: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # repositories that could not be read, paths missing at HEAD...

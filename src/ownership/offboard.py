@@ -11,7 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ownership import graph, staffing
+from ownership import graph
+from ownership.analysis.people import (
+    active_owners, activity_of, employed, employed_people, employed_truck_factor, knowledge_loss, person_of,
+    resolver, share_teams,
+)
 from ownership.audit import GROUPS
 from ownership.impact import impacts, share_impacts
 from ownership.memo import ByIdentity
@@ -64,7 +68,7 @@ class OffboardResult:
 def without(snap: Snapshot, person_ids: Sequence[str]) -> Snapshot:
     """The same snapshot with those people inactive as of `snap.today`."""
     assert snap.roster is not None
-    res = staffing.resolver(snap)
+    res = resolver(snap)
     assert res is not None
     replaced = {pid: dataclasses.replace(p, active=False, end_date=min(p.end_date or snap.today, snap.today))
                 for pid in dict.fromkeys(person_ids) if (p := res.person(pid)) is not None}
@@ -84,20 +88,6 @@ def _positions(roster: Roster) -> dict[str, int]:
     return _POSITIONS.get(roster, make=lambda: {p.id: i for i, p in enumerate(roster.people)})
 
 
-_OWNED: ByIdentity[dict[str, list[str]]] = ByIdentity(4)
-
-
-def _owned(snap: Snapshot) -> dict[str, list[str]]:
-    """Team -> the systems it owns."""
-    def build() -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for s in snap.catalog.systems.values():
-            out.setdefault(s.owner, []).append(s.name)
-        return out
-
-    return _OWNED.get(snap.catalog.systems, make=build)
-
-
 _INVOLVED: ByIdentity[dict[str, tuple[set[str], set[str]]]] = ByIdentity(4)
 
 
@@ -108,25 +98,16 @@ def _involved(snap: Snapshot) -> dict[str, tuple[set[str], set[str]]]:
     index is built once per snapshot, so simulating every person of a large org stays cheap.
     """
     def build() -> dict[str, tuple[set[str], set[str]]]:
-        res = staffing.resolver(snap)
+        res = resolver(snap)
         assert res is not None
         out: dict[str, tuple[set[str], set[str]]] = {}
-
-        def add(ref: str | None, team: str | None = None, system: str | None = None) -> None:
-            p = res.resolve(ref) if ref else None
+        for r in snap.catalog.person_refs():
+            if r.role not in ("member", "manager", "maintainer"):
+                continue
+            p = res.resolve(r.ref)
             if p is not None:
                 teams, systems = out.setdefault(p.id, (set(), set()))
-                if team:
-                    teams.add(team)
-                if system:
-                    systems.add(system)
-
-        for t in snap.catalog.teams.values():
-            for ref in (*t.members, t.manager):
-                add(ref, team=t.name)
-        for s in snap.catalog.systems.values():
-            for ref in s.maintainers:
-                add(ref, system=s.name)
+                (systems if r.role == "maintainer" else teams).add(r.name)
         act = snap.activity
         if isinstance(act, Activity):
             for sa in act.systems.values():
@@ -147,9 +128,8 @@ def _scope(snap: Snapshot, ids: Sequence[str]) -> tuple[set[str], set[str]]:
         t, s = involved.get(pid, (set(), set()))
         teams |= t
         systems |= s
-    owned = _owned(snap)
     for team in teams:
-        systems.update(owned.get(team, ()))
+        systems.update(snap.catalog.owned_by(team))
     return systems, teams
 
 
@@ -166,7 +146,7 @@ def _scoped(full: Snapshot, after: Snapshot, systems: set[str], teams: set[str])
                                teams={n: cat.teams[n] for n in sorted(owners) if n in cat.teams})
     scoped = dataclasses.replace(after, catalog=part)
     share_impacts(cat, part)
-    staffing.share_teams(full, scoped)
+    share_teams(full, scoped)
     return scoped
 
 
@@ -176,14 +156,14 @@ def offboard(snap: Snapshot, people: Sequence[str]) -> OffboardResult:
         raise ValueError("the off-boarding simulation needs a roster")
     ids, labels, unknown, gone_already = [], {}, [], []
     for ref in people:
-        p = staffing.person_of(snap, ref)
+        p = person_of(snap, ref)
         if p is None:
             unknown.append(ref)
             continue
         if p.id not in ids:
             ids.append(p.id)
             labels[p.id] = p.label
-            if not staffing.employed(snap, p):
+            if not employed(snap, p):
                 gone_already.append(p.id)
     after = without(snap, ids)
     systems, teams = _scope(snap, ids)
@@ -191,8 +171,8 @@ def offboard(snap: Snapshot, people: Sequence[str]) -> OffboardResult:
     changes = [c for name in sorted(systems) if (c := _change(snap, after, cat.systems[name])) is not None]
     imp = impacts(cat)
     changes.sort(key=lambda c: (not c.orphaned, not c.lost_last_maintainer, -imp[c.system].score, c.system))
-    emptied = sorted(t for t in teams if _members(snap, cat.teams[t].members)
-                     and not _members(after, cat.teams[t].members))
+    emptied = sorted(t for t in teams if employed_people(snap, cat.teams[t].members)
+                     and not employed_people(after, cat.teams[t].members))
     orphaned = [c.system for c in changes if c.orphaned]
     radius = sorted(set(graph.dependents(graph.build(cat), orphaned)) - set(orphaned))
     before_ids = _findings_before(snap)
@@ -213,29 +193,20 @@ def _findings_before(snap: Snapshot) -> set[tuple[str, str, str]]:
     return _BEFORE.get(snap, make=lambda: {f.identity for f in engine.run(snap, GROUPS)})
 
 
-def _members(snap: Snapshot, refs: Sequence[str]) -> list[str]:
-    return [ref for ref in refs if staffing.employed(snap, staffing.person_of(snap, ref))]
-
-
 def _maintainers(snap: Snapshot, s: System) -> tuple[str, ...]:
-    out = []
-    for ref in s.maintainers:
-        p = staffing.person_of(snap, ref)
-        if p is not None and staffing.employed(snap, p):
-            out.append(p.label)
-    return tuple(out)
+    return tuple(p.label for p in employed_people(snap, s.maintainers))
 
 
 def _change(before: Snapshot, after: Snapshot, s: System) -> SystemChange | None:
-    owners_before = len(staffing.active_owners(before, s))
-    owners_after = len(staffing.active_owners(after, s))
+    owners_before = len(active_owners(before, s))
+    owners_after = len(active_owners(after, s))
     m_before, m_after = _maintainers(before, s), _maintainers(after, s)
-    sa = staffing.activity_of(before, s.name)
+    sa = activity_of(before, s.name)
     tf_b = tf_a = None
     kl_b = kl_a = None
     if sa is not None and sa.files:
-        tf_b, tf_a = staffing.employed_truck_factor(before, sa)[0], staffing.employed_truck_factor(after, sa)[0]
-        kl_b, kl_a = staffing.knowledge_loss(before, sa)[0], staffing.knowledge_loss(after, sa)[0]
+        tf_b, tf_a = employed_truck_factor(before, sa)[0], employed_truck_factor(after, sa)[0]
+        kl_b, kl_a = knowledge_loss(before, sa)[0], knowledge_loss(after, sa)[0]
     if (owners_before, m_before, tf_b, kl_b) == (owners_after, m_after, tf_a, kl_a):
         return None
     orphaned = owners_before > 0 and owners_after == 0

@@ -122,6 +122,7 @@ def test_audit_json_reports_the_gaps_and_exits_1(org: Path) -> None:
         ("orphaned", "system:old-gateway"), ("knowledge-loss", "system:old-gateway"),
         ("owner-left", "team:legacy"), ("team-without-active-members", "team:legacy"),
         ("no-oncall", "system:old-gateway"), ("ownership-drift", "system:old-gateway"),
+        ("bus-factor", "system:old-gateway"),  # issue 13 item 11: employed truck factor 0 fires too
     }
     orphaned = next(f for f in doc["findings"] if f["rule"] == "orphaned")
     assert orphaned["file"].endswith("pay.yaml") and orphaned["line"] == 13

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ownership import offboard as ob
+from ownership.analysis.people import person_of
 from ownership.audit import GROUPS
 from ownership.catalog.load import load_paths
 from ownership.inputs import prepare
@@ -56,7 +57,7 @@ def test_every_single_departure_matches_the_whole_catalog_answer(snap: Snapshot)
 def test_a_whole_team_leaving_matches_the_whole_catalog_answer(snap: Snapshot) -> None:
     team = snap.catalog.teams["platform"]
     ids = [p.id for ref in (*team.members, team.manager or "")
-           if (p := ob.staffing.person_of(snap, ref)) is not None]
+           if (p := person_of(snap, ref)) is not None]
     result = ob.offboard(snap, ids)
     changed, new = _reference(snap, ids)
     assert {c.system for c in result.changes} == changed

@@ -39,6 +39,10 @@ EXPECTED = {
     ("bus-factor", "system:bus-one"),
     ("bus-factor", "system:kept-by-x"),
     ("bus-factor", "system:kl-half"),  # g2 authors exactly half the files
+    # issue 13 item 11: employed truck factor 0 (worse than 1) is a bus-factor too
+    ("bus-factor", "system:orph-delta"),
+    ("bus-factor", "system:orph-ghost"),
+    ("bus-factor", "system:kl-high"),
     # tiers 1 and 2 of a team without on-call
     ("no-oncall", "system:gamma-t1"),
     ("no-oncall", "system:gamma-t2"),

@@ -8,7 +8,7 @@ import pytest
 from ownership.impact import escalate, impacts
 from ownership.model import Activity, Snapshot, SystemActivity
 from ownership.offboard import offboard
-from ownership.successors import suggest
+from ownership.analysis.successors import suggest
 from tests.rules.test_health import ROSTER, TODAY, WINDOWS, activity, catalog, system, who
 
 

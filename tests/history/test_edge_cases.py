@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ownership.analysis import people
 from ownership.model import Catalog, Person, Roster, Snapshot, System
 from ownership.rules import engine
 from tests.gitrepo import GitRepo, git
@@ -161,10 +162,12 @@ def test_employed_truck_factor_and_knowledge_held_by_leavers(tmp_path: Path) -> 
     sa = system_activity(repo.path, tmp_path / "cache", roster=roster)
     # everyone: 4/4 -> remove alice (2) -> 2/4 -> remove bob -> 1/4: TF 2
     assert sa.truck_factor == 2
+    # the employed-only numbers are analysis/people.py's (issue 13: the scan no longer computes them)
+    snap = Snapshot(Catalog(), TODAY, roster)
     # employed only (bob, carol): 2/4 covered -> remove bob -> 1/4: TF 1
-    assert sa.truck_factor_employed == 1
+    assert people.employed_truck_factor(snap, sa)[0] == 1
     # a and b are held only by Alice, who left: 2 of 4 files
-    assert sa.leavers_share == 0.5
+    assert people.knowledge_loss(snap, sa)[0] == 0.5
     left = {c.key: c.left for c in sa.contributors}
     assert left == {"alice": True, "bob": False, "carol": False}
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ownership import graph
-from ownership.routing import Context, People, Room, room
+from ownership.analysis.people import People
+from ownership.routing import Context, Room, room
 from tests.routing import orgs
 
 UTC = dt.timezone.utc

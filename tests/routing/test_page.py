@@ -6,7 +6,8 @@ import datetime as dt
 
 from ownership.model import Catalog
 from ownership.oncall.pagerduty import OnCallEntry
-from ownership.routing import Context, Page, PagerDutyAnswer, People, page
+from ownership.analysis.people import People
+from ownership.routing import Context, Page, PagerDutyAnswer, page
 from tests.routing import orgs
 
 UTC = dt.timezone.utc

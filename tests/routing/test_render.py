@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 from ownership import graph
 from ownership.commands.blast_radius import to_svg
 from ownership.render import routing as render
-from ownership.routing import Context, People, blast_radius, page, room
+from ownership.analysis.people import People
+from ownership.routing import Context, blast_radius, page, room
 from tests.routing import orgs
 
 SVG = "{http://www.w3.org/2000/svg}"

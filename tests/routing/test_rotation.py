@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from ownership.model import Rotation
-from ownership.rotation import NotStarted, Shift, TimeError, parse_at, shift_at, upcoming
+from ownership.analysis.rotation import NotStarted, Shift, TimeError, parse_at, shift_at, upcoming
 
 UTC = dt.timezone.utc
 START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from ownership.commands.roster import describe
 from ownership.roster.settings import Settings
 from ownership.model import Catalog, Person, Roster, System, Team
 from ownership.roster import load
-from ownership.routing import People
+from ownership.analysis.people import People
 from ownership.site.people import Directory, file_name, slug
 from tests.conftest import ROOT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from ownership import staffing
+from ownership.analysis.people import person_of
 from ownership.errors import OwnershipError
 from ownership.model import Snapshot
 from ownership.offboard import OffboardResult, SystemChange, offboard
@@ -18,7 +18,7 @@ def check(snap: Snapshot, people: Sequence[str]) -> None:
     """What can be refused before the git history is read: no roster, people the roster does not know."""
     if snap.roster is None:
         raise OffboardError("offboard needs a roster: pass --roster SOURCE or set roster: in ownership.yaml")
-    unknown = [ref for ref in people if staffing.person_of(snap, ref) is None]
+    unknown = [ref for ref in people if person_of(snap, ref) is None]
     if unknown:
         raise OffboardError(f"not in the roster: {', '.join(unknown)} (use an email, username, roster id or alias)")
 

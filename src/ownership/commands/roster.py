@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from ownership.config import Config
+from ownership.analysis.people import status
 from ownership.inputs import source_of
-from ownership.model import Catalog, Person, Roster
-from ownership.roster import Resolver, RosterError, Settings, files, load
+from ownership.model import Catalog, Roster
+from ownership.roster import RosterError, Settings, files, load
 from ownership.roster.identity import catalog_team, resolver_for
 
 NO_SOURCE = "no roster: pass --roster SOURCE (a file or an http(s):// SCIM base URL) or set roster: in ownership.yaml"
@@ -51,38 +52,23 @@ def describe(who: str, roster: Roster, catalog: Catalog, today: dt.date) -> dict
     if p is None:
         raise RosterError(f"nobody in the roster matches '{who}' (an email, username, GitHub noreply address, "
                           "roster id or alias)")
-    mine = _mine(resolver, p)
-    teams = {"member": [t.name for t in catalog.teams.values() if any(mine(r) for r in t.members)],
-             "manager": [t.name for t in catalog.teams.values() if t.manager and mine(t.manager)]}
-    maintains = sorted(s.name for s in catalog.systems.values() if any(mine(r) for r in s.maintainers))
-    via_team = sorted(s.name for s in catalog.systems.values() if s.owner in teams["member"])
+    mine: dict[str, dict[str, None]] = {}  # role -> names in catalog order
+    for r in catalog.person_refs():
+        found = resolver.resolve(r.ref)
+        if found is not None and found.id == p.id:
+            mine.setdefault(r.role, {})[r.name] = None
+    teams = list(mine.get("member", ()))
     manager = resolver.person(p.manager) if p.manager else None
     return {
         "id": p.id, "name": p.name, "emails": list(p.emails), "usernames": list(p.usernames), "title": p.title,
-        "status": _status(p, today), "end_date": p.end_date.isoformat() if p.end_date else None,
+        "status": status(p, today).phrase, "end_date": p.end_date.isoformat() if p.end_date else None,
         "hr_team": p.team, "catalog_team": catalog_team(p.team, catalog.teams, roster.team_map),
         "manager": manager.label if manager else p.manager,
         "reports": sorted(q.label for q in roster.people if q.manager == p.id and q.employed_on(today)),
-        "teams": teams["member"], "manages": teams["manager"], "maintains": maintains,
-        "systems_via_team": via_team,
-        "stakeholder_groups": sorted(g.name for g in catalog.stakeholders.values()
-                                     if any(mine(r) for r in g.contacts)),
-        "rotations": sorted(r.name for r in catalog.rotations.values() if any(mine(m) for m in r.members)),
+        "teams": teams, "manages": list(mine.get("manager", ())), "maintains": sorted(mine.get("maintainer", ())),
+        "systems_via_team": sorted({s for t in teams for s in catalog.owned_by(t)}),
+        "stakeholder_groups": sorted(mine.get("contact", ())), "rotations": sorted(mine.get("rotation member", ())),
     }
-
-
-def _mine(resolver: Resolver, p: Person) -> Any:
-    def match(ref: str) -> bool:
-        found = resolver.resolve(ref)
-        return found is not None and found.id == p.id
-
-    return match
-
-
-def _status(p: Person, today: dt.date) -> str:
-    if not p.employed_on(today):
-        return f"left on {p.end_date.isoformat()}" if p.end_date and p.end_date <= today else "inactive"
-    return f"employed, leaves on {p.end_date.isoformat()}" if p.end_date else "employed"
 
 
 def render_text(info: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ownership import redact
+from ownership.analysis import people
 from ownership.catalog.load import load_paths
 from ownership.config import Config
 from ownership.history import settings as history_settings
@@ -23,6 +24,7 @@ class Outcome:
     activity: Activity
     scans: dict[Any, RepoScan]
     catalog_errors: int
+    roster: Roster | None = None  # what the employed-only numbers are judged against (analysis/people.py)
 
 
 def run(paths: Sequence[str], config: Config, today: dt.date, roster: Roster | None, jobs: int | None,
@@ -35,7 +37,7 @@ def run(paths: Sequence[str], config: Config, today: dt.date, roster: Roster | N
         if scanned.shallow:
             warn(f"{redact.text(scanned.source.url)} is a shallow clone: its history, and the numbers drawn from it, "
                  "are partial (fetch with --unshallow for full numbers)")
-    return Outcome(activity, dict(scans), errors)
+    return Outcome(activity, dict(scans), errors, roster)
 
 
 # --------------------------------------------------------------------------- output
@@ -60,7 +62,7 @@ def _people(cs: Sequence[Contributor], window: int) -> str:
     return ", ".join(f"{c.name} ({c.commits.get(window, 0)})" for c in cs) or "-"
 
 
-def render_text(activity: Activity) -> str:
+def render_text(activity: Activity, roster: Roster | None = None) -> str:
     lines: list[str] = []
     if not activity.systems:
         return "No system in the catalog lists a repository; nothing to scan.\n"
@@ -97,13 +99,14 @@ def render_text(activity: Activity) -> str:
             else:
                 lines.append(label + f"{len(active)}: {_people(active, w)}")
         tf = f"{s.truck_factor}"
-        if s.truck_factor_employed is not None:
-            tf += f" (counting only people still employed: {s.truck_factor_employed})"
+        tf_employed, leavers_share = people.scan_numbers(roster, activity, s)
+        if tf_employed is not None:
+            tf += f" (counting only people still employed: {tf_employed})"
         lines.append(f"  truck factor        {tf}  [{authored} of {files} files have an author]")
         lines.append(f"  truck factor, pruned  {s.truck_factor_pruned}  (as the reference tool prints it: "
                      "people with under 10 % of the top author's files left out)")
-        if s.leavers_share is not None:
-            lines.append(f"  knowledge held by leavers  {s.leavers_share:.0%} of files")
+        if leavers_share is not None:
+            lines.append(f"  knowledge held by leavers  {leavers_share:.0%} of files")
         for p in s.problems:
             lines.append(f"  problem: {p}")
         lines.append("")
@@ -142,8 +145,9 @@ def _contributor_json(c: Contributor) -> dict[str, Any]:
             "files_authored": c.files_authored}
 
 
-def system_json(s: SystemActivity) -> dict[str, Any]:
+def system_json(s: SystemActivity, activity: Activity, roster: Roster | None = None) -> dict[str, Any]:
     known = s.read  # an unread history is unknown (null), never 0
+    tf_employed, leavers_share = people.scan_numbers(roster, activity, s)
     return {
         "name": s.system, "repos": list(s.repos), "partial": s.partial, "shallow_repos": list(s.shallow_repos),
         "problems": list(s.problems), "history_read": known,
@@ -154,16 +158,16 @@ def system_json(s: SystemActivity) -> dict[str, Any]:
         "files_with_authors": sum(1 for f in s.files if f.authors) if known else None,
         "truck_factor": s.truck_factor if known else None, "truck_factor_people": list(s.truck_factor_people),
         "truck_factor_pruned": s.truck_factor_pruned if known else None,
-        "truck_factor_employed": s.truck_factor_employed if known else None,
-        "leavers_share": s.leavers_share if known else None,
+        "truck_factor_employed": tf_employed if known else None,
+        "leavers_share": leavers_share if known else None,
     }
 
 
-def render_json(activity: Activity) -> str:
+def render_json(activity: Activity, roster: Roster | None = None) -> str:
     doc = {"version": 1, "today": activity.today.isoformat(), "windows": list(activity.windows),
            "roster": activity.roster_used,
            "repositories": dict(zip(("read", "named"), activity.repositories)),
-           "systems": [system_json(activity.systems[n]) for n in sorted(activity.systems)]}
+           "systems": [system_json(activity.systems[n], activity, roster) for n in sorted(activity.systems)]}
     return json.dumps(redact.data(_printable_json(doc)), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from ownership.catalog.edit import EditError, add_maintainer
 from ownership.errors import OwnershipError
 from ownership.model import Snapshot
-from ownership.successors import WINDOW, Suggestion, suggest
+from ownership.analysis.successors import WINDOW, Suggestion, suggest
 
 
 class SuggestError(OwnershipError):

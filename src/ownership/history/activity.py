@@ -185,22 +185,16 @@ def _summarise(name: str, parts: Sequence[tuple[Source, Scope]], people: dict[st
             last_commit=_utc(w.last) if w.last >= 0 else None, files_authored=w.files))
     first = windows[0] if windows else 0
     contributors.sort(key=lambda c: (-c.commits.get(first, 0), -c.total_commits, c.key))
-    by_key = {c.key: c for c in contributors}
+    # employed truck factor and knowledge held by leavers depend on the roster of the day asked about:
+    # analysis/people.py computes them (the off-boarding simulation swaps the roster)
     file_keys = [f.authors for f in files]
     tf, removed = authorship.truck_factor(file_keys)
     tf_pruned, _ = authorship.pruned(file_keys, removed)
-    tf_employed: int | None = None
-    leavers: float | None = None
-    if roster_used:
-        still = {k for k, c in by_key.items() if c.employed}
-        tf_employed, _ = authorship.truck_factor([[k for k in keys if k in still] for keys in file_keys])
-        gone = {k for k, c in by_key.items() if c.left}
-        leavers = authorship.orphaned_share(file_keys, gone)
     return SystemActivity(
         system=name, repos=tuple(dict.fromkeys(s.url for s, _ in parts)), last_commit=last,
         last_human_commit=last_human, contributors=tuple(contributors), files=tuple(files), truck_factor=tf,
-        truck_factor_people=tuple(removed), truck_factor_pruned=tf_pruned, truck_factor_employed=tf_employed,
-        leavers_share=leavers, partial=bool(shallow), shallow_repos=tuple(dict.fromkeys(shallow)),
+        truck_factor_people=tuple(removed), truck_factor_pruned=tf_pruned,
+        partial=bool(shallow), shallow_repos=tuple(dict.fromkeys(shallow)),
         problems=tuple(dict.fromkeys(problems)), unread=unread)
 
 

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ownership.render import markdown as md
-from ownership.routing import Contact, Impact, Page, Room, Skip
+from ownership.analysis.people import Contact, Skip
+from ownership.routing import Impact, Page, Room
 
 __all__ = ["dot", "impact_json", "impact_text", "page_json", "page_text", "room_json", "room_markdown",
            "room_text", "svg"]

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ownership.analysis import people
 from ownership.audit import AuditResult
 from ownership.model import SEVERITY_RANK, Activity, Finding, Person, Snapshot
 from ownership.report.diff import changes
@@ -80,14 +81,9 @@ def _subjects(findings: Sequence[Finding], rule: str) -> list[str]:
 def _owner_refs(snap: Snapshot) -> dict[str, list[tuple[str, str]]]:
     """Catalog reference -> [(subject, role)] for every place a person is named as an owner."""
     refs: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for t in snap.catalog.teams.values():
-        for m in t.members:
-            refs[m].append((f"team:{t.name}", "member"))
-        if t.manager:
-            refs[t.manager].append((f"team:{t.name}", "manager"))
-    for s in snap.catalog.systems.values():
-        for m in s.maintainers:
-            refs[m].append((f"system:{s.name}", "maintainer"))
+    for r in snap.catalog.person_refs():
+        if r.role in ("member", "manager", "maintainer"):
+            refs[r.ref].append((r.subject, r.role))
     return refs
 
 
@@ -135,7 +131,7 @@ def _employed_owner(snap: Snapshot) -> dict[str, bool] | None:
 def headline(result: AuditResult, leaving: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     snap, findings = result.snapshot, result.findings
     total = len(snap.catalog.systems)
-    owned = _employed_owner(snap)
+    owned = people.has_employed_owner(snap)  # the same answer as the `orphaned` rule
     activity = _activity(snap)
     # first: how much history the numbers below stand on ("history read for N of M repositories")
     read, named = activity.repositories if activity is not None else (None, None)
@@ -150,10 +146,10 @@ def headline(result: AuditResult, leaving: Sequence[Mapping[str, Any]]) -> dict[
     for key, (rule, need) in HEADLINE_RULES.items():
         out[key] = len(_subjects(findings, rule)) if _has(snap, need) else None
     out["leavers_owning"] = len(leaving) if snap.roster is not None else None
-    if activity is not None and activity.roster_used and _has(snap, "activity"):
+    if activity is not None and snap.roster is not None and _has(snap, "activity"):
         seen = [a for a in activity.systems.values() if a.read]  # over the systems whose history was read
         files = sum(len(a.files) for a in seen)
-        held = sum(len(a.files) * (a.leavers_share or 0.0) for a in seen)
+        held = sum(people.knowledge_loss(snap, a)[1] for a in seen)
         out["knowledge_held_by_leavers_pct"] = round(100.0 * held / files, 1) if files else 0.0
     else:
         out["knowledge_held_by_leavers_pct"] = None
@@ -162,19 +158,20 @@ def headline(result: AuditResult, leaving: Sequence[Mapping[str, Any]]) -> dict[
     return out
 
 
-def _evidence(activity: Activity | None, name: str) -> dict[str, Any]:
+def _evidence(snap: Snapshot, activity: Activity | None, name: str) -> dict[str, Any]:
     sa = activity.systems.get(name) if activity else None
     if sa is None:
         return {}
     human = sa.last_human_commit
     known = sa.read  # an unread history is unknown (null), never 0
+    employed = snap.roster is not None and known
     return {"history_read": known,
             "last_human_commit": plain(human.when.date()) if human else None,
             "last_human_author": human.name if human else None,
             "truck_factor": sa.truck_factor if known else None,
             "truck_factor_pruned": sa.truck_factor_pruned if known else None,
-            "truck_factor_employed": sa.truck_factor_employed if known else None,
-            "leavers_share": plain(sa.leavers_share) if known else None, "partial": sa.partial}
+            "truck_factor_employed": people.employed_truck_factor(snap, sa)[0] if employed else None,
+            "leavers_share": plain(people.knowledge_loss(snap, sa)[0]) if employed else None, "partial": sa.partial}
 
 
 def _suggestion(s: Any) -> dict[str, Any]:
@@ -208,7 +205,7 @@ def risks(result: AuditResult) -> list[dict[str, Any]]:
                          for f in sorted(found, key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, f.message))],
             "successor": suggestions[0] if suggestions else None,
             "successors": suggestions,
-            "evidence": _evidence(activity, name),
+            "evidence": _evidence(snap, activity, name),
         })
     rows.sort(key=lambda r: (-r["score"], -SEVERITY_RANK[r["severity"]], r["tier"], r["system"]))
     return rows

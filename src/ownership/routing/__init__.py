@@ -5,7 +5,6 @@ from __future__ import annotations
 from ownership.routing.impact import Hit, Impact, UnknownSystem, blast_radius, find_system
 from ownership.routing.incident import Room, room
 from ownership.routing.page import Context, Level, Page, PagerDutyAnswer, last_commits, page
-from ownership.routing.people import Contact, People, Skip
 
-__all__ = ["Contact", "Context", "Hit", "Impact", "Level", "Page", "PagerDutyAnswer", "People", "Room", "Skip",
-           "UnknownSystem", "blast_radius", "find_system", "last_commits", "page", "room"]
+__all__ = ["Context", "Hit", "Impact", "Level", "Page", "PagerDutyAnswer", "Room", "UnknownSystem", "blast_radius",
+           "find_system", "last_commits", "page", "room"]

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ownership import rotation as rot
+from ownership.analysis import rotation as rot
+from ownership.analysis.people import Contact, Skip
 from ownership.model import System
 from ownership.roster.identity import normalize
 from ownership.routing.impact import Impact, blast_radius
 from ownership.routing.page import LEVEL_NAMES, Context, Level, page
-from ownership.routing.people import Contact, Skip
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -121,7 +121,7 @@ def _commander(ctx: Context, systems: Sequence[System], skipped: list[Skip],
         if key in seen:
             continue
         seen.add(key)
-        reason = people.why_not(shift.member, person)
+        reason = people.cannot_page(person)
         if reason:
             skipped.append(people.skip(shift.member, person, "incident-commander", reason))
             continue
@@ -190,7 +190,7 @@ def _stakeholders(ctx: Context, systems: Sequence[System], impact: Impact,
         contacts = []
         for ref in group.contacts if group else ():
             person = people.resolve(ref)
-            reason = people.why_not(ref, person)
+            reason = people.cannot_page(person)
             if reason:
                 skipped.append(people.skip(ref, person, f"stakeholder {name}", reason))
             else:

@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ownership import rotation as rot
+from ownership.analysis import rotation as rot
+from ownership.analysis.people import Contact, People, Skip
 from ownership.model import Activity, Catalog, Person, System, Team
 from ownership.oncall.pagerduty import OnCallEntry
-from ownership.routing.people import Contact, People, Skip
 
 LEVEL_NAMES = ("on-call", "maintainers", "team", "management")
 MAX_MANAGER_HOPS = 6  # walking up past people who left; also stops a manager cycle in bad HR data
@@ -84,7 +84,7 @@ class _Collector:
         key = self.people.key(ref, person)
         if key in self.seen:
             return None
-        reason = self.people.why_not(ref, person) or (self.people.transferred(person, team) if team else None)
+        reason = self.people.cannot_page(person, team)
         if person is None and listed_elsewhere:
             reason = None
         if reason:
@@ -241,11 +241,12 @@ def _management(team: Team, col: _Collector) -> list[Contact]:
 
 
 def _successor(ctx: Context, system: System, col: _Collector) -> Contact | None:
-    """The most recently active employed committer of the system, when scan data exists."""
+    """The most recently active employed committer of the system, when scan data exists; never someone HR
+    moved to another team (`People.moved_away`), as `suggest` never names them either."""
     activity = (ctx.activity or {}).get(system.name) or {}
     for ident, when in sorted(activity.items(), key=lambda kv: (-kv[1].timestamp(), kv[0])):
         person = col.people.resolve(ident)
-        if col.people.why_not(ident, person) is None:
+        if col.people.cannot_page(person) is None and col.people.moved_away(person) is None:
             return col.people.contact(ident, person, "suggested successor (most recent committer)",
                                       f"last commit here {when.date().isoformat()}")
     return None

@@ -9,8 +9,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from ownership import impact, staffing, successors
-from ownership.model import Person, Severity, Snapshot, System, SystemActivity
+from ownership import impact
+from ownership.analysis import people, successors
+from ownership.model import Severity, Snapshot, System, SystemActivity
 from ownership.rules.registry import DAYS, IDLE_OPTIONS, SHARE, Hit, Option, Rule, rule, whole
 
 TIER_DAYS = {1: 90, 2: 180, 3: 365, 4: 730}
@@ -47,20 +48,20 @@ def orphaned(snap: Snapshot) -> Iterator[Hit]:
     roster knows it, and suggests successors from the git history (see `ownership suggest`).
     """
     for s in _systems(snap):
-        if staffing.active_owners(snap, s, "orphaned"):
+        if people.active_owners(snap, s, "orphaned"):
             continue
         team = snap.catalog.teams.get(s.owner)
         refs = (team.members if team else ()) + s.maintainers
-        people = [p for ref in refs if (p := staffing.person_of(snap, ref)) is not None]
-        gone = [p for p in people if not staffing.employed(snap, p)]
+        named = [p for ref in refs if (p := people.person_of(snap, ref)) is not None]
+        gone = [p for p in named if not people.employed(snap, p)]
         # "since" only when the roster dates every departure: the last one is when the system lost its owners
         since = max(p.end_date for p in gone if p.end_date) if gone and all(p.end_date for p in gone) else None
-        idle = staffing.idle_maintainers(snap, s, "orphaned")
+        idle = people.idle_maintainers(snap, s, "orphaned")
         tail = f" since {since.isoformat()}" if since else ""
         why = [f"team {s.owner} has no employed member" if team else f"team {s.owner} is not in the catalog"]
         if idle:
             why.append(f"named maintainer(s) {', '.join(m.person.label for m in idle)} are in no team and have "
-                       f"not committed to it in {snap.option('orphaned', 'idle_days', staffing.IDLE_DAYS)} days")
+                       f"not committed to it in {snap.option('orphaned', 'idle_days', people.IDLE_DAYS)} days")
         elif s.maintainers:
             why.append("no named maintainer is employed")
         else:
@@ -68,17 +69,18 @@ def orphaned(snap: Snapshot) -> Iterator[Hit]:
         found = successors.suggest(snap, s.name)
         hint = f"; suggested: {found[0].label} ({found[0].reason})" if found else ""
         yield _hit(snap, s, "error", f"{s.name} has no employed owner{tail}: {'; '.join(why)}{hint}", "owner",
-                   team=s.owner, owners={ref: _status(snap, staffing.person_of(snap, ref)) for ref in refs},
+                   team=s.owner, owners=_statuses(snap, refs, {m.person.id for m in idle}),
                    since=_day(since), idle_maintainers=[m.person.label for m in idle],
                    successors=successors.brief(found))
 
 
-def _status(snap: Snapshot, p: Person | None) -> str:
-    if p is None:
-        return "not in the roster"
-    if staffing.employed(snap, p):
-        return "employed"
-    return f"left on {p.end_date.isoformat()}" if p.end_date else "inactive in HR"
+def _statuses(snap: Snapshot, refs: tuple[str, ...], idle: set[str]) -> dict[str, str]:
+    """Each owner reference -> its status phrase (analysis/people.py `status`)."""
+    out = {}
+    for ref in refs:
+        p = people.person_of(snap, ref)
+        out[ref] = people.status(p, snap.today, idle=p is not None and p.id in idle).phrase
+    return out
 
 
 @rule("dormant", "warning", "activity", needs=("activity",),
@@ -93,7 +95,7 @@ def dormant(snap: Snapshot) -> Iterator[Hit]:
     skipped.
     """
     for s in _systems(snap):
-        sa = staffing.activity_of(snap, s.name)
+        sa = people.activity_of(snap, s.name)
         if not _readable(sa) or sa is None:
             continue
         if s.lifecycle == "deprecated" and not _production_dependents(snap, s.name):
@@ -130,21 +132,21 @@ def ownership_drift(snap: Snapshot) -> Iterator[Hit]:
     minimum = int(snap.option("ownership-drift", "min_commits", 5))
     threshold = float(snap.option("ownership-drift", "share", 0.5))
     for s in _systems(snap):
-        sa = staffing.activity_of(snap, s.name)
+        sa = people.activity_of(snap, s.name)
         if sa is None:
             continue
-        keys = staffing.owner_keys(snap, s)
-        recent = [c for c in staffing.human(sa.contributors) if c.commits.get(DRIFT_WINDOW, 0) > 0]
+        keys = people.owner_keys(snap, s)
+        recent = [c for c in people.human(sa.contributors) if c.commits.get(DRIFT_WINDOW, 0) > 0]
         total = sum(c.commits[DRIFT_WINDOW] for c in recent)
-        outside = [c for c in recent if not staffing.is_owner(c, keys)]
+        outside = [c for c in recent if not people.is_owner(c, keys)]
         by_outside = sum(c.commits[DRIFT_WINDOW] for c in outside)
         if total < minimum or by_outside / total <= threshold:
             continue
         outside.sort(key=lambda c: (-c.commits[DRIFT_WINDOW], c.key))
         named = []
         for c in outside:
-            label = staffing.label_of(snap, sa, c.key)
-            team = staffing.home_team(snap, c.person) if c.person else None
+            label = people.label_of(snap, sa, c.key)
+            team = people.home_team(snap, c.person) if c.person else None
             named.append({"person": label, "commits": c.commits[DRIFT_WINDOW], "team": team})
         who = ", ".join(f"{n['person']} ({n['commits']}" + (f", team {n['team']})" if n["team"] else ")")
                         for n in named)
@@ -163,13 +165,13 @@ def knowledge_loss(snap: Snapshot) -> Iterator[Hit]:
     """
     threshold = float(snap.option("knowledge-loss", "threshold", 0.5))
     for s in _systems(snap):
-        sa = staffing.activity_of(snap, s.name)
+        sa = people.activity_of(snap, s.name)
         if sa is None or not sa.files:
             continue
-        share, held, leavers = staffing.knowledge_loss(snap, sa)
+        share, held, leavers = people.knowledge_loss(snap, sa)
         if share <= threshold:
             continue
-        names = staffing.labels(snap, sa, leavers)
+        names = people.labels(snap, sa, leavers)
         found = successors.suggest(snap, s.name)
         hint = f"; suggested: {found[0].label} ({found[0].reason})" if found else \
             "; nobody employed has worked on it recently"
@@ -181,25 +183,38 @@ def knowledge_loss(snap: Snapshot) -> Iterator[Hit]:
 
 @rule("bus-factor", "warning", "activity", needs=("roster", "activity"))
 def bus_factor(snap: Snapshot) -> Iterator[Hit]:
-    """Truck factor 1 among employed people: one person holds the knowledge of at least half the files.
+    """Truck factor 1 or 0 among employed people: one person holds the knowledge of at least half the files,
+    or (worse) the employed authors together no longer cover half of them.
 
-    Computed with the greedy algorithm of Avelino et al. over the files' employed authors only. A warning,
-    raised to error for tier 1 and for systems that tier-1 systems depend on.
+    Computed with the greedy algorithm of Avelino et al. over the files' employed authors only. The person
+    named for truck factor 1 is the author of the most files; when others author exactly as many, the one whose
+    key (roster id, else commit email) sorts first is named, and the evidence lists the others under
+    `tied_with` with the rule under `tie_break`. A warning, raised to error for tier 1 and for systems that
+    tier-1 systems depend on.
     """
     for s in _systems(snap):
-        sa = staffing.activity_of(snap, s.name)
+        sa = people.activity_of(snap, s.name)
         if sa is None or not sa.files:
             continue
-        tf, removed = staffing.employed_truck_factor(snap, sa)
-        if tf != 1:
+        tf, removed = people.employed_truck_factor(snap, sa)
+        if tf > 1:
+            continue
+        if tf == 0:
+            covered = people.files_covered(snap, sa)
+            yield _hit(snap, s, "warning", f"{s.name}: the knowledge of its files rests on no employed person: "
+                       f"employed people author {covered} of {len(sa.files)} files, less than half (truck factor "
+                       "0)", "repos", person=None, files_covered=covered, files=len(sa.files),
+                       truck_factor_employed=tf, truck_factor_all=sa.truck_factor)
             continue
         key = removed[0]
-        label = staffing.label_of(snap, sa, key)
-        n = staffing.files_authored(sa, key)
+        label = people.label_of(snap, sa, key)
+        n = people.files_authored(sa, key)
+        tied = people.labels(snap, sa, people.tied_with(snap, sa, key))
+        tail = f"; {', '.join(tied)} author{'s' if len(tied) == 1 else ''} as many" if tied else ""
         yield _hit(snap, s, "warning", f"{s.name} depends on one employed person's knowledge: {label} is an "
-                   f"author of {n} of {len(sa.files)} files (truck factor 1)", "repos", person=label,
+                   f"author of {n} of {len(sa.files)} files (truck factor 1){tail}", "repos", person=label,
                    files_authored=n, files=len(sa.files), truck_factor_employed=tf,
-                   truck_factor_all=sa.truck_factor)
+                   truck_factor_all=sa.truck_factor, tied_with=tied, tie_break=people.TIE_RULE)
 
 
 @rule("deprecated-dependency", "warning", "activity")
@@ -241,11 +256,11 @@ def idle_owner_left(snap: Snapshot) -> Iterator[Hit]:
     if snap.activity is None:
         return
     for s in _systems(snap):
-        idle = staffing.idle_maintainers(snap, s, "owner-left")
+        idle = people.idle_maintainers(snap, s, "owner-left")
         if not idle:
             continue
-        others = staffing.active_owners(snap, s, "owner-left")
-        days = snap.option("owner-left", "idle_days", staffing.IDLE_DAYS)
+        others = people.active_owners(snap, s, "owner-left")
+        days = snap.option("owner-left", "idle_days", people.IDLE_DAYS)
         for m in idle:
             last = f"last committed to it on {_day(m.last_commit)}" if m.last_commit else "has never committed to it"
             alone = not others

@@ -8,42 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from ownership.model import Location, Person, Severity, Snapshot, System, Team
-from ownership.roster.identity import Resolver, catalog_team, resolver_for
+from ownership.analysis import people
+from ownership.model import Location, Person, Severity, Snapshot, Team
+from ownership.roster.identity import Resolver, resolver_for
 from ownership.rules.registry import IDLE_OPTIONS, SWITCH, Hit, Rule, rule
-
-
-@dataclass(frozen=True)
-class _Ref:
-    """One place the catalog names a person."""
-
-    subject: str  # "team:payments"
-    where: str  # how messages name the entity: "team payments", "payments-api"
-    role: str  # member | manager | maintainer | contact | rotation member
-    ref: str
-    location: Location | None
-
-
-def _refs(snap: Snapshot) -> Iterator[_Ref]:
-    cat = snap.catalog
-    for t in cat.teams.values():
-        for i, ref in enumerate(t.members):
-            yield _Ref(f"team:{t.name}", f"team {t.name}", "member", ref, t.loc(f"members[{i}]"))
-        if t.manager:
-            yield _Ref(f"team:{t.name}", f"team {t.name}", "manager", t.manager, t.loc("manager"))
-    for s in cat.systems.values():
-        for i, ref in enumerate(s.maintainers):
-            yield _Ref(f"system:{s.name}", s.name, "maintainer", ref, s.loc(f"maintainers[{i}]"))
-    for sh in cat.stakeholders.values():
-        for i, ref in enumerate(sh.contacts):
-            yield _Ref(f"stakeholder:{sh.name}", f"stakeholder group {sh.name}", "contact", ref,
-                       sh.loc(f"contacts[{i}]"))
-    for r in cat.rotations.values():
-        for i, ref in enumerate(r.members):
-            yield _Ref(f"rotation:{r.name}", f"rotation {r.name}", "rotation member", ref, r.loc(f"members[{i}]"))
 
 
 def _resolver(snap: Snapshot) -> Resolver:
@@ -51,24 +21,9 @@ def _resolver(snap: Snapshot) -> Resolver:
     return resolver_for(snap.roster)
 
 
-def _employed(resolver: Resolver, refs: tuple[str, ...], today: dt.date) -> list[Person]:
-    people = (resolver.resolve(r) for r in refs)
-    return [p for p in people if p is not None and p.employed_on(today)]
-
-
 def _evidence(p: Person, role: str, **more: Any) -> dict[str, Any]:
     return {"person": p.label, "person_id": p.id, "role": role, "active": p.active,
             "end_date": p.end_date.isoformat() if p.end_date else None, "hr_team": p.team, **more}
-
-
-def _departure(p: Person, today: dt.date) -> str | None:
-    """'left on DATE', 'is no longer active in HR', 'leaves on DATE' (future end date), or None."""
-    if not p.employed_on(today):
-        return f"left on {p.end_date.isoformat()}" if p.end_date and p.end_date <= today else \
-            "is no longer active in HR"
-    if p.end_date is not None:
-        return f"leaves on {p.end_date.isoformat()}"
-    return None
 
 
 @rule("unknown-person", "error", "people", needs=("roster",))
@@ -81,7 +36,7 @@ def unknown_person(snap: Snapshot) -> Iterator[Hit]:
     guessed: fix the spelling, or add an alias when the catalog and HR use different identities.
     """
     resolver = _resolver(snap)
-    for r in _refs(snap):
+    for r in snap.catalog.person_refs():
         if resolver.resolve(r.ref) is None:
             yield Hit(r.subject, f"{r.where}: {r.role} '{r.ref}' is not in the HR roster", r.location,
                       {"reference": r.ref, "role": r.role, "roster": snap.roster.source if snap.roster else None})
@@ -103,7 +58,7 @@ def owner_left(snap: Snapshot) -> Iterator[Hit]:
     resolver, today, cat = _resolver(snap), snap.today, snap.catalog
     for s in cat.systems.values():
         team = cat.teams.get(s.owner)
-        others = _employed(resolver, s.maintainers + (team.members if team else ()), today)
+        others = people.employed_people(snap, s.maintainers + (team.members if team else ()))
         for i, ref in enumerate(s.maintainers):
             p = resolver.resolve(ref)
             hit = _left(p, today, f"system:{s.name}", f"{s.name}: maintainer", s.loc(f"maintainers[{i}]"),
@@ -111,7 +66,7 @@ def owner_left(snap: Snapshot) -> Iterator[Hit]:
             if hit:
                 yield hit
     for t in cat.teams.values():
-        others = _employed(resolver, t.members, today)
+        others = people.employed_people(snap, t.members)
         for i, ref in enumerate(t.members):
             p = resolver.resolve(ref)
             hit = _left(p, today, f"team:{t.name}", f"team {t.name}: member", t.loc(f"members[{i}]"), "member",
@@ -128,7 +83,7 @@ def _left(p: Person | None, today: dt.date, subject: str, what: str, loc: Locati
           alone: bool) -> Hit | None:
     if p is None:
         return None
-    gone = _departure(p, today)
+    gone = people.departure(p, today)
     if gone is None:
         return None
     if p.employed_on(today):  # a future end date: time to hand over, not yet a gap
@@ -150,11 +105,11 @@ def manager_left(snap: Snapshot) -> Iterator[Hit]:
         p = resolver.resolve(t.manager) if t.manager else None
         if p is None:
             continue
-        gone = _departure(p, today)
+        gone = people.departure(p, today)
         if gone is None:
             continue
         severity: Severity = "warning"
-        if not p.employed_on(today) and not _employed(resolver, t.members, today):
+        if not p.employed_on(today) and not people.employed_people(snap, t.members):
             severity = "error"
         yield Hit(f"team:{t.name}", f"team {t.name}: manager {p.label} {gone}", t.loc("manager"),
                   _evidence(p, "manager"), severity)
@@ -169,31 +124,29 @@ def owner_transferred(snap: Snapshot) -> Iterator[Hit]:
     catalog does not have, nothing is reported. Maintainers from other teams can be intentional; set
     `rules: {owner-transferred: {maintainers: false}}` to check team members only.
     """
-    resolver, today, cat = _resolver(snap), snap.today, snap.catalog
-    team_map = snap.roster.team_map if snap.roster else {}
+    resolver, cat = _resolver(snap), snap.catalog
     for t in cat.teams.values():
         for i, ref in enumerate(t.members):
-            hit = _moved(resolver.resolve(ref), t, t.name, f"team:{t.name}", f"team {t.name}: member",
-                         t.loc(f"members[{i}]"), "member", today, team_map, cat.teams)
+            hit = _moved(snap, resolver.resolve(ref), t, t.name, f"team:{t.name}", f"team {t.name}: member",
+                         t.loc(f"members[{i}]"), "member")
             if hit:
                 yield hit
     if snap.option("owner-transferred", "maintainers", True) is False:
         return
     for s in cat.systems.values():
         for i, ref in enumerate(s.maintainers):
-            hit = _moved(resolver.resolve(ref), cat.teams.get(s.owner), s.owner, f"system:{s.name}",
-                         f"{s.name}: maintainer", s.loc(f"maintainers[{i}]"), "maintainer", today, team_map,
-                         cat.teams)
+            hit = _moved(snap, resolver.resolve(ref), cat.teams.get(s.owner), s.owner, f"system:{s.name}",
+                         f"{s.name}: maintainer", s.loc(f"maintainers[{i}]"), "maintainer")
             if hit:
                 yield hit
 
 
-def _moved(p: Person | None, team: Team | None, owner: str, subject: str, what: str, loc: Location | None,
-           role: str, today: dt.date, team_map: Any, teams: Any) -> Hit | None:
-    if p is None or not p.employed_on(today) or team is None:
+def _moved(snap: Snapshot, p: Person | None, team: Team | None, owner: str, subject: str, what: str,
+           loc: Location | None, role: str) -> Hit | None:
+    if p is None or team is None:
         return None
-    now_in = catalog_team(p.team, teams, team_map)
-    if now_in is None or now_in == owner:
+    now_in = people.transferred(snap, p, owner)
+    if now_in is None:
         return None
     return Hit(subject, f"{what} {p.label} now works in team {now_in} (HR: '{p.team}'), not {owner}", loc,
                _evidence(p, role, catalog_team=now_in, owning_team=owner))
@@ -206,17 +159,14 @@ def team_without_active_members(snap: Snapshot) -> Iterator[Hit]:
     An error when the team owns systems: those systems have nobody to maintain them or to page.
     """
     resolver, today = _resolver(snap), snap.today
-    owned: dict[str, list[System]] = {}
-    for s in snap.catalog.systems.values():
-        owned.setdefault(s.owner, []).append(s)
     for t in snap.catalog.teams.values():
-        if _employed(resolver, t.members, today):
+        if people.employed_people(snap, t.members):
             continue
-        systems = sorted(s.name for s in owned.get(t.name, ()))
+        systems = snap.catalog.owned_by(t.name)
         statuses = {}
         for ref in t.members:
-            p = resolver.resolve(ref)
-            statuses[ref] = "unknown" if p is None else (_departure(p, today) or "employed")
+            st = people.status(resolver.resolve(ref), today)
+            statuses[ref] = st.state if st.state == "unknown" else st.phrase
         tail = f"; it owns {', '.join(systems)}" if systems else ""
         yield Hit(f"team:{t.name}", f"team {t.name} has no employed members{tail}", t.loc("members"),
                   {"members": statuses, "systems": systems}, "error" if systems else "warning")

@@ -2,7 +2,7 @@
 
 Nothing is decided here that another part of the tool already decides: the page list is routing's `page()`,
 the blast radius is routing's `blast_radius()` drawn by render/routing.py's `svg()`, findings, successors and
-impact come from the audit, the off-boarding simulation from `offboard()`, rotations from rotation.py. This
+impact come from the audit, the off-boarding simulation from `offboard()`, rotations from analysis/rotation.py. This
 module only looks those answers up per page and shapes them for display.
 """
 from __future__ import annotations
@@ -18,7 +18,8 @@ from ownership.audit import AuditResult
 from ownership.model import Finding, Snapshot, System
 from ownership.render.routing import svg
 from ownership.report import model as report_model
-from ownership.routing import Context, People, blast_radius, last_commits, page
+from ownership.analysis.people import People, finding_people
+from ownership.routing import Context, blast_radius, last_commits, page
 from ownership.routing import Page as PageList
 from ownership.site import index, views
 from ownership.site.people import Directory, Entry, file_name
@@ -118,7 +119,7 @@ def _systems(shared: _Shared, people: People, site: Site) -> None:
             "impact": inputs.result.impact.get(name), "picture": picture and picture.rsplit("/", 1)[1],
             "picture_impact": impact, "svg_depth": SVG_DEPTH,
             "findings": shared.findings.get(f"system:{name}", []),
-            "activity": views.activity(snap.activity, name),
+            "activity": views.activity(snap, name),
             "successors": inputs.result.successors.get(name, ()),
         }))
 
@@ -166,16 +167,15 @@ def _page(ctx: Context, system: System) -> PageList:
 
 
 def _by_subject(findings: Sequence[Finding], directory: Directory) -> dict[str, list[Finding]]:
-    """Findings per page subject; `person:REF` findings go to the person's entry, whatever ref they name."""
+    """Findings per page subject. A finding also goes to the page of every person it is about: a `person:`
+    subject, or a person its evidence names (owner-left, owner-transferred, manager-left, ...)."""
     out: dict[str, list[Finding]] = {}
     for f in findings:
-        subject = f.subject
-        if subject.startswith("person:"):
-            entry = directory.of(subject[len("person:"):])
-            if entry is None:
-                continue
-            subject = f"person:{entry.key}"
-        out.setdefault(subject, []).append(f)
+        if not f.subject.startswith("person:"):
+            out.setdefault(f.subject, []).append(f)
+        entries = {e.key: e for ref in finding_people(f) if (e := directory.find(ref)) is not None}
+        for key in entries:
+            out.setdefault(f"person:{key}", []).append(f)
     return out
 
 

@@ -1,5 +1,5 @@
 """The people of the site: everyone the catalog names, merged by roster identity, each with a stable slug and
-what they own. Pure: a Catalog and routing's `People` (the employment look-ups) in, data out.
+what they own. Pure: a Catalog and analysis/people.py's `People` (the employment look-ups) in, data out.
 
 What a person owns are the facts `ownership roster show` prints (member of, manages, maintains, owns via
 team, stakeholder of, rotations), gathered here in ONE pass over the catalog: `roster show` answers for one
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ownership.catalog.schema import NAME_RE
 from ownership.model import Catalog, Person
 from ownership.roster.identity import normalize
-from ownership.routing.people import People
+from ownership.analysis.people import People
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
@@ -85,6 +85,15 @@ class Directory:
     def of(self, ref: str | None) -> Entry | None:
         return self._by_ref.get(normalize(ref)) if ref else None
 
+    def find(self, ref: str | None) -> Entry | None:
+        """The entry of `ref` as the catalog writes it, or of the roster person it resolves to (findings
+        name people by roster label or id, not always by the catalog's reference)."""
+        hit = self.of(ref)
+        if hit is not None or not ref:
+            return hit
+        person = self.people.resolve(ref)
+        return self.by_key.get(self.people.key(ref, person)) if person is not None else None
+
     def entries(self) -> list[Entry]:
         return sorted(self.by_key.values(), key=lambda e: e.slug)
 
@@ -104,13 +113,11 @@ class Directory:
         return entry
 
     def _new(self, ref: str, person: Person | None, key: str) -> Entry:
-        if not self.people.checked:
+        st = self.people.status(person)
+        if st is None:
             status, state = "roster not checked", "unknown"
         else:
-            why = self.people.why_not(ref, person)
-            note = self.people.note(person)
-            status = why or (f"employed, {note}" if note else "employed")
-            state = "gone" if why else "ok"
+            status, state = st.phrase, "ok" if st.employed else "gone"
         label = person.label if person is not None else ref.strip()
         return Entry(key, label, person.name if person else None, person, status, state)
 
@@ -125,16 +132,14 @@ class Directory:
             add(team.members, "member_of", team.name)
             if team.manager:
                 add([team.manager], "manages", team.name)
-        by_team: dict[str, list[str]] = {}
         for system in catalog.systems.values():
             add(system.maintainers, "maintains", system.name)
-            by_team.setdefault(system.owner, []).append(system.name)
         for group in catalog.stakeholders.values():
             add(group.contacts, "stakeholder_of", group.name)
         for rotation in catalog.rotations.values():
             add(rotation.members, "rotations", rotation.name)
         for entry in self.by_key.values():
-            entry.owns_via_team = sorted({s for t in entry.member_of for s in by_team.get(t, ())})
+            entry.owns_via_team = sorted({s for t in entry.member_of for s in catalog.owned_by(t)})
             for bucket in ("member_of", "manages", "maintains", "stakeholder_of", "rotations"):
                 setattr(entry, bucket, sorted(set(getattr(entry, bucket))))
 

@@ -1,6 +1,6 @@
 """Small shaping helpers shared by the page builder and the templates: links, times, on-call, git activity.
 
-Pure. They look answers up (rotation.py's shifts, the scan's SystemActivity) and arrange them for display.
+Pure. They look answers up (analysis/rotation.py's shifts, the scan's SystemActivity, analysis/people.py's numbers) and arrange them for display.
 """
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
-from ownership import rotation as rot
-from ownership.model import Activity, Catalog, Contributor, Team
+from ownership.analysis import people
+from ownership.analysis import rotation as rot
+from ownership.model import Activity, Catalog, Contributor, Snapshot, Team
 from ownership.site.people import Directory, Entry
 
 
@@ -119,17 +120,22 @@ def rotation(catalog: Catalog, name: str, at: dt.datetime) -> dict[str, Any]:
     return {"name": name, "problem": None, "current": shifts[0], "next": shifts[1] if len(shifts) > 1 else None}
 
 
-def activity(act: Activity | None, system: str) -> dict[str, Any] | None:
-    """The scan's view of one system; None when no scan was made (the page says "no scan")."""
-    if act is None:
+def activity(snap: Snapshot, system: str) -> dict[str, Any] | None:
+    """The scan's view of one system; None when no scan was made (the page says "no scan"). The employed
+    truck factor and the knowledge held by leavers come from analysis/people.py (None without a roster)."""
+    act = snap.activity
+    if not isinstance(act, Activity):
         return None
     sa = act.systems.get(system)
     if sa is None:
         return {"sa": None}
     window = act.windows[0] if act.windows else 90
     leavers = [c for c in sa.contributors if c.left and not c.bot and c.files_authored]
+    checked = snap.roster is not None
+    share = people.knowledge_loss(snap, sa)[0] if checked else None
     return {"sa": sa, "window": window, "active": sa.active(window), "leavers": leavers,
-            "leavers_share": None if sa.leavers_share is None else round(100 * sa.leavers_share)}
+            "truck_factor_employed": people.employed_truck_factor(snap, sa)[0] if checked else None,
+            "leavers_share": None if share is None else round(100 * share)}
 
 
 def contributor_label(c: Contributor) -> str:

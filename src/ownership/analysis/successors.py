@@ -6,8 +6,9 @@ and by its recent commits, with membership of the owning team as the tie-breaker
 `files_share` is the share of the system's files at HEAD the person is a Degree-of-Authorship author of,
 `recency` halves for every year since their last commit to the system (knowledge fades), and `commits_share`
 is their share of the system's human commits in the last 180 days. People already named as maintainers
-are not suggested (they are owners already); nor are bots, people the roster does not know, or people who
-left.
+are not suggested (they are owners already); nor are bots, people the roster does not know, people who
+left, or people HR moved to another team (`people.moved_away`: listed in catalog teams, none of them the one
+HR now places them in; routing skips them as transferred when it pages their team).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ownership import staffing
+from ownership.analysis import people
 from ownership.model import Snapshot
 
 WINDOW = 180
@@ -43,24 +44,26 @@ def suggest(snap: Snapshot, system: str, limit: int = 3, exclude: Collection[str
     rests on (suggesting them again would not spread it).
     """
     s = snap.catalog.systems.get(system)
-    sa = staffing.activity_of(snap, system)
-    res = staffing.resolver(snap)
+    sa = people.activity_of(snap, system)
+    res = people.resolver(snap)
     if s is None or sa is None or res is None:
         return ()
     named = {p.id for ref in s.maintainers if (p := res.resolve(ref)) is not None}
     team = snap.catalog.teams.get(s.owner)
     members = {p.id for ref in (team.members if team else ()) if (p := res.resolve(ref)) is not None}
-    humans = staffing.human(sa.contributors)
+    humans = people.human(sa.contributors)
     recent_total = sum(c.commits.get(WINDOW, 0) for c in humans)
     files = len(sa.files)
     out = []
     for c in humans:
         if (c.person is None or c.person in named or c.person in exclude
-                or not staffing.contributor_employed(snap, c)):
+                or not people.contributor_employed(snap, c)):
             continue
         p = res.person(c.person)
         assert p is not None
-        authored = staffing.files_authored(sa, c.key)
+        if people.moved_away(snap, p) is not None:
+            continue
+        authored = people.files_authored(sa, c.key)
         recent = c.commits.get(WINDOW, 0)
         age = (snap.today - c.last_commit.date()).days if c.last_commit else None
         recency = 0.5 ** (max(age, 0) / HALF_LIFE_DAYS) if age is not None else 0.0
@@ -69,7 +72,7 @@ def suggest(snap: Snapshot, system: str, limit: int = 3, exclude: Collection[str
         score = round(files_share * recency + commits_share, 4)
         if score <= 0:
             continue
-        home = staffing.home_team(snap, p.id)
+        home = people.home_team(snap, p.id)
         evidence = {"files_share": round(files_share, 3), "files_authored": authored, "files": files,
                     "commits_180d": recent, "last_commit": c.last_commit.date().isoformat() if c.last_commit else None,
                     "in_team": p.id in members, "team": home, "hr_team": p.team}
