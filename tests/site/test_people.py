@@ -11,7 +11,7 @@ from ownership.config import Config
 from ownership.model import Catalog, Person, Roster, System, Team
 from ownership.roster import load
 from ownership.routing import People
-from ownership.site.people import Directory, file_name, slug
+from ownership.site.directory import Directory, file_name, slug
 from tests.conftest import ROOT
 
 DAY = dt.date(2026, 11, 30)

@@ -21,7 +21,7 @@ from ownership.report import model as report_model
 from ownership.routing import Context, People, blast_radius, last_commits, page
 from ownership.routing import Page as PageList
 from ownership.site import index, views
-from ownership.site.people import Directory, Entry, file_name
+from ownership.site.directory import Directory, Entry, file_name
 
 SVG_DEPTH = 3  # the picture shows three hops; the page states the full count from the audit's impact
 Offboard = Callable[[Snapshot, Sequence[str]], Any]

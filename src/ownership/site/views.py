@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ownership import rotation as rot
 from ownership.model import Activity, Catalog, Contributor, Team
-from ownership.site.people import Directory, Entry
+from ownership.site.directory import Directory, Entry
 
 
 class Links:
