@@ -17,7 +17,7 @@ from ownership import graph
 from ownership.audit import AuditResult
 from ownership.model import Finding, Snapshot, System
 from ownership.render.routing import svg
-from ownership.report import model as report_model
+from ownership.report import document as report_document
 from ownership.routing import Context, People, blast_radius, last_commits, page
 from ownership.routing import Page as PageList
 from ownership.site import index, views
@@ -89,7 +89,7 @@ def build(inputs: Inputs) -> Site:
     notes = _people(shared, directory, site)
     site.pages.append(Page("index.html", "index.html", {
         **common, "root": "", "notes": notes,
-        "health": report_model.headline(inputs.result, report_model.leavers(snap)[0]),
+        "health": report_document.headline(inputs.result, report_document.leavers(snap)[0]),
         "rules": index.rule_counts(inputs.result.findings), "teams": sorted(catalog.teams),
         "search_index": index.embed(index.entries(catalog, directory, team_url, system_url)),
     }))
