@@ -7,7 +7,7 @@ import pytest
 
 from ownership.config import ConfigError
 from ownership.config import load as load_config
-from ownership.roster.settings import ScimSettings, Settings
+from ownership.roster.settings import ScimSettings, RosterSettings
 
 
 def test_roster_settings_with_defaults(tmp_path: Path) -> None:
@@ -19,7 +19,7 @@ def test_roster_settings_with_defaults(tmp_path: Path) -> None:
                    "aliases: {Bob Builder: bob@acme.test}\n"
                    "team_map: {Money Movement: payments}\n"
                    "mailmap: .mailmap\n")
-    settings = Settings.from_config(load_config(cfg))
+    settings = RosterSettings.from_config(load_config(cfg))
 
     assert settings.columns.preset == "workday"
     assert settings.shrink_limit == 0.25

@@ -216,7 +216,7 @@ def ask_pagerduty(catalog: Catalog, systems: Iterable[System], at: dt.datetime |
     if not policies:
         return None
     try:
-        settings = pagerduty.Settings.from_config(config, base_url)
+        settings = pagerduty.PagerDutySettings.from_config(config, base_url)
         entries = pagerduty.oncalls(policies, at, settings, env=env if env is not None else os.environ)
     except pagerduty.PagerDutyError as exc:
         return PagerDutyAnswer(error=str(exc))

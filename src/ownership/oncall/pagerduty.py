@@ -45,7 +45,7 @@ class PagerDutyError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
+class PagerDutySettings:
     token_env: str = DEFAULT_TOKEN_ENV
     base_url: str = DEFAULT_BASE_URL
     timeout: float = 5.0  # seconds to connect and for each read: at 3 a.m. a slow answer is a wrong answer
@@ -53,7 +53,7 @@ class Settings:
     backoff: float = 0.5  # first wait; doubles per attempt; a Retry-After header is honoured up to 10 s
 
     @classmethod
-    def from_config(cls, config: Config, base_url: str | None = None) -> Settings:
+    def from_config(cls, config: Config, base_url: str | None = None) -> PagerDutySettings:
         values = dict(config.get("pagerduty") or {})
         if base_url:
             values["base_url"] = base_url
@@ -90,7 +90,7 @@ class OnCallEntry:
     until: str | None = None
 
 
-def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: Settings,
+def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: PagerDutySettings,
             env: Mapping[str, str] | None = None, session: requests.Session | None = None) -> list[OnCallEntry]:
     """Everyone on call for `policies` at `at` (None: now), all pages, ordered by policy, level, email."""
     ids = sorted(set(policies))
@@ -135,7 +135,7 @@ def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: Settings,
 
 
 def _get(http: requests.Session, url: str, params: list[tuple[str, str]], headers: Mapping[str, str],
-         settings: Settings) -> dict[str, Any]:
+         settings: PagerDutySettings) -> dict[str, Any]:
     import requests
 
     from ownership import httpget

@@ -26,9 +26,9 @@ def read(source: str, config: Config) -> Roster:
     """The roster at `source` with no shrink guard and no cache (for snapshots already trusted)."""
     from ownership import httpget
     from ownership.roster import files, scim
-    from ownership.roster.settings import Settings
+    from ownership.roster.settings import RosterSettings
 
-    settings = Settings.from_config(config)
+    settings = RosterSettings.from_config(config)
     if is_url(source):
         people = scim.pull(source, settings.scim)
     else:
@@ -47,9 +47,9 @@ def load(source: str, config: Config, *, today: dt.date, allow_shrink: bool = Fa
     to compare against (e.g. the `roster pull --out` target). On success the snapshot cache is updated.
     """
     from ownership.roster import guard
-    from ownership.roster.settings import Settings
+    from ownership.roster.settings import RosterSettings
 
-    settings = Settings.from_config(config)
+    settings = RosterSettings.from_config(config)
     roster = read(source, config)
     roster = Roster(roster.people, roster.source, today, roster.aliases, roster.mailmap, roster.team_map)
     guard.check(roster, source, today, limit=settings.shrink_limit, allow_shrink=allow_shrink,

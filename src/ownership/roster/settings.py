@@ -1,7 +1,7 @@
 """Roster settings from ownership.yaml: column mapping, SCIM client, identity and shrink guard.
 
 `problem()` checks one top-level value when the config is loaded (so a typo is reported at its file:line);
-`Settings.from_config()` turns a checked config into typed settings with defaults.
+`RosterSettings.from_config()` turns a checked config into typed settings with defaults.
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ _SCIM_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
 
 
 @dataclass(frozen=True)
-class Settings:
+class RosterSettings:
     columns: Columns = field(default_factory=Columns)
     scim: ScimSettings = field(default_factory=ScimSettings)
     aliases: Mapping[str, str] = field(default_factory=dict)
@@ -52,7 +52,7 @@ class Settings:
     shrink_limit: float = DEFAULT_SHRINK_LIMIT
 
     @classmethod
-    def from_config(cls, config: Config) -> Settings:
+    def from_config(cls, config: Config) -> RosterSettings:
         scim = dict(config.get("scim") or {})
         mailmap = config.get("mailmap")
         return cls(
