@@ -360,7 +360,7 @@ def page(system: str, fmt: str, at: str | None, catalog_paths: tuple[str, ...], 
     under skipped with the reason. Exit 1 when nobody at all can be paged, 2 for an unknown system."""
     from ownership.commands import page as command
     from ownership.render.routing import page_json, page_text
-    from ownership.routing import UnknownSystem
+    from ownership.analysis.impact import UnknownSystem
 
     paths, config = _catalog_paths(catalog_paths, config_path)
     try:
@@ -389,7 +389,7 @@ def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, c
     tier, customer-facing flag and owning team, and how many tier-1 and customer-facing systems are hit."""
     from ownership.commands import blast_radius as command
     from ownership.render.routing import dot, impact_json, impact_text
-    from ownership.routing import UnknownSystem
+    from ownership.analysis.impact import UnknownSystem
 
     paths, _ = _catalog_paths(catalog_paths, config_path)
     try:
@@ -420,7 +420,7 @@ def incident(systems: tuple[str, ...], fmt: str, at: str | None, catalog_paths: 
     when an affected system has nobody at all to page, 2 for an unknown system."""
     from ownership.commands import incident as command
     from ownership.render.routing import room_json, room_markdown, room_text
-    from ownership.routing import UnknownSystem
+    from ownership.analysis.impact import UnknownSystem
 
     paths, config = _catalog_paths(catalog_paths, config_path)
     try:

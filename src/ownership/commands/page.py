@@ -24,7 +24,8 @@ from ownership.catalog.load import discover, load_sources, read_sources
 from ownership.config import Config
 from ownership.model import Catalog, Finding, Roster, System
 from ownership.oncall import pagerduty
-from ownership.routing import Context, Page, PagerDutyAnswer, People, find_system, last_commits
+from ownership.analysis.impact import find_system
+from ownership.routing import Context, Page, PagerDutyAnswer, People, last_commits
 from ownership.routing import page as build_page
 
 CACHE_FORMAT = 3  # bump when Catalog's shape or the cache layout changes

@@ -12,8 +12,9 @@ from xml.sax.saxutils import escape, quoteattr
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ownership.analysis.impact import Impact
 from ownership.render import markdown as md
-from ownership.routing import Contact, Impact, Page, Room, Skip
+from ownership.routing import Contact, Page, Room, Skip
 
 __all__ = ["dot", "impact_json", "impact_text", "page_json", "page_text", "room_json", "room_markdown",
            "room_text", "svg"]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from ownership import rotation as rot
 from ownership.model import System
 from ownership.roster.identity import normalize
-from ownership.routing.impact import Impact, blast_radius
+from ownership.analysis.impact import Impact, blast_radius, dependencies
 from ownership.routing.page import LEVEL_NAMES, Context, Level, page
 from ownership.routing.people import Contact, Skip
 
@@ -159,9 +159,7 @@ def _owning_keys(ctx: Context, systems: Sequence[System]) -> set[str]:
 
 
 def _suspects(ctx: Context, g: nx.DiGraph, names: tuple[str, ...]) -> tuple[Suspect, ...]:
-    from ownership import graph
-
-    distances = graph.dependencies(g, names)
+    distances = dependencies(g, names)
     systems, teams = ctx.catalog.systems, ctx.catalog.teams
     ordered = sorted(distances.items(), key=lambda kv: (kv[1], systems[kv[0]].tier, kv[0]))
     out = []

@@ -1,8 +1,8 @@
 """What every page of the site shows, as plain data for the templates. Pure: no I/O.
 
 Nothing is decided here that another part of the tool already decides: the page list is routing's `page()`,
-the blast radius is routing's `blast_radius()` drawn by render/routing.py's `svg()`, findings, successors and
-impact come from the audit, the off-boarding simulation from `offboard()`, rotations from rotation.py. This
+the blast radius is analysis/impact.py's `blast_radius()` drawn by render/routing.py's `svg()`, findings,
+successors and impact come from the audit, the off-boarding simulation from `offboard()`, rotations from rotation.py. This
 module only looks those answers up per page and shapes them for display.
 """
 from __future__ import annotations
@@ -13,12 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ownership import graph
+from ownership.analysis.impact import blast_radius, build_graph
 from ownership.audit import AuditResult
 from ownership.model import Finding, Snapshot, System
 from ownership.render.routing import svg
 from ownership.report import document as report_document
-from ownership.routing import Context, People, blast_radius, last_commits, page
+from ownership.routing import Context, People, last_commits, page
 from ownership.routing import Page as PageList
 from ownership.site import index, views
 from ownership.site.directory import Directory, Entry, file_name
@@ -101,7 +101,7 @@ def _systems(shared: _Shared, people: People, site: Site) -> None:
     catalog = snap.catalog
     ctx = Context(catalog, inputs.at, people, None,
                   last_commits(snap.activity) if snap.activity is not None else None)
-    g = graph.build(catalog)
+    g = build_graph(catalog)
     for name, system in catalog.systems.items():
         url = shared.links.systems[name]
         picture = impact = None
