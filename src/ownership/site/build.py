@@ -2,8 +2,8 @@
 
 Nothing is decided here that another part of the tool already decides: the page list is routing's `page()`,
 the blast radius is analysis/impact.py's `blast_radius()` drawn by render/routing.py's `svg()`, findings,
-successors and impact come from the audit, the off-boarding simulation from `offboard()`, rotations from rotation.py. This
-module only looks those answers up per page and shapes them for display.
+successors and impact come from the audit, the off-boarding simulation from `offboard()`, rotations from
+rotation.py. This module only looks those answers up per page and shapes them for display.
 """
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from ownership.audit import AuditResult
 from ownership.model import Finding, Snapshot, System
 from ownership.render.routing import svg
 from ownership.report import document as report_document
-from ownership.routing import Context, People, last_commits, page
-from ownership.routing import Page as PageList
+from ownership.routing import Context, Page, People, last_commits, page
 from ownership.site import index, views
 from ownership.site.directory import Directory, Entry, file_name
 
@@ -36,7 +35,7 @@ class ReportLink:
 
 
 @dataclass(frozen=True)
-class Inputs:
+class SiteInputs:
     result: AuditResult
     at: dt.datetime  # the moment page lists and rotations are answered for
     offboard: Offboard | None = None  # offboard.offboard; None: no simulations
@@ -50,7 +49,7 @@ class Inputs:
 
 
 @dataclass(frozen=True)
-class Page:
+class SitePage:
     path: str  # relative to the site root, e.g. systems/payments-api.html
     template: str
     context: Mapping[str, Any]
@@ -58,7 +57,7 @@ class Page:
 
 @dataclass
 class Site:
-    pages: list[Page] = field(default_factory=list)
+    pages: list[SitePage] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # path -> text (SVG pictures)
 
 
@@ -66,14 +65,14 @@ class Site:
 class _Shared:
     """What every page builder reads."""
 
-    inputs: Inputs
+    inputs: SiteInputs
     snap: Snapshot
     links: views.Links
     findings: Mapping[str, list[Finding]]
     common: Mapping[str, Any]
 
 
-def build(inputs: Inputs) -> Site:
+def build(inputs: SiteInputs) -> Site:
     snap = inputs.result.snapshot
     catalog = snap.catalog
     directory = Directory(catalog, People(catalog, snap.roster, snap.today))
@@ -87,7 +86,7 @@ def build(inputs: Inputs) -> Site:
     _systems(shared, directory.people, site)
     _teams(shared, site)
     notes = _people(shared, directory, site)
-    site.pages.append(Page("index.html", "index.html", {
+    site.pages.append(SitePage("index.html", "index.html", {
         **common, "root": "", "notes": notes,
         "health": report_document.headline(inputs.result, report_document.leavers(snap)[0]),
         "rules": index.rule_counts(inputs.result.findings), "teams": sorted(catalog.teams),
@@ -110,7 +109,7 @@ def _systems(shared: _Shared, people: People, site: Site) -> None:
             picture = url.removesuffix(".html") + ".blast.svg"
             site.files[picture] = svg(impact)
         team = catalog.teams.get(system.owner)
-        site.pages.append(Page(url, "system.html", {
+        site.pages.append(SitePage(url, "system.html", {
             **shared.common, "root": "../", "system": system, "team": team, "page": _page(ctx, system),
             "oncall": views.oncall(catalog, team, inputs.at, inputs.pagerduty_web),
             "stakeholders": [catalog.stakeholders.get(s) or s for s in system.stakeholders],
@@ -130,7 +129,7 @@ def _teams(shared: _Shared, site: Site) -> None:
         owned.setdefault(system.owner, []).append(system)
     for name, team in catalog.teams.items():
         systems = sorted(owned.get(name, []), key=lambda s: (s.tier, s.name))
-        site.pages.append(Page(shared.links.teams[name], "team.html", {
+        site.pages.append(SitePage(shared.links.teams[name], "team.html", {
             **shared.common, "root": "../", "team": team, "systems": systems,
             "findings": shared.findings.get(f"team:{name}", []),
             "system_findings": {s.name: len(shared.findings.get(f"system:{s.name}", [])) for s in systems},
@@ -149,7 +148,7 @@ def _people(shared: _Shared, directory: Directory, site: Site) -> list[str]:
                      f"{inputs.offboard_limit} (--offboard-limit). `ownership offboard EMAIL` runs one.")
         simulate = None
     for entry in directory.entries():
-        site.pages.append(Page(entry.url, "person.html", {
+        site.pages.append(SitePage(entry.url, "person.html", {
             **shared.common, "root": "../", "entry": entry,
             "findings": shared.findings.get(f"person:{entry.key}", []),
             "offboard": _offboard(simulate, shared.snap, entry),
@@ -157,7 +156,7 @@ def _people(shared: _Shared, directory: Directory, site: Site) -> list[str]:
     return notes
 
 
-def _page(ctx: Context, system: System) -> PageList:
+def _page(ctx: Context, system: System) -> Page:
     """routing's page list; its "PagerDuty unavailable (not asked)" note is dropped because the site never
     asks PagerDuty (a weekly page would be stale) and links to the escalation policy instead."""
     result = page(ctx, system)
