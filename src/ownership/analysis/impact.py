@@ -364,7 +364,7 @@ def share_impacts(full: Catalog, part: Catalog) -> None:
     _IMPACTS.put(part, value=_IMPACTS.get(full, make=lambda: _Impacts(full)))
 
 
-def of(catalog: Catalog, system: str) -> Impact:
+def _of(catalog: Catalog, system: str) -> Impact:
     return impacts(catalog).get(system) or NO_IMPACT
 
 
@@ -377,7 +377,7 @@ def escalate(base: Severity, catalog: Catalog, system: str) -> tuple[Severity, d
     """
     s = catalog.systems.get(system)
     tier = s.tier if s else 3
-    imp = of(catalog, system)
+    imp = _of(catalog, system)
     evidence: dict[str, Any] = {"tier": tier, "dependents": len(imp.hits), "tier1_dependents": imp.tier1,
                                 "customer_facing_dependents": imp.customer_facing}
     why, severity = None, base
