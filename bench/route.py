@@ -25,12 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from ownership import graph
+from ownership.analysis.impact import blast_radius, build_graph
 from ownership.catalog.load import load_paths
 from ownership.model import Person, Roster
 from ownership.render.routing import impact_json, page_json
 from ownership.analysis.people import People
-from ownership.routing import Context, blast_radius, page
+from ownership.routing import Context, page
 
 LAYERS = (("platform", 0.03, (1, 2)), ("core", 0.17, (1, 2, 3)), ("product", 0.40, (2, 3)),
           ("edge", 0.40, (2, 3, 4)))
@@ -132,7 +132,7 @@ def main() -> int:
         t0 = time.perf_counter()
         catalog, findings = load_paths([root / "catalog"])
         roster = read_roster(root / "roster.csv")
-        g = graph.build(catalog)
+        g = build_graph(catalog)
         people = People(catalog, roster, AT.date())
         ctx = Context(catalog, AT, people)
         setup = time.perf_counter() - t0

@@ -22,7 +22,7 @@ from ownership.history.git import GitError
 from ownership.oncall.pagerduty import PagerDutyError
 from ownership.roster.errors import RosterError
 from ownership.analysis.rotation import TimeError
-from ownership.routing import UnknownSystem
+from ownership.analysis.impact import UnknownSystem
 from ownership.site.writer import SiteError
 
 CLI = Path(__file__).resolve().parents[1] / "src" / "ownership" / "cli.py"

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ownership.analysis import people
-from ownership.impact import Impact, impacts
+from ownership.analysis.impact import Impact, impacts
 from ownership.model import Finding, Snapshot
 from ownership.rules import engine
 from ownership.analysis.successors import Suggestion, suggest

@@ -253,7 +253,7 @@ def _token_env_problems(node: yamlnodes.Map, prefix: tuple[str, ...]) -> list[tu
     return out
 
 
-class Change(NamedTuple):
+class ProtectedChange(NamedTuple):
     """A protected setting that differs between two configs (see PROTECTED)."""
 
     setting: str  # dotted key path, down to the changed value: "rules.unknown-team.enabled"
@@ -270,9 +270,9 @@ class _Absent:
 ABSENT: Any = _Absent()
 
 
-def protected_changes(before: Config, after: Config) -> list[Change]:
+def protected_changes(before: Config, after: Config) -> list[ProtectedChange]:
     """Every protected setting `after` sets differently from `before`, down to the changed leaf."""
-    out: list[Change] = []
+    out: list[ProtectedChange] = []
     for setting in PROTECTED:
         keys = tuple(setting.split("."))
         out += _diff(keys, _lookup(before.values, keys), _lookup(after.values, keys), after)
@@ -314,7 +314,7 @@ def _assign(values: dict[str, Any], keys: tuple[str, ...], value: Any) -> None:
     _assign(values[head], rest, value)
 
 
-def _diff(keys: tuple[str, ...], a: Any, b: Any, where: Config) -> Iterator[Change]:
+def _diff(keys: tuple[str, ...], a: Any, b: Any, where: Config) -> Iterator[ProtectedChange]:
     a_map, b_map = isinstance(a, Mapping), isinstance(b, Mapping)
     if (a_map or a is ABSENT) and (b_map or b is ABSENT) and (a_map or b_map):
         for key in sorted({*(a if a_map else ()), *(b if b_map else ())}, key=str):
@@ -325,4 +325,4 @@ def _diff(keys: tuple[str, ...], a: Any, b: Any, where: Config) -> Iterator[Chan
         return
     found = next((where.positions[keys[:n]] for n in range(len(keys), 0, -1) if keys[:n] in where.positions),
                  None)
-    yield Change(".".join(keys), a, b, found)
+    yield ProtectedChange(".".join(keys), a, b, found)

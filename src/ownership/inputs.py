@@ -47,12 +47,12 @@ def load_roster(flag: str | None, config: Config, today: dt.date, allow_shrink: 
                 compare_with: Sequence[str] = ()) -> Roster | None:
     """The roster for a command that can use one, or None when none is configured. Raises RosterError.
     `compare_with`: further snapshots the shrink guard compares with (the last weekly report's)."""
-    from ownership.roster import Settings, load
+    from ownership.roster import RosterSettings, load
 
     source = source_of(flag, config)
     if not source:
         return None
-    return load(source, Settings.from_values(config.values, config.relative), today=today,
+    return load(source, RosterSettings.from_values(config.values, config.relative), today=today,
                 allow_shrink=allow_shrink, compare_with=compare_with)
 
 
@@ -157,7 +157,7 @@ def ask_pagerduty(catalog: Catalog, systems: Iterable[System], at: dt.datetime |
     from ownership.oncall import pagerduty
 
     try:
-        settings = pagerduty.Settings.from_values(config.get("pagerduty"), config.relative, base_url)
+        settings = pagerduty.PagerDutySettings.from_values(config.get("pagerduty"), config.relative, base_url)
         entries = pagerduty.oncalls(policies, at, settings, env=env if env is not None else os.environ)
     except pagerduty.PagerDutyError as exc:
         return PagerDutyAnswer(error=str(exc))

@@ -11,13 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ownership import graph
+from ownership.analysis.impact import build_graph, dependents, impacts, share_impacts
 from ownership.analysis.people import (
     active_owners, activity_of, employed, employed_people, employed_truck_factor, knowledge_loss, person_of,
     resolver, share_teams,
 )
 from ownership.audit import GROUPS
-from ownership.impact import impacts, share_impacts
 from ownership.memo import ByIdentity
 from ownership.model import Activity, Finding, Roster, Snapshot, System
 from ownership.roster.identity import register_variant
@@ -40,7 +39,7 @@ class SystemChange:
     truck_factor_after: int | None
     knowledge_loss_before: float | None  # share of files whose every author has left
     knowledge_loss_after: float | None
-    dependents: Sequence[str] = ()  # blast radius when it becomes orphaned (impact.Dependents: listed on use)
+    dependents: Sequence[str] = ()  # blast radius when it becomes orphaned (impact.Listed: listed on use)
     tier1_dependents: int = 0
 
     def to_json(self) -> dict[str, Any]:
@@ -137,7 +136,7 @@ def _scoped(full: Snapshot, after: Snapshot, systems: set[str], teams: set[str])
     """`after` narrowed to the systems in scope, their direct dependents and the teams that own them, but
     answering whole-catalog questions (blast radius, "is this person in any team") from the whole catalog."""
     cat = full.catalog
-    g = graph.build(cat)
+    g = build_graph(cat)
     names = set(systems)
     for name in systems:
         names.update(g.predecessors(name))  # "does something in production still depend on it?"
@@ -174,7 +173,7 @@ def offboard(snap: Snapshot, people: Sequence[str]) -> OffboardResult:
     emptied = sorted(t for t in teams if employed_people(snap, cat.teams[t].members)
                      and not employed_people(after, cat.teams[t].members))
     orphaned = [c.system for c in changes if c.orphaned]
-    radius = sorted(set(graph.dependents(graph.build(cat), orphaned)) - set(orphaned))
+    radius = sorted(set(dependents(build_graph(cat), orphaned)) - set(orphaned))
     before_ids = _findings_before(snap)
     # only the rules that read the roster can judge differently when people leave
     subjects = {f"system:{n}" for n in systems} | {f"team:{n}" for n in teams}

@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from ownership.impact import escalate, impacts
+from ownership.analysis.impact import escalate, impacts
 from ownership.model import Activity, Snapshot, SystemActivity
 from ownership.offboard import offboard
 from ownership.analysis.successors import suggest

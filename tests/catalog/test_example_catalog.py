@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from ownership import graph
+from ownership.analysis.impact import build_graph, cycles
 from ownership.catalog.load import load_paths
 from ownership.catalog.schema import json_schema
 from ownership.cli import cli
@@ -82,9 +82,9 @@ def test_uses_exactly_the_named_people(catalog: Catalog) -> None:
 
 
 def test_dependency_graph_is_layered_and_acyclic(catalog: Catalog) -> None:
-    g = graph.build(catalog)
+    g = build_graph(catalog)
     assert nx.is_directed_acyclic_graph(g)
-    assert graph.cycles(g) == []
+    assert cycles(g) == []
     assert len(nx.dag_longest_path(g)) >= 5  # frontend -> api -> core -> ... -> datastore
     for hub in ("auth-service", "ledger-service", "postgres-main"):
         assert g.in_degree(hub) >= 3, hub

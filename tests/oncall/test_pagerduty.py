@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from ownership.oncall import pagerduty
-from ownership.oncall.pagerduty import PagerDutyError, Settings
+from ownership.oncall.pagerduty import PagerDutyError, PagerDutySettings
 from tests.oncall.pdserver import ACCEPT, TOKEN, State, oncall, serve
 
 ENV = {"OWNERSHIP_PAGERDUTY_TOKEN": TOKEN}
@@ -16,8 +16,8 @@ ROWS = [oncall("PLEDGER", 1, "liam@acme.test", "Liam Park"), oncall("PLEDGER", 2
         oncall("POTHER", 1, "zed@acme.test", "Zed")]
 
 
-def settings(url: str, **kw: object) -> Settings:
-    return Settings(base_url=url, backoff=0.0, timeout=5.0, **kw)  # type: ignore[arg-type]
+def settings(url: str, **kw: object) -> PagerDutySettings:
+    return PagerDutySettings(base_url=url, backoff=0.0, timeout=5.0, **kw)  # type: ignore[arg-type]
 
 
 def test_reads_every_page_and_only_the_asked_policies() -> None:
@@ -132,5 +132,5 @@ def test_good_config_is_accepted() -> None:
 def test_a_server_slower_than_the_timeout_is_an_error_not_a_hang() -> None:
     state = State(oncalls=ROWS, delay=1.0)
     with serve(state) as url, pytest.raises(PagerDutyError, match=r"no answer within 0.2 s \(after 2 attempts\)"):
-        pagerduty.oncalls(["PPLATF"], None, Settings(base_url=url, timeout=0.2, retries=1, backoff=0.0), env=ENV)
+        pagerduty.oncalls(["PPLATF"], None, PagerDutySettings(base_url=url, timeout=0.2, retries=1, backoff=0.0), env=ENV)
     assert len(state.requests) == 2

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from ownership.audit import audit
 from ownership.cli import cli
 from ownership.model import Catalog, Finding, Location, Snapshot, System, Team
-from ownership.report import model, render
+from ownership.report import document, render
 from tests.report.org import write_org
 
 SCRIPT = "<script>alert(1)</script>"
@@ -65,7 +65,7 @@ def test_html_and_markdown_escape_team_and_system_names_and_finding_messages() -
     loaded = [Finding("invalid-value", "error", f"team:{team}", f"bad team name '{team}' {IMG}",
                       Location("cat.yaml", 2, 9))]
     result = audit(Snapshot(catalog=catalog, today=dt.date(2026, 11, 30)), loaded)
-    doc = model.build(result)
+    doc = document.build(result)
     assert doc["risks"] and doc["hygiene"]  # the names reach the risk table, the charts and catalog hygiene
     html = render.html(doc, catalog)
     _assert_inert_html(html)

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from ownership.cli import cli
-from ownership.roster.settings import Settings
+from ownership.roster.settings import RosterSettings
 from ownership.model import Roster
 from ownership.roster import RosterError, files, read
 from ownership.roster.columns import Columns
@@ -79,7 +79,7 @@ def test_many_problems_are_summarised_on_one_line(tmp_path: Path) -> None:
 
 def test_custom_mapping_and_date_format_from_ownership_yaml(tmp_path: Path) -> None:
     (tmp_path / "hr.csv").write_text("Mail;Who;Gone;Unit;GH\nann@acme.test;Ann;12/31/2026;Data Platform;ann-gh\n")
-    config = Settings.from_values(relative=str, values={"roster_columns": {"email": "Mail", "name": "Who", "end_date": "Gone",
+    config = RosterSettings.from_values(relative=str, values={"roster_columns": {"email": "Mail", "name": "Who", "end_date": "Gone",
                                                "team": "Unit", "usernames": "GH", "date_format": "%m/%d/%Y"}})
     [ann] = read(str(tmp_path / "hr.csv"), config).people
 
@@ -89,7 +89,7 @@ def test_custom_mapping_and_date_format_from_ownership_yaml(tmp_path: Path) -> N
 
 def test_a_custom_column_that_is_missing_is_named(tmp_path: Path) -> None:
     (tmp_path / "hr.csv").write_text("email,name\nann@acme.test,Ann\n")
-    config = Settings.from_values(relative=str, values={"roster_columns": {"preset": "native", "team": "Division"}})
+    config = RosterSettings.from_values(relative=str, values={"roster_columns": {"preset": "native", "team": "Division"}})
     with pytest.raises(RosterError, match=r"hr\.csv:1: no column 'Division' \(roster_columns\.team"):
         read(str(tmp_path / "hr.csv"), config)
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from ownership.cli import cli
-from ownership.roster.settings import Settings
+from ownership.roster.settings import RosterSettings
 from ownership.roster import RosterError, guard, load
 
 TODAY = dt.date(2026, 11, 30)
@@ -35,12 +35,12 @@ def test_the_cache_lives_under_xdg_cache_home_one_file_per_source(tmp_path: Path
 def test_a_drop_above_the_limit_is_refused_and_the_previous_snapshot_kept(tmp_path: Path) -> None:
     src = tmp_path / "hr.csv"
     write_roster(src, 20)
-    load(str(src), Settings(), today=TODAY)
+    load(str(src), RosterSettings(), today=TODAY)
     cached = guard.cache_path(str(src)).read_bytes()
 
     write_roster(src, 17, 3)  # 15 % fewer active people
     with pytest.raises(RosterError) as caught:
-        load(str(src), Settings(), today=TODAY)
+        load(str(src), RosterSettings(), today=TODAY)
     message = str(caught.value)
     assert "has 17 active people, 15% fewer than the 20 in the previous snapshot of 2026-11-30" in message
     assert "(limit 10%, roster_shrink_limit)" in message and "--allow-roster-shrink" in message
@@ -50,41 +50,41 @@ def test_a_drop_above_the_limit_is_refused_and_the_previous_snapshot_kept(tmp_pa
 def test_a_drop_at_the_limit_passes_and_becomes_the_new_baseline(tmp_path: Path) -> None:
     src = tmp_path / "hr.csv"
     write_roster(src, 20)
-    load(str(src), Settings(), today=TODAY)
+    load(str(src), RosterSettings(), today=TODAY)
     write_roster(src, 18)  # exactly 10 %
-    assert load(str(src), Settings(), today=TODAY).active_count(TODAY) == 18
+    assert load(str(src), RosterSettings(), today=TODAY).active_count(TODAY) == 18
     write_roster(src, 17)  # 5.6 % fewer than 18
-    assert load(str(src), Settings(), today=TODAY).active_count(TODAY) == 17
+    assert load(str(src), RosterSettings(), today=TODAY).active_count(TODAY) == 17
 
 
 def test_the_limit_comes_from_ownership_yaml(tmp_path: Path) -> None:
     src = tmp_path / "hr.csv"
     write_roster(src, 20)
-    load(str(src), Settings(), today=TODAY)
+    load(str(src), RosterSettings(), today=TODAY)
     write_roster(src, 15)
-    assert len(load(str(src), Settings.from_values(relative=str, values={"roster_shrink_limit": "25%"}), today=TODAY).people) == 15
+    assert len(load(str(src), RosterSettings.from_values(relative=str, values={"roster_shrink_limit": "25%"}), today=TODAY).people) == 15
     write_roster(src, 12)
     with pytest.raises(RosterError, match="limit 10%"):
-        load(str(src), Settings.from_values(relative=str, values={"roster_shrink_limit": 0.1}), today=TODAY)
+        load(str(src), RosterSettings.from_values(relative=str, values={"roster_shrink_limit": 0.1}), today=TODAY)
 
 
 def test_allow_shrink_accepts_the_drop(tmp_path: Path) -> None:
     src = tmp_path / "hr.csv"
     write_roster(src, 20)
-    load(str(src), Settings(), today=TODAY)
+    load(str(src), RosterSettings(), today=TODAY)
     write_roster(src, 5)
-    assert load(str(src), Settings(), today=TODAY, allow_shrink=True).active_count(TODAY) == 5
+    assert load(str(src), RosterSettings(), today=TODAY, allow_shrink=True).active_count(TODAY) == 5
 
 
 def test_people_whose_end_date_passes_do_not_count_as_a_drop(tmp_path: Path) -> None:
     src = tmp_path / "hr.csv"
     write_roster(src, 20, left_on="")
-    load(str(src), Settings(), today=dt.date(2026, 1, 1))
+    load(str(src), RosterSettings(), today=dt.date(2026, 1, 1))
     # the same file read a year later, when the snapshot's people with end dates have left too
     src.write_text("id,email,end_date\n" + "".join(
         f"p{n},p{n}@acme.test,{'2026-06-01' if n < 5 else ''}\n" for n in range(20)))
-    load(str(src), Settings(), today=dt.date(2026, 1, 1))
-    assert load(str(src), Settings(), today=TODAY).active_count(TODAY) == 15
+    load(str(src), RosterSettings(), today=dt.date(2026, 1, 1))
+    assert load(str(src), RosterSettings(), today=TODAY).active_count(TODAY) == 15
 
 
 @pytest.mark.parametrize(("active", "inactive", "what"), [(0, 0, "is empty"),
@@ -94,7 +94,7 @@ def test_an_empty_roster_is_refused_even_without_a_previous_snapshot(tmp_path: P
     src = tmp_path / "hr.csv"
     write_roster(src, active, inactive)
     with pytest.raises(RosterError, match=re.escape(f"{what}; refusing to use it")):
-        load(str(src), Settings(), today=TODAY)
+        load(str(src), RosterSettings(), today=TODAY)
     assert not guard.cache_path(str(src)).exists()
 
 
@@ -104,7 +104,7 @@ def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
     target = guard.cache_path(str(src))
     target.parent.mkdir(parents=True)
     target.write_text("{not json")
-    assert len(load(str(src), Settings(), today=TODAY).people) == 3
+    assert len(load(str(src), RosterSettings(), today=TODAY).people) == 3
     assert '"version": 1' in target.read_text()
 
 
@@ -137,38 +137,38 @@ def test_an_unchanged_roster_file_is_recalled_and_equals_a_plain_read(tmp_path: 
 
     src = tmp_path / "hr.csv"
     write_roster(src, 30, 4, left_on="")
-    first = load(str(src), Settings(), today=TODAY)
+    first = load(str(src), RosterSettings(), today=TODAY)
     snapshot = guard.cache_path(str(src))
     stamp = snapshot.stat().st_mtime_ns
     assert guard.recall(str(src), guard.fingerprint(str(src), None)) is None  # another column mapping
-    again = load(str(src), Settings(), today=TODAY)
-    assert again == first == dataclasses.replace(read(str(src), Settings()), as_of=TODAY)
+    again = load(str(src), RosterSettings(), today=TODAY)
+    assert again == first == dataclasses.replace(read(str(src), RosterSettings()), as_of=TODAY)
     assert snapshot.stat().st_mtime_ns == stamp  # not rewritten
     src.write_text(src.read_text().replace("p3@acme.test", "p3x@acme.test"))  # same size would not matter
-    edited = load(str(src), Settings(), today=TODAY)
-    assert edited == dataclasses.replace(read(str(src), Settings()), as_of=TODAY) != first
+    edited = load(str(src), RosterSettings(), today=TODAY)
+    assert edited == dataclasses.replace(read(str(src), RosterSettings()), as_of=TODAY) != first
 
 
 def test_a_recalled_roster_is_still_compared_with_the_kept_report_snapshot(tmp_path: Path) -> None:
     src, kept = tmp_path / "hr.csv", tmp_path / "kept.csv"
     write_roster(kept, 40)
     write_roster(src, 20)
-    load(str(src), Settings(), today=TODAY, allow_shrink=True)  # the cache now holds these 20
+    load(str(src), RosterSettings(), today=TODAY, allow_shrink=True)  # the cache now holds these 20
     with pytest.raises(RosterError, match="50% fewer than the 40"):
-        load(str(src), Settings(), today=TODAY, compare_with=[str(kept)])
+        load(str(src), RosterSettings(), today=TODAY, compare_with=[str(kept)])
 
 
 def test_a_changed_snapshot_or_damaged_recall_entry_means_a_plain_read(tmp_path: Path) -> None:
     src = tmp_path / "hr.csv"
     write_roster(src, 20)
-    load(str(src), Settings(), today=TODAY)
-    fp = guard.fingerprint(str(src), Settings().columns)
+    load(str(src), RosterSettings(), today=TODAY)
+    fp = guard.fingerprint(str(src), RosterSettings().columns)
     assert guard.recall(str(src), fp) is not None
     snapshot = guard.cache_path(str(src))
     snapshot.write_bytes(snapshot.read_bytes() + b"\n")  # the snapshot is no longer what the recall was kept with
     assert guard.recall(str(src), fp) is None
-    load(str(src), Settings(), today=TODAY)
+    load(str(src), RosterSettings(), today=TODAY)
     assert guard.recall(str(src), fp) is not None
     snapshot.with_suffix(".people.pickle").write_bytes(b"not a pickle")
     assert guard.recall(str(src), fp) is None
-    assert load(str(src), Settings(), today=TODAY).active_count(TODAY) == 20
+    assert load(str(src), RosterSettings(), today=TODAY).active_count(TODAY) == 20

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from ownership.cli import cli
 from ownership.roster import Resolver, RosterError, load, scim
-from ownership.roster.settings import ScimSettings, Settings
+from ownership.roster.settings import ScimSettings, RosterSettings
 from tests.roster.conftest import TOKEN, ScimServer
 
 TODAY = dt.date(2026, 11, 30)
@@ -36,7 +36,7 @@ def test_load_from_url_resolves_identities_and_writes_the_cache(scim_server: Sci
                                                               monkeypatch: pytest.MonkeyPatch,
                                                               tmp_path: Path) -> None:
     monkeypatch.setenv("OWNERSHIP_SCIM_TOKEN", TOKEN)
-    roster = load(scim_server.base, Settings.from_values(relative=str, values={"scim": {"page_size": 7}}), today=TODAY)
+    roster = load(scim_server.base, RosterSettings.from_values(relative=str, values={"scim": {"page_size": 7}}), today=TODAY)
 
     assert roster.active_count(TODAY) == 22
     resolver = Resolver(roster)
@@ -79,7 +79,7 @@ def test_a_wrong_token_stops_with_exit_2_and_writes_nothing(scim_server: ScimSer
 def test_the_token_variable_name_comes_from_config(scim_server: ScimServer, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HR_SCIM_BEARER", TOKEN)
-    config = Settings.from_values(relative=str, values={"scim": {"token_env": "HR_SCIM_BEARER"}})
+    config = RosterSettings.from_values(relative=str, values={"scim": {"token_env": "HR_SCIM_BEARER"}})
     assert len(load(scim_server.base, config, today=TODAY).people) == 25
     with pytest.raises(RosterError, match="OWNERSHIP_SCIM_TOKEN"):
-        load(scim_server.base, Settings(), today=TODAY)
+        load(scim_server.base, RosterSettings(), today=TODAY)

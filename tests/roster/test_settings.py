@@ -7,7 +7,7 @@ import pytest
 
 from ownership.config import ConfigError
 from ownership.config import load as load_config
-from ownership.roster.settings import ScimSettings, Settings
+from ownership.roster.settings import ScimSettings, RosterSettings
 
 
 def test_roster_settings_with_defaults(tmp_path: Path) -> None:
@@ -20,7 +20,7 @@ def test_roster_settings_with_defaults(tmp_path: Path) -> None:
                    "team_map: {Money Movement: payments}\n"
                    "mailmap: .mailmap\n")
     config = load_config(cfg)
-    settings = Settings.from_values(config.values, config.relative)
+    settings = RosterSettings.from_values(config.values, config.relative)
 
     assert settings.columns.preset == "workday"
     assert settings.shrink_limit == 0.25

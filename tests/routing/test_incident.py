@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ownership import graph
+from ownership.analysis.impact import build_graph
 from ownership.analysis.people import People
 from ownership.routing import Context, Room, room
 from tests.routing import orgs
@@ -14,7 +14,7 @@ UTC = dt.timezone.utc
 def build(*names: str, at: dt.datetime = orgs.AT, roster: bool = True) -> Room:
     cat = orgs.catalog()
     ctx = Context(cat, at, People(cat, orgs.roster() if roster else None, at.date()))
-    return room(ctx, graph.build(cat), [cat.systems[n] for n in names])
+    return room(ctx, build_graph(cat), [cat.systems[n] for n in names])
 
 
 def test_commander_from_outside_the_owning_team_with_the_next_as_backup() -> None:
@@ -74,7 +74,7 @@ def test_no_commander_rotation_means_the_first_responder_leads() -> None:
 
     cat = orgs.catalog()
     cat = dataclasses.replace(cat, rotations={k: v for k, v in cat.rotations.items() if k != "incident-commander"})
-    r = room(Context(cat, orgs.AT, People(cat, None, orgs.DAY)), graph.build(cat), [cat.systems["db"]])
+    r = room(Context(cat, orgs.AT, People(cat, None, orgs.DAY)), build_graph(cat), [cat.systems["db"]])
     assert r.commander is None and r.backup is None
     assert any("no 'incident-commander' rotation" in n for n in r.notes)
 
@@ -84,7 +84,7 @@ def test_page_notes_of_affected_systems_reach_the_room() -> None:
 
     cat = orgs.catalog()
     ctx = Context(cat, orgs.AT, People(cat, orgs.roster(), orgs.DAY), PagerDutyAnswer(error="HTTP 503"))
-    r = room(ctx, graph.build(cat), [cat.systems["ledger-api"]])
+    r = room(ctx, build_graph(cat), [cat.systems["ledger-api"]])
     assert ("ledger-api: PagerDuty unavailable (HTTP 503); using the catalog rotation ledger-primary"
             in r.notes)
     assert r.responders[0].level is not None and r.responders[0].level.source == "rotation ledger-primary"

@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
-from ownership import graph
+from ownership.analysis.impact import blast_radius, build_graph
 from ownership.commands.blast_radius import to_svg
 from ownership.render import routing as render
 from ownership.analysis.people import People
-from ownership.routing import Context, blast_radius, page, room
+from ownership.routing import Context, page, room
 from tests.routing import orgs
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -16,7 +16,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def impact(root: str = "db", edges: bool = True):  # type: ignore[no-untyped-def]
     cat = orgs.catalog()
-    return blast_radius(cat, graph.build(cat), [root], with_edges=edges)
+    return blast_radius(cat, build_graph(cat), [root], with_edges=edges)
 
 
 def test_builtin_svg_is_valid_xml_with_every_system_labelled() -> None:
@@ -72,13 +72,13 @@ def test_page_json_has_levels_skipped_and_gap() -> None:
 def test_incident_markdown_has_every_section_for_pasting() -> None:
     cat = orgs.catalog()
     ctx = Context(cat, orgs.AT, People(cat, orgs.roster(), orgs.DAY))
-    md = render.room_markdown(room(ctx, graph.build(cat), [cat.systems["payments-api"]]))
+    md = render.room_markdown(room(ctx, build_graph(cat), [cat.systems["payments-api"]]))
     for heading in ("*Incident: payments-api*", "*Incident commander:*", "*Where to talk:*", "*Responders:*",
                     "*Suspects (upstream, direct first):*", "*Stakeholders:*", "*Impact:*",
                     "*Skipped (cannot be paged):*"):
         assert heading in md
     assert "- payments-api: incident #inc-payments · status #status-payments (read-only)" in md
     assert "- ledger-api (depth 1, tier 1, team ledger): Liam Park &lt;liam@acme.test&gt;" in md
-    data = json.loads(render.room_json(room(ctx, graph.build(cat), [cat.systems["payments-api"]])))
+    data = json.loads(render.room_json(room(ctx, build_graph(cat), [cat.systems["payments-api"]])))
     assert data["responders"][0]["people"][0]["ref"] == "erin@acme.test"
     assert data["impact"]["counts"]["tier1"] == 1

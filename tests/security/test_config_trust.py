@@ -18,7 +18,7 @@ import pytest
 from ownership.commands.validate import trusted_config
 from ownership.config import candidates, load
 from ownership.oncall.pagerduty import DEFAULT_BASE_URL
-from ownership.oncall.pagerduty import Settings as PagerDutySettings
+from ownership.oncall.pagerduty import PagerDutySettings
 from tests.gitrepo import GitRepo
 from tests.security.scim_recorder import ScimRecorder, users
 

@@ -254,7 +254,7 @@ def test_a_slow_pagerduty_is_an_error_within_the_deadline_naming_the_host(behavi
     with serve(behaviour) as server:
         started = time.monotonic()
         with pytest.raises(pagerduty.PagerDutyError) as caught:
-            pagerduty.oncalls(["P1"], None, pagerduty.Settings(base_url=server.url, timeout=0.5, retries=0),
+            pagerduty.oncalls(["P1"], None, pagerduty.PagerDutySettings(base_url=server.url, timeout=0.5, retries=0),
                               env=PD_ENV)
         elapsed = time.monotonic() - started
 
@@ -305,7 +305,7 @@ def test_scim_caps_a_page_at_32_mib_and_saves_nothing(behaviour: Behaviour, tmp_
 
 def test_pagerduty_caps_an_answer_at_8_mib() -> None:
     with serve(huge_length) as server, pytest.raises(pagerduty.PagerDutyError, match="the cap of 8 MiB"):
-        pagerduty.oncalls(["P1"], None, pagerduty.Settings(base_url=server.url, retries=2, backoff=0.0),
+        pagerduty.oncalls(["P1"], None, pagerduty.PagerDutySettings(base_url=server.url, retries=2, backoff=0.0),
                           env=PD_ENV)
     assert len(server.seen) == 1
 
@@ -447,7 +447,7 @@ def test_a_pagerduty_redirect_to_another_origin_is_an_error_not_an_answer() -> N
     with serve(lambda request, wire: wire.answer(200, pd_page)) as elsewhere, \
             serve(redirect_to(lambda request: f"{elsewhere.url}/oncalls")) as here:
         with pytest.raises(pagerduty.PagerDutyError, match=r"redirected to another origin \(http://127\.0\.0\.1:"):
-            pagerduty.oncalls(["P1"], None, pagerduty.Settings(base_url=here.url, retries=2, backoff=0.0),
+            pagerduty.oncalls(["P1"], None, pagerduty.PagerDutySettings(base_url=here.url, retries=2, backoff=0.0),
                               env=PD_ENV)
     assert len(here.seen) == 1 and elsewhere.seen == []
 
@@ -461,7 +461,7 @@ def test_a_same_origin_pagerduty_redirect_is_followed_with_the_token() -> None:
                                            "user": {"id": "U1", "email": "ann@acme.test"}}], "more": False})
 
     with serve(behaviour) as server:
-        got = pagerduty.oncalls(["P1"], None, pagerduty.Settings(base_url=server.url), env=PD_ENV)
+        got = pagerduty.oncalls(["P1"], None, pagerduty.PagerDutySettings(base_url=server.url), env=PD_ENV)
     assert [e.email for e in got] == ["ann@acme.test"]
     assert [r.path for r in server.seen] == ["/oncalls", "/v2/oncalls"]
     assert {r.authorization for r in server.seen} == {f"Token token={PD_TOKEN}"}
@@ -484,7 +484,7 @@ def test_a_scim_base_url_with_a_query_gets_users_in_its_path_and_keeps_its_query
 
 def test_a_pagerduty_base_url_with_a_query_gets_oncalls_in_its_path() -> None:
     with serve(lambda request, wire: wire.answer(200, {"oncalls": [], "more": False})) as server:
-        pagerduty.oncalls(["P1"], None, pagerduty.Settings(base_url=server.url + "/pd/?region=eu"), env=PD_ENV)
+        pagerduty.oncalls(["P1"], None, pagerduty.PagerDutySettings(base_url=server.url + "/pd/?region=eu"), env=PD_ENV)
 
     (only,) = server.seen
     assert only.path == "/pd/oncalls"

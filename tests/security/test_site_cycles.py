@@ -1,6 +1,6 @@
 """Issue 12, hole 5: `site` stays sub-quadratic on dependency cycles.
 
-Blast radius is answered per strongly connected component (graph.condensation), and a system's dependents
+Blast radius is answered per strongly connected component (analysis/impact.py's condensation), and a system's dependents
 are listed only when asked, so one cycle through the whole catalog costs what an acyclic catalog does.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from ownership import graph, impact
+from ownership.analysis import impact
 from ownership.catalog.load import load_sources
 from ownership.model import Catalog
 from tests.conftest import ROOT
@@ -62,19 +62,23 @@ systems:
 
 def _naive(catalog: Catalog, name: str) -> impact.Impact:
     """The blast radius as it was computed before: one walk of the whole graph per system."""
-    deps = sorted(graph.dependents(graph.build(catalog), [name]))
-    systems = [catalog.systems[d] for d in deps]
+    distances = impact.dependents(impact.build_graph(catalog), [name])
+    systems = [catalog.systems[d] for d in sorted(distances)]
     own = catalog.systems[name]
     w = impact._weight
     score = w(own.tier) * (1 + sum(w(s.tier) for s in systems) / 8) \
         + sum(1 for s in systems if s.customer_facing) + (1 if own.customer_facing else 0)
-    return impact.Impact(tuple(deps), sum(1 for s in systems if s.tier == 1),
-                         sum(1 for s in systems if s.customer_facing), round(score, 3))
+    # issue 13: one Impact record; the hits are Dependent records, nearest first, then by tier and name
+    hits = sorted((impact.Dependent.of(catalog.systems[n], d) for n, d in distances.items()),
+                  key=lambda h: (h.depth, h.tier, h.name))
+    return impact.Impact((impact.Dependent.of(own, 0),), tuple(hits), None, (),
+                         sum(1 for s in systems if s.tier == 1), sum(1 for s in systems if s.customer_facing),
+                         round(score, 3))
 
 
 def test_component_answers_equal_the_walk_per_system_with_and_without_cycles() -> None:
     catalog, findings = load_sources([("mixed.yaml", MIXED)])
-    assert findings == [] and graph.cycles(graph.build(catalog)) == [["b", "c"], ["e"]]
+    assert findings == [] and impact.cycles(impact.build_graph(catalog)) == [["b", "c"], ["e"]]
     got = impact.impacts(catalog)
     for name in catalog.systems:
         assert got[name] == _naive(catalog, name), name
@@ -87,5 +91,6 @@ def test_dependents_are_counted_without_being_listed() -> None:
     catalog, _ = load_sources([("ring.yaml", "teams: [{name: t}]\nsystems:\n" + "".join(
         f"  - {{name: s{i}, owner: t, depends_on: [s{(i + 1) % 50}]}}\n" for i in range(50)))])
     deps = impact.impacts(catalog)["s0"].dependents
-    assert len(deps) == 49 and deps._names is None  # type: ignore[attr-defined]
+    # issue 13: the lazy list is the generic impact.Listed (its items are `_items`), shared by hits
+    assert len(deps) == 49 and deps._items is None  # type: ignore[attr-defined]
     assert list(deps)[:2] == ["s1", "s10"] and deps[-1] == "s9"

@@ -7,11 +7,11 @@ import pytest
 
 from ownership.catalog.load import load_paths
 from ownership.commands.roster import describe
-from ownership.roster.settings import Settings
+from ownership.roster.settings import RosterSettings
 from ownership.model import Catalog, Person, Roster, System, Team
 from ownership.roster import load
 from ownership.analysis.people import People
-from ownership.site.people import Directory, file_name, slug
+from ownership.site.directory import Directory, file_name, slug
 from tests.conftest import ROOT
 
 DAY = dt.date(2026, 11, 30)
@@ -19,7 +19,7 @@ DAY = dt.date(2026, 11, 30)
 
 def test_every_person_owns_what_roster_show_says_on_the_example_org() -> None:
     catalog, _ = load_paths([ROOT / "catalog"])
-    roster = load(str(ROOT / "examples" / "roster.csv"), Settings(), today=DAY, allow_shrink=True)
+    roster = load(str(ROOT / "examples" / "roster.csv"), RosterSettings(), today=DAY, allow_shrink=True)
     directory = Directory(catalog, People(catalog, roster, DAY))
     entries = [e for e in directory.entries() if e.person is not None]
     assert len(entries) >= 25

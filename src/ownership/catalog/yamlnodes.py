@@ -78,7 +78,7 @@ Node = Scalar | Seq | Map
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
+class YamlProblem:
     """A parse-level problem: rule slug, message, 1-based line and column."""
 
     rule: str
@@ -88,11 +88,11 @@ class Problem:
 
 
 class _Stop(Exception):
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: YamlProblem) -> None:
         self.problem = problem
 
 
-def parse(data: bytes | str) -> tuple[list[Node], list[Problem]]:
+def parse(data: bytes | str) -> tuple[list[Node], list[YamlProblem]]:
     """Every document of a YAML stream as nodes, plus the problems that stopped or marked parsing.
 
     On a fatal problem (syntax error, limits) the documents read so far are dropped: a half-read file must
@@ -100,7 +100,7 @@ def parse(data: bytes | str) -> tuple[list[Node], list[Problem]]:
     """
     if len(data) > MAX_BYTES:
         return [], [
-            Problem("file-too-large", f"file is larger than the {MAX_BYTES:,}-byte limit; split the catalog "
+            YamlProblem("file-too-large", f"file is larger than the {MAX_BYTES:,}-byte limit; split the catalog "
                     "into several files", 1, 1)
         ]
     if isinstance(data, bytes):
@@ -108,10 +108,10 @@ def parse(data: bytes | str) -> tuple[list[Node], list[Problem]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            return [], [Problem("yaml-syntax", f"file is not valid UTF-8 ({exc.reason})", line, 1)]
+            return [], [YamlProblem("yaml-syntax", f"file is not valid UTF-8 ({exc.reason})", line, 1)]
     else:
         text = data
-    problems: list[Problem] = []
+    problems: list[YamlProblem] = []
     try:
         docs = _build(text, problems)
     except _Stop as stop:
@@ -121,7 +121,7 @@ def parse(data: bytes | str) -> tuple[list[Node], list[Problem]]:
         what = exc.problem or "invalid YAML"
         if "maximum nesting depth" in what and mark is not None:
             # newer libyaml stops deep nesting itself (its own limit, at its own column); say it as we do
-            return [], [*problems, Problem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels",
+            return [], [*problems, YamlProblem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels",
                                            mark.line + 1, 1)]
         ctx = exc.context_mark
         if mark is not None and ctx is not None and mark.line + 1 > _line_count(text):
@@ -134,12 +134,12 @@ def parse(data: bytes | str) -> tuple[list[Node], list[Problem]]:
             if ctx is not None and ctx.line + 1 != line:
                 started = f" that starts at line {ctx.line + 1}"
             what = f"{what} ({exc.context}{started})"
-        return [], [Problem("yaml-syntax", what, line, col)]
+        return [], [YamlProblem("yaml-syntax", what, line, col)]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         mark = getattr(exc, "position", None)
         line = text[: mark].count("\n") + 1 if isinstance(mark, int) else 1
         col = mark - text.rfind("\n", 0, mark) if isinstance(mark, int) else 1
-        return [], [Problem("yaml-syntax", str(exc).splitlines()[0], line, col)]
+        return [], [YamlProblem("yaml-syntax", str(exc).splitlines()[0], line, col)]
     return docs, problems
 
 
@@ -147,12 +147,12 @@ def _line_count(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") else 1)
 
 
-def _check_tag(tag: str | None, line: int, column: int, problems: list[Problem]) -> None:
+def _check_tag(tag: str | None, line: int, column: int, problems: list[YamlProblem]) -> None:
     if tag is not None and tag != "!" and tag not in SAFE_TAGS:
         # show the tag as it was written (`!!python/...`), not as libyaml expands it
         shown = "!!" + tag[len(YAML_TAG):] if tag.startswith(YAML_TAG) else tag
         problems.append(
-            Problem(
+            YamlProblem(
                 "unsafe-tag",
                 f"tag '{shown}' is not allowed: the catalog is data, and only standard YAML types are read",
                 line,
@@ -161,7 +161,7 @@ def _check_tag(tag: str | None, line: int, column: int, problems: list[Problem])
         )
 
 
-def _build(text: str, problems: list[Problem]) -> list[Node]:
+def _build(text: str, problems: list[YamlProblem]) -> list[Node]:
     docs: list[Node] = []
     anchors: dict[str, Node] = {}
     open_anchors: set[str] = set()
@@ -207,7 +207,7 @@ def _build(text: str, problems: list[Problem]) -> list[Node]:
             mark = event.start_mark
             if len(stack) >= MAX_DEPTH:
                 raise _Stop(
-                    Problem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, 1)
+                    YamlProblem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, 1)
                 )
             tag = event.tag
             if tag is not None:
@@ -229,11 +229,11 @@ def _build(text: str, problems: list[Problem]) -> list[Node]:
             target = anchors.get(event.anchor)
             if target is None:
                 raise _Stop(
-                    Problem("yaml-syntax", f"unknown alias *{event.anchor}", mark.line + 1, mark.column + 1)
+                    YamlProblem("yaml-syntax", f"unknown alias *{event.anchor}", mark.line + 1, mark.column + 1)
                 )
             if event.anchor in open_anchors:
                 raise _Stop(
-                    Problem(
+                    YamlProblem(
                         "yaml-syntax",
                         f"alias *{event.anchor} refers to a node that contains it (recursive structure)",
                         mark.line + 1,
@@ -244,7 +244,7 @@ def _build(text: str, problems: list[Problem]) -> list[Node]:
             expanded += size
             if expanded > MAX_ALIAS_EXPANSION:
                 raise _Stop(
-                    Problem(
+                    YamlProblem(
                         "alias-bomb",
                         f"aliases expand this document beyond {MAX_ALIAS_EXPANSION:,} nodes "
                         "(an alias bomb); refusing to expand it",

@@ -42,7 +42,7 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Problem:
+class CodeownersProblem:
     line: int
     message: str
 
@@ -50,7 +50,7 @@ class Problem:
 @dataclass(frozen=True)
 class Codeowners:
     lines: tuple[Line, ...]
-    problems: tuple[Problem, ...] = ()
+    problems: tuple[CodeownersProblem, ...] = ()
 
     def match(self, path: str) -> Line | None:
         """The line that decides `path`'s owners (the last one matching), or None when none matches."""
@@ -67,7 +67,7 @@ class Codeowners:
 def parse(text: str) -> Codeowners:
     """Every rule line, in file order; unparseable lines become problems (GitHub ignores them too)."""
     lines: list[Line] = []
-    problems: list[Problem] = []
+    problems: list[CodeownersProblem] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         fields = _split(raw)
         if not fields:
@@ -76,11 +76,11 @@ def parse(text: str) -> Codeowners:
         try:
             compile_pattern(pattern)
         except PatternError as exc:
-            problems.append(Problem(number, f"pattern {pattern!r}: {exc}"))
+            problems.append(CodeownersProblem(number, f"pattern {pattern!r}: {exc}"))
             continue
         bad = [o for o in owners if not _OWNER.match(o)]
         if bad:
-            problems.append(Problem(number, f"{', '.join(bad)} is not an @user, @org/team or email owner"))
+            problems.append(CodeownersProblem(number, f"{', '.join(bad)} is not an @user, @org/team or email owner"))
             owners = tuple(o for o in owners if o not in bad)
         lines.append(Line(pattern, owners, number))
     return Codeowners(tuple(lines), tuple(problems))

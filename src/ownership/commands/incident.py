@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from ownership import graph
+from ownership.analysis.impact import build_graph, dependencies, find_system
 from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people
 from ownership.config import Config
-from ownership.routing import Context, Room, find_system, room
+from ownership.routing import Context, Room, room
 from ownership.routing.incident import SUSPECT_CONTACT_DEPTH
 
 
@@ -18,10 +18,10 @@ def run(paths: Sequence[str], config: Config, names: Sequence[str], at: dt.datet
     inputs = load_catalog(paths)
     catalog = inputs.catalog
     systems = [find_system(catalog, n) for n in dict.fromkeys(names)]
-    g = graph.build(catalog)
+    g = build_graph(catalog)
     people = load_people(catalog, config, roster_source, at.date(), allow_shrink)
     # one PagerDuty question covers the responders and the owners of the direct dependencies (suspects)
-    near = graph.dependencies(g, [s.name for s in systems], SUSPECT_CONTACT_DEPTH)
+    near = dependencies(g, [s.name for s in systems], SUSPECT_CONTACT_DEPTH)
     asked = [*systems, *(catalog.systems[n] for n in sorted(near))]
     answer = ask_pagerduty(catalog, asked, at if asked_at else None, config, pagerduty_url)
     warnings = list(inputs.warnings)

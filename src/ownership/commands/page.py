@@ -10,8 +10,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ownership.config import Config
+from ownership.analysis.impact import find_system
 from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people
-from ownership.routing import Context, Page, find_system
+from ownership.routing import Context, Page
 from ownership.routing import page as build_page
 
 

@@ -28,7 +28,7 @@ from ownership.history.git import redact
 from ownership.history.scan import Progress as ScanProgress
 from ownership.httpget import redact_url
 from ownership.inputs import prepare, source_of
-from ownership.report import model, render
+from ownership.report import document, render
 from ownership.roster import files as roster_files
 from ownership.roster import is_url
 from ownership.roster.guard import REPORT_SNAPSHOT
@@ -69,8 +69,8 @@ def load_history(folder: Path, today: dt.date, warn: Warn) -> list[dict[str, Any
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             warn(f"{path}: skipped, not a readable report.json ({exc})")
             continue
-        if not isinstance(doc, dict) or doc.get("version") != model.VERSION or doc.get("date") != sub.name:
-            warn(f"{path}: skipped, not a version-{model.VERSION} report of {sub.name}")
+        if not isinstance(doc, dict) or doc.get("version") != document.VERSION or doc.get("date") != sub.name:
+            warn(f"{path}: skipped, not a version-{document.VERSION} report of {sub.name}")
             continue
         docs.append(doc)
     return docs
@@ -120,7 +120,7 @@ def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: 
     result = audit(snap, loaded)
     previous = load_history(history, today, warn)
     stage("writing the report")
-    doc = model.build(result, previous, roster_label(roster_source, config))
+    doc = document.build(result, previous, roster_label(roster_source, config))
     try:
         files = render.write(doc, snap.catalog, out)
         if snap.roster is not None:

@@ -11,7 +11,7 @@ from ownership.config import Config
 from ownership.analysis.people import status
 from ownership.inputs import source_of
 from ownership.model import Catalog, Roster
-from ownership.roster import RosterError, Settings, files, load
+from ownership.roster import RosterError, RosterSettings, files, load
 from ownership.roster.identity import catalog_team, resolver_for
 
 NO_SOURCE = "no roster: pass --roster SOURCE (a file or an http(s):// SCIM base URL) or set roster: in ownership.yaml"
@@ -33,7 +33,7 @@ def pull(flag: str | None, config: Config, today: dt.date, out: str, allow_shrin
     source = source_of(flag, config)
     if not source:
         raise RosterError(NO_SOURCE)
-    roster = load(source, Settings.from_values(config.values, config.relative), today=today,
+    roster = load(source, RosterSettings.from_values(config.values, config.relative), today=today,
                   allow_shrink=allow_shrink, compare_with=[out])
     try:
         files.write_snapshot(roster, out)

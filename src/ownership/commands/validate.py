@@ -116,7 +116,7 @@ def _real(path: Path) -> Path:
     return Path(os.path.realpath(path.parent)) / path.name
 
 
-def _changed(change: settings.Change, file: str, base: str) -> Finding:
+def _changed(change: settings.ProtectedChange, file: str, base: str) -> Finding:
     why = settings.PROTECTED.get(change.setting) or next(
         v for k, v in settings.PROTECTED.items() if change.setting.startswith(f"{k}."))
     line, column = change.position or (0, 0)

@@ -46,7 +46,7 @@ class PagerDutyError(OwnershipError):
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
+class PagerDutySettings:
     token_env: str = DEFAULT_TOKEN_ENV
     base_url: str = DEFAULT_BASE_URL
     timeout: float = 5.0  # seconds to connect and for each read: at 3 a.m. a slow answer is a wrong answer
@@ -55,7 +55,7 @@ class Settings:
 
     @classmethod
     def from_values(cls, value: Any, relative: Callable[[str], str] | None = None,
-                    base_url: str | None = None) -> Settings:
+                    base_url: str | None = None) -> PagerDutySettings:
         """Settings from an already checked `pagerduty` value; `base_url` (--pagerduty-url) wins."""
         values = dict(value or {})
         if base_url:
@@ -98,7 +98,7 @@ class OnCallEntry:
     until: str | None = None
 
 
-def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: Settings,
+def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: PagerDutySettings,
             env: Mapping[str, str] | None = None, session: requests.Session | None = None) -> list[OnCallEntry]:
     """Everyone on call for `policies` at `at` (None: now), all pages, ordered by policy, level, email."""
     ids = sorted(set(policies))
@@ -143,7 +143,7 @@ def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: Settings,
 
 
 def _get(http: requests.Session, url: str, params: list[tuple[str, str]], headers: Mapping[str, str],
-         settings: Settings) -> dict[str, Any]:
+         settings: PagerDutySettings) -> dict[str, Any]:
     import requests
 
     from ownership import httpget

@@ -12,9 +12,10 @@ from xml.sax.saxutils import escape, quoteattr
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ownership.analysis.impact import Impact
 from ownership.render import markdown as md
 from ownership.analysis.people import Contact, Skip
-from ownership.routing import Impact, Page, Room
+from ownership.routing import Page, Room
 
 __all__ = ["dot", "impact_json", "impact_text", "page_json", "page_text", "room_json", "room_markdown",
            "room_text", "svg"]

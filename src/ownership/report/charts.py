@@ -89,14 +89,13 @@ def team_findings(rows: Sequence[Mapping[str, Any]]) -> Markup:
 
 
 def dependencies(catalog: Catalog, systems: Sequence[str], depth: int = 2) -> Markup:
-    """What breaks when the riskiest systems break: the blast-radius picture of `routing`, inline."""
+    """What breaks when the riskiest systems break: the blast-radius picture of analysis/impact.py, inline."""
     if not systems:
         return Markup("")
-    from ownership import graph
+    from ownership.analysis.impact import blast_radius, build_graph
     from ownership.render.routing import svg
-    from ownership.routing import blast_radius
 
-    impact = blast_radius(catalog, graph.build(catalog), list(systems), depth, with_edges=True)
+    impact = blast_radius(catalog, build_graph(catalog), list(systems), depth, with_edges=True)
     drawn = svg(impact)
     # render.routing.svg escapes every name it writes; only the XML prolog has no place inside HTML
     start = drawn.find("<svg")

@@ -1,4 +1,4 @@
-"""report.md, report.html and report.json from the one report model (model.py). Formatting only.
+"""report.md, report.html and report.json from the one report document (document.py). Formatting only.
 
 HTML is rendered with autoescape on: catalog text (descriptions, team and system names, messages) is always
 escaped; the only Markup inserted is the SVG of charts.py, which escapes every text it draws.

@@ -13,20 +13,19 @@ from pathlib import Path
 from ownership.model import Person, Roster
 from ownership.roster.errors import RosterError
 from ownership.roster.identity import Resolver, parse_mailmap
-from ownership.roster.settings import Settings
+from ownership.roster.settings import RosterSettings
 
-__all__ = ["Person", "Resolver", "Roster", "RosterError", "Settings", "is_url", "load", "parse_mailmap", "read"]
+__all__ = ["Person", "Resolver", "Roster", "RosterError", "RosterSettings", "is_url", "load", "parse_mailmap", "read"]
 
 
 def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def read(source: str, settings: Settings) -> Roster:
+def read(source: str, settings: RosterSettings) -> Roster:
     """The roster at `source` with no shrink guard and no cache (for snapshots already trusted)."""
     from ownership import httpget
     from ownership.roster import files, scim
-
     if is_url(source):
         people = scim.pull(source, settings.scim)
     else:
@@ -35,7 +34,7 @@ def read(source: str, settings: Settings) -> Roster:
                   aliases=settings.aliases, mailmap=_mailmap(settings.mailmap), team_map=settings.team_map)
 
 
-def load(source: str, settings: Settings, *, today: dt.date, allow_shrink: bool = False,
+def load(source: str, settings: RosterSettings, *, today: dt.date, allow_shrink: bool = False,
          compare_with: Sequence[str] = ()) -> Roster:
     """Read the roster at `source` (a file path or an http(s):// SCIM base URL) and guard against shrinkage.
 

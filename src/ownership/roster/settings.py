@@ -1,8 +1,8 @@
 """Roster settings from ownership.yaml: column mapping, SCIM client, identity and shrink guard.
 
 The roster owns six top-level keys (KEYS); `check_<key>(value)` checks each when the config is loaded (so a
-typo is reported at its file:line:col), and `Settings.from_values(values, relative)` turns the checked values
-into typed settings with defaults. Nothing here reads ownership.yaml itself: callers pass the values.
+typo is reported at its file:line:col), and `RosterSettings.from_values(values, relative)` turns the checked
+values into typed settings with defaults. Nothing here reads ownership.yaml itself: callers pass the values.
 """
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ _SCIM_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
 
 
 @dataclass(frozen=True)
-class Settings:
+class RosterSettings:
     columns: Columns = field(default_factory=Columns)
     scim: ScimSettings = field(default_factory=ScimSettings)
     aliases: Mapping[str, str] = field(default_factory=dict)
@@ -54,7 +54,7 @@ class Settings:
     shrink_limit: float = DEFAULT_SHRINK_LIMIT
 
     @classmethod
-    def from_values(cls, values: Mapping[str, Any], relative: Callable[[str], str]) -> Settings:
+    def from_values(cls, values: Mapping[str, Any], relative: Callable[[str], str]) -> RosterSettings:
         """Settings from the already checked top-level values (a config's values: only KEYS are read);
         `relative` resolves the mailmap path against ownership.yaml."""
         scim = dict(values.get("scim") or {})

@@ -19,7 +19,7 @@ from ownership.analysis import rotation as rot
 from ownership.analysis.people import Contact, Skip
 from ownership.model import System
 from ownership.roster.identity import normalize
-from ownership.routing.impact import Impact, blast_radius
+from ownership.analysis.impact import Impact, blast_radius, dependencies
 from ownership.routing.page import LEVEL_NAMES, Context, Level, page
 
 if TYPE_CHECKING:
@@ -159,9 +159,7 @@ def _owning_keys(ctx: Context, systems: Sequence[System]) -> set[str]:
 
 
 def _suspects(ctx: Context, g: nx.DiGraph, names: tuple[str, ...]) -> tuple[Suspect, ...]:
-    from ownership import graph
-
-    distances = graph.dependencies(g, names)
+    distances = dependencies(g, names)
     systems, teams = ctx.catalog.systems, ctx.catalog.teams
     ordered = sorted(distances.items(), key=lambda kv: (kv[1], systems[kv[0]].tier, kv[0]))
     out = []

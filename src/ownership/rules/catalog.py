@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 
-from ownership import graph
+from ownership.analysis.impact import build_graph, cycles
 from ownership.model import Snapshot
 from ownership.rules.registry import Hit, Rule, declared, rule
 
@@ -155,8 +155,7 @@ def dependency_cycle(snap: Snapshot) -> Iterator[Hit]:
     A cycle makes blast radius and start-up order meaningless. One finding per cycle, reported at the
     dependency entry of the first system of the cycle (alphabetically) that closes it.
     """
-    g = graph.build(snap.catalog)
-    for cycle in graph.cycles(g):
+    for cycle in cycles(build_graph(snap.catalog)):
         first = cycle[0]
         nxt = cycle[1] if len(cycle) > 1 else cycle[0]
         s = snap.catalog.systems[first]

@@ -1,6 +1,6 @@
 """Health rules: the catalog, the HR roster and the git history together. `ownership audit` runs them.
 
-Severities rise with the system's tier and blast radius (ownership/impact.py): every finding's evidence
+Severities rise with the system's tier and blast radius (analysis/impact.py): every finding's evidence
 carries `tier`, `dependents`, `tier1_dependents` and, when the severity moved, `severity_reason`.
 """
 from __future__ import annotations
@@ -9,8 +9,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from ownership import impact
-from ownership.analysis import people, successors
+from ownership.analysis import impact, people, successors
 from ownership.model import Severity, Snapshot, System, SystemActivity
 from ownership.rules.registry import DAYS, IDLE_OPTIONS, SHARE, Hit, Option, Rule, rule, whole
 

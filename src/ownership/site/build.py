@@ -1,9 +1,9 @@
 """What every page of the site shows, as plain data for the templates. Pure: no I/O.
 
 Nothing is decided here that another part of the tool already decides: the page list is routing's `page()`,
-the blast radius is routing's `blast_radius()` drawn by render/routing.py's `svg()`, findings, successors and
-impact come from the audit, the off-boarding simulation from `offboard()`, rotations from analysis/rotation.py. This
-module only looks those answers up per page and shapes them for display.
+the blast radius is analysis/impact.py's `blast_radius()` drawn by render/routing.py's `svg()`, findings,
+successors and impact come from the audit, the off-boarding simulation from `offboard()`, rotations from
+analysis/rotation.py. This module only looks those answers up per page and shapes them for display.
 """
 from __future__ import annotations
 
@@ -13,16 +13,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ownership import graph
+from ownership.analysis.impact import blast_radius, build_graph
 from ownership.audit import AuditResult
 from ownership.model import Finding, Snapshot, System
 from ownership.render.routing import svg
-from ownership.report import model as report_model
 from ownership.analysis.people import People, finding_people
-from ownership.routing import Context, blast_radius, last_commits, page
-from ownership.routing import Page as PageList
+from ownership.report import document as report_document
+from ownership.routing import Context, Page, last_commits, page
 from ownership.site import index, views
-from ownership.site.people import Directory, Entry, file_name
+from ownership.site.directory import Directory, Entry, file_name
 
 SVG_DEPTH = 3  # the picture shows three hops; the page states the full count from the audit's impact
 Offboard = Callable[[Snapshot, Sequence[str]], Any]
@@ -37,7 +36,7 @@ class ReportLink:
 
 
 @dataclass(frozen=True)
-class Inputs:
+class SiteInputs:
     result: AuditResult
     at: dt.datetime  # the moment page lists and rotations are answered for
     offboard: Offboard | None = None  # offboard.offboard; None: no simulations
@@ -51,7 +50,7 @@ class Inputs:
 
 
 @dataclass(frozen=True)
-class Page:
+class SitePage:
     path: str  # relative to the site root, e.g. systems/payments-api.html
     template: str
     context: Mapping[str, Any]
@@ -59,7 +58,7 @@ class Page:
 
 @dataclass
 class Site:
-    pages: list[Page] = field(default_factory=list)
+    pages: list[SitePage] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # path -> text (SVG pictures)
 
 
@@ -67,14 +66,14 @@ class Site:
 class _Shared:
     """What every page builder reads."""
 
-    inputs: Inputs
+    inputs: SiteInputs
     snap: Snapshot
     links: views.Links
     findings: Mapping[str, list[Finding]]
     common: Mapping[str, Any]
 
 
-def build(inputs: Inputs) -> Site:
+def build(inputs: SiteInputs) -> Site:
     snap = inputs.result.snapshot
     catalog = snap.catalog
     directory = Directory(catalog, People(catalog, snap.roster, snap.today))
@@ -88,9 +87,9 @@ def build(inputs: Inputs) -> Site:
     _systems(shared, directory.people, site)
     _teams(shared, site)
     notes = _people(shared, directory, site)
-    site.pages.append(Page("index.html", "index.html", {
+    site.pages.append(SitePage("index.html", "index.html", {
         **common, "root": "", "notes": notes,
-        "health": report_model.headline(inputs.result, report_model.leavers(snap)[0]),
+        "health": report_document.headline(inputs.result, report_document.leavers(snap)[0]),
         "rules": index.rule_counts(inputs.result.findings), "teams": sorted(catalog.teams),
         "search_index": index.embed(index.entries(catalog, directory, team_url, system_url)),
     }))
@@ -102,7 +101,7 @@ def _systems(shared: _Shared, people: People, site: Site) -> None:
     catalog = snap.catalog
     ctx = Context(catalog, inputs.at, people, None,
                   last_commits(snap.activity) if snap.activity is not None else None)
-    g = graph.build(catalog)
+    g = build_graph(catalog)
     for name, system in catalog.systems.items():
         url = shared.links.systems[name]
         picture = impact = None
@@ -111,7 +110,7 @@ def _systems(shared: _Shared, people: People, site: Site) -> None:
             picture = url.removesuffix(".html") + ".blast.svg"
             site.files[picture] = svg(impact)
         team = catalog.teams.get(system.owner)
-        site.pages.append(Page(url, "system.html", {
+        site.pages.append(SitePage(url, "system.html", {
             **shared.common, "root": "../", "system": system, "team": team, "page": _page(ctx, system),
             "oncall": views.oncall(catalog, team, inputs.at, inputs.pagerduty_web),
             "stakeholders": [catalog.stakeholders.get(s) or s for s in system.stakeholders],
@@ -131,7 +130,7 @@ def _teams(shared: _Shared, site: Site) -> None:
         owned.setdefault(system.owner, []).append(system)
     for name, team in catalog.teams.items():
         systems = sorted(owned.get(name, []), key=lambda s: (s.tier, s.name))
-        site.pages.append(Page(shared.links.teams[name], "team.html", {
+        site.pages.append(SitePage(shared.links.teams[name], "team.html", {
             **shared.common, "root": "../", "team": team, "systems": systems,
             "findings": shared.findings.get(f"team:{name}", []),
             "system_findings": {s.name: len(shared.findings.get(f"system:{s.name}", [])) for s in systems},
@@ -150,7 +149,7 @@ def _people(shared: _Shared, directory: Directory, site: Site) -> list[str]:
                      f"{inputs.offboard_limit} (--offboard-limit). `ownership offboard EMAIL` runs one.")
         simulate = None
     for entry in directory.entries():
-        site.pages.append(Page(entry.url, "person.html", {
+        site.pages.append(SitePage(entry.url, "person.html", {
             **shared.common, "root": "../", "entry": entry,
             "findings": shared.findings.get(f"person:{entry.key}", []),
             "offboard": _offboard(simulate, shared.snap, entry),
@@ -158,7 +157,7 @@ def _people(shared: _Shared, directory: Directory, site: Site) -> list[str]:
     return notes
 
 
-def _page(ctx: Context, system: System) -> PageList:
+def _page(ctx: Context, system: System) -> Page:
     """routing's page list; its "PagerDuty unavailable (not asked)" note is dropped because the site never
     asks PagerDuty (a weekly page would be stale) and links to the escalation policy instead."""
     result = page(ctx, system)

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ownership.model import Catalog, Finding
-from ownership.site.people import Directory
+from ownership.site.directory import Directory
 
 # JSON inside <script> must not be able to close the element or open a comment: escape <, >, & and the two
 # line separators JavaScript once treated as newlines. The JSON stays valid and decodes to the same text.

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ownership.analysis import people
 from ownership.analysis import rotation as rot
 from ownership.model import Activity, Catalog, Contributor, Snapshot, Team
-from ownership.site.people import Directory, Entry
+from ownership.site.directory import Directory, Entry
 
 
 class Links:
