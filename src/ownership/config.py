@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ownership.catalog import yamlnodes
+from ownership.catalog import CONFIG_NAMES, yamlnodes
 from ownership.errors import OwnershipError
 from ownership.model import SettingProblem
 
@@ -38,7 +38,7 @@ class Section(NamedTuple):
 SECTIONS: dict[str, Section] = {
     "catalog": Section("ownership.config:check_catalog", "default catalog path"),
     "fail_on": Section("ownership.config:check_fail_on", "error | warning | never"),
-    "rules": Section("ownership.rules.registry:check_options", "per-rule settings: severity, enabled, options"),
+    "rules": Section("ownership.rules:check_options", "per-rule settings: severity, enabled, options"),
     "roster": Section("ownership.config:check_roster", "roster source: a file or a SCIM base URL"),
     "roster_columns": Section("ownership.roster.settings:check_columns",
                               "roster CSV/JSON/YAML columns: a preset (bamboohr | workday | native) or "
@@ -65,7 +65,6 @@ SECTIONS: dict[str, Section] = {
                                                      "offboard_limit"),
 }
 KNOWN_KEYS: dict[str, str] = {key: s.what for key, s in SECTIONS.items()}
-CONFIG_NAMES = ("ownership.yaml", "ownership.yml", ".ownership.yaml")  # the catalog loader skips these files
 FAIL_ON_CHOICES = ("error", "warning", "never")
 # every `*_env` setting names the environment variable a secret is read from; only these may be named, so a
 # config file cannot pick one of the runner's other secrets (GITHUB_TOKEN, AWS_*) and send it somewhere

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ownership.history import activity, scan
 from ownership.history.repos import Source
-from ownership.history.scan import RepoScan
+from ownership.history.state import RepoScan
 from ownership.history.settings import BUILTIN_BOTS, bot_matcher
 from ownership.history.state import normalise_paths
 from ownership.model import Roster, SystemActivity

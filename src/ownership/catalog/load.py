@@ -31,7 +31,7 @@ from ownership.catalog.schema import (
     invisible_character,
 )
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
-from ownership.config import CONFIG_NAMES  # the settings file a catalog folder may hold is not a catalog file
+from ownership.catalog import CONFIG_NAMES  # the settings file a catalog folder may hold is not a catalog file
 from ownership.errors import OwnershipError
 from ownership.model import (
     Catalog,

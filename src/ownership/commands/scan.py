@@ -13,7 +13,8 @@ from ownership.catalog.load import load_paths
 from ownership.config import Config
 from ownership.history import settings as history_settings
 from ownership.history.git import GitError
-from ownership.history.scan import Progress, RepoScan, scan_catalog
+from ownership.history.scan import Progress, scan_catalog
+from ownership.history.state import RepoScan
 from ownership.model import Activity, CommitRef, Contributor, Roster, SystemActivity
 
 Warn = Callable[[str], None]

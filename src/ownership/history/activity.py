@@ -9,15 +9,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from typing import TYPE_CHECKING
-
 from ownership.history import authorship
 from ownership.history.repos import Source
-from ownership.history.state import NOBODY, FileRec, Scope, in_scope
+from ownership.history.state import NOBODY, FileRec, RepoScan, Scope, in_scope
 from ownership.model import Activity, CommitRef, Contributor, FileAuthorship, Person, Roster, SystemActivity
-
-if TYPE_CHECKING:
-    from ownership.history.scan import RepoScan
 
 EPOCH = dt.date(1970, 1, 1)
 

@@ -13,34 +13,18 @@ import hashlib
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ownership.history import cache, git, gitlog, repos
 from ownership.history.repos import Source
 from ownership.history.settings import HistorySettings
 from ownership.history.settings import jobs as jobs_for
-from ownership.history.state import FileRec, RepoState, Scope, normalise_paths
+from ownership.history import activity
+from ownership.history.state import FileRec, RepoScan, RepoState, Scope, normalise_paths
 from ownership.model import Activity, Catalog, Roster
 
 Warn = Callable[[str], None]
 Progress = Callable[["RepoScan", int], None]  # (a repository just scanned, how many are scanned in all)
-
-
-@dataclass
-class RepoScan:
-    source: Source
-    state: RepoState | None = None  # None: the repository could not be read, or has no commits yet
-    shallow: bool = False
-    prefix: str = ""  # the catalog's path is this sub-folder of a work tree
-    problem: str | None = None
-    reason: str | None = None  # mode "failed": git's own reason, without our "cannot read X" framing
-    mode: str = ""  # full | incremental | cached | empty | failed
-    new_commits: int = 0
-    scopes: dict[Scope, Scope] = field(default_factory=dict)  # requested scope -> scope in the state
-
-    def scope(self, requested: Scope) -> Scope:
-        return self.scopes.get(requested, requested)
 
 
 def _anchored(prefix: str, scope: Scope) -> Scope:
@@ -184,7 +168,6 @@ def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, ro
                  progress: Progress | None = None,
                  ) -> tuple[Activity, dict[Source, RepoScan]]:
     """Scan every repository the catalog names (incrementally) and derive the activity of each system."""
-    from ownership.history import activity
 
     systems = catalog_sources(catalog, settings.rewrite)
     requests: dict[Source, set[Scope]] = {}

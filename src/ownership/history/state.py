@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ownership.history.gitlog import Commit
+from ownership.history.repos import Source
 
 Scope = tuple[str, ...]  # normalised path prefixes; () is the whole repository
 DAY = 86400
@@ -265,3 +266,19 @@ def _aid(value: Any, n: int, allow_nobody: bool = False) -> int:
     if not (0 <= aid < n or (allow_nobody and aid == NOBODY)):
         raise ValueError(f"author id {aid} out of range")
     return aid
+
+
+@dataclass
+class RepoScan:
+    source: Source
+    state: RepoState | None = None  # None: the repository could not be read, or has no commits yet
+    shallow: bool = False
+    prefix: str = ""  # the catalog's path is this sub-folder of a work tree
+    problem: str | None = None
+    reason: str | None = None  # mode "failed": git's own reason, without our "cannot read X" framing
+    mode: str = ""  # full | incremental | cached | empty | failed
+    new_commits: int = 0
+    scopes: dict[Scope, Scope] = field(default_factory=dict)  # requested scope -> scope in the state
+
+    def scope(self, requested: Scope) -> Scope:
+        return self.scopes.get(requested, requested)

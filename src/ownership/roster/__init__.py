@@ -13,13 +13,9 @@ from pathlib import Path
 from ownership.model import Person, Roster
 from ownership.roster.errors import RosterError
 from ownership.roster.identity import Resolver, parse_mailmap
-from ownership.roster.settings import RosterSettings
+from ownership.roster.settings import RosterSettings, is_url
 
 __all__ = ["Person", "Resolver", "Roster", "RosterError", "RosterSettings", "is_url", "load", "parse_mailmap", "read"]
-
-
-def is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
 
 
 def read(source: str, settings: RosterSettings) -> Roster:

@@ -30,7 +30,7 @@ def cache_dir() -> Path:
 
 def cache_path(source: str) -> Path:
     """Where the last good roster of `source` is remembered (one file per source)."""
-    from ownership.roster import is_url
+    from ownership.roster.settings import is_url
     from ownership import redact  # not httpget: `page` reads a roster file without loading requests
 
     key = redact.url(source.rstrip("/"), keep_userinfo_mask=False) if is_url(source) else str(Path(source).resolve())
@@ -111,7 +111,7 @@ _RECALL_FORMAT = 1
 def fingerprint(source: str, columns: object) -> str | None:
     """What a roster file's people depend on (its bytes, the column mapping); None for SCIM or an unreadable
     file (always read, so its error is the reader's)."""
-    from ownership.roster import is_url
+    from ownership.roster.settings import is_url
 
     if is_url(source):
         return None

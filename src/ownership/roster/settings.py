@@ -19,6 +19,12 @@ DEFAULT_SHRINK_LIMIT = 0.10
 DEFAULT_TOKEN_ENV = "OWNERSHIP_SCIM_TOKEN"
 
 
+
+def is_url(source: str) -> bool:
+    """Whether a roster source (`roster:`, --roster) is a SCIM base URL rather than a file."""
+    return source.lower().startswith(("http://", "https://"))
+
+
 @dataclass(frozen=True)
 class ScimSettings:
     token_env: str = DEFAULT_TOKEN_ENV

@@ -1,15 +1,14 @@
 """The rule record and the decorator that declares one, with the options each rule takes (as yamllint's
-CONF); `check_options` validates the `rules:` section of ownership.yaml for every rule the same way. Rules are
+CONF); `ownership.rules.check_options` validates the `rules:` section of ownership.yaml for every rule the same way. Rules are
 listed explicitly in rules/__init__.py."""
 from __future__ import annotations
 
-import difflib
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from ownership.model import SEVERITIES, Location, SettingProblem, Severity, Snapshot
+from ownership.model import SEVERITIES, Location, Severity, Snapshot
 
 
 class Hit(NamedTuple):
@@ -84,35 +83,3 @@ def rule(slug: str, severity: Severity, group: str, needs: tuple[str, ...] = (),
 def declared(slug: str, severity: Severity, group: str, doc: str) -> Rule:
     """A rule whose findings a loader emits (YAML syntax, schema checks)."""
     return Rule(slug, severity, group, inspect.cleandoc(doc))
-
-
-def check_options(value: Any) -> list[SettingProblem]:
-    """Every problem of the `rules:` section: unknown rules, settings that are not a mapping, unknown options
-    and bad values, for every rule alike (config.py adds file:line:col)."""
-    from ownership.rules import RULES
-
-    if not isinstance(value, dict):
-        return [SettingProblem((), "rules must map rule slugs to settings")]
-    problems: list[SettingProblem] = []
-    for slug, opts in value.items():
-        found = RULES.get(str(slug))
-        if found is None:
-            close = difflib.get_close_matches(str(slug), list(RULES), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(SettingProblem((str(slug),), f"no rule '{slug}'{hint}", "unknown-field"))
-            continue
-        if not isinstance(opts, dict):
-            problems.append(SettingProblem((str(slug),), f"settings of rule '{slug}' must be a mapping"))
-            continue
-        known = {**COMMON, **found.options}
-        for key, v in opts.items():
-            where = (str(slug), str(key))
-            option = known.get(str(key))
-            if option is None:
-                close = difflib.get_close_matches(str(key), list(known), n=1)
-                hint = f"did you mean '{close[0]}'? " if close else ""
-                problems.append(SettingProblem(where, f"unknown option '{key}' of rule '{slug}'; {hint}known: "
-                                                      f"{', '.join(sorted(known))}", "unknown-field"))
-            elif not option.accepts(v):
-                problems.append(SettingProblem(where, f"rules.{slug}.{key} must be {option.what}, got {v!r}"))
-    return problems
