@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ownership import __version__
-from ownership.catalog.load import Parsed, parse_file
+from ownership.catalog.load import Parsed, collector_paused, parse_file
 from ownership.model import Finding, Location
 
 FORMAT = 1  # bump when Parsed (or anything in it) changes shape
@@ -71,6 +71,10 @@ class FileCache:
         Only parse_file runs in the child, one file at a time; its Parsed parts come back whole and are what
         parse() then returns for those files, so load_sources assembles exactly what a serial load would.
         """
+        with collector_paused():  # like load_sources: unpickling makes hundreds of thousands of objects
+            self._prefetch(sources)
+
+    def _prefetch(self, sources: Sequence[tuple[str, bytes | str]]) -> None:
         misses: list[tuple[str, bytes | str, bytes]] = []
         for path, data in sources:
             raw = data.encode("utf-8") if isinstance(data, str) else data

@@ -159,7 +159,7 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
         findings.extend(part.findings)
         records.extend(part.records)
 
-    with _collector_paused():
+    with collector_paused():
         for path, data in sources:
             add(path, data)
         if records:  # Backstage descriptors: follow Location entities, then resolve references across files
@@ -178,7 +178,7 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Loading makes hundreds of thousands of small, long-lived objects and no garbage cycles; the cyclic
     collector would rescan them again and again (a third of a 10,000-system load), so it waits until the load
     is done. They then go straight to the oldest generation (freeze + unfreeze moves without scanning), where
