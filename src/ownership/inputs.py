@@ -68,9 +68,10 @@ def read_roster(config: Config, roster_source: str | None, day: dt.date,
 
 
 def load_people(catalog: Catalog, config: Config, roster_source: str | None, day: dt.date,
-                allow_shrink: bool = False) -> People:
-    """People with the roster when one is configured and usable; else "not checked", with the reason."""
-    roster, problem = read_roster(config, roster_source, day, allow_shrink)
+                allow_shrink: bool = False, read: tuple[Roster | None, str | None] | None = None) -> People:
+    """People with the roster when one is configured and usable; else "not checked", with the reason.
+    `read`: what read_roster() already returned for these arguments (read while the catalog was parsed)."""
+    roster, problem = read if read is not None else read_roster(config, roster_source, day, allow_shrink)
     return People(catalog, roster, day, roster_problem=problem)
 
 
@@ -121,20 +122,23 @@ class RoutingCatalog:
     warnings: tuple[str, ...]  # for stderr: problems that make the answer less certain
 
 
-def load_catalog(paths: Sequence[str], cache: bool = True) -> RoutingCatalog:
+def load_catalog(paths: Sequence[str], cache: bool = True, meanwhile: Callable[[], None] | None = None) -> RoutingCatalog:
     """The catalog for routing; its errors do not stop routing (a page list from a half-broken catalog still
     helps), they become one warning. The model is the plain load's: the cache only skips parsing the files
-    that did not change (a 10,000-system catalog parses in ~2 s, its cached parts load in a fraction)."""
+    that did not change (a 10,000-system catalog parses in ~2 s, its cached parts load in a fraction).
+    `meanwhile` runs once, while a second process parses what the cache did not have (FileCache.prefetch)."""
     from ownership.catalog.cache import FileCache
     from ownership.catalog.load import discover, load_sources, read_sources
 
     sources = read_sources(discover(paths))
     if cache:
         files = FileCache()
-        files.prefetch(sources)
+        files.prefetch(sources, meanwhile)
         catalog, findings = load_sources(sources, files.parse)
     else:
         catalog, findings = load_sources(sources)
+        if meanwhile is not None:
+            meanwhile()
     errors = [f for f in findings if f.severity == "error"]
     warnings: tuple[str, ...] = ()
     if errors:

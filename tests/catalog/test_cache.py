@@ -121,3 +121,20 @@ def test_a_load_whose_misses_are_parsed_on_two_cores_equals_the_plain_load(
         files.prefetch(sources)
         assert load_sources(sources, files.parse) == plain
     assert files.misses == 0 and files.hits >= len(sources)  # (+ files reached through Locations)
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_prefetch_runs_meanwhile_exactly_once_cold_and_warm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             split: bool) -> None:
+    from ownership.catalog import cache as cache_module
+    from ownership.catalog.load import discover, load_sources, read_sources
+
+    monkeypatch.setattr(cache_module, "PARALLEL_MIN_BYTES", 0 if split else 1 << 40)
+    folder = backstage_tree.write(tmp_path / "org")
+    sources = read_sources(discover([folder]))
+    plain = load_paths([folder])
+    for _ in range(2):  # cold (misses: parsed here, or split with a child), then warm (all hits)
+        calls: list[int] = []
+        files = FileCache(tmp_path / "cache")
+        files.prefetch(sources, lambda: calls.append(1))
+        assert calls == [1] and load_sources(sources, files.parse) == plain

@@ -19,7 +19,7 @@ import multiprocessing as mp
 import os
 import pickle
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -64,17 +64,19 @@ class FileCache:
             self._write(entry, len(raw), digest, parsed)
         return parsed
 
-    def prefetch(self, sources: Sequence[tuple[str, bytes | str]]) -> None:
+    def prefetch(self, sources: Sequence[tuple[str, bytes | str]],
+                 meanwhile: Callable[[], None] | None = None) -> None:
         """Parse the files whose entries miss on two cores: a forked child parses part of them while this
         process parses the rest (a 10,000-system catalog with an empty cache parses in about half the time).
 
         Only parse_file runs in the child, one file at a time; its Parsed parts come back whole and are what
         parse() then returns for those files, so load_sources assembles exactly what a serial load would.
+        `meanwhile` (e.g. reading the roster) runs exactly once: while the child parses, else afterwards.
         """
         with collector_paused():  # like load_sources: unpickling makes hundreds of thousands of objects
-            self._prefetch(sources)
+            self._prefetch(sources, meanwhile)
 
-    def _prefetch(self, sources: Sequence[tuple[str, bytes | str]]) -> None:
+    def _prefetch(self, sources: Sequence[tuple[str, bytes | str]], meanwhile: Callable[[], None] | None) -> None:
         misses: list[tuple[str, bytes | str, bytes]] = []
         for path, data in sources:
             raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -86,14 +88,19 @@ class FileCache:
             else:
                 misses.append((path, data, digest))
         if not misses:
+            if meanwhile is not None:
+                meanwhile()
             return
-        theirs = _split(misses) if _can_fork() else []
+        # the child's share is larger when this process also has `meanwhile` to do
+        theirs = _split(misses, 0.45 if meanwhile is None else 0.6) if _can_fork() else []
         taken = {id(m) for m in theirs}
         mine = [m for m in misses if id(m) not in taken]
         parsed: dict[tuple[str, bytes], Parsed] = {}
         if theirs:
             with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
                 later = pool.submit(_parse_pickled, [(p, d) for p, d, _ in theirs])
+                if meanwhile is not None:
+                    meanwhile()
                 for path, data, digest in mine:
                     parsed[(path, digest)] = parse_file(path, data)
                 for (path, _, digest), part in zip(theirs, pickle.loads(later.result()), strict=True):
@@ -101,6 +108,8 @@ class FileCache:
         else:
             for path, data, digest in mine:
                 parsed[(path, digest)] = parse_file(path, data)
+            if meanwhile is not None:
+                meanwhile()
         for path, data, digest in misses:
             part = parsed[(path, digest)]
             self.misses += 1
@@ -128,15 +137,15 @@ def _can_fork() -> bool:
     return (os.cpu_count() or 1) >= 2 and "fork" in mp.get_all_start_methods()
 
 
-def _split(misses: list[tuple[str, bytes | str, bytes]]) -> list[tuple[str, bytes | str, bytes]]:
-    """The share of the misses a child parses: about half of the bytes (the child also pickles its parts, and
+def _split(misses: list[tuple[str, bytes | str, bytes]], share: float = 0.45) -> list[tuple[str, bytes | str, bytes]]:
+    """The share of the misses a child parses: about `share` of the bytes (the child also pickles its parts, and
     this process unpickles them), none when there is too little to parse."""
     total = sum(len(d) for _, d, _ in misses)
     if total < PARALLEL_MIN_BYTES or len(misses) < 2:
         return []
     theirs, size = [], 0
     for m in sorted(misses, key=lambda m: -len(m[1])):
-        if size + len(m[1]) <= total * 0.45:
+        if size + len(m[1]) <= total * share:
             theirs.append(m)
             size += len(m[1])
     return theirs
