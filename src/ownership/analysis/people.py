@@ -451,6 +451,13 @@ class People:
         moved = moved_to(person, team, self.catalog.teams, self.roster.team_map) if team else None
         return status(person, self.day, moved_to=moved)
 
+    def now(self, person: Person | None) -> Status | None:
+        """Who `person` is to us on the day, not about one team: a catalog member whom HR places in another
+        team is transferred (`moved_away`). What person pages and `roster show` say; None without a roster."""
+        if self.roster is None:
+            return None
+        return status(person, self.day, moved_to=self.moved_away(person))
+
     def moved_away(self, person: Person | None) -> str | None:
         """`moved_away()` for routing: the team HR moved a catalog team member to, else None."""
         res, teams = self.resolver, self.catalog.teams

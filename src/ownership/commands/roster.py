@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ownership.config import Config
-from ownership.analysis.people import status
+from ownership.analysis.people import People
 from ownership.inputs import source_of
 from ownership.model import Catalog, Roster
 from ownership.roster import RosterError, RosterSettings, files, load
@@ -59,9 +59,10 @@ def describe(who: str, roster: Roster, catalog: Catalog, today: dt.date) -> dict
             mine.setdefault(r.role, {})[r.name] = None
     teams = list(mine.get("member", ()))
     manager = resolver.person(p.manager) if p.manager else None
+    now = People(catalog, roster, today).now(p)  # transferred when HR moved a catalog member (issue 13)
     return {
         "id": p.id, "name": p.name, "emails": list(p.emails), "usernames": list(p.usernames), "title": p.title,
-        "status": status(p, today).phrase, "end_date": p.end_date.isoformat() if p.end_date else None,
+        "status": now.phrase if now else "unknown", "end_date": p.end_date.isoformat() if p.end_date else None,
         "hr_team": p.team, "catalog_team": catalog_team(p.team, catalog.teams, roster.team_map),
         "manager": manager.label if manager else p.manager,
         "reports": sorted(q.label for q in roster.people if q.manager == p.id and q.employed_on(today)),

@@ -113,7 +113,7 @@ class Directory:
         return entry
 
     def _new(self, ref: str, person: Person | None, key: str) -> Entry:
-        st = self.people.status(person)
+        st = self.people.now(person)
         if st is None:
             status, state = "roster not checked", "unknown"
         else:
