@@ -240,7 +240,13 @@ def check(org: Org, root: Path) -> None:
             p = judge.person_of(snap, skip["ref"])
             assert skip["reason"] == routing.cannot_page(p, team if skip["level"] == "team" else None), skip
         paged = {c["person_id"] for c in page_people(page)}
+        owning = catalog.teams.get(s.owner)
+        members = {m.id for m in judge.employed_people(snap, owning.members if owning else ())}
         for p in judge.active_owners(snap, s):
+            # an owner audit counts is never a member page skips as transferred (issue 13: one answer); a
+            # named maintainer is paged as a maintainer whatever HR's team
+            named = {m.id for m in judge.employed_people(snap, s.maintainers)}
+            assert p.id not in members or p.id in named or judge.transferred(snap, p, s.owner) is None, (name, p.id)
             if routing.cannot_page(p, s.owner) is None:
                 assert p.id in paged, (name, p.id)
         if page["suggested_successor"]:

@@ -187,3 +187,25 @@ def test_bus_factor_breaks_a_tie_between_top_authors_by_a_documented_rule_and_sa
     assert ev["person"] == "dan@acme.test" and ev["tied_with"] == ["erin@acme.test"]  # type: ignore[index]
     assert "alphabetical" in ev["tie_break"]  # type: ignore[index]
     assert "erin@acme.test authors as many" in str(f["message"])
+
+
+def test_a_system_whose_only_members_hr_moved_away_is_orphaned_as_page_finds_nobody(tmp_path: Path) -> None:
+    """Found by the consistency test: `page` skipped both members as transferred, while `orphaned` and the
+    report headline still counted them as the system's employed owners."""
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "c.yaml").write_text(
+        "teams:\n  - name: payments\n    members: [ann@acme.test, bo@acme.test]\n  - name: data-platform\n"
+        "    members: [cy@acme.test]\nsystems:\n  - name: ledger\n    owner: payments\n")
+    (tmp_path / "roster.csv").write_text("id,email,name,active,end_date,team\n"
+                                         "ann,ann@acme.test,Ann,true,,Data Platform\n"
+                                         "bo,bo@acme.test,Bo,true,,data_platform\n"
+                                         "cy,cy@acme.test,Cy,true,,Data Platform\n")
+    args = ["--roster", str(tmp_path / "roster.csv")]
+    page = CliRunner().invoke(cli, ["page", "ledger", "--catalog", str(tmp_path / "catalog"), *args,
+                                    "--format", "json"])
+    assert {s["reason"].split(" ")[0] for s in json.loads(page.stdout)["skipped"]} == {"transferred"}
+    audit = CliRunner().invoke(cli, ["validate", str(tmp_path / "catalog"), *args, "--format", "json"])
+    rules = {(f["rule"], f["subject"]) for f in json.loads(audit.stdout)["findings"]}
+    assert ("owner-transferred", "team:payments") in rules
+    audited = CliRunner().invoke(cli, ["audit", str(tmp_path / "catalog"), *args, "--format", "json"])
+    assert ("orphaned", "system:ledger") in {(f["rule"], f["subject"]) for f in json.loads(audited.stdout)["findings"]}

@@ -215,13 +215,15 @@ def employed_people(snap: Snapshot, refs: Iterable[str]) -> list[Person]:
 
 
 def active_owners(snap: Snapshot, system: System, slug: str = "orphaned") -> list[Person]:
-    """Employed members of the owning team and employed maintainers who are not idle, without repeats.
+    """Employed members of the owning team whom HR has not moved to another team, and employed maintainers who
+    are not idle, without repeats.
 
     The one answer to "does this system have an employed owner": the `orphaned` rule, the report headline and
-    the off-boarding simulation all ask it."""
+    the off-boarding simulation all ask it; `page` skips the same transferred members."""
     team = snap.catalog.teams.get(system.owner)
     idle = {m.person.id for m in idle_maintainers(snap, system, slug)}
-    out = {p.id: p for p in employed_people(snap, team.members if team else ())}
+    out = {p.id: p for p in employed_people(snap, team.members if team else ())
+           if transferred(snap, p, system.owner) is None}
     for p in employed_people(snap, system.maintainers):
         if p.id not in idle:
             out.setdefault(p.id, p)
