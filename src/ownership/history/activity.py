@@ -119,7 +119,7 @@ def _system(name: str, parts: Sequence[tuple[Source, Scope]], scans: Mapping[Sou
             if k in people:
                 people[k].files += 1
     return _summarise(name, parts, people, files, today, windows, last, last_human, shallow, problems,
-                      who.resolver is not None, tuple(dict.fromkeys(unread)))
+                      tuple(dict.fromkeys(unread)))
 
 
 def _one_key_each(idents: list[tuple[str, Person | None, bool]]) -> frozenset[int] | None:
@@ -167,7 +167,7 @@ def _missing(source: Source, scope: Scope, here: list[str], moved: tuple[int, st
 def _summarise(name: str, parts: Sequence[tuple[Source, Scope]], people: dict[str, _Who],
                files: list[FileAuthorship], today: dt.date, windows: tuple[int, ...], last: CommitRef | None,
                last_human: CommitRef | None, shallow: list[str], problems: list[str],
-               roster_used: bool, unread: tuple[tuple[str, str], ...] = ()) -> SystemActivity:
+               unread: tuple[tuple[str, str], ...] = ()) -> SystemActivity:
     today_day = (today - EPOCH).days
     contributors = []
     for w in people.values():
