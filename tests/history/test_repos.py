@@ -128,40 +128,15 @@ def test_one_repository_listed_twice_by_a_system_counts_each_commit_once(tmp_pat
     assert sorted(f.path for f in sa.files) == ["docs/a.md", "src/a.py"]
 
 
-def test_a_remote_that_accepts_and_then_says_nothing_fails_instead_of_hanging(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import socket
-    import threading
+def test_a_remote_that_accepts_and_then_says_nothing_fails_instead_of_hanging(tmp_path: Path) -> None:
     import time
 
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(4)
-    port = listener.getsockname()[1]
-    held: list[socket.socket] = []
-    stop = threading.Event()
+    from tests.security.silent import silent_server
 
-    def silent() -> None:  # accept every connection, read the request, never answer
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                continue
-            held.append(conn)
-
-    thread = threading.Thread(target=silent, daemon=True)
-    thread.start()
     started = time.monotonic()
-    try:
+    with silent_server() as port:
         with pytest.raises(gitmod.GitError, match="no answer from the remote|too slow|timed out"):
             gitmod.clone_blobless(f"http://127.0.0.1:{port}/acme/pay.git", tmp_path / "cache" / "pay",
                                   gitmod.Transport(("http",), 2))
-    finally:
-        stop.set()
-        thread.join(5)
-        for conn in held:
-            conn.close()
-        listener.close()
     assert time.monotonic() - started < 30
     assert not (tmp_path / "cache" / "pay").exists() and not (tmp_path / "cache" / "pay.partial").exists()
