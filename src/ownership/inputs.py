@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ownership.catalog.load import load_paths
+from ownership.catalog.load import discover, load_paths, load_sources, read_sources
 from ownership.config import Config
 from ownership.model import Catalog, Finding, Roster, Snapshot, System
 from ownership.analysis.people import People
@@ -122,13 +122,13 @@ class RoutingCatalog:
     warnings: tuple[str, ...]  # for stderr: problems that make the answer less certain
 
 
-def load_catalog(paths: Sequence[str], cache: bool = True, meanwhile: Callable[[], None] | None = None) -> RoutingCatalog:
+def load_catalog(paths: Sequence[str], cache: bool = True,
+                 meanwhile: Callable[[], None] | None = None) -> RoutingCatalog:
     """The catalog for routing; its errors do not stop routing (a page list from a half-broken catalog still
     helps), they become one warning. The model is the plain load's: the cache only skips parsing the files
     that did not change (a 10,000-system catalog parses in ~2 s, its cached parts load in a fraction).
     `meanwhile` runs once, while a second process parses what the cache did not have (FileCache.prefetch)."""
     from ownership.catalog.cache import FileCache
-    from ownership.catalog.load import discover, load_sources, read_sources
 
     sources = read_sources(discover(paths))
     if cache:
