@@ -8,6 +8,7 @@ from ownership.analysis.impact import (UnknownSystem, blast_radius, build_graph,
                                        dependents, find_system, impacts)
 from ownership.catalog.load import load_sources
 from tests.routing import orgs
+from tests.security.test_site_cycles import MIXED  # a catalog with cycles, self-loops and isolated systems
 
 
 def test_dependents_by_depth_with_tier_customer_facing_and_owner() -> None:
@@ -71,19 +72,6 @@ def test_edges_for_drawing_point_one_layer_closer_to_the_root() -> None:
     cat = orgs.catalog()
     impact = blast_radius(cat, build_graph(cat), ["payments-api"], with_edges=True)
     assert impact.edges == (("checkout", "payments-api"), ("reports", "payments-api"), ("storefront", "checkout"))
-
-
-MIXED = """\
-teams: [{name: t}]
-systems:
-  - {name: a, owner: t, tier: 1, customer_facing: true, depends_on: [b]}
-  - {name: b, owner: t, tier: 2, depends_on: [c, d]}
-  - {name: c, owner: t, tier: 3, depends_on: [b, e]}
-  - {name: d, owner: t, tier: 4, customer_facing: true, depends_on: [e]}
-  - {name: e, owner: t, tier: 1, depends_on: [e]}
-  - {name: f, owner: t, tier: 2, customer_facing: true, depends_on: [a, d]}
-  - {name: g, owner: t, tier: 3}
-"""
 
 
 def test_the_audit_and_blast_radius_give_one_answer_for_every_system() -> None:
