@@ -11,17 +11,14 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from ownership import httpget, redact
 from tests.gitrepo import GitRepo
+from tests.security.scim_recorder import ScimRecorder
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 QUERY_SECRET = "SeCrEt123"
@@ -39,36 +36,8 @@ USERS = [
 @pytest.fixture
 def scim_base() -> Iterator[str]:
     """A SCIM server that answers every GET with the users above, page by page."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            params = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
-            start = int(params.get("startIndex", "1"))
-            count = int(params.get("count", "100"))
-            chunk = USERS[start - 1:start - 1 + count]
-            body = json.dumps({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-                               "totalResults": len(USERS), "startIndex": start, "itemsPerPage": len(chunk),
-                               "Resources": chunk}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/scim+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/scim/v2"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
-    assert not thread.is_alive()
+    with ScimRecorder(USERS) as server:
+        yield server.url
 
 
 def _closed_port() -> int:
