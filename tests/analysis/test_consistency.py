@@ -133,6 +133,9 @@ def write(org: Org, root: Path) -> None:
             continue
         active, end = {"left": ("inactive", "2025-03-31"), "inactive": ("inactive", "")}.get(p.kind, ("active", ""))
         rows.append(f"{p.name},{p.email},{p.name.upper()} Q,{active},{end},{p.hr_team}")
+    # someone HR lists as working here, whom the catalog never names: a roster where everyone generated has
+    # left is refused by the shrink guard (by design), which is not what this test is about
+    rows.append("bystander,bystander@acme.test,BYSTANDER Q,active,,Consulting")
     (root / "roster.csv").write_text("\n".join(rows) + "\n")
     (root / "ownership.yaml").write_text(f"history: {{protocols: [file], cache: '{root / 'cache'}'}}\n")
     for s in org.systems:

@@ -138,3 +138,40 @@ def test_prefetch_runs_meanwhile_exactly_once_cold_and_warm(tmp_path: Path, monk
         files = FileCache(tmp_path / "cache")
         files.prefetch(sources, lambda: calls.append(1))
         assert calls == [1] and load_sources(sources, files.parse) == plain
+
+
+def _every_location(catalog: object) -> dict[tuple[str, str, str], object]:
+    """Each field's Location of each entity, read one by one (the packed form makes them when asked)."""
+    out: dict[tuple[str, str, str], object] = {}
+    for kind in ("teams", "systems", "stakeholders", "rotations"):
+        for name, ent in getattr(catalog, kind).items():
+            for key in ent.locations:
+                out[(kind, name, key)] = ent.locations[key]
+            out[(kind, name, "")] = ent.location
+    return out
+
+
+def test_a_warm_load_gives_every_field_the_location_the_plain_load_gives(tmp_path: Path) -> None:
+    """Locations come back from the cache packed (model.Locations): read field by field, in order, they are the
+    plain load's, for a team with many members (a dict lookup), a small system (a tuple search) and the
+    findings' locations too."""
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    members = ", ".join(f"p{i}@acme.test" for i in range(40))
+    (folder / "teams.yaml").write_text(f"teams:\n  - name: big\n    members: [{members}]\n")
+    (folder / "systems.yaml").write_text(
+        "systems:\n  - name: api\n    owner: big\n    depends_on: [db, ghost]\n    tier: 9\n"
+        "  - name: db\n    owner: big\n    repos: [{url: 'https://git.example/db.git', paths: [src]}]\n")
+    plain = load_paths([folder])
+    load_paths([folder], FileCache(tmp_path / "cache").parse)  # cold: fills the cache
+    warm_cache = FileCache(tmp_path / "cache")
+    warm = load_paths([folder], warm_cache.parse)
+    assert warm_cache.hits == 2
+    assert warm == plain
+    assert _every_location(warm[0]) == _every_location(plain[0])
+    big = warm[0].teams["big"]
+    assert list(big.locations) == list(plain[0].teams["big"].locations)  # insertion order kept
+    column = len("    members: [") + 1 + sum(len(f"p{i}@acme.test, ") for i in range(39))
+    assert str(big.loc("members[39]")) == f"{folder / 'teams.yaml'}:3:{column}"
+    assert big.loc("no-such-field") == big.location
+    assert [f.location for f in warm[1]] == [f.location for f in plain[1]] and warm[1]  # tier 9, ghost

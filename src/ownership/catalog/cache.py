@@ -12,23 +12,18 @@ holding a credential (a URL's user:token@, a token's value; see redact.py) is ne
 """
 from __future__ import annotations
 
-import copyreg
 import hashlib
-import io
-import multiprocessing as mp
 import os
 import pickle
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from ownership import __version__
 from ownership.catalog.load import Parsed, collector_paused, parse_file
-from ownership.model import Finding, Location
+from ownership.pickled import dumps
 
-FORMAT = 1  # bump when Parsed (or anything in it) changes shape
+FORMAT = 2  # bump when Parsed (or anything in it) changes shape
 
 
 def folder() -> Path:
@@ -97,6 +92,9 @@ class FileCache:
         mine = [m for m in misses if id(m) not in taken]
         parsed: dict[tuple[str, bytes], Parsed] = {}
         if theirs:
+            import multiprocessing as mp  # here, not at the top: a warm load never starts a process
+            from concurrent.futures import ProcessPoolExecutor
+
             with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as pool:
                 later = pool.submit(_parse_pickled, [(p, d) for p, d, _ in theirs])
                 if meanwhile is not None:
@@ -124,7 +122,7 @@ class FileCache:
                 self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
                 self._made = True
             tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(_dumps((FORMAT, size, digest, parsed)))
+            tmp.write_bytes(dumps((FORMAT, size, digest, parsed)))
             os.replace(tmp, entry)
         except OSError:
             pass  # no cache this time: the answer is the same, only slower
@@ -134,6 +132,8 @@ PARALLEL_MIN_BYTES = 1 << 20  # below ~1 MiB of files to parse, starting a secon
 
 
 def _can_fork() -> bool:
+    import multiprocessing as mp
+
     return (os.cpu_count() or 1) >= 2 and "fork" in mp.get_all_start_methods()
 
 
@@ -152,7 +152,7 @@ def _split(misses: list[tuple[str, bytes | str, bytes]], share: float = 0.45) ->
 
 
 def _parse_pickled(sources: list[tuple[str, bytes | str]]) -> bytes:
-    return _dumps([parse_file(path, data) for path, data in sources])
+    return dumps([parse_file(path, data) for path, data in sources])
 
 
 def _key(path: str) -> str:
@@ -181,19 +181,3 @@ def _holds_credential(raw: bytes) -> bool:
 
     text = raw.decode("utf-8", "replace")
     return redact.text(text) != text
-
-
-# Locations and findings are frozen dataclasses with slots, whose default pickling goes through a Python
-# __setstate__ per object; rebuilt from their fields they load several times faster (a 10,000-system catalog
-# has ~180,000 locations).
-_TABLE: dict[type, Any] = dict(copyreg.dispatch_table)
-_TABLE[Location] = lambda loc: (Location, (loc.file, loc.line, loc.column))
-_TABLE[Finding] = lambda f: (Finding, (f.rule, f.severity, f.subject, f.message, f.location, f.evidence))
-
-
-def _dumps(value: object) -> bytes:
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _TABLE
-    pickler.dump(value)
-    return out.getvalue()

@@ -37,6 +37,7 @@ from ownership.model import (
     Catalog,
     Finding,
     Location,
+    Locations,
     OnCall,
     Repo,
     Rotation,
@@ -59,7 +60,7 @@ class _Entity:
     kind: str  # teams | systems | stakeholders | rotations
     values: dict[str, Any]
     location: Location
-    locations: dict[str, Location] = field(default_factory=dict)
+    locations: Locations | dict[str, Location] = field(default_factory=Locations)  # a dict from Backstage
 
 
 # --------------------------------------------------------------------------- discovery
@@ -449,13 +450,14 @@ _CHECKS = {
 
 def _assemble(entities: list[_Entity], findings: list[Finding]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {k: {} for k in ENTITY_KINDS}
-    first_at: dict[tuple[str, str], Location] = {}
+    first: dict[tuple[str, str], _Entity] = {}
     for ent in entities:
         name = ent.values["name"]
         key = (ent.kind, name)
-        prev = first_at.get(key)
+        prev = first.get(key)
         singular = _KIND_SINGULAR[ent.kind]
         if prev is not None:
+            prev_at = prev.locations.get("name", prev.location)
             findings.append(
                 Finding(
                     "duplicate-name",
@@ -463,11 +465,11 @@ def _assemble(entities: list[_Entity], findings: list[Finding]) -> dict[str, dic
                     f"{singular}:{name}",
                     f"{singular} '{name}' is defined more than once; names must be unique across the catalog",
                     ent.locations.get("name", ent.location),
-                    {"first_file": prev.file, "first_line": prev.line},
+                    {"first_file": prev_at.file, "first_line": prev_at.line},
                 )
             )
             continue
-        first_at[key] = ent.locations.get("name", ent.location)
+        first[key] = ent
         out[ent.kind][name] = _BUILD[ent.kind](ent)
     return out
 

@@ -105,7 +105,7 @@ def remember(roster: Roster, source: str, fingerprint: str | None = None) -> Pat
 # recall() returns them (kept beside the snapshot), and the snapshot, which holds the same people, is neither
 # compared with nor rewritten. Anything that differs (the file, the mapping, the snapshot file itself, a
 # damaged entry) is a plain read.
-_RECALL_FORMAT = 1
+_RECALL_FORMAT = 2
 
 
 def fingerprint(source: str, columns: object) -> str | None:
@@ -132,14 +132,14 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 
 def _write_recall(snapshot: Path, fingerprint: str, roster: Roster) -> None:
-    import pickle
     import tempfile
+
+    from ownership.pickled import dumps
 
     fd, tmp = tempfile.mkstemp(prefix=f".{snapshot.name}.", suffix=".tmp", dir=snapshot.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump((_RECALL_FORMAT, fingerprint, _stamp(snapshot), roster.people), fh,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(dumps((_RECALL_FORMAT, fingerprint, _stamp(snapshot), roster.people)))
         os.replace(tmp, _recall_path(snapshot))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,37 @@
+"""Pickling the model's records quickly, for the caches that keep them between runs (catalog/cache.py,
+roster/guard.py's recall).
+
+Locations, findings and people are frozen dataclasses with slots, whose default pickling goes through a
+Python __setstate__ per object; rebuilt by calling the class with their fields they load several times faster
+(a 6,000-person roster has 12,000 such objects). Every field of these classes is an __init__ argument that
+__init__ stores unchanged, so the object loaded equals the object stored.
+"""
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import io
+import pickle
+from typing import Any
+
+from ownership.model import Finding, Location, Person
+
+_FAST = (Location, Finding, Person)
+
+
+def _by_fields(cls: type) -> Any:
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    assert all(f.init for f in dataclasses.fields(cls)), cls
+    return lambda obj: (cls, tuple(getattr(obj, n) for n in names))
+
+
+_TABLE: dict[type, Any] = {**copyreg.dispatch_table, **{cls: _by_fields(cls) for cls in _FAST}}
+
+
+def dumps(value: object) -> bytes:
+    """pickle.dumps(value) at the highest protocol, with the model's records stored by their fields."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _TABLE
+    pickler.dump(value)
+    return out.getvalue()
