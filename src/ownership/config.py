@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -119,13 +118,6 @@ class Config:
         if self.path is None or Path(value).is_absolute() or "://" in value:
             return value
         return str(self.path.parent / value)
-
-
-def cache_root() -> Path:
-    """The one cache folder: $XDG_CACHE_HOME/ownership, else ~/.cache/ownership (parsed catalogs live in
-    catalogs/, scans in history/, clones in clones/, roster snapshots as roster-*.json)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ownership"
 
 
 def candidates(catalog_paths: list[str]) -> list[Path]:

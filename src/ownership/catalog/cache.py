@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ownership import __version__
+from ownership import __version__, cachedir
 from ownership.catalog.load import Parsed, collector_paused, parse_file
 from ownership.pickled import dumps
 
@@ -27,8 +27,7 @@ FORMAT = 2  # bump when Parsed (or anything in it) changes shape
 
 
 def folder() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ownership" / "catalog-files"
+    return cachedir.root() / "catalog-files"
 
 
 class FileCache:

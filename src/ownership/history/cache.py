@@ -23,12 +23,6 @@ VERSION = 1
 Warn = Callable[[str], None]
 
 
-def default_dir() -> Path:
-    """$XDG_CACHE_HOME/ownership, else ~/.cache/ownership."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ownership"
-
-
 def file_for(cache_dir: Path, git_dir: str) -> Path:
     digest = hashlib.sha256(git_dir.encode("utf-8", "surrogateescape")).hexdigest()[:24]
     return cache_dir / "history" / f"{digest}.json"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ownership import cachedir
 from ownership.history import cache, git, gitlog, repos
 from ownership.history.repos import Source
 from ownership.history.settings import HistorySettings
@@ -174,6 +175,6 @@ def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, ro
     for parts in systems.values():
         for source, scope in parts:
             requests.setdefault(source, set()).add(scope)
-    cache_dir = settings.cache or cache.default_dir()
+    cache_dir = settings.cache or cachedir.root()
     scans = scan_all(requests, cache_dir, jobs_for(jobs, settings), warn, progress, settings.transport)
     return activity.build(systems, scans, today, settings.windows, settings.is_bot(), roster), scans

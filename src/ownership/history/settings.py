@@ -36,7 +36,7 @@ KEYS = ("windows", "bots", "cache", "jobs", "rewrite", "protocols", "stall")
 class HistorySettings:
     windows: tuple[int, ...] = DEFAULT_WINDOWS
     bots: tuple[str, ...] = BUILTIN_BOTS
-    cache: Path | None = None  # None: cache.default_dir()
+    cache: Path | None = None  # None: cachedir.root()
     jobs: int = 0  # 0: CPU count
     rewrite: Mapping[str, str] = field(default_factory=dict)
     protocols: tuple[str, ...] = DEFAULT_PROTOCOLS

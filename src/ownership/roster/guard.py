@@ -16,16 +16,12 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from ownership import cachedir
 from ownership.model import Person, Roster
 from ownership.roster.errors import RosterError
 
 ALLOW_FLAG = "--allow-roster-shrink"
 REPORT_SNAPSHOT = "roster-snapshot.json"  # the roster a report used, in its folder (see commands/report.py)
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "ownership"
 
 
 def cache_path(source: str) -> Path:
@@ -35,7 +31,7 @@ def cache_path(source: str) -> Path:
 
     key = redact.url(source.rstrip("/"), keep_userinfo_mask=False) if is_url(source) else str(Path(source).resolve())
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    return cache_dir() / f"roster-{digest}.json"
+    return cachedir.root() / f"roster-{digest}.json"
 
 
 def check(roster: Roster, source: str, today: dt.date, *, limit: float, allow_shrink: bool,

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ownership.history import cache, git, repos
+from ownership import cachedir
+from ownership.history import git, repos
 from ownership.model import Snapshot
 from ownership.rules.registry import Hit, Rule, rule
 
@@ -34,7 +35,7 @@ def untrusted_repository(snap: Snapshot) -> Iterator[Hit]:
     In `validate --base` this finding always fails the check, even when the base already had it: the
     planted files may be exactly what the pull request adds.
     """
-    own_cache = cache.default_dir()
+    own_cache = cachedir.root()
     for s in snap.catalog.systems.values():
         for i, r in enumerate(s.repos):
             source = repos.locate(r, s, {})
