@@ -28,6 +28,16 @@ PROJECT_SLUG = "github.com/project-slug"
 _WEB_TREE = re.compile(r"^(?P<repo>https?://[^/]+/[^/]+/[^/]+?)(?:\.git)?/?(?:(?:-/)?(?:tree|blob)/[^/]+"
                        r"(?:/(?P<path>.+))?)?$")
 
+# annotation -> where it goes under `oncall` (load.py `_oncall` makes the model's OnCall); rotation: Groups only
+ONCALL_ANNOTATIONS = (
+    ("pagerduty.com/service-id", ("pagerduty", "service")),
+    ("pagerduty.com/integration-key", ("pagerduty", "integration_key")),
+    (ANN + "escalation-policy", ("pagerduty", "escalation_policy")),
+    ("opsgenie.com/team", ("opsgenie", "team")),
+    (ANN + "rotation", ("rotation",)),
+)
+PAGERDUTY_ID_RE = re.compile(r"^[A-Za-z0-9]{1,32}$")  # PagerDuty object ids: P and six letters or digits
+
 Entity = tuple[str, dict[str, Any], Location, dict[str, Location]]  # kind, values, location, locations
 
 
@@ -141,17 +151,7 @@ class _Builder:
         values["members"] = tuple(members)
         self._text(rec, values, locs, "manager", rec.annotations.get(ANN + "manager"))
         self._channel(rec, values, locs, "channel", "channel")
-        oncall: dict[str, Any] = {}
-        policy = rec.annotations.get(ANN + "escalation-policy")
-        if text(policy) and policy is not None:
-            oncall["pagerduty"] = {"escalation_policy": text(policy)}
-            locs["oncall.pagerduty.escalation_policy"] = rec.loc(policy)
-        rotation = rec.annotations.get(ANN + "rotation")
-        if text(rotation) and rotation is not None:
-            oncall["rotation"] = text(rotation)
-            locs["oncall.rotation"] = rec.loc(rotation)
-        if oncall:
-            values["oncall"] = oncall
+        self._oncall(rec, values, locs)
         return ("teams", values, rec.location, locs)
 
     # ----------------------------------------------------------------------- systems
@@ -258,6 +258,30 @@ class _Builder:
             values["channels"] = channels
         self._repos(rec, values, locs)
         self._runbook(rec, values, locs)
+        self._oncall(rec, values, locs)
+
+    def _oncall(self, rec: Record, values: dict[str, Any], locs: dict[str, Location]) -> None:
+        """`oncall` of a Group, Component or Resource from the on-call annotations (ONCALL_ANNOTATIONS)."""
+        oncall: dict[str, Any] = {}
+        for key, path in ONCALL_ANNOTATIONS:
+            node = rec.annotations.get(key)
+            value = text(node)
+            if node is None or not value or (path == ("rotation",) and rec.kind != "group"):
+                continue
+            field = ".".join(("oncall", *path))
+            if path == ("pagerduty", "service") and not PAGERDUTY_ID_RE.match(value):
+                self.problem("invalid-value", rec, f"annotation {key} must be a PagerDuty service id such as "
+                             f"'PABC123', got '{value[:40]}'; it is not asked", rec.loc(node), "warning",
+                             field=field)
+                continue
+            *outer, last = path
+            inner = oncall
+            for part in outer:
+                inner = inner.setdefault(part, {})
+            inner[last] = value
+            locs[field] = rec.loc(node)
+        if oncall:
+            values["oncall"] = oncall
 
     def _list(self, rec: Record, locs: dict[str, Location], field: str, node: Scalar | None) -> list[str]:
         if node is None or not text(node):
