@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ownership.catalog import scm_urls
 from ownership.catalog.backstage import Record, Ref, items, parse_ref, text
 from ownership.catalog.schema import CHANNEL_RE, HTTP_URL_RE
 from ownership.catalog.yamlnodes import Map, Node, Scalar
@@ -24,9 +25,7 @@ from ownership.model import LIFECYCLES, Finding, Location
 ANN = "ownership.dev/"
 SOURCE_LOCATION = "backstage.io/source-location"
 PROJECT_SLUG = "github.com/project-slug"
-# https://host/org/repo[.git][/(-/)tree|blob/REF[/PATH]]
-_WEB_TREE = re.compile(r"^(?P<repo>https?://[^/]+/[^/]+/[^/]+?)(?:\.git)?/?(?:(?:-/)?(?:tree|blob)/[^/]+"
-                       r"(?:/(?P<path>.+))?)?$")
+TECHDOCS_REF = "backstage.io/techdocs-ref"
 
 # annotation -> where it goes under `oncall` (load.py `_oncall` makes the model's OnCall); rotation: Groups only
 ONCALL_ANNOTATIONS = (
@@ -324,7 +323,10 @@ class _Builder:
             for key in (SOURCE_LOCATION, PROJECT_SLUG):
                 node = rec.annotations.get(key)
                 repo = _repo_from(key, text(node) or "")
-                if node is None or repo is None:
+                if node is None or not text(node) or (repo is None and (text(node) or "").startswith("dir:")):
+                    continue
+                if repo is None:
+                    self._no_repo(rec, key, node)
                     continue
                 same = next((r for r in repos if r["url"] == repo["url"]), None)
                 if same is None:
@@ -334,6 +336,15 @@ class _Builder:
                     same["paths"] = repo["paths"]
         if repos:
             values["repos"] = tuple(repos)
+        docs = rec.annotations.get(TECHDOCS_REF)
+        if docs is not None and text(docs) and scm_urls.techdocs_ref(text(docs) or "") is None:
+            self._no_repo(rec, TECHDOCS_REF, docs, "dir:PATH or url:https://…")
+
+    def _no_repo(self, rec: Record, key: str, node: Node, expect: str = "url:https://… or an ssh address") -> None:
+        # the value is not quoted: it may be anything, a credential included
+        self.problem("invalid-value", rec, f"annotation {key} of {rec.kind} '{rec.name}' names no repository "
+                     f"address ownership can use ({expect}, see docs/backstage.md); it is not used",
+                     rec.loc(node), "warning", field=key)
 
     def _runbook(self, rec: Record, values: dict[str, Any], locs: dict[str, Location]) -> None:
         for link in items(rec.metadata.get("links")):
@@ -354,15 +365,5 @@ class _Builder:
 
 
 def _repo_from(key: str, value: str) -> dict[str, Any] | None:
-    if not value:
-        return None
-    if key == PROJECT_SLUG:
-        return {"url": f"https://github.com/{value.strip('/')}", "paths": ()}
-    kind, _, target = value.partition(":")
-    if kind not in ("url", "dir") or not target:
-        target = value
-    m = _WEB_TREE.match(target)
-    if m is None:
-        return {"url": target.rstrip("/") if "://" in target else target, "paths": ()}
-    path = m.group("path")
-    return {"url": m.group("repo"), "paths": (path,) if path else ()}
+    found = scm_urls.project_slug(value) if key == PROJECT_SLUG else scm_urls.source_location(value)
+    return None if found is None else {"url": found.url, "paths": found.paths}
