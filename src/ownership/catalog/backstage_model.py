@@ -2,8 +2,10 @@
 
 - Component and Resource → system: `spec.owner` (default kind Group) → owner, `spec.dependsOn` (Component or
   Resource refs) → depends_on, `spec.lifecycle`, `metadata.description`, repos from
-  `backstage.io/source-location` and `github.com/project-slug`, the runbook from a `metadata.links` entry of
-  type or title "runbook". A User as owner becomes a maintainer (a catalog owner must be a team).
+  `backstage.io/source-location` and `github.com/project-slug` (catalog/scm_urls.py), the runbook from a
+  `metadata.links` entry of type or title "runbook", the system's own on-call from `pagerduty.com/*` and
+  `opsgenie.com/team` (ONCALL_ANNOTATIONS; Groups' too). A User as owner becomes a maintainer (a catalog
+  owner must be a team).
 - Group → team; members are the people of the Group's `spec.members` and of every User whose `spec.memberOf`
   names the Group, each as the User's `spec.profile.email` (or its name when it has none).
 - System, API and Domain are descriptive: their owners and the `spec.system` of components are checked.
