@@ -194,3 +194,18 @@ def test_no_oncall_counts_a_component_own_on_call_before_blaming_its_team(tmp_pa
     assert sorted(f.subject for f in found if f.rule == "no-oncall") == ["system:plain"]
     assert catalog.systems["alerts"].oncall is not None
     assert catalog.systems["alerts"].oncall.opsgenie_team == "alerts-team"
+
+
+def test_when_pagerduty_cannot_say_the_gap_calls_the_on_call_unknown_not_absent(tmp_path: Path) -> None:
+    folder = write(tmp_path)
+    (tmp_path / "groups.yaml").write_text(GROUPS.replace("    ownership.dev/rotation: payments-primary\n",
+                                                         "    ownership.dev/team-note: none\n")
+                                          .replace("members: [erin]", "members: []")
+                                          .replace("memberOf: [payments]", "memberOf: []"))
+    with serve(pd_state()) as url:
+        r = run("page", "gone-service", "--catalog", folder, "--pagerduty-url", url, "--at", AT, env=ENV)
+    assert r.exit_code == 1
+    assert "nobody to page for gone-service: who is on call is unknown (PagerDuty could not say, see the " \
+           "notes), no named maintainers" in r.stderr
+    assert "has no one on call" not in r.stderr
+    assert "on-call of system gone-service unknown (PagerDuty has no service PGONE99 (HTTP 404))" in r.stdout

@@ -123,7 +123,8 @@ def page(ctx: Context, system: System) -> Page:
     if result.first is None:
         successor = _successor(ctx, system, col)
         return Page(result.system, result.team, result.at, levels, result.skipped, result.notes,
-                    result.roster_checked, _gap(system, team, len(col.skipped), successor), successor)
+                    result.roster_checked, _gap(system, team, len(col.skipped), successor,
+                                                _unknown_oncall(ctx, system)), successor)
     return result
 
 
@@ -303,12 +304,28 @@ def _successor(ctx: Context, system: System, col: _Collector) -> Contact | None:
     return None
 
 
-def _gap(system: System, team: Team | None, skipped: int, successor: Contact | None) -> str:
+def _unknown_oncall(ctx: Context, system: System) -> bool:
+    """Whether PagerDuty would have said who is on call but could not (unavailable, or a service it does not
+    know): then the on-call is unknown, which a gap must not call "no one on call"."""
+    answer = ctx.pagerduty
+    for _, oc in ctx.catalog.oncalls(system):
+        if not (oc.pagerduty_service or oc.pagerduty_escalation_policy):
+            continue
+        if answer is None or answer.error is not None or oc.pagerduty_service in answer.unknown_services:
+            return True
+    return False
+
+
+def _gap(system: System, team: Team | None, skipped: int, successor: Contact | None,
+         oncall_unknown: bool = False) -> str:
     parts = []
+    if oncall_unknown:
+        parts.append("who is on call is unknown (PagerDuty could not say, see the notes)")
     if team is None:
         parts.append(f"owning team '{system.owner}' is not in the catalog")
     else:
-        parts.append(f"team {team.name} has no one on call who can be paged")
+        if not oncall_unknown:
+            parts.append(f"team {team.name} has no one on call who can be paged")
         parts.append("no employed maintainer" if system.maintainers else "no named maintainers")
         parts.append("no employed team member" if team.members else "no team members listed")
         parts.append("no employed manager" if team.manager else "no manager listed")
