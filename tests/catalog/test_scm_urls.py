@@ -6,58 +6,58 @@ import pytest
 
 from ownership.catalog import scm_urls
 from ownership.catalog.load import load_sources
-from ownership.catalog.scm_urls import Source
+from ownership.catalog.scm_urls import CodeLocation
 from ownership.history import git
 
 SOURCE_LOCATIONS = [
     # GitHub
     ("url:https://github.com/backstage/backstage/tree/master/plugins/catalog/",
-     Source("https://github.com/backstage/backstage", ("plugins/catalog/",))),
+     CodeLocation("https://github.com/backstage/backstage", ("plugins/catalog/",))),
     ("url:https://github.com/acme/mono/tree/main/services/api",
-     Source("https://github.com/acme/mono", ("services/api",))),
+     CodeLocation("https://github.com/acme/mono", ("services/api",))),
     ("url:https://github.com/acme/mono/blob/main/services/api/catalog-info.yaml",
-     Source("https://github.com/acme/mono", ("services/api/catalog-info.yaml",))),
-    ("url:https://github.com/acme/ledger/tree/main/", Source("https://github.com/acme/ledger")),
-    ("url:https://github.com/acme/ledger", Source("https://github.com/acme/ledger")),
-    ("url:https://github.com/acme/ledger.git", Source("https://github.com/acme/ledger")),
-    ("https://github.com/acme/ledger/", Source("https://github.com/acme/ledger")),
+     CodeLocation("https://github.com/acme/mono", ("services/api/catalog-info.yaml",))),
+    ("url:https://github.com/acme/ledger/tree/main/", CodeLocation("https://github.com/acme/ledger")),
+    ("url:https://github.com/acme/ledger", CodeLocation("https://github.com/acme/ledger")),
+    ("url:https://github.com/acme/ledger.git", CodeLocation("https://github.com/acme/ledger")),
+    ("https://github.com/acme/ledger/", CodeLocation("https://github.com/acme/ledger")),
     # GitHub Enterprise: any host with /tree/ or /blob/
     ("url:https://ghe.acme.test/payments/api/tree/release-2.1/src",
-     Source("https://ghe.acme.test/payments/api", ("src",))),
+     CodeLocation("https://ghe.acme.test/payments/api", ("src",))),
     ("url:https://git.acme.test:8443/team/repo/blob/main/README.md",
-     Source("https://git.acme.test:8443/team/repo", ("README.md",))),
+     CodeLocation("https://git.acme.test:8443/team/repo", ("README.md",))),
     # GitLab, with and without subgroups
     ("url:https://gitlab.com/group/sub/deeper/repo/-/tree/main/path/to/dir",
-     Source("https://gitlab.com/group/sub/deeper/repo", ("path/to/dir",))),
+     CodeLocation("https://gitlab.com/group/sub/deeper/repo", ("path/to/dir",))),
     ("url:https://gitlab.com/group/sub/repo/-/blob/main/catalog-info.yaml",
-     Source("https://gitlab.com/group/sub/repo", ("catalog-info.yaml",))),
-    ("url:https://gitlab.acme.test/platform/ingress/-/tree/main/", Source("https://gitlab.acme.test/platform/ingress")),
-    ("url:https://gitlab.com/group/sub/repo", Source("https://gitlab.com/group/sub/repo")),
+     CodeLocation("https://gitlab.com/group/sub/repo", ("catalog-info.yaml",))),
+    ("url:https://gitlab.acme.test/platform/ingress/-/tree/main/", CodeLocation("https://gitlab.acme.test/platform/ingress")),
+    ("url:https://gitlab.com/group/sub/repo", CodeLocation("https://gitlab.com/group/sub/repo")),
     # Bitbucket Cloud
     ("url:https://bitbucket.org/acme-ws/billing/src/main/services/invoice/",
-     Source("https://bitbucket.org/acme-ws/billing", ("services/invoice/",))),
-    ("url:https://bitbucket.org/acme-ws/billing/src/3f2a9c1/", Source("https://bitbucket.org/acme-ws/billing")),
-    ("url:https://bitbucket.org/acme-ws/billing", Source("https://bitbucket.org/acme-ws/billing")),
+     CodeLocation("https://bitbucket.org/acme-ws/billing", ("services/invoice/",))),
+    ("url:https://bitbucket.org/acme-ws/billing/src/3f2a9c1/", CodeLocation("https://bitbucket.org/acme-ws/billing")),
+    ("url:https://bitbucket.org/acme-ws/billing", CodeLocation("https://bitbucket.org/acme-ws/billing")),
     # Bitbucket Server / Data Center, also below a context path and for personal repositories
     ("url:https://bitbucket.acme.test/projects/PAY/repos/gateway/browse/src/main?at=refs%2Fheads%2Fmaster",
-     Source("https://bitbucket.acme.test/scm/pay/gateway.git", ("src/main",))),
+     CodeLocation("https://bitbucket.acme.test/scm/pay/gateway.git", ("src/main",))),
     ("url:https://bitbucket.acme.test/projects/PAY/repos/gateway/browse",
-     Source("https://bitbucket.acme.test/scm/pay/gateway.git")),
+     CodeLocation("https://bitbucket.acme.test/scm/pay/gateway.git")),
     ("url:https://code.acme.test/bitbucket/projects/OPS/repos/infra/browse/terraform/",
-     Source("https://code.acme.test/bitbucket/scm/ops/infra.git", ("terraform/",))),
+     CodeLocation("https://code.acme.test/bitbucket/scm/ops/infra.git", ("terraform/",))),
     ("url:https://bitbucket.acme.test/users/JDOE/repos/tools/browse",
-     Source("https://bitbucket.acme.test/scm/~jdoe/tools.git")),
+     CodeLocation("https://bitbucket.acme.test/scm/~jdoe/tools.git")),
     # Azure DevOps
     ("url:https://dev.azure.com/acme/Payments/_git/gateway?path=/services/api&version=GBmain",
-     Source("https://dev.azure.com/acme/Payments/_git/gateway", ("services/api",))),
+     CodeLocation("https://dev.azure.com/acme/Payments/_git/gateway", ("services/api",))),
     ("url:https://dev.azure.com/acme/Payments/_git/gateway?path=/&version=GBmain",
-     Source("https://dev.azure.com/acme/Payments/_git/gateway")),
-    ("url:https://dev.azure.com/acme/Payments/_git/gateway", Source("https://dev.azure.com/acme/Payments/_git/gateway")),
+     CodeLocation("https://dev.azure.com/acme/Payments/_git/gateway")),
+    ("url:https://dev.azure.com/acme/Payments/_git/gateway", CodeLocation("https://dev.azure.com/acme/Payments/_git/gateway")),
     ("url:https://acme.visualstudio.com/Payments/_git/gateway?path=%2Fsrc",
-     Source("https://acme.visualstudio.com/Payments/_git/gateway", ("src",))),
+     CodeLocation("https://acme.visualstudio.com/Payments/_git/gateway", ("src",))),
     # ssh addresses, as some catalogs write them
-    ("url:git@github.com:acme/ledger.git", Source("git@github.com:acme/ledger.git")),
-    ("url:ssh://git@git.acme.test:2222/acme/ledger.git", Source("ssh://git@git.acme.test:2222/acme/ledger.git")),
+    ("url:git@github.com:acme/ledger.git", CodeLocation("git@github.com:acme/ledger.git")),
+    ("url:ssh://git@git.acme.test:2222/acme/ledger.git", CodeLocation("ssh://git@git.acme.test:2222/acme/ledger.git")),
 ]
 
 REFUSED = [
@@ -84,7 +84,7 @@ REFUSED = [
 
 
 @pytest.mark.parametrize("value, expected", SOURCE_LOCATIONS)
-def test_source_location_shapes_give_the_clone_url_and_path(value: str, expected: Source) -> None:
+def test_source_location_shapes_give_the_clone_url_and_path(value: str, expected: CodeLocation) -> None:
     got = scm_urls.source_location(value)
     assert got == expected
     assert git.check_url(got.url) is None
@@ -96,23 +96,23 @@ def test_values_that_are_not_a_safe_repository_address_give_nothing(value: str) 
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("backstage/backstage", Source("https://github.com/backstage/backstage")),
-    ("redhat-developer/rhdh", Source("https://github.com/redhat-developer/rhdh")),
-    ("/acme/ledger.git/", Source("https://github.com/acme/ledger")),
+    ("backstage/backstage", CodeLocation("https://github.com/backstage/backstage")),
+    ("redhat-developer/rhdh", CodeLocation("https://github.com/redhat-developer/rhdh")),
+    ("/acme/ledger.git/", CodeLocation("https://github.com/acme/ledger")),
     ("acme", None), ("acme/../x", None), ("-acme/x", None), ("acme/x y", None), ("acme/x/extra", None),
 ])
-def test_project_slug(value: str, expected: Source | None) -> None:
+def test_project_slug(value: str, expected: CodeLocation | None) -> None:
     assert scm_urls.project_slug(value) == expected
 
 
 @pytest.mark.parametrize("value, expected", [
     ("dir:.", "."),
     ("dir:./docs", "./docs"),
-    ("url:https://github.com/redhat-developer/rhdh", Source("https://github.com/redhat-developer/rhdh")),
-    ("url:https://gitlab.com/g/s/r/-/tree/main/docs", Source("https://gitlab.com/g/s/r", ("docs",))),
+    ("url:https://github.com/redhat-developer/rhdh", CodeLocation("https://github.com/redhat-developer/rhdh")),
+    ("url:https://gitlab.com/g/s/r/-/tree/main/docs", CodeLocation("https://gitlab.com/g/s/r", ("docs",))),
     ("dir:/etc", None), ("dir:", None), ("url:file:///x", None), ("docs", None),
 ])
-def test_techdocs_ref_is_recognised(value: str, expected: Source | str | None) -> None:
+def test_techdocs_ref_is_recognised(value: str, expected: CodeLocation | str | None) -> None:
     assert scm_urls.techdocs_ref(value) == expected
 
 

@@ -27,31 +27,31 @@ _SCP = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*@(?P<host>[A-Za-z0-9][A-Za-z0-9.-
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.][A-Za-z0-9_.-]*$")
 
 
-class Source(NamedTuple):
+class CodeLocation(NamedTuple):
     """A repository's clone URL and the paths of it that belong to the entity (() = the whole repository)."""
 
     url: str
     paths: tuple[str, ...] = ()
 
 
-def source_location(value: str) -> Source | None:
+def source_location(value: str) -> CodeLocation | None:
     """`backstage.io/source-location`: `url:ADDRESS` (or a bare address). `dir:` names a folder next to the
     descriptor, not a repository: None, as for anything that is not a repository address."""
     target = _target(value, allow_dir=False)
     return None if target is None else repository(target)
 
 
-def project_slug(value: str) -> Source | None:
+def project_slug(value: str) -> CodeLocation | None:
     """`github.com/project-slug`: `org/repo` on github.com."""
     slug = value.strip().strip("/")
     if slug.endswith(".git"):
         slug = slug[:-4]
-    return Source(f"https://github.com/{slug}") if _SLUG.match(slug) and ".." not in slug.split("/") else None
+    return CodeLocation(f"https://github.com/{slug}") if _SLUG.match(slug) and ".." not in slug.split("/") else None
 
 
-def techdocs_ref(value: str) -> Source | str | None:
+def techdocs_ref(value: str) -> CodeLocation | str | None:
     """`backstage.io/techdocs-ref`: the docs folder `dir:PATH` (relative to the descriptor; returned as the
-    path, `.` for the descriptor's own folder) or `url:ADDRESS` (a Source); None when it is neither."""
+    path, `.` for the descriptor's own folder) or `url:ADDRESS` (a CodeLocation); None when it is neither."""
     kind, _, rest = value.strip().partition(":")
     if kind == "dir":
         path = rest.strip()
@@ -60,12 +60,12 @@ def techdocs_ref(value: str) -> Source | str | None:
     return None if target is None else repository(target)
 
 
-def repository(address: str) -> Source | None:
+def repository(address: str) -> CodeLocation | None:
     """The repository and path a web or clone address names (the shapes in the module docstring)."""
     address = address.strip()
     scp = _SCP.match(address)
     if scp:
-        return Source(address) if _segments(scp.group("path").split("/")) else None
+        return CodeLocation(address) if _segments(scp.group("path").split("/")) else None
     parts = urlsplit(address)
     if parts.scheme not in ("https", "ssh") or not _HOST.match(parts.netloc.rpartition("@")[2] or "-"):
         return None
@@ -74,7 +74,7 @@ def repository(address: str) -> Source | None:
         return None
     root = f"{parts.scheme}://{parts.netloc}"
     if parts.scheme == "ssh":
-        return Source(f"{root}/{'/'.join(segments)}") if segments else None
+        return CodeLocation(f"{root}/{'/'.join(segments)}") if segments else None
     for shape in (_gitlab, _azure, _bitbucket_server, _bitbucket_cloud, _tree):
         try:
             found = shape(root, parts.netloc.lower(), segments, parse_qs(parts.query))
@@ -82,11 +82,11 @@ def repository(address: str) -> Source | None:
             return None
         if found is not None:
             if found.paths and shape is not _azure and parts.path.endswith("/"):
-                return Source(found.url, (found.paths[0] + "/",))  # a folder stays written as one
+                return CodeLocation(found.url, (found.paths[0] + "/",))  # a folder stays written as one
             return found
     if len(segments) < 2:
         return None  # a host or an organisation is not a repository
-    return Source(_clean(root, segments))
+    return CodeLocation(_clean(root, segments))
 
 
 def _target(value: str, allow_dir: bool) -> str | None:
@@ -122,7 +122,7 @@ def _sub(segments: list[str]) -> tuple[str, ...]:
 Query = dict[str, list[str]]
 
 
-def _gitlab(root: str, host: str, seg: list[str], query: Query) -> Source | None:
+def _gitlab(root: str, host: str, seg: list[str], query: Query) -> CodeLocation | None:
     if "-" not in seg:
         return None
     at = seg.index("-")
@@ -130,10 +130,10 @@ def _gitlab(root: str, host: str, seg: list[str], query: Query) -> Source | None
     if len(repo) < 2:
         return None
     path = rest[2:] if len(rest) >= 2 and rest[0] in ("tree", "blob") else []
-    return Source(_clean(root, repo), _sub(path))
+    return CodeLocation(_clean(root, repo), _sub(path))
 
 
-def _azure(root: str, host: str, seg: list[str], query: Query) -> Source | None:
+def _azure(root: str, host: str, seg: list[str], query: Query) -> CodeLocation | None:
     if "_git" not in seg:
         return None
     at = seg.index("_git")
@@ -142,29 +142,29 @@ def _azure(root: str, host: str, seg: list[str], query: Query) -> Source | None:
     path = (query.get("path") or [""])[0].strip("/")
     if path and not _segments(path.split("/")):
         raise _Unsafe(path)
-    return Source(f"{root}/{'/'.join(seg[:at + 2])}", (path,) if path else ())
+    return CodeLocation(f"{root}/{'/'.join(seg[:at + 2])}", (path,) if path else ())
 
 
-def _bitbucket_server(root: str, host: str, seg: list[str], query: Query) -> Source | None:
+def _bitbucket_server(root: str, host: str, seg: list[str], query: Query) -> CodeLocation | None:
     for i in range(len(seg) - 3):
         if seg[i] in ("projects", "users") and seg[i + 2] == "repos":
             owner = seg[i + 1].lower() if seg[i] == "projects" else "~" + seg[i + 1].lower()
             repo = seg[i + 3].removesuffix(".git")
             rest = seg[i + 4:]
             path = rest[1:] if rest[:1] == ["browse"] else []
-            return Source(f"{root}/{'/'.join([*seg[:i], 'scm', owner, repo])}.git", _sub(path))
+            return CodeLocation(f"{root}/{'/'.join([*seg[:i], 'scm', owner, repo])}.git", _sub(path))
     return None
 
 
-def _bitbucket_cloud(root: str, host: str, seg: list[str], query: Query) -> Source | None:
+def _bitbucket_cloud(root: str, host: str, seg: list[str], query: Query) -> CodeLocation | None:
     if host != "bitbucket.org" or len(seg) < 2:
         return None
     path = seg[4:] if len(seg) >= 4 and seg[2] == "src" else []
-    return Source(_clean(root, seg[:2]), _sub(path))
+    return CodeLocation(_clean(root, seg[:2]), _sub(path))
 
 
-def _tree(root: str, host: str, seg: list[str], query: Query) -> Source | None:
+def _tree(root: str, host: str, seg: list[str], query: Query) -> CodeLocation | None:
     """GitHub's shape on any host: exactly `org/repo` before `tree|blob/REF`."""
     if len(seg) >= 4 and seg[2] in ("tree", "blob"):
-        return Source(_clean(root, seg[:2]), _sub(seg[4:]))
+        return CodeLocation(_clean(root, seg[:2]), _sub(seg[4:]))
     return None
