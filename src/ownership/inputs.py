@@ -150,25 +150,29 @@ def load_catalog(paths: Sequence[str], cache: bool = True,
 
 def ask_pagerduty(catalog: Catalog, systems: Iterable[System], at: dt.datetime | None, config: Config,
                   base_url: str | None, env: Mapping[str, str] | None = None) -> PagerDutyAnswer | None:
-    """One /oncalls query for every escalation policy of the owning teams of `systems`; None if none has one."""
-    policies = set()
+    """One look-up for every PagerDuty service and escalation policy that reaches `systems` (their own on-call
+    and their owning teams', Catalog.oncalls): each service's policy, then one /oncalls query for all the
+    policies. None if none has PagerDuty."""
+    policies: set[str] = set()
+    services: set[str] = set()
     for s in systems:
-        team = catalog.teams.get(s.owner)
-        if team and team.oncall and team.oncall.pagerduty_escalation_policy:
-            policies.add(team.oncall.pagerduty_escalation_policy)
-    if not policies:
+        for _, oc in catalog.oncalls(s):
+            policies.update([oc.pagerduty_escalation_policy] if oc.pagerduty_escalation_policy else [])
+            services.update([oc.pagerduty_service] if oc.pagerduty_service else [])
+    if not policies and not services:
         return None
     from ownership.oncall import pagerduty
 
     try:
         settings = pagerduty.PagerDutySettings.from_values(config.get("pagerduty"), config.relative, base_url)
-        entries = pagerduty.oncalls(policies, at, settings, env=env if env is not None else os.environ)
+        found = pagerduty.lookup(policies, services, at, settings, env=env if env is not None else os.environ)
     except pagerduty.PagerDutyError as exc:
         return PagerDutyAnswer(error=str(exc))
     grouped: dict[str, list[pagerduty.OnCallEntry]] = {}
-    for e in entries:
+    for e in found.entries:
         grouped.setdefault(e.policy, []).append(e)
-    return PagerDutyAnswer({k: tuple(v) for k, v in grouped.items()})
+    return PagerDutyAnswer({k: tuple(v) for k, v in grouped.items()}, services=found.services,
+                           unknown_services=found.unknown_services)
 
 
 def activity_for(catalog: Catalog, config: Config, names: Iterable[str], people: People,

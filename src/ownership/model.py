@@ -186,10 +186,19 @@ class Repo:
 
 @dataclass(frozen=True, slots=True)
 class OnCall:
-    """How a team is reached out of hours."""
+    """How a team, or a system itself, is reached out of hours."""
 
     pagerduty_escalation_policy: str | None = None
     rotation: str | None = None
+    pagerduty_service: str | None = None  # a PagerDuty service id: its escalation policy is asked at page time
+    pagerduty_integration_key: str | None = None  # an Events API routing key: secret-like, shown only masked
+    opsgenie_team: str | None = None  # recognised and shown; ownership does not ask Opsgenie
+
+    @property
+    def configured(self) -> bool:
+        """Whether anything here reaches a person: the one test of "has an on-call"."""
+        return bool(self.pagerduty_escalation_policy or self.rotation or self.pagerduty_service
+                    or self.pagerduty_integration_key or self.opsgenie_team)
 
 
 class _Located:
@@ -231,6 +240,8 @@ class System(_Located):
     channels: Mapping[str, str] = field(default_factory=dict)
     stakeholders: tuple[str, ...] = ()
     runbook: str | None = None
+    # the system's own on-call (Backstage pagerduty.com/* and opsgenie.com/team annotations): before its team's
+    oncall: OnCall | None = None
     location: Location | None = None
     locations: Mapping[str, Location] = field(default_factory=dict)
 
@@ -302,6 +313,17 @@ class Catalog:
             for i, ref in enumerate(r.members):
                 yield PersonRef(f"rotation:{r.name}", f"rotation {r.name}", "rotation member", ref,
                                 r.loc(f"members[{i}]"))
+
+    def oncalls(self, system: System) -> tuple[tuple[str, OnCall], ...]:
+        """The on-call set-ups that reach `system`, in the order they are tried: the system's own, then its
+        owning team's; each with whose it is ("system payments-api", "team payments")."""
+        out: list[tuple[str, OnCall]] = []
+        if system.oncall is not None and system.oncall.configured:
+            out.append((f"system {system.name}", system.oncall))
+        team = self.teams.get(system.owner)
+        if team is not None and team.oncall is not None and team.oncall.configured:
+            out.append((f"team {team.name}", team.oncall))
+        return tuple(out)
 
     def owned_by(self, team: str) -> list[str]:
         """The names of the systems `team` owns, sorted (indexed once per catalog)."""

@@ -10,7 +10,8 @@ Three kinds of secret are removed from any text before it is printed, written or
   environment: the variables named `OWNERSHIP_*` that contain `TOKEN`, `SECRET`, `PASSWORD` or `KEY`.
 
 `text()` does all three to any string; `url()` is `text()` for one URL, with the query dropped on request;
-`data()` does it to every string (and key) of a JSON-like value.
+`data()` does it to every string (and key) of a JSON-like value. `masked()` shows a secret-like value read
+from a catalog (a PagerDuty integration key) so a person can tell which one it is, never in full.
 """
 from __future__ import annotations
 
@@ -57,6 +58,13 @@ def text(value: str, secrets: Iterable[str] | None = None) -> str:
     out = _CREDENTIAL_PARAM.sub(r"\g<name>" + MASK, out)
     pattern = _secrets_pattern(secret_values() if secrets is None else tuple(secrets))
     return pattern.sub(MASK, out) if pattern is not None else out
+
+
+def masked(value: str, keep: int = 4) -> str:
+    """`***` and the last `keep` characters of `value`; only `***` when it is shorter than 4 × `keep`, so at
+    least three quarters of it always stay hidden."""
+    value = value.strip()
+    return MASK + value[-keep:] if keep > 0 and len(value) >= 4 * keep else MASK
 
 
 def url(value: str, *, keep_query: bool = True, keep_userinfo_mask: bool = True) -> str:

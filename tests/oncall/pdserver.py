@@ -1,7 +1,9 @@
-"""A real, local stand-in for PagerDuty's `GET /oncalls`: ThreadingHTTPServer on 127.0.0.1, port 0.
+"""A real, local stand-in for PagerDuty's `GET /oncalls` and `GET /services/{id}`: ThreadingHTTPServer on
+127.0.0.1, port 0.
 
 It pages with `offset`/`limit`/`more`, checks the Authorization and Accept headers (401 when wrong), records
 every request, and can be told to fail the next requests (`faults`: a list of status codes served first).
+`services` maps a service id to its escalation policy id; any other id is a 404 as PagerDuty answers it.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 TOKEN = "pd-test-token-s3cr3t"
 ACCEPT = "application/vnd.pagerduty+json;version=2"
@@ -27,6 +29,7 @@ class State:
     requests: list[dict[str, Any]] = field(default_factory=list)
     body: dict[str, Any] | None = None  # served as-is instead of a page (malformed answers)
     delay: float = 0.0  # seconds to wait before answering (a server slower than the client's timeout)
+    services: dict[str, str] = field(default_factory=dict)  # service id -> escalation policy id
 
 
 def oncall(policy: str, level: int, email: str, name: str) -> dict[str, Any]:
@@ -60,7 +63,7 @@ def _handler(state: State) -> type[BaseHTTPRequestHandler]:
             state.requests.append({"path": url.path, "query": query, "headers": dict(self.headers)})
             if state.delay:
                 time.sleep(state.delay)
-            if url.path != "/oncalls":
+            if url.path != "/oncalls" and not url.path.startswith("/services/"):
                 self._send(404, {"error": {"message": "Not Found"}})
                 return
             if self.headers.get("Authorization") != f"Token token={TOKEN}" or self.headers.get("Accept") != ACCEPT:
@@ -70,6 +73,9 @@ def _handler(state: State) -> type[BaseHTTPRequestHandler]:
                 status = state.faults.pop(0)
                 extra = {"Retry-After": "0"} if status == 429 else None
                 self._send(status, {"error": {"message": "fault"}}, extra)
+                return
+            if url.path.startswith("/services/"):
+                self._service(unquote(url.path.removeprefix("/services/")))
                 return
             if state.body is not None:
                 self._send(200, state.body)
@@ -83,6 +89,16 @@ def _handler(state: State) -> type[BaseHTTPRequestHandler]:
             page = rows[offset:offset + limit]
             self._send(200, {"oncalls": page, "offset": offset, "limit": limit,
                              "more": offset + limit < len(rows), "total": None})
+
+        def _service(self, sid: str) -> None:
+            policy = state.services.get(sid)
+            if policy is None:
+                self._send(404, {"error": {"message": "Not Found", "code": 2100}})
+                return
+            self._send(200, {"service": {
+                "id": sid, "type": "service", "summary": f"service {sid}", "status": "active",
+                "escalation_policy": {"id": policy, "type": "escalation_policy_reference",
+                                      "summary": f"policy {policy}"}}})
 
     return Handler
 

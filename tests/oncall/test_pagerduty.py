@@ -134,3 +134,57 @@ def test_a_server_slower_than_the_timeout_is_an_error_not_a_hang() -> None:
     with serve(state) as url, pytest.raises(PagerDutyError, match=r"no answer within 0.2 s \(after 2 attempts\)"):
         pagerduty.oncalls(["PPLATF"], None, PagerDutySettings(base_url=url, timeout=0.2, retries=1, backoff=0.0), env=ENV)
     assert len(state.requests) == 2
+
+
+# --------------------------------------------------------------------------- GET /services/{id}
+
+
+def test_lookup_asks_each_service_once_then_one_oncalls_query_for_all_policies() -> None:
+    state = State(oncalls=ROWS, services={"PSVCA": "PLEDGER", "PSVCB": "PLEDGER"}, max_limit=10)
+    with serve(state) as url:
+        got = pagerduty.lookup(["PPLATF"], ["PSVCB", "PSVCA", "PSVCA"], None, settings(url), env=ENV)
+    assert got.services == {"PSVCA": "PLEDGER", "PSVCB": "PLEDGER"} and got.unknown_services == {}
+    assert [r["path"] for r in state.requests] == ["/services/PSVCA", "/services/PSVCB", "/oncalls"]
+    assert state.requests[2]["query"]["escalation_policy_ids[]"] == ["PLEDGER", "PPLATF"]
+    assert {e.policy for e in got.entries} == {"PLEDGER", "PPLATF"}
+    assert all(r["headers"]["Authorization"] == f"Token token={TOKEN}" for r in state.requests)
+
+
+def test_a_service_pagerduty_answers_404_for_is_unknown_with_the_reason_not_an_error() -> None:
+    state = State(oncalls=ROWS, services={"PSVCA": "PLEDGER"})
+    with serve(state) as url:
+        found, unknown = pagerduty.service_policies(["PSVCA", "PNOPE12"], settings(url, retries=3), env=ENV)
+    assert found == {"PSVCA": "PLEDGER"}
+    assert unknown == {"PNOPE12": "PagerDuty has no service PNOPE12 (HTTP 404)"}
+    assert len(state.requests) == 2  # a 404 is not retried
+
+
+def test_a_refused_token_on_a_service_is_one_clear_error_without_the_token() -> None:
+    state = State(services={"PSVCA": "PLEDGER"})
+    with serve(state) as url, pytest.raises(PagerDutyError) as err:
+        pagerduty.lookup([], ["PSVCA"], None, settings(url), env={"OWNERSHIP_PAGERDUTY_TOKEN": "wrong-token-value"})
+    assert str(err.value).endswith("/services/PSVCA: PagerDuty refused the token (HTTP 401); check "
+                                   "OWNERSHIP_PAGERDUTY_TOKEN")
+    assert "wrong-token-value" not in str(err.value)
+
+
+def test_a_service_lookup_slower_than_the_timeout_is_an_error_not_a_hang() -> None:
+    state = State(services={"PSVCA": "PLEDGER"}, delay=1.0)
+    with serve(state) as url, pytest.raises(PagerDutyError, match=r"/services/PSVCA: no answer within 0.2 s"):
+        pagerduty.lookup([], ["PSVCA"], None, PagerDutySettings(base_url=url, timeout=0.2, retries=0), env=ENV)
+
+
+def test_a_service_answer_without_an_escalation_policy_is_unknown_not_nobody() -> None:
+    state = State(services={"PSVCA": ""})  # the server answers `"escalation_policy": {"id": ""}`
+    with serve(state) as url:
+        found, unknown = pagerduty.service_policies(["PSVCA"], settings(url), env=ENV)
+    assert found == {} and "answered without the service's escalation_policy id" in unknown["PSVCA"]
+
+
+def test_a_service_id_is_one_path_segment_whatever_it_holds() -> None:
+    state = State(oncalls=ROWS)
+    with serve(state) as url:
+        found, unknown = pagerduty.service_policies(["../oncalls?x=1"], settings(url), env=ENV)
+    assert found == {} and list(unknown) == ["../oncalls?x=1"]
+    (req,) = state.requests
+    assert req["path"] == "/services/..%2Foncalls%3Fx%3D1" and req["query"] == {}

@@ -2,8 +2,10 @@
 
 - Component and Resource → system: `spec.owner` (default kind Group) → owner, `spec.dependsOn` (Component or
   Resource refs) → depends_on, `spec.lifecycle`, `metadata.description`, repos from
-  `backstage.io/source-location` and `github.com/project-slug`, the runbook from a `metadata.links` entry of
-  type or title "runbook". A User as owner becomes a maintainer (a catalog owner must be a team).
+  `backstage.io/source-location` and `github.com/project-slug` (catalog/scm_urls.py), the runbook from a
+  `metadata.links` entry of type or title "runbook", the system's own on-call from `pagerduty.com/*` and
+  `opsgenie.com/team` (ONCALL_ANNOTATIONS; Groups' too). A User as owner becomes a maintainer (a catalog
+  owner must be a team).
 - Group → team; members are the people of the Group's `spec.members` and of every User whose `spec.memberOf`
   names the Group, each as the User's `spec.profile.email` (or its name when it has none).
 - System, API and Domain are descriptive: their owners and the `spec.system` of components are checked.
@@ -16,6 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ownership.catalog import scm_urls
 from ownership.catalog.backstage import Record, Ref, items, parse_ref, text
 from ownership.catalog.schema import CHANNEL_RE, HTTP_URL_RE
 from ownership.catalog.yamlnodes import Map, Node, Scalar
@@ -24,9 +27,17 @@ from ownership.model import LIFECYCLES, Finding, Location
 ANN = "ownership.dev/"
 SOURCE_LOCATION = "backstage.io/source-location"
 PROJECT_SLUG = "github.com/project-slug"
-# https://host/org/repo[.git][/(-/)tree|blob/REF[/PATH]]
-_WEB_TREE = re.compile(r"^(?P<repo>https?://[^/]+/[^/]+/[^/]+?)(?:\.git)?/?(?:(?:-/)?(?:tree|blob)/[^/]+"
-                       r"(?:/(?P<path>.+))?)?$")
+TECHDOCS_REF = "backstage.io/techdocs-ref"
+
+# annotation -> where it goes under `oncall` (load.py `_oncall` makes the model's OnCall); rotation: Groups only
+ONCALL_ANNOTATIONS = (
+    ("pagerduty.com/service-id", ("pagerduty", "service")),
+    ("pagerduty.com/integration-key", ("pagerduty", "integration_key")),
+    (ANN + "escalation-policy", ("pagerduty", "escalation_policy")),
+    ("opsgenie.com/team", ("opsgenie", "team")),
+    (ANN + "rotation", ("rotation",)),
+)
+PAGERDUTY_ID_RE = re.compile(r"^[A-Za-z0-9]{1,32}$")  # PagerDuty object ids: P and six letters or digits
 
 Entity = tuple[str, dict[str, Any], Location, dict[str, Location]]  # kind, values, location, locations
 
@@ -141,17 +152,7 @@ class _Builder:
         values["members"] = tuple(members)
         self._text(rec, values, locs, "manager", rec.annotations.get(ANN + "manager"))
         self._channel(rec, values, locs, "channel", "channel")
-        oncall: dict[str, Any] = {}
-        policy = rec.annotations.get(ANN + "escalation-policy")
-        if text(policy) and policy is not None:
-            oncall["pagerduty"] = {"escalation_policy": text(policy)}
-            locs["oncall.pagerduty.escalation_policy"] = rec.loc(policy)
-        rotation = rec.annotations.get(ANN + "rotation")
-        if text(rotation) and rotation is not None:
-            oncall["rotation"] = text(rotation)
-            locs["oncall.rotation"] = rec.loc(rotation)
-        if oncall:
-            values["oncall"] = oncall
+        self._oncall(rec, values, locs)
         return ("teams", values, rec.location, locs)
 
     # ----------------------------------------------------------------------- systems
@@ -258,6 +259,30 @@ class _Builder:
             values["channels"] = channels
         self._repos(rec, values, locs)
         self._runbook(rec, values, locs)
+        self._oncall(rec, values, locs)
+
+    def _oncall(self, rec: Record, values: dict[str, Any], locs: dict[str, Location]) -> None:
+        """`oncall` of a Group, Component or Resource from the on-call annotations (ONCALL_ANNOTATIONS)."""
+        oncall: dict[str, Any] = {}
+        for key, path in ONCALL_ANNOTATIONS:
+            node = rec.annotations.get(key)
+            value = text(node)
+            if node is None or not value or (path == ("rotation",) and rec.kind != "group"):
+                continue
+            field = ".".join(("oncall", *path))
+            if path == ("pagerduty", "service") and not PAGERDUTY_ID_RE.match(value):
+                self.problem("invalid-value", rec, f"annotation {key} must be a PagerDuty service id such as "
+                             f"'PABC123', got '{value[:40]}'; it is not asked", rec.loc(node), "warning",
+                             field=field)
+                continue
+            *outer, last = path
+            inner = oncall
+            for part in outer:
+                inner = inner.setdefault(part, {})
+            inner[last] = value
+            locs[field] = rec.loc(node)
+        if oncall:
+            values["oncall"] = oncall
 
     def _list(self, rec: Record, locs: dict[str, Location], field: str, node: Scalar | None) -> list[str]:
         if node is None or not text(node):
@@ -300,7 +325,10 @@ class _Builder:
             for key in (SOURCE_LOCATION, PROJECT_SLUG):
                 node = rec.annotations.get(key)
                 repo = _repo_from(key, text(node) or "")
-                if node is None or repo is None:
+                if node is None or not text(node) or (repo is None and (text(node) or "").startswith("dir:")):
+                    continue
+                if repo is None:
+                    self._no_repo(rec, key, node)
                     continue
                 same = next((r for r in repos if r["url"] == repo["url"]), None)
                 if same is None:
@@ -310,6 +338,15 @@ class _Builder:
                     same["paths"] = repo["paths"]
         if repos:
             values["repos"] = tuple(repos)
+        docs = rec.annotations.get(TECHDOCS_REF)
+        if docs is not None and text(docs) and scm_urls.techdocs_ref(text(docs) or "") is None:
+            self._no_repo(rec, TECHDOCS_REF, docs, "dir:PATH or url:https://…")
+
+    def _no_repo(self, rec: Record, key: str, node: Node, expect: str = "url:https://… or an ssh address") -> None:
+        # the value is not quoted: it may be anything, a credential included
+        self.problem("invalid-value", rec, f"annotation {key} of {rec.kind} '{rec.name}' names no repository "
+                     f"address ownership can use ({expect}, see docs/backstage.md); it is not used",
+                     rec.loc(node), "warning", field=key)
 
     def _runbook(self, rec: Record, values: dict[str, Any], locs: dict[str, Location]) -> None:
         for link in items(rec.metadata.get("links")):
@@ -330,15 +367,5 @@ class _Builder:
 
 
 def _repo_from(key: str, value: str) -> dict[str, Any] | None:
-    if not value:
-        return None
-    if key == PROJECT_SLUG:
-        return {"url": f"https://github.com/{value.strip('/')}", "paths": ()}
-    kind, _, target = value.partition(":")
-    if kind not in ("url", "dir") or not target:
-        target = value
-    m = _WEB_TREE.match(target)
-    if m is None:
-        return {"url": target.rstrip("/") if "://" in target else target, "paths": ()}
-    path = m.group("path")
-    return {"url": m.group("repo"), "paths": (path,) if path else ()}
+    found = scm_urls.project_slug(value) if key == PROJECT_SLUG else scm_urls.source_location(value)
+    return None if found is None else {"url": found.url, "paths": found.paths}

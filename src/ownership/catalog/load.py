@@ -474,19 +474,24 @@ def _assemble(entities: list[_Entity], findings: list[Finding]) -> dict[str, dic
     return out
 
 
+def _oncall(oncall: Any) -> OnCall | None:
+    """An `oncall:` value (native teams; Backstage Groups, Components and Resources) as the model's OnCall."""
+    if not oncall:
+        return None
+    pd = oncall.get("pagerduty") or {}
+    return OnCall(pagerduty_escalation_policy=pd.get("escalation_policy"), rotation=oncall.get("rotation"),
+                  pagerduty_service=pd.get("service"), pagerduty_integration_key=pd.get("integration_key"),
+                  opsgenie_team=(oncall.get("opsgenie") or {}).get("team"))
+
+
 def _team(ent: _Entity) -> Team:
     v = ent.values
-    oncall = v.get("oncall")
-    oc = None
-    if oncall:
-        pd = oncall.get("pagerduty") or {}
-        oc = OnCall(pagerduty_escalation_policy=pd.get("escalation_policy"), rotation=oncall.get("rotation"))
     return Team(
         name=v["name"],
         members=v.get("members", ()),
         manager=v.get("manager"),
         channel=v.get("channel"),
-        oncall=oc,
+        oncall=_oncall(v.get("oncall")),
         description=v.get("description"),
         location=ent.location,
         locations=ent.locations,
@@ -512,6 +517,7 @@ def _system(ent: _Entity) -> System:
         channels={k: c for k, c in (v.get("channels") or {}).items()},
         stakeholders=v.get("stakeholders", ()),
         runbook=v.get("runbook"),
+        oncall=_oncall(v.get("oncall")),
         location=ent.location,
         locations=ent.locations,
     )

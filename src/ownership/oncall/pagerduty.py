@@ -1,4 +1,5 @@
-"""Who PagerDuty says is on call: REST API v2 `GET /oncalls`, with timeouts, retries and paging.
+"""Who PagerDuty says is on call: REST API v2 `GET /oncalls`, with timeouts, retries and paging; and which
+escalation policy a service uses, `GET /services/{id}` (for Backstage's `pagerduty.com/service-id`).
 
 The token comes from an environment variable (`pagerduty.token_env`, default OWNERSHIP_PAGERDUTY_TOKEN) and
 goes only into the Authorization header: no message, log or exception text ever contains it. Any failure is a
@@ -12,9 +13,9 @@ import ipaddress
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ownership.errors import OwnershipError
 from ownership.model import SettingProblem
@@ -43,6 +44,19 @@ FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
 
 class PagerDutyError(OwnershipError):
     """PagerDuty could not answer. One line, never containing the token."""
+
+
+class NotFound(PagerDutyError):
+    """PagerDuty answered 404: it has no such object (a service id that is wrong or was deleted)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One look-up for page and incident: who is on call, and which policy each asked service uses."""
+
+    entries: tuple[OnCallEntry, ...] = ()
+    services: Mapping[str, str] = field(default_factory=dict)  # service id -> escalation policy id
+    unknown_services: Mapping[str, str] = field(default_factory=dict)  # service id -> why it is unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,23 +112,65 @@ class OnCallEntry:
     until: str | None = None
 
 
+def lookup(policies: Iterable[str], services: Iterable[str], at: dt.datetime | None, settings: PagerDutySettings,
+           env: Mapping[str, str] | None = None) -> Lookup:
+    """The escalation policy of each of `services` (a 404 makes that one service unknown, with the reason),
+    then everyone on call at `at` for `policies` and those services' policies: one session for all of it.
+    Any other failure raises PagerDutyError, as oncalls() does."""
+    import requests
+
+    with requests.Session() as http:
+        found, unknown = service_policies(services, settings, env, http)
+        entries = oncalls([*policies, *found.values()], at, settings, env, http)
+    return Lookup(tuple(entries), found, unknown)
+
+
+def service_policies(services: Iterable[str], settings: PagerDutySettings, env: Mapping[str, str] | None = None,
+                     session: requests.Session | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """(service id -> escalation policy id, service id -> why unknown) from `GET /services/{id}` each."""
+    ids = sorted(set(services))
+    if not ids:
+        return {}, {}
+    base, headers = _prepare(settings, env)
+    import requests
+
+    from ownership import httpget
+
+    http = session or requests.Session()
+    found: dict[str, str] = {}
+    unknown: dict[str, str] = {}
+    try:
+        for sid in ids:
+            # the id is catalog text: quoted whole, it stays one path segment (no `../`, no query)
+            url = httpget.join(base, "services/" + quote(sid, safe=""))
+            try:
+                body = _get(http, url, [], headers, settings)
+            except NotFound:
+                unknown[sid] = f"PagerDuty has no service {sid} (HTTP 404)"
+                continue
+            policy = _obj(_obj(body.get("service")).get("escalation_policy")).get("id")
+            if isinstance(policy, str) and policy.strip():
+                found[sid] = policy.strip()
+            else:
+                unknown[sid] = f"{_redact(url)} answered without the service's escalation_policy id"
+    finally:
+        if session is None:
+            http.close()
+    return found, unknown
+
+
 def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: PagerDutySettings,
             env: Mapping[str, str] | None = None, session: requests.Session | None = None) -> list[OnCallEntry]:
     """Everyone on call for `policies` at `at` (None: now), all pages, ordered by policy, level, email."""
     ids = sorted(set(policies))
     if not ids:
         return []
-    token = (env if env is not None else os.environ).get(settings.token_env, "").strip()
-    if not token:
-        raise PagerDutyError(f"no PagerDuty token: set the environment variable {settings.token_env}")
-    base = settings.base_url.rstrip("/")
-    _check_transport(base)
+    base, headers = _prepare(settings, env)
     params: list[tuple[str, str]] = [("escalation_policy_ids[]", i) for i in ids]
     params += [("include[]", "users"), ("limit", str(PAGE_LIMIT))]
     if at is not None:
         # a one-second window asks "who is on call at that moment"; without since/until PagerDuty says "now"
         params += [("since", _iso(at)), ("until", _iso(at + dt.timedelta(seconds=1)))]
-    headers = {"Authorization": f"Token token={token}", "Accept": ACCEPT}
     import requests
 
     from ownership import httpget
@@ -140,6 +196,16 @@ def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: PagerDuty
             http.close()
     unique = {(e.policy, e.level, e.user_id or e.email): e for e in found}
     return sorted(unique.values(), key=lambda e: (e.policy, e.level, e.email or "", e.name or ""))
+
+
+def _prepare(settings: PagerDutySettings, env: Mapping[str, str] | None) -> tuple[str, dict[str, str]]:
+    """The base URL (https, or http to this machine) and the headers every request sends."""
+    token = (env if env is not None else os.environ).get(settings.token_env, "").strip()
+    if not token:
+        raise PagerDutyError(f"no PagerDuty token: set the environment variable {settings.token_env}")
+    base = settings.base_url.rstrip("/")
+    _check_transport(base)
+    return base, {"Authorization": f"Token token={token}", "Accept": ACCEPT}
 
 
 def _get(http: requests.Session, url: str, params: list[tuple[str, str]], headers: Mapping[str, str],
@@ -177,6 +243,8 @@ def _get(http: requests.Session, url: str, params: list[tuple[str, str]], header
             if resp.status_code in (401, 403):
                 raise PagerDutyError(f"{where}: PagerDuty refused the token (HTTP {resp.status_code}); check "
                                      f"{settings.token_env}")
+            if resp.status_code == 404:
+                raise NotFound(f"{where}: HTTP 404")
             if resp.status_code not in RETRY_STATUSES:
                 raise PagerDutyError(f"{where}: HTTP {resp.status_code}")
             problem_text = f"{where}: HTTP {resp.status_code}"

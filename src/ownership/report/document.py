@@ -230,7 +230,7 @@ def teams(result: AuditResult) -> list[dict[str, Any]]:
             "team": name, "systems": len(systems), "system_names": systems,
             "tier1": sum(1 for n in systems if snap.catalog.systems[n].tier == 1),
             "members": len(t.members) if t else 0, "members_employed": employed,
-            "oncall": bool(t and t.oncall and (t.oncall.pagerduty_escalation_policy or t.oncall.rotation)),
+            "oncall": bool(t and t.oncall and t.oncall.configured),
             "findings": {sev: sum(1 for f in mine if f.severity == sev) for sev in ("error", "warning", "info")},
             **{key: sum(1 for f in mine if f.rule == rule) for key, (rule, _) in HEADLINE_RULES.items()},
         })

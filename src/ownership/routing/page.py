@@ -1,7 +1,9 @@
 """`ownership page`: the ordered escalation list for a system's owning team. Pure: no I/O.
 
-Levels, in order: (1) who is on call, from PagerDuty when the team has an escalation policy and PagerDuty
-answered, else from the catalog rotation at the asked moment; (2) named maintainers; (3) the other team
+Levels, in order: (1) who is on call: the system's own on-call first (a PagerDuty service's escalation policy
+from Backstage's `pagerduty.com/service-id`), then its owning team's, each from PagerDuty when it answered,
+else from the catalog rotation at the asked moment (an Opsgenie team or a PagerDuty integration key is shown
+as a note: neither says who is on call); (2) named maintainers; (3) the other team
 members, most recently active in the system's history first when scan data is given; (4) the team manager,
 then the manager's manager. Each person appears once, at their first level. Everyone who would have been
 listed but cannot be paged is under `skipped` with the reason. An all-empty list is a `gap` naming what is
@@ -13,9 +15,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ownership import redact
 from ownership.analysis import rotation as rot
 from ownership.analysis.people import Contact, People, Skip
-from ownership.model import Activity, Catalog, Person, System, Team
+from ownership.model import Activity, Catalog, OnCall, Person, System, Team
 from ownership.oncall.pagerduty import OnCallEntry
 
 LEVEL_NAMES = ("on-call", "maintainers", "team", "management")
@@ -28,6 +31,8 @@ class PagerDutyAnswer:
 
     entries: Mapping[str, tuple[OnCallEntry, ...]] = field(default_factory=dict)
     error: str | None = None
+    services: Mapping[str, str] = field(default_factory=dict)  # service id -> its escalation policy id
+    unknown_services: Mapping[str, str] = field(default_factory=dict)  # service id -> why it is unknown
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,7 @@ def page(ctx: Context, system: System) -> Page:
                                              ": everyone listed is assumed to be employed"))
     if team is None:
         notes.append(f"owning team '{system.owner}' is not in the catalog")
-    source, oncall = _oncall(ctx, team, col, notes)
+    source, oncall = _oncall(ctx, system, team, col, notes)
     maintainers = [c for ref in system.maintainers if (c := col.consider(ref, "maintainers", "maintainer"))]
     members = _members(ctx, system, team, col)
     management = _management(team, col) if team else []
@@ -118,37 +123,84 @@ def page(ctx: Context, system: System) -> Page:
     if result.first is None:
         successor = _successor(ctx, system, col)
         return Page(result.system, result.team, result.at, levels, result.skipped, result.notes,
-                    result.roster_checked, _gap(system, team, len(col.skipped), successor), successor)
+                    result.roster_checked, _gap(system, team, len(col.skipped), successor,
+                                                _unknown_oncall(ctx, system)), successor)
     return result
 
 
-def _oncall(ctx: Context, team: Team | None, col: _Collector, notes: list[str]) -> tuple[str | None,
-                                                                                         list[Contact]]:
-    if team is None:
+def _oncall(ctx: Context, system: System, team: Team | None, col: _Collector,
+            notes: list[str]) -> tuple[str | None, list[Contact]]:
+    """Level 1: each on-call set-up that reaches the system (Catalog.oncalls: its own, then its team's) in
+    turn, until one has someone who can be paged."""
+    setups = ctx.catalog.oncalls(system)
+    if not setups:
+        if team is not None:
+            notes.append(f"team {team.name} has no on-call (no PagerDuty escalation policy or catalog rotation)")
         return None, []
-    oc = team.oncall
-    if oc is None or not (oc.pagerduty_escalation_policy or oc.rotation):
-        notes.append(f"team {team.name} has no on-call (no PagerDuty escalation policy or catalog rotation)")
-        return None, []
-    policy = oc.pagerduty_escalation_policy
-    if policy:
-        answer = ctx.pagerduty
+    source: str | None = None
+    for i, (whose, oc) in enumerate(setups):
+        then = f"trying the on-call of {setups[i + 1][0]}" if i + 1 < len(setups) else None
+        found, contacts = _setup(ctx, whose, oc, col, notes, then)
+        if contacts:
+            return found, contacts
+        source = source or found
+    return source, []
+
+
+def _setup(ctx: Context, whose: str, oc: OnCall, col: _Collector, notes: list[str],
+           then: str | None) -> tuple[str | None, list[Contact]]:
+    """Who one on-call set-up says is on call: its PagerDuty service's policy, its escalation policy, then its
+    rotation. What cannot be asked (Opsgenie, an integration key) or could not be answered is a note."""
+    notes += shown(whose, oc)
+    rest = f"using the catalog rotation {oc.rotation}" if oc.rotation else then
+    answer = ctx.pagerduty
+    if oc.pagerduty_service or oc.pagerduty_escalation_policy:
         if answer is not None and answer.error is None:
-            entries = answer.entries.get(policy, ())
-            contacts = [c for e in entries if (c := _pd_contact(e, col))]
-            if contacts:
-                return f"PagerDuty escalation policy {policy}", contacts
-            why = "nobody employed is" if entries else "nobody is"
-            notes.append(f"PagerDuty says {why} on call for escalation policy {policy}"
-                         + (f"; using the catalog rotation {oc.rotation}" if oc.rotation else ""))
+            for label, policy in _policies(whose, oc, answer, notes, rest):
+                entries = answer.entries.get(policy, ())
+                contacts = [c for e in entries if (c := _pd_contact(e, col))]
+                if contacts:
+                    return label, contacts
+                why = "nobody employed is" if entries else "nobody is"
+                notes.append(f"PagerDuty says {why} on call for {label.removeprefix('PagerDuty ')}"
+                             + (f"; {rest}" if rest else ""))
         else:
             problem = (answer.error if answer is not None else None) or "not asked"
-            fallback = (f"using the catalog rotation {oc.rotation}" if oc.rotation
-                        else "no catalog rotation to fall back on")
-            notes.append(f"PagerDuty unavailable ({problem}); {fallback}")
+            notes.append(f"PagerDuty unavailable ({problem}); {rest or 'no catalog rotation to fall back on'}")
     if not oc.rotation:
         return None, []
-    return _rotation(ctx, oc.rotation, col, notes, team.name)
+    return _rotation(ctx, oc.rotation, col, notes, whose)
+
+
+def _policies(whose: str, oc: OnCall, answer: PagerDutyAnswer, notes: list[str],
+              rest: str | None) -> list[tuple[str, str]]:
+    """(how the level names it, escalation policy id) to ask, the service's first; a service PagerDuty does
+    not know is a note saying why its on-call is unknown."""
+    out: list[tuple[str, str]] = []
+    service = oc.pagerduty_service
+    if service:
+        policy = answer.services.get(service)
+        if policy:
+            out.append((f"PagerDuty service {service} (escalation policy {policy})", policy))
+        else:
+            why = answer.unknown_services.get(service) or "not asked"
+            notes.append(f"on-call of {whose} unknown ({why})" + (f"; {rest}" if rest else ""))
+    if oc.pagerduty_escalation_policy:
+        out.append((f"PagerDuty escalation policy {oc.pagerduty_escalation_policy}", oc.pagerduty_escalation_policy))
+    return out
+
+
+def shown(whose: str, oc: OnCall) -> list[str]:
+    """What an on-call set-up names that ownership cannot ask, one line each: an Opsgenie team, and a PagerDuty
+    integration key (an Events API routing key: only its last characters are shown)."""
+    out = []
+    if oc.opsgenie_team:
+        out.append(f"{whose} is on call through Opsgenie team '{oc.opsgenie_team}' (not asked: page it in Opsgenie)")
+    if oc.pagerduty_integration_key:
+        out.append(f"{whose} sends PagerDuty events with integration key {redact.masked(oc.pagerduty_integration_key)}"
+                   + ("" if oc.pagerduty_service else " (a routing key does not say who is on call: add "
+                      "pagerduty.com/service-id)"))
+    return out
 
 
 def _pd_contact(entry: OnCallEntry, col: _Collector) -> Contact | None:
@@ -161,11 +213,11 @@ def _pd_contact(entry: OnCallEntry, col: _Collector) -> Contact | None:
     return contact
 
 
-def _rotation(ctx: Context, name: str, col: _Collector, notes: list[str], team: str) -> tuple[str | None,
-                                                                                             list[Contact]]:
+def _rotation(ctx: Context, name: str, col: _Collector, notes: list[str], whose: str) -> tuple[str | None,
+                                                                                              list[Contact]]:
     rotation = ctx.catalog.rotations.get(name)
     if rotation is None:
-        notes.append(f"team {team} names rotation '{name}', which is not in the catalog")
+        notes.append(f"{whose} names rotation '{name}', which is not in the catalog")
         return None, []
     current = rot.shift_at(rotation, ctx.at)
     if current is None:
@@ -252,12 +304,28 @@ def _successor(ctx: Context, system: System, col: _Collector) -> Contact | None:
     return None
 
 
-def _gap(system: System, team: Team | None, skipped: int, successor: Contact | None) -> str:
+def _unknown_oncall(ctx: Context, system: System) -> bool:
+    """Whether PagerDuty would have said who is on call but could not (unavailable, or a service it does not
+    know): then the on-call is unknown, which a gap must not call "no one on call"."""
+    answer = ctx.pagerduty
+    for _, oc in ctx.catalog.oncalls(system):
+        if not (oc.pagerduty_service or oc.pagerduty_escalation_policy):
+            continue
+        if answer is None or answer.error is not None or oc.pagerduty_service in answer.unknown_services:
+            return True
+    return False
+
+
+def _gap(system: System, team: Team | None, skipped: int, successor: Contact | None,
+         oncall_unknown: bool = False) -> str:
     parts = []
+    if oncall_unknown:
+        parts.append("who is on call is unknown (PagerDuty could not say, see the notes)")
     if team is None:
         parts.append(f"owning team '{system.owner}' is not in the catalog")
     else:
-        parts.append(f"team {team.name} has no one on call who can be paged")
+        if not oncall_unknown:
+            parts.append(f"team {team.name} has no one on call who can be paged")
         parts.append("no employed maintainer" if system.maintainers else "no named maintainers")
         parts.append("no employed team member" if team.members else "no team members listed")
         parts.append("no employed manager" if team.manager else "no manager listed")

@@ -235,15 +235,14 @@ def deprecated_dependency(snap: Snapshot) -> Iterator[Hit]:
       options={"tiers": Option(lambda v: isinstance(v, list) and all(whole(1)(t) and t <= 4 for t in v),
                                "a list of tiers, e.g. [1, 2]")})
 def no_oncall(snap: Snapshot) -> Iterator[Hit]:
-    """A tier 1 or 2 system whose owning team has no on-call: neither a PagerDuty escalation policy nor a
-    rotation in its `oncall:`. Out-of-hours incidents have nobody to page. Error for tier 1."""
+    """A tier 1 or 2 system with no on-call of its own (Backstage `pagerduty.com/service-id`,
+    `pagerduty.com/integration-key`, `opsgenie.com/team`) whose owning team has none either: neither a
+    PagerDuty escalation policy nor a rotation in its `oncall:`. Out-of-hours incidents have nobody to page.
+    Error for tier 1."""
     tiers = set(snap.option("no-oncall", "tiers", [1, 2]))
     for s in _systems(snap):
         team = snap.catalog.teams.get(s.owner)
-        if s.tier not in tiers or team is None:
-            continue
-        oc = team.oncall
-        if oc is not None and (oc.pagerduty_escalation_policy or oc.rotation):
+        if s.tier not in tiers or team is None or snap.catalog.oncalls(s):
             continue
         yield _hit(snap, s, "warning", f"{s.name} (tier {s.tier}) has no on-call: team {s.owner} configures "
                    "neither PagerDuty nor a rotation", "owner", team=s.owner)
