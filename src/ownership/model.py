@@ -320,7 +320,7 @@ class PersonRef:
 
 
 @dataclass(frozen=True, slots=True)
-class Profile:
+class UserProfile:
     """A person as a Backstage User entity describes them: used for their name and email when no roster
     knows them (analysis/people.py)."""
 
@@ -352,7 +352,7 @@ class Catalog:
     rotations: Mapping[str, Rotation] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     # Backstage: User entities by person ref, and references outside the given files
-    profiles: Mapping[str, Profile] = field(default_factory=dict)
+    profiles: Mapping[str, UserProfile] = field(default_factory=dict)
     dangling: tuple[Reference, ...] = ()
 
     def person_refs(self) -> Iterator[PersonRef]:

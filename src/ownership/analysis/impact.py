@@ -86,8 +86,9 @@ def edges(catalog: Catalog) -> Iterator[Edge]:
             for provider in providers.get(api, ()):
                 if provider != s.name:
                     yield Edge(s.name, provider, f"consumes_apis[{i}]")
-        if s.subcomponent_of in systems and s.subcomponent_of != s.name:
-            yield Edge(s.subcomponent_of, s.name, "subcomponent_of")
+        parent = s.subcomponent_of
+        if parent is not None and parent in systems and parent != s.name:
+            yield Edge(parent, s.name, "subcomponent_of")
 
 
 def edge_field(catalog: Catalog, source: str, target: str) -> str:

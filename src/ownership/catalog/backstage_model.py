@@ -12,7 +12,7 @@
 - Group → team with its parent, children (both directions of the hierarchy, as Backstage mirrors them), type,
   display name and email; members are the people of the Group's `spec.members` and of every User whose
   `spec.memberOf` names the Group, each as the User's `spec.profile.email` (or its name when it has none).
-- User → a Profile (display name, email): how a person is named when no roster knows them.
+- User → a UserProfile (display name, email): how a person is named when no roster knows them.
 - System, API and Domain stay descriptive, not model entities: they have no repositories, no on-call and no
   people of their own, so there is nothing to page, scan or orphan; what is judged about them (the owner
   exists, references resolve) is judged here and by `dangling-reference`. A component keeps its System,
@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 from ownership.catalog.backstage import Record, Ref, items, parse_ref, text
 from ownership.catalog.schema import CHANNEL_RE, HTTP_URL_RE
 from ownership.catalog.yamlnodes import Map, Node, Scalar
-from ownership.model import LIFECYCLES, Finding, Link, Location, Profile, Reference
+from ownership.model import LIFECYCLES, Finding, Link, Location, Reference, UserProfile
 
 ANN = "ownership.dev/"
 SOURCE_LOCATION = "backstage.io/source-location"
@@ -49,7 +49,7 @@ class Built(NamedTuple):
     """What the Backstage records of a load become besides findings."""
 
     entities: list[Entity]
-    profiles: dict[str, Profile]  # person ref -> the User's profile
+    profiles: dict[str, UserProfile]  # person ref -> the User's profile
     dangling: tuple[Reference, ...]  # references to entities outside the given files
 
 
@@ -153,12 +153,12 @@ class _Builder:
             self.dangle(rec, field, r, rec.loc(node))
         return r
 
-    def profiles(self) -> dict[str, Profile]:
-        out: dict[str, Profile] = {}
+    def profiles(self) -> dict[str, UserProfile]:
+        out: dict[str, UserProfile] = {}
         for rec in self.index.values():
             if rec.kind == "user":
                 p = _profile(rec)
-                out.setdefault(person(rec), Profile(person(rec), rec.model_name, p.get("displayName"),
+                out.setdefault(person(rec), UserProfile(person(rec), rec.model_name, p.get("displayName"),
                                                     p.get("email"), rec.name_loc))
         return out
 

@@ -111,7 +111,7 @@ def page(ctx: Context, system: System) -> Page:
     maintainers = [c for ref in system.maintainers if (c := col.consider(ref, "maintainers", "maintainer"))]
     members = _members(ctx, system, team, col)
     management = _management(team, col) if team else []
-    levels = (Level(1, "on-call", source, tuple(oncall)), Level(2, "maintainers", None, tuple(maintainers)),
+    levels: tuple[Level, ...] = (Level(1, "on-call", source, tuple(oncall)), Level(2, "maintainers", None, tuple(maintainers)),
               Level(3, "team", team.name if team else None, tuple(members)),
               Level(4, "management", None, tuple(management)))
     ancestors = parent_teams(catalog, team)

@@ -98,7 +98,7 @@ def unknown_team(snap: Snapshot) -> Iterator[Hit]:
     external = external_owners(snap)
     for s in snap.catalog.systems.values():
         if s.owner and s.owner not in teams and s.owner not in external and not _from_backstage(s):
-            yield Hit(f"system:{s.name}", f"system '{s.name}' is owned by unknown team '{s.owner}'"
+            yield Hit(f"system:{s.name}", f"{s.label} is owned by unknown team '{s.owner}'"
                       + _did_you_mean(s.owner, teams), s.loc("owner"), {"team": s.owner})
 
 
@@ -114,7 +114,7 @@ def unknown_system(snap: Snapshot) -> Iterator[Hit]:
             continue
         for i, dep in enumerate(s.depends_on):
             if dep not in systems:
-                yield Hit(f"system:{s.name}", f"system '{s.name}' depends on unknown system '{dep}'"
+                yield Hit(f"system:{s.name}", f"{s.label} depends on unknown system '{dep}'"
                           + _did_you_mean(dep, systems), s.loc(f"depends_on[{i}]"), {"system": dep})
 
 
