@@ -62,6 +62,8 @@ SECTIONS: dict[str, Section] = {
                           "GitHub handles of teams: {org: acme, team_handles: {payments: '@acme/payments-team'}}"),
     "site": Section("ownership.site.settings:check", "static site (ownership site): title, pagerduty_web, "
                                                      "offboard_limit"),
+    "external_owners": Section("ownership.config:check_external_owners",
+                               "teams defined outside the catalog files (Backstage refs such as group:billing)"),
 }
 KNOWN_KEYS: dict[str, str] = {key: s.what for key, s in SECTIONS.items()}
 FAIL_ON_CHOICES = ("error", "warning", "never")
@@ -88,6 +90,7 @@ PROTECTED: dict[str, str] = {
     "history.rewrite": "where git fetches repositories from (URLs or local folders)",
     "history.protocols": "which git transports run, and whether local folders are read",
     "history.stall": "how long a silent remote may hold the job",
+    "external_owners": "which missing owners are not reported",
 }
 
 
@@ -111,7 +114,16 @@ class Config:
 
     @property
     def rules(self) -> Mapping[str, Mapping[str, Any]]:
-        return self.values.get("rules") or {}
+        """Per-rule settings by slug, as the rules read them: the `rules:` section, and `external_owners:`
+        as the option of the reference rules (rules/catalog.py `external_owners`)."""
+        rules: Mapping[str, Mapping[str, Any]] = self.values.get("rules") or {}
+        external = self.values.get("external_owners")
+        if not external:
+            return rules
+        slug = "dangling-reference"
+        mine = rules.get(slug, {})
+        names = [*mine.get("external_owners", ()), *(external_name(e) for e in external)]
+        return {**rules, slug: {**mine, "external_owners": names}}
 
     def relative(self, value: str) -> str:
         """A path written in the config file, resolved against the file's folder."""
@@ -210,6 +222,27 @@ def check_fail_on(value: Any) -> list[SettingProblem]:
 
 def check_catalog(value: Any) -> list[SettingProblem]:
     return [] if isinstance(value, str) else [SettingProblem((), "catalog must be a path or URL string")]
+
+
+def external_name(ref: str) -> str:
+    """A team as `external_owners:` may write it (`billing`, `group:billing`, `group:finance/billing`) -> its
+    catalog name (`billing`, `finance/billing`), as catalog/backstage.py `model_name` makes them."""
+    ref = ref.strip()
+    if ref.lower().startswith("group:"):
+        ref = ref[len("group:"):]
+    ns, _, name = ref.rpartition("/")
+    return name.lower() if ns.lower() in ("", "default") else f"{ns.lower()}/{name.lower()}"
+
+
+_EXTERNAL = re.compile(r"^(?:group:)?(?:[A-Za-z0-9][-A-Za-z0-9]*/)?[A-Za-z0-9][-A-Za-z0-9_.]*$", re.IGNORECASE)
+
+
+def check_external_owners(value: Any) -> list[SettingProblem]:
+    if not isinstance(value, list):
+        return [SettingProblem((), "external_owners must be a list of team names or group references")]
+    return [SettingProblem((str(i),), f"external_owners[{i}] must be a team name such as 'billing' or "
+                                      f"'group:finance/billing', got {v!r}")
+            for i, v in enumerate(value) if not isinstance(v, str) or not _EXTERNAL.match(v.strip())]
 
 
 def check_roster(value: Any) -> list[SettingProblem]:

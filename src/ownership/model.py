@@ -185,6 +185,16 @@ class Repo:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """One entry of a Backstage entity's `metadata.links`."""
+
+    url: str
+    title: str | None = None
+    type: str | None = None
+    icon: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OnCall:
     """How a team, or a system itself, is reached out of hours."""
 
@@ -224,6 +234,12 @@ class Team(_Located):
     location: Location | None = None
     # field name (or "members[2]") -> where it is written, so findings point at the exact line
     locations: Mapping[str, Location] = field(default_factory=dict)
+    # Backstage Group hierarchy (team names) and what the Group says of itself; native teams leave them empty
+    parent: str | None = None
+    children: tuple[str, ...] = ()
+    type: str | None = None  # Backstage spec.type: team, department, business-unit...
+    display_name: str | None = None  # spec.profile.displayName
+    email: str | None = None  # spec.profile.email
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +260,34 @@ class System(_Located):
     oncall: OnCall | None = None
     location: Location | None = None
     locations: Mapping[str, Location] = field(default_factory=dict)
+    # What a Backstage Component or Resource says besides (docs/backstage.md); native systems keep the defaults.
+    kind: str = "system"  # system (native) | component | resource: how messages name it (`label`)
+    type: str | None = None  # spec.type: service, website, database...
+    part_of: str | None = None  # spec.system: the Backstage System it belongs to
+    subcomponent_of: str | None = None  # the system (model name) this one is a part of
+    provides_apis: tuple[str, ...] = ()  # API names
+    consumes_apis: tuple[str, ...] = ()
+    domain: str | None = None  # the spec.domain of its Backstage System
+    tags: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    owner_person: str | None = None  # a Backstage User owns it: the person, as person refs write them
+
+    @property
+    def label(self) -> str:
+        """How every message names it: "system 'payments-api'", "component 'ledger'", "resource 'ledger-db'"."""
+        return f"{self.kind} '{self.name}'"
+
+    @property
+    def owner_label(self) -> str:
+        """Who owns it, as a person reads it: the team, else the User who owns it (Backstage), else ''."""
+        return self.owner or self.owner_person or ""
+
+
+# The fields only a Backstage catalog fills (catalog/backstage_model.py), beside the native ones
+BACKSTAGE_TEAM_FIELDS = ("parent", "children", "type", "display_name", "email")
+BACKSTAGE_SYSTEM_FIELDS = ("kind", "type", "part_of", "subcomponent_of", "provides_apis", "consumes_apis", "domain",
+                           "tags", "links", "annotations", "owner_person")
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,12 +331,40 @@ class PersonRef:
 
 
 @dataclass(frozen=True, slots=True)
+class UserProfile:
+    """A person as a Backstage User entity describes them: used for their name and email when no roster
+    knows them (analysis/people.py)."""
+
+    ref: str  # as the catalog's person refs write the User (catalog/backstage_model.py `person`)
+    user: str  # the User's entity name
+    display_name: str | None = None
+    email: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A reference the loader could not resolve within the given files (Backstage keeps it as a dangling
+    relation); the `dangling-reference` rule judges it, knowing ownership.yaml's `external_owners`."""
+
+    subject: str  # "group:payments", "api:wayback"
+    source: str  # how messages name the entity that refers: "group 'payments'"
+    field: str  # spec.parent, spec.system, spec.owner...
+    kind: str  # the kind of the entity referred to: group, system, api, component...
+    target: str  # its model name
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     teams: Mapping[str, Team] = field(default_factory=dict)
     systems: Mapping[str, System] = field(default_factory=dict)
     stakeholders: Mapping[str, Stakeholder] = field(default_factory=dict)
     rotations: Mapping[str, Rotation] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    # Backstage: User entities by person ref, and references outside the given files
+    profiles: Mapping[str, UserProfile] = field(default_factory=dict)
+    dangling: tuple[Reference, ...] = ()
 
     def person_refs(self) -> Iterator[PersonRef]:
         """Every place the catalog names a person, in catalog order: team members and managers, system

@@ -154,10 +154,11 @@ EXPECTED = [
      "Location target https://github.com/acme/infra/blob/main/catalog-info.yaml is a URL; URLs are not fetched "
      "(no network access while loading): check the file into the catalog folder or point at it with a relative "
      "path"),
-    ("systems/payments.yaml", 25, "unknown-system", "error",
-     "system 'payments-api' depends on unknown system 'fraud'"),
-    ("systems/payments.yaml", 45, "unknown-team", "error",
-     "system 'ledger' is owned by unknown team 'ledger-team'"),
+    ("systems/payments.yaml", 25, "dangling-reference", "error",
+     "component 'payments-api' names 'fraud' in spec.dependsOn, which is not in the files read"),
+    ("systems/payments.yaml", 45, "dangling-reference", "error",
+     "component 'ledger' is owned by group 'ledger-team', which is not in the files read (if it is defined "
+     "elsewhere, list it under external_owners: in ownership.yaml)"),
     ("systems/payments.yaml", 50, "invalid-value", "error",
      "Backstage name 'Bad_Name-' is invalid: 1-63 letters, digits, '-', '_' or '.', starting and ending with a "
      "letter or digit"),

@@ -95,8 +95,6 @@ def test_names_that_differ_only_in_case_are_duplicates() -> None:
      [("invalid-value", 4)]),
     ("kind: Component\nmetadata: {name: c, name: d}\nspec: {type: s, lifecycle: production, owner: t}\n",
      [("duplicate-key", 3)]),
-    ("kind: User\nmetadata: {name: u}\nspec: {memberOf: [ghosts]}\n", [("unknown-team", 4)]),
-    ("kind: System\nmetadata: {name: s}\nspec: {owner: ghosts}\n", [("unknown-team", 4)]),
 ])
 def test_backstage_mistakes_are_findings_at_their_line(doc: str, expected: list[tuple[str, int]]) -> None:
     group = HEAD + "kind: Group\nmetadata: {name: t}\nspec: {type: team, children: []}\n---\n"

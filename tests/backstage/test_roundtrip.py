@@ -12,15 +12,21 @@ from click.testing import CliRunner
 from ownership.catalog import export
 from ownership.catalog.load import load_paths, load_sources
 from ownership.cli import cli
-from ownership.model import Catalog
+from ownership.model import BACKSTAGE_SYSTEM_FIELDS, BACKSTAGE_TEAM_FIELDS, Catalog
 from tests.conftest import ROOT
 
 
 def _plain(entities: Mapping[str, Any]) -> dict[str, Any]:
-    """Entities without where they were written (that is the one thing an export changes)."""
+    """Entities without where they were written (that is the one thing an export changes), and without what
+    only a Backstage catalog says (kind, spec.type, annotations...: the export is read back as one)."""
     out = {}
     for name, e in entities.items():
         changes: dict[str, Any] = {"location": None, "locations": {}}
+        fields = {f.name: f for f in dataclasses.fields(e)}
+        for key in (*BACKSTAGE_TEAM_FIELDS, *BACKSTAGE_SYSTEM_FIELDS):
+            f = fields.get(key)
+            if f is not None:
+                changes[key] = f.default_factory() if f.default is dataclasses.MISSING else f.default  # type: ignore[misc]
         if hasattr(e, "repos"):
             changes["repos"] = tuple(dataclasses.replace(r, location=None) for r in e.repos)
         out[name] = dataclasses.replace(e, **changes)

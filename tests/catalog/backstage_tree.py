@@ -54,3 +54,118 @@ def write(root: Path) -> Path:
         "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: artists-db\n"
         "spec:\n  type: database\n  owner: team-b\n")
     return cat
+
+
+RELATIONS = """\
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: engineering
+spec:
+  type: department
+  children: [team-a, team-b]
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: wayback-archive
+  description: Archive of the wayback machine
+  tags: [archive, java]
+  links:
+    - {url: https://wiki.example.com/wayback, title: Wiki, type: docs, icon: help}
+  annotations:
+    example.com/team-slack: wayback
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+  system: artist-engagement-portal
+  providesApis: [wayback-archive]
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata:
+  name: wayback-archive
+spec:
+  type: openapi
+  lifecycle: production
+  owner: team-a
+  definition: "openapi: 3.0.0"
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: wayback-search
+spec:
+  type: service
+  lifecycle: production
+  owner: team-b
+  consumesApis: [wayback-archive]
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: wayback-archive-ingestion
+spec:
+  type: service
+  lifecycle: production
+  owner: team-b
+  subcomponentOf: wayback-archive
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ledger
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+  dependsOn: [resource:ledger]
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: ledger
+spec:
+  type: database
+  owner: team-b
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: guest-book
+spec:
+  type: website
+  lifecycle: experimental
+  owner: user:amelia.park
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata:
+  name: amelia.park
+spec:
+  profile: {displayName: Amelia Park, email: amelia.park@example.com}
+  memberOf: []
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: billing-ui
+spec:
+  type: website
+  lifecycle: production
+  owner: billing
+  system: payments-platform
+  dependsOn: [component:billing-api]
+"""
+EXTERNAL_LINES = {"owner": 98, "system": 99, "dependsOn": 100}  # where RELATIONS names what is elsewhere
+
+
+def write_relations(root: Path) -> Path:
+    """write() plus the relations Backstage users rely on (components/relations.yaml, found by the root
+    Location's glob): a department Group with only child groups, APIs provided and consumed, a subcomponent,
+    a Component and a Resource both named `ledger`, a User-owned component, and references to entities
+    defined elsewhere (an owner, a System, a dependency)."""
+    cat = write(root)
+    (cat / "components" / "relations.yaml").write_text(RELATIONS)
+    return cat

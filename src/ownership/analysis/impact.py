@@ -20,7 +20,7 @@ import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 
 from ownership.errors import OwnershipError
 from ownership.memo import ByIdentity
@@ -54,6 +54,60 @@ _GRAPHS: ByIdentity[nx.DiGraph] = ByIdentity()
 _CONDENSED: ByIdentity[nx.DiGraph] = ByIdentity()
 
 
+class Edge(NamedTuple):
+    """One dependency: `source` breaks when `target` breaks; `field` is where `source` says so."""
+
+    source: str
+    target: str
+    field: str  # "depends_on[2]", "consumes_apis[0]" (through an API `target` provides), "subcomponent_of"
+
+
+def edges(catalog: Catalog) -> Iterator[Edge]:
+    """Every dependency between the catalog's systems, the one definition of them (unknown targets are left
+    out), in catalog order:
+
+    - `depends_on` (native `depends_on`, Backstage `spec.dependsOn`): the system needs the target;
+    - API consumption: a system that consumes an API (`spec.consumesApis`) depends on every system that
+      provides it (`spec.providesApis`), as Backstage's consumesApi/apiProvidedBy relations chain;
+    - `subcomponentOf`: the part's failure reaches the whole (Backstage's partOf/hasPart: the parent is made
+      of its subcomponents), so the parent depends on each subcomponent; a subcomponent does not depend on
+      its parent, whose other parts may fail without touching it.
+    """
+    systems = catalog.systems
+    providers: dict[str, list[str]] = {}
+    for s in systems.values():
+        for api in s.provides_apis:
+            providers.setdefault(api, []).append(s.name)
+    for s in systems.values():
+        for i, dep in enumerate(s.depends_on):
+            if dep in systems:
+                yield Edge(s.name, dep, f"depends_on[{i}]")
+        for i, api in enumerate(s.consumes_apis):
+            for provider in providers.get(api, ()):
+                if provider != s.name:
+                    yield Edge(s.name, provider, f"consumes_apis[{i}]")
+        parent = s.subcomponent_of
+        if parent is not None and parent in systems and parent != s.name:
+            yield Edge(parent, s.name, "subcomponent_of")
+
+
+def edge_field(catalog: Catalog, source: str, target: str) -> str:
+    """Where `source` says it depends on `target` (the field of the first such edge), for findings."""
+    return next((e.field for e in edges(catalog) if e.source == source and e.target == target), "name")
+
+
+def direct_dependents(catalog: Catalog, name: str) -> list[str]:
+    """The systems that break directly when `name` breaks, sorted."""
+    g = build_graph(catalog)
+    return sorted(g.predecessors(name)) if name in g else []
+
+
+def direct_dependencies(catalog: Catalog, name: str) -> list[str]:
+    """The systems `name` directly needs, sorted."""
+    g = build_graph(catalog)
+    return sorted(g.successors(name)) if name in g else []
+
+
 def build_graph(catalog: Catalog) -> nx.DiGraph:
     """The dependency graph (system -> dependency); unknown targets are left out. Cached per catalog."""
     return _GRAPHS.get(catalog, make=lambda: _build(catalog))
@@ -66,10 +120,7 @@ def _build(catalog: Catalog) -> nx.DiGraph:
     systems = catalog.systems
     for name in sorted(systems):
         g.add_node(name)
-    for name in sorted(systems):
-        for dep in systems[name].depends_on:
-            if dep in systems:
-                g.add_edge(name, dep)
+    g.add_edges_from(sorted((e.source, e.target) for e in edges(catalog)))
     return g
 
 

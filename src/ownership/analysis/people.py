@@ -488,9 +488,19 @@ class People:
 
     def contact(self, ref: str, person: Person | None, why: str, note: str | None = None) -> Contact:
         notes = [n for n in (note, self.note(person)) if n]
-        return Contact(ref=ref, why=why, name=person.name if person else None,
-                       email=(person.email if person else None) or (ref if "@" in ref else None),
-                       person_id=person.id if person else None, note="; ".join(notes) or None)
+        name, email = named(self.catalog, ref, person)
+        return Contact(ref=ref, why=why, name=name, email=email, person_id=person.id if person else None,
+                       note="; ".join(notes) or None)
 
     def skip(self, ref: str, person: Person | None, level: str, reason: str) -> Skip:
-        return Skip(ref=ref, level=level, reason=reason, name=person.name if person else None)
+        return Skip(ref=ref, level=level, reason=reason, name=named(self.catalog, ref, person)[0])
+
+
+def named(catalog: Catalog, ref: str, person: Person | None) -> tuple[str | None, str | None]:
+    """(name, email) of the person `ref` names: the roster's, else the Backstage User's `displayName` and
+    `email` (Catalog.profiles), else the reference itself when it is an email."""
+    profile = catalog.profiles.get(ref)
+    name = (person.name if person else None) or (profile.display_name if profile else None)
+    email = (person.email if person else None) or (profile.email if profile else None) or (
+        ref if "@" in ref else None)
+    return name, email

@@ -2,7 +2,7 @@
 
 The loader (catalog/load.py) hands every YAML document with an `apiVersion` to `read()`, follows Location
 entities with `follow_locations()`, and finally turns all records into catalog entities with
-`backstage_model.entities()`. Backstage documents may sit in the same folder, even the same file, as native
+`backstage_model.build()`. Backstage documents may sit in the same folder, even the same file, as native
 ones. What Backstage's own validation would reject (bad names, references that do not parse) becomes a finding
 with the line to edit; nothing Backstage accepts is rejected here.
 """

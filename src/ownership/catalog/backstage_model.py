@@ -1,14 +1,25 @@
 """Backstage records → catalog entities (teams, systems, stakeholders), resolving references as Backstage does.
 
-- Component and Resource → system: `spec.owner` (default kind Group) → owner, `spec.dependsOn` (Component or
-  Resource refs) → depends_on, `spec.lifecycle`, `metadata.description`, repos from
-  `backstage.io/source-location` and `github.com/project-slug` (catalog/scm_urls.py), the runbook from a
-  `metadata.links` entry of type or title "runbook", the system's own on-call from `pagerduty.com/*` and
-  `opsgenie.com/team` (ONCALL_ANNOTATIONS; Groups' too). A User as owner becomes a maintainer (a catalog
-  owner must be a team).
-- Group → team; members are the people of the Group's `spec.members` and of every User whose `spec.memberOf`
-  names the Group, each as the User's `spec.profile.email` (or its name when it has none).
-- System, API and Domain are descriptive: their owners and the `spec.system` of components are checked.
+- Component and Resource → system, keeping its kind (messages say "component 'x'"), `spec.type`, `spec.system`
+  (part_of, and that System's `spec.domain`), `subcomponentOf`, `providesApis`/`consumesApis`, tags, links
+  and annotations: `spec.owner` (default kind Group) → owner, `spec.dependsOn` (Component or Resource refs) →
+  depends_on, `spec.lifecycle`, `metadata.description`, repos from `backstage.io/source-location` and
+  `github.com/project-slug` (catalog/scm_urls.py), the runbook from a `metadata.links` entry of type or title
+  "runbook", the system's own on-call from `pagerduty.com/*` and `opsgenie.com/team` (ONCALL_ANNOTATIONS;
+  Groups' too). A User as owner is the system's owner_person, and a maintainer (so it is paged like one).
+- Names (`system_names`): a Component and a Resource are different entities even when they share a name, as in
+  Backstage. A system's name is its Backstage name (`model_name`); only a Resource whose name a Component also
+  has is named `resource:NAME` (its Backstage reference), so no catalog without such a clash is renamed.
+- Group → team with its parent, children (both directions of the hierarchy, as Backstage mirrors them), type,
+  display name and email; members are the people of the Group's `spec.members` and of every User whose
+  `spec.memberOf` names the Group, each as the User's `spec.profile.email` (or its name when it has none).
+- User → a UserProfile (display name, email): how a person is named when no roster knows them.
+- System, API and Domain stay descriptive, not model entities: they have no repositories, no on-call and no
+  people of their own, so there is nothing to page, scan or orphan; what is judged about them (the owner
+  exists, references resolve) is judged here and by `dangling-reference`. A component keeps its System,
+  Domain and APIs by name, and API consumption is a dependency (analysis/impact.py).
+- A reference to an entity outside the given files is kept (Backstage keeps dangling relations) and listed
+  in `Built.dangling` for the `dangling-reference` rule, which knows ownership.yaml's `external_owners`.
 - What Backstage has no field for is read from annotations under `ownership.dev/` (see docs/backstage.md).
 References default to the entity's own namespace and compare case-insensitively.
 """
@@ -16,13 +27,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from ownership.catalog import scm_urls
 from ownership.catalog.backstage import Record, Ref, items, parse_ref, text
 from ownership.catalog.schema import CHANNEL_RE, HTTP_URL_RE
 from ownership.catalog.yamlnodes import Map, Node, Scalar
-from ownership.model import LIFECYCLES, Finding, Location
+from ownership.model import LIFECYCLES, Finding, Link, Location, Reference, UserProfile
 
 ANN = "ownership.dev/"
 SOURCE_LOCATION = "backstage.io/source-location"
@@ -38,13 +49,24 @@ ONCALL_ANNOTATIONS = (
     (ANN + "rotation", ("rotation",)),
 )
 PAGERDUTY_ID_RE = re.compile(r"^[A-Za-z0-9]{1,32}$")  # PagerDuty object ids: P and six letters or digits
+SYSTEM_KINDS = ("component", "resource")  # the Backstage kinds that become model systems
 
 Entity = tuple[str, dict[str, Any], Location, dict[str, Location]]  # kind, values, location, locations
+Key = tuple[str, str, str]
 
 
-def entities(records: list[Record], findings: list[Finding], native_teams: Iterable[str] = ()) -> list[Entity]:
-    """Catalog entities for every Group, Component and Resource; problems with references as findings."""
-    index: dict[tuple[str, str, str], Record] = {}
+class Built(NamedTuple):
+    """What the Backstage records of a load become besides findings."""
+
+    entities: list[Entity]
+    profiles: dict[str, UserProfile]  # person ref -> the User's profile
+    dangling: tuple[Reference, ...]  # references to entities outside the given files
+
+
+def build(records: list[Record], findings: list[Finding], native_teams: Iterable[str] = ()) -> Built:
+    """Catalog entities for every Group, Component and Resource, Users' profiles, dangling references;
+    problems with references as findings."""
+    index: dict[Key, Record] = {}
     for rec in records:
         first = index.get(rec.key)
         if first is not None:
@@ -59,11 +81,26 @@ def entities(records: list[Record], findings: list[Finding], native_teams: Itera
     for rec in index.values():
         if rec.kind == "group":
             out.append(b.group(rec))
-        elif rec.kind in ("component", "resource"):
+        elif rec.kind in SYSTEM_KINDS:
             out.append(b.system(rec))
         elif rec.kind in ("system", "api", "domain"):
             b.owner(rec, {}, {})
-    return out
+            if rec.kind == "system":
+                b.resolve(rec, rec.spec.get("domain"), "domain", "spec.domain")
+    return Built(out, b.profiles(), tuple(b.dangling))
+
+
+def system_names(index: dict[Key, Record]) -> dict[Key, str]:
+    """The model name of every Component and Resource: `model_name`, but `resource:NAME` for a Resource whose
+    name a Component also has (the Component keeps the plain name). Stable: adding or removing other entities
+    never renames one, and a catalog without such a clash keeps every name."""
+    components = {rec.model_name for rec in index.values() if rec.kind == "component"}
+    return {key: _system_name(rec.kind, rec.model_name, components) for key, rec in index.items()
+            if rec.kind in SYSTEM_KINDS}
+
+
+def _system_name(kind: str, name: str, components: set[str]) -> str:
+    return f"resource:{name}" if kind == "resource" and name in components else name
 
 
 def person(user: Record) -> str:
@@ -71,21 +108,27 @@ def person(user: Record) -> str:
     explicit = text(user.annotations.get(ANN + "person"))
     if explicit:
         return explicit
-    profile = user.spec.get("profile")
-    if type(profile) is Map:
-        for k, v in profile.pairs:
-            if type(k) is Scalar and k.value == "email" and text(v):
-                return text(v) or ""
-    return user.name
+    return _profile(user).get("email") or user.name
+
+
+def _profile(rec: Record) -> dict[str, str]:
+    """The text fields of `spec.profile` (displayName, email, picture)."""
+    profile = rec.spec.get("profile")
+    if type(profile) is not Map:
+        return {}
+    return {k.value: text(v) or "" for k, v in profile.pairs if type(k) is Scalar and text(v)}
 
 
 class _Builder:
-    def __init__(self, index: dict[tuple[str, str, str], Record], findings: list[Finding],
-                 native_teams: set[str]) -> None:
+    def __init__(self, index: dict[Key, Record], findings: list[Finding], native_teams: set[str]) -> None:
         self.index = index
         self.findings = findings
         self.native_teams = native_teams
+        self.dangling: list[Reference] = []
+        self.names = system_names(index)
+        self.components = {rec.model_name for rec in index.values() if rec.kind == "component"}
         self.memberships = self._memberships()
+        self.parents, self.children = self._hierarchy()
 
     def problem(self, rule: str, rec: Record, message: str, loc: Location, severity: str = "error",
                 **evidence: Any) -> None:
@@ -101,22 +144,67 @@ class _Builder:
                          f"reference{need}: [kind:][namespace/]name", rec.loc(node), field=what, value=raw)
         return r
 
-    def _memberships(self) -> dict[tuple[str, str, str], list[tuple[str, Location]]]:
+    def name(self, r: Ref) -> str:
+        """The model name of the entity `r` refers to, defined in the given files or not."""
+        if r.kind in SYSTEM_KINDS:
+            return self.names.get(r.key) or _system_name(r.kind, r.model_name, self.components)
+        return r.model_name
+
+    def dangle(self, rec: Record, field: str, r: Ref, loc: Location) -> None:
+        self.dangling.append(Reference(f"{rec.kind}:{rec.name}", f"{rec.kind} '{rec.name}'", field, r.kind,
+                                       self.name(r), loc))
+
+    def resolve(self, rec: Record, node: Node | None, default_kind: str, field: str) -> Ref | None:
+        """The reference in `node` (None when absent or unparsable); one outside the files is kept dangling."""
+        if node is None or text(node) is None:
+            return None
+        r = self.ref(rec, node, default_kind, field.rsplit(".", 1)[-1])
+        if r is not None and r.key not in self.index:
+            self.dangle(rec, field, r, rec.loc(node))
+        return r
+
+    def profiles(self) -> dict[str, UserProfile]:
+        out: dict[str, UserProfile] = {}
+        for rec in self.index.values():
+            if rec.kind == "user":
+                p = _profile(rec)
+                out.setdefault(person(rec), UserProfile(person(rec), rec.model_name, p.get("displayName"),
+                                                    p.get("email"), rec.name_loc))
+        return out
+
+    def _memberships(self) -> dict[Key, list[tuple[str, Location]]]:
         """Group key → (person, where) from every User's spec.memberOf."""
-        out: dict[tuple[str, str, str], list[tuple[str, Location]]] = {}
+        out: dict[Key, list[tuple[str, Location]]] = {}
         for rec in self.index.values():
             if rec.kind != "user":
                 continue
             for node in items(rec.spec.get("memberOf")):
-                r = self.ref(rec, node, "group", "memberOf")
-                if r is None:
-                    continue
-                if r.key not in self.index:
-                    self.problem("unknown-team", rec, f"user '{rec.name}' is a member of unknown group "
-                                 f"'{r.model_name}'", rec.loc(node), team=r.model_name)
-                    continue
-                out.setdefault(r.key, []).append((person(rec), rec.loc(node)))
+                r = self.resolve(rec, node, "group", "spec.memberOf")
+                if r is not None and r.key in self.index:
+                    out.setdefault(r.key, []).append((person(rec), rec.loc(node)))
         return out
+
+    def _hierarchy(self) -> tuple[dict[Key, str], dict[Key, list[str]]]:
+        """Each Group's parent and children (team names), from either side: Backstage mirrors `spec.parent`
+        and `spec.children` into parentOf/childOf, so a child listed only by its parent still has it."""
+        parents: dict[Key, str] = {}
+        children: dict[Key, list[str]] = {}
+        for rec in self.index.values():
+            if rec.kind != "group":
+                continue
+            for node in items(rec.spec.get("parent"))[:1]:
+                r = self.resolve(rec, node, "group", "spec.parent")
+                if r is not None:
+                    parents[rec.key] = r.model_name
+                    if r.key in self.index:
+                        children.setdefault(r.key, []).append(rec.model_name)
+            for node in items(rec.spec.get("children")):
+                r = self.resolve(rec, node, "group", "spec.children")
+                if r is not None:
+                    children.setdefault(rec.key, []).append(r.model_name)
+                    if r.key in self.index:
+                        parents.setdefault(r.key, rec.model_name)
+        return parents, {k: list(dict.fromkeys(v)) for k, v in children.items()}
 
     # ----------------------------------------------------------------------- groups
 
@@ -137,12 +225,6 @@ class _Builder:
             if who not in members:
                 locs[f"members[{len(members)}]"] = loc
                 members.append(who)
-        for field in ("parent", "children"):
-            for node in items(rec.spec.get(field)):
-                r = self.ref(rec, node, "group", field)
-                if r is not None and r.key not in self.index:
-                    self.problem("unknown-team", rec, f"group '{rec.name}' names unknown group '{r.model_name}' as "
-                                 f"its {field}", rec.loc(node), team=r.model_name)
         self._text(rec, values, locs, "description", rec.metadata.get("description"))
         if text(rec.annotations.get(ANN + "kind")) == "stakeholder":
             values["contacts"] = tuple(members)
@@ -150,6 +232,16 @@ class _Builder:
             self._channel(rec, values, locs, "channel", "channel")
             return ("stakeholders", values, rec.location, locs)
         values["members"] = tuple(members)
+        if rec.key in self.parents:
+            values["parent"] = self.parents[rec.key]
+        if self.children.get(rec.key):
+            values["children"] = tuple(self.children[rec.key])
+        self._text(rec, values, locs, "type", rec.spec.get("type"))
+        profile = _profile(rec)
+        if profile.get("displayName"):
+            values["display_name"] = profile["displayName"]
+        if profile.get("email"):
+            values["email"] = profile["email"]
         self._text(rec, values, locs, "manager", rec.annotations.get(ANN + "manager"))
         self._channel(rec, values, locs, "channel", "channel")
         self._oncall(rec, values, locs)
@@ -169,44 +261,74 @@ class _Builder:
             return
         locs["owner"] = rec.loc(node)
         if r.kind == "user":
-            # Backstage lets a person own an entity; the model needs a team, so the person maintains it
+            # Backstage lets a person own an entity; the model's owner is a team, so the person is the
+            # owner_person, shown as the owner, and a maintainer, paged as one
             user = self.index.get(r.key)
-            values.setdefault("_owner_user", person(user) if user is not None else r.name)
-            if rec.kind in ("component", "resource"):
+            values.setdefault("owner_person", person(user) if user is not None else r.name)
+            if rec.kind in SYSTEM_KINDS:
                 self.problem("invalid-value", rec, f"{rec.kind} '{rec.name}' is owned by user '{r.name}'; an "
                              "owner must be a Group (a team) so someone is paged when the person is away; the "
                              "user is kept as a maintainer", rec.loc(node), "warning", field="owner")
+            elif user is None:
+                self.dangle(rec, "spec.owner", r, rec.loc(node))
             return
         if r.kind != "group":
             self.problem("invalid-value", rec, f"owner '{text(node)}' of {rec.kind} '{rec.name}' must be a Group "
                          "or a User", rec.loc(node), field="owner")
             return
         values["owner"] = r.model_name
-        if rec.kind not in ("component", "resource") and r.key not in self.index \
-                and r.model_name not in self.native_teams:
-            # systems get this from the unknown-team rule; descriptive kinds are checked here
-            self.problem("unknown-team", rec, f"{rec.kind} '{rec.name}' is owned by unknown team "
-                         f"'{r.model_name}'", rec.loc(node), team=r.model_name)
+        if rec.kind not in SYSTEM_KINDS and r.key not in self.index and r.model_name not in self.native_teams:
+            # systems' owners are judged on the model (rules/catalog.py); descriptive kinds' here
+            self.dangle(rec, "spec.owner", r, rec.loc(node))
 
     def system(self, rec: Record) -> Entity:
-        values: dict[str, Any] = {"name": rec.model_name}
+        key_name = self.names[rec.key]
+        values: dict[str, Any] = {"name": key_name, "kind": rec.kind}
         locs: dict[str, Location] = {"name": rec.name_loc}
         self.owner(rec, values, locs)
         self._text(rec, values, locs, "description", rec.metadata.get("description"))
+        self._text(rec, values, locs, "type", rec.spec.get("type"))
         self._lifecycle(rec, values, locs)
         deps: list[str] = []
         for node in items(rec.spec.get("dependsOn")):
             r = self.ref(rec, node, None, "dependsOn")
-            if r is not None and r.kind in ("component", "resource"):
+            if r is not None and r.kind in SYSTEM_KINDS:
                 locs[f"depends_on[{len(deps)}]"] = rec.loc(node)
-                deps.append(r.model_name)
+                deps.append(self.name(r))
         values["depends_on"] = tuple(deps)
-        part_of = rec.spec.get("system")
-        if text(part_of) and part_of is not None:
-            r = self.ref(rec, part_of, "system", "system")
-            if r is not None and r.key not in self.index:
-                self.problem("unknown-system", rec, f"{rec.kind} '{rec.name}' is part of unknown Backstage System "
-                             f"'{r.model_name}'", rec.loc(part_of), system=r.model_name)
+        part_of = self.resolve(rec, rec.spec.get("system"), "system", "spec.system")
+        if part_of is not None:
+            values["part_of"] = part_of.model_name
+            locs["part_of"] = rec.loc(rec.spec["system"])
+            system = self.index.get(part_of.key)
+            domain = parse_ref(text(system.spec.get("domain")) or "", "domain", system.namespace) \
+                if system is not None else None
+            if domain is not None:
+                values["domain"] = domain.model_name
+        sub = rec.spec.get("subcomponentOf")
+        if text(sub) and sub is not None:
+            r = self.ref(rec, sub, "component", "subcomponentOf")
+            if r is not None:
+                values["subcomponent_of"] = self.name(r)
+                locs["subcomponent_of"] = rec.loc(sub)
+        for field, spec_key in (("provides_apis", "providesApis"), ("consumes_apis", "consumesApis")):
+            apis: list[str] = []
+            for node in items(rec.spec.get(spec_key)):
+                r = self.resolve(rec, node, "api", f"spec.{spec_key}")
+                if r is not None:
+                    locs[f"{field}[{len(apis)}]"] = rec.loc(node)
+                    apis.append(r.model_name)
+            if apis:
+                values[field] = tuple(apis)
+        tags = [t for t in (text(n) for n in items(rec.metadata.get("tags"))) if t]
+        if tags:
+            values["tags"] = tuple(tags)
+        annotations = {k: v for k, v in ((k, text(n)) for k, n in rec.annotations.items()) if v is not None}
+        if annotations:
+            values["annotations"] = annotations
+        links = _links(rec)
+        if links:
+            values["links"] = links
         self._annotations(rec, values, locs)
         return ("systems", values, rec.location, locs)
 
@@ -246,7 +368,7 @@ class _Builder:
                 self.problem("invalid-value", rec, f"annotation {ANN}customer-facing must be true or false",
                              rec.loc(cf), field="customer_facing", value=text(cf))
         maint = self._list(rec, locs, "maintainers", a.get(ANN + "maintainers"))
-        user = values.pop("_owner_user", None)
+        user = values.get("owner_person")
         if user and user not in maint:
             maint.append(user)
             locs[f"maintainers[{len(maint) - 1}]"] = locs.get("owner", rec.location)
@@ -364,6 +486,18 @@ class _Builder:
                     self.problem("invalid-value", rec, f"runbook link must be an http(s):// URL, got '{url}'",
                                  rec.loc(link), field="runbook", value=url)
                 return
+
+
+def _links(rec: Record) -> tuple[Link, ...]:
+    """`metadata.links` as written (entries without a url are left out)."""
+    out = []
+    for link in items(rec.metadata.get("links")):
+        if type(link) is Map:
+            fields = {k.value: text(v) for k, v in link.pairs if type(k) is Scalar}
+            url = fields.get("url")
+            if url:
+                out.append(Link(url, fields.get("title"), fields.get("type"), fields.get("icon")))
+    return tuple(out)
 
 
 def _repo_from(key: str, value: str) -> dict[str, Any] | None:

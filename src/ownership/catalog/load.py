@@ -34,6 +34,8 @@ from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.catalog import CONFIG_NAMES  # the settings file a catalog folder may hold is not a catalog file
 from ownership.errors import OwnershipError
 from ownership.model import (
+    BACKSTAGE_SYSTEM_FIELDS,
+    BACKSTAGE_TEAM_FIELDS,
     Catalog,
     Finding,
     Location,
@@ -167,7 +169,8 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
             for path, data in backstage.follow_locations(records, files, findings):
                 add(path, data)
             native_teams = {e.values["name"] for e in entities if e.kind == "teams"}
-            entities.extend(_Entity(*e) for e in backstage_model.entities(records, findings, native_teams))
+            built = backstage_model.build(records, findings, native_teams)
+            entities.extend(_Entity(*e) for e in built.entities)
         catalog = _assemble(entities, findings)
     return Catalog(
         teams=catalog["teams"],
@@ -175,6 +178,8 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
         stakeholders=catalog["stakeholders"],
         rotations=catalog["rotations"],
         files=tuple(files),
+        profiles=built.profiles if records else {},
+        dangling=built.dangling if records else (),
     ), findings
 
 
@@ -495,6 +500,7 @@ def _team(ent: _Entity) -> Team:
         description=v.get("description"),
         location=ent.location,
         locations=ent.locations,
+        **{k: v[k] for k in BACKSTAGE_TEAM_FIELDS if k in v},
     )
 
 
@@ -520,6 +526,7 @@ def _system(ent: _Entity) -> System:
         oncall=_oncall(v.get("oncall")),
         location=ent.location,
         locations=ent.locations,
+        **{k: v[k] for k in BACKSTAGE_SYSTEM_FIELDS if k in v},
     )
 
 

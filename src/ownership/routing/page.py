@@ -5,7 +5,8 @@ from Backstage's `pagerduty.com/service-id`), then its owning team's, each from 
 else from the catalog rotation at the asked moment (an Opsgenie team or a PagerDuty integration key is shown
 as a note: neither says who is on call); (2) named maintainers; (3) the other team
 members, most recently active in the system's history first when scan data is given; (4) the team manager,
-then the manager's manager. Each person appears once, at their first level. Everyone who would have been
+then the manager's manager; (5) for a Backstage Group with a parent, the parent group's people (members,
+then manager), then its parent's, up the hierarchy. Each person appears once, at their first level. Everyone who would have been
 listed but cannot be paged is under `skipped` with the reason. An all-empty list is a `gap` naming what is
 missing: never a silent "nobody".
 """
@@ -21,7 +22,7 @@ from ownership.analysis.people import Contact, People, Skip
 from ownership.model import Activity, Catalog, OnCall, Person, System, Team
 from ownership.oncall.pagerduty import OnCallEntry
 
-LEVEL_NAMES = ("on-call", "maintainers", "team", "management")
+LEVEL_NAMES = ("on-call", "maintainers", "team", "management", "parent team")
 MAX_MANAGER_HOPS = 6  # walking up past people who left; also stops a manager cycle in bad HR data
 
 
@@ -115,9 +116,12 @@ def page(ctx: Context, system: System) -> Page:
     maintainers = [c for ref in system.maintainers if (c := col.consider(ref, "maintainers", "maintainer"))]
     members = _members(ctx, system, team, col)
     management = _management(team, col) if team else []
-    levels = (Level(1, "on-call", source, tuple(oncall)), Level(2, "maintainers", None, tuple(maintainers)),
+    levels: tuple[Level, ...] = (Level(1, "on-call", source, tuple(oncall)), Level(2, "maintainers", None, tuple(maintainers)),
               Level(3, "team", team.name if team else None, tuple(members)),
               Level(4, "management", None, tuple(management)))
+    ancestors = parent_teams(catalog, team)
+    if ancestors:  # only a team with a parent has this level: native pages keep their four
+        levels += (Level(5, "parent team", ancestors[0].name, tuple(_parents(team, ancestors, col))),)
     result = Page(system.name, team.name if team else None, ctx.at, levels, tuple(col.skipped), tuple(notes),
                   people.checked)
     if result.first is None:
@@ -258,6 +262,34 @@ def _members(ctx: Context, system: System, team: Team | None, col: _Collector) -
         contact = col.consider(ref, "team", f"member of team {team.name}", team=team.name, note=note)
         if contact:
             out.append(contact)
+    return out
+
+
+def parent_teams(catalog: Catalog, team: Team | None) -> list[Team]:
+    """The teams above `team` in the Group hierarchy, nearest first (a cycle or a missing parent ends it)."""
+    out: list[Team] = []
+    seen = {team.name} if team else set()
+    while team is not None and team.parent and team.parent not in seen and len(out) < MAX_MANAGER_HOPS:
+        seen.add(team.parent)
+        team = catalog.teams.get(team.parent)
+        if team is not None:
+            out.append(team)
+    return out
+
+
+def _parents(team: Team | None, ancestors: list[Team], col: _Collector) -> list[Contact]:
+    """The people of each parent team, nearest first: its members, then its manager."""
+    out: list[Contact] = []
+    below = team.name if team else ""
+    for parent in ancestors:
+        why = f"member of team {parent.name}, the parent of team {below}"
+        for ref in parent.members:
+            if (c := col.consider(ref, "parent team", why, team=parent.name)) is not None:
+                out.append(c)
+        if parent.manager and (c := col.consider(parent.manager, "parent team",
+                                                 f"manager of team {parent.name}, the parent of team {below}")):
+            out.append(c)
+        below = parent.name
     return out
 
 

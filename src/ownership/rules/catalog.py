@@ -4,9 +4,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator
 
-from ownership.analysis.impact import build_graph, cycles
-from ownership.model import Snapshot
-from ownership.rules.registry import Hit, Rule, declared, rule
+from ownership.analysis.impact import build_graph, cycles, edge_field
+from ownership.model import Snapshot, System
+from ownership.rules.registry import Hit, Option, Rule, declared, rule
 
 INCIDENT_COMMANDER_ROTATION = "incident-commander"
 
@@ -78,25 +78,88 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def _from_backstage(s: System) -> bool:
+    """Read from a Backstage Component or Resource: its references are judged by dangling-reference."""
+    return s.kind in ("component", "resource")
+
+
+def external_owners(snap: Snapshot) -> frozenset[str]:
+    """Teams ownership.yaml says exist outside the catalog (`external_owners:`, config.py)."""
+    return frozenset(snap.option(DANGLING, "external_owners", ()))
+
+
 @rule("unknown-team", "error", "catalog")
 def unknown_team(snap: Snapshot) -> Iterator[Hit]:
-    """A system's owner names a team the catalog does not define."""
+    """A system's owner names a team the catalog does not define (nor `external_owners:` in ownership.yaml).
+
+    Backstage Components and Resources are judged by `dangling-reference` instead.
+    """
     teams = snap.catalog.teams
+    external = external_owners(snap)
     for s in snap.catalog.systems.values():
-        if s.owner and s.owner not in teams:
-            yield Hit(f"system:{s.name}", f"system '{s.name}' is owned by unknown team '{s.owner}'"
+        if s.owner and s.owner not in teams and s.owner not in external and not _from_backstage(s):
+            yield Hit(f"system:{s.name}", f"{s.label} is owned by unknown team '{s.owner}'"
                       + _did_you_mean(s.owner, teams), s.loc("owner"), {"team": s.owner})
 
 
 @rule("unknown-system", "error", "catalog")
 def unknown_system(snap: Snapshot) -> Iterator[Hit]:
-    """A system depends on a system the catalog does not define."""
+    """A system depends on a system the catalog does not define.
+
+    Backstage Components and Resources are judged by `dangling-reference` instead.
+    """
     systems = snap.catalog.systems
     for s in systems.values():
+        if _from_backstage(s):
+            continue
         for i, dep in enumerate(s.depends_on):
             if dep not in systems:
-                yield Hit(f"system:{s.name}", f"system '{s.name}' depends on unknown system '{dep}'"
+                yield Hit(f"system:{s.name}", f"{s.label} depends on unknown system '{dep}'"
                           + _did_you_mean(dep, systems), s.loc(f"depends_on[{i}]"), {"system": dep})
+
+
+DANGLING = "dangling-reference"
+
+
+@rule(DANGLING, "error", "catalog", options={"external_owners": Option(
+    lambda v: isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v), "a list of team names")})
+def dangling_reference(snap: Snapshot) -> Iterator[Hit]:
+    """A Backstage entity refers to an entity that is not in the files read: an owner, a `dependsOn`, a
+    `spec.system`, `subcomponentOf`, an API, a Group's `parent`, `children` or a User's `memberOf`.
+
+    Backstage accepts this (it keeps a dangling relation, and the entity may come from another location);
+    ownership is stricter, because a system whose owner or dependency it cannot see cannot be paged or
+    counted in a blast radius. Teams that exist elsewhere are listed in ownership.yaml,
+    `external_owners: [billing, group:finance/ledger]` (model names: `billing`, `finance/ledger`), and are not
+    reported. The severity is configurable like any rule's: `rules: {dangling-reference: {severity:
+    warning}}`. Native catalogs report the same mistakes as `unknown-team` and `unknown-system`.
+    """
+    cat = snap.catalog
+    external = external_owners(snap)
+    for s in cat.systems.values():
+        if not _from_backstage(s):
+            continue
+        if s.owner and s.owner not in cat.teams and s.owner not in external:
+            yield Hit(f"system:{s.name}", f"{s.label} is owned by group '{s.owner}', which is not in the files "
+                      f"read{_did_you_mean(s.owner, cat.teams)}{_ELSEWHERE}", s.loc("owner"),
+                      {"field": "spec.owner", "kind": "group", "target": s.owner})
+        targets = [(f"depends_on[{i}]", "spec.dependsOn", d) for i, d in enumerate(s.depends_on)]
+        if s.subcomponent_of:
+            targets.append(("subcomponent_of", "spec.subcomponentOf", s.subcomponent_of))
+        for key, field, dep in targets:
+            if dep not in cat.systems:
+                yield Hit(f"system:{s.name}", f"{s.label} names '{dep}' in {field}, which is not in the files "
+                          f"read{_did_you_mean(dep, cat.systems)}", s.loc(key),
+                          {"field": field, "kind": "component", "target": dep})
+    for r in cat.dangling:
+        if r.kind == "group" and r.target in external:
+            continue
+        hint = _ELSEWHERE if r.kind == "group" else ""
+        yield Hit(r.subject, f"{r.source} names {r.kind} '{r.target}' in {r.field}, which is not in the files "
+                  f"read{hint}", r.location, {"field": r.field, "kind": r.kind, "target": r.target})
+
+
+_ELSEWHERE = " (if it is defined elsewhere, list it under external_owners: in ownership.yaml)"
 
 
 @rule("unknown-stakeholder", "error", "catalog")
@@ -153,15 +216,16 @@ def dependency_cycle(snap: Snapshot) -> Iterator[Hit]:
     """Systems depend on each other in a circle; the message prints the cycle path.
 
     A cycle makes blast radius and start-up order meaningless. One finding per cycle, reported at the
-    dependency entry of the first system of the cycle (alphabetically) that closes it.
+    dependency entry of the first system of the cycle (alphabetically) that closes it. Dependencies are
+    `depends_on` (Backstage `spec.dependsOn`), API consumption (a consumer depends on the API's providers)
+    and `subcomponentOf` (a parent depends on its subcomponents).
     """
     for cycle in cycles(build_graph(snap.catalog)):
         first = cycle[0]
         nxt = cycle[1] if len(cycle) > 1 else cycle[0]
         s = snap.catalog.systems[first]
-        idx = s.depends_on.index(nxt)
         path = " -> ".join([*cycle, cycle[0]])
-        yield Hit(f"system:{first}", f"dependency cycle: {path}", s.loc(f"depends_on[{idx}]"),
+        yield Hit(f"system:{first}", f"dependency cycle: {path}", s.loc(edge_field(snap.catalog, first, nxt)),
                   {"cycle": list(cycle)})
 
 
@@ -179,6 +243,7 @@ RULES: tuple[Rule, ...] = (
     UNSUPPORTED_FORMAT,
     unknown_team,
     unknown_system,
+    dangling_reference,
     unknown_stakeholder,
     unknown_rotation,
     dependency_cycle,

@@ -115,8 +115,9 @@ def dormant(snap: Snapshot) -> Iterator[Hit]:
 
 
 def _production_dependents(snap: Snapshot, name: str) -> list[str]:
-    return sorted(o.name for o in snap.catalog.systems.values() if name in o.depends_on
-                  and o.lifecycle == "production" and o.name != name)
+    systems = snap.catalog.systems
+    return [o for o in impact.direct_dependents(snap.catalog, name)
+            if systems[o].lifecycle == "production" and o != name]
 
 
 @rule("ownership-drift", "warning", "activity", needs=("activity",),

@@ -156,11 +156,13 @@ def _moved(snap: Snapshot, p: Person | None, team: Team | None, owner: str, subj
 def team_without_active_members(snap: Snapshot) -> Iterator[Hit]:
     """No member of a team is employed (members who left, or whom the roster does not know, do not count).
 
-    An error when the team owns systems: those systems have nobody to maintain them or to page.
+    An error when the team owns systems: those systems have nobody to maintain them or to page. A Backstage
+    Group with child groups and no members of its own (a department) is not reported: its people are in its
+    child teams.
     """
     resolver, today = _resolver(snap), snap.today
     for t in snap.catalog.teams.values():
-        if people.employed_people(snap, t.members):
+        if people.employed_people(snap, t.members) or (t.children and not t.members):
             continue
         systems = snap.catalog.owned_by(t.name)
         statuses = {}

@@ -114,7 +114,7 @@ def _systems(shared: _Shared, people: People, site: Site) -> None:
             **shared.common, "root": "../", "system": system, "team": team, "page": _page(ctx, system),
             "oncall": views.oncall(catalog, team, inputs.at, inputs.pagerduty_web),
             "stakeholders": [catalog.stakeholders.get(s) or s for s in system.stakeholders],
-            "dependencies": sorted(system.depends_on), "dependents": sorted(g.predecessors(name)),
+            "dependencies": sorted(g.successors(name)), "dependents": sorted(g.predecessors(name)),
             "impact": inputs.result.impact.get(name), "picture": picture and picture.rsplit("/", 1)[1],
             "picture_impact": impact, "svg_depth": SVG_DEPTH,
             "findings": shared.findings.get(f"system:{name}", []),
