@@ -176,6 +176,12 @@ _BACKSTAGE_API = re.compile(rb"(?:^|[{,])[ \t]*[\"']?apiVersion[\"']?[ \t]*:[ \t
 _TOP_KEY = re.compile(rb"^(?:---[ \t]+)?[\"']?([A-Za-z_][\w-]*)[\"']?[ \t]*:(?=[ \t]|\r?$)", re.M)
 
 
+def _blank(data: bytes) -> bool:
+    """No document at all (whitespace, comments, `---`): read, it says nothing either way."""
+    return all(not line or line.startswith(b"#") or line in (b"---", b"...") for line in
+               (raw.strip() for raw in data.splitlines()))
+
+
 def _has_backstage_document(data: bytes) -> bool:
     return _BACKSTAGE_API.search(data) is not None
 
@@ -226,7 +232,7 @@ def choose(files: Sequence[Walked], selection: Selection) -> tuple[list[tuple[st
     kept: list[tuple[str, bytes]] = []
     skipped: list[str] = []
     for f in wanted:
-        if (f.rel is None or f.walk not in backstage_walks or selection.included(f.rel) or not f.data.strip()
+        if (f.rel is None or f.walk not in backstage_walks or selection.included(f.rel) or _blank(f.data)
                 or _has_catalog_document(f.data)):
             kept.append((f.path, f.data))
         else:
