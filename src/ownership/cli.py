@@ -16,6 +16,7 @@ from ownership.catalog import yamlnodes
 from ownership.config import Config, ConfigError, candidates
 from ownership.config import find as find_config
 from ownership.config import load as load_config
+from ownership.catalog.load import CatalogPaths, Selection
 from ownership.errors import EXIT_CANNOT_RUN, OwnershipError
 from ownership.model import Finding, Roster, Snapshot
 
@@ -45,16 +46,25 @@ def _config(paths: Sequence[str], explicit: str | None) -> Config:
     return load_config(Path(explicit) if explicit else find_config(list(paths)))
 
 
-def _catalog_paths(paths: Sequence[str], config_path: str | None) -> tuple[list[str], Config]:
+def _catalog_paths(paths: Sequence[str], config_path: str | None) -> tuple[CatalogPaths, Config]:
     if paths:
-        return list(paths), _config(paths, config_path)
+        config = _config(paths, config_path)
+        return _selected(paths, config), config
     config = _config([DEFAULT_CATALOG], config_path)
     return _default_catalog(config), config
 
 
-def _default_catalog(config: Config) -> list[str]:
+def _selected(paths: Sequence[str], config: Config) -> CatalogPaths:
+    """The catalog paths with the files they stand for: include:/exclude: of `config`, plus --exclude."""
+    ctx = click.get_current_context(silent=True)
+    flags: tuple[str, ...] = ctx.meta.get(_EXCLUDE_KEY, ()) if ctx is not None else ()
+    return CatalogPaths(paths, Selection(tuple(config.get("include") or ()),
+                                         (*(config.get("exclude") or ()), *flags)))
+
+
+def _default_catalog(config: Config) -> CatalogPaths:
     default = config.get("catalog")
-    return [config.relative(default) if default else DEFAULT_CATALOG]
+    return _selected([config.relative(default) if default else DEFAULT_CATALOG], config)
 
 
 def _today(value: str | None) -> dt.date:
@@ -111,6 +121,18 @@ def cli() -> None:
 
 CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False),
                              help="ownership.yaml to use (default: found next to the catalog).")
+_EXCLUDE_KEY = "ownership.exclude"
+
+
+def _keep_excludes(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> None:
+    ctx.meta[_EXCLUDE_KEY] = tuple(value)  # read by _selected(), the one place catalog paths are made
+
+
+# every command that reads a catalog
+EXCLUDE_OPTION = click.option("--exclude", multiple=True, metavar="GLOB", expose_value=False,
+                              callback=_keep_excludes,
+                              help="Never read catalog files matching GLOB (relative to the catalog folder; "
+                                   "repeatable; added to exclude: in ownership.yaml).")
 TODAY_OPTION = click.option("--today", metavar="YYYY-MM-DD", help="Evaluate as of this day (default: today).")
 ROSTER_OPTION = click.option("--roster", metavar="SOURCE",
                              help="HR roster: a CSV/JSON/YAML file or an http(s):// SCIM base URL "
@@ -150,6 +172,7 @@ def _roster(source: str | None, config: Config, today: dt.date, allow_shrink: bo
 @OUTPUT_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
 def validate(paths: tuple[str, ...], fmt: str, fail_on: str | None, base: str | None, output: str | None,
@@ -177,8 +200,8 @@ def validate(paths: tuple[str, ...], fmt: str, fail_on: str | None, base: str | 
             config, changed = command.trusted_config(config, base, look_in, repo)
         except (ConfigError, GitError) as exc:
             raise Failure(f"--base {base}: {exc}") from exc
-        if not paths:
-            catalog_paths = _default_catalog(config)
+        # include:/exclude: are protected too: the base's say which files are read
+        catalog_paths = _selected(paths, config) if paths else _default_catalog(config)
     people = _roster(roster, config, day, allow_roster_shrink)
     outcome = command.check(catalog_paths, config, day, base, roster=people, changed=changed)
     root = None
@@ -226,6 +249,7 @@ def schema() -> None:
 @TEXT_JSON_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
 def scan(paths: tuple[str, ...], jobs: int | None, fmt: str, roster: str | None, allow_roster_shrink: bool,
@@ -289,6 +313,7 @@ def roster_pull(out: str, roster: str | None, allow_roster_shrink: bool, config_
 @TEXT_JSON_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
 def roster_show(who: str, catalog_paths: tuple[str, ...], fmt: str, roster: str | None,
@@ -339,6 +364,7 @@ def _warn(lines: Sequence[str]) -> None:
 @HISTORY_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 def page(system: str, fmt: str, at: str | None, catalog_paths: tuple[str, ...], pagerduty_url: str | None,
          history: bool, roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
@@ -365,6 +391,7 @@ def page(system: str, fmt: str, at: str | None, catalog_paths: tuple[str, ...], 
               show_default=True, help="svg: drawn by Graphviz when installed, else a built-in layout.")
 @OUTPUT_OPTION
 @CATALOG_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, catalog_paths: tuple[str, ...],
                  config_path: str | None) -> None:
@@ -390,6 +417,7 @@ def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, c
 @HISTORY_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 def incident(systems: tuple[str, ...], fmt: str, at: str | None, catalog_paths: tuple[str, ...],
              pagerduty_url: str | None, history: bool, roster: str | None, allow_roster_shrink: bool,
@@ -422,6 +450,7 @@ def export_group() -> None:
 @click.option("--out", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder to write catalog-info.yaml, groups.yaml, users.yaml, components.yaml (and "
                    "rotations.yaml) into.")
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 def export_backstage(paths: tuple[str, ...], out: str, config_path: str | None) -> None:
     """Write the catalog at PATHS (default: catalog/) as Backstage descriptors that load back into the same
@@ -438,6 +467,7 @@ def export_backstage(paths: tuple[str, ...], out: str, config_path: str | None) 
 @click.option("--repo", default=".", show_default=True, type=click.Path(file_okay=False),
               help="The repository whose CODEOWNERS gets the catalog block.")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the whole new CODEOWNERS instead of writing it.")
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 def export_codeowners(paths: tuple[str, ...], repo: str, to_stdout: bool, config_path: str | None) -> None:
     """Write a marked block into the repository's CODEOWNERS with the owning team of every catalog system
@@ -466,6 +496,7 @@ def codeowners_group() -> None:
 @FAIL_ON_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
 def codeowners_check(paths: tuple[str, ...], repo: str, fmt: str, fail_on: str | None, roster: str | None,
@@ -511,6 +542,7 @@ def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: 
 @click.option("--no-scan", is_flag=True, help="Skip the git history (catalog and people rules only).")
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
 def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | None, jobs: int | None,
@@ -550,6 +582,7 @@ def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | N
 @CATALOG_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
 def suggest(system: str, limit: int, write: bool, fmt: str, catalog_paths: tuple[str, ...], roster: str | None,
@@ -574,6 +607,7 @@ def suggest(system: str, limit: int, write: bool, fmt: str, catalog_paths: tuple
 @CATALOG_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
 def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], roster: str | None,
@@ -601,6 +635,7 @@ def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], 
               help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
 def report(paths: tuple[str, ...], out: str | None, history: str | None, jobs: int | None, roster: str | None,
@@ -662,6 +697,7 @@ def demo(out: str, today: str | None) -> None:
                                               "Ownership catalog].")
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
 @CONFIG_OPTION
 def site(paths: tuple[str, ...], out: str, report_dir: str | None, at: str | None, no_scan: bool, jobs: int | None,
          offboard_limit: int | None, pagerduty_web: str | None, title: str | None, roster: str | None,

@@ -2,6 +2,7 @@
 
 ```yaml
 catalog: catalog/          # default catalog path for every command
+exclude: [docs/**]         # files a catalog folder walk never reads
 fail_on: error             # error | warning | never
 rules:                     # per-rule settings, by slug
   unused-definition: {severity: warning}
@@ -36,6 +37,9 @@ class Section(NamedTuple):
 # The one table of ownership.yaml's sections; a key not in it is an error.
 SECTIONS: dict[str, Section] = {
     "catalog": Section("ownership.config:check_catalog", "default catalog path"),
+    "include": Section("ownership.config:check_globs", "globs of the files a catalog folder walk reads, each as "
+                                                       "a catalog file (default: every YAML file)"),
+    "exclude": Section("ownership.config:check_globs", "globs of files a catalog folder walk never reads"),
     "fail_on": Section("ownership.config:check_fail_on", "error | warning | never"),
     "rules": Section("ownership.rules:check_options", "per-rule settings: severity, enabled, options"),
     "roster": Section("ownership.config:check_roster", "roster source: a file or a SCIM base URL"),
@@ -77,6 +81,8 @@ _TOKEN_ENV = re.compile(r"OWNERSHIP_[A-Z0-9_]+")
 # reports every change as `protected-setting-changed`. A key is a top-level key or `section.setting`.
 PROTECTED: dict[str, str] = {
     "catalog": "which files the gate checks",
+    "include": "which files the gate checks",
+    "exclude": "which files the gate checks",
     "fail_on": "what fails the gate",
     "rules": "which rules run, their severities and options",
     "roster": "where the roster is requested from",
@@ -243,6 +249,14 @@ def check_external_owners(value: Any) -> list[SettingProblem]:
     return [SettingProblem((str(i),), f"external_owners[{i}] must be a team name such as 'billing' or "
                                       f"'group:finance/billing', got {v!r}")
             for i, v in enumerate(value) if not isinstance(v, str) or not _EXTERNAL.match(v.strip())]
+
+
+def check_globs(value: Any) -> list[SettingProblem]:
+    """`include:` / `exclude:`: a list of globs relative to the catalog folder (catalog/load.py Selection)."""
+    if not isinstance(value, list):
+        return [SettingProblem((), "must be a list of globs such as 'docs/**' or 'mkdocs.yml'")]
+    return [SettingProblem((str(i),), f"entry {i + 1} must be a non-empty glob string, got {v!r}")
+            for i, v in enumerate(value) if not isinstance(v, str) or not v.strip()]
 
 
 def check_roster(value: Any) -> list[SettingProblem]:

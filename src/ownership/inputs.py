@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ownership.catalog.load import discover, load_paths, load_sources, read_sources
+from ownership.catalog.load import load_paths, load_sources, read_catalog
 from ownership.config import Config
 from ownership.model import Catalog, Finding, Roster, Snapshot, System
 from ownership.analysis.people import People
@@ -130,7 +130,7 @@ def load_catalog(paths: Sequence[str], cache: bool = True,
     `meanwhile` runs once, while a second process parses what the cache did not have (FileCache.prefetch)."""
     from ownership.catalog.cache import FileCache
 
-    sources = read_sources(discover(paths))
+    sources, _ = read_catalog(paths)  # files-skipped is an info line: routing shows errors only
     if cache:
         files = FileCache()
         files.prefetch(sources, meanwhile)

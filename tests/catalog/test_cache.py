@@ -175,3 +175,23 @@ def test_a_warm_load_gives_every_field_the_location_the_plain_load_gives(tmp_pat
     assert str(big.loc("members[39]")) == f"{folder / 'teams.yaml'}:3:{column}"
     assert big.loc("no-such-field") == big.location
     assert [f.location for f in warm[1]] == [f.location for f in plain[1]] and warm[1]  # tier 9, ghost
+
+
+def test_editing_a_yaml_placeholder_target_changes_the_cached_load_as_the_plain_one(tmp_path: Path) -> None:
+    folder = tmp_path / "org"
+    folder.mkdir()
+    head = "apiVersion: backstage.io/v1alpha1\n"
+    (folder / "catalog-info.yaml").write_text(
+        head + "kind: Group\nmetadata: {name: team-a}\nspec: {type: team, children: []}\n---\n"
+        + "".join(head + f"kind: Component\nmetadata: {{name: {n}}}\nspec: {{type: service, owner: team-a, "
+                  f"lifecycle: production}}\n---\n" for n in ("ledger", "auth"))
+        + head + "kind: Component\nmetadata: {name: web}\nspec:\n  type: service\n  owner: team-a\n"
+                 "  lifecycle: production\n  dependsOn: {$yaml: ./deps.yaml}\n")
+    deps = folder / "deps.yaml"
+    deps.write_text("[component:ledger]\n")
+    where = tmp_path / "cache"
+    both(folder, where)
+    deps.write_text("[component:auth]\n")  # only the target changes; catalog-info.yaml's entry is a hit
+    cache = both(folder, where)
+    assert cache.hits >= 1
+    assert load_paths([folder], cache.parse)[0].systems["web"].depends_on == ("auth",)

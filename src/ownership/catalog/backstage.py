@@ -9,6 +9,7 @@ with the line to edit; nothing Backstage accepts is rejected here.
 from __future__ import annotations
 
 import fnmatch
+import json
 import functools
 import os
 import re
@@ -248,6 +249,8 @@ def _targets(rec: Record, roots: list[Path], findings: list[Finding]) -> list[st
     if not nodes:
         findings.append(_finding("missing-field", f"Location '{rec.name}' has no 'spec.target' or 'spec.targets'",
                                  rec.location, subject, field="spec.targets"))
+    # `presence: optional`: Backstage skips a target that does not exist instead of reporting it
+    optional = (text(rec.spec.get("presence")) or "").lower() == "optional"
     base = os.path.dirname(rec.file)
     out: list[str] = []
     for node in nodes:
@@ -277,12 +280,14 @@ def _targets(rec: Record, roots: list[Path], findings: list[Finding]) -> list[st
             if escaped:
                 findings.append(_outside_finding(rec, target, f"{escaped} of the files it matches are symlinks "
                                                  "that resolve outside", loc, roots))
-            elif not matched:
+            elif not matched and not optional:
                 findings.append(_finding("location-not-found", f"Location target {target} matches no file",
                                          loc, subject, target=target))
             out.extend(matched)
         elif os.path.isfile(path):
             out.append(path)
+        elif optional and not os.path.lexists(path):
+            continue
         else:
             what = "is a folder, not a file" if os.path.isdir(path) else "does not exist"
             findings.append(_finding("location-not-found", f"Location target {target} ({path}) {what}", loc,
@@ -338,6 +343,12 @@ def _glob(pattern: str, roots: list[Path]) -> tuple[list[str], int]:
     return sorted(matched), escaped
 
 
+def glob_matches(pattern: str, rel: str) -> bool:
+    """Whether the relative path `rel` ("a/b.yaml") matches the glob `pattern` as Location globs match: `**`
+    is any number of folders, wildcards skip hidden names."""
+    return _matches(tuple(p for p in pattern.split("/") if p), tuple(p for p in rel.split("/") if p))
+
+
 def _component(pat: str, name: str) -> bool:
     if name.startswith(".") and not pat.startswith("."):
         return False
@@ -360,3 +371,156 @@ def _matches(pat: Sequence[str], parts: Sequence[str], partial: bool = False) ->
         return _component(pat[i], parts[j]) and at(i + 1, j + 1)
 
     return at(0, 0)
+
+
+# --------------------------------------------------------------------------- $text, $json, $yaml placeholders
+
+
+PLACEHOLDERS = ("text", "json", "yaml")
+_URL_RE = re.compile(r"^[a-z][a-z0-9+.-]*://")
+
+
+def substitute(records: list[Record], files: Sequence[str],
+               findings: list[Finding]) -> tuple[list[Record], set[str]]:
+    """`records` with every `{$text: path}`, `{$json: path}`, `{$yaml: path}` resolved, as Backstage's
+    PlaceholderProcessor does: a mapping with exactly one key, `$` + a known name, and a string value.
+
+    Paths are relative to the file holding the placeholder and must stay inside the catalog roots (as Location
+    targets, `catalog_roots`); URLs are never fetched (a warning, the value stays unresolved); a target
+    that cannot be used is a finding at the placeholder's line. `$text` becomes the file's text, `$json` and
+    `$yaml` the parsed value, every node of it located at the placeholder (the line a person edits). Results
+    are not searched for further placeholders (nor does Backstage). Returns the new records and the real
+    paths of the files read for them, which the loader never reads as catalog files.
+    """
+    roots = catalog_roots(files)
+    read: dict[str, Node | str] = {}  # (kind, real path) -> parsed node, or why it cannot be used
+    out: list[Record] = []
+    for rec in records:
+        subst = _Substitution(rec, roots, read, findings)
+        metadata = {k: subst.node(v) for k, v in rec.metadata.items()}
+        spec = {k: subst.node(v) for k, v in rec.spec.items()}
+        if not subst.changed:
+            out.append(rec)
+            continue
+        annotations = dict(rec.annotations)
+        ann = metadata.get("annotations")
+        if type(ann) is Map:
+            for k, v in ann.pairs:
+                if type(k) is Scalar and type(v) is Scalar:
+                    annotations.setdefault(k.value, v)
+        out.append(Record(rec.kind, rec.namespace, rec.name, rec.file, rec.location, rec.name_loc, metadata, spec,
+                          annotations))
+    return out, {key.split("|", 1)[1] for key, got in read.items() if not isinstance(got, str)}
+
+
+class _Substitution:
+    def __init__(self, rec: Record, roots: list[Path], read: dict[str, Node | str],
+                 findings: list[Finding]) -> None:
+        self.rec, self.roots, self.read, self.findings = rec, roots, read, findings
+        self.changed = False
+
+    def node(self, node: Node) -> Node:
+        """`node` with placeholders below it resolved; the same object when there are none."""
+        if type(node) is Seq:
+            items = [self.node(item) for item in node.items]
+            if all(a is b for a, b in zip(items, node.items, strict=True)):
+                return node
+            seq = Seq(node.tag, node.line, node.column)
+            seq.items, seq.size = items, node.size
+            return seq
+        if type(node) is not Map:
+            return node
+        if len(node.pairs) == 1:
+            key, value = node.pairs[0]
+            if type(key) is Scalar and key.value.startswith("$"):
+                name = key.value[1:]
+                target = text(value) if type(value) is Scalar and name in PLACEHOLDERS else None
+                if target is None:
+                    return node  # not a placeholder Backstage resolves (e.g. JSON Schema's "$ref"): left alone
+                got = self.resolve(name, target, self.rec.loc(key))
+                if got is None:
+                    return node
+                self.changed = True
+                return got
+        pairs = [(k, self.node(v)) for k, v in node.pairs]
+        if all(a[1] is b[1] for a, b in zip(pairs, node.pairs, strict=True)):
+            return node
+        new = Map(node.tag, node.line, node.column)
+        new.pairs, new.size = pairs, node.size
+        return new
+
+    def resolve(self, kind: str, target: str, at: Location) -> Node | None:
+        rec = self.rec
+        subject = f"{rec.kind}:{rec.name}"
+        if _URL_RE.match(target):
+            self.findings.append(_finding("placeholder-not-followed", f"${kind} target {target} is a URL; URLs are "
+                                          "not fetched (no network access while loading), so the value stays "
+                                          "unresolved: check the file in and point at it with a relative path",
+                                          at, subject, "warning", target=target))
+            return None
+        path = os.path.normpath(os.path.join(os.path.dirname(rec.file), target))
+        why = "it is an absolute path" if os.path.isabs(target) else _outside(path, self.roots)
+        if why:
+            shown = " or ".join(str(r) for r in self.roots)
+            self.findings.append(_finding("placeholder-outside-root", f"${kind} target {target} is outside the "
+                                          f"catalog root {shown}: {why}; it was not read", at, subject,
+                                          target=target))
+            return None
+        key = f"{kind}|{os.path.realpath(path)}"
+        if key not in self.read:
+            self.read[key] = _placeholder_value(kind, path)
+        got = self.read[key]
+        if isinstance(got, str):
+            self.findings.append(_finding("placeholder-unresolved", f"${kind} target {target} ({path}) {got}",
+                                          at, subject, target=target))
+            return None
+        return _located(got, at.line, at.column, {})
+
+
+def _placeholder_value(kind: str, path: str) -> Node | str:
+    """What `path` gives a `$kind` placeholder: a node, or why it cannot (a phrase after the target)."""
+    if os.path.isdir(path):
+        return "is a folder, not a file"
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(yamlnodes.MAX_BYTES + 1)
+    except OSError as exc:
+        return "does not exist" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.strerror or exc})"
+    if len(data) > yamlnodes.MAX_BYTES:
+        return f"is larger than the {yamlnodes.MAX_BYTES:,}-byte limit"
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return f"is not UTF-8 text ({exc.reason})"
+    if kind == "text":
+        return Scalar(content, None, False, 0, 0)
+    if kind == "json":
+        try:
+            json.loads(content)
+        except ValueError as exc:
+            return f"is not valid JSON ({exc})"
+    docs, problems = yamlnodes.parse(content)
+    if problems:
+        p = problems[0]
+        return f"cannot be parsed: line {p.line}: {p.message}"
+    if len(docs) != 1:
+        return f"must hold exactly one document, not {len(docs)}"
+    return docs[0]
+
+
+def _located(node: Node, line: int, column: int, memo: dict[int, Node]) -> Node:
+    """A copy of `node` with every node at (line, column); an alias stays one shared node."""
+    done = memo.get(id(node))
+    if done is not None:
+        return done
+    if type(node) is Scalar:
+        memo[id(node)] = Scalar(node.value, node.tag, node.plain, line, column)
+    elif type(node) is Seq:
+        seq = memo[id(node)] = Seq(node.tag, line, column)
+        seq.size = node.size
+        seq.items = [_located(i, line, column, memo) for i in node.items]
+    elif type(node) is Map:
+        new = memo[id(node)] = Map(node.tag, line, column)
+        new.size = node.size
+        new.pairs = [(_located(k, line, column, memo), _located(v, line, column, memo)) for k, v in node.pairs]
+    return memo[id(node)]

@@ -9,11 +9,12 @@ import datetime as dt
 import difflib
 import gc
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ownership import confine
 from ownership.catalog import backstage, backstage_model, yamlnodes
@@ -68,14 +69,68 @@ class _Entity:
 # --------------------------------------------------------------------------- discovery
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Which files a catalog path stands for: `include:` / `exclude:` in ownership.yaml and `--exclude`.
+
+    Patterns are globs relative to the folder being walked (`**` is any number of folders; a pattern without
+    `/` matches the name at any depth, as in .gitignore). An excluded file is never read, also when named on
+    the command line. With `include` set, a walk reads only the files it matches, each as a catalog file."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def excluded(self, rel: str) -> bool:
+        """Whether `rel` or a folder it is in matches an exclude pattern (`node_modules` excludes all below)."""
+        parts = rel.split("/")
+        return any(backstage.glob_matches(_anywhere(p), "/".join(parts[:n]))
+                   for p in self.exclude for n in range(1, len(parts) + 1))
+
+    def included(self, rel: str) -> bool:
+        return any(backstage.glob_matches(_anywhere(p), rel) for p in self.include)
+
+
+def _anywhere(pattern: str) -> str:
+    pattern = pattern.strip().removeprefix("./").rstrip("/")
+    return pattern if "/" in pattern else f"**/{pattern}"
+
+
+class CatalogPaths(tuple[str, ...]):
+    """The catalog paths of a command together with their Selection (made once, by the CLI); every function
+    that takes catalog paths takes these as they are, and discover() honours the selection."""
+
+    selection: Selection
+
+    def __new__(cls, paths: Iterable[str], selection: Selection = Selection()) -> CatalogPaths:
+        made = super().__new__(cls, paths)
+        made.selection = selection
+        return made
+
+
+class Walked(NamedTuple):
+    """One file a catalog path stands for, read: its display path and content; the folder whose walk found
+    it and its path inside that folder, or (None, None) when it was named as it is."""
+
+    path: str
+    data: bytes
+    walk: str | None = None
+    rel: str | None = None
+
+
 def is_catalog_name(name: str) -> bool:
     """Whether a file of this name in a catalog folder is part of the catalog (YAML, not hidden, not config)."""
     return name.endswith(YAML_SUFFIXES) and name not in CONFIG_NAMES and not name.startswith(".")
 
 
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """The YAML files a catalog consists of: files as given, folders searched recursively (sorted)."""
-    found: list[Path] = []
+    """The YAML files a catalog consists of: files as given, folders searched recursively (sorted), both
+    without what the paths' Selection excludes."""
+    return [f for f, _, _ in _discover(paths)]
+
+
+def _discover(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str | None, str | None]]:
+    selection = paths.selection if isinstance(paths, CatalogPaths) else Selection()
+    found: list[tuple[Path, str | None, str | None]] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
@@ -83,23 +138,64 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
             # repository (or the folder, outside any), since parse errors quote what they read
             root = confine.repository_of(p) or p
             for dirpath, dirnames, filenames in os.walk(p):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                here = Path(dirpath)
+                rel_dir = here.relative_to(p).as_posix()
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                                     and not selection.excluded(_join(rel_dir, d)))
                 for name in sorted(filenames):
-                    if is_catalog_name(name):
-                        f = Path(dirpath) / name
-                        if f.is_symlink():
-                            try:
-                                confine.inside(root, f)
-                            except confine.OutsideRoot as exc:
-                                raise CatalogError(str(exc)) from None
-                        found.append(f)
+                    rel = _join(rel_dir, name)
+                    if not is_catalog_name(name) or selection.excluded(rel):
+                        continue
+                    if selection.include and not selection.included(rel):
+                        continue
+                    f = here / name
+                    if f.is_symlink():
+                        try:
+                            confine.inside(root, f)
+                        except confine.OutsideRoot as exc:
+                            raise CatalogError(str(exc)) from None
+                    found.append((f, str(p), rel))
         elif p.is_file():
-            found.append(p)
+            if not selection.excluded(p.as_posix().removeprefix("./")):
+                found.append((p, None, None))
         elif p.exists():
             raise CatalogError(f"{p}: not a file or folder")
         else:
             raise CatalogError(f"{p}: no such file or folder")
     return found
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder == "." else f"{folder}/{name}"
+
+
+# Whether a file holds a catalog document, judged on its text (a walk must not parse every app-config to skip
+# it, and a file with a YAML syntax error is still recognisable): a Backstage apiVersion (`backstage.io/…`,
+# `scaffolder.backstage.io/…`), or a top-level key of the native format, or one close to it (a typo such as
+# `sytems:` must still be reported, not skipped).
+_BACKSTAGE_API = re.compile(rb"(?:^|[{,])[ \t]*[\"']?apiVersion[\"']?[ \t]*:[ \t]*[\"']?[\w.-]*backstage\.io/",
+                            re.M)
+_TOP_KEY = re.compile(rb"^(?:---[ \t]+)?[\"']?([A-Za-z_][\w-]*)[\"']?[ \t]*:(?=[ \t]|\r?$)", re.M)
+
+
+def _blank(data: bytes) -> bool:
+    """No document at all (whitespace, comments, `---`): read, it says nothing either way."""
+    return all(not line or line.startswith(b"#") or line in (b"---", b"...") for line in
+               (raw.strip() for raw in data.splitlines()))
+
+
+def _has_backstage_document(data: bytes) -> bool:
+    return _BACKSTAGE_API.search(data) is not None
+
+
+def _has_catalog_document(data: bytes) -> bool:
+    if _has_backstage_document(data):
+        return True
+    for m in _TOP_KEY.finditer(data):
+        key = m.group(1).decode("ascii", "replace")
+        if key in ENTITY_KINDS or difflib.get_close_matches(key, list(ENTITY_KINDS), n=1, cutoff=0.8):
+            return True
+    return False
 
 
 def read_sources(files: Iterable[Path]) -> list[tuple[str, bytes]]:
@@ -114,8 +210,50 @@ def read_sources(files: Iterable[Path]) -> list[tuple[str, bytes]]:
     return out
 
 
+def read_catalog(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[tuple[str, bytes]], list[Finding]]:
+    """The catalog files under `paths`, read, and the one `files-skipped` finding when some were left out
+    (see choose)."""
+    found = _discover(paths)
+    sources = read_sources(f for f, _, _ in found)
+    selection = paths.selection if isinstance(paths, CatalogPaths) else Selection()
+    return choose([Walked(path, data, walk, rel) for (_, walk, rel), (path, data) in zip(found, sources,
+                                                                                           strict=True)],
+                  selection)
+
+
+def choose(files: Sequence[Walked], selection: Selection) -> tuple[list[tuple[str, bytes]], list[Finding]]:
+    """The files that are read as catalog files, and the one `files-skipped` finding for the others.
+
+    A folder walk that finds Backstage descriptors is a Backstage tree, where YAML files without any catalog
+    document (app-config, mkdocs.yml, workflows, OpenAPI documents, Helm charts) are skipped, not reported;
+    files named as they are, or matched by `include:`, are always read as catalog files. Excluded files and,
+    with `include:` set, files it does not match are left out without a word."""
+    wanted = [f for f in files if f.rel is None or not (selection.excluded(f.rel) or
+                                                         (selection.include and not selection.included(f.rel)))]
+    backstage_walks = {f.walk for f in wanted if f.walk is not None and _has_backstage_document(f.data)}
+    kept: list[tuple[str, bytes]] = []
+    skipped: list[str] = []
+    for f in wanted:
+        if (f.rel is None or f.walk not in backstage_walks or selection.included(f.rel) or _blank(f.data)
+                or _has_catalog_document(f.data)):
+            kept.append((f.path, f.data))
+        else:
+            skipped.append(f.path)
+    if not skipped:
+        return kept, []
+    shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+    walks = ", ".join(sorted(str(w) for w in backstage_walks))
+    return kept, [Finding(
+        "files-skipped", "info", f"file:{walks}",
+        f"{len(skipped)} YAML file(s) under {walks} hold no Backstage or catalog document and were not read "
+        f"({shown}); to check one as a catalog file, name it on the command line or match it with include: in "
+        "ownership.yaml", Location(skipped[0], 1, 1), {"skipped": len(skipped), "files": skipped})]
+
+
 def load_paths(paths: Sequence[str | os.PathLike[str]], parse: Parse | None = None) -> tuple[Catalog, list[Finding]]:
-    return load_sources(read_sources(discover(paths)), parse)
+    sources, skipped = read_catalog(paths)
+    catalog, findings = load_sources(sources, parse)
+    return catalog, [*skipped, *findings]
 
 
 # --------------------------------------------------------------------------- loading
@@ -168,6 +306,14 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
         if records:  # Backstage descriptors: follow Location entities, then resolve references across files
             for path, data in backstage.follow_locations(records, files, findings):
                 add(path, data)
+            records, pulled_in = backstage.substitute(records, files, findings)
+            if pulled_in:  # a file a placeholder reads is the entity's content, never a catalog file itself
+                dropped = {f for f in files if os.path.realpath(f) in pulled_in}
+                if dropped:
+                    files = [f for f in files if f not in dropped]
+                    records = [r for r in records if r.file not in dropped]
+                    entities = [e for e in entities if e.location.file not in dropped]
+                    findings[:] = [f for f in findings if f.location is None or f.location.file not in dropped]
             native_teams = {e.values["name"] for e in entities if e.kind == "teams"}
             built = backstage_model.build(records, findings, native_teams)
             entities.extend(_Entity(*e) for e in built.entities)

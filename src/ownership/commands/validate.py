@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ownership import config as settings
-from ownership.catalog.load import discover, is_catalog_name, load_sources, read_sources
+from ownership.catalog.load import CatalogPaths, Selection, Walked, choose, is_catalog_name, load_sources, read_catalog
 from ownership.config import Config
 from ownership.history import git
 from ownership.model import SEVERITY_RANK, Finding, Location, Roster, Snapshot
@@ -31,10 +31,10 @@ class Outcome:
 def check(paths: Sequence[str], config: Config, today: dt.date, base: str | None = None,
           roster: Roster | None = None, changed: Sequence[Finding] = ()) -> Outcome:
     """`changed`: the protected-setting-changed findings of trusted_config(), which are always new."""
-    files = discover(paths)
-    current = _findings(read_sources(files), config, today, roster, changed)
+    sources, skipped = read_catalog(paths)
+    current = _findings(sources, config, today, roster, [*skipped, *changed])
     if base is None:
-        return Outcome(current, [], len(files))
+        return Outcome(current, [], len(sources))
     try:
         old = _findings(_sources_at(base, paths), config, today, roster)
     except git.GitError as exc:
@@ -51,7 +51,7 @@ def check(paths: Sequence[str], config: Config, today: dt.date, base: str | None
             pre.append(f)
         else:
             new.append(f)
-    return Outcome(new, pre, len(files))
+    return Outcome(new, pre, len(sources))
 
 
 # Rules whose base-side answer is read from the working tree, not from the base's git objects: a repository
@@ -152,12 +152,17 @@ def _sources_at(ref: str, paths: Sequence[str]) -> list[tuple[str, bytes]]:
     for p in paths:
         rel = os.path.relpath(Path(p).resolve(), repo.resolve())
         specs.append("." if rel == "." else rel)
-    out = []
+    found = []
     for rel, data in git.files_at(repo, ref, specs):
         if not is_catalog_name(Path(rel).name):
             continue
-        out.append((os.path.relpath(repo / rel, cwd), data))
-    return out
+        # the folder walk at `ref` that found it (as discover() would), or None for a file named as it is
+        spec = next((s for s in specs if rel != s and (s == "." or rel.startswith(s.rstrip("/") + "/"))), None)
+        inner = None if spec is None else rel if spec == "." else rel[len(spec.rstrip("/")) + 1:]
+        found.append(Walked(os.path.relpath(repo / rel, cwd), data, spec, inner))
+    selection = paths.selection if isinstance(paths, CatalogPaths) else Selection()
+    sources, _ = choose(found, selection)
+    return sources
 
 
 def failing(findings: Sequence[Finding], fail_on: str) -> bool:

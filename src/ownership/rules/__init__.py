@@ -5,10 +5,10 @@ import difflib
 from typing import Any
 
 from ownership.model import SettingProblem
-from ownership.rules import activity, backstage, catalog, codeowners, health, repos, roster, settings
+from ownership.rules import activity, backstage, catalog, codeowners, files, health, repos, roster, settings
 from ownership.rules.registry import COMMON, Hit, Rule, rule
 
-RULES: dict[str, Rule] = {r.slug: r for r in (*catalog.RULES, *backstage.RULES, *roster.RULES,
+RULES: dict[str, Rule] = {r.slug: r for r in (*catalog.RULES, *backstage.RULES, *files.RULES, *roster.RULES,
                                                    *repos.RULES, *codeowners.RULES, *activity.RULES,
                                                    *health.RULES, *settings.RULES)}
 
