@@ -283,6 +283,17 @@ class System(_Located):
         """Who owns it, as a person reads it: the team, else the User who owns it (Backstage), else ''."""
         return self.owner or self.owner_person or ""
 
+    @property
+    def owned_by(self) -> str:
+        """Who owns it, as every renderer words it: "team payments", "person amelia@acme.test" (a Backstage User
+        owns it), or "no owner"."""
+        return owned_by(self.owner, self.owner_person)
+
+
+def owned_by(team: str, person: str | None) -> str:
+    """`System.owned_by` for records that keep a system's owner and owner_person (blast-radius hits, suspects)."""
+    return f"team {team}" if team else f"person {person}" if person else "no owner"
+
 
 # The fields only a Backstage catalog fills (catalog/backstage_model.py), beside the native ones
 BACKSTAGE_TEAM_FIELDS = ("parent", "children", "type", "display_name", "email")

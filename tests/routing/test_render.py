@@ -52,7 +52,8 @@ def test_blast_radius_text_and_json() -> None:
     data = json.loads(render.impact_json(impact("payments-api")))
     assert data["version"] == 1 and data["counts"] == {"dependents": 3, "tier1": 1, "customer_facing": 2}
     assert data["dependents"][0] == {"name": "checkout", "depth": 1, "tier": 1, "customer_facing": True,
-                                     "owner": "web", "lifecycle": "production"}
+                                     "owner": "web", "lifecycle": "production",
+                                     "owner_person": None, "kind": "system"}
 
 
 def test_page_json_has_levels_skipped_and_gap() -> None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 
 from ownership.errors import OwnershipError
 from ownership.memo import ByIdentity
-from ownership.model import Catalog, Severity, System
+from ownership.model import Catalog, Severity, System, owned_by
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -203,14 +203,27 @@ class Dependent:
     customer_facing: bool
     owner: str
     lifecycle: str
+    owner_person: str | None = None  # a Backstage User owns it (System.owner_person)
+    kind: str = "system"
 
     @classmethod
     def of(cls, system: System, depth: int) -> Dependent:
-        return cls(system.name, depth, system.tier, system.customer_facing, system.owner, system.lifecycle)
+        return cls(system.name, depth, system.tier, system.customer_facing, system.owner, system.lifecycle,
+                   system.owner_person, system.kind)
+
+    @property
+    def owned_by(self) -> str:
+        return owned_by(self.owner, self.owner_person)
+
+    @property
+    def owner_label(self) -> str:
+        """The team, else the person who owns it (the pictures' short form)."""
+        return self.owner or self.owner_person or ""
 
     def to_json(self) -> dict[str, object]:
         return {"name": self.name, "depth": self.depth, "tier": self.tier,
-                "customer_facing": self.customer_facing, "owner": self.owner, "lifecycle": self.lifecycle}
+                "customer_facing": self.customer_facing, "owner": self.owner, "lifecycle": self.lifecycle,
+                "owner_person": self.owner_person, "kind": self.kind}
 
 
 class Listed(Sequence[T], Generic[T]):

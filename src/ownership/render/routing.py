@@ -80,7 +80,7 @@ def _page_data(p: Page) -> dict[str, Any]:
 
 
 def impact_text(impact: Impact) -> str:
-    roots = ", ".join(f"{r.name} (tier {r.tier}, team {r.owner})" for r in impact.roots)
+    roots = ", ".join(f"{r.name} (tier {r.tier}, {r.owned_by})" for r in impact.roots)
     lines = [f"Blast radius of {roots}", impact.summary(), ""]
     if not impact.hits:
         lines.append("Nothing in the catalog depends on it.")
@@ -91,7 +91,7 @@ def impact_text(impact: Impact) -> str:
         lines.append(f"depth {depth}" + (" (direct dependents)" if depth == 1 else ""))
         for h in hits:
             flags = "customer-facing" if h.customer_facing else ""
-            lines.append(f"   {h.name:<{width}}  tier {h.tier}  {flags:<15}  team {h.owner}".rstrip())
+            lines.append(f"   {h.name:<{width}}  tier {h.tier}  {flags:<15}  {h.owned_by}".rstrip())
     return "\n".join(lines) + "\n"
 
 
@@ -113,7 +113,7 @@ def room_json(r: Room) -> str:
                         "source": x.level.source if x.level else None, "gap": x.gap,
                         "people": [c.to_json() for c in x.level.contacts] if x.level else []}
                        for x in r.responders],
-        "suspects": [{"system": s.name, "depth": s.depth, "tier": s.tier, "team": s.owner,
+        "suspects": [{"system": s.name, "depth": s.depth, "tier": s.tier, "team": s.owner, "owner_person": s.owner_person,
                       "team_channel": s.team_channel, "people": [c.to_json() for c in s.contacts]}
                      for s in r.suspects],
         "stakeholders": [{"name": g.name, "channel": g.channel, "because": list(g.because),
@@ -156,7 +156,7 @@ def _room_lines(r: Room, bold: str, bullet: str, e: Callable[[Any], str] = str) 
         lines.append(f"{bullet}none: the affected systems depend on nothing in the catalog")
     for s in r.suspects[:SHOW]:
         contacts = ", ".join(who(c) for c in s.contacts) or e(s.team_channel or "")
-        head = f"{bullet}{e(s.name)} (depth {s.depth}, tier {s.tier}, team {e(s.owner)})"
+        head = f"{bullet}{e(s.name)} (depth {s.depth}, tier {s.tier}, {e(s.owned_by)})"
         lines.append(head + (f": {contacts}" if contacts else ""))
     if len(r.suspects) > SHOW:
         lines.append(f"{bullet}… and {len(r.suspects) - SHOW} more (see --format json)")
@@ -210,7 +210,7 @@ def dot(impact: Impact) -> str:
     lines = ["digraph blast_radius {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", '
              'fontname="Helvetica"];', f"  label={_dot_id(impact.summary())};", "  labelloc=t;"]
     for h in (*impact.roots, *impact.hits):
-        label = f"{h.name}\\ntier {h.tier} · {h.owner}" + ("\\ncustomer-facing" if h.customer_facing else "")
+        label = f"{h.name}\\ntier {h.tier} · {h.owner_label}" + ("\\ncustomer-facing" if h.customer_facing else "")
         extra = ", penwidth=3" if h.depth == 0 else (", penwidth=2" if h.customer_facing else "")
         lines.append(f'  {_dot_id(h.name)} [label="{label.replace(chr(34), "")}", '
                      f'fillcolor="{_TIER_FILL.get(h.tier, "#ffffff")}"{extra}];')
@@ -241,7 +241,7 @@ def svg(impact: Impact) -> str:
             y = HEAD + row * (BOX_H + ROW_GAP)
             pos[h.name] = (x, y)
             cls = "root" if depth == 0 else ("cf" if h.customer_facing else "node")
-            sub = f"tier {h.tier} · {h.owner}" + (" · customer-facing" if h.customer_facing else "")
+            sub = f"tier {h.tier} · {h.owner_label}" + (" · customer-facing" if h.customer_facing else "")
             boxes.append(
                 f'<g class="{cls}"><title>{escape(h.name)}: {escape(sub)}</title>'
                 f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" '

@@ -195,6 +195,7 @@ def risks(result: AuditResult) -> list[dict[str, Any]]:
         suggestions = [_suggestion(x) for x in result.successors.get(name, ())]
         rows.append({
             "system": name, "tier": s.tier, "lifecycle": s.lifecycle, "owner": s.owner,
+            "owner_person": s.owner_person, "owner_label": s.owner_label, "kind": s.kind,
             "customer_facing": s.customer_facing, "description": s.description,
             "score": plain(impact.score) if impact else 0.0,
             "dependents": len(impact.dependents) if impact else 0,
@@ -216,7 +217,8 @@ def teams(result: AuditResult) -> list[dict[str, Any]]:
     resolver = resolver_for(snap.roster) if snap.roster is not None else None
     owned: dict[str, list[str]] = defaultdict(list)
     for s in snap.catalog.systems.values():
-        owned[s.owner].append(s.name)
+        if s.owner:  # a system a person owns (a Backstage User) is in no team's row
+            owned[s.owner].append(s.name)
     rows = []
     for name in sorted(set(snap.catalog.teams) | set(owned)):
         t = snap.catalog.teams.get(name)

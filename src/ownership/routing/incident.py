@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ownership.analysis import rotation as rot
 from ownership.analysis.people import Contact, Skip
-from ownership.model import System
+from ownership.model import System, owned_by
 from ownership.roster.identity import normalize
 from ownership.analysis.impact import Impact, blast_radius, dependencies
 from ownership.routing.page import LEVEL_NAMES, Context, Level, page
@@ -45,6 +45,11 @@ class Suspect:
     owner: str
     team_channel: str | None
     contacts: tuple[Contact, ...]
+    owner_person: str | None = None  # a Backstage User owns it (System.owner_person)
+
+    @property
+    def owned_by(self) -> str:
+        return owned_by(self.owner, self.owner_person)
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,7 @@ def _suspects(ctx: Context, g: nx.DiGraph, names: tuple[str, ...]) -> tuple[Susp
         if depth <= SUSPECT_CONTACT_DEPTH:
             first = page(ctx, s).first
             contacts = first.contacts if first else ()
-        out.append(Suspect(name, depth, s.tier, s.owner, team.channel if team else None, contacts))
+        out.append(Suspect(name, depth, s.tier, s.owner, team.channel if team else None, contacts, s.owner_person))
     return tuple(out)
 
 

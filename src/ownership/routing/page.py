@@ -111,7 +111,7 @@ def page(ctx: Context, system: System) -> Page:
         notes.append("roster not checked" + (f" ({people.roster_problem})" if people.roster_problem else
                                              ": everyone listed is assumed to be employed"))
     if team is None:
-        notes.append(f"owning team '{system.owner}' is not in the catalog")
+        notes.append(_no_team(system))
     source, oncall = _oncall(ctx, system, team, col, notes)
     maintainers = [c for ref in system.maintainers if (c := col.consider(ref, "maintainers", "maintainer"))]
     members = _members(ctx, system, team, col)
@@ -348,13 +348,19 @@ def _unknown_oncall(ctx: Context, system: System) -> bool:
     return False
 
 
+def _no_team(system: System) -> str:
+    if not system.owner and system.owner_person:
+        return f"{system.label} is owned by a person ({system.owner_person}), not a team"
+    return f"owning team '{system.owner}' is not in the catalog"
+
+
 def _gap(system: System, team: Team | None, skipped: int, successor: Contact | None,
          oncall_unknown: bool = False) -> str:
     parts = []
     if oncall_unknown:
         parts.append("who is on call is unknown (PagerDuty could not say, see the notes)")
     if team is None:
-        parts.append(f"owning team '{system.owner}' is not in the catalog")
+        parts.append(_no_team(system))
     else:
         if not oncall_unknown:
             parts.append(f"team {team.name} has no one on call who can be paged")

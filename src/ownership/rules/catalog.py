@@ -169,7 +169,7 @@ def unknown_stakeholder(snap: Snapshot) -> Iterator[Hit]:
     for s in snap.catalog.systems.values():
         for i, name in enumerate(s.stakeholders):
             if name not in known:
-                yield Hit(f"system:{s.name}", f"system '{s.name}' lists unknown stakeholder group '{name}'"
+                yield Hit(f"system:{s.name}", f"{s.label} lists unknown stakeholder group '{name}'"
                           + _did_you_mean(name, known), s.loc(f"stakeholders[{i}]"), {"stakeholder": name})
 
 

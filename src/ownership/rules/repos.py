@@ -19,7 +19,7 @@ def unsafe_repository_url(snap: Snapshot) -> Iterator[Hit]:
         for i, r in enumerate(s.repos):
             why = git.check_url(r.url)
             if why:
-                yield Hit(f"system:{s.name}", f"system '{s.name}' lists repository URL '{git.redact(r.url)}': {why}",
+                yield Hit(f"system:{s.name}", f"{s.label} lists repository URL '{git.redact(r.url)}': {why}",
                           s.locations.get(f"repos[{i}].url") or r.location or s.location, {"url": git.redact(r.url)})
 
 
@@ -43,7 +43,7 @@ def untrusted_repository(snap: Snapshot) -> Iterator[Hit]:
                 continue
             why = repos.untrusted(source, own_cache)
             if why:
-                yield Hit(f"system:{s.name}", f"system '{s.name}' lists {why.removeprefix(repos.UNTRUSTED + ': ')}",
+                yield Hit(f"system:{s.name}", f"{s.label} lists {why.removeprefix(repos.UNTRUSTED + ': ')}",
                           s.locations.get(f"repos[{i}].url") or r.location or s.location, {"url": r.url})
 
 

@@ -127,7 +127,8 @@ def _teams(shared: _Shared, site: Site) -> None:
     catalog = shared.snap.catalog
     owned: dict[str, list[System]] = {}
     for system in catalog.systems.values():
-        owned.setdefault(system.owner, []).append(system)
+        if system.owner:  # a system a person owns (a Backstage User) is on their page, not a team's
+            owned.setdefault(system.owner, []).append(system)
     for name, team in catalog.teams.items():
         systems = sorted(owned.get(name, []), key=lambda s: (s.tier, s.name))
         site.pages.append(SitePage(shared.links.teams[name], "team.html", {
