@@ -158,9 +158,9 @@ EXPECTED = [
      "system 'payments-api' depends on unknown system 'fraud'"),
     ("systems/payments.yaml", 45, "unknown-team", "error",
      "system 'ledger' is owned by unknown team 'ledger-team'"),
-    ("systems/payments.yaml", 50, "invalid-value", "error",
-     "Backstage name 'Bad_Name-' is invalid: 1-63 letters, digits, '-', '_' or '.', starting and ending with a "
-     "letter or digit"),
+    ("systems/payments.yaml", 50, "backstage-invalid-field", "error",
+     "Component 'Bad_Name-': 'metadata.name' must be 1-63 letters, digits, '-', '_' or '.', starting and ending "
+     "with a letter or digit, not 'Bad_Name-'; Backstage rejects the entity"),
 ]
 
 

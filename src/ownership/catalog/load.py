@@ -168,6 +168,7 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
                 add(path, data)
             native_teams = {e.values["name"] for e in entities if e.kind == "teams"}
             entities.extend(_Entity(*e) for e in backstage_model.entities(records, findings, native_teams))
+        findings[:] = backstage.skipped_kinds(findings)  # one info line per skipped kind, not one per document
         catalog = _assemble(entities, findings)
     return Catalog(
         teams=catalog["teams"],
