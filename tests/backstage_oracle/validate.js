@@ -7,6 +7,7 @@
 // What it mirrors, from @backstage/plugin-catalog-node and @backstage/plugin-catalog-backend:
 // - parseEntityYaml: `yaml.parseAllDocuments(text)`; a document with errors is a YAML error; an empty
 //   document (null) is ignored; anything else that is not a plain object is "Expected object at root".
+// - PlaceholderProcessor: `$text`, `$json`, `$yaml` substitutions are resolved first (see substitute()).
 // - CatalogBuilder.buildEntityPolicy: EntityPolicies.allOf([SchemaValidEntityPolicy,
 //   DefaultNamespaceEntityPolicy, NoForeignRootFieldsEntityPolicy, FieldFormatEntityPolicy]), in that order;
 //   the first policy that throws rejects the entity (one message, as the catalog logs it).
@@ -19,6 +20,7 @@
 'use strict';
 
 const fs = require('fs');
+const path = require('path');
 const yaml = require('yaml');
 const {
   SchemaValidEntityPolicy, DefaultNamespaceEntityPolicy, NoForeignRootFieldsEntityPolicy,
@@ -58,6 +60,21 @@ function kindPath(message) {
   if (!m) return null;
   const params = Object.fromEntries((m[2] || '').split(', ').map(kv => kv.split(': ')));
   return ajvPath(m[1] === '<root>' ? '' : m[1], params.missingProperty ?? params.additionalProperty);
+}
+
+// PlaceholderProcessor (preprocessing, before the policies): `{$text: path}`, `{$json: path}`, `{$yaml: path}`
+// read relative to the descriptor; URLs are not fetched here (the test corpus has none), they reject.
+function substitute(data, file) {
+  if (Array.isArray(data)) return data.map(d => substitute(d, file));
+  if (!data || typeof data !== 'object') return data;
+  const keys = Object.keys(data);
+  if (keys.length === 1 && ['$text', '$json', '$yaml'].includes(keys[0]) && typeof data[keys[0]] === 'string') {
+    const target = data[keys[0]];
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) throw new Error(`Placeholder ${keys[0]} ${target} is a URL; not fetched`);
+    const text = fs.readFileSync(path.resolve(path.dirname(file), target), 'utf8');
+    return keys[0] === '$text' ? text : keys[0] === '$json' ? JSON.parse(text) : yaml.parse(text);
+  }
+  return Object.fromEntries(keys.map(k => [k, substitute(data[k], file)]));
 }
 
 async function verdict(entity) {
@@ -114,7 +131,15 @@ async function main() {
         continue;
       }
       const meta = json.metadata && typeof json.metadata === 'object' ? json.metadata : {};
-      out.push({ ...row, kind: json.kind ?? null, namespace: meta.namespace ?? null, name: meta.name ?? null, ...(await verdict(json)) });
+      const base = { ...row, kind: json.kind ?? null, namespace: meta.namespace ?? null, name: meta.name ?? null };
+      let entity;
+      try {
+        entity = substitute(json, file);
+      } catch (e) {
+        out.push({ ...base, accepted: false, recognized: true, errors: [{ stage: 'placeholder', message: String(e.message || e), path: null }] });
+        continue;
+      }
+      out.push({ ...base, ...(await verdict(entity)) });
     }
   }
   process.stdout.write(JSON.stringify(out));

@@ -80,11 +80,18 @@ class Verdict(NamedTuple):
     foreign_kind: tuple[str, str] | None
 
 
+SUBSTITUTIONS = {"$text": "string", "$json": "any", "$yaml": "any"}
+
+
 def json_type(node: Node | None) -> str:
-    """What the `yaml` package reads this node as: object, array, string, number, boolean or null."""
+    """What the `yaml` package reads this node as: object, array, string, number, boolean or null; a
+    `{$text: file}` substitution is the string it becomes (Backstage resolves it before validating), a
+    `$json`/`$yaml` one "any" (whatever the file holds: the substitution's reader judges the file)."""
     if node is None:
         return "null"
     if type(node) is Map:
+        if len(node.pairs) == 1 and type(node.pairs[0][0]) is Scalar and node.pairs[0][0].value in SUBSTITUTIONS:
+            return SUBSTITUTIONS[node.pairs[0][0].value]
         return "object"
     if type(node) is Seq:
         return "array"
@@ -167,6 +174,8 @@ class _Checker:
     def string(self, field: str, key: Node, value: Node, nonblank: bool = False) -> str | None:
         """A string of at least one character (a blank one too, unless `nonblank`), else a problem."""
         kind = json_type(value)
+        if kind == "any" or (kind == "string" and type(value) is Map):
+            return None  # a substitution: what it reads is checked where it is read
         if kind != "string":
             self.invalid(field, key, f"a string, not {_a(kind)}")
             return None
@@ -187,7 +196,7 @@ class _Checker:
 
 def _a(kind: str) -> str:
     return {"object": "a mapping", "array": "a list", "null": "empty", "boolean": "a boolean (quote it)",
-            "number": "a number (quote it)", "string": "a string"}[kind]
+            "number": "a number (quote it)", "string": "a string", "any": "a substitution"}[kind]
 
 
 def check(doc: Map) -> Verdict:
@@ -322,7 +331,7 @@ def _spec(c: _Checker, kind: str, at: Scalar, spec: Map) -> None:
         want = typed.get(f)
         if want == STR:
             c.string(f"spec.{f}", key, value)
-        elif want == STRS:
+        elif want == STRS and json_type(value) != "any":
             c.strings(f"spec.{f}", key, value)
         elif want == PROFILE:
             _profile(c, key, value)
