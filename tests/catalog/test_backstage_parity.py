@@ -50,14 +50,14 @@ def _line_of(doc: Node, path: list[Any] | None) -> int:
     """The line of the key (or list item) the path ends at, or of the deepest part of it that exists."""
     line, node = doc.line, doc
     for part in path or []:
-        if type(node) is Map and isinstance(part, str):
-            hit = next(((k, v) for k, v in yamlnodes.merged_pairs(node) if type(k) is Scalar and k.value == part),
+        if type(node) is Map:  # ajv writes list indices as strings ("tags/0"), FieldFormat as numbers
+            hit = next(((k, v) for k, v in yamlnodes.merged_pairs(node) if type(k) is Scalar and k.value == str(part)),
                        None)
             if hit is None:
                 break
             line, node = hit[0].line, hit[1]
-        elif type(node) is Seq and isinstance(part, int) and part < len(node.items):
-            node = node.items[part]
+        elif type(node) is Seq and str(part).isdigit() and int(part) < len(node.items):
+            node = node.items[int(part)]
             line = node.line
         else:
             break
