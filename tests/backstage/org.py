@@ -159,9 +159,9 @@ EXPECTED = [
     ("systems/payments.yaml", 45, "dangling-reference", "error",
      "component 'ledger' is owned by group 'ledger-team', which is not in the files read (if it is defined "
      "elsewhere, list it under external_owners: in ownership.yaml)"),
-    ("systems/payments.yaml", 50, "invalid-value", "error",
-     "Backstage name 'Bad_Name-' is invalid: 1-63 letters, digits, '-', '_' or '.', starting and ending with a "
-     "letter or digit"),
+    ("systems/payments.yaml", 50, "backstage-invalid-field", "error",
+     "Component 'Bad_Name-': 'metadata.name' must be 1-63 letters, digits, '-', '_' or '.', starting and ending "
+     "with a letter or digit, not 'Bad_Name-'; Backstage rejects the entity"),
 ]
 
 

@@ -82,12 +82,14 @@ def test_names_that_differ_only_in_case_are_duplicates() -> None:
 
 
 @pytest.mark.parametrize(("doc", "expected"), [
-    ("kind: Template\nmetadata: {name: t}\nspec: {}\n", [("unsupported-format", 1)]),
-    ("kind: Component\nmetadata: {description: x}\nspec: {}\n", [("missing-field", 3)]),
-    ("kind: Component\nmetadata: {name: c}\nspec: {type: service, lifecycle: production}\n", [("missing-field", 1)]),
-    ("kind: Component\nmetadata: {name: c}\nspec: {type: service, owner: x}\n", [("missing-field", 1)]),
+    ("kind: Template\nmetadata: {name: t}\nspec: {}\n", [("backstage-skipped-kind", 1)]),
+    ("kind: Component\nmetadata: {description: x}\nspec: {}\n",
+     [("backstage-missing-field", 3)] + [("backstage-missing-field", 4)] * 3),
+    ("kind: Component\nmetadata: {name: c}\nspec: {type: service, lifecycle: production}\n",
+     [("backstage-missing-field", 4)]),
+    ("kind: Component\nmetadata: {name: c}\nspec: {type: service, owner: x}\n", [("backstage-missing-field", 4)]),
     ("kind: Component\nmetadata: {name: c, namespace: Bad_NS}\nspec: {type: s, lifecycle: production, owner: t}\n",
-     [("invalid-value", 3)]),
+     [("backstage-invalid-field", 3)]),
     ("kind: Component\nmetadata: {name: c}\nspec: {type: s, lifecycle: beta, owner: t}\n", [("invalid-value", 4)]),
     ("kind: Component\nmetadata:\n  name: c\n  annotations: {ownership.dev/tier: '9'}\n"
      "spec: {type: s, lifecycle: production, owner: t}\n", [("invalid-value", 5)]),
@@ -102,9 +104,13 @@ def test_backstage_mistakes_are_findings_at_their_line(doc: str, expected: list[
     assert [(r, line - 5) for r, line in _rules(findings)] == expected
 
 
-def test_other_api_versions_are_skipped_with_a_warning() -> None:
-    cat, findings = _load("apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: t}\n")
-    assert _rules(findings) == [("unsupported-format", 1)]
+def test_templates_are_counted_and_skipped_with_one_info_line_per_kind() -> None:
+    template = "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: t%d}\nspec: {}\n"
+    cat, findings = _load("---\n".join(template % i for i in range(3))
+                          + "---\napiVersion: acme.io/v1\nkind: Widget\nmetadata: {name: w}\n")
+    assert _rules(findings) == [("backstage-skipped-kind", 1), ("backstage-skipped-kind", 16)]
+    assert findings[0][2] == "3 Template documents (scaffolder.backstage.io/v1beta3) are not catalog entities; skipped"
+    assert findings[1][2] == "1 Widget document (acme.io/v1) is not a catalog entity; skipped"
     assert cat.systems == {} and cat.teams == {}
 
 

@@ -160,7 +160,8 @@ def placeholder_tree(root: Path) -> Path:
                  "  type: openapi\n  owner: team-a\n  lifecycle: production\n"
                  "  definition: {$text: ./apis/web.yaml}\n"
         + "---\n" + HEAD + "kind: API\nmetadata: {name: schema-api}\nspec:\n  type: openapi\n  owner: team-a\n"
-                           "  lifecycle: production\n  definition: {$ref: '#/definitions/x'}\n")
+                           "  lifecycle: production\n  definition: 'openapi: 3.0.0'\n"
+                           "  schema: {$ref: '#/definitions/x'}\n")  # not a placeholder: left alone
     (root / "deps.yaml").write_text("- component:ledger\n")
     (root / "apis" / "README.md").write_text("The web API.\n")
     # an OpenAPI document in YAML: read as a catalog file it gives a cascade of unknown-field errors

@@ -3,8 +3,8 @@
 The loader (catalog/load.py) hands every YAML document with an `apiVersion` to `read()`, follows Location
 entities with `follow_locations()`, and finally turns all records into catalog entities with
 `backstage_model.build()`. Backstage documents may sit in the same folder, even the same file, as native
-ones. What Backstage's own validation would reject (bad names, references that do not parse) becomes a finding
-with the line to edit; nothing Backstage accepts is rejected here.
+ones. What Backstage's own validation rejects (catalog/backstage_valid.py) becomes a finding with the line to
+edit, and the entity is not read, as Backstage does not ingest it; nothing Backstage accepts is rejected here.
 """
 from __future__ import annotations
 
@@ -18,17 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ownership import confine
-from ownership.catalog import yamlnodes
+from ownership.catalog import backstage_valid, yamlnodes
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.model import Finding, Location
 
-API_VERSIONS = ("backstage.io/v1alpha1", "backstage.io/v1beta1")
-KINDS = ("component", "resource", "system", "api", "group", "user", "domain", "location")
 DEFAULT_NAMESPACE = "default"
-# Backstage's own rules (catalog-model's KubernetesValidatorFunctions): names 1-63 characters; namespaces are
-# DNS labels.
-NAME_RE = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-NAMESPACE_RE = re.compile(r"^[a-z0-9]+(?:-+[a-z0-9]+)*$")
 # `[kind:][namespace/]name`, as Backstage's parseEntityRef splits it
 REF_RE = re.compile(r"^(?:(?P<kind>[^:/]+):)?(?:(?P<ns>[^:/]+)/)?(?P<name>[^:/]+)$")
 GLOB_CHARS = re.compile(r"[*?[]")
@@ -128,60 +122,69 @@ def text(node: Node | None) -> str | None:
 
 
 def read(path: str, doc: Map, findings: list[Finding]) -> Record | None:
-    """One Backstage document → Record, or None (findings say why) when it cannot become an entity."""
+    """One Backstage document → Record, or None when Backstage would not ingest it: its findings say why
+    (backstage_valid.check, at each field's line), or it is of a kind the catalog does not hold (a Scaffolder
+    Template, a custom kind), counted by `skipped_kinds`."""
     subject = f"file:{path}"
-    top = pairs(doc, path, subject, findings)
+    before = len(findings)
     where = Location(path, doc.line, doc.column)
-    api = text(top.get("apiVersion", (None, None))[1])
-    kind_text = text(top.get("kind", (None, None))[1])
-    if api not in API_VERSIONS:
-        findings.append(_finding("unsupported-format", f"apiVersion '{api}' is not a Backstage catalog version "
-                                 f"this tool reads ({', '.join(API_VERSIONS)}); the document was skipped",
-                                 where, subject, "warning"))
+    verdict = backstage_valid.check(doc)
+    if verdict.foreign_kind is not None:
+        kind_text, api = verdict.foreign_kind
+        findings.append(_finding(SKIPPED_KIND, f"{kind_text} ({api})", where, subject, "info", kind=kind_text,
+                                 apiVersion=api))
         return None
-    if kind_text is None or kind_text.lower() not in KINDS:
-        findings.append(_finding("unsupported-format", f"Backstage kind '{kind_text}' is not read (known: "
-                                 "Component, Resource, System, API, Group, User, Domain, Location); the document "
-                                 "was skipped", where, subject, "warning"))
-        return None
-    kind = kind_text.lower()
+    top = pairs(doc, path, subject, findings)
     meta_node = top.get("metadata", (None, None))[1]
-    if type(meta_node) is not Map:
-        findings.append(_finding("missing-field", f"{kind_text} has no 'metadata' mapping (required)", where,
-                                 subject, field="metadata"))
-        return None
-    metadata = {k: v for k, (_, v) in pairs(meta_node, path, subject, findings).items()}
+    metadata = {k: v for k, (_, v) in pairs(meta_node, path, subject, findings).items()} \
+        if type(meta_node) is Map else {}
     name_node = metadata.get("name")
     name = text(name_node)
-    if name is None or name_node is None:
-        findings.append(_finding("missing-field", f"{kind_text} has no 'metadata.name' (required)",
-                                 Location(path, meta_node.line, meta_node.column), subject, field="metadata.name"))
-        return None
-    subject = f"{kind}:{name}"
-    name_loc = Location(path, name_node.line, name_node.column)
-    if len(name) > 63 or not NAME_RE.match(name):
-        findings.append(_finding("invalid-value", f"Backstage name '{name}' is invalid: 1-63 letters, digits, "
-                                 "'-', '_' or '.', starting and ending with a letter or digit", name_loc, subject,
-                                 field="metadata.name", value=name))
-    namespace = (text(metadata.get("namespace")) or DEFAULT_NAMESPACE)
-    if namespace != DEFAULT_NAMESPACE and (len(namespace) > 63 or not NAMESPACE_RE.match(namespace)):
-        ns_node = metadata["namespace"]
-        findings.append(_finding("invalid-value", f"Backstage namespace '{namespace}' is invalid: 1-63 lowercase "
-                                 "letters, digits and '-'", Location(path, ns_node.line, ns_node.column), subject,
-                                 field="metadata.namespace", value=namespace))
-    rec = Record(kind, namespace.lower(), name, path, where, name_loc, metadata)
+    kind = (text(top.get("kind", (None, None))[1]) or "").lower()
+    if name is not None and kind:
+        subject = f"{kind}:{name}"
+    for p in verdict.problems:
+        findings.append(_finding(p.rule, p.message, Location(path, p.line, p.column), subject, field=p.field))
     ann = metadata.get("annotations")
-    if type(ann) is Map:
-        for key, (_, value) in pairs(ann, path, subject, findings).items():
-            if type(value) is Scalar:
-                rec.annotations[key] = value
+    annotations = pairs(ann, path, subject, findings) if type(ann) is Map else {}
     spec = top.get("spec", (None, None))[1]
-    if type(spec) is Map:
-        rec.spec = {k: v for k, (_, v) in pairs(spec, path, subject, findings).items()}
-    elif kind not in ("user", "location"):
-        findings.append(_finding("missing-field", f"{kind_text} '{name}' has no 'spec' mapping (required)", where,
-                                 subject, field="spec"))
+    spec_pairs = pairs(spec, path, subject, findings) if type(spec) is Map else {}
+    if len(findings) > before or name is None or name_node is None:
+        return None  # Backstage rejects the entity (a duplicate key is a YAML error to it)
+    namespace = text(metadata.get("namespace")) or DEFAULT_NAMESPACE
+    rec = Record(kind, namespace.lower(), name, path, where, Location(path, name_node.line, name_node.column),
+                 metadata)
+    rec.annotations = {key: value for key, (_, value) in annotations.items() if type(value) is Scalar}
+    rec.spec = {k: v for k, (_, v) in spec_pairs.items()}
     return rec
+
+
+SKIPPED_KIND = "backstage-skipped-kind"
+
+
+def skipped_kinds(findings: list[Finding]) -> list[Finding]:
+    """The findings with read()'s one-per-document backstage-skipped-kind notes folded into one info line per
+    kind and apiVersion, at the first such document: "3 Template documents (scaffolder.backstage.io/v1beta3)
+    are not catalog entities; skipped"."""
+    groups: dict[tuple[object, object], list[Finding]] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.rule != SKIPPED_KIND or "count" in f.evidence:
+            out.append(f)
+            continue
+        key = (f.evidence.get("kind"), f.evidence.get("apiVersion"))
+        if key not in groups:
+            groups[key] = []
+            out.append(f)  # its place, replaced below
+        groups[key].append(f)
+    for i, f in enumerate(out):
+        if f.rule == SKIPPED_KIND and "count" not in f.evidence:
+            same = groups[(f.evidence.get("kind"), f.evidence.get("apiVersion"))]
+            kind, api, n = f.evidence.get("kind"), f.evidence.get("apiVersion"), len(same)
+            what = "document ({api}) is not a catalog entity" if n == 1 else "documents ({api}) are not catalog entities"
+            out[i] = _finding(SKIPPED_KIND, f"{n} {kind} {what.format(api=api)}; skipped", f.location, f.subject, "info", kind=kind, apiVersion=api,
+                              count=n, files=sorted({g.location.file for g in same if g.location}))
+    return out
 
 
 def items(node: Node | None) -> list[Node]:

@@ -317,6 +317,7 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
             native_teams = {e.values["name"] for e in entities if e.kind == "teams"}
             built = backstage_model.build(records, findings, native_teams)
             entities.extend(_Entity(*e) for e in built.entities)
+        findings[:] = backstage.skipped_kinds(findings)  # one info line per skipped kind, not one per document
         catalog = _assemble(entities, findings)
     return Catalog(
         teams=catalog["teams"],

@@ -31,11 +31,13 @@ INVALID_VALUE = declared("invalid-value", "error", "catalog", """
     A value of the wrong type or outside its allowed values.
 
     Examples: tier 5, lifecycle "prod", a name with capitals or spaces, a runbook that is not an http(s)
-    URL, `owner: yes` (YAML reads that as a boolean: quote it).
+    URL, `owner: yes` (YAML reads that as a boolean: quote it). In Backstage descriptors, what Backstage
+    rejects is `backstage-invalid-field`.
     """)
 MISSING_FIELD = declared("missing-field", "error", "catalog", """
     A required field is absent: every team, system, stakeholder and rotation needs a name; a system needs an
-    owner; a rotation needs members and a start.
+    owner; a rotation needs members and a start. In Backstage descriptors, a field Backstage requires is
+    `backstage-missing-field`.
     """)
 DUPLICATE_NAME = declared("duplicate-name", "error", "catalog", """
     Two teams (or systems, stakeholders, rotations) share a name, possibly in different files.
@@ -65,8 +67,10 @@ INVISIBLE_CHARACTER = declared("invisible-character", "error", "catalog", """
     text-direction controls are errors there.
     """)
 UNSUPPORTED_FORMAT = declared("unsupported-format", "warning", "catalog", """
-    A YAML document that is not in a format this version reads (an `apiVersion` or Backstage kind it does
-    not know); it is skipped.
+    A YAML document that is not in a format this version reads; it is skipped.
+
+    Backstage descriptors are no longer reported here: a catalog kind Backstage does not read (wrong case,
+    unknown apiVersion) is `backstage-unknown-kind`, a Template or custom kind `backstage-skipped-kind`.
     """)
 
 
