@@ -269,10 +269,10 @@ def documents(catalog: Catalog) -> dict[str, str]:
     resources = [_component(s, catalog, users) for s in systems if s.kind == "resource"]
     for ref in catalog.dangling:  # a User's memberOf a Group outside the files: kept as Backstage keeps it
         if ref.field == "spec.memberOf" and ref.subject.startswith("user:"):
-            user = users.by_ref.get(next((p for p, u in users.by_ref.items()
-                                          if u.lower() == _user_model_name(ref.subject)), ""))
-            if user is not None:
-                users.join(user, ref.target)
+            name = ref.subject.split(":", 1)[1].lower()  # the User's name as written, without its namespace
+            same = [u for u in users.member_of if _split(u)[1] == name]
+            if len(same) == 1:
+                users.join(same[0], ref.target)
     files: dict[str, str] = {}
     if groups:
         files["groups.yaml"] = _dump(groups)
@@ -295,11 +295,6 @@ def documents(catalog: Catalog) -> dict[str, str]:
                    "Everything `ownership export backstage` wrote.")
     files["catalog-info.yaml"] = _dump([root])
     return {name: redact.text(body) for name, body in files.items()}
-
-
-def _user_model_name(subject: str) -> str:
-    """`user:Amelia.Park` (a Reference's subject: the User's name as written) → its model name."""
-    return subject.split(":", 1)[1].lower()
 
 
 def write(catalog: Catalog, out: Path) -> list[Path]:
