@@ -96,11 +96,13 @@ def compare(files: list[Path]) -> dict[str, int]:
                 continue  # a YAML or substitution error: reported under its own slug
             ours = [f for f in errors if f.rule.startswith("backstage-")]
             assert ours, f"{label}; we say {_show(errors)}"
-            if isinstance(name, str) and name and isinstance(kind, str):
+            if isinstance(name, str) and name and isinstance(kind, str) and kind:
                 assert {f.subject for f in ours} == {f"{kind.lower()}:{name}"}, f"{label}; we say {_show(ours)}"
             assert doc is not None
-            want = _line_of(doc, row["errors"][0]["path"])
-            assert want in {f.location.line for f in ours if f.location}, f"{label} (line {want}); we say {_show(ours)}"
+            # at the field Backstage names, or at a field holding it (`relations:` for `relations[0]`)
+            bad = row["errors"][0]["path"] or []
+            want = {_line_of(doc, bad[:i]) for i in range(1, len(bad) + 1)} or {doc.line}
+            assert want & {f.location.line for f in ours if f.location}, f"{label} (line {want}); we say {_show(ours)}"
     return counts
 
 

@@ -181,9 +181,10 @@ def skipped_kinds(findings: list[Finding]) -> list[Finding]:
         if f.rule == SKIPPED_KIND and "count" not in f.evidence:
             same = groups[(f.evidence.get("kind"), f.evidence.get("apiVersion"))]
             kind, api, n = f.evidence.get("kind"), f.evidence.get("apiVersion"), len(same)
-            what = "document ({api}) is not a catalog entity" if n == 1 else "documents ({api}) are not catalog entities"
-            out[i] = _finding(SKIPPED_KIND, f"{n} {kind} {what.format(api=api)}; skipped", f.location, f.subject, "info", kind=kind, apiVersion=api,
-                              count=n, files=sorted({g.location.file for g in same if g.location}))
+            what = f"document ({api}) is not a catalog entity" if n == 1 else f"documents ({api}) are not catalog entities"
+            out[i] = Finding(SKIPPED_KIND, "info", f.subject, f"{n} {kind} {what}; skipped", f.location,
+                             {"kind": kind, "apiVersion": api, "count": n,
+                              "files": sorted({g.location.file for g in same if g.location})})
     return out
 
 

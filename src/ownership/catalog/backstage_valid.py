@@ -205,7 +205,7 @@ def check(doc: Map) -> Verdict:
     kind_node = top.get("kind", (None, None))[1]
     meta = top.get("metadata", (None, None))[1]
     name_node = _first_pairs(meta).get("name", (None, None))[1] if type(meta) is Map else None
-    kind_text = kind_node.value if type(kind_node) is Scalar else "document"
+    kind_text = kind_node.value if type(kind_node) is Scalar and kind_node.value else "document"
     name_text = f" '{name_node.value}'" if type(name_node) is Scalar and name_node.value else ""
     c = _Checker(f"{kind_text}{name_text}")
     for key, (knode, _) in top.items():
