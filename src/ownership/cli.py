@@ -449,7 +449,7 @@ def export_group() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--out", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder to write catalog-info.yaml, groups.yaml, users.yaml, components.yaml (and "
-                   "rotations.yaml) into.")
+                   "resources.yaml, systems.yaml, apis.yaml, domains.yaml, rotations.yaml) into.")
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 def export_backstage(paths: tuple[str, ...], out: str, config_path: str | None) -> None:

@@ -367,6 +367,21 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class Described:
+    """A Backstage System, API or Domain as read (catalog/backstage_model.py). Not a model system: it has no
+    repositories, on-call or people of its own; kept so that `export backstage` writes it back."""
+
+    kind: str  # system | api | domain
+    name: str  # its model name (`namespace/name` outside the default namespace)
+    description: str | None = None
+    spec: Mapping[str, Any] = field(default_factory=dict)  # as read (placeholders resolved), plain values
+    tags: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     teams: Mapping[str, Team] = field(default_factory=dict)
     systems: Mapping[str, System] = field(default_factory=dict)
@@ -376,6 +391,7 @@ class Catalog:
     # Backstage: User entities by person ref, and references outside the given files
     profiles: Mapping[str, UserProfile] = field(default_factory=dict)
     dangling: tuple[Reference, ...] = ()
+    described: tuple[Described, ...] = ()  # Backstage Systems, APIs and Domains, in the order read
 
     def person_refs(self) -> Iterator[PersonRef]:
         """Every place the catalog names a person, in catalog order: team members and managers, system

@@ -17,7 +17,8 @@
 - System, API and Domain stay descriptive, not model entities: they have no repositories, no on-call and no
   people of their own, so there is nothing to page, scan or orphan; what is judged about them (the owner
   exists, references resolve) is judged here and by `dangling-reference`. A component keeps its System,
-  Domain and APIs by name, and API consumption is a dependency (analysis/impact.py).
+  Domain and APIs by name, and API consumption is a dependency (analysis/impact.py). Each is kept as read
+  in `Built.described` (model.Described), for `export backstage`.
 - A reference to an entity outside the given files is kept (Backstage keeps dangling relations) and listed
   in `Built.dangling` for the `dangling-reference` rule, which knows ownership.yaml's `external_owners`.
 - What Backstage has no field for is read from annotations under `ownership.dev/` (see docs/backstage.md).
@@ -32,8 +33,8 @@ from typing import Any, NamedTuple
 from ownership.catalog import scm_urls
 from ownership.catalog.backstage import Record, Ref, items, parse_ref, text
 from ownership.catalog.schema import CHANNEL_RE, HTTP_URL_RE
-from ownership.catalog.yamlnodes import Map, Node, Scalar
-from ownership.model import LIFECYCLES, Finding, Link, Location, Reference, UserProfile
+from ownership.catalog.yamlnodes import Map, Node, Scalar, to_python
+from ownership.model import LIFECYCLES, Described, Finding, Link, Location, Reference, UserProfile
 
 ANN = "ownership.dev/"
 SOURCE_LOCATION = "backstage.io/source-location"
@@ -61,6 +62,7 @@ class Built(NamedTuple):
     entities: list[Entity]
     profiles: dict[str, UserProfile]  # person ref -> the User's profile
     dangling: tuple[Reference, ...]  # references to entities outside the given files
+    described: tuple[Described, ...]  # Systems, APIs and Domains as read (for `export backstage`)
 
 
 def build(records: list[Record], findings: list[Finding], native_teams: Iterable[str] = ()) -> Built:
@@ -78,6 +80,7 @@ def build(records: list[Record], findings: list[Finding], native_teams: Iterable
         index[rec.key] = rec
     b = _Builder(index, findings, set(native_teams))
     out: list[Entity] = []
+    described: list[Described] = []
     for rec in index.values():
         if rec.kind == "group":
             out.append(b.group(rec))
@@ -87,7 +90,16 @@ def build(records: list[Record], findings: list[Finding], native_teams: Iterable
             b.owner(rec, {}, {})
             if rec.kind == "system":
                 b.resolve(rec, rec.spec.get("domain"), "domain", "spec.domain")
-    return Built(out, b.profiles(), tuple(b.dangling))
+            described.append(_described(rec))
+    return Built(out, b.profiles(), tuple(b.dangling), tuple(described))
+
+
+def _described(rec: Record) -> Described:
+    return Described(rec.kind, rec.model_name, text(rec.metadata.get("description")) or None,
+                     {k: to_python(v) for k, v in rec.spec.items()},
+                     tuple(t for t in (text(n) for n in items(rec.metadata.get("tags"))) if t), _links(rec),
+                     {k: v for k, v in ((k, text(n)) for k, n in rec.annotations.items()) if v is not None},
+                     rec.location)
 
 
 def system_names(index: dict[Key, Record]) -> dict[Key, str]:

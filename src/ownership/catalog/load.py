@@ -327,6 +327,7 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
         files=tuple(files),
         profiles=built.profiles if records else {},
         dangling=built.dangling if records else (),
+        described=built.described if records else (),
     ), findings
 
 
