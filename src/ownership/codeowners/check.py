@@ -188,7 +188,7 @@ def _system_path(catalog: Catalog, view: RepoView, system: System, idx: int, rep
             why = "no CODEOWNERS line covers them"
         loc = view.location(unowning.line) if unowning else repo.location or system.loc(f"repos[{idx}]")
         out.append(Finding("codeowners-unowned", "warning", subject,
-                           f"{len(unowned)} of {len(files)} file(s) under {_shown(path)} of system '{system.name}' "
+                           f"{len(unowned)} of {len(files)} file(s) under {_shown(path)} of {system.label} "
                            f"have no code owner: {why} (e.g. {eg})", loc,
                            {"path": path, "files": len(unowned), "examples": unowned[:EXAMPLES]}))
     team = catalog.teams.get(system.owner)
@@ -200,7 +200,7 @@ def _system_path(catalog: Catalog, view: RepoView, system: System, idx: int, rep
         want = f"team '{system.owner}'" + (f" ({expected})" if expected else "")
         out.append(Finding("codeowners-drift", "error", subject,
                            f"CODEOWNERS line {line.line} ({line.pattern}) gives {len(covered)} file(s) under "
-                           f"{_shown(path)} of system '{system.name}' to {' '.join(line.owners)}, but the catalog "
+                           f"{_shown(path)} of {system.label} to {' '.join(line.owners)}, but the catalog "
                            f"says {want} owns it", view.location(line.line),
                            {"path": path, "files": len(covered), "owners": list(line.owners),
                             "expected": expected or system.owner, "examples": covered[:EXAMPLES]}))
