@@ -89,6 +89,16 @@ class Selection:
     def included(self, rel: str) -> bool:
         return any(backstage.glob_matches(_anywhere(p), rel) for p in self.include)
 
+    def walks_into(self, rel: str) -> bool:
+        """Whether a folder walk reads the file at `rel` (inside the walked folder): not excluded, and matched
+        by `include` when that is set."""
+        return not self.excluded(rel) and (not self.include or self.included(rel))
+
+
+def selection_of(paths: Sequence[str | os.PathLike[str]]) -> Selection:
+    """The Selection catalog paths carry (CatalogPaths), else none."""
+    return paths.selection if isinstance(paths, CatalogPaths) else Selection()
+
 
 def _anywhere(pattern: str) -> str:
     pattern = pattern.strip().removeprefix("./").rstrip("/")
@@ -129,7 +139,7 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 
 def _discover(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str | None, str | None]]:
-    selection = paths.selection if isinstance(paths, CatalogPaths) else Selection()
+    selection = selection_of(paths)
     found: list[tuple[Path, str | None, str | None]] = []
     for raw in paths:
         p = Path(raw)
@@ -144,9 +154,7 @@ def _discover(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[Path, str |
                                      and not selection.excluded(_join(rel_dir, d)))
                 for name in sorted(filenames):
                     rel = _join(rel_dir, name)
-                    if not is_catalog_name(name) or selection.excluded(rel):
-                        continue
-                    if selection.include and not selection.included(rel):
+                    if not is_catalog_name(name) or not selection.walks_into(rel):
                         continue
                     f = here / name
                     if f.is_symlink():
@@ -215,25 +223,22 @@ def read_catalog(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[tuple[st
     (see choose)."""
     found = _discover(paths)
     sources = read_sources(f for f, _, _ in found)
-    selection = paths.selection if isinstance(paths, CatalogPaths) else Selection()
     return choose([Walked(path, data, walk, rel) for (_, walk, rel), (path, data) in zip(found, sources,
                                                                                            strict=True)],
-                  selection)
+                  selection_of(paths))
 
 
 def choose(files: Sequence[Walked], selection: Selection) -> tuple[list[tuple[str, bytes]], list[Finding]]:
-    """The files that are read as catalog files, and the one `files-skipped` finding for the others.
+    """Of the files a walk reads (`files`, already without what `selection` leaves out: Selection.walks_into),
+    those read as catalog files, and the one `files-skipped` finding for the others.
 
     A folder walk that finds Backstage descriptors is a Backstage tree, where YAML files without any catalog
     document (app-config, mkdocs.yml, workflows, OpenAPI documents, Helm charts) are skipped, not reported;
-    files named as they are, or matched by `include:`, are always read as catalog files. Excluded files and,
-    with `include:` set, files it does not match are left out without a word."""
-    wanted = [f for f in files if f.rel is None or not (selection.excluded(f.rel) or
-                                                         (selection.include and not selection.included(f.rel)))]
-    backstage_walks = {f.walk for f in wanted if f.walk is not None and _has_backstage_document(f.data)}
+    files named as they are, or matched by `include:`, are always read as catalog files."""
+    backstage_walks = {f.walk for f in files if f.walk is not None and _has_backstage_document(f.data)}
     kept: list[tuple[str, bytes]] = []
     skipped: list[str] = []
-    for f in wanted:
+    for f in files:
         if (f.rel is None or f.walk not in backstage_walks or selection.included(f.rel) or _blank(f.data)
                 or _has_catalog_document(f.data)):
             kept.append((f.path, f.data))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ownership import config as settings
-from ownership.catalog.load import CatalogPaths, Selection, Walked, choose, is_catalog_name, load_sources, read_catalog
+from ownership.catalog.load import Walked, choose, is_catalog_name, load_sources, read_catalog, selection_of
 from ownership.config import Config
 from ownership.history import git
 from ownership.model import SEVERITY_RANK, Finding, Location, Roster, Snapshot
@@ -148,6 +148,7 @@ def _sources_at(ref: str, paths: Sequence[str]) -> list[tuple[str, bytes]]:
     """The catalog files as they are at `ref`, named as the working-tree files would be."""
     repo = git.toplevel(paths[0] if paths else ".")
     cwd = Path.cwd()
+    selection = selection_of(paths)
     specs = []
     for p in paths:
         rel = os.path.relpath(Path(p).resolve(), repo.resolve())
@@ -159,8 +160,8 @@ def _sources_at(ref: str, paths: Sequence[str]) -> list[tuple[str, bytes]]:
         # the folder walk at `ref` that found it (as discover() would), or None for a file named as it is
         spec = next((s for s in specs if rel != s and (s == "." or rel.startswith(s.rstrip("/") + "/"))), None)
         inner = None if spec is None else rel if spec == "." else rel[len(spec.rstrip("/")) + 1:]
-        found.append(Walked(os.path.relpath(repo / rel, cwd), data, spec, inner))
-    selection = paths.selection if isinstance(paths, CatalogPaths) else Selection()
+        if inner is None or selection.walks_into(inner):
+            found.append(Walked(os.path.relpath(repo / rel, cwd), data, spec, inner))
     sources, _ = choose(found, selection)
     return sources
 
