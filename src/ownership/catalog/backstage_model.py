@@ -7,7 +7,7 @@
   `github.com/project-slug` (catalog/scm_urls.py), the runbook from a `metadata.links` entry of type or title
   "runbook", the system's own on-call from `pagerduty.com/*` and `opsgenie.com/team` (ONCALL_ANNOTATIONS;
   Groups' too). A User as owner is the system's owner_person, and a maintainer (so it is paged like one).
-- Names (`system_names`): a Component and a Resource are different entities even when they share a name, as in
+- Names (`system_name`): a Component and a Resource are different entities even when they share a name, as in
   Backstage. A system's name is its Backstage name (`model_name`); only a Resource whose name a Component also
   has is named `resource:NAME` (its Backstage reference), so no catalog without such a clash is renamed.
 - Group → team with its parent, children (both directions of the hierarchy, as Backstage mirrors them), type,
@@ -97,21 +97,15 @@ def build(records: list[Record], findings: list[Finding], native_teams: Iterable
 def _described(rec: Record) -> Described:
     return Described(rec.kind, rec.model_name, text(rec.metadata.get("description")) or None,
                      {k: to_python(v) for k, v in rec.spec.items()},
-                     tuple(t for t in (text(n) for n in items(rec.metadata.get("tags"))) if t), _links(rec),
-                     {k: v for k, v in ((k, text(n)) for k, n in rec.annotations.items()) if v is not None},
+                     _tags(rec), _links(rec), _annotation_texts(rec),
                      rec.location)
 
 
-def system_names(index: dict[Key, Record]) -> dict[Key, str]:
-    """The model name of every Component and Resource: `model_name`, but `resource:NAME` for a Resource whose
-    name a Component also has (the Component keeps the plain name). Stable: adding or removing other entities
-    never renames one, and a catalog without such a clash keeps every name."""
-    components = {rec.model_name for rec in index.values() if rec.kind == "component"}
-    return {key: _system_name(rec.kind, rec.model_name, components) for key, rec in index.items()
-            if rec.kind in SYSTEM_KINDS}
-
-
-def _system_name(kind: str, name: str, components: set[str]) -> str:
+def system_name(kind: str, name: str, components: set[str]) -> str:
+    """The model name of a Component or Resource (`name` is its `model_name`; `components` the model names
+    of all Components): `resource:NAME` for a Resource whose name a Component also has (the Component keeps the
+    plain name), else `name`. Stable: adding or removing other entities never renames one, and a catalog
+    without such a clash keeps every name."""
     return f"resource:{name}" if kind == "resource" and name in components else name
 
 
@@ -137,7 +131,6 @@ class _Builder:
         self.findings = findings
         self.native_teams = native_teams
         self.dangling: list[Reference] = []
-        self.names = system_names(index)
         self.components = {rec.model_name for rec in index.values() if rec.kind == "component"}
         self.memberships = self._memberships()
         self.parents, self.children = self._hierarchy()
@@ -159,7 +152,7 @@ class _Builder:
     def name(self, r: Ref) -> str:
         """The model name of the entity `r` refers to, defined in the given files or not."""
         if r.kind in SYSTEM_KINDS:
-            return self.names.get(r.key) or _system_name(r.kind, r.model_name, self.components)
+            return system_name(r.kind, r.model_name, self.components)
         return r.model_name
 
     def dangle(self, rec: Record, field: str, r: Ref, loc: Location) -> None:
@@ -294,7 +287,7 @@ class _Builder:
             self.dangle(rec, "spec.owner", r, rec.loc(node))
 
     def system(self, rec: Record) -> Entity:
-        key_name = self.names[rec.key]
+        key_name = system_name(rec.kind, rec.model_name, self.components)
         values: dict[str, Any] = {"name": key_name, "kind": rec.kind}
         locs: dict[str, Location] = {"name": rec.name_loc}
         self.owner(rec, values, locs)
@@ -332,10 +325,10 @@ class _Builder:
                     apis.append(r.model_name)
             if apis:
                 values[field] = tuple(apis)
-        tags = [t for t in (text(n) for n in items(rec.metadata.get("tags"))) if t]
+        tags = _tags(rec)
         if tags:
-            values["tags"] = tuple(tags)
-        annotations = {k: v for k, v in ((k, text(n)) for k, n in rec.annotations.items()) if v is not None}
+            values["tags"] = tags
+        annotations = _annotation_texts(rec)
         if annotations:
             values["annotations"] = annotations
         links = _links(rec)
@@ -498,6 +491,16 @@ class _Builder:
                     self.problem("invalid-value", rec, f"runbook link must be an http(s):// URL, got '{url}'",
                                  rec.loc(link), field="runbook", value=url)
                 return
+
+
+def _tags(rec: Record) -> tuple[str, ...]:
+    """`metadata.tags` as written (empty entries left out)."""
+    return tuple(t for t in (text(n) for n in items(rec.metadata.get("tags"))) if t)
+
+
+def _annotation_texts(rec: Record) -> dict[str, str]:
+    """Every annotation whose value is text, as written."""
+    return {k: v for k, v in ((k, text(n)) for k, n in rec.annotations.items()) if v is not None}
 
 
 def _links(rec: Record) -> tuple[Link, ...]:
