@@ -30,8 +30,9 @@ def shallow_history(snap: Snapshot) -> Iterator[Hit]:
         system = snap.catalog.systems.get(name)
         where = system.loc("repos") if system else None
         repos = ", ".join(sa.shallow_repos)
-        yield Hit(f"system:{name}", f"{system.label if system else f'system {name!r}'} is scanned from a shallow clone ({repos}); its activity "
-                  "numbers are partial", where, {"repos": list(sa.shallow_repos)})
+        what = system.label if system else f"system '{name}'"
+        yield Hit(f"system:{name}", f"{what} is scanned from a shallow clone ({repos}); its activity numbers are "
+                  "partial", where, {"repos": list(sa.shallow_repos)})
 
 
 @rule("history-unavailable", "warning", "activity", needs=("activity",))
