@@ -98,19 +98,19 @@ class Locations(Mapping[str, Location]):
                 return -1
         return self._lookup().get(key, -1)  # type: ignore[call-overload, no-any-return]
 
+    def _made(self, i: int) -> Location:
+        at = self._at
+        return Location(self._files[at[3 * i]], at[3 * i + 1], at[3 * i + 2])
+
     def __getitem__(self, key: str) -> Location:
         i = self._find(key)
         if i < 0:
             raise KeyError(key)
-        at = self._at
-        return Location(self._files[at[3 * i]], at[3 * i + 1], at[3 * i + 2])
+        return self._made(i)
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
         i = self._find(key)
-        if i < 0:
-            return default
-        at = self._at
-        return Location(self._files[at[3 * i]], at[3 * i + 1], at[3 * i + 2])
+        return default if i < 0 else self._made(i)
 
     def __contains__(self, key: object) -> bool:
         return self._find(key) >= 0
