@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ownership.catalog.load import CatalogPaths, Selection, load_paths
 from ownership.cli import cli
@@ -234,3 +236,13 @@ def test_a_missing_optional_location_target_is_skipped_and_a_required_one_is_an_
     (tmp_path / "later.yaml").write_text(GROUP)
     catalog, findings = load_paths([tmp_path / "root.yaml"])
     assert findings == [] and "team-a" in catalog.teams
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([b"apiVersion", b"'apiVersion'", b": ", b"backstage.io/", b"v1alpha1", b"\n",
+                                 b"{", b",", b" ", b"kind: Component", b"x.backstage.io/", b"#"]), max_size=12))
+def test_the_substring_shortcut_answers_as_the_apiversion_pattern_does(parts: list[bytes]) -> None:
+    from ownership.catalog import load
+
+    data = b"".join(parts)
+    assert load._has_backstage_document(data) == (load._BACKSTAGE_API.search(data) is not None)
