@@ -8,6 +8,7 @@ from __future__ import annotations
 import array
 import dataclasses
 import datetime as dt
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -211,6 +212,120 @@ class OnCall:
                     or self.pagerduty_integration_key or self.opsgenie_team)
 
 
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How to reach one person besides email: a Slack handle or member id, a phone number, a PagerDuty user.
+    From the roster's optional columns and the catalog (native `people:`, Backstage User annotations and
+    links); the roster's value wins field by field (`over`)."""
+
+    slack: str | None = None  # "@alice" or "alice" (a handle), or a member id such as "U024BE7LH"
+    phone: str | None = None
+    pagerduty: str | None = None  # a PagerDuty user id ("PXPGF42") or the user's web URL
+
+    def over(self, other: Reach | None) -> Reach:
+        """These values, each missing one taken from `other`."""
+        if other is None:
+            return self
+        return Reach(self.slack or other.slack, self.phone or other.phone, self.pagerduty or other.pagerduty)
+
+    def __bool__(self) -> bool:
+        return bool(self.slack or self.phone or self.pagerduty)
+
+    @property
+    def slack_id(self) -> str | None:
+        """The Slack member id (what `conversations.invite` takes), when `slack` is one rather than a handle."""
+        s = self.slack
+        return s if s is not None and SLACK_ID_RE.match(s) is not None else None
+
+
+SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]{6,}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where the people of an escalation step or an incident role come from: a rotation (who is on call, then
+    the next), a team (its on-call, then its members), a stakeholder group (its contacts) or named people."""
+
+    rotation: str | None = None
+    team: str | None = None
+    stakeholder: str | None = None
+    people: tuple[str, ...] = ()
+    location: Location | None = None
+
+    def describe(self) -> str:
+        if self.rotation:
+            return f"rotation {self.rotation}"
+        if self.team:
+            return f"team {self.team}"
+        if self.stakeholder:
+            return f"stakeholder group {self.stakeholder}"
+        return "named " + ("person " if len(self.people) == 1 else "people ") + ", ".join(self.people)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """When a severity rule or a stakeholder group applies; every key given must hold (docs/incident.md)."""
+
+    tier: int | None = None  # an affected system has this tier or a more critical one
+    customer_facing: bool | None = None  # an affected system is (true) / none is (false) customer-facing
+    hits_customer_facing: int | None = None  # at least N customer-facing systems affected or in the blast radius
+    hits_tier1: int | None = None  # at least N tier-1 systems affected or in the blast radius
+    dependents: int | None = None  # at least N systems in the blast radius
+    severity: int | None = None  # the incident is SEV N or worse (stakeholders only)
+    systems: tuple[str, ...] = ()  # one of these systems is affected
+    lifecycle: str | None = None  # an affected system has this lifecycle
+
+    def describe(self) -> str:
+        parts = []
+        if self.severity is not None:
+            parts.append(f"SEV{self.severity} or worse")
+        if self.tier is not None:
+            parts.append("an affected system is tier 1" if self.tier == 1 else
+                         f"an affected system is tier {self.tier} or more critical")
+        if self.customer_facing is not None:
+            parts.append("an affected system is customer-facing" if self.customer_facing
+                         else "no affected system is customer-facing")
+        if self.hits_customer_facing is not None:
+            parts.append(_at_least(self.hits_customer_facing, "customer-facing system") + " hit")
+        if self.hits_tier1 is not None:
+            parts.append(_at_least(self.hits_tier1, "tier-1 system") + " hit")
+        if self.dependents is not None:
+            parts.append(_at_least(self.dependents, "system") + " in the blast radius")
+        if self.systems:
+            parts.append("affected: one of " + ", ".join(self.systems))
+        if self.lifecycle:
+            parts.append(f"an affected system is {self.lifecycle}")
+        return " and ".join(parts) or "always"
+
+
+def _at_least(n: int, what: str) -> str:
+    return f"a {what}" if n == 1 else f"at least {n} {what}s"
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityRule:
+    sev: int  # 1 (worst) .. 4
+    when: Condition
+    location: Location | None = None
+
+
+ROLES = ("commander", "deputy", "communications", "scribe", "operations", "customer_liaison")
+ROLE_TITLES = {"commander": "incident commander", "deputy": "deputy commander",
+               "communications": "communications lead", "scribe": "scribe", "operations": "operations lead",
+               "customer_liaison": "customer liaison"}
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentPolicy:
+    """The org's incident practice from the catalog (`fallback:`, `incident_roles:`, `severity:`)."""
+
+    fallback: tuple[Target, ...] = ()  # tried in order when a system's own people cannot be reached
+    roles: Mapping[str, Target] = field(default_factory=dict)  # role (ROLES) -> where its person comes from
+    severity: tuple[SeverityRule, ...] = ()  # first match wins; empty: the documented default rules
+    location: Location | None = None  # where `fallback:` is written (for findings)
+    locations: Mapping[str, Location] = field(default_factory=dict)  # "fallback", "incident_roles", "severity"
+
+
 class _Located:
     """Entities loaded from a file: where they are, and where each field is (`"owner"`, `"members[2]"`...)."""
 
@@ -272,6 +387,8 @@ class System(_Located):
     links: tuple[Link, ...] = ()
     annotations: Mapping[str, str] = field(default_factory=dict)
     owner_person: str | None = None  # a Backstage User owns it: the person, as person refs write them
+    capability: str | None = None  # what customers call it, for the public status page ("Card payments")
+    severity: int | None = None  # the severity of an incident on it, instead of the rules (SEV1-4)
 
     @property
     def label(self) -> str:
@@ -311,6 +428,7 @@ class Stakeholder(_Located):
     description: str | None = None
     location: Location | None = None
     locations: Mapping[str, Location] = field(default_factory=dict)
+    when: tuple[Condition, ...] = ()  # brought in when any holds, besides being listed by a system
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +469,7 @@ class UserProfile:
     display_name: str | None = None
     email: str | None = None
     location: Location | None = None
+    reach: Reach | None = None  # native `people:` fields; Backstage User annotations and links
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +511,7 @@ class Catalog:
     profiles: Mapping[str, UserProfile] = field(default_factory=dict)
     dangling: tuple[Reference, ...] = ()
     described: tuple[Described, ...] = ()  # Backstage Systems, APIs and Domains, in the order read
+    incident: IncidentPolicy = field(default_factory=IncidentPolicy)
 
     def person_refs(self) -> Iterator[PersonRef]:
         """Every place the catalog names a person, in catalog order: team members and managers, system
@@ -456,6 +576,7 @@ class Person:
     manager: str | None = None  # the manager's person id
     title: str | None = None
     location: Location | None = None
+    reach: Reach | None = None  # the roster's optional slack, phone and pagerduty columns
 
     @property
     def email(self) -> str | None:

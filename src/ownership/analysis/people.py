@@ -11,15 +11,16 @@ Pure: no I/O.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from ownership.history import authorship
 from ownership.memo import ByIdentity
 from ownership.model import (
-    Activity, Catalog, Contributor, Finding, Person, Roster, Snapshot, System, SystemActivity, Team,
+    Activity, Catalog, Contributor, Finding, Person, Reach, Roster, Snapshot, System, SystemActivity, Team,
 )
 from ownership.roster.identity import Resolver, catalog_team, normalize, resolver_for
 
@@ -397,14 +398,20 @@ class Contact:
     email: str | None = None
     person_id: str | None = None
     note: str | None = None
+    reach: Reach | None = None  # Slack, phone, PagerDuty user (roster first, then the catalog)
 
     @property
     def label(self) -> str:
         return self.email or self.ref
 
     def to_json(self) -> dict[str, str | None]:
+        r = self.reach or Reach()
         return {"ref": self.ref, "name": self.name, "email": self.email, "person_id": self.person_id,
-                "why": self.why, "note": self.note}
+                "why": self.why, "note": self.note, "slack": r.slack, "phone": r.phone, "pagerduty": r.pagerduty}
+
+    def but(self, **changes: Any) -> Contact:
+        """This contact with some fields changed (a covering commander's `why`, a PagerDuty name)."""
+        return dataclasses.replace(self, **changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -490,10 +497,21 @@ class People:
         notes = [n for n in (note, self.note(person)) if n]
         name, email = named(self.catalog, ref, person)
         return Contact(ref=ref, why=why, name=name, email=email, person_id=person.id if person else None,
-                       note="; ".join(notes) or None)
+                       note="; ".join(notes) or None, reach=reach(self.catalog, ref, person))
 
     def skip(self, ref: str, person: Person | None, level: str, reason: str) -> Skip:
         return Skip(ref=ref, level=level, reason=reason, name=named(self.catalog, ref, person)[0])
+
+
+def reach(catalog: Catalog, ref: str, person: Person | None) -> Reach | None:
+    """How to reach the person `ref` names: the roster's contact columns, each missing one from the catalog
+    (native `people:` or the Backstage User, Catalog.profiles, by the reference or by the roster email)."""
+    profile = catalog.profiles.get(ref)
+    if profile is None and person is not None:
+        profile = next((p for e in person.emails if (p := catalog.profiles.get(e)) is not None), None)
+    own = person.reach if person is not None else None
+    found = (own or Reach()).over(profile.reach if profile else None)
+    return found or None
 
 
 def named(catalog: Catalog, ref: str, person: Person | None) -> tuple[str | None, str | None]:

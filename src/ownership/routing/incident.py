@@ -140,8 +140,7 @@ def _commander(ctx: Context, systems: Sequence[System], skipped: list[Skip],
     if chosen is not available[0][0]:
         notes.append(f"{available[0][0].label} is on an affected system's owning team and is needed there; "
                      f"{chosen.label} commands")
-        chosen = Contact(chosen.ref, "incident commander (covering: the scheduled one owns an affected system)",
-                         chosen.name, chosen.email, chosen.person_id, chosen.note)
+        chosen = chosen.but(why="incident commander (covering: the scheduled one owns an affected system)")
     elif available[0][1]:
         notes.append(f"the incident commander {chosen.label} is also on an owning team: nobody else is available")
     # the backup, too, is best someone who is not needed on an owning team
@@ -150,7 +149,7 @@ def _commander(ctx: Context, systems: Sequence[System], skipped: list[Skip],
     backup = None
     if rest:
         b = (rest_outside or rest)[0]
-        backup = Contact(b.ref, "backup incident commander", b.name, b.email, b.person_id, b.note)
+        backup = b.but(why="backup incident commander")
     return chosen, backup
 
 

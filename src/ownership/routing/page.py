@@ -213,7 +213,7 @@ def _pd_contact(entry: OnCallEntry, col: _Collector) -> Contact | None:
     why += f", {entry.schedule})" if entry.schedule else ")"
     contact = col.consider(ref, "on-call", why, listed_elsewhere=True)
     if contact is not None and contact.name is None and entry.name:
-        contact = Contact(contact.ref, contact.why, entry.name, contact.email, contact.person_id, contact.note)
+        contact = contact.but(name=entry.name)
     return contact
 
 
