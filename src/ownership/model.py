@@ -325,6 +325,13 @@ class IncidentPolicy:
     location: Location | None = None  # where `fallback:` is written (for findings)
     locations: Mapping[str, Location] = field(default_factory=dict)  # "fallback", "incident_roles", "severity"
 
+    def targets(self) -> Iterator[tuple[str, str, Target]]:
+        """(section, how messages name it, target) of every fallback step and role, in catalog order."""
+        for i, t in enumerate(self.fallback):
+            yield "fallback", f"fallback step {i + 1}", t
+        for role, t in self.roles.items():
+            yield "incident_roles", f"incident role {role}", t
+
 
 class _Located:
     """Entities loaded from a file: where they are, and where each field is (`"owner"`, `"members[2]"`...)."""
@@ -532,6 +539,9 @@ class Catalog:
             for i, ref in enumerate(r.members):
                 yield PersonRef(f"rotation:{r.name}", f"rotation {r.name}", "rotation member", ref,
                                 r.loc(f"members[{i}]"))
+        for section, where, t in self.incident.targets():
+            for ref in t.people:
+                yield PersonRef(f"catalog:{section}", where, "incident contact", ref, t.location)
 
     def oncalls(self, system: System) -> tuple[tuple[str, OnCall], ...]:
         """The on-call set-ups that reach `system`, in the order they are tried: the system's own, then its

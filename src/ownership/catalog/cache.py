@@ -23,7 +23,7 @@ from ownership import __version__, cachedir
 from ownership.catalog.load import Parsed, collector_paused, parse_file
 from ownership.pickled import dumps
 
-FORMAT = 2  # bump when Parsed (or anything in it) changes shape
+FORMAT = 3  # bump when Parsed (or anything in it) changes shape
 
 
 def folder() -> Path:

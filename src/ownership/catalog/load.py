@@ -5,12 +5,13 @@ catalog/schema.py, and what is valid is kept so that later rules can still run o
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import gc
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ from ownership.catalog.schema import (
     DURATION_RE,
     ENTITY_KINDS,
     FILE,
+    KEY_FIELD,
+    SECTIONS,
+    TARGET_FIELDS,
     FREE_TEXT_FIELDS,
     HTTP_URL_RE,
     NAME_RE,
@@ -38,20 +42,29 @@ from ownership.model import (
     BACKSTAGE_SYSTEM_FIELDS,
     BACKSTAGE_TEAM_FIELDS,
     Catalog,
+    Condition,
     Finding,
+    IncidentPolicy,
+    Link,
     Location,
     Locations,
     OnCall,
+    Reach,
     Repo,
     Rotation,
+    SeverityRule,
     Stakeholder,
     System,
+    Target,
     Team,
+    UserProfile,
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _STR = yamlnodes.YAML_TAG + "str"
-_KIND_SINGULAR = {"teams": "team", "systems": "system", "stakeholders": "stakeholder", "rotations": "rotation"}
+_KIND_SINGULAR = {"teams": "team", "systems": "system", "stakeholders": "stakeholder", "rotations": "rotation",
+                  "people": "person", "fallback": "section", "incident_roles": "section", "severity": "section"}
+TOP_KEYS = (*ENTITY_KINDS, *SECTIONS)
 
 
 class CatalogError(OwnershipError):
@@ -203,7 +216,7 @@ def _has_catalog_document(data: bytes) -> bool:
         return True
     for m in _TOP_KEY.finditer(data):
         key = m.group(1).decode("ascii", "replace")
-        if key in ENTITY_KINDS or difflib.get_close_matches(key, list(ENTITY_KINDS), n=1, cutoff=0.8):
+        if key in TOP_KEYS or difflib.get_close_matches(key, list(TOP_KEYS), n=1, cutoff=0.8):
             return True
     return False
 
@@ -332,7 +345,8 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
         stakeholders=catalog["stakeholders"],
         rotations=catalog["rotations"],
         files=tuple(files),
-        profiles=built.profiles if records else {},
+        profiles=_profiles(catalog["people"], built.profiles if records else {}),
+        incident=_policy({k: next(iter(catalog[k].values())) for k in SECTIONS if catalog[k]}),
         dangling=built.dangling if records else (),
         described=built.described if records else (),
     ), findings
@@ -379,6 +393,12 @@ def _load_file(path: str, data: bytes | str, findings: list[Finding],
             continue
         for key_node, value in walker.pairs(doc, f"file:{path}"):
             key = key_node.value
+            section = SECTIONS.get(key)
+            if section is not None:
+                ent = walker.section(key, section, key_node, value)
+                if ent is not None:
+                    entities.append(ent)
+                continue
             spec = ENTITY_KINDS.get(key)
             if spec is None:
                 walker.unknown_field(key_node, FILE, f"file:{path}", "at the top of a catalog file")
@@ -475,16 +495,40 @@ class _Walker:
 
     def entity(self, kind: str, spec: Field, node: Node) -> _Entity | None:
         singular = _KIND_SINGULAR[kind]
+        key = KEY_FIELD.get(kind, "name")
         if type(node) is not Map:
-            self.problem("invalid-value", f"each entry of {kind} must be a mapping with at least a name",
+            self.problem("invalid-value", f"each entry of {kind} must be a mapping with at least a {key}",
                          node, f"file:{self.path}")
             return None
-        name_node = next((v for k, v in node.pairs if type(k) is Scalar and k.value == "name"), None)
+        name_node = next((v for k, v in node.pairs if type(k) is Scalar and k.value == key), None)
         name = name_node.value if type(name_node) is Scalar and name_node.value else None
         subject = f"{singular}:{name}" if name else f"file:{self.path}"
         ent = _Entity(kind, {}, self.loc(node))
         ent.values = self.object(spec, node, subject, ent, "", f"{singular} {name}" if name else f"this {singular}")
+        if key != "name" and key in ent.values:
+            ent.values["name"] = ent.values[key]
         return ent if "name" in ent.values else None
+
+    def section(self, key: str, spec: Field, key_node: Scalar, node: Node) -> _Entity | None:
+        """A section written once per catalog (`fallback:`, `incident_roles:`, `severity:`) as an entity named
+        after itself; its fields' locations are under the section's key (`fallback[0].rotation`)."""
+        if type(node) is Scalar and node.plain and node.value in ("", "~", "null"):
+            return None
+        subject = f"catalog:{key}"
+        ent = _Entity(key, {}, self.loc(key_node))
+        ok, value = self.value(spec, node, subject, ent, key, f"'{key}'")
+        if not ok:
+            return None
+        for path, target in _targets(key, value):
+            given = [f for f in TARGET_FIELDS if target.get(f)]
+            if not _one_source(target):
+                where = ent.locations.get(path) or ent.location
+                self.findings.append(Finding(
+                    "invalid-value", "error", subject,
+                    f"'{path}' must name exactly one of rotation, team, stakeholder or people"
+                    + (f" (it names {' and '.join(given)})" if given else ""), where, {"field": path}))
+        ent.values = {"name": key, "value": value}
+        return ent
 
     def object(
         self, spec: Field, node: Map, subject: str, ent: _Entity, prefix: str, what: str
@@ -508,6 +552,10 @@ class _Walker:
 
     def value(self, f: Field, node: Node, subject: str, ent: _Entity, path: str, what: str) -> tuple[bool, Any]:
         kind = f.kind
+        if kind == "list" and f.one_or_many and type(node) is Map:
+            one = Seq(None, node.line, node.column)  # `when: {...}` is a list of one
+            one.items.append(node)
+            node = one
         if kind == "list":
             if type(node) is not Seq:
                 self.problem("invalid-value", f"'{f.name}' must be a list", node, subject, field=path)
@@ -608,14 +656,29 @@ _CHECKS = {
 # --------------------------------------------------------------------------- assembling the model
 
 
+def _targets(key: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(field path, target mapping) of each escalation step or role a section's value holds."""
+    if key == "fallback":
+        return [(f"fallback[{i}]", t) for i, t in enumerate(value) if isinstance(t, dict)]
+    if key == "incident_roles":
+        return [(f"incident_roles.{role}", t) for role, t in value.items() if isinstance(t, dict)]
+    return []
+
+
 def _assemble(entities: list[_Entity], findings: list[Finding]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {k: {} for k in ENTITY_KINDS}
+    out: dict[str, dict[str, Any]] = {k: {} for k in (*ENTITY_KINDS, *SECTIONS)}
     first: dict[tuple[str, str], _Entity] = {}
     for ent in entities:
         name = ent.values["name"]
         key = (ent.kind, name)
         prev = first.get(key)
         singular = _KIND_SINGULAR[ent.kind]
+        if prev is not None and ent.kind in SECTIONS:
+            findings.append(Finding(
+                "duplicate-name", "error", f"catalog:{name}",
+                f"'{name}:' is written more than once; a catalog has one (first in {prev.location})",
+                ent.location, {"first_file": prev.location.file, "first_line": prev.location.line}))
+            continue
         if prev is not None:
             prev_at = prev.locations.get("name", prev.location)
             findings.append(
@@ -630,8 +693,60 @@ def _assemble(entities: list[_Entity], findings: list[Finding]) -> dict[str, dic
             )
             continue
         first[key] = ent
-        out[ent.kind][name] = _BUILD[ent.kind](ent)
+        out[ent.kind][name] = _BUILD[ent.kind](ent) if ent.kind in _BUILD else ent
     return out
+
+
+def _target(t: Mapping[str, Any], loc: Location | None) -> Target:
+    return Target(rotation=t.get("rotation"), team=t.get("team"), stakeholder=t.get("stakeholder"),
+                  people=tuple(t.get("people", ())), location=loc)
+
+
+def _condition(c: Mapping[str, Any] | None) -> Condition:
+    c = c or {}
+    return Condition(**{k: (tuple(v) if k == "systems" else v) for k, v in c.items()})
+
+
+def _one_source(t: Mapping[str, Any]) -> bool:
+    """A step or role that names exactly one source (the others are reported, and left out of the model)."""
+    return sum(1 for f in TARGET_FIELDS if t.get(f)) == 1
+
+
+def _policy(sections: Mapping[str, _Entity]) -> IncidentPolicy:
+    """`fallback:`, `incident_roles:` and `severity:` as the model's IncidentPolicy."""
+    locs: dict[str, Location] = {}
+    fallback: list[Target] = []
+    roles: dict[str, Target] = {}
+    rules: list[SeverityRule] = []
+    if (ent := sections.get("fallback")) is not None:
+        locs["fallback"] = ent.location
+        fallback = [_target(t, ent.locations.get(f"fallback[{i}]")) for i, t in enumerate(ent.values["value"])
+                    if _one_source(t)]
+    if (ent := sections.get("incident_roles")) is not None:
+        locs["incident_roles"] = ent.location
+        roles = {r: _target(t, ent.locations.get(f"incident_roles.{r}")) for r, t in ent.values["value"].items()
+                 if _one_source(t)}
+    if (ent := sections.get("severity")) is not None:
+        locs["severity"] = ent.location
+        rules = [SeverityRule(r["sev"], _condition(r.get("when")), ent.locations.get(f"severity[{i}]"))
+                 for i, r in enumerate(ent.values["value"]) if "sev" in r]
+    return IncidentPolicy(tuple(fallback), roles, tuple(rules), locs.get("fallback"), locs)
+
+
+def _profiles(native: Mapping[str, UserProfile], users: Mapping[str, UserProfile]) -> dict[str, UserProfile]:
+    """Backstage Users and native `people:` entries by person ref; for one person in both, the User with the
+    entry's contacts first."""
+    out = dict(users)
+    for ref, p in native.items():
+        user = out.get(ref)
+        out[ref] = p if user is None else dataclasses.replace(user, reach=(p.reach or Reach()).over(user.reach) or None)
+    return out
+
+
+def _contact(ent: _Entity) -> UserProfile:
+    v = ent.values
+    return UserProfile(v["person"], v["person"], location=ent.location,
+                       reach=Reach(v.get("slack"), v.get("phone"), v.get("pagerduty")) or None)
 
 
 def _oncall(oncall: Any) -> OnCall | None:
@@ -678,17 +793,21 @@ def _system(ent: _Entity) -> System:
         channels={k: c for k, c in (v.get("channels") or {}).items()},
         stakeholders=v.get("stakeholders", ()),
         runbook=v.get("runbook"),
+        links=tuple(x if isinstance(x, Link) else Link(x["url"], x.get("title"), x.get("type"))
+                    for x in v.get("links", ()) if isinstance(x, Link) or "url" in x),  # Backstage's are Links
+        capability=v.get("capability"),
+        severity=v.get("severity"),
         oncall=_oncall(v.get("oncall")),
         location=ent.location,
         locations=ent.locations,
-        **{k: v[k] for k in BACKSTAGE_SYSTEM_FIELDS if k in v},
+        **{k: v[k] for k in BACKSTAGE_SYSTEM_FIELDS if k in v and k != "links"},
     )
 
 
 def _stakeholder(ent: _Entity) -> Stakeholder:
     v = ent.values
     return Stakeholder(v["name"], v.get("contacts", ()), v.get("channel"), v.get("description"),
-                       ent.location, ent.locations)
+                       ent.location, ent.locations, tuple(_condition(c) for c in v.get("when", ())))
 
 
 _UNITS = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}
@@ -709,4 +828,5 @@ def _rotation(ent: _Entity) -> Rotation:
                     ent.location, ent.locations)
 
 
-_BUILD = {"teams": _team, "systems": _system, "stakeholders": _stakeholder, "rotations": _rotation}
+_BUILD = {"teams": _team, "systems": _system, "stakeholders": _stakeholder, "rotations": _rotation,
+          "people": _contact}

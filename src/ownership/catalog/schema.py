@@ -70,6 +70,7 @@ class Field:
     min_items: int = 0
     example: Any = None
     refers_to: str | None = None  # "team", "system", ... for the docs
+    one_or_many: bool = False  # a list that may also be written as its one item (`when: {tier: 1}`)
 
     def child(self, key: str) -> Field | None:
         """The field of this object named `key` (the loader asks once per key it reads)."""
@@ -151,7 +152,52 @@ SYSTEM = _obj(
           Field("stakeholder", "name", "A stakeholder group name.", refers_to="stakeholder"),
           example=["customer-success"]),
     Field("runbook", "http-url", "Link to the runbook.", example="https://wiki.acme.test/payments/runbook"),
+    _list("links", "Dashboards, logs and other pages responders open (shown by `page` and `incident`).",
+          _obj("link", "One link.",
+               Field("url", "http-url", "Where it points.", required=True,
+                     example="https://grafana.acme.test/d/payments"),
+               Field("title", "text", "What it is.", example="Payments dashboard"),
+               Field("type", "text", "What kind of page: dashboard, logs, traces…", example="dashboard"))),
+    Field("capability", "text", "What customers call it, for the public status page draft (no internal "
+          "names there).", example="Card payments"),
+    Field("severity", "int", "The severity (1 = SEV1 … 4 = SEV4) of any incident on it, instead of the "
+          "severity rules.", minimum=1, maximum=4, example=1),
 )
+
+CONDITION = _obj(
+    "condition",
+    "When a severity rule or a stakeholder group applies: every key given must hold.",
+    Field("tier", "int", "An affected system has this tier or a more critical one.", minimum=1, maximum=4,
+          example=1),
+    Field("customer_facing", "bool", "An affected system is (true) or none is (false) customer-facing.",
+          example=True),
+    Field("hits_customer_facing", "int", "At least this many customer-facing systems are affected or in the "
+          "blast radius.", minimum=1, example=1),
+    Field("hits_tier1", "int", "At least this many tier-1 systems are affected or in the blast radius.",
+          minimum=1, example=3),
+    Field("dependents", "int", "At least this many systems are in the blast radius.", minimum=1, example=10),
+    Field("severity", "int", "The incident is this severity or worse (1 = SEV1); stakeholders only.",
+          minimum=1, maximum=4, example=2),
+    _list("systems", "One of these systems is affected.", Field("system", "name", "A system name.",
+                                                               refers_to="system"), example=["payments-api"]),
+    Field("lifecycle", "enum", "An affected system has this lifecycle.", choices=LIFECYCLES,
+          example="production"),
+)
+
+TARGET_FIELDS = ("rotation", "team", "stakeholder", "people")
+
+
+def _target(name: str, doc: str) -> Field:
+    return _obj(
+        name, doc + " Exactly one of `rotation`, `team`, `stakeholder`, `people`.",
+        Field("rotation", "name", "Who is on call in this rotation, then the next members.",
+              refers_to="rotation", example="platform-primary"),
+        Field("team", "name", "The team's on-call, then its members.", refers_to="team", example="platform"),
+        Field("stakeholder", "name", "The group's contacts.", refers_to="stakeholder",
+              example="customer-success"),
+        _list("people", "Named people, in order.", _PERSON, example=["omar.haddad@acme.test"]),
+    )
+
 
 STAKEHOLDER = _obj(
     "stakeholder",
@@ -160,6 +206,9 @@ STAKEHOLDER = _obj(
     Field("description", "text", "Who they are."),
     _list("contacts", "People to bring in.", _PERSON, example=["dana@acme.test"]),
     Field("channel", "channel", "Their channel.", example="#cs-escalations"),
+    Field("when", "list", "Also bring them into every incident where one of these conditions holds (a "
+          "condition, or a list of them), besides the systems that list them.", item=CONDITION, default=(),
+          one_or_many=True, example={"customer_facing": True}),
 )
 
 ROTATION = _obj(
@@ -174,16 +223,60 @@ ROTATION = _obj(
           required=True, example="2026-01-05"),
 )
 
+PERSON_CONTACT = _obj(
+    "person",
+    "How to reach one person besides email (the roster's own columns win, field by field).",
+    Field("person", "person", "The person (roster email or username), as the catalog names them.",
+          required=True, example="erin.kim@acme.test"),
+    Field("slack", "text", "Slack handle (@erin) or member id (U024BE7LH; needed to invite them to a channel).",
+          example="U024BE7LH"),
+    Field("phone", "text", "Phone number, international format.", example="+1 555 0100"),
+    Field("pagerduty", "text", "PagerDuty user id or the user's PagerDuty URL.", example="PXPGF42"),
+)
+
+ROLE_FIELDS = ("commander", "deputy", "communications", "scribe", "operations", "customer_liaison")
+INCIDENT_ROLES = _obj(
+    "incident_roles",
+    "Where each incident role's person comes from. One person never holds two roles while someone else is "
+    "available; people who left or transferred are never assigned.",
+    _target("commander", "The incident commander (default: rotation `incident-commander`)."),
+    _target("deputy", "The deputy (backup) commander (default: the commander's source, next person)."),
+    _target("communications", "Writes the status updates and talks to stakeholders."),
+    _target("scribe", "Keeps the timeline."),
+    _target("operations", "Leads the hands-on fix (default: the first responder)."),
+    _target("customer_liaison", "Talks to affected customers (e.g. `stakeholder: customer-success`)."),
+)
+
+SEVERITY_RULE = _obj(
+    "severity rule",
+    "An incident is SEV `sev` when `when` holds; the first matching rule wins.",
+    Field("sev", "int", "The severity: 1 (worst) … 4.", required=True, minimum=1, maximum=4, example=1),
+    Field("when", "object", CONDITION.doc + " Absent: always.", fields=CONDITION.fields,
+          example={"tier": 1, "customer_facing": True}),
+)
+
 FILE = _obj(
     "catalog file",
-    "A catalog file holds any of these four lists; a catalog is every file in a folder, merged.",
+    "A catalog file holds any of these lists and sections; a catalog is every file in a folder, merged.",
     _list("teams", "Teams.", TEAM),
     _list("systems", "Systems.", SYSTEM),
     _list("stakeholders", "Stakeholder groups.", STAKEHOLDER),
     _list("rotations", "On-call rotations.", ROTATION),
+    _list("people", "Contacts of people: Slack, phone, PagerDuty user.", PERSON_CONTACT),
+    _list("fallback", "The org's fallback escalation, tried in order when nobody of a system's own on-call, "
+          "maintainers, team or management can be paged.", _target("step", "One escalation step."),
+          min_items=1, example=[{"rotation": "platform-primary"}, {"rotation": "incident-commander"}]),
+    INCIDENT_ROLES,
+    _list("severity", "Severity rules replacing the default ones (docs/incident.md); the first match wins.",
+          SEVERITY_RULE, example=[{"sev": 1, "when": {"tier": 1, "customer_facing": True}}]),
 )
 
-ENTITY_KINDS = {"teams": TEAM, "systems": SYSTEM, "stakeholders": STAKEHOLDER, "rotations": ROTATION}
+ENTITY_KINDS = {"teams": TEAM, "systems": SYSTEM, "stakeholders": STAKEHOLDER, "rotations": ROTATION,
+                "people": PERSON_CONTACT}
+# the field that names an entry (every kind but people has `name`)
+KEY_FIELD = {"people": "person"}
+# sections written once per catalog (in any one file): the org's incident practice
+SECTIONS = {"fallback": FILE.child("fallback"), "incident_roles": INCIDENT_ROLES, "severity": FILE.child("severity")}
 
 
 # --------------------------------------------------------------------------- JSON Schema
@@ -206,6 +299,8 @@ def _json_schema(f: Field) -> dict[str, Any]:
         s = {"type": "array", "items": _json_schema(f.item)}
         if f.min_items:
             s["minItems"] = f.min_items
+        if f.one_or_many:
+            s = {"oneOf": [s, s["items"]]}
     elif k == "int":
         s = {"type": "integer"}
         if f.minimum is not None:
@@ -241,7 +336,7 @@ def json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of one native catalog file, generated from the field spec."""
     schema = _json_schema(FILE)
     for prop in schema["properties"].values():
-        prop["type"] = ["array", "null"]  # `systems:` with nothing under it yet is allowed
+        prop["type"] = [prop["type"], "null"]  # `systems:` with nothing under it yet is allowed
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://ownership.dev/schemas/catalog-v1.json",
@@ -277,7 +372,7 @@ def _type_word(f: Field) -> str:
         return "one of " + ", ".join(f"`{c}`" for c in f.choices)
     word = _TYPE_WORDS[f.kind]
     if f.kind == "int" and f.minimum is not None:
-        word += f" {f.minimum}–{f.maximum}"
+        word += f" {f.minimum}–{f.maximum}" if f.maximum is not None else f" ≥ {f.minimum}"
     return word
 
 
@@ -304,6 +399,11 @@ def markdown_reference() -> str:
     for key, spec in ENTITY_KINDS.items():
         out += [f"### `{key}[]` — {spec.doc}", "", "| field | type | default | meaning | example |",
                 "|---|---|---|---|---|", *_doc_rows(spec, ""), ""]
+    for key, spec in SECTIONS.items():
+        item = spec.item if spec.kind == "list" and spec.item is not None else spec
+        name = f"`{key}[]`" if spec.kind == "list" else f"`{key}`"
+        out += [f"### {name} — {spec.doc}", "", "At most once in the whole catalog.", "",
+                "| field | type | default | meaning | example |", "|---|---|---|---|---|", *_doc_rows(item, ""), ""]
     out += [
         "Types: **name** is 1–63 characters of lowercase letters, digits, `.`, `_`, `-`, starting and ending "
         "with a letter or digit; **person** is a roster email or username (no spaces); **channel** is a chat "

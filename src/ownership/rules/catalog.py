@@ -5,7 +5,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 
 from ownership.analysis.impact import build_graph, cycles, edge_field
-from ownership.model import Snapshot, System
+from ownership.model import Catalog, Condition, Location, Snapshot, System
 from ownership.rules.registry import Hit, Option, Rule, declared, rule
 
 INCIDENT_COMMANDER_ROTATION = "incident-commander"
@@ -94,7 +94,8 @@ def external_owners(snap: Snapshot) -> frozenset[str]:
 
 @rule("unknown-team", "error", "catalog")
 def unknown_team(snap: Snapshot) -> Iterator[Hit]:
-    """A system's owner names a team the catalog does not define (nor `external_owners:` in ownership.yaml).
+    """A system's owner (or a `fallback:` step or `incident_roles:` role) names a team the catalog does not
+    define (nor `external_owners:` in ownership.yaml).
 
     Backstage Components and Resources are judged by `dangling-reference` instead.
     """
@@ -104,11 +105,16 @@ def unknown_team(snap: Snapshot) -> Iterator[Hit]:
         if s.owner and s.owner not in teams and s.owner not in external and not _from_backstage(s):
             yield Hit(f"system:{s.name}", f"{s.label} is owned by unknown team '{s.owner}'"
                       + _did_you_mean(s.owner, teams), s.loc("owner"), {"team": s.owner})
+    for section, where, t in snap.catalog.incident.targets():
+        if t.team and t.team not in teams:
+            yield Hit(f"catalog:{section}", f"{where} names unknown team '{t.team}'" + _did_you_mean(t.team, teams),
+                      t.location, {"team": t.team})
 
 
 @rule("unknown-system", "error", "catalog")
 def unknown_system(snap: Snapshot) -> Iterator[Hit]:
-    """A system depends on a system the catalog does not define.
+    """A system depends on a system the catalog does not define (or a severity rule or stakeholder `when:`
+    names one).
 
     Backstage Components and Resources are judged by `dangling-reference` instead.
     """
@@ -120,6 +126,21 @@ def unknown_system(snap: Snapshot) -> Iterator[Hit]:
             if dep not in systems:
                 yield Hit(f"system:{s.name}", f"{s.label} depends on unknown system '{dep}'"
                           + _did_you_mean(dep, systems), s.loc(f"depends_on[{i}]"), {"system": dep})
+    for where, subject, cond, loc in _conditions(snap.catalog):
+        for name in cond.systems:
+            if name not in systems:
+                yield Hit(subject, f"{where} names unknown system '{name}'" + _did_you_mean(name, systems), loc,
+                          {"system": name})
+
+
+def _conditions(cat: Catalog) -> Iterator[tuple[str, str, Condition, Location | None]]:
+    """(how messages name it, subject, condition, where) of every severity rule and stakeholder condition."""
+    for i, rule_ in enumerate(cat.incident.severity):
+        yield f"severity rule {i + 1}", "catalog:severity", rule_.when, rule_.location
+    for sh in cat.stakeholders.values():
+        for i, cond in enumerate(sh.when):
+            yield (f"stakeholder group {sh.name}'s condition", f"stakeholder:{sh.name}", cond,
+                   sh.loc(f"when[{i}]"))
 
 
 DANGLING = "dangling-reference"
@@ -168,39 +189,52 @@ _ELSEWHERE = " (if it is defined elsewhere, list it under external_owners: in ow
 
 @rule("unknown-stakeholder", "error", "catalog")
 def unknown_stakeholder(snap: Snapshot) -> Iterator[Hit]:
-    """A system lists a stakeholder group the catalog does not define."""
+    """A system, a `fallback:` step or an `incident_roles:` role names a stakeholder group the catalog does not
+    define."""
     known = snap.catalog.stakeholders
     for s in snap.catalog.systems.values():
         for i, name in enumerate(s.stakeholders):
             if name not in known:
                 yield Hit(f"system:{s.name}", f"{s.label} lists unknown stakeholder group '{name}'"
                           + _did_you_mean(name, known), s.loc(f"stakeholders[{i}]"), {"stakeholder": name})
+    for section, where, t in snap.catalog.incident.targets():
+        if t.stakeholder and t.stakeholder not in known:
+            yield Hit(f"catalog:{section}", f"{where} names unknown stakeholder group '{t.stakeholder}'"
+                      + _did_you_mean(t.stakeholder, known), t.location, {"stakeholder": t.stakeholder})
 
 
 @rule("unknown-rotation", "error", "catalog")
 def unknown_rotation(snap: Snapshot) -> Iterator[Hit]:
-    """A team's on-call names a rotation the catalog does not define."""
+    """A team's on-call, a `fallback:` step or an `incident_roles:` role names a rotation the catalog does not
+    define."""
     known = snap.catalog.rotations
     for t in snap.catalog.teams.values():
         if t.oncall and t.oncall.rotation and t.oncall.rotation not in known:
             name = t.oncall.rotation
             yield Hit(f"team:{t.name}", f"team '{t.name}' is on call through unknown rotation '{name}'"
                       + _did_you_mean(name, known), t.loc("oncall.rotation"), {"rotation": name})
+    for section, where, tg in snap.catalog.incident.targets():
+        if tg.rotation and tg.rotation not in known:
+            yield Hit(f"catalog:{section}", f"{where} names unknown rotation '{tg.rotation}'"
+                      + _did_you_mean(tg.rotation, known), tg.location, {"rotation": tg.rotation})
 
 
 @rule("unused-definition", "info", "catalog")
 def unused_definition(snap: Snapshot) -> Iterator[Hit]:
     """A stakeholder group no system lists, or a rotation no team uses: it is never reached.
 
-    The `incident-commander` rotation is used by `ownership incident` and is exempt.
+    The `incident-commander` rotation is used by `ownership incident` and is exempt; so are rotations and
+    stakeholder groups named by `fallback:` or `incident_roles:`, and stakeholder groups with a `when:`.
     """
     cat = snap.catalog
     listed = {n for s in cat.systems.values() for n in s.stakeholders}
+    listed |= {t.stakeholder for _, _, t in cat.incident.targets() if t.stakeholder}
     for sh in cat.stakeholders.values():
-        if sh.name not in listed:
+        if sh.name not in listed and not sh.when:
             yield Hit(f"stakeholder:{sh.name}", f"stakeholder group '{sh.name}' is not listed by any system, so "
                       "no incident brings it in", sh.loc("name"))
     used = {t.oncall.rotation for t in cat.teams.values() if t.oncall and t.oncall.rotation}
+    used |= {t.rotation for _, _, t in cat.incident.targets() if t.rotation}
     for r in cat.rotations.values():
         if r.name not in used and r.name != INCIDENT_COMMANDER_ROTATION:
             yield Hit(f"rotation:{r.name}", f"rotation '{r.name}' is not the on-call of any team", r.loc("name"))
