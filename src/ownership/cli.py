@@ -338,6 +338,9 @@ CATALOG_OPTION = click.option("--catalog", "catalog_paths", multiple=True, type=
 PAGERDUTY_URL_OPTION = click.option("--pagerduty-url", metavar="URL",
                                     help="PagerDuty API base URL [default: pagerduty.base_url in ownership.yaml, "
                                          "else https://api.pagerduty.com]; token from $OWNERSHIP_PAGERDUTY_TOKEN.")
+TZ_OPTION = click.option("--tz", "tz", metavar="ZONE", default="UTC", show_default=True,
+                         help="The time zone every time is shown in (IANA name such as Europe/Berlin); the zone is "
+                              "always printed. --at without an offset is still UTC.")
 HISTORY_OPTION = click.option("--history", is_flag=True,
                               help="Read the system's git history (as `ownership scan` does: incremental, cached) "
                                    "to put recently active team members first and suggest a successor when "
@@ -350,6 +353,12 @@ def _at(value: str | None) -> dt.datetime:
     return parse_at(value)
 
 
+def _tz(value: str | None) -> dt.tzinfo:
+    from ownership.analysis.rotation import parse_tz
+
+    return parse_tz(value)
+
+
 def _warn(lines: Sequence[str]) -> None:
     for line in lines:
         click.echo(redact.text(f"ownership: warning: {line}"), err=True)
@@ -359,6 +368,7 @@ def _warn(lines: Sequence[str]) -> None:
 @click.argument("system")
 @TEXT_JSON_OPTION
 @AT_OPTION
+@TZ_OPTION
 @CATALOG_OPTION
 @PAGERDUTY_URL_OPTION
 @HISTORY_OPTION
@@ -366,7 +376,7 @@ def _warn(lines: Sequence[str]) -> None:
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
-def page(system: str, fmt: str, at: str | None, catalog_paths: tuple[str, ...], pagerduty_url: str | None,
+def page(system: str, fmt: str, at: str | None, tz: str, catalog_paths: tuple[str, ...], pagerduty_url: str | None,
          history: bool, roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
     """Who to page for SYSTEM, in order: on call (PagerDuty, else the catalog rotation), maintainers, the
     team, the team manager and their manager. People who left, are inactive in HR or moved team are listed
@@ -375,8 +385,10 @@ def page(system: str, fmt: str, at: str | None, catalog_paths: tuple[str, ...], 
     from ownership.render.routing import page_json, page_text
 
     paths, config = _catalog_paths(catalog_paths, config_path)
-    result, warnings = command.run(paths, config, system, _at(at), roster, pagerduty_url,
-                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history)
+    when, zone = _at(at), _tz(tz)
+    result, warnings = command.run(paths, config, system, when, roster, pagerduty_url,
+                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history,
+                                   tz=zone)
     _warn(warnings)
     click.echo(page_json(result) if fmt == "json" else page_text(result), nl=False)
     if result.gap:
@@ -412,6 +424,9 @@ def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, c
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True, help="markdown is ready to paste into Slack or an incident document.")
 @AT_OPTION
+@TZ_OPTION
+@click.option("--sev", type=click.IntRange(1, 4), default=None, metavar="N",
+              help="The severity of this incident (1-4), instead of the catalog's severity rules.")
 @CATALOG_OPTION
 @PAGERDUTY_URL_OPTION
 @HISTORY_OPTION
@@ -419,7 +434,8 @@ def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, c
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
-def incident(systems: tuple[str, ...], fmt: str, at: str | None, catalog_paths: tuple[str, ...],
+def incident(systems: tuple[str, ...], fmt: str, at: str | None, tz: str, sev: int | None,
+             catalog_paths: tuple[str, ...],
              pagerduty_url: str | None, history: bool, roster: str | None, allow_roster_shrink: bool,
              config_path: str | None) -> None:
     """Who belongs in the room for an incident touching SYSTEMS: incident commander and backup, responders,
@@ -429,8 +445,10 @@ def incident(systems: tuple[str, ...], fmt: str, at: str | None, catalog_paths: 
     from ownership.render.routing import room_json, room_markdown, room_text
 
     paths, config = _catalog_paths(catalog_paths, config_path)
-    result, warnings = command.run(paths, config, systems, _at(at), roster, pagerduty_url,
-                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history)
+    when, zone = _at(at), _tz(tz)
+    result, warnings = command.run(paths, config, systems, when, roster, pagerduty_url,
+                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history,
+                                   tz=zone, sev=sev)
     _warn(warnings)
     click.echo({"text": room_text, "markdown": room_markdown, "json": room_json}[fmt](result), nl=False)
     gaps = [x.gap for x in result.responders if x.gap]

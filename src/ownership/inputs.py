@@ -175,6 +175,13 @@ def ask_pagerduty(catalog: Catalog, systems: Iterable[System], at: dt.datetime |
                            unknown_services=found.unknown_services)
 
 
+def pagerduty_web(config: Config) -> str:
+    """Where PagerDuty user and escalation-policy links point: `site.pagerduty_web`, else app.pagerduty.com."""
+    from ownership.site import settings
+
+    return settings.from_values(config.get("site")).pagerduty_web
+
+
 def activity_for(catalog: Catalog, config: Config, names: Iterable[str], people: People,
                  warnings: list[str]) -> Mapping[str, Mapping[str, dt.datetime]] | None:
     """Last commit per person for the systems `names`, from their repositories' git history (the scanner of

@@ -539,9 +539,9 @@ class Catalog:
             for i, ref in enumerate(r.members):
                 yield PersonRef(f"rotation:{r.name}", f"rotation {r.name}", "rotation member", ref,
                                 r.loc(f"members[{i}]"))
-        for section, where, t in self.incident.targets():
-            for ref in t.people:
-                yield PersonRef(f"catalog:{section}", where, "incident contact", ref, t.location)
+        for section, where, tg in self.incident.targets():
+            for ref in tg.people:
+                yield PersonRef(f"catalog:{section}", where, "incident contact", ref, tg.location)
 
     def oncalls(self, system: System) -> tuple[tuple[str, OnCall], ...]:
         """The on-call set-ups that reach `system`, in the order they are tried: the system's own, then its

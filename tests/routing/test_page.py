@@ -135,7 +135,7 @@ def test_unknown_owning_team_is_named() -> None:
     cat = dataclasses.replace(cat, systems={**cat.systems, "db": lost})
     p = build("db", catalog=cat)
     assert p.gap == ("nobody to page for db: owning team 'nobody-team' is not in the catalog; add an owner who "
-                     "can be paged to db's team in the catalog")
+                     "can be paged to db's team, or an org fallback (fallback:), in the catalog")
 
 
 def test_team_members_are_ordered_by_recent_activity_when_scan_data_exists() -> None:

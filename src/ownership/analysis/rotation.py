@@ -37,6 +37,30 @@ def parse_at(text: str | None, now: dt.datetime | None = None) -> dt.datetime:
     return when.astimezone(UTC)
 
 
+def parse_tz(name: str | None) -> dt.tzinfo:
+    """`--tz`: an IANA zone name (Europe/Berlin) or UTC (the default). Raises TimeError for an unknown zone."""
+    if not name or name.strip().upper() in ("UTC", "Z"):
+        return UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: only a non-UTC --tz needs the zone database
+
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise TimeError(f"--tz must be an IANA time zone such as Europe/Berlin or America/New_York, or UTC; "
+                        f"got {name!r}") from exc
+
+
+def shown(t: dt.datetime, tz: dt.tzinfo = UTC) -> str:
+    """How every routing output writes a moment: in `tz`, always with the zone ("2026-03-02 04:00 CET")."""
+    local = t.astimezone(tz)
+    return local.strftime("%Y-%m-%d %H:%M ") + (local.tzname() or str(tz))
+
+
+def zone_name(tz: dt.tzinfo) -> str:
+    """The zone as the user gave it: "UTC", "Europe/Berlin"."""
+    return getattr(tz, "key", None) or "UTC"
+
+
 @dataclass(frozen=True, slots=True)
 class Shift:
     """One member's turn: `index` is the member's position in the rotation, `number` the shift count."""

@@ -704,7 +704,10 @@ def _target(t: Mapping[str, Any], loc: Location | None) -> Target:
 
 def _condition(c: Mapping[str, Any] | None) -> Condition:
     c = c or {}
-    return Condition(**{k: (tuple(v) if k == "systems" else v) for k, v in c.items()})
+    return Condition(tier=c.get("tier"), customer_facing=c.get("customer_facing"),
+                     hits_customer_facing=c.get("hits_customer_facing"), hits_tier1=c.get("hits_tier1"),
+                     dependents=c.get("dependents"), severity=c.get("severity"),
+                     systems=tuple(c.get("systems", ())), lifecycle=c.get("lifecycle"))
 
 
 def _one_source(t: Mapping[str, Any]) -> bool:

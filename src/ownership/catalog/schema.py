@@ -255,6 +255,12 @@ SEVERITY_RULE = _obj(
           example={"tier": 1, "customer_facing": True}),
 )
 
+FALLBACK = _list("fallback", "The org's fallback escalation, tried in order when nobody of a system's own on-call, "
+                 "maintainers, team or management can be paged.", _target("step", "One escalation step."),
+                 min_items=1, example=[{"rotation": "platform-primary"}, {"rotation": "incident-commander"}])
+SEVERITY_RULES = _list("severity", "Severity rules replacing the default ones (docs/incident.md); the first match "
+                       "wins.", SEVERITY_RULE, example=[{"sev": 1, "when": {"tier": 1, "customer_facing": True}}])
+
 FILE = _obj(
     "catalog file",
     "A catalog file holds any of these lists and sections; a catalog is every file in a folder, merged.",
@@ -263,12 +269,9 @@ FILE = _obj(
     _list("stakeholders", "Stakeholder groups.", STAKEHOLDER),
     _list("rotations", "On-call rotations.", ROTATION),
     _list("people", "Contacts of people: Slack, phone, PagerDuty user.", PERSON_CONTACT),
-    _list("fallback", "The org's fallback escalation, tried in order when nobody of a system's own on-call, "
-          "maintainers, team or management can be paged.", _target("step", "One escalation step."),
-          min_items=1, example=[{"rotation": "platform-primary"}, {"rotation": "incident-commander"}]),
+    FALLBACK,
     INCIDENT_ROLES,
-    _list("severity", "Severity rules replacing the default ones (docs/incident.md); the first match wins.",
-          SEVERITY_RULE, example=[{"sev": 1, "when": {"tier": 1, "customer_facing": True}}]),
+    SEVERITY_RULES,
 )
 
 ENTITY_KINDS = {"teams": TEAM, "systems": SYSTEM, "stakeholders": STAKEHOLDER, "rotations": ROTATION,
@@ -276,7 +279,7 @@ ENTITY_KINDS = {"teams": TEAM, "systems": SYSTEM, "stakeholders": STAKEHOLDER, "
 # the field that names an entry (every kind but people has `name`)
 KEY_FIELD = {"people": "person"}
 # sections written once per catalog (in any one file): the org's incident practice
-SECTIONS = {"fallback": FILE.child("fallback"), "incident_roles": INCIDENT_ROLES, "severity": FILE.child("severity")}
+SECTIONS = {"fallback": FALLBACK, "incident_roles": INCIDENT_ROLES, "severity": SEVERITY_RULES}
 
 
 # --------------------------------------------------------------------------- JSON Schema

@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ownership.analysis.impact import build_graph, dependencies, find_system
-from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people
+from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people, pagerduty_web
 from ownership.config import Config
 from ownership.routing import Context, Room, room
 from ownership.routing.incident import SUSPECT_CONTACT_DEPTH
@@ -13,7 +13,8 @@ from ownership.routing.incident import SUSPECT_CONTACT_DEPTH
 
 def run(paths: Sequence[str], config: Config, names: Sequence[str], at: dt.datetime,
         roster_source: str | None = None, pagerduty_url: str | None = None,
-        asked_at: bool = False, allow_shrink: bool = False, history: bool = False) -> tuple[Room, tuple[str, ...]]:
+        asked_at: bool = False, allow_shrink: bool = False, history: bool = False, tz: dt.tzinfo = dt.timezone.utc,
+        sev: int | None = None) -> tuple[Room, tuple[str, ...]]:
     """Raises UnknownSystem (exit 2, naming the first unknown system) or CatalogError."""
     inputs = load_catalog(paths)
     catalog = inputs.catalog
@@ -26,5 +27,5 @@ def run(paths: Sequence[str], config: Config, names: Sequence[str], at: dt.datet
     answer = ask_pagerduty(catalog, asked, at if asked_at else None, config, pagerduty_url)
     warnings = list(inputs.warnings)
     activity = activity_for(catalog, config, [s.name for s in systems], people, warnings) if history else None
-    ctx = Context(catalog, at, people, answer, activity)
-    return room(ctx, g, systems), tuple(warnings)
+    ctx = Context(catalog, at, people, answer, activity, tz, pagerduty_web(config))
+    return room(ctx, g, systems, sev), tuple(warnings)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from ownership.config import Config
 from ownership.analysis.impact import find_system
-from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people, read_roster
+from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people, pagerduty_web, read_roster
 from ownership.model import Roster
 from ownership.routing import Context, Page
 from ownership.routing import page as build_page
@@ -19,7 +19,7 @@ from ownership.routing import page as build_page
 
 def run(paths: Sequence[str], config: Config, name: str, at: dt.datetime, roster_source: str | None = None,
         pagerduty_url: str | None = None, asked_at: bool = False, allow_shrink: bool = False,
-        history: bool = False) -> tuple[Page, tuple[str, ...]]:
+        history: bool = False, tz: dt.tzinfo = dt.timezone.utc) -> tuple[Page, tuple[str, ...]]:
     """The page list for system `name` at `at`. Raises UnknownSystem (exit 2) or CatalogError."""
     roster: list[tuple[Roster | None, str | None]] = []  # read while a second process parses the catalog
     inputs = load_catalog(paths, meanwhile=lambda: roster.append(read_roster(config, roster_source, at.date(),
@@ -29,5 +29,5 @@ def run(paths: Sequence[str], config: Config, name: str, at: dt.datetime, roster
     answer = ask_pagerduty(inputs.catalog, [system], at if asked_at else None, config, pagerduty_url)
     warnings = list(inputs.warnings)
     activity = activity_for(inputs.catalog, config, [system.name], people, warnings) if history else None
-    ctx = Context(inputs.catalog, at, people, answer, activity)
+    ctx = Context(inputs.catalog, at, people, answer, activity, tz, pagerduty_web(config))
     return build_page(ctx, system), tuple(warnings)

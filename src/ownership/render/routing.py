@@ -11,23 +11,57 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from urllib.parse import quote
+
 from ownership.analysis.impact import Impact
+from ownership.analysis.rotation import shown as shown_at, zone_name
 from ownership.render import markdown as md
 from ownership.analysis.people import Contact, Skip
+from ownership.model import Link
 from ownership.routing import Page, Room
+from ownership.routing.incident import NOT_CONFIGURED
+from ownership.routing.page import Level
 
 __all__ = ["dot", "impact_json", "impact_text", "page_json", "page_text", "room_json", "room_markdown",
            "room_text", "svg"]
 SHOW = 10  # rows per list in text and markdown; JSON has everything
 
 
-def _when(t: dt.datetime) -> str:
-    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
-
 def _person(c: Contact) -> str:
     who = f"{c.name} <{c.label}>" if c.name and c.name != c.label else c.label
     return who + (f" ({c.note})" if c.note else "")
+
+
+def reach_line(c: Contact, web: str) -> str | None:
+    """How else to reach `c`: "Slack @erin (U024BE7LH) · phone +1 555 0100 · PagerDuty https://…/users/P1"."""
+    r = c.reach
+    if not r:
+        return None
+    parts = []
+    if r.slack:
+        parts.append(f"Slack {r.slack}")
+    if r.phone:
+        parts.append(f"phone {r.phone}")
+    if r.pagerduty:
+        parts.append(f"PagerDuty {pagerduty_link(r.pagerduty, web)}")
+    return " · ".join(parts)
+
+
+def pagerduty_link(value: str, web: str) -> str:
+    """A PagerDuty user's web page: the value when it is already an https URL, else WEB/users/ID."""
+    if value.startswith("https://"):
+        return value
+    return f"{web.rstrip('/')}/users/{quote(value, safe='')}"
+
+
+def _zone(tz: dt.tzinfo) -> str:
+    return f" (times in {zone_name(tz)})" if zone_name(tz) != "UTC" else ""
+
+
+def _links(runbook: str | None, links: Iterable[Link]) -> list[str]:
+    out = [f"runbook: {runbook}"] if runbook else ["runbook: none in the catalog"]
+    out += [f"{link.type or 'link'}: " + (f"{link.title} " if link.title else "") + link.url for link in links]
+    return out
 
 
 def _dump(data: dict[str, Any]) -> str:
@@ -38,15 +72,23 @@ def _dump(data: dict[str, Any]) -> str:
 
 
 def page_text(p: Page) -> str:
-    head = f"Page for {p.system}" + (f" (team {p.team})" if p.team else "") + f" at {_when(p.at)}"
+    head = f"Page for {p.system}" + (f" (team {p.team})" if p.team else "") + f" at {shown_at(p.at, p.tz)}" + _zone(p.tz)
     lines = [head, ""]
-    for lv in p.levels:
+    if p.fallback is not None and p.fallback.contacts:
+        lines += ["NOBODY OF THE OWNING TEAM CAN BE PAGED: page the org fallback first", ""]
+    levels = ((p.fallback,) if p.fallback is not None else ()) + p.levels
+    for lv in levels:
         title = f"{lv.number}. {lv.name}" + (f" — {lv.source}" if lv.source else "")
         lines.append(title)
         if not lv.contacts:
             lines.append("   (nobody)")
         for c in lv.contacts:
             lines.append(f"   {_person(c)} — {c.why}")
+            if (more := reach_line(c, p.pagerduty_web)) is not None:
+                lines.append(f"      {more}")
+    lines += ["", *_links(p.runbook, p.links)]
+    where = [f"{k} {v}" + (" (read-only)" if k == "status" else "") for k, v in p.channels.items()]
+    lines.append("channels: " + (" · ".join(where) if where else "none in the catalog"))
     lines += _skipped_text(p.skipped)
     if p.notes:
         lines += ["", "notes:", *(f"   {n}" for n in p.notes)]
@@ -66,13 +108,20 @@ def page_json(p: Page) -> str:
     return _dump(_page_data(p))
 
 
+def _level(lv: Level) -> dict[str, Any]:
+    return {"level": lv.number, "name": lv.name, "source": lv.source, "people": [c.to_json() for c in lv.contacts]}
+
+
 def _page_data(p: Page) -> dict[str, Any]:
     return {
-        "system": p.system, "team": p.team, "at": p.at.isoformat(), "roster_checked": p.roster_checked,
-        "levels": [{"level": lv.number, "name": lv.name, "source": lv.source,
-                    "people": [c.to_json() for c in lv.contacts]} for lv in p.levels],
+        "system": p.system, "team": p.team, "at": p.at.isoformat(), "time_zone": zone_name(p.tz),
+        "roster_checked": p.roster_checked,
+        "levels": [_level(lv) for lv in p.levels],
+        "fallback": _level(p.fallback) if p.fallback is not None else None,
         "skipped": [s.to_json() for s in p.skipped], "notes": list(p.notes), "gap": p.gap,
         "suggested_successor": p.successor.to_json() if p.successor else None,
+        "runbook": p.runbook, "links": [{"url": x.url, "title": x.title, "type": x.type} for x in p.links],
+        "channels": dict(p.channels),
     }
 
 
@@ -107,8 +156,17 @@ def room_json(r: Room) -> str:
         return c.to_json() if c else None
 
     return _dump({
-        "systems": list(r.systems), "at": r.at.isoformat(), "roster_checked": r.roster_checked,
+        "systems": list(r.systems), "at": r.at.isoformat(), "time_zone": zone_name(r.tz),
+        "roster_checked": r.roster_checked,
+        "severity": {"level": r.severity.level, "label": r.severity.label, "reason": r.severity.reason,
+                     "source": r.severity.source} if r.severity else None,
         "commander": contact(r.commander), "backup_commander": contact(r.backup),
+        "roles": [{"role": x.role, "title": x.title, "person": contact(x.contact), "source": x.source,
+                   "note": x.note} for x in r.roles],
+        "status_messages": r.status.to_json() if r.status else None,
+        "runbooks": {p.system: {"runbook": p.runbook,
+                                "links": [{"url": x.url, "title": x.title, "type": x.type} for x in p.links]}
+                     for p in r.pages},
         "responders": [{"system": x.system, "team": x.team, "level": x.level.name if x.level else None,
                         "source": x.level.source if x.level else None, "gap": x.gap,
                         "people": [c.to_json() for c in x.level.contacts] if x.level else []}
@@ -117,7 +175,8 @@ def room_json(r: Room) -> str:
                       "team_channel": s.team_channel, "people": [c.to_json() for c in s.contacts]}
                      for s in r.suspects],
         "stakeholders": [{"name": g.name, "channel": g.channel, "because": list(g.because),
-                          "people": [c.to_json() for c in g.contacts]} for g in r.stakeholders],
+                          "condition": g.condition, "people": [c.to_json() for c in g.contacts]}
+                         for g in r.stakeholders],
         "channels": [{"system": c.system, "incident": c.incident, "status": c.status, "note": c.note}
                      for c in r.channels],
         "impact": r.impact.to_json(),
@@ -131,22 +190,40 @@ def _room_lines(r: Room, bold: str, bullet: str, e: Callable[[Any], str] = str) 
     b = (lambda s: f"{bold}{s}{bold}") if bold else (lambda s: s)
 
     def who(c: Contact) -> str:
-        return e(_person(c))
+        more = reach_line(c, r.pagerduty_web)
+        return e(_person(c)) + (f" [{e(more)}]" if more else "")
 
-    lines = [b(f"Incident: {', '.join(e(s) for s in r.systems)}") + f" — {_when(r.at)}", ""]
+    lines = [b(f"Incident: {', '.join(e(s) for s in r.systems)}") + f" — {shown_at(r.at, r.tz)}{_zone(r.tz)}", ""]
+    if r.severity:
+        lines += [b("Severity:") + f" {r.severity.label} — {e(r.severity.reason)}", ""]
     if r.commander:
         lead = who(r.commander) + (f"; backup {who(r.backup)}" if r.backup else "")
     else:
         lead = "none from a rotation: the first responder leads"
-    lines += [b("Incident commander:") + " " + lead, "", b("Where to talk:")]
+    lines += [b("Incident commander:") + " " + lead, ""]
+    if r.roles:
+        lines.append(b("Roles:"))
+        for role in r.roles:
+            holder = who(role.contact) if role.contact else "unassigned"
+            src = role.source if role.source == NOT_CONFIGURED else f"from {role.source}"
+            lines.append(f"{bullet}{role.title}: {holder} — {e(src)}" + (f" ({e(role.note)})" if role.note else ""))
+        lines.append("")
+    lines.append(b("Where to talk:"))
     for ch in r.channels:
         where = f"incident {e(ch.incident or '(none)')} · " + (f"status {e(ch.status)} (read-only)" if ch.status
                                                               else "no status channel")
         lines.append(f"{bullet}{e(ch.system)}: {where}" + (f" — {e(ch.note)}" if ch.note else ""))
+    for p in r.pages:
+        for line in _links(p.runbook, p.links):
+            lines.append(f"{bullet}{e(p.system)} {e(line)}")
     lines += ["", b("Responders:")]
     for x in r.responders:
         if x.level is None:
             lines.append(f"{bullet}{e(x.system)}: NOBODY TO PAGE — {e(x.gap)}")
+            continue
+        if x.level.name == "fallback":
+            lines.append(f"{bullet}{e(x.system)}: nobody of team {e(x.team or '?')} can be paged; org fallback: "
+                         + ", ".join(who(c) for c in x.level.contacts))
             continue
         src = x.level.name + (f", {x.level.source}" if x.level.source and x.level.source != x.team else "")
         lines.append(f"{bullet}{e(x.system)} (team {e(x.team or '?')}, {e(src)}): "
@@ -165,8 +242,10 @@ def _room_lines(r: Room, bold: str, bullet: str, e: Callable[[Any], str] = str) 
         lines.append(f"{bullet}none listed for the affected or impacted customer-facing systems")
     for g in r.stakeholders:
         contacts = ", ".join(who(c) for c in g.contacts) or "no employed contact"
+        why = [f"for {', '.join(e(x) for x in g.because)}"] if g.because else []
+        why += [f"when {e(g.condition)}"] if g.condition else []
         lines.append(f"{bullet}{e(g.name)}" + (f" ({e(g.channel)})" if g.channel else "")
-                     + f": {contacts} — for {', '.join(e(x) for x in g.because)}")
+                     + f": {contacts} — {'; '.join(why)}")
     lines += ["", b("Impact:") + " " + e(r.impact.summary())]
     for depth, hits in r.impact.layers().items():
         if depth == 0 or not hits:
@@ -181,6 +260,17 @@ def _room_lines(r: Room, bold: str, bullet: str, e: Callable[[Any], str] = str) 
         lines += ["", b("Skipped (cannot be paged):")]
         lines += [f"{bullet}{e(s.name + ' <' + s.ref + '>' if s.name else s.ref)} ({e(s.level)}): {e(s.reason)}"
                   for s in r.skipped]
+    if r.status:
+        lines += ["", b("Status channel messages:")]
+        for name, text in (("declared", r.status.declared), ("update", r.status.update),
+                           ("resolved", r.status.resolved)):
+            lines.append(f"{bullet}{name}:")
+            lines += [f"{bullet[:-2] if bullet.strip() else bullet}    {e(t)}" for t in text.splitlines()]
+        lines += ["", b("Public status page (draft):")]
+        if r.status.public:
+            lines += [f"    {e(t)}" for t in r.status.public.splitlines()]
+        if r.status.public_note:
+            lines.append(f"{bullet}{e(r.status.public_note)}")
     if r.notes:
         lines += ["", b("Notes:"), *(f"{bullet}{e(n)}" for n in r.notes)]
     return lines

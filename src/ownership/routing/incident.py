@@ -1,15 +1,21 @@
 """`ownership incident`: who belongs in the room. Pure: composes page lists, the graph and the catalog.
 
-- commander: the current member of the `incident-commander` rotation, passing over members of the affected
-  systems' owning teams when someone else can take it (they are busy fixing), with the next one as backup;
-- responders: the first non-empty page level of each affected system;
+- roles: commander, deputy, communications lead, scribe, operations lead, customer liaison, each from its
+  `incident_roles:` source (the commander and deputy default to the `incident-commander` rotation, passing
+  over members of the affected systems' owning teams when someone else can take it: they are busy fixing);
+  one person holds one role whenever the candidates allow it;
+- responders: the first non-empty page level of each affected system, else the org fallback;
+- severity: SEV1-4 from the catalog's rules or the default ones (routing/severity.py), or `--sev`;
+- status: the status channel's messages and a public status page draft (routing/status.py);
 - suspects: the owners of what the affected systems depend on, direct dependencies first, then by tier;
-- stakeholders: the non-engineering groups of the affected and the impacted customer-facing systems;
+- stakeholders: the non-engineering groups of the affected and the impacted customer-facing systems, and
+  each group whose `when:` condition holds;
 - channels: where to talk (incident channel) and where to read (status channel), per system;
 - impact: the blast radius of all affected systems together.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,15 +23,18 @@ from typing import TYPE_CHECKING
 
 from ownership.analysis import rotation as rot
 from ownership.analysis.people import Contact, Skip
-from ownership.model import System, owned_by
+from ownership.model import ROLE_TITLES, ROLES, System, Target, owned_by
 from ownership.roster.identity import normalize
 from ownership.analysis.impact import Impact, blast_radius, dependencies
-from ownership.routing.page import LEVEL_NAMES, Context, Level, page
+from ownership.routing.page import LEVEL_NAMES, Context, Level, Page, Collector, page, reachable
+from ownership.routing.severity import Severity, holds, severity
+from ownership.routing.status import StatusMessages, status_messages
 
 if TYPE_CHECKING:
     import networkx as nx
 
 COMMANDER_ROTATION = "incident-commander"
+NOT_CONFIGURED = "no source: add it to incident_roles: in the catalog"
 SUSPECT_CONTACT_DEPTH = 1  # page lists are worked out for direct dependencies; deeper ones show the team
 
 
@@ -58,6 +67,7 @@ class StakeholderGroup:
     channel: str | None
     contacts: tuple[Contact, ...]
     because: tuple[str, ...]  # the systems that bring them in
+    condition: str | None = None  # the `when:` that holds, as words ("an affected system is customer-facing")
 
 
 @dataclass(frozen=True)
@@ -82,9 +92,16 @@ class Room:
     skipped: tuple[Skip, ...]
     notes: tuple[str, ...]
     roster_checked: bool
+    roles: tuple[Role, ...] = ()
+    severity: Severity | None = None
+    pages: tuple[Page, ...] = ()  # each affected system's page (runbook, links, fallback)
+    status: StatusMessages | None = None
+    tz: dt.tzinfo = dt.timezone.utc
+    pagerduty_web: str = "https://app.pagerduty.com"
 
 
-def room(ctx: Context, g: nx.DiGraph, systems: Sequence[System]) -> Room:
+def room(ctx: Context, g: nx.DiGraph, systems: Sequence[System], sev: int | None = None) -> Room:
+    """The room for an incident on `systems`; `sev` overrides the severity rules (`--sev`)."""
     names = tuple(dict.fromkeys(s.name for s in systems))
     pages = [page(ctx, s) for s in systems]
     notes: list[str] = []
@@ -94,63 +111,144 @@ def room(ctx: Context, g: nx.DiGraph, systems: Sequence[System]) -> Room:
         notes += [f"{p.system}: {n}" for n in p.notes if not n.startswith("roster not checked")]
         # the people who would have been responders: skipped at or before the first level that has anyone
         upto = LEVEL_NAMES.index(p.first.name) if p.first else len(LEVEL_NAMES)
-        skipped += [sk for sk in p.skipped if LEVEL_NAMES.index(sk.level) <= upto]
-    responders = tuple(Responders(p.system, p.team, p.first, p.gap) for p in pages)
-    commander, backup = _commander(ctx, systems, skipped, notes)
+        skipped += [sk for sk in p.skipped if sk.level == "fallback" or LEVEL_NAMES.index(sk.level) <= upto]
+    responders = tuple(Responders(p.system, p.team, p.reach, p.gap) for p in pages)
+    if COMMANDER_ROTATION not in ctx.catalog.rotations and "commander" not in ctx.catalog.incident.roles:
+        notes.append(f"no '{COMMANDER_ROTATION}' rotation in the catalog: the first responder leads")
+    roles = _roles(ctx, systems, responders, skipped, notes)
+    by_role = {r.role: r for r in roles}
+    commander = by_role["commander"].contact
+    deputy = by_role["deputy"].contact
+    backup = deputy.but(why="backup incident commander") if deputy is not None and deputy != commander else None
     impact = blast_radius(ctx.catalog, g, names)
+    level = severity(ctx.catalog, systems, impact, sev)
     if not ctx.people.checked:
         notes.append("roster not checked" + (f" ({ctx.people.roster_problem})" if ctx.people.roster_problem
                                              else ": everyone listed is assumed to be employed"))
-    return Room(names, ctx.at, commander, backup, responders, _suspects(ctx, g, names),
-                _stakeholders(ctx, systems, impact, skipped), _channels(ctx, systems), impact,
-                tuple(_unique(skipped)), tuple(notes), ctx.people.checked)
+    stakeholders = _stakeholders(ctx, systems, impact, skipped, level.level)
+    channels = _channels(ctx, systems)
+    result = Room(names, ctx.at, commander, backup, responders, _suspects(ctx, g, names), stakeholders, channels,
+                  impact, tuple(_unique(skipped)), tuple(notes), ctx.people.checked, roles=roles, severity=level,
+                  pages=tuple(pages), tz=ctx.tz, pagerduty_web=ctx.pagerduty_web)
+    comms = next((r.contact for r in roles if r.role == "communications" and r.contact), None)
+    named = [f"{c.name or c.label} ({x.team or x.system})" for x in responders if x.level
+             for c in x.level.contacts[:2]]
+    status = status_messages(ctx.catalog, systems, impact, level, commander, comms, named,
+                             [c.incident for c in channels if c.incident], rot.shown(ctx.at, ctx.tz))
+    return dataclasses.replace(result, status=status)
 
 
-def _commander(ctx: Context, systems: Sequence[System], skipped: list[Skip],
-               notes: list[str]) -> tuple[Contact | None, Contact | None]:
-    rotation = ctx.catalog.rotations.get(COMMANDER_ROTATION)
-    if rotation is None or not rotation.members:
-        notes.append(f"no '{COMMANDER_ROTATION}' rotation in the catalog: the first responder leads")
-        return None, None
-    current = rot.shift_at(rotation, ctx.at)
-    if isinstance(current, rot.NotStarted):
-        notes.append(f"rotation {COMMANDER_ROTATION} has not started (first shift "
-                     f"{current.starts.strftime('%Y-%m-%d %H:%M UTC')}); using its first members")
-    people = ctx.people
+@dataclass(frozen=True)
+class Role:
+    """One incident role and who holds it; `source` says where the person came from."""
+
+    role: str  # ROLES: commander, deputy, communications, scribe, operations, customer_liaison
+    contact: Contact | None
+    source: str  # "rotation incident-commander", "the first responder", "not configured"
+    note: str | None = None  # doubled up, passed over an owning-team member, nobody available...
+
+    @property
+    def title(self) -> str:
+        return ROLE_TITLES[self.role]
+
+
+def _roles(ctx: Context, systems: Sequence[System], responders: Sequence[Responders], skipped: list[Skip],
+           notes: list[str]) -> tuple[Role, ...]:
+    """Each role from its `incident_roles:` source (defaults: the commander and deputy from rotation
+    `incident-commander`, operations from the first responder). People who cannot be paged (left, inactive,
+    transferred) are never candidates; commanders are best not on an affected system's owning team; and the
+    assignment gives every role a different person whenever the candidates allow it (a maximum matching that
+    keeps each role's own order of preference)."""
+    policy = ctx.catalog.incident.roles
     owning = _owning_keys(ctx, systems)
-    available: list[tuple[Contact, bool]] = []  # (contact, on an owning team)
-    seen: set[str] = set()
-    for k, shift in enumerate(rot.upcoming(rotation, ctx.at)):
-        person = people.resolve(shift.member)
-        key = people.key(shift.member, person)
-        if key in seen:
+    candidates: dict[str, list[tuple[str, Contact]]] = {}  # role -> (person key, contact), best first
+    sources: dict[str, str] = {}
+    scheduled: dict[str, tuple[str, Contact] | None] = {}  # each role's first candidate, before reordering
+    for role in ROLES:
+        target = policy.get(role)
+        if target is None and role in ("commander", "deputy") and COMMANDER_ROTATION in ctx.catalog.rotations:
+            target = Target(rotation=COMMANDER_ROTATION)
+        if target is not None:
+            sources[role] = target.describe()
+            found = _candidates(ctx, target, target.describe(), skipped, notes)
+        elif role == "operations":
+            sources[role] = "the first responder"
+            found = [(ctx.people.key(c.ref, ctx.people.resolve(c.ref)), c) for x in responders if x.level
+                     for c in x.level.contacts]
+        else:
+            sources[role] = NOT_CONFIGURED
+            found = []
+        scheduled[role] = found[0] if found else None
+        if role in ("commander", "deputy"):  # needed on the fix: owning-team people last
+            found = [c for c in found if c[0] not in owning] + [c for c in found if c[0] in owning]
+        candidates[role] = found
+    holder = _match(candidates)
+    out: list[Role] = []
+    taken: dict[str, str] = {}
+    for role in ROLES:
+        found = candidates[role]
+        pick = holder.get(role)
+        note = None
+        if pick is None and found:
+            pick = found[0]  # everyone it could have is holding another role
+            note = f"also {ROLE_TITLES[taken[pick[0]]]}: nobody else is available" if pick[0] in taken else None
+        if pick is None:
+            why = None if sources[role] == NOT_CONFIGURED else f"nobody in {sources[role]} can be paged"
+            out.append(Role(role, None, sources[role], why))
             continue
-        seen.add(key)
-        reason = people.cannot_page(person)
-        if reason:
-            skipped.append(people.skip(shift.member, person, "incident-commander", reason))
-            continue
-        why = "incident commander on call" if k == 0 else f"next in rotation {COMMANDER_ROTATION}"
-        available.append((people.contact(shift.member, person, why), key in owning))
-    if not available:
-        notes.append(f"nobody in rotation {COMMANDER_ROTATION} can be paged: the first responder leads")
-        return None, None
-    outside = [c for c, inside in available if not inside]
-    chosen = outside[0] if outside else available[0][0]
-    if chosen is not available[0][0]:
-        notes.append(f"{available[0][0].label} is on an affected system's owning team and is needed there; "
-                     f"{chosen.label} commands")
-        chosen = chosen.but(why="incident commander (covering: the scheduled one owns an affected system)")
-    elif available[0][1]:
-        notes.append(f"the incident commander {chosen.label} is also on an owning team: nobody else is available")
-    # the backup, too, is best someone who is not needed on an owning team
-    rest = [c for c, _ in available if c.ref != chosen.ref]
-    rest_outside = [c for c, inside in available if not inside and c.ref != chosen.ref]
-    backup = None
-    if rest:
-        b = (rest_outside or rest)[0]
-        backup = b.but(why="backup incident commander")
-    return chosen, backup
+        key, contact = pick
+        first = scheduled[role]
+        if first is not None and pick[0] != first[0] and note is None and role in ("commander", "deputy") \
+                and first[0] in owning:
+            note = f"{first[1].label} is on an affected system's owning team and is needed there"
+            if role == "commander":
+                notes.append(f"{note}; {contact.label} commands")
+        if role in ("commander", "deputy") and key in owning and note is None:
+            note = "also on an affected system's owning team: nobody else is available"
+        taken.setdefault(key, role)
+        why = f"{ROLE_TITLES[role]} ({contact.why})"
+        if role == "commander" and first is not None:
+            if pick[0] == first[0] and contact.why.startswith("on call in rotation"):
+                why = "incident commander on call"
+            elif pick[0] != first[0] and first[0] in owning:
+                why = "incident commander (covering: the scheduled one owns an affected system)"
+        out.append(Role(role, contact.but(why=why), sources[role], note))
+    return tuple(out)
+
+
+def _candidates(ctx: Context, target: Target, level: str, skipped: list[Skip],
+                notes: list[str]) -> list[tuple[str, Contact]]:
+    """Everyone `target` names who can be paged, best first, with their person key (page.reachable)."""
+    col = Collector(ctx.people)
+    found = list(reachable(ctx, target, col, level, notes))
+    skipped += col.skipped
+    return [(ctx.people.key(c.ref, ctx.people.resolve(c.ref)), c) for c in found]
+
+
+def _match(candidates: dict[str, list[tuple[str, Contact]]]) -> dict[str, tuple[str, Contact]]:
+    """Roles -> distinct people: a maximum matching (Kuhn's augmenting paths), roles in ROLES order each
+    trying its candidates best first, so an earlier role keeps its first choice unless that leaves a later
+    role without anyone."""
+    owner: dict[str, str] = {}  # person key -> role
+
+    def place(role: str, seen: set[str]) -> bool:
+        free = next((key for key, _ in candidates[role] if key not in owner and key not in seen), None)
+        if free is not None:  # a free candidate first: nobody is moved while a role has one
+            owner[free] = role
+            return True
+        for key, _ in candidates[role]:
+            if key in seen:
+                continue
+            seen.add(key)
+            if place(owner[key], seen):
+                owner[key] = role
+                return True
+        return False
+
+    for role in ROLES:
+        place(role, set())
+    by_role = {role: key for key, role in owner.items()}
+    return {role: next(c for c in candidates[role] if c[0] == key) for role, key in by_role.items()}
 
 
 def _owning_keys(ctx: Context, systems: Sequence[System]) -> set[str]:
@@ -178,27 +276,34 @@ def _suspects(ctx: Context, g: nx.DiGraph, names: tuple[str, ...]) -> tuple[Susp
     return tuple(out)
 
 
-def _stakeholders(ctx: Context, systems: Sequence[System], impact: Impact,
-                  skipped: list[Skip]) -> tuple[StakeholderGroup, ...]:
+def _stakeholders(ctx: Context, systems: Sequence[System], impact: Impact, skipped: list[Skip],
+                  sev: int) -> tuple[StakeholderGroup, ...]:
+    """The groups the affected and the impacted customer-facing systems list, and every group whose `when:`
+    holds for this incident; each says what pulled it in."""
     catalog, people = ctx.catalog, ctx.people
     because: dict[str, list[str]] = {}
     pulled = [*systems, *(catalog.systems[h.name] for h in impact.hits if h.customer_facing)]
     for s in pulled:
         for group_name in s.stakeholders:
             because.setdefault(group_name, []).append(s.name)
+    conditions: dict[str, str] = {}
+    for group in catalog.stakeholders.values():
+        met = next((c for c in group.when if holds(c, systems, impact, sev)), None)
+        if met is not None:
+            conditions[group.name] = met.describe()
     out = []
-    for name in sorted(because):
-        group = catalog.stakeholders.get(name)
+    for name in sorted({*because, *conditions}):
+        found = catalog.stakeholders.get(name)
         contacts = []
-        for ref in group.contacts if group else ():
+        for ref in found.contacts if found else ():
             person = people.resolve(ref)
             reason = people.cannot_page(person)
             if reason:
                 skipped.append(people.skip(ref, person, f"stakeholder {name}", reason))
             else:
                 contacts.append(people.contact(ref, person, f"stakeholder: {name}"))
-        out.append(StakeholderGroup(name, group.channel if group else None, tuple(contacts),
-                                    tuple(dict.fromkeys(because[name]))))
+        out.append(StakeholderGroup(name, found.channel if found else None, tuple(contacts),
+                                    tuple(dict.fromkeys(because.get(name, ()))), conditions.get(name)))
     return tuple(out)
 
 

@@ -8,18 +8,20 @@ members, most recently active in the system's history first when scan data is gi
 then the manager's manager; (5) for a Backstage Group with a parent, the parent group's people (members,
 then manager), then its parent's, up the hierarchy. Each person appears once, at their first level. Everyone who would have been
 listed but cannot be paged is under `skipped` with the reason. An all-empty list is a `gap` naming what is
-missing: never a silent "nobody".
+missing: never a silent "nobody"; then the org's `fallback:` steps (an SRE rotation, the incident commanders)
+give the people to page first, and the gap still says why they are needed.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ownership import redact
 from ownership.analysis import rotation as rot
 from ownership.analysis.people import Contact, People, Skip
-from ownership.model import Activity, Catalog, OnCall, Person, System, Team
+from ownership.model import Activity, Catalog, Link, OnCall, Person, System, Target, Team
 from ownership.oncall.pagerduty import OnCallEntry
 
 LEVEL_NAMES = ("on-call", "maintainers", "team", "management", "parent team")
@@ -45,6 +47,11 @@ class Context:
     people: People
     pagerduty: PagerDutyAnswer | None = None  # None: PagerDuty was not asked
     activity: Mapping[str, Mapping[str, dt.datetime]] | None = None
+    tz: dt.tzinfo = rot.UTC  # every time shown is in this zone (`--tz`), with the zone written
+    pagerduty_web: str = "https://app.pagerduty.com"  # PagerDuty user links point here (site.pagerduty_web)
+
+    def when(self, t: dt.datetime) -> str:
+        return rot.shown(t, self.tz)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +73,26 @@ class Page:
     roster_checked: bool
     gap: str | None = None
     successor: Contact | None = None
+    # when nobody of the system's own levels can be paged: the org's `fallback:` people, paged first
+    fallback: Level | None = None
+    runbook: str | None = None
+    links: tuple[Link, ...] = ()
+    channels: Mapping[str, str] = field(default_factory=dict)  # incident, status, team (the owning team's)
+    tz: dt.tzinfo = rot.UTC
+    pagerduty_web: str = "https://app.pagerduty.com"
 
     @property
     def first(self) -> Level | None:
         """The first level that has anyone in it."""
         return next((lv for lv in self.levels if lv.contacts), None)
 
+    @property
+    def reach(self) -> Level | None:
+        """Whom to page first: the first level with anyone in it, else the org fallback when it has anyone."""
+        return self.first or (self.fallback if self.fallback is not None and self.fallback.contacts else None)
 
-class _Collector:
+
+class Collector:
     """Builds the levels, listing each person once and each skipped person once."""
 
     def __init__(self, people: People) -> None:
@@ -105,7 +124,7 @@ class _Collector:
 def page(ctx: Context, system: System) -> Page:
     catalog, people = ctx.catalog, ctx.people
     team = catalog.teams.get(system.owner)
-    col = _Collector(people)
+    col = Collector(people)
     notes: list[str] = []
     if not people.checked:
         notes.append("roster not checked" + (f" ({people.roster_problem})" if people.roster_problem else
@@ -122,17 +141,79 @@ def page(ctx: Context, system: System) -> Page:
     ancestors = parent_teams(catalog, team)
     if ancestors:  # only a team with a parent has this level: native pages keep their four
         levels += (Level(5, "parent team", ancestors[0].name, tuple(_parents(team, ancestors, col))),)
+    channels = {**system.channels, **({"team": team.channel} if team is not None and team.channel else {})}
     result = Page(system.name, team.name if team else None, ctx.at, levels, tuple(col.skipped), tuple(notes),
-                  people.checked)
+                  people.checked, runbook=system.runbook, links=system.links, channels=channels, tz=ctx.tz,
+                  pagerduty_web=ctx.pagerduty_web)
     if result.first is None:
         successor = _successor(ctx, system, col)
-        return Page(result.system, result.team, result.at, levels, result.skipped, result.notes,
-                    result.roster_checked, _gap(system, team, len(col.skipped), successor,
-                                                _unknown_oncall(ctx, system)), successor)
+        skipped = len(col.skipped)
+        fallback = _fallback(ctx, col, notes)
+        return dataclasses.replace(result, skipped=tuple(col.skipped), notes=tuple(notes), successor=successor,
+                                   fallback=fallback, gap=_gap(system, team, skipped, successor,
+                                                               _unknown_oncall(ctx, system), fallback))
     return result
 
 
-def _oncall(ctx: Context, system: System, team: Team | None, col: _Collector,
+def _fallback(ctx: Context, col: Collector, notes: list[str]) -> Level | None:
+    """The org's `fallback:` steps, each giving its first person who can be paged; None when the catalog has
+    none. Each person says which step brought them in."""
+    steps = ctx.catalog.incident.fallback
+    if not steps:
+        return None
+    out: list[Contact] = []
+    for i, step in enumerate(steps, 1):
+        found = next(reachable(ctx, step, col, "fallback", notes), None)
+        if found is None:
+            notes.append(f"fallback step {i} ({step.describe()}) has nobody who can be paged")
+        else:
+            out.append(found.but(why=f"org fallback step {i}: {found.why}"))
+    return Level(0, "fallback", "fallback: in the catalog", tuple(out))
+
+
+def reachable(ctx: Context, target: Target, col: Collector, level: str,
+              notes: list[str]) -> Iterator[Contact]:
+    """The people a Target names who can be paged, best first: a rotation's on-call then the next members; a
+    team's on-call (PagerDuty or its rotation), then its members, then its manager; a stakeholder group's
+    contacts; named people. Each person once (the collector's); who cannot be paged is skipped with why."""
+    catalog = ctx.catalog
+    if target.rotation:
+        rotation = catalog.rotations.get(target.rotation)
+        if rotation is None:
+            notes.append(f"rotation '{target.rotation}' is not in the catalog")
+            return
+        current = rot.shift_at(rotation, ctx.at)
+        for k, shift in enumerate(rot.upcoming(rotation, ctx.at)):
+            if k == 0 and not isinstance(current, rot.NotStarted):
+                why = f"on call in rotation {rotation.name} until {ctx.when(shift.end)}"
+            else:
+                why = f"next in rotation {rotation.name} (shift from {ctx.when(shift.start)})"
+            if (c := col.consider(shift.member, level, why)) is not None:
+                yield c
+    elif target.team:
+        team = catalog.teams.get(target.team)
+        if team is None:
+            notes.append(f"team '{target.team}' is not in the catalog")
+            return
+        if team.oncall is not None and team.oncall.configured:
+            yield from _setup(ctx, f"team {team.name}", team.oncall, col, notes, None)[1]
+        for ref in team.members:
+            if (c := col.consider(ref, level, f"member of team {team.name}", team=team.name)) is not None:
+                yield c
+        if team.manager and (c := col.consider(team.manager, level, f"manager of team {team.name}")) is not None:
+            yield c
+    elif target.stakeholder:
+        group = catalog.stakeholders.get(target.stakeholder)
+        for ref in group.contacts if group else ():
+            if (c := col.consider(ref, level, f"contact of {group.name}" if group else "")) is not None:
+                yield c
+    else:
+        for ref in target.people:
+            if (c := col.consider(ref, level, "named in the catalog")) is not None:
+                yield c
+
+
+def _oncall(ctx: Context, system: System, team: Team | None, col: Collector,
             notes: list[str]) -> tuple[str | None, list[Contact]]:
     """Level 1: each on-call set-up that reaches the system (Catalog.oncalls: its own, then its team's) in
     turn, until one has someone who can be paged."""
@@ -151,7 +232,7 @@ def _oncall(ctx: Context, system: System, team: Team | None, col: _Collector,
     return source, []
 
 
-def _setup(ctx: Context, whose: str, oc: OnCall, col: _Collector, notes: list[str],
+def _setup(ctx: Context, whose: str, oc: OnCall, col: Collector, notes: list[str],
            then: str | None) -> tuple[str | None, list[Contact]]:
     """Who one on-call set-up says is on call: its PagerDuty service's policy, its escalation policy, then its
     rotation. What cannot be asked (Opsgenie, an integration key) or could not be answered is a note."""
@@ -207,7 +288,7 @@ def shown(whose: str, oc: OnCall) -> list[str]:
     return out
 
 
-def _pd_contact(entry: OnCallEntry, col: _Collector) -> Contact | None:
+def _pd_contact(entry: OnCallEntry, col: Collector) -> Contact | None:
     ref = entry.email or entry.name or entry.user_id or "unknown PagerDuty user"
     why = f"on call in PagerDuty (escalation level {entry.level}"
     why += f", {entry.schedule})" if entry.schedule else ")"
@@ -217,7 +298,7 @@ def _pd_contact(entry: OnCallEntry, col: _Collector) -> Contact | None:
     return contact
 
 
-def _rotation(ctx: Context, name: str, col: _Collector, notes: list[str], whose: str) -> tuple[str | None,
+def _rotation(ctx: Context, name: str, col: Collector, notes: list[str], whose: str) -> tuple[str | None,
                                                                                               list[Contact]]:
     rotation = ctx.catalog.rotations.get(name)
     if rotation is None:
@@ -228,14 +309,14 @@ def _rotation(ctx: Context, name: str, col: _Collector, notes: list[str], whose:
         notes.append(f"rotation {name} has no members")
         return None, []
     if isinstance(current, rot.NotStarted):
-        notes.append(f"rotation {name} has not started (first shift begins {_when(current.starts)})")
+        notes.append(f"rotation {name} has not started (first shift begins {ctx.when(current.starts)})")
         return None, []
     source = f"rotation {name}"
     for k, shift in enumerate(rot.upcoming(rotation, ctx.at)):
         if k == 0:
-            why = f"on call until {_when(shift.end)}"
+            why = f"on call until {ctx.when(shift.end)}"
         else:
-            why = f"next in rotation {name} (shift from {_when(shift.start)}), covering for {current.member}"
+            why = f"next in rotation {name} (shift from {ctx.when(shift.start)}), covering for {current.member}"
         contact = col.consider(shift.member, "on-call", why)
         if contact is not None:
             if k:
@@ -246,7 +327,7 @@ def _rotation(ctx: Context, name: str, col: _Collector, notes: list[str], whose:
     return source, []
 
 
-def _members(ctx: Context, system: System, team: Team | None, col: _Collector) -> list[Contact]:
+def _members(ctx: Context, system: System, team: Team | None, col: Collector) -> list[Contact]:
     if team is None:
         return []
     activity = (ctx.activity or {}).get(system.name) or {}
@@ -277,7 +358,7 @@ def parent_teams(catalog: Catalog, team: Team | None) -> list[Team]:
     return out
 
 
-def _parents(team: Team | None, ancestors: list[Team], col: _Collector) -> list[Contact]:
+def _parents(team: Team | None, ancestors: list[Team], col: Collector) -> list[Contact]:
     """The people of each parent team, nearest first: its members, then its manager."""
     out: list[Contact] = []
     below = team.name if team else ""
@@ -304,7 +385,7 @@ def _last_active(people: People, ref: str, activity: Mapping[str, dt.datetime]) 
     return max(times) if times else None
 
 
-def _management(team: Team, col: _Collector) -> list[Contact]:
+def _management(team: Team, col: Collector) -> list[Contact]:
     """The team manager, then up the roster's manager chain until two employed managers are listed."""
     if not team.manager:
         return []
@@ -324,7 +405,7 @@ def _management(team: Team, col: _Collector) -> list[Contact]:
     return out
 
 
-def _successor(ctx: Context, system: System, col: _Collector) -> Contact | None:
+def _successor(ctx: Context, system: System, col: Collector) -> Contact | None:
     """The most recently active employed committer of the system, when scan data exists; never someone HR
     moved to another team (`People.moved_away`), as `suggest` never names them either."""
     activity = (ctx.activity or {}).get(system.name) or {}
@@ -355,7 +436,7 @@ def _no_team(system: System) -> str:
 
 
 def _gap(system: System, team: Team | None, skipped: int, successor: Contact | None,
-         oncall_unknown: bool = False) -> str:
+         oncall_unknown: bool = False, fallback: Level | None = None) -> str:
     parts = []
     if oncall_unknown:
         parts.append("who is on call is unknown (PagerDuty could not say, see the notes)")
@@ -372,8 +453,13 @@ def _gap(system: System, team: Team | None, skipped: int, successor: Contact | N
         msg += f" ({skipped} skipped, see above)"
     if successor is not None:
         msg += f"; suggested successor from git history: {successor.label}"
-    else:
-        msg += f"; add an owner who can be paged to {system.name}'s team in the catalog"
+    if fallback is not None and fallback.contacts:
+        msg += "; paging the org fallback: " + ", ".join(c.label for c in fallback.contacts)
+    elif fallback is not None:
+        msg += "; the org fallback has nobody who can be paged either"
+    if successor is None:
+        msg += (f"; add an owner who can be paged to {system.name}'s team"
+                + ("" if fallback is not None else ", or an org fallback (fallback:),") + " in the catalog")
     return msg
 
 
@@ -395,6 +481,3 @@ def last_commits(activity: Activity) -> dict[str, dict[str, dt.datetime]]:
         out[name] = times
     return out
 
-
-def _when(t: dt.datetime) -> str:
-    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
