@@ -186,6 +186,9 @@ def reachable(ctx: Context, target: Target, col: Collector, level: str,
         for k, shift in enumerate(rot.upcoming(rotation, ctx.at)):
             if k == 0 and not isinstance(current, rot.NotStarted):
                 why = f"on call in rotation {rotation.name} until {ctx.when(shift.end)}"
+            elif isinstance(current, rot.Shift):
+                why = (f"next in rotation {rotation.name} (shift from {ctx.when(shift.start)}), covering for "
+                       f"{current.member}")
             else:
                 why = f"next in rotation {rotation.name} (shift from {ctx.when(shift.start)})"
             if (c := col.consider(shift.member, level, why)) is not None:
