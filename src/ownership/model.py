@@ -307,6 +307,7 @@ class SeverityRule:
     sev: int  # 1 (worst) .. 4
     when: Condition
     location: Location | None = None
+    number: int = 0  # its position in `severity:` (1-based), as messages name it
 
 
 ROLES = ("commander", "deputy", "communications", "scribe", "operations", "customer_liaison")

@@ -80,6 +80,17 @@ EXPECTED: tuple[Row, ...] = (
     Row("cycle-three.yaml", "dependency-cycle", 6, 18,
         "api-gateway -> auth-service -> rate-limiter -> api-gateway"),
     Row("cycle-self.yaml", "dependency-cycle", 6, 18, "kafka -> kafka"),
+    # --- the org's incident practice (fallback:, incident_roles:, severity:, stakeholder when:)
+    Row("fallback-two-sources.yaml", "invalid-value", 7, 5, "'fallback[1]' must name exactly one of rotation, "
+        "team, stakeholder or people (it names rotation and team)"),
+    Row("fallback-twice", "duplicate-name", 1, 1, "'fallback:' is written more than once"),
+    Row("incident-role-unknown.yaml", "unknown-rotation", 6, 14, "did you mean 'incident-commander'?"),
+    Row("incident-role-unknown.yaml", "unknown-team", 7, 11, "incident role scribe names unknown team 'platfrom'"),
+    Row("incident-role-unknown.yaml", "unknown-field", 8, 3, "unknown field 'chef' in 'incident_roles'"),
+    Row("severity-rule-bad.yaml", "invalid-value", 7, 10, "'sev' must be an integer from 1 to 4, got '0'"),
+    Row("severity-rule-bad.yaml", "unknown-system", 9, 5, "severity rule 2 names unknown system 'payments-apy'"),
+    Row("severity-rule-bad.yaml", "unknown-field", 10, 12, "did you mean 'tier'?"),
+    Row("stakeholder-when-bad.yaml", "invalid-value", 4, 22, "'severity' must be an integer from 1 to 4"),
     # --- hostile input
     Row("python-object-tag.yaml", "unsafe-tag", 4, 18, "'!!python/object/apply:os.system' is not allowed"),
     Row("python-object-tag.yaml", "invalid-value", 4, 18, "single value"),

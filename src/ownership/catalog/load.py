@@ -516,11 +516,11 @@ class _Walker:
             return None
         subject = f"catalog:{key}"
         ent = _Entity(key, {}, self.loc(key_node))
-        ok, value = self.value(spec, node, subject, ent, key, f"'{key}'")
+        ok, value = self.value(spec, node, subject, ent, key, "the catalog")
         if not ok:
             return None
         for path, target in _targets(key, value):
-            given = [f for f in TARGET_FIELDS if target.get(f)]
+            given = [f for f in TARGET_FIELDS if f in target]
             if not _one_source(target):
                 where = ent.locations.get(path) or ent.location
                 self.findings.append(Finding(
@@ -712,7 +712,7 @@ def _condition(c: Mapping[str, Any] | None) -> Condition:
 
 def _one_source(t: Mapping[str, Any]) -> bool:
     """A step or role that names exactly one source (the others are reported, and left out of the model)."""
-    return sum(1 for f in TARGET_FIELDS if t.get(f)) == 1
+    return sum(1 for f in TARGET_FIELDS if f in t) == 1
 
 
 def _policy(sections: Mapping[str, _Entity]) -> IncidentPolicy:
@@ -731,7 +731,7 @@ def _policy(sections: Mapping[str, _Entity]) -> IncidentPolicy:
                  if _one_source(t)}
     if (ent := sections.get("severity")) is not None:
         locs["severity"] = ent.location
-        rules = [SeverityRule(r["sev"], _condition(r.get("when")), ent.locations.get(f"severity[{i}]"))
+        rules = [SeverityRule(r["sev"], _condition(r.get("when")), ent.locations.get(f"severity[{i}]"), i + 1)
                  for i, r in enumerate(ent.values["value"]) if "sev" in r]
     return IncidentPolicy(tuple(fallback), roles, tuple(rules), locs.get("fallback"), locs)
 

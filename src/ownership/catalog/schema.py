@@ -71,6 +71,7 @@ class Field:
     example: Any = None
     refers_to: str | None = None  # "team", "system", ... for the docs
     one_or_many: bool = False  # a list that may also be written as its one item (`when: {tier: 1}`)
+    exactly_one: bool = False  # an object that holds exactly one of its fields (a fallback step, a role)
 
     def child(self, key: str) -> Field | None:
         """The field of this object named `key` (the loader asks once per key it reads)."""
@@ -188,15 +189,16 @@ TARGET_FIELDS = ("rotation", "team", "stakeholder", "people")
 
 
 def _target(name: str, doc: str) -> Field:
-    return _obj(
-        name, doc + " Exactly one of `rotation`, `team`, `stakeholder`, `people`.",
+    return Field(
+        name, "object", doc + " Exactly one of `rotation`, `team`, `stakeholder`, `people`.", exactly_one=True,
+        fields=(
         Field("rotation", "name", "Who is on call in this rotation, then the next members.",
               refers_to="rotation", example="platform-primary"),
         Field("team", "name", "The team's on-call, then its members.", refers_to="team", example="platform"),
         Field("stakeholder", "name", "The group's contacts.", refers_to="stakeholder",
               example="customer-success"),
         _list("people", "Named people, in order.", _PERSON, example=["omar.haddad@acme.test"]),
-    )
+        ))
 
 
 STAKEHOLDER = _obj(
@@ -297,6 +299,8 @@ def _json_schema(f: Field) -> dict[str, Any]:
         req = [c.name for c in f.fields if c.required]
         if req:
             s["required"] = req
+        if f.exactly_one:
+            s["minProperties"] = s["maxProperties"] = 1
     elif k == "list":
         assert f.item is not None
         s = {"type": "array", "items": _json_schema(f.item)}

@@ -78,7 +78,7 @@ def severity(catalog: Catalog, systems: Sequence[System], impact: Impact | None,
                                                                                             "default")
     for i, rule in enumerate(rules, 1):
         if holds(rule.when, systems, impact):
-            where = f"catalog severity rule {i}" if source == "catalog" else f"default rule {i}"
+            where = f"catalog severity rule {rule.number or i}" if source == "catalog" else f"default rule {i}"
             return Severity(rule.sev, f"{rule.when.describe()} ({where})", source)
     return Severity(LOWEST, f"no {'catalog ' if source == 'catalog' else ''}severity rule matches {names}",
                     source)

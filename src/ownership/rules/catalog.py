@@ -135,8 +135,8 @@ def unknown_system(snap: Snapshot) -> Iterator[Hit]:
 
 def _conditions(cat: Catalog) -> Iterator[tuple[str, str, Condition, Location | None]]:
     """(how messages name it, subject, condition, where) of every severity rule and stakeholder condition."""
-    for i, rule_ in enumerate(cat.incident.severity):
-        yield f"severity rule {i + 1}", "catalog:severity", rule_.when, rule_.location
+    for rule_ in cat.incident.severity:
+        yield f"severity rule {rule_.number}", "catalog:severity", rule_.when, rule_.location
     for sh in cat.stakeholders.values():
         for i, cond in enumerate(sh.when):
             yield (f"stakeholder group {sh.name}'s condition", f"stakeholder:{sh.name}", cond,
