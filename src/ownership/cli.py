@@ -303,6 +303,7 @@ def roster_pull(out: str, roster: str | None, allow_roster_shrink: bool, config_
 
     config = _config([DEFAULT_CATALOG], config_path)
     pulled = command.pull(roster, config, _today(today), out, allow_roster_shrink)
+    _warn(pulled.warnings)
     click.echo(f"saved {pulled.people} people ({pulled.active} active) from {pulled.source} to {pulled.out}")
 
 
@@ -327,6 +328,7 @@ def roster_show(who: str, catalog_paths: tuple[str, ...], fmt: str, roster: str 
     people = _roster(roster, config, day, allow_roster_shrink)
     if people is None:
         raise Failure(command.NO_SOURCE)
+    _warn(command.warnings(people))
     info = command.describe(who, people, command.catalog_for_show(paths), day)
     click.echo(json.dumps(info, indent=2) if fmt == "json" else command.render_text(info), nl=fmt == "json")
 

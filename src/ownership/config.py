@@ -51,7 +51,7 @@ SECTIONS: dict[str, Section] = {
                                    "default)"),
     "scim": Section("ownership.roster.settings:check_scim",
                     "SCIM client: token_env, page_size, timeout, retries, backoff, max_retry_after, sort_by, "
-                    "allow_http"),
+                    "allow_http, slack_attribute, pagerduty_attribute"),
     "aliases": Section("ownership.roster.settings:check_aliases",
                        "identity aliases: {name or old email: roster email, username or id}"),
     "team_map": Section("ownership.roster.settings:check_team_map",

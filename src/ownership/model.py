@@ -615,6 +615,7 @@ class Roster:
     aliases: Mapping[str, str] = field(default_factory=dict)  # reference -> email/username/id
     mailmap: Mapping[str, str] = field(default_factory=dict)  # lowercased email -> canonical email
     team_map: Mapping[str, str] = field(default_factory=dict)  # HR team/department -> catalog team
+    notes: tuple[str, ...] = ()  # contact values the loader left out, one line each ("FILE:ROW: why")
 
     def active_count(self, day: dt.date) -> int:
         return sum(1 for p in self.people if p.employed_on(day))

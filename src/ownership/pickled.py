@@ -1,7 +1,7 @@
 """Pickling the model's records quickly, for the caches that keep them between runs (catalog/cache.py,
 roster/guard.py's recall).
 
-Locations, findings and people are frozen dataclasses with slots, whose default pickling goes through a
+Locations, findings, people and their contacts (Reach) are frozen dataclasses with slots, whose default pickling goes through a
 Python __setstate__ per object; rebuilt by calling the class with their fields they load several times faster
 (a 6,000-person roster has 12,000 such objects). Every field of these classes is an __init__ argument that
 __init__ stores unchanged, so the object loaded equals the object stored.
@@ -14,9 +14,9 @@ import io
 import pickle
 from typing import Any
 
-from ownership.model import Finding, Location, Person
+from ownership.model import Finding, Location, Person, Reach
 
-_FAST = (Location, Finding, Person)
+_FAST = (Location, Finding, Person, Reach)
 
 
 def _by_fields(cls: type) -> Any:

@@ -13,7 +13,10 @@
 - Group → team with its parent, children (both directions of the hierarchy, as Backstage mirrors them), type,
   display name and email; members are the people of the Group's `spec.members` and of every User whose
   `spec.memberOf` names the Group, each as the User's `spec.profile.email` (or its name when it has none).
-- User → a UserProfile (display name, email): how a person is named when no roster knows them.
+- User → a UserProfile (display name, email): how a person is named when no roster knows them; and how they
+  are reached (model.Reach, checked by ownership/reach.py) from the annotations in REACH_ANNOTATIONS, else
+  `metadata.links` whose URL is `tel:`, a Slack profile (`https://WORKSPACE.slack.com/team/U…`) or a
+  PagerDuty user (`https://SUBDOMAIN.pagerduty.com/users/P…`); a refused value is a warning and left out.
 - System, API and Domain stay descriptive, not model entities: they have no repositories, no on-call and no
   people of their own, so there is nothing to page, scan or orphan; what is judged about them (the owner
   exists, references resolve) is judged here and by `dangling-reference`. A component keeps its System,
@@ -30,11 +33,13 @@ import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from ownership import reach
 from ownership.catalog import scm_urls
 from ownership.catalog.backstage import Record, Ref, items, parse_ref, text
 from ownership.catalog.schema import CHANNEL_RE, HTTP_URL_RE
 from ownership.catalog.yamlnodes import Map, Node, Scalar, to_python
-from ownership.model import LIFECYCLES, Described, Finding, Link, Location, Reference, UserProfile
+from ownership.model import (LIFECYCLES, SLACK_ID_RE, Described, Finding, Link, Location, Reach, Reference,
+                             UserProfile)
 
 ANN = "ownership.dev/"
 SOURCE_LOCATION = "backstage.io/source-location"
@@ -48,6 +53,15 @@ ONCALL_ANNOTATIONS = (
     (ANN + "escalation-policy", ("pagerduty", "escalation_policy")),
     ("opsgenie.com/team", ("opsgenie", "team")),
     (ANN + "rotation", ("rotation",)),
+)
+# a User's contacts, first found wins per kind: SeatGeek's Slack catalog processor writes slack.com/user_id;
+# Backstage's Slack notifications module reads slack.com/bot-notify (a member id only: it may name a channel)
+REACH_ANNOTATIONS = (
+    ("slack.com/user_id", "slack"),
+    (ANN + "slack", "slack"),
+    ("slack.com/bot-notify", "slack"),
+    (ANN + "phone", "phone"),
+    (ANN + "pagerduty-user", "pagerduty"),
 )
 PAGERDUTY_ID_RE = re.compile(r"^[A-Za-z0-9]{1,32}$")  # PagerDuty object ids: P and six letters or digits
 SYSTEM_KINDS = ("component", "resource")  # the Backstage kinds that become model systems
@@ -174,8 +188,34 @@ class _Builder:
             if rec.kind == "user":
                 p = _profile(rec)
                 out.setdefault(person(rec), UserProfile(person(rec), rec.model_name, p.get("displayName"),
-                                                    p.get("email"), rec.name_loc))
+                                                    p.get("email"), rec.name_loc, self._reach(rec)))
         return out
+
+    def _reach(self, rec: Record) -> Reach | None:
+        """A User's contacts: REACH_ANNOTATIONS, then contact links (module docstring)."""
+        found: dict[str, str] = {}
+        for key, kind in REACH_ANNOTATIONS:
+            node = rec.annotations.get(key)
+            if kind in found or node is None or not text(node):
+                continue
+            if key == "slack.com/bot-notify" and not SLACK_ID_RE.match((text(node) or "").strip()):
+                continue  # a channel, a DM or an email: not this person's Slack id
+            self._contact(rec, found, kind, text(node), rec.loc(node), f"annotation {key}")
+        for link in items(rec.metadata.get("links")):
+            url = text(_fields(link).get("url")) if type(link) is Map else None
+            shape = reach.from_link(url) if url else None
+            if shape is not None and shape[0] not in found:
+                self._contact(rec, found, shape[0], shape[1], rec.loc(link), "link")
+        return Reach(**found) or None
+
+    def _contact(self, rec: Record, found: dict[str, str], kind: str, value: str | None, loc: Location,
+                 what: str) -> None:
+        kept, why = reach.check(kind, value)
+        if kept:
+            found[kind] = kept
+        elif why:
+            self.problem("invalid-value", rec, f"{what} of user '{rec.name}': {why}; it is not used", loc,
+                         "warning", field=f"reach.{kind}")
 
     def _memberships(self) -> dict[Key, list[tuple[str, Location]]]:
         """Group key → (person, where) from every User's spec.memberOf."""
@@ -491,6 +531,10 @@ class _Builder:
                     self.problem("invalid-value", rec, f"runbook link must be an http(s):// URL, got '{url}'",
                                  rec.loc(link), field="runbook", value=url)
                 return
+
+
+def _fields(link: Map) -> dict[str, Node]:
+    return {k.value: v for k, v in link.pairs if type(k) is Scalar}
 
 
 def _tags(rec: Record) -> tuple[str, ...]:

@@ -8,13 +8,23 @@ from pathlib import Path
 from typing import Any
 
 from ownership.config import Config
-from ownership.analysis.people import People
+from ownership.analysis.people import People, reach
 from ownership.inputs import source_of
 from ownership.model import Catalog, Roster
 from ownership.roster import RosterError, RosterSettings, files, load
 from ownership.roster.identity import catalog_team, resolver_for
 
 NO_SOURCE = "no roster: pass --roster SOURCE (a file or an http(s):// SCIM base URL) or set roster: in ownership.yaml"
+NOTES_SHOWN = 5  # contact values left out, spelled out one a line on stderr; the rest are counted
+
+
+def warnings(roster: Roster) -> list[str]:
+    """The roster's notes (contact values its loader left out) as warning lines: the first few and a count."""
+    notes = list(roster.notes)
+    lines = notes[:NOTES_SHOWN]
+    if len(notes) > NOTES_SHOWN:
+        lines.append(f"and {len(notes) - NOTES_SHOWN} more contact values of the roster left out")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,7 @@ class Pulled:
     people: int
     active: int
     source: str
+    warnings: tuple[str, ...] = ()  # contact values left out (warnings())
 
 
 def pull(flag: str | None, config: Config, today: dt.date, out: str, allow_shrink: bool = False) -> Pulled:
@@ -39,7 +50,8 @@ def pull(flag: str | None, config: Config, today: dt.date, out: str, allow_shrin
         files.write_snapshot(roster, out)
     except OSError as exc:
         raise RosterError(f"{out}: cannot write the snapshot ({exc.strerror or exc})") from exc
-    return Pulled(Path(out), len(roster.people), roster.active_count(today), roster.source)
+    return Pulled(Path(out), len(roster.people), roster.active_count(today), roster.source,
+                  tuple(warnings(roster)))
 
 
 # --------------------------------------------------------------------------- show
@@ -60,8 +72,11 @@ def describe(who: str, roster: Roster, catalog: Catalog, today: dt.date) -> dict
     teams = list(mine.get("member", ()))
     manager = resolver.person(p.manager) if p.manager else None
     now = People(catalog, roster, today).now(p)  # transferred when HR moved a catalog member (issue 13)
+    contacts = reach(catalog, who, p)  # the roster's, each missing one from the catalog (as a page shows them)
     return {
-        "id": p.id, "name": p.name, "emails": list(p.emails), "usernames": list(p.usernames), "title": p.title,
+        "id": p.id, "name": p.name, "emails": list(p.emails), "usernames": list(p.usernames),
+        "slack": contacts.slack if contacts else None, "phone": contacts.phone if contacts else None,
+        "pagerduty": contacts.pagerduty if contacts else None, "title": p.title,
         "status": now.phrase if now else "unknown", "end_date": p.end_date.isoformat() if p.end_date else None,
         "hr_team": p.team, "catalog_team": catalog_team(p.team, catalog.teams, roster.team_map),
         "manager": manager.label if manager else p.manager,
@@ -74,7 +89,8 @@ def describe(who: str, roster: Roster, catalog: Catalog, today: dt.date) -> dict
 
 def render_text(info: dict[str, Any]) -> str:
     """`show` as aligned text; empty facts are left out."""
-    labels = [("name", "Name"), ("emails", "Emails"), ("usernames", "Usernames"), ("id", "Roster id"),
+    labels = [("name", "Name"), ("emails", "Emails"), ("usernames", "Usernames"), ("slack", "Slack"),
+              ("phone", "Phone"), ("pagerduty", "PagerDuty"), ("id", "Roster id"),
               ("title", "Title"), ("status", "Status"), ("hr_team", "HR team"), ("catalog_team", "Catalog team"),
               ("manager", "Manager"), ("reports", "Reports"), ("teams", "Member of"), ("manages", "Manages"),
               ("maintains", "Maintains"), ("systems_via_team", "Owns via team"),

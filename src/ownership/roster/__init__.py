@@ -22,12 +22,14 @@ def read(source: str, settings: RosterSettings) -> Roster:
     """The roster at `source` with no shrink guard and no cache (for snapshots already trusted)."""
     from ownership import httpget
     from ownership.roster import files, scim
+    notes: list[str] = []  # contact values left out (a warning for the user, never a failure)
     if is_url(source):
-        people = scim.pull(source, settings.scim)
+        people = scim.pull(source, settings.scim, notes=notes)
     else:
-        people = files.read(source, settings.columns)
+        people = files.read(source, settings.columns, notes, settings.scim)
     return Roster(tuple(people), source=httpget.redact_url(source) if is_url(source) else source,
-                  aliases=settings.aliases, mailmap=_mailmap(settings.mailmap), team_map=settings.team_map)
+                  aliases=settings.aliases, mailmap=_mailmap(settings.mailmap), team_map=settings.team_map,
+                  notes=tuple(notes))
 
 
 def load(source: str, settings: RosterSettings, *, today: dt.date, allow_shrink: bool = False,
@@ -41,14 +43,17 @@ def load(source: str, settings: RosterSettings, *, today: dt.date, allow_shrink:
     """
     from ownership.roster import guard
 
-    fingerprint = guard.fingerprint(source, settings.columns)
+    scim = settings.scim
+    attributes = tuple(a for a in (scim.slack_attribute, scim.pagerduty_attribute) if a)  # a saved ListResponse's
+    fingerprint = guard.fingerprint(source, settings.columns, *attributes)
     recalled = guard.recall(source, fingerprint)
     if recalled is None:
         roster = read(source, settings)
     else:  # the file the last good load read, byte for byte: the same people (see guard.recall)
-        roster = Roster(recalled, source, aliases=settings.aliases, mailmap=_mailmap(settings.mailmap),
-                        team_map=settings.team_map)
-    roster = Roster(roster.people, roster.source, today, roster.aliases, roster.mailmap, roster.team_map)
+        roster = Roster(recalled[0], source, aliases=settings.aliases, mailmap=_mailmap(settings.mailmap),
+                        team_map=settings.team_map, notes=recalled[1])
+    roster = Roster(roster.people, roster.source, today, roster.aliases, roster.mailmap, roster.team_map,
+                    roster.notes)
     guard.check(roster, source, today, limit=settings.shrink_limit, allow_shrink=allow_shrink,
                 compare_with=compare_with, same_as_cached=recalled is not None)
     if recalled is None:

@@ -3,6 +3,10 @@
 Presets cover a BambooHR-style export, a Workday-report-style export and this tool's own snapshot format
 ("native"). Each preset field lists candidate columns; the first present in the header is used. Columns named
 in ownership.yaml (`roster_columns`) must exist. Header names match case-insensitively.
+
+The contact columns (slack, phone, pagerduty: model.Reach) are optional and checked by ownership/reach.py; a
+value it refuses is dropped with a warning (`to_person`'s `dropped`), never an error: one bad phone number
+must not make the whole roster unusable.
 """
 from __future__ import annotations
 
@@ -12,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ownership.model import Location, Person
+from ownership import reach
+from ownership.model import Location, Person, Reach
 
 FIELDS = ("id", "email", "emails", "usernames", "name", "first_name", "last_name", "active", "end_date",
-          "team", "manager", "title")
+          "team", "manager", "title", *reach.KINDS)
 
 PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
     "native": {
@@ -24,6 +29,9 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "first_name": ("first_name",), "last_name": ("last_name",), "active": ("active", "status"),
         "end_date": ("end_date", "termination_date"), "team": ("team", "department"),
         "manager": ("manager", "manager_id"), "title": ("title",),
+        "slack": ("slack", "slack_id", "slack_user_id", "slack_handle", "slack id", "slack handle"),
+        "phone": ("phone", "phone_number", "work_phone", "mobile", "mobile_phone", "phone number"),
+        "pagerduty": ("pagerduty", "pagerduty_user", "pagerduty_user_id", "pagerduty_id", "pagerduty user"),
     },
     "bamboohr": {
         "id": ("id", "employeeId", "employeeNumber"), "email": ("workEmail",),
@@ -32,6 +40,8 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "name": ("displayName",), "first_name": ("firstName",), "last_name": ("lastName",),
         "active": ("status", "employmentStatus"), "end_date": ("terminationDate",),
         "team": ("department",), "manager": ("supervisorEId", "supervisorId"), "title": ("jobTitle",),
+        "slack": ("slackUsername", "customSlackUsername", "slack"), "phone": ("workPhone", "mobilePhone"),
+        "pagerduty": ("pagerDutyUser", "customPagerDutyUser", "pagerduty"),
     },
     "workday": {
         "id": ("Employee_ID", "Worker_ID"), "email": ("Email", "Work_Email", "Email_Address"),
@@ -40,6 +50,8 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "last_name": ("Last_Name",), "active": ("Active_Status", "Worker_Status", "Status"),
         "end_date": ("Termination_Date",), "team": ("Team_Name", "Team", "Department", "Cost_Center"),
         "manager": ("Manager_ID", "Manager_Employee_ID"), "title": ("Business_Title", "Job_Title"),
+        "slack": ("Slack_ID", "Slack_Handle", "Slack"), "phone": ("Work_Phone", "Primary_Work_Phone", "Mobile_Phone"),
+        "pagerduty": ("PagerDuty_User", "PagerDuty_ID", "PagerDuty"),
     },
 }
 # a header that has one of these is that preset's export (when ownership.yaml names no preset)
@@ -106,8 +118,9 @@ def detect(header: Sequence[str]) -> str:
 
 
 def to_person(record: Mapping[str, Any], bound: Mapping[str, str], where: Location,
-              date_format: str | None = None) -> Person:
-    """One record (column -> value) as a Person; raises RowProblem naming the column and the bad value."""
+              date_format: str | None = None, dropped: list[str] | None = None) -> Person:
+    """One record (column -> value) as a Person; raises RowProblem naming the column and the bad value. A
+    contact value reach.py refuses is left out, and why is appended to `dropped` (`column 'phone' ...`)."""
 
     def text(name: str) -> str:
         return _text(record.get(bound[name])) if name in bound else ""
@@ -129,7 +142,14 @@ def to_person(record: Mapping[str, Any], bound: Mapping[str, str], where: Locati
     end_date = _date(record.get(bound["end_date"]), bound["end_date"], date_format) if "end_date" in bound else None
     return Person(id=pid, emails=tuple(emails), usernames=tuple(_unique(items("usernames"))), name=name,
                   active=active, end_date=end_date, team=text("team") or None, manager=text("manager") or None,
-                  title=text("title") or None, location=where)
+                  title=text("title") or None, location=where, reach=_reach(record, bound, dropped))
+
+
+def _reach(record: Mapping[str, Any], bound: Mapping[str, str], dropped: list[str] | None) -> Reach | None:
+    found, problems = reach.reach(**{k: record.get(bound[k]) if k in bound else None for k in reach.KINDS})
+    if dropped is not None:
+        dropped += [f"column '{bound[kind]}': {why}; it is not used" for kind, why in problems]
+    return found
 
 
 def _fold(column: str) -> str:

@@ -21,14 +21,18 @@ from ownership.catalog import yamlnodes
 from ownership.model import Location, Person, Roster
 from ownership.roster.columns import Columns, RowProblem, to_person
 from ownership.roster.errors import RosterError
+from ownership.roster.settings import ScimSettings
 
 MAX_BYTES = 50 * 1024 * 1024
 SNAPSHOT_VERSION = 1
 _SHOWN = 3  # problems spelled out in the one-line error
 
 
-def read(path: str, columns: Columns | None = None) -> list[Person]:
-    """The people in a roster file; raises RosterError with file:row and the cause."""
+def read(path: str, columns: Columns | None = None, notes: list[str] | None = None,
+         scim: ScimSettings | None = None) -> list[Person]:
+    """The people in a roster file; raises RosterError with file:row and the cause. A contact value that is
+    left out (columns.py `to_person`) is appended to `notes` as `file:row: why`. `scim`: the contact
+    attributes of a saved SCIM ListResponse."""
     columns = columns or Columns()
     suffix = Path(path).suffix.lower()
     if suffix not in (".csv", ".tsv", ".json", ".yaml", ".yml"):
@@ -40,13 +44,13 @@ def read(path: str, columns: Columns | None = None) -> list[Person]:
     elif suffix == ".json":
         data = _json(path, text)
         if isinstance(data, dict) and isinstance(data.get("Resources"), list):
-            from ownership.roster import scim  # a saved SCIM ListResponse
+            from ownership.roster import scim as scim_users  # a saved SCIM ListResponse
 
-            return scim.people(data["Resources"], path)
+            return scim_users.people(data["Resources"], path, scim, notes)
         records = _json_records(path, data)
     else:
         records = _yaml_records(path, text)
-    return _people(path, records, columns)
+    return _people(path, records, columns, notes)
 
 
 def _text(path: str) -> str:
@@ -160,7 +164,7 @@ def _union(records: Iterable[Mapping[str, Any]]) -> list[str]:
     return list(seen)
 
 
-def _people(path: str, parsed: Records, columns: Columns) -> list[Person]:
+def _people(path: str, parsed: Records, columns: Columns, notes: list[str] | None = None) -> list[Person]:
     header, records = parsed
     try:
         bound, _ = columns.bind(header)
@@ -170,12 +174,16 @@ def _people(path: str, parsed: Records, columns: Columns) -> list[Person]:
     people: list[Person] = []
     problems: list[str] = []
     labels: list[str] = []
+    dropped: list[str] = []
     for label, where, record in records:
         try:
-            people.append(to_person(record, bound, where, columns.date_format))
+            people.append(to_person(record, bound, where, columns.date_format, dropped))
             labels.append(label)
         except RowProblem as exc:
             problems.append(f"{label}: {exc}")
+        if notes is not None:
+            notes += [f"{label}: {why}" for why in dropped]
+        dropped.clear()
     _raise(problems)
     _raise(list(_duplicates(people, labels)))
     return link_managers(people)
@@ -232,10 +240,17 @@ def snapshot(roster: Roster) -> dict[str, Any]:
         "people": [
             {"id": p.id, "emails": list(p.emails), "usernames": list(p.usernames), "name": p.name,
              "active": p.active, "end_date": p.end_date.isoformat() if p.end_date else None, "team": p.team,
-             "manager": p.manager, "title": p.title}
+             "manager": p.manager, "title": p.title, **_reach(p)}
             for p in sorted(roster.people, key=lambda p: p.id)
         ],
     }
+
+
+def _reach(p: Person) -> dict[str, str]:
+    """A person's contact fields for the snapshot (only those they have: the native columns read them back)."""
+    r = p.reach
+    return {} if r is None else {k: v for k, v in (("slack", r.slack), ("phone", r.phone),
+                                                   ("pagerduty", r.pagerduty)) if v}
 
 
 def write_snapshot(roster: Roster, path: str | os.PathLike[str]) -> None:

@@ -101,12 +101,12 @@ def remember(roster: Roster, source: str, fingerprint: str | None = None) -> Pat
 # recall() returns them (kept beside the snapshot), and the snapshot, which holds the same people, is neither
 # compared with nor rewritten. Anything that differs (the file, the mapping, the snapshot file itself, a
 # damaged entry) is a plain read.
-_RECALL_FORMAT = 2
+_RECALL_FORMAT = 3  # 3: with the roster's notes (contact values left out), which a recall repeats
 
 
-def fingerprint(source: str, columns: object) -> str | None:
-    """What a roster file's people depend on (its bytes, the column mapping); None for SCIM or an unreadable
-    file (always read, so its error is the reader's)."""
+def fingerprint(source: str, columns: object, *more: object) -> str | None:
+    """What a roster file's people depend on (its bytes, the column mapping, `more` settings such as the SCIM
+    contact attributes); None for SCIM or an unreadable file (always read, so its error is the reader's)."""
     from ownership.roster.settings import is_url
 
     if is_url(source):
@@ -115,7 +115,8 @@ def fingerprint(source: str, columns: object) -> str | None:
         data = Path(source).read_bytes()
     except OSError:
         return None
-    return hashlib.sha256(repr(columns).encode("utf-8") + b"\0" + data).hexdigest()
+    settings = repr(columns) + (repr(more) if more else "")
+    return hashlib.sha256(settings.encode("utf-8") + b"\0" + data).hexdigest()
 
 
 def _recall_path(snapshot: Path) -> Path:
@@ -135,16 +136,16 @@ def _write_recall(snapshot: Path, fingerprint: str, roster: Roster) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{snapshot.name}.", suffix=".tmp", dir=snapshot.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(dumps((_RECALL_FORMAT, fingerprint, _stamp(snapshot), roster.people)))
+            fh.write(dumps((_RECALL_FORMAT, fingerprint, _stamp(snapshot), roster.people, roster.notes)))
         os.replace(tmp, _recall_path(snapshot))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def recall(source: str, fingerprint: str | None) -> tuple[Person, ...] | None:
-    """The people of the last good load of `source` when it read exactly this `fingerprint` and its snapshot is
-    unchanged since; else None."""
+def recall(source: str, fingerprint: str | None) -> tuple[tuple[Person, ...], tuple[str, ...]] | None:
+    """(the people, the notes) of the last good load of `source` when it read exactly this `fingerprint` and
+    its snapshot is unchanged since; else None."""
     import pickle
 
     if fingerprint is None:
@@ -152,11 +153,13 @@ def recall(source: str, fingerprint: str | None) -> tuple[Person, ...] | None:
     snapshot = cache_path(source)
     try:
         with open(_recall_path(snapshot), "rb") as fh:
-            fmt, got, stamp, people = pickle.load(fh)
+            fmt, got, stamp, people, notes = pickle.load(fh)
         if fmt != _RECALL_FORMAT or got != fingerprint or stamp != _stamp(snapshot):
             return None
     except Exception:  # noqa: BLE001 - a missing or damaged entry is a plain read, never an error
         return None
     if not isinstance(people, tuple) or not all(type(p) is Person for p in people):
         return None
-    return people
+    if not isinstance(notes, tuple) or not all(type(n) is str for n in notes):
+        return None
+    return people, notes

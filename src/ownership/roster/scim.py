@@ -7,6 +7,11 @@ deadline for its whole answer and a body cap (see httpget); a redirect to anothe
 5xx, timeouts and connection errors are retried with exponential backoff (honouring Retry-After, capped);
 401/403 stop at once. The bearer token comes from an environment variable and never appears in a message:
 messages are built from status codes and URLs only, and server text is redacted.
+
+Contacts (model.Reach): the phone is the `phoneNumbers` entry marked primary, else the first of type work,
+else of type mobile; Slack and PagerDuty come from the attributes named in `scim.slack_attribute` and
+`scim.pagerduty_attribute` (usually extension attributes) when set. A value ownership/reach.py refuses is
+left out with a note (`link`'s `notes`), never an error.
 """
 from __future__ import annotations
 
@@ -19,8 +24,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ownership import __version__, httpget
-from ownership.model import Location, Person
+from ownership import __version__, httpget, reach
+from ownership.model import Location, Person, Reach
 from ownership.roster.errors import RosterError
 from ownership.roster.settings import ScimSettings
 
@@ -33,8 +38,9 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def pull(base: str, settings: ScimSettings, *, env: Mapping[str, str] | None = None,
-         sleep: Callable[[float], None] = time.sleep) -> list[Person]:
-    """Every user of the SCIM server at `base` as a Person. Raises RosterError; never returns a partial list."""
+         sleep: Callable[[float], None] = time.sleep, notes: list[str] | None = None) -> list[Person]:
+    """Every user of the SCIM server at `base` as a Person. Raises RosterError; never returns a partial list.
+    Contact values left out are appended to `notes`."""
     env = os.environ if env is None else env
     shown = httpget.redact_url(base.rstrip("/"))
     parts = urlsplit(base)
@@ -46,12 +52,13 @@ def pull(base: str, settings: ScimSettings, *, env: Mapping[str, str] | None = N
         raise RosterError(f"reading the roster from {shown} needs a SCIM bearer token in the environment "
                           f"variable {settings.token_env} (scim.token_env in ownership.yaml)")
     with _Client(base.rstrip("/"), shown, token, settings, sleep) as client:
-        return link(client.users(), shown)
+        return link(client.users(), shown, settings=settings, notes=notes)
 
 
-def people(resources: Iterable[Any], source: str) -> list[Person]:
+def people(resources: Iterable[Any], source: str, settings: ScimSettings | None = None,
+           notes: list[str] | None = None) -> list[Person]:
     """Users of a saved SCIM ListResponse as people."""
-    return link(resources, source, url=False)
+    return link(resources, source, url=False, settings=settings, notes=notes)
 
 
 class _Client:
@@ -182,12 +189,16 @@ class _Client:
 # --------------------------------------------------------------------------- users -> people
 
 
-def link(users: Iterable[Any], source: str, *, url: bool = True) -> list[Person]:
+def link(users: Iterable[Any], source: str, *, url: bool = True, settings: ScimSettings | None = None,
+         notes: list[str] | None = None) -> list[Person]:
     """Users as people, with manager references turned from SCIM ids into person ids (an employeeNumber
-    when the user has one). A user listed twice is an error: the server's paging order was not stable."""
+    when the user has one). A user listed twice is an error: the server's paging order was not stable.
+    Contact values left out are appended to `notes` (`SOURCE: user 'ID': why`)."""
     import dataclasses
 
-    pairs = [_person(u, source, i, url) for i, u in enumerate(users, 1)]
+    settings = settings or ScimSettings()
+    dropped = notes if notes is not None else []
+    pairs = [_person(u, source, i, url, settings, dropped) for i, u in enumerate(users, 1)]
     by_scim_id = {sid: p.id for sid, p in pairs}
     seen: set[str] = set()
     out = []
@@ -200,7 +211,8 @@ def link(users: Iterable[Any], source: str, *, url: bool = True) -> list[Person]
     return out
 
 
-def _person(user: Any, source: str, position: int, url: bool) -> tuple[str, Person]:
+def _person(user: Any, source: str, position: int, url: bool, settings: ScimSettings,
+            dropped: list[str]) -> tuple[str, Person]:
     if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
         raise RosterError(f"{source}: user {position} has no 'id'; not a SCIM User resource")
     sid = user["id"]
@@ -229,8 +241,61 @@ def _person(user: Any, source: str, position: int, url: bool) -> tuple[str, Pers
         manager=str(manager["value"]) if manager.get("value") else None,
         title=str(user["title"]) if user.get("title") else None,
         location=Location(httpget.join(source, f"Users/{sid}") if url else source),
+        reach=_reach(user, settings, f"{source}: user '{sid}'", dropped),
     )
 
 
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+# --------------------------------------------------------------------------- contacts
+
+_PHONE_ORDER = ("work", "mobile")  # after the entry marked primary; other types (home, fax, pager) are not read
+
+
+def _reach(user: dict[str, Any], settings: ScimSettings, label: str, dropped: list[str]) -> Reach | None:
+    phone = None
+    for which, entry in _phones(user):
+        phone, why = reach.check("phone", entry.get("value"))
+        if phone:
+            break
+        if why:
+            dropped.append(f"{label}: phoneNumbers ({which}): {why}; it is not used")
+    values: dict[str, str | None] = {"phone": phone}
+    for kind, path in (("slack", settings.slack_attribute), ("pagerduty", settings.pagerduty_attribute)):
+        values[kind], why = reach.check(kind, attribute(user, path)) if path else (None, None)
+        if why:
+            dropped.append(f"{label}: {path}: {why}; it is not used")
+    return Reach(**values) or None
+
+
+def _phones(user: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """`phoneNumbers` entries in the order they are tried, each with the word that says which it is: the one
+    marked primary (of any type), then those of type work, then mobile."""
+    listed = user.get("phoneNumbers")
+    entries = [e for e in listed if isinstance(e, dict)] if isinstance(listed, list) else []
+    out = [("primary", e) for e in entries if e.get("primary") is True]
+    for kind in _PHONE_ORDER:
+        out += [(kind, e) for e in entries if e.get("primary") is not True
+                and isinstance(e.get("type"), str) and e["type"].strip().lower() == kind]
+    return out
+
+
+def attribute(user: dict[str, Any], path: str) -> Any:
+    """The value of the attribute `path` of a SCIM user: `urn:SCHEMA:name` (an extension's attribute) or a
+    core `name`, either with one `.sub`; names compare case-insensitively (RFC 7643 2.1). None when absent."""
+    schema, name = (path.rsplit(":", 1) if path.lower().startswith("urn:") else (None, path))
+    node: Any = _get(user, schema) if schema else user
+    for part in name.split("."):
+        node = _get(node, part)
+    return node
+
+
+def _get(node: Any, key: str) -> Any:
+    if not isinstance(node, dict):
+        return None
+    if key in node:
+        return node[key]
+    folded = key.lower()
+    return next((v for k, v in node.items() if isinstance(k, str) and k.lower() == folded), None)

@@ -35,6 +35,10 @@ class ScimSettings:
     max_retry_after: float = 30.0  # longest wait honoured from a Retry-After header (or backoff)
     sort_by: str | None = "userName"  # a stable order, so paging neither skips nor repeats anyone
     allow_http: bool = False  # plain http sends the token in clear text; allowed for loopback hosts only
+    # the attributes holding a user's Slack handle or member id and PagerDuty user (extension attributes, as
+    # RFC 7644 names them: `urn:...:User:slackId`, or a core `name.sub`); None = not read
+    slack_attribute: str | None = None
+    pagerduty_attribute: str | None = None
 
 
 # key -> (type check, description) for the `scim:` mapping
@@ -47,7 +51,13 @@ _SCIM_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "max_retry_after": ((int, float), "seconds, 0 or more"),
     "sort_by": ((str, type(None)), "a SCIM attribute name, or null for the server's order"),
     "allow_http": (bool, "true or false"),
+    "slack_attribute": ((str, type(None)), "a SCIM attribute name such as "
+                                           "'urn:ietf:params:scim:schemas:extension:acme:2.0:User:slackId'"),
+    "pagerduty_attribute": ((str, type(None)), "a SCIM attribute name such as "
+                                               "'urn:ietf:params:scim:schemas:extension:acme:2.0:User:pagerDutyId'"),
 }
+# a SCIM attribute: optionally its schema URN, then a name and at most one sub-attribute (RFC 7644 3.10)
+ATTRIBUTE_RE = re.compile(r"^(?:urn:[A-Za-z0-9][\w.:-]*:)?[A-Za-z][\w$-]*(?:\.[A-Za-z][\w$-]*)?$")
 
 
 @dataclass(frozen=True)
@@ -162,6 +172,8 @@ def check_scim(value: Any) -> list[SettingProblem]:
             bad = v < 0
         elif not bad and k == "token_env":
             bad = not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", v)
+        elif not bad and k in ("slack_attribute", "pagerduty_attribute") and v is not None:
+            bad = ATTRIBUTE_RE.match(v) is None
         if bad:
             out.append(SettingProblem((k,), f"scim.{k} must be {what}"))
     return out
