@@ -279,3 +279,15 @@ def test_tz_parsing() -> None:
     assert shown(orgs.AT, parse_tz("America/New_York")) == "2026-03-01 22:00 EST"
     with pytest.raises(TimeError, match="IANA time zone"):
         parse_tz("Mars/Olympus")
+
+
+def test_a_people_entry_with_a_bad_contact_value_is_a_warning_and_the_value_is_not_used() -> None:
+    from ownership.catalog.load import load_sources
+
+    cat, findings = load_sources([("c.yaml", 'people:\n  - {person: a@x.test, slack: "<!channel>", phone: '
+                                             '"+1 555 0100", pagerduty: "javascript:alert(1)"}\n')])
+    assert sorted((f.rule, f.severity, f.evidence["field"]) for f in findings) == [
+        ("invalid-value", "warning", "pagerduty"), ("invalid-value", "warning", "slack")]
+    assert all(f.location is not None and f.location.line == 2 for f in findings)
+    reach = cat.profiles["a@x.test"].reach
+    assert reach is not None and (reach.slack, reach.phone, reach.pagerduty) == (None, "+1 555 0100", None)

@@ -412,6 +412,8 @@ def _load_file(path: str, data: bytes | str, findings: list[Finding],
             for item in value.items:
                 ent = walker.entity(key, spec, item)
                 if ent is not None:
+                    if key == "people":
+                        walker.contacts(ent)
                     entities.append(ent)
     return entities
 
@@ -508,6 +510,19 @@ class _Walker:
         if key != "name" and key in ent.values:
             ent.values["name"] = ent.values[key]
         return ent if "name" in ent.values else None
+
+    def contacts(self, ent: _Entity) -> None:
+        """A `people:` entry's Slack, phone and PagerDuty values through the one contact check (ownership/reach.py):
+        a value of the wrong shape is a warning at its line and is not used, as the roster's and Backstage's are."""
+        from ownership import reach
+
+        v = ent.values
+        _, problems = reach.reach(v.get("slack"), v.get("phone"), v.get("pagerduty"))
+        for kind, why in problems:
+            v.pop(kind, None)
+            self.findings.append(Finding("invalid-value", "warning", f"person:{v['name']}",
+                                         f"{kind} of {v['name']}: {why}; it is not used",
+                                         ent.locations.get(kind) or ent.location, {"field": kind}))
 
     def section(self, key: str, spec: Field, key_node: Scalar, node: Node) -> _Entity | None:
         """A section written once per catalog (`fallback:`, `incident_roles:`, `severity:`) as an entity named
@@ -747,9 +762,11 @@ def _profiles(native: Mapping[str, UserProfile], users: Mapping[str, UserProfile
 
 
 def _contact(ent: _Entity) -> UserProfile:
+    from ownership import reach
+
     v = ent.values
     return UserProfile(v["person"], v["person"], location=ent.location,
-                       reach=Reach(v.get("slack"), v.get("phone"), v.get("pagerduty")) or None)
+                       reach=reach.reach(v.get("slack"), v.get("phone"), v.get("pagerduty"))[0])
 
 
 def _oncall(oncall: Any) -> OnCall | None:
