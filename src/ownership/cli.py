@@ -338,6 +338,10 @@ CATALOG_OPTION = click.option("--catalog", "catalog_paths", multiple=True, type=
 PAGERDUTY_URL_OPTION = click.option("--pagerduty-url", metavar="URL",
                                     help="PagerDuty API base URL [default: pagerduty.base_url in ownership.yaml, "
                                          "else https://api.pagerduty.com]; token from $OWNERSHIP_PAGERDUTY_TOKEN.")
+PAGERDUTY_WAIT_OPTION = click.option("--pagerduty-wait", type=click.FloatRange(min=0, min_open=True),
+                                     metavar="SECONDS",
+                                     help="Longest wait for PagerDuty's whole answer; then the catalog rotation is "
+                                          "used, with a note [default: pagerduty.wait in ownership.yaml, else 2].")
 HISTORY_OPTION = click.option("--history", is_flag=True,
                               help="Read the system's git history (as `ownership scan` does: incremental, cached) "
                                    "to put recently active team members first and suggest a successor when "
@@ -361,13 +365,15 @@ def _warn(lines: Sequence[str]) -> None:
 @AT_OPTION
 @CATALOG_OPTION
 @PAGERDUTY_URL_OPTION
+@PAGERDUTY_WAIT_OPTION
 @HISTORY_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 def page(system: str, fmt: str, at: str | None, catalog_paths: tuple[str, ...], pagerduty_url: str | None,
-         history: bool, roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
+         pagerduty_wait: float | None, history: bool, roster: str | None, allow_roster_shrink: bool,
+         config_path: str | None) -> None:
     """Who to page for SYSTEM, in order: on call (PagerDuty, else the catalog rotation), maintainers, the
     team, the team manager and their manager. People who left, are inactive in HR or moved team are listed
     under skipped with the reason. Exit 1 when nobody at all can be paged, 2 for an unknown system."""
@@ -376,7 +382,8 @@ def page(system: str, fmt: str, at: str | None, catalog_paths: tuple[str, ...], 
 
     paths, config = _catalog_paths(catalog_paths, config_path)
     result, warnings = command.run(paths, config, system, _at(at), roster, pagerduty_url,
-                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history)
+                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history,
+                                   pagerduty_wait=pagerduty_wait)
     _warn(warnings)
     click.echo(page_json(result) if fmt == "json" else page_text(result), nl=False)
     if result.gap:
@@ -414,14 +421,15 @@ def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, c
 @AT_OPTION
 @CATALOG_OPTION
 @PAGERDUTY_URL_OPTION
+@PAGERDUTY_WAIT_OPTION
 @HISTORY_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 def incident(systems: tuple[str, ...], fmt: str, at: str | None, catalog_paths: tuple[str, ...],
-             pagerduty_url: str | None, history: bool, roster: str | None, allow_roster_shrink: bool,
-             config_path: str | None) -> None:
+             pagerduty_url: str | None, pagerduty_wait: float | None, history: bool, roster: str | None,
+             allow_roster_shrink: bool, config_path: str | None) -> None:
     """Who belongs in the room for an incident touching SYSTEMS: incident commander and backup, responders,
     suspects (owners of upstream dependencies), stakeholders, where to talk, and the blast radius. Exit 1
     when an affected system has nobody at all to page, 2 for an unknown system."""
@@ -430,7 +438,8 @@ def incident(systems: tuple[str, ...], fmt: str, at: str | None, catalog_paths: 
 
     paths, config = _catalog_paths(catalog_paths, config_path)
     result, warnings = command.run(paths, config, systems, _at(at), roster, pagerduty_url,
-                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history)
+                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history,
+                                   pagerduty_wait=pagerduty_wait)
     _warn(warnings)
     click.echo({"text": room_text, "markdown": room_markdown, "json": room_json}[fmt](result), nl=False)
     gaps = [x.gap for x in result.responders if x.gap]
