@@ -343,6 +343,10 @@ PAGERDUTY_URL_OPTION = click.option("--pagerduty-url", metavar="URL",
 TZ_OPTION = click.option("--tz", "tz", metavar="ZONE", default="UTC", show_default=True,
                          help="The time zone every time is shown in (IANA name such as Europe/Berlin); the zone is "
                               "always printed. --at without an offset is still UTC.")
+PAGERDUTY_WAIT_OPTION = click.option("--pagerduty-wait", type=click.FloatRange(min=0, min_open=True),
+                                     metavar="SECONDS",
+                                     help="Longest wait for PagerDuty's whole answer; then the catalog rotation is "
+                                          "used, with a note [default: pagerduty.wait in ownership.yaml, else 2].")
 HISTORY_OPTION = click.option("--history", is_flag=True,
                               help="Read the system's git history (as `ownership scan` does: incremental, cached) "
                                    "to put recently active team members first and suggest a successor when "
@@ -373,13 +377,15 @@ def _warn(lines: Sequence[str]) -> None:
 @TZ_OPTION
 @CATALOG_OPTION
 @PAGERDUTY_URL_OPTION
+@PAGERDUTY_WAIT_OPTION
 @HISTORY_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 def page(system: str, fmt: str, at: str | None, tz: str, catalog_paths: tuple[str, ...], pagerduty_url: str | None,
-         history: bool, roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
+         pagerduty_wait: float | None, history: bool, roster: str | None, allow_roster_shrink: bool,
+         config_path: str | None) -> None:
     """Who to page for SYSTEM, in order: on call (PagerDuty, else the catalog rotation), maintainers, the
     team, the team manager and their manager. People who left, are inactive in HR or moved team are listed
     under skipped with the reason. Exit 1 when nobody at all can be paged, 2 for an unknown system."""
@@ -390,7 +396,7 @@ def page(system: str, fmt: str, at: str | None, tz: str, catalog_paths: tuple[st
     when, zone = _at(at), _tz(tz)
     result, warnings = command.run(paths, config, system, when, roster, pagerduty_url,
                                    asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history,
-                                   tz=zone)
+                                   tz=zone, pagerduty_wait=pagerduty_wait)
     _warn(warnings)
     click.echo(page_json(result) if fmt == "json" else page_text(result), nl=False)
     if result.gap:
@@ -431,15 +437,15 @@ def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, c
               help="The severity of this incident (1-4), instead of the catalog's severity rules.")
 @CATALOG_OPTION
 @PAGERDUTY_URL_OPTION
+@PAGERDUTY_WAIT_OPTION
 @HISTORY_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 def incident(systems: tuple[str, ...], fmt: str, at: str | None, tz: str, sev: int | None,
-             catalog_paths: tuple[str, ...],
-             pagerduty_url: str | None, history: bool, roster: str | None, allow_roster_shrink: bool,
-             config_path: str | None) -> None:
+             catalog_paths: tuple[str, ...], pagerduty_url: str | None, pagerduty_wait: float | None, history: bool,
+             roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
     """Who belongs in the room for an incident touching SYSTEMS: incident commander and backup, responders,
     suspects (owners of upstream dependencies), stakeholders, where to talk, and the blast radius. Exit 1
     when an affected system has nobody at all to page, 2 for an unknown system."""
@@ -450,7 +456,7 @@ def incident(systems: tuple[str, ...], fmt: str, at: str | None, tz: str, sev: i
     when, zone = _at(at), _tz(tz)
     result, warnings = command.run(paths, config, systems, when, roster, pagerduty_url,
                                    asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history,
-                                   tz=zone, sev=sev)
+                                   tz=zone, sev=sev, pagerduty_wait=pagerduty_wait)
     _warn(warnings)
     click.echo({"text": room_text, "markdown": room_markdown, "json": room_json}[fmt](result), nl=False)
     gaps = [x.gap for x in result.responders if x.gap]

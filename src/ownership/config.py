@@ -58,7 +58,7 @@ SECTIONS: dict[str, Section] = {
                         "HR team/department -> catalog team (default: the same name, case-insensitively)"),
     "mailmap": Section("ownership.roster.settings:check_mailmap", "a .mailmap file mapping old emails to current ones"),
     "pagerduty": Section("ownership.oncall.pagerduty:check", "PagerDuty client: token_env, base_url, timeout, "
-                                                             "retries, backoff"),
+                                                             "retries, backoff, wait"),
     "history": Section("ownership.history.settings:check",
                        "git history scan: windows, bots, cache, jobs, rewrite (URL prefix -> URL or folder), "
                        "protocols, stall"),

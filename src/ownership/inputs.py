@@ -15,9 +15,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ownership.catalog.load import load_paths, load_sources, read_catalog
 from ownership.config import Config
@@ -29,6 +30,7 @@ if TYPE_CHECKING:  # history.scan pulls in git, which routing without --history 
     from ownership.history.scan import Progress
 
 Warn = Callable[[str], None]
+T = TypeVar("T")
 AUDIT_WINDOW = 180  # ownership-drift and successors count commits of the last 180 days
 
 
@@ -149,25 +151,37 @@ def load_catalog(paths: Sequence[str], cache: bool = True,
 
 
 def ask_pagerduty(catalog: Catalog, systems: Iterable[System], at: dt.datetime | None, config: Config,
-                  base_url: str | None, env: Mapping[str, str] | None = None) -> PagerDutyAnswer | None:
+                  base_url: str | None, env: Mapping[str, str] | None = None,
+                  wait: float | None = None, teams: Iterable[str] = ()) -> PagerDutyAnswer | None:
     """One look-up for every PagerDuty service and escalation policy that reaches `systems` (their own on-call
-    and their owning teams', Catalog.oncalls): each service's policy, then one /oncalls query for all the
-    policies. None if none has PagerDuty."""
+    and their owning teams', Catalog.oncalls) and `teams` (those the org fallback or the incident roles name):
+    each service's policy, then one /oncalls query for all the policies. None if none has PagerDuty.
+
+    PagerDuty never blocks the answer: the whole look-up (service look-ups, /oncalls pages, retries) gets
+    `pagerduty.wait` seconds (`wait`, from --pagerduty-wait, wins). It runs in a daemon thread; one that has
+    not finished by then is left behind (nothing joins it, so the command still ends at once) and the answer
+    is an error, which routing turns into the catalog rotation with a note. On a terminal, stderr says
+    "asking PagerDuty…" meanwhile."""
     policies: set[str] = set()
     services: set[str] = set()
-    for s in systems:
-        for _, oc in catalog.oncalls(s):
-            policies.update([oc.pagerduty_escalation_policy] if oc.pagerduty_escalation_policy else [])
-            services.update([oc.pagerduty_service] if oc.pagerduty_service else [])
+    setups = [oc for s in systems for _, oc in catalog.oncalls(s)]
+    setups += [t.oncall for name in teams if (t := catalog.teams.get(name)) is not None and t.oncall is not None]
+    for oc in setups:
+        policies.update([oc.pagerduty_escalation_policy] if oc.pagerduty_escalation_policy else [])
+        services.update([oc.pagerduty_service] if oc.pagerduty_service else [])
     if not policies and not services:
         return None
     from ownership.oncall import pagerduty
 
+    settings = pagerduty.PagerDutySettings.from_values(config.get("pagerduty"), config.relative, base_url, wait)
+    environ = env if env is not None else os.environ
     try:
-        settings = pagerduty.PagerDutySettings.from_values(config.get("pagerduty"), config.relative, base_url)
-        found = pagerduty.lookup(policies, services, at, settings, env=env if env is not None else os.environ)
+        found = _within(settings.wait, "asking PagerDuty…",
+                        lambda: pagerduty.lookup(policies, services, at, settings, env=environ))
     except pagerduty.PagerDutyError as exc:
         return PagerDutyAnswer(error=str(exc))
+    if found is None:
+        return PagerDutyAnswer(error=f"PagerDuty did not answer within {settings.wait:g} s")
     grouped: dict[str, list[pagerduty.OnCallEntry]] = {}
     for e in found.entries:
         grouped.setdefault(e.policy, []).append(e)
@@ -180,6 +194,43 @@ def pagerduty_web(config: Config) -> str:
     from ownership.site import settings
 
     return settings.from_values(config.get("site")).pagerduty_web
+
+
+def _within(seconds: float, note: str, call: Callable[[], T]) -> T | None:
+    """What `call` returns (it must not return None), or None when it has not returned within `seconds`;
+    what it raises is raised here. It runs in a daemon thread, so one that is left behind never holds up
+    the interpreter's exit. `note` is on stderr meanwhile, on a terminal only, and erased (carriage return,
+    erase line) before this returns, so the answer prints on a clean line."""
+    import threading
+
+    from ownership.history.progress import on_terminal
+
+    done: list[tuple[T | None, BaseException | None]] = []
+
+    def run() -> None:
+        try:
+            done.append((call(), None))
+        except BaseException as exc:  # raised in the caller's thread, as if called there
+            done.append((None, exc))
+
+    thread = threading.Thread(target=run, name="ownership-pagerduty", daemon=True)
+    shown = on_terminal()
+    if shown:
+        sys.stderr.write(note)
+        sys.stderr.flush()
+    try:
+        thread.start()
+        thread.join(seconds)
+    finally:
+        if shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+    if not done:
+        return None
+    value, error = done[0]
+    if error is not None:
+        raise error
+    return value
 
 
 def activity_for(catalog: Catalog, config: Config, names: Iterable[str], people: People,

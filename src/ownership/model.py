@@ -326,6 +326,10 @@ class IncidentPolicy:
     location: Location | None = None  # where `fallback:` is written (for findings)
     locations: Mapping[str, Location] = field(default_factory=dict)  # "fallback", "incident_roles", "severity"
 
+    def teams(self, *sections: str) -> list[str]:
+        """The teams the given sections' steps and roles name ("fallback", "incident_roles")."""
+        return [t.team for section, _, t in self.targets() if section in sections and t.team]
+
     def targets(self) -> Iterator[tuple[str, str, Target]]:
         """(section, how messages name it, target) of every fallback step and role, in catalog order."""
         for i, t in enumerate(self.fallback):

@@ -2,7 +2,8 @@
 127.0.0.1, port 0.
 
 It pages with `offset`/`limit`/`more`, checks the Authorization and Accept headers (401 when wrong), records
-every request, and can be told to fail the next requests (`faults`: a list of status codes served first).
+every request, and can be told to fail the next requests (`faults`: a list of status codes served first), to
+answer late (`delay`) or never (`hang`: the request is read, then nothing is sent until the server stops).
 `services` maps a service id to its escalation policy id; any other id is a 404 as PagerDuty answers it.
 """
 from __future__ import annotations
@@ -30,6 +31,8 @@ class State:
     body: dict[str, Any] | None = None  # served as-is instead of a page (malformed answers)
     delay: float = 0.0  # seconds to wait before answering (a server slower than the client's timeout)
     services: dict[str, str] = field(default_factory=dict)  # service id -> escalation policy id
+    hang: bool = False  # read each request and never answer it (until serve() ends)
+    stopped: threading.Event = field(default_factory=threading.Event)  # set when serve() ends: hung requests end
 
 
 def oncall(policy: str, level: int, email: str, name: str) -> dict[str, Any]:
@@ -61,6 +64,9 @@ def _handler(state: State) -> type[BaseHTTPRequestHandler]:
             url = urlsplit(self.path)
             query = parse_qs(url.query)
             state.requests.append({"path": url.path, "query": query, "headers": dict(self.headers)})
+            if state.hang:
+                state.stopped.wait()
+                return  # the connection closes without a status line
             if state.delay:
                 time.sleep(state.delay)
             if url.path != "/oncalls" and not url.path.startswith("/services/"):
@@ -112,6 +118,7 @@ def serve(state: State) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
+        state.stopped.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)

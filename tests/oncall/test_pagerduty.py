@@ -119,6 +119,10 @@ def test_an_answer_without_oncalls_is_an_error_not_an_empty_list() -> None:
     ({"tokenenv": "X"}, "no setting 'tokenenv'"),
     ({"base_url": "ftp://x"}, "http(s) URL"),
     ("yes", "must be a mapping"),
+    ({"wait": 0}, "pagerduty.wait must be > 0"),
+    ({"wait": -1.5}, "pagerduty.wait must be > 0"),
+    ({"wait": "2s"}, "pagerduty.wait must be seconds, more than 0"),
+    ({"wait": True}, "pagerduty.wait must be seconds, more than 0"),
 ])
 def test_config_problems_are_named(value: object, message: str) -> None:
     assert message in " ".join(p.message for p in pagerduty.check(value))
@@ -126,7 +130,7 @@ def test_config_problems_are_named(value: object, message: str) -> None:
 
 def test_good_config_is_accepted() -> None:
     assert pagerduty.check({"token_env": "PD", "base_url": "https://api.pagerduty.com", "timeout": 3,
-                            "retries": 1, "backoff": 0.1}) == []
+                            "retries": 1, "backoff": 0.1, "wait": 1.5}) == []
 
 
 def test_a_server_slower_than_the_timeout_is_an_error_not_a_hang() -> None:

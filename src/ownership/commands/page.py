@@ -19,14 +19,17 @@ from ownership.routing import page as build_page
 
 def run(paths: Sequence[str], config: Config, name: str, at: dt.datetime, roster_source: str | None = None,
         pagerduty_url: str | None = None, asked_at: bool = False, allow_shrink: bool = False,
-        history: bool = False, tz: dt.tzinfo = dt.timezone.utc) -> tuple[Page, tuple[str, ...]]:
+        history: bool = False, tz: dt.tzinfo = dt.timezone.utc,
+        pagerduty_wait: float | None = None) -> tuple[Page, tuple[str, ...]]:
     """The page list for system `name` at `at`. Raises UnknownSystem (exit 2) or CatalogError."""
     roster: list[tuple[Roster | None, str | None]] = []  # read while a second process parses the catalog
     inputs = load_catalog(paths, meanwhile=lambda: roster.append(read_roster(config, roster_source, at.date(),
                                                                              allow_shrink)))
     system = find_system(inputs.catalog, name)
     people = load_people(inputs.catalog, config, roster_source, at.date(), allow_shrink, read=roster[0])
-    answer = ask_pagerduty(inputs.catalog, [system], at if asked_at else None, config, pagerduty_url)
+    answer = ask_pagerduty(inputs.catalog, [system], at if asked_at else None, config, pagerduty_url,
+                           wait=pagerduty_wait,
+                           teams=inputs.catalog.incident.teams("fallback"))
     warnings = list(inputs.warnings)
     activity = activity_for(inputs.catalog, config, [system.name], people, warnings) if history else None
     ctx = Context(inputs.catalog, at, people, answer, activity, tz, pagerduty_web(config))

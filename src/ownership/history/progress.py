@@ -13,9 +13,12 @@ CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "BUILD_NUMBER", "GITLAB_CI")
 
 
 def wanted(total: int) -> bool:
-    if total < 2 or any(os.environ.get(v) for v in CI_VARIABLES):
-        return False
-    return sys.stderr.isatty()
+    return total >= 2 and on_terminal()
+
+
+def on_terminal() -> bool:
+    """Whether standard error is a person's terminal: a TTY, and not a CI job (some give their jobs one)."""
+    return not any(os.environ.get(v) for v in CI_VARIABLES) and sys.stderr.isatty()
 
 
 Tick = Callable[[Any, int], None]  # (a repository just scanned, how many the scan reads in all)

@@ -4,7 +4,8 @@ escalation policy a service uses, `GET /services/{id}` (for Backstage's `pagerdu
 The token comes from an environment variable (`pagerduty.token_env`, default OWNERSHIP_PAGERDUTY_TOKEN) and
 goes only into the Authorization header: no message, log or exception text ever contains it. Any failure is a
 `PagerDutyError` whose one-line message the page list shows before falling back to the catalog rotation, so an
-outage of PagerDuty never leaves the person at 3 a.m. with nothing.
+outage of PagerDuty never leaves the person at 3 a.m. with nothing. Nor does a slow one: `page` and
+`incident` wait at most `pagerduty.wait` seconds for the whole look-up (inputs.ask_pagerduty).
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "timeout": ((int, float), "seconds, more than 0"),
     "retries": (int, "a whole number from 0 to 10"),
     "backoff": ((int, float), "seconds, 0 or more"),
+    "wait": ((int, float), "seconds, more than 0"),
 }
 
 
@@ -66,21 +68,25 @@ class PagerDutySettings:
     timeout: float = 5.0  # seconds to connect and for each read: at 3 a.m. a slow answer is a wrong answer
     retries: int = 2  # further attempts after the first, on 429, 5xx, timeouts and connection errors
     backoff: float = 0.5  # first wait; doubles per attempt; a Retry-After header is honoured up to 10 s
+    wait: float = 2.0  # seconds page and incident wait for the whole look-up before using the catalog rotation
 
     @classmethod
     def from_values(cls, value: Any, relative: Callable[[str], str] | None = None,
-                    base_url: str | None = None) -> PagerDutySettings:
-        """Settings from an already checked `pagerduty` value; `base_url` (--pagerduty-url) wins."""
+                    base_url: str | None = None, wait: float | None = None) -> PagerDutySettings:
+        """Settings from an already checked `pagerduty` value; `base_url` (--pagerduty-url) and `wait`
+        (--pagerduty-wait) win."""
         values = dict(value or {})
         if base_url:
             values["base_url"] = base_url
+        if wait is not None:
+            values["wait"] = wait
         return cls(**{k: v for k, v in values.items() if k in FIELDS})
 
 
 def check(value: Any) -> list[SettingProblem]:
     """Every problem of the `pagerduty:` setting of ownership.yaml (checked when config loads)."""
     if not isinstance(value, dict):
-        return [SettingProblem((), "pagerduty must be a mapping (token_env, base_url, timeout, retries, backoff)")]
+        return [SettingProblem((), f"pagerduty must be a mapping ({', '.join(FIELDS)})")]
     out: list[SettingProblem] = []
     for key, v in value.items():
         if key not in FIELDS:
@@ -96,6 +102,9 @@ def check(value: Any) -> list[SettingProblem]:
         out.append(SettingProblem(("base_url",), "pagerduty.base_url must be an http(s) URL"))
     if value.get("timeout", 1) <= 0 or not 0 <= value.get("retries", 0) <= 10 or value.get("backoff", 0) < 0:
         out.append(SettingProblem((), "pagerduty.timeout must be > 0, retries 0-10 and backoff >= 0"))
+    if value.get("wait", 1) <= 0:
+        out.append(SettingProblem(("wait",), "pagerduty.wait must be > 0 (seconds page and incident wait for "
+                                  "PagerDuty)"))
     return out
 
 
