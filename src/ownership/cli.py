@@ -443,13 +443,13 @@ def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: boo
     result, warnings = command.run(paths, config, systems, _at(at), roster, pagerduty_url,
                                    asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history)
     _warn(warnings)
+    posted = True
     if post:
         outcome = command.post(result, config, slack_url, create_channel)
         click.echo(redact.text(command.outcome_text(outcome)), nl=False)
         for line in outcome.errors:
             click.echo(redact.text(f"ownership: error: {line}"), err=True)
-        if not outcome.ok:
-            sys.exit(EXIT_CANNOT_RUN)
+        posted = outcome.ok
     elif fmt == "slack":
         click.echo(json.dumps(command.slack_messages(result), indent=2, ensure_ascii=False))
     else:
@@ -457,6 +457,8 @@ def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: boo
     gaps = [x.gap for x in result.responders if x.gap]
     for gap in gaps:
         click.echo(f"ownership: {gap}", err=True)
+    if not posted:
+        sys.exit(EXIT_CANNOT_RUN)
     if gaps:
         sys.exit(EXIT_FINDINGS)
 

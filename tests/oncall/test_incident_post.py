@@ -135,3 +135,13 @@ def test_the_plan_invites_commander_and_responders_by_member_id(tmp_path: Path) 
                            env={"OWNERSHIP_SLACK_TOKEN": ss.TOKEN})
     assert out.ok and out.invited == ["U0WALT001"]
     assert "Vera Novak: not invited: no Slack member id" in out.not_invited
+
+
+def test_post_without_channels_in_the_catalog_exits_2_and_keeps_the_gap(tmp_path: Path) -> None:
+    folder, csv = orgs.write(tmp_path)
+    r = cli("haunted", "--catalog", str(folder), "--roster", str(csv), "--at", AT, "--post", "--slack-url",
+            "http://127.0.0.1:9/api/")
+    assert r.returncode == 2
+    assert "slack: NOT DONE: room: the catalog names no incident channel (channels.incident)" in r.stdout
+    assert "ownership: error: the catalog names no status channel (channels.status) for these systems" in r.stderr
+    assert "ownership: nobody to page for haunted" in r.stderr

@@ -17,6 +17,7 @@ from tests.oncall import slackserver as ss
 ENV = {"OWNERSHIP_SLACK_TOKEN": ss.TOKEN}
 ROOM = {"text": "Incident: payments-api", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}}]}
 DECL = {"text": "Incident declared", "blocks": []}
+ONE_POST: dict[str, Any] = {"incident_channel": "#status-payments", "invitees": (), "declaration": None}
 PEOPLE = (Invitee("Alice", "U0ALICE01"), Invitee("Erin", "U0ERIN001"), Invitee("Walt", None))
 
 
@@ -146,20 +147,21 @@ def test_rate_limited_waits_retry_after_and_retries(server: tuple[str, ss.State]
     sleeps: list[float] = []
     out = run(url, plan(incident_channel=None, declaration=DECL), sleeps=sleeps)
     assert [p.what for p in out.posted] == ["declaration"] and sleeps == [3.0, 3.0]
-    assert out.not_done == ["room: the catalog names no incident channel for these systems"]
+    assert out.not_done == ["room: the catalog names no incident channel (channels.incident) for these systems; "
+                            "the room has nowhere to go"]
 
 
 def test_rate_limited_past_the_retries_or_max_retry_after_fails_with_one_line(server: tuple[str, ss.State]) -> None:
     url, state = server
     state.rate_limit("chat.postMessage", times=10, retry_after=1)
     sleeps: list[float] = []
-    out = run(url, plan(incident_channel=None), sleeps=sleeps, retries=1)
+    out = run(url, plan(**ONE_POST), sleeps=sleeps, retries=1)
     assert out.errors == ["chat.postMessage #status-payments: ratelimited: Slack was still rate-limiting after 2 "
                           "attempts; try again in a minute"]
     assert sleeps == [1.0]
     state.faults.clear()
     state.rate_limit("chat.postMessage", times=1, retry_after=120)
-    out = run(url, plan(incident_channel=None), sleeps=sleeps)
+    out = run(url, plan(**ONE_POST), sleeps=sleeps)
     assert out.errors == ["chat.postMessage #status-payments: ratelimited: Slack asks to wait 120 s, more than "
                           "slack.max_retry_after (30 s); try again later"]
 
@@ -167,7 +169,7 @@ def test_rate_limited_past_the_retries_or_max_retry_after_fails_with_one_line(se
 def test_a_non_json_answer_is_named(server: tuple[str, ss.State]) -> None:
     url, state = server
     state.raw("chat.postMessage", b"<html>502 Bad Gateway " + ss.TOKEN.encode() + b"</html>", status=502)
-    out = run(url, plan(incident_channel=None))
+    out = run(url, plan(**ONE_POST))
     assert out.errors == ["chat.postMessage #status-payments: the answer is not JSON (HTTP 502); check "
                           "slack.base_url"]
     assert ss.TOKEN not in text(out)
@@ -202,7 +204,7 @@ def test_a_silent_server_is_a_timeout() -> None:
         t = threading.Thread(target=accept, daemon=True)
         t.start()
         try:
-            out = run(f"http://127.0.0.1:{port}/api/", plan(incident_channel=None), timeout=1)
+            out = run(f"http://127.0.0.1:{port}/api/", plan(**ONE_POST), timeout=1)
         finally:
             stop.set()
             t.join(5)

@@ -209,7 +209,7 @@ class _Run:
 
         members = [i for i in plan.invitees if i.member_id]
         if plan.incident_channel is None:
-            self.out.not_done.append("room: the catalog names no incident channel for these systems")
+            self._missing("room", "incident channel (channels.incident)")
         else:
             if plan.create_channel or (members and not CHANNEL_ID.match(incident or "")):
                 what = f"create channel #{incident}" if plan.create_channel else f"find channel {plan.incident_channel}"
@@ -225,8 +225,7 @@ class _Run:
                                 if not i.member_id]
         if plan.declaration is not None:
             if plan.status_channel is None:
-                self.out.not_done.append("declaration: the catalog names no status channel for "
-                                         "these systems")
+                self._missing("declaration", "status channel (channels.status)")
             else:
                 steps.append((f"declaration to {plan.status_channel}", plan.status_channel,
                               send("declaration", plan.status_channel, plan.declaration)))
@@ -246,6 +245,11 @@ class _Run:
                 if exc.fatal:
                     stop = "Slack refused the token or could not be reached"
         return self.out
+
+    def _missing(self, what: str, channel: str) -> None:
+        line = f"the catalog names no {channel} for these systems; the {what} has nowhere to go"
+        self.out.errors.append(line)
+        self.out.not_done.append(f"{what}: {line}")
 
     # ------------------------------------------------------------------- steps
 
