@@ -11,7 +11,7 @@ import pytest
 
 from ownership.config import ConfigError, parse
 from ownership.oncall import slack
-from ownership.oncall.slack import Invitee, Outcome, Plan, SlackError, SlackSettings
+from ownership.oncall.slack import Invitee, PostResult, Plan, SlackError, SlackSettings
 from tests.oncall import slackserver as ss
 
 ENV = {"OWNERSHIP_SLACK_TOKEN": ss.TOKEN}
@@ -35,12 +35,12 @@ def server() -> Iterator[tuple[str, ss.State]]:
 
 
 def run(url: str, p: Plan, env: dict[str, str] = ENV, sleeps: list[float] | None = None,
-        **settings: Any) -> Outcome:
+        **settings: Any) -> PostResult:
     waits = sleeps if sleeps is not None else []
     return slack.post(p, SlackSettings(base_url=url, **settings), env, sleep=waits.append)
 
 
-def text(o: Outcome) -> str:
+def text(o: PostResult) -> str:
     return "\n".join([*o.done, *o.not_done, *o.not_invited, *o.errors])
 
 

@@ -12,7 +12,7 @@ from ownership.routing import Context, Room, room
 from ownership.routing.incident import SUSPECT_CONTACT_DEPTH
 
 if TYPE_CHECKING:
-    from ownership.oncall.slack import Outcome, Plan
+    from ownership.oncall.slack import PostResult, Plan
 
 
 def run(paths: Sequence[str], config: Config, names: Sequence[str], at: dt.datetime,
@@ -60,7 +60,7 @@ def slack_plan(result: Room, create_channel: bool = False) -> Plan:
 
 
 def post(result: Room, config: Config, slack_url: str | None = None, create_channel: bool = False,
-         env: Mapping[str, str] | None = None) -> Outcome:
+         env: Mapping[str, str] | None = None) -> PostResult:
     """Post the room and the declaration (oncall.slack.post). Raises SlackError when nothing could be sent."""
     from ownership.oncall import slack
 
@@ -68,7 +68,7 @@ def post(result: Room, config: Config, slack_url: str | None = None, create_chan
     return slack.post(slack_plan(result, create_channel), settings, env)
 
 
-def outcome_text(outcome: Outcome) -> str:
+def outcome_text(outcome: PostResult) -> str:
     """What --post did, one line a step: `posted`/`created`/`invited` lines, then every `not done` line."""
     lines = [f"slack: {line}" for line in outcome.done]
     lines += [f"slack: {line}" for line in outcome.not_invited]

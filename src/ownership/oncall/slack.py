@@ -7,7 +7,7 @@ The token comes from an environment variable (`slack.token_env`, default OWNERSH
 into the Authorization header, and only over https or to this machine: messages are built from method names,
 channels and Slack's error codes, never from the token or the request. A step that fails becomes one line
 naming the method, the channel, Slack's error and what to do; the steps that need the same channel are then
-not done, the others still are (an error of the token or the connection stops them all). `Outcome` says what
+not done, the others still are (an error of the token or the connection stops them all). `PostResult` says what
 was posted, with channel and ts, and what was not. slack_sdk is imported only here, only when posting.
 """
 from __future__ import annotations
@@ -137,7 +137,7 @@ class Posted:
 
 
 @dataclass
-class Outcome:
+class PostResult:
     """What was done, in order, and what was not (each with why). `errors` are the failed steps' lines;
     `not_invited` names the people without a Slack member id (listed, not a failure)."""
 
@@ -160,9 +160,9 @@ class _StepFailed(Exception):
 
 
 def post(plan: Plan, settings: SlackSettings, env: Mapping[str, str] | None = None,
-         sleep: Callable[[float], None] = time.sleep) -> Outcome:
+         sleep: Callable[[float], None] = time.sleep) -> PostResult:
     """Carry out `plan`. Raises SlackError only before anything is sent (no token, a URL the token may not go
-    to); every Slack answer after that is in the Outcome."""
+    to); every Slack answer after that is in the PostResult."""
     from ownership import httpget
 
     token = (env if env is not None else os.environ).get(settings.token_env, "").strip()
@@ -189,9 +189,9 @@ def _client(token: str, base: str, settings: SlackSettings) -> WebClient:
 class _Run:
     def __init__(self, client: WebClient, settings: SlackSettings, sleep: Callable[[float], None]) -> None:
         self.client, self.settings, self.sleep = client, settings, sleep
-        self.out = Outcome()
+        self.out = PostResult()
 
-    def run(self, plan: Plan) -> Outcome:
+    def run(self, plan: Plan) -> PostResult:
         steps: list[tuple[str, str | None, Callable[[], None]]] = []  # (description, channel, action)
         incident = _name(plan.incident_channel) if plan.incident_channel else None
         ids: dict[str, str] = {}  # channel -> id, as found
