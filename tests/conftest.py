@@ -19,7 +19,7 @@ def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
             monkeypatch.delenv(key)
     # CI runs this suite with CI=true: tests that care about CI detection set these themselves
     for key in ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "BUILD_NUMBER", "GITHUB_STEP_SUMMARY",
-                "OWNERSHIP_SCIM_TOKEN", "OWNERSHIP_PAGERDUTY_TOKEN"):
+                "OWNERSHIP_SCIM_TOKEN", "OWNERSHIP_PAGERDUTY_TOKEN", "OWNERSHIP_SLACK_TOKEN"):
         monkeypatch.delenv(key, raising=False)
 
 

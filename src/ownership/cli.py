@@ -429,8 +429,16 @@ def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, c
 
 @cli.command()
 @click.argument("systems", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="markdown is ready to paste into Slack or an incident document.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "slack"]), default="text",
+              show_default=True, help="markdown is ready to paste into Slack or an incident document; slack is "
+                                      "Block Kit JSON for the room and the status messages.")
+@click.option("--post", is_flag=True, help="Post the room to the incident channel and the declaration to the "
+                                           "status channel through Slack's Web API (token from "
+                                           "$OWNERSHIP_SLACK_TOKEN); prints what was and was not posted.")
+@click.option("--create-channel", is_flag=True, help="With --post: create the incident channel first (an "
+                                                     "existing one is used) and invite the responders.")
+@click.option("--slack-url", metavar="URL", help="Slack Web API base URL [default: slack.base_url in "
+                                                 "ownership.yaml, else https://slack.com/api/].")
 @AT_OPTION
 @TZ_OPTION
 @click.option("--sev", type=click.IntRange(1, 4), default=None, metavar="N",
@@ -443,25 +451,41 @@ def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, c
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
-def incident(systems: tuple[str, ...], fmt: str, at: str | None, tz: str, sev: int | None,
-             catalog_paths: tuple[str, ...], pagerduty_url: str | None, pagerduty_wait: float | None, history: bool,
+def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: bool, slack_url: str | None,
+             at: str | None, tz: str, sev: int | None, catalog_paths: tuple[str, ...], pagerduty_url: str | None,
+             pagerduty_wait: float | None, history: bool,
              roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
     """Who belongs in the room for an incident touching SYSTEMS: incident commander and backup, responders,
     suspects (owners of upstream dependencies), stakeholders, where to talk, and the blast radius. Exit 1
-    when an affected system has nobody at all to page, 2 for an unknown system."""
+    when an affected system has nobody at all to page, 2 for an unknown system or when --post could not post
+    everything."""
     from ownership.commands import incident as command
     from ownership.render.routing import room_json, room_markdown, room_text
 
+    if (create_channel or slack_url) and not post:
+        raise Failure("--create-channel and --slack-url go with --post")
     paths, config = _catalog_paths(catalog_paths, config_path)
     when, zone = _at(at), _tz(tz)
     result, warnings = command.run(paths, config, systems, when, roster, pagerduty_url,
                                    asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history,
                                    tz=zone, sev=sev, pagerduty_wait=pagerduty_wait)
     _warn(warnings)
-    click.echo({"text": room_text, "markdown": room_markdown, "json": room_json}[fmt](result), nl=False)
+    posted = True
+    if post:
+        outcome = command.post(result, config, slack_url, create_channel)
+        click.echo(redact.text(command.outcome_text(outcome)), nl=False)
+        for line in outcome.errors:
+            click.echo(redact.text(f"ownership: error: {line}"), err=True)
+        posted = outcome.ok
+    elif fmt == "slack":
+        click.echo(json.dumps(command.slack_messages(result), indent=2, ensure_ascii=False))
+    else:
+        click.echo({"text": room_text, "markdown": room_markdown, "json": room_json}[fmt](result), nl=False)
     gaps = [x.gap for x in result.responders if x.gap]
     for gap in gaps:
         click.echo(f"ownership: {gap}", err=True)
+    if not posted:
+        sys.exit(EXIT_CANNOT_RUN)
     if gaps:
         sys.exit(EXIT_FINDINGS)
 

@@ -59,6 +59,8 @@ SECTIONS: dict[str, Section] = {
     "mailmap": Section("ownership.roster.settings:check_mailmap", "a .mailmap file mapping old emails to current ones"),
     "pagerduty": Section("ownership.oncall.pagerduty:check", "PagerDuty client: token_env, base_url, timeout, "
                                                              "retries, backoff, wait"),
+    "slack": Section("ownership.oncall.slack:check", "Slack client for `incident --post`: token_env, base_url, "
+                                                     "timeout, retries, max_retry_after"),
     "history": Section("ownership.history.settings:check",
                        "git history scan: windows, bots, cache, jobs, rewrite (URL prefix -> URL or folder), "
                        "protocols, stall"),
@@ -90,6 +92,7 @@ PROTECTED: dict[str, str] = {
     "roster_shrink_limit": "how far the roster may shrink",
     "scim": "where the SCIM token goes, which variable holds it, plain http",
     "pagerduty": "where the PagerDuty token goes and which variable holds it",
+    "slack": "where the Slack token goes and which variable holds it",
     "aliases": "who is who",
     "team_map": "who is in which team",
     "mailmap": "a file read to decide who is who",

@@ -144,6 +144,26 @@ def redact_url(url: str, keep_query: bool = True) -> str:
     return redact.url(url, keep_query=keep_query, keep_userinfo_mask=False)
 
 
+def token_may_go(url: str) -> bool:
+    """Whether a client may send its token to `url`: https, or plain http to this machine (local test servers
+    and proxies; the token never leaves it). PagerDuty and Slack ask this before their first request."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and _loopback(parts.hostname or "")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header: a number, or an HTTP date (RFC 9110 10.2.3); None if absent or bad."""
     if not value:

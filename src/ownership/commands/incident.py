@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ownership.analysis.impact import build_graph, dependencies, find_system
 from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people, pagerduty_web
 from ownership.config import Config
 from ownership.routing import Context, Room, room
 from ownership.routing.incident import SUSPECT_CONTACT_DEPTH
+
+if TYPE_CHECKING:
+    from ownership.oncall.slack import PostResult, Plan
 
 
 def run(paths: Sequence[str], config: Config, names: Sequence[str], at: dt.datetime,
@@ -30,3 +34,45 @@ def run(paths: Sequence[str], config: Config, names: Sequence[str], at: dt.datet
     activity = activity_for(catalog, config, [s.name for s in systems], people, warnings) if history else None
     ctx = Context(catalog, at, people, answer, activity, tz, pagerduty_web(config))
     return room(ctx, g, systems, sev), tuple(warnings)
+
+
+def slack_messages(result: Room) -> dict[str, Any]:
+    """`--format slack`: the room message and the status messages, as Block Kit payloads."""
+    from ownership.render import slack
+
+    return {"room": slack.room_message(result), "status": {"declared": slack.declaration(result)}}
+
+
+def slack_plan(result: Room, create_channel: bool = False) -> Plan:
+    """What `--post` does: the first affected system's incident and status channels (catalog order), the
+    commander, backup and responders invited by Slack member id."""
+    from ownership.oncall.slack import Invitee, Plan
+
+    messages = slack_messages(result)
+    people = [result.commander, result.backup,
+              *(c for x in result.responders if x.level for c in x.level.contacts)]
+    invitees: dict[str, Invitee] = {}
+    for c in people:
+        if c is not None and c.ref not in invitees:
+            invitees[c.ref] = Invitee(c.name or c.label, c.reach.slack_id if c.reach else None)
+    return Plan(incident_channel=next((c.incident for c in result.channels if c.incident), None),
+                status_channel=next((c.status for c in result.channels if c.status), None),
+                room=messages["room"], declaration=messages["status"]["declared"],
+                invitees=tuple(invitees.values()), create_channel=create_channel)
+
+
+def post(result: Room, config: Config, slack_url: str | None = None, create_channel: bool = False,
+         env: Mapping[str, str] | None = None) -> PostResult:
+    """Post the room and the declaration (oncall.slack.post). Raises SlackError when nothing could be sent."""
+    from ownership.oncall import slack
+
+    settings = slack.SlackSettings.from_values(config.get("slack"), slack_url)
+    return slack.post(slack_plan(result, create_channel), settings, env)
+
+
+def outcome_text(outcome: PostResult) -> str:
+    """What --post did, one line a step: `posted`/`created`/`invited` lines, then every `not done` line."""
+    lines = [f"slack: {line}" for line in outcome.done]
+    lines += [f"slack: {line}" for line in outcome.not_invited]
+    lines += [f"slack: NOT DONE: {line}" for line in outcome.not_done]
+    return "\n".join(lines or ["slack: nothing to do"]) + "\n"

@@ -10,7 +10,6 @@ outage of PagerDuty never leaves the person at 3 a.m. with nothing. Nor does a s
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -292,21 +291,10 @@ def _iso(when: dt.datetime) -> str:
 
 
 def _check_transport(base: str) -> None:
-    parts = urlsplit(base)
-    if parts.scheme == "https":
-        return
-    if parts.scheme == "http" and _loopback(parts.hostname or ""):
-        return  # local test servers and proxies; the token never leaves the machine
-    raise PagerDutyError(f"{_redact(base)}: refusing to send the PagerDuty token over a non-https URL")
+    from ownership import httpget
 
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    if not httpget.token_may_go(base):
+        raise PagerDutyError(f"{_redact(base)}: refusing to send the PagerDuty token over a non-https URL")
 
 
 def _redact(url: str) -> str:

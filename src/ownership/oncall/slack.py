@@ -1,0 +1,407 @@
+"""Posting an incident to Slack through the Web API (slack_sdk's WebClient): optionally create the incident
+channel (`conversations.create`; `name_taken` means it exists, and `conversations.list` finds its id), invite
+the responders by member id (`conversations.invite`), post the room to the incident channel and the
+declaration to the status channel (`chat.postMessage`).
+
+The token comes from an environment variable (`slack.token_env`, default OWNERSHIP_SLACK_TOKEN) and goes only
+into the Authorization header, and only over https or to this machine: messages are built from method names,
+channels and Slack's error codes, never from the token or the request. A step that fails becomes one line
+naming the method, the channel, Slack's error and what to do; the steps that need the same channel are then
+not done, the others still are (an error of the token or the connection stops them all). `PostResult` says what
+was posted, with channel and ts, and what was not. slack_sdk is imported only here, only when posting.
+"""
+from __future__ import annotations
+
+import http.client
+import logging
+import math
+import os
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ownership.errors import OwnershipError
+from ownership.model import SettingProblem
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+DEFAULT_BASE_URL = "https://slack.com/api/"
+DEFAULT_TOKEN_ENV = "OWNERSHIP_SLACK_TOKEN"
+LIST_LIMIT = 200  # conversations.list page size (Slack recommends no more than 200)
+MAX_PAGES = 100  # 20,000 channels; a server that always sends a next_cursor must not keep us paging
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+_ERROR_CODE = re.compile(r"^[a-z][a-z0-9_]{0,60}$")
+_NOT_JSON = "Received a response in a non-JSON format"  # slack_sdk's `error` for a body it cannot parse
+
+# key -> (accepted types, what it must be) for the `slack:` mapping in ownership.yaml
+FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "token_env": (str, "the name of an OWNERSHIP_* environment variable"),
+    "base_url": (str, "an http(s) URL"),
+    "timeout": ((int, float), "seconds, more than 0"),
+    "retries": (int, "a whole number from 0 to 10"),
+    "max_retry_after": ((int, float), "seconds, 0 or more"),
+}
+
+# Slack's error code -> what to do (the method and channel are named before it)
+ADVICE: dict[str, str] = {
+    "channel_not_found": "Slack has no such channel that the app can see; check the channel in the catalog "
+                         "(channels.incident / channels.status) or pass --create-channel",
+    "not_in_channel": "the app is not a member of the channel; invite it there (/invite @your-app) or give it "
+                      "the chat:write.public scope",
+    "is_archived": "the channel is archived; unarchive it or name another channel in the catalog",
+    "invalid_auth": "Slack refused the token; check the bot token (xoxb-...) in {env}",
+    "not_authed": "Slack received no token; set {env}",
+    "account_inactive": "the token belongs to a deactivated app or user; install the app again and update {env}",
+    "token_revoked": "the token was revoked; install the app again and update {env}",
+    "missing_scope": "the token lacks the scope {needed}; add it to the Slack app and reinstall it",
+    "restricted_action": "a workspace setting stops the app from doing this; ask a Slack admin",
+    "ratelimited": "Slack kept answering rate-limited; try again in a minute",
+}
+FATAL = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})  # no later step can work
+
+
+class SlackError(OwnershipError):
+    """Slack could not be asked at all (no token, a URL the token may not go to). One line, without the token."""
+
+
+@dataclass(frozen=True, slots=True)
+class SlackSettings:
+    token_env: str = DEFAULT_TOKEN_ENV
+    base_url: str = DEFAULT_BASE_URL
+    timeout: float = 10.0  # seconds to connect and for each read
+    retries: int = 2  # further attempts after a rate-limited answer
+    max_retry_after: float = 30.0  # a longer Retry-After is not waited for: the step fails and says so
+
+    @classmethod
+    def from_values(cls, value: Any, base_url: str | None = None) -> SlackSettings:
+        """Settings from an already checked `slack` value; `base_url` (--slack-url) wins."""
+        values = dict(value or {})
+        if base_url:
+            values["base_url"] = base_url
+        return cls(**{k: v for k, v in values.items() if k in FIELDS})
+
+
+def check(value: Any) -> list[SettingProblem]:
+    """Every problem of the `slack:` setting of ownership.yaml (checked when config loads)."""
+    if not isinstance(value, dict):
+        return [SettingProblem((), "slack must be a mapping (" + ", ".join(FIELDS) + ")")]
+    out: list[SettingProblem] = []
+    for key, v in value.items():
+        if key not in FIELDS:
+            out.append(SettingProblem((str(key),), f"slack has no setting '{key}'; known: {', '.join(FIELDS)}",
+                                      "unknown-field"))
+            continue
+        types, what = FIELDS[key]
+        if isinstance(v, bool) or not isinstance(v, types):
+            out.append(SettingProblem((str(key),), f"slack.{key} must be {what}"))
+    if out:
+        return out
+    if "base_url" in value and urlsplit(value["base_url"]).scheme not in ("http", "https"):
+        out.append(SettingProblem(("base_url",), "slack.base_url must be an http(s) URL"))
+    if value.get("timeout", 1) <= 0 or not 0 <= value.get("retries", 0) <= 10 or value.get("max_retry_after", 0) < 0:
+        out.append(SettingProblem((), "slack.timeout must be > 0, retries 0-10 and max_retry_after >= 0"))
+    return out
+
+
+# --------------------------------------------------------------------------- the plan and its outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Invitee:
+    label: str  # how the output names the person
+    member_id: str | None  # Slack member id (Reach.slack_id); None: cannot be invited
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What to do in Slack for one incident. Messages are Block Kit payloads: {"text": ..., "blocks": [...]}."""
+
+    incident_channel: str | None  # "#inc-payments", "inc-payments" or a channel id
+    status_channel: str | None
+    room: Mapping[str, Any]
+    declaration: Mapping[str, Any] | None = None
+    invitees: tuple[Invitee, ...] = ()
+    create_channel: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    what: str  # "room" | "declaration"
+    channel: str  # as the plan names it
+    channel_id: str
+    ts: str
+
+
+@dataclass
+class PostResult:
+    """What was done, in order, and what was not (each with why). `errors` are the failed steps' lines;
+    `not_invited` names the people without a Slack member id (listed, not a failure)."""
+
+    done: list[str] = field(default_factory=list)
+    not_done: list[str] = field(default_factory=list)
+    not_invited: list[str] = field(default_factory=list)
+    posted: list[Posted] = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)  # member ids
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.not_done
+
+
+class _StepFailed(Exception):
+    def __init__(self, line: str, fatal: bool = False) -> None:
+        super().__init__(line)
+        self.line, self.fatal = line, fatal
+
+
+def post(plan: Plan, settings: SlackSettings, env: Mapping[str, str] | None = None,
+         sleep: Callable[[float], None] = time.sleep) -> PostResult:
+    """Carry out `plan`. Raises SlackError only before anything is sent (no token, a URL the token may not go
+    to); every Slack answer after that is in the PostResult."""
+    from ownership import httpget
+
+    token = (env if env is not None else os.environ).get(settings.token_env, "").strip()
+    if not token:
+        raise SlackError(f"nothing was posted: no Slack token; set the environment variable {settings.token_env}")
+    base = settings.base_url if settings.base_url.endswith("/") else settings.base_url + "/"
+    if not httpget.token_may_go(base):
+        raise SlackError(f"nothing was posted: {httpget.redact_url(base, keep_query=False)}: refusing to send the "
+                         "Slack token over a non-https URL")
+    return _Run(_client(token, base, settings), settings, sleep).run(plan)
+
+
+def _client(token: str, base: str, settings: SlackSettings) -> WebClient:
+    from slack_sdk import WebClient
+
+    quiet = logging.getLogger("ownership.slack_sdk")  # slack_sdk logs failures itself; we report them once
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
+    quiet.setLevel(logging.CRITICAL)
+    timeout = max(1, math.ceil(settings.timeout))  # WebClient takes whole seconds
+    return WebClient(token=token, base_url=base, timeout=timeout, logger=quiet, retry_handlers=[])
+
+
+class _Run:
+    def __init__(self, client: WebClient, settings: SlackSettings, sleep: Callable[[float], None]) -> None:
+        self.client, self.settings, self.sleep = client, settings, sleep
+        self.out = PostResult()
+
+    def run(self, plan: Plan) -> PostResult:
+        steps: list[tuple[str, str | None, Callable[[], None]]] = []  # (description, channel, action)
+        incident = _name(plan.incident_channel) if plan.incident_channel else None
+        ids: dict[str, str] = {}  # channel -> id, as found
+
+        def find_id() -> None:
+            assert plan.incident_channel is not None
+            ids[plan.incident_channel] = self.channel_id(plan.incident_channel, plan.create_channel)
+
+        def invite() -> None:
+            assert plan.incident_channel is not None
+            self.invite(plan.incident_channel, ids[plan.incident_channel], plan.invitees)
+
+        def send(what: str, channel: str, message: Mapping[str, Any]) -> Callable[[], None]:
+            return lambda: self.post_message(what, channel, ids.get(channel), message)
+
+        members = [i for i in plan.invitees if i.member_id]
+        if plan.incident_channel is None:
+            self._missing("room", "incident channel (channels.incident)")
+        else:
+            if plan.create_channel or (members and not CHANNEL_ID.match(incident or "")):
+                what = f"create channel #{incident}" if plan.create_channel else f"find channel {plan.incident_channel}"
+                steps.append((what, plan.incident_channel, find_id))
+            elif CHANNEL_ID.match(incident or ""):
+                ids[plan.incident_channel] = incident or ""
+            if members:
+                steps.append((f"invite {len(members)} responder(s) to {plan.incident_channel}",
+                              plan.incident_channel, invite))
+            steps.append((f"room to {plan.incident_channel}", plan.incident_channel,
+                          send("room", plan.incident_channel, plan.room)))
+        self.out.not_invited = [f"{i.label}: not invited: no Slack member id" for i in plan.invitees
+                                if not i.member_id]
+        if plan.declaration is not None:
+            if plan.status_channel is None:
+                self._missing("declaration", "status channel (channels.status)")
+            else:
+                steps.append((f"declaration to {plan.status_channel}", plan.status_channel,
+                              send("declaration", plan.status_channel, plan.declaration)))
+        broken: set[str] = set()  # channels a step failed on: later steps there are not tried
+        stop: str | None = None
+        for what, channel, action in steps:
+            if stop or channel in broken:
+                self.out.not_done.append(f"{what}: skipped: {stop or 'an earlier step on this channel failed'}")
+                continue
+            try:
+                action()
+            except _StepFailed as exc:
+                self.out.errors.append(exc.line)
+                self.out.not_done.append(f"{what}: {exc.line}")
+                if channel is not None:
+                    broken.add(channel)
+                if exc.fatal:
+                    stop = "Slack refused the token or could not be reached"
+        return self.out
+
+    def _missing(self, what: str, channel: str) -> None:
+        line = f"the catalog names no {channel} for these systems; the {what} has nowhere to go"
+        self.out.errors.append(line)
+        self.out.not_done.append(f"{what}: {line}")
+
+    # ------------------------------------------------------------------- steps
+
+    def channel_id(self, channel: str, create: bool) -> str:
+        name = _name(channel)
+        if CHANNEL_ID.match(name):
+            return name
+        if create:
+            try:
+                data = self.call("conversations.create", channel, name=name)
+            except _SlackSays as exc:
+                if exc.code != "name_taken":
+                    raise self.failed("conversations.create", channel, exc) from None
+            else:
+                cid = str(_obj(data.get("channel")).get("id") or "")
+                if not cid:
+                    raise _StepFailed(f"conversations.create {channel}: the answer has no channel id")
+                self.out.done.append(f"created channel #{name} ({cid})")
+                return cid
+        cid = self.find(channel, name)
+        if create:
+            self.out.done.append(f"channel #{name} exists already ({cid}): conversations.create said name_taken")
+        return cid
+
+    def find(self, channel: str, name: str) -> str:
+        cursor = ""
+        for _ in range(MAX_PAGES):
+            try:
+                data = self.call("conversations.list", channel, types="public_channel", exclude_archived=True,
+                                 limit=LIST_LIMIT, **({"cursor": cursor} if cursor else {}))
+            except _SlackSays as exc:
+                raise self.failed("conversations.list", channel, exc) from None
+            for c in data.get("channels") or ():
+                c = _obj(c)
+                if name in (c.get("name"), c.get("name_normalized")) and c.get("id"):
+                    return str(c["id"])
+            cursor = str(_obj(data.get("response_metadata")).get("next_cursor") or "")
+            if not cursor:
+                raise _StepFailed(f"conversations.list {channel}: channel_not_found: no public channel named "
+                                  f"#{name} that the app can see; create it, pass --create-channel, or name "
+                                  "its id (C...) in the catalog")
+        raise _StepFailed(f"conversations.list {channel}: still paging after {MAX_PAGES} pages; name the channel's "
+                          "id (C...) in the catalog")
+
+    def invite(self, channel: str, cid: str, invitees: Sequence[Invitee]) -> None:
+        users = list(dict.fromkeys(i.member_id for i in invitees if i.member_id))
+        try:
+            self.call("conversations.invite", channel, channel=cid, users=",".join(users))
+        except _SlackSays as exc:
+            if exc.code != "already_in_channel":
+                raise self.failed("conversations.invite", channel, exc) from None
+        self.out.invited += users
+        self.out.done.append(f"invited to {channel} ({cid}): {', '.join(i.label for i in invitees if i.member_id)}")
+
+    def post_message(self, what: str, channel: str, cid: str | None, message: Mapping[str, Any]) -> None:
+        try:
+            data = self.call("chat.postMessage", channel, channel=cid or _target(channel),
+                             text=message.get("text", ""), blocks=message.get("blocks"),
+                             unfurl_links=False, unfurl_media=False, link_names=False, parse="none")
+        except _SlackSays as exc:
+            raise self.failed("chat.postMessage", channel, exc) from None
+        posted = Posted(what, channel, str(data.get("channel") or cid or ""), str(data.get("ts") or ""))
+        self.out.posted.append(posted)
+        self.out.done.append(f"{what}: posted to {channel} ({posted.channel_id}) ts={posted.ts}")
+
+    # ------------------------------------------------------------------- one call
+
+    def call(self, method: str, where: str, **args: Any) -> dict[str, Any]:
+        """Slack's answer to `method`; raises _SlackSays (an error code from Slack) or _StepFailed (no answer
+        that can be used). A rate-limited answer is retried after its Retry-After, up to the settings."""
+        from slack_sdk.errors import SlackApiError, SlackClientError
+
+        fn = getattr(self.client, method.replace(".", "_"))
+        attempts = self.settings.retries + 1
+        for attempt in range(attempts):
+            try:
+                return dict(fn(**args).data)
+            except SlackApiError as exc:
+                resp = exc.response
+                data = resp.data if isinstance(resp.data, dict) else {}
+                code = str(data.get("error") or "")
+                if code.startswith(_NOT_JSON) or not data:
+                    raise _StepFailed(f"{method} {where}: the answer is not JSON (HTTP {resp.status_code}); "
+                                      f"check slack.base_url") from None
+                if resp.status_code != 429 and code not in ("ratelimited", "rate_limited"):
+                    raise _SlackSays(code, data, resp.status_code) from None
+                wait = _retry_after(resp.headers)
+                if wait > self.settings.max_retry_after:
+                    raise _StepFailed(f"{method} {where}: ratelimited: Slack asks to wait {wait:g} s, more than "
+                                      f"slack.max_retry_after ({self.settings.max_retry_after:g} s); try again "
+                                      "later") from None
+                if attempt == attempts - 1:
+                    raise _StepFailed(f"{method} {where}: ratelimited: Slack was still rate-limiting after "
+                                      f"{attempts} attempt{'s' if attempts != 1 else ''}; try again in a "
+                                      "minute") from None
+                self.sleep(wait)
+            except SlackClientError as exc:
+                raise _StepFailed(f"{method} {where}: slack_sdk refused the request "
+                                  f"({type(exc).__name__})", fatal=True) from None
+            except OSError as exc:  # URLError, timeouts, refused or reset connections
+                raise _StepFailed(f"{method} {where}: {_transport(exc, self.settings)}", fatal=True) from None
+            except http.client.HTTPException as exc:  # a broken HTTP answer
+                raise _StepFailed(f"{method} {where}: Slack's answer was not valid HTTP ({type(exc).__name__}); "
+                                  "check slack.base_url", fatal=True) from None
+        raise AssertionError("unreachable")
+
+    def failed(self, method: str, channel: str, exc: _SlackSays) -> _StepFailed:
+        code = exc.code if _ERROR_CODE.match(exc.code) else "unexpected_error"
+        advice = ADVICE.get(code, f"Slack answered HTTP {exc.status}; see Slack's documentation of {method}")
+        needed = str(exc.data.get("needed") or "")
+        advice = advice.format(env=self.settings.token_env,
+                               needed=needed if _ERROR_CODE.match(needed.replace(":", "_")) else "the method needs")
+        return _StepFailed(f"{method} {channel}: {code}: {advice}", fatal=code in FATAL)
+
+
+class _SlackSays(Exception):
+    def __init__(self, code: str, data: Mapping[str, Any], status: int) -> None:
+        super().__init__(code)
+        self.code, self.data, self.status = code, data, status
+
+
+def _transport(exc: OSError, settings: SlackSettings) -> str:
+    from ownership import httpget
+
+    where = httpget.redact_url(settings.base_url, keep_query=False)
+    reason = getattr(exc, "reason", exc)  # URLError wraps the socket's error
+    if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+        return f"no answer from {where} within {settings.timeout:g} s; check slack.timeout or try again"
+    if isinstance(reason, ConnectionRefusedError):
+        return f"cannot connect to {where} (connection refused); check slack.base_url / --slack-url"
+    return f"cannot reach {where} ({type(reason).__name__}); check slack.base_url / --slack-url"
+
+
+def _retry_after(headers: Mapping[str, Any]) -> float:
+    from ownership import httpget
+
+    raw = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    if isinstance(raw, list):
+        raw = raw[0] if raw else None
+    found = httpget.retry_after(str(raw)) if raw is not None else None
+    return 1.0 if found is None else found
+
+
+def _name(channel: str) -> str:
+    return channel.strip().lstrip("#")
+
+
+def _target(channel: str) -> str:
+    """What chat.postMessage takes: a channel id as it is, a name with its `#`."""
+    name = _name(channel)
+    return name if CHANNEL_ID.match(name) else "#" + name
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
