@@ -53,9 +53,10 @@ def test_format_slack_prints_the_room_and_the_declaration_as_block_kit(org: list
     assert room["blocks"][0] == {"type": "header", "text": {"type": "plain_text", "emoji": False,
                                                             "text": "Incident: payments-api — 2026-03-02 03:00 UTC"}}
     headings = [b["text"]["text"].split("\n")[0] for b in room["blocks"] if b["type"] == "section"]
-    assert headings[:3] == ["*Incident commander*", "*Where to talk*", "*Responders*"]
+    assert headings[:5] == ["*Severity*", "*Incident commander*", "*Roles*", "*Where to talk*", "*Responders*"]
     assert "&lt;erin@acme.test&gt;" in json.dumps(room)  # `<` of "Name <email>" escaped, no link
-    assert declared["blocks"][0]["text"]["text"] == "Incident declared: payments-api"
+    assert declared["blocks"][0]["text"]["text"].startswith("SEV1 incident declared: payments-api (2026-03-02")
+    assert set(data["status"]) == {"declared", "update", "resolved", "public"}
 
 
 def test_post_creates_the_channel_and_posts_both_messages(org: list[str], slack: tuple[str, ss.State]) -> None:

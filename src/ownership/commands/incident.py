@@ -40,7 +40,7 @@ def slack_messages(result: Room) -> dict[str, Any]:
     """`--format slack`: the room message and the status messages, as Block Kit payloads."""
     from ownership.render import slack
 
-    return {"room": slack.room_message(result), "status": {"declared": slack.declaration(result)}}
+    return {"room": slack.room_message(result), "status": slack.status_messages(result)}
 
 
 def slack_plan(result: Room, create_channel: bool = False) -> Plan:

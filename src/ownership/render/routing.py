@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from urllib.parse import quote
 
@@ -184,95 +184,110 @@ def room_json(r: Room) -> str:
     })
 
 
-def _room_lines(r: Room, bold: str, bullet: str, e: Callable[[Any], str] = str) -> list[str]:
-    """Shared by text and markdown: `bold` wraps headings (Slack and markdown both read *x* as emphasis);
-    `e` writes each catalog, roster or PagerDuty value (render.markdown.text for markdown)."""
-    b = (lambda s: f"{bold}{s}{bold}") if bold else (lambda s: s)
+class RoomSection(NamedTuple):
+    """One part of the room as every format shows it: `heading`, an `inline` value on the heading's line,
+    and `lines` (bullets). Values are escaped with the writer's `e` when the section is made."""
+
+    heading: str
+    inline: str | None
+    lines: list[str]
+
+
+def room_sections(r: Room, e: Callable[[Any], str] = str) -> tuple[str, list[RoomSection]]:
+    """(title, sections) of the room: the one list of what the room says, which text, markdown and Slack
+    (render/slack.py) write each in their own way. `e` writes each catalog, roster or PagerDuty value."""
 
     def who(c: Contact) -> str:
         more = reach_line(c, r.pagerduty_web)
         return e(_person(c)) + (f" [{e(more)}]" if more else "")
 
-    lines = [b(f"Incident: {', '.join(e(s) for s in r.systems)}") + f" — {shown_at(r.at, r.tz)}{_zone(r.tz)}", ""]
+    title = f"Incident: {', '.join(e(s) for s in r.systems)}"
+    out: list[RoomSection] = []
     if r.severity:
-        lines += [b("Severity:") + f" {r.severity.label} — {e(r.severity.reason)}", ""]
+        out.append(RoomSection("Severity", f"{r.severity.label} — {e(r.severity.reason)}", []))
     if r.commander:
         lead = who(r.commander) + (f"; backup {who(r.backup)}" if r.backup else "")
     else:
         lead = "none from a rotation: the first responder leads"
-    lines += [b("Incident commander:") + " " + lead, ""]
+    out.append(RoomSection("Incident commander", lead, []))
     if r.roles:
-        lines.append(b("Roles:"))
+        rows = []
         for role in r.roles:
             holder = who(role.contact) if role.contact else "unassigned"
             src = role.source if role.source == NOT_CONFIGURED else f"from {role.source}"
-            lines.append(f"{bullet}{role.title}: {holder} — {e(src)}" + (f" ({e(role.note)})" if role.note else ""))
-        lines.append("")
-    lines.append(b("Where to talk:"))
+            rows.append(f"{role.title}: {holder} — {e(src)}" + (f" ({e(role.note)})" if role.note else ""))
+        out.append(RoomSection("Roles", None, rows))
+    rows = []
     for ch in r.channels:
         where = f"incident {e(ch.incident or '(none)')} · " + (f"status {e(ch.status)} (read-only)" if ch.status
                                                               else "no status channel")
-        lines.append(f"{bullet}{e(ch.system)}: {where}" + (f" — {e(ch.note)}" if ch.note else ""))
-    for p in r.pages:
-        for line in _links(p.runbook, p.links):
-            lines.append(f"{bullet}{e(p.system)} {e(line)}")
-    lines += ["", b("Responders:")]
+        rows.append(f"{e(ch.system)}: {where}" + (f" — {e(ch.note)}" if ch.note else ""))
+    rows += [f"{e(p.system)} {e(line)}" for p in r.pages for line in _links(p.runbook, p.links)]
+    out.append(RoomSection("Where to talk", None, rows))
+    rows = []
     for x in r.responders:
         if x.level is None:
-            lines.append(f"{bullet}{e(x.system)}: NOBODY TO PAGE — {e(x.gap)}")
-            continue
-        if x.level.name == "fallback":
-            lines.append(f"{bullet}{e(x.system)}: nobody of team {e(x.team or '?')} can be paged; org fallback: "
-                         + ", ".join(who(c) for c in x.level.contacts))
-            continue
-        src = x.level.name + (f", {x.level.source}" if x.level.source and x.level.source != x.team else "")
-        lines.append(f"{bullet}{e(x.system)} (team {e(x.team or '?')}, {e(src)}): "
-                     + ", ".join(who(c) for c in x.level.contacts))
-    lines += ["", b("Suspects (upstream, direct first):")]
-    if not r.suspects:
-        lines.append(f"{bullet}none: the affected systems depend on nothing in the catalog")
-    for s in r.suspects[:SHOW]:
-        contacts = ", ".join(who(c) for c in s.contacts) or e(s.team_channel or "")
-        head = f"{bullet}{e(s.name)} (depth {s.depth}, tier {s.tier}, {e(s.owned_by)})"
-        lines.append(head + (f": {contacts}" if contacts else ""))
+            rows.append(f"{e(x.system)}: NOBODY TO PAGE — {e(x.gap)}")
+        elif x.level.name == "fallback":
+            rows.append(f"{e(x.system)}: nobody of team {e(x.team or '?')} can be paged; org fallback: "
+                        + ", ".join(who(c) for c in x.level.contacts))
+        else:
+            src = x.level.name + (f", {x.level.source}" if x.level.source and x.level.source != x.team else "")
+            rows.append(f"{e(x.system)} (team {e(x.team or '?')}, {e(src)}): "
+                        + ", ".join(who(c) for c in x.level.contacts))
+    out.append(RoomSection("Responders", None, rows))
+    rows = [] if r.suspects else ["none: the affected systems depend on nothing in the catalog"]
+    for sus in r.suspects[:SHOW]:
+        contacts = ", ".join(who(c) for c in sus.contacts) or e(sus.team_channel or "")
+        rows.append(f"{e(sus.name)} (depth {sus.depth}, tier {sus.tier}, {e(sus.owned_by)})"
+                    + (f": {contacts}" if contacts else ""))
     if len(r.suspects) > SHOW:
-        lines.append(f"{bullet}… and {len(r.suspects) - SHOW} more (see --format json)")
-    lines += ["", b("Stakeholders:")]
-    if not r.stakeholders:
-        lines.append(f"{bullet}none listed for the affected or impacted customer-facing systems")
+        rows.append(f"… and {len(r.suspects) - SHOW} more (see --format json)")
+    out.append(RoomSection("Suspects (upstream, direct first)", None, rows))
+    rows = [] if r.stakeholders else ["none listed for the affected or impacted customer-facing systems"]
     for g in r.stakeholders:
         contacts = ", ".join(who(c) for c in g.contacts) or "no employed contact"
         why = [f"for {', '.join(e(x) for x in g.because)}"] if g.because else []
         why += [f"when {e(g.condition)}"] if g.condition else []
-        lines.append(f"{bullet}{e(g.name)}" + (f" ({e(g.channel)})" if g.channel else "")
-                     + f": {contacts} — {'; '.join(why)}")
-    lines += ["", b("Impact:") + " " + e(r.impact.summary())]
+        rows.append(f"{e(g.name)}" + (f" ({e(g.channel)})" if g.channel else "") + f": {contacts} — {'; '.join(why)}")
+    out.append(RoomSection("Stakeholders", None, rows))
+    rows = []
     for depth, hits in r.impact.layers().items():
         if depth == 0 or not hits:
             continue
-        shown = ", ".join(e(h.name) + (" (tier 1)" if h.tier == 1 else "") + (" ★" if h.customer_facing else "")
+        names = ", ".join(e(h.name) + (" (tier 1)" if h.tier == 1 else "") + (" ★" if h.customer_facing else "")
                           for h in hits[:SHOW])
-        more = f" … and {len(hits) - SHOW} more" if len(hits) > SHOW else ""
-        lines.append(f"{bullet}depth {depth}: {shown}{more}")
+        rows.append(f"depth {depth}: {names}" + (f" … and {len(hits) - SHOW} more" if len(hits) > SHOW else ""))
     if any(h.customer_facing for h in r.impact.hits):
-        lines.append(f"{bullet}★ = customer-facing")
+        rows.append("★ = customer-facing")
+    out.append(RoomSection("Impact", e(r.impact.summary()), rows))
     if r.skipped:
-        lines += ["", b("Skipped (cannot be paged):")]
-        lines += [f"{bullet}{e(s.name + ' <' + s.ref + '>' if s.name else s.ref)} ({e(s.level)}): {e(s.reason)}"
-                  for s in r.skipped]
+        out.append(RoomSection("Skipped (cannot be paged)", None, [
+            f"{e(sk.name + ' <' + sk.ref + '>' if sk.name else sk.ref)} ({e(sk.level)}): {e(sk.reason)}"
+            for sk in r.skipped]))
     if r.status:
-        lines += ["", b("Status channel messages:")]
+        rows = []
         for name, text in (("declared", r.status.declared), ("update", r.status.update),
                            ("resolved", r.status.resolved)):
-            lines.append(f"{bullet}{name}:")
-            lines += [f"{bullet[:-2] if bullet.strip() else bullet}    {e(t)}" for t in text.splitlines()]
-        lines += ["", b("Public status page (draft):")]
-        if r.status.public:
-            lines += [f"    {e(t)}" for t in r.status.public.splitlines()]
-        if r.status.public_note:
-            lines.append(f"{bullet}{e(r.status.public_note)}")
+            rows.append(f"{name}: " + " / ".join(e(t) for t in text.splitlines()))
+        out.append(RoomSection("Status channel messages", None, rows))
+        rows = [e(t) for t in r.status.public.splitlines()] if r.status.public else []
+        rows += [e(r.status.public_note)] if r.status.public_note else []
+        out.append(RoomSection("Public status page (draft)", None, rows))
     if r.notes:
-        lines += ["", b("Notes:"), *(f"{bullet}{e(n)}" for n in r.notes)]
+        out.append(RoomSection("Notes", None, [e(n) for n in r.notes]))
+    return title, out
+
+
+def _room_lines(r: Room, bold: str, bullet: str, e: Callable[[Any], str] = str) -> list[str]:
+    """Text and markdown: `bold` wraps headings (markdown reads *x* as emphasis), `bullet` starts each line."""
+    b = (lambda s: f"{bold}{s}{bold}") if bold else (lambda s: s)
+    title, sections = room_sections(r, e)
+    lines = [b(title) + f" — {shown_at(r.at, r.tz)}{_zone(r.tz)}"]
+    for sec in sections:
+        lines.append("")
+        lines.append(b(f"{sec.heading}:") + (f" {sec.inline}" if sec.inline else ""))
+        lines += [f"{bullet}{line}" for line in sec.lines]
     return lines
 
 

@@ -52,8 +52,9 @@ def message(title: str, sections: Sequence[Section], context: str | None = None)
     if context:
         blocks.append({"type": "context", "elements": [_mrkdwn(_clip(escape(context), SECTION_MAX))]})
     # the notification and screen-reader text: the title and the first line of the first sections
-    fallback = escape(head) + "".join(f" · {escape(h)}: {escape(lines[0])}" if lines else f" · {escape(h)}"
-                                      for h, lines in sections[:FALLBACK_SECTIONS])
+    fallback = escape(head) + "".join(
+        (f" · {escape(h)}: {escape(lines[0])}" if h else f" · {escape(lines[0])}") if lines else f" · {escape(h)}"
+        for h, lines in sections[:FALLBACK_SECTIONS] if h or lines)
     return {"text": _clip(fallback, TEXT_MAX), "blocks": blocks}
 
 
@@ -94,35 +95,35 @@ def _clip(text: str, n: int) -> str:
 # --------------------------------------------------------------------------- the incident's messages
 
 
-def room_sections(room: Room) -> tuple[str, list[Section]]:
-    """(title, sections) of the room message: for now the room's text rendering (render.routing.room_text),
-    one section per paragraph, its first line the heading (text after "Heading: " is the first item)."""
-    from ownership.render.routing import room_text
-
-    paragraphs = [p.splitlines() for p in room_text(room).strip("\n").split("\n\n")]
-    title = paragraphs[0][0] if paragraphs and paragraphs[0] else "Incident"
-    sections: list[Section] = []
-    for para in paragraphs[1:] if paragraphs else ():
-        heading, _, first = para[0].partition(": ")
-        items = ([first] if first else []) + [line.strip() for line in para[1:]]
-        sections.append((heading.rstrip(":"), items))
-    return title, sections
-
-
 def room_message(room: Room) -> dict[str, Any]:
+    """The room (render.routing.room_sections, the sections every format shows) as one Block Kit message."""
+    from ownership.render.routing import room_sections
+
     title, sections = room_sections(room)
-    return message(title, sections, "ownership incident " + " ".join(room.systems))
+    parts: list[Section] = [(sec.heading, ([sec.inline] if sec.inline else []) + sec.lines) for sec in sections]
+    return message(f"{title} — {_at(room)}", parts, f"ownership incident {' '.join(room.systems)}")
+
+
+def status_messages(room: Room) -> dict[str, dict[str, Any]]:
+    """The status channel's messages (declared, update, resolved) and the public status page draft, each as
+    its own Block Kit message: the texts of routing/status.py, their first line the title."""
+    out: dict[str, dict[str, Any]] = {}
+    texts = room.status.to_json() if room.status else {}
+    for name in ("declared", "update", "resolved", "public"):
+        text = texts.get(name)
+        if not text:
+            continue
+        first, *rest = text.splitlines()
+        out[name] = message(first, [("", rest)] if rest else [], f"{name} · {_at(room)}")
+    return out
 
 
 def declaration(room: Room) -> dict[str, Any]:
-    """The status channel's first message: declared, what is affected, who leads, where to talk."""
-    systems = ", ".join(room.systems)
-    lead = room.commander
-    where = [f"{c.system}: {c.incident}" for c in room.channels if c.incident]
-    sections: list[Section] = [
-        ("Affected", [systems, room.impact.summary()]),
-        ("Incident commander", [(lead.name or lead.label) if lead else "the first responder leads"]),
-        ("Where to talk", where or ["no incident channel in the catalog"]),
-    ]
-    at = room.at.strftime("%Y-%m-%d %H:%M %Z").strip()
-    return message(f"Incident declared: {systems}", sections, f"declared {at}; updates follow in this channel")
+    """The status channel's first message (the `declared` one)."""
+    return status_messages(room)["declared"]
+
+
+def _at(room: Room) -> str:
+    from ownership.analysis.rotation import shown
+
+    return shown(room.at, room.tz)
