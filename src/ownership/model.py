@@ -299,7 +299,7 @@ class Condition:
 
 
 def _at_least(n: int, what: str) -> str:
-    return f"a {what}" if n == 1 else f"at least {n} {what}s"
+    return f"a {what} is" if n == 1 else f"at least {n} {what}s are"
 
 
 @dataclass(frozen=True, slots=True)

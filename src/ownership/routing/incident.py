@@ -164,13 +164,18 @@ def _roles(ctx: Context, systems: Sequence[System], responders: Sequence[Respond
     candidates: dict[str, list[tuple[str, Contact]]] = {}  # role -> (person key, contact), best first
     sources: dict[str, str] = {}
     scheduled: dict[str, tuple[str, Contact] | None] = {}  # each role's first candidate, before reordering
+    asked: dict[Target, list[tuple[str, Contact]]] = {}
     for role in ROLES:
         target = policy.get(role)
         if target is None and role in ("commander", "deputy") and COMMANDER_ROTATION in ctx.catalog.rotations:
             target = Target(rotation=COMMANDER_ROTATION)
         if target is not None:
             sources[role] = target.describe()
-            found = _candidates(ctx, target, target.describe(), skipped, notes)
+            if target not in asked:  # commander and deputy share their rotation: asked (and noted) once
+                said: list[str] = []
+                asked[target] = _candidates(ctx, target, target.describe(), skipped, said)
+                notes += [f"incident roles from {target.describe()}: {n}" for n in said]
+            found = list(asked[target])
         elif role == "operations":
             sources[role] = "the first responder"
             found = [(ctx.people.key(c.ref, ctx.people.resolve(c.ref)), c) for x in responders if x.level

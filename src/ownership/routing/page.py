@@ -147,8 +147,8 @@ def page(ctx: Context, system: System) -> Page:
                   pagerduty_web=ctx.pagerduty_web)
     if result.first is None:
         successor = _successor(ctx, system, col)
-        skipped = len(col.skipped)
         fallback = _fallback(ctx, col, notes)
+        skipped = len(col.skipped)
         return dataclasses.replace(result, skipped=tuple(col.skipped), notes=tuple(notes), successor=successor,
                                    fallback=fallback, gap=_gap(system, team, skipped, successor,
                                                                _unknown_oncall(ctx, system), fallback))
