@@ -524,6 +524,7 @@ class Catalog:
     dangling: tuple[Reference, ...] = ()
     described: tuple[Described, ...] = ()  # Backstage Systems, APIs and Domains, in the order read
     incident: IncidentPolicy = field(default_factory=IncidentPolicy)
+    contacts: Mapping[str, Reach] = field(default_factory=dict)  # native `people:`: person ref -> contacts
 
     def person_refs(self) -> Iterator[PersonRef]:
         """Every place the catalog names a person, in catalog order: team members and managers, system

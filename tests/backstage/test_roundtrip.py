@@ -108,3 +108,36 @@ def test_export_refuses_a_catalog_with_errors(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "missing-field" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_the_incident_practice_and_contacts_survive_the_round_trip(tmp_path: Path) -> None:
+    from ownership.analysis.people import reach
+
+    original, _ = load_paths([ROOT / "catalog"])
+    assert original.incident.fallback and original.incident.roles and original.contacts
+    export.write(original, tmp_path / "out")
+    again, findings = load_paths([tmp_path / "out" / "catalog-info.yaml"])
+    assert findings == []
+    strip = lambda ts: [dataclasses.replace(t, location=None) for t in ts]  # noqa: E731
+    assert strip(again.incident.fallback) == strip(original.incident.fallback)
+    assert strip(again.incident.roles.values()) == strip(original.incident.roles.values())
+    assert list(again.incident.roles) == list(original.incident.roles)
+    for ref in original.contacts:
+        assert reach(again, ref, None) == reach(original, ref, None), ref
+    assert {n: s.when for n, s in again.stakeholders.items()} == {n: s.when for n, s in original.stakeholders.items()}
+    assert {n: (s.capability, s.severity) for n, s in again.systems.items()} == {
+        n: (s.capability, s.severity) for n, s in original.systems.items()}
+
+
+def test_severity_rules_and_a_list_of_conditions_survive_the_round_trip(tmp_path: Path) -> None:
+    text = ("teams:\n  - name: ops\n    members: [a@x.test]\nsystems:\n  - name: s\n    owner: ops\n"
+            "stakeholders:\n  - name: legal\n    contacts: [a@x.test]\n"
+            "    when: [{severity: 1}, {systems: [s], customer_facing: false}]\n"
+            "severity:\n  - sev: 1\n    when: {tier: 1, hits_tier1: 2}\n  - sev: 3\n")
+    original, findings = load_sources([("c.yaml", text)])
+    assert findings == []
+    export.write(original, tmp_path / "out")
+    again, findings = load_paths([tmp_path / "out" / "catalog-info.yaml"])
+    assert findings == []
+    assert [(r.sev, r.when) for r in again.incident.severity] == [(r.sev, r.when) for r in original.incident.severity]
+    assert again.stakeholders["legal"].when == original.stakeholders["legal"].when and len(original.stakeholders["legal"].when) == 2

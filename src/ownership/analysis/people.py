@@ -505,12 +505,13 @@ class People:
 
 def reach(catalog: Catalog, ref: str, person: Person | None) -> Reach | None:
     """How to reach the person `ref` names: the roster's contact columns, each missing one from the catalog
-    (native `people:` or the Backstage User, Catalog.profiles, by the reference or by the roster email)."""
-    profile = catalog.profiles.get(ref)
-    if profile is None and person is not None:
-        profile = next((p for e in person.emails if (p := catalog.profiles.get(e)) is not None), None)
+    (a native `people:` entry, Catalog.contacts, then the Backstage User, Catalog.profiles; by the reference
+    or by the roster email)."""
+    keys = (ref, *(person.emails if person is not None else ()))
+    profile = next((p for k in keys if (p := catalog.profiles.get(k)) is not None), None)
+    written = next((c for k in keys if (c := catalog.contacts.get(k)) is not None), None)
     own = person.reach if person is not None else None
-    found = (own or Reach()).over(profile.reach if profile else None)
+    found = (own or Reach()).over(written).over(profile.reach if profile else None)
     return found or None
 
 

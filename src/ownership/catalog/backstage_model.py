@@ -29,6 +29,7 @@ References default to the entity's own namespace and compare case-insensitively.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
@@ -63,6 +64,35 @@ REACH_ANNOTATIONS = (
     (ANN + "phone", "phone"),
     (ANN + "pagerduty-user", "pagerduty"),
 )
+# what `export backstage` writes for each contact (read back by REACH_ANNOTATIONS)
+REACH_WRITTEN = ((ANN + "slack", "slack"), (ANN + "phone", "phone"), (ANN + "pagerduty-user", "pagerduty"))
+def condition_problem(c: Any) -> str | None:
+    """Why a condition read from JSON is not one the native `when:` accepts (schema.CONDITION), else None."""
+    from ownership.catalog.schema import CONDITION, NAME_RE
+
+    if not isinstance(c, dict):
+        return "a JSON object or a list of them"
+    for key, value in c.items():
+        f = CONDITION.child(key)
+        if f is None:
+            return f"conditions with the keys {', '.join(x.name for x in CONDITION.fields)}; '{key}' is not one"
+        if f.kind == "int":
+            ok = type(value) is int and (f.minimum is None or value >= f.minimum) and (
+                f.maximum is None or value <= f.maximum)
+        elif f.kind == "bool":
+            ok = type(value) is bool
+        elif f.kind == "enum":
+            ok = value in f.choices
+        else:  # systems: a list of names
+            ok = isinstance(value, list) and all(isinstance(v, str) and NAME_RE.match(v) for v in value)
+        if not ok:
+            return f"conditions whose '{key}' is {_TYPE[f.kind]}"
+    return None
+
+
+_TYPE = {"int": "a whole number in range", "bool": "true or false", "enum": "a lifecycle", "list": "a list of names"}
+
+
 PAGERDUTY_ID_RE = re.compile(r"^[A-Za-z0-9]{1,32}$")  # PagerDuty object ids: P and six letters or digits
 SYSTEM_KINDS = ("component", "resource")  # the Backstage kinds that become model systems
 
@@ -275,6 +305,7 @@ class _Builder:
             values["contacts"] = tuple(members)
             locs.update({k.replace("members", "contacts"): v for k, v in locs.items() if k.startswith("members")})
             self._channel(rec, values, locs, "channel", "channel")
+            self._when(rec, values, locs)
             return ("stakeholders", values, rec.location, locs)
         values["members"] = tuple(members)
         if rec.key in self.parents:
@@ -412,6 +443,18 @@ class _Builder:
             else:
                 self.problem("invalid-value", rec, f"annotation {ANN}customer-facing must be true or false",
                              rec.loc(cf), field="customer_facing", value=text(cf))
+        cap = a.get(ANN + "capability")
+        if cap is not None and text(cap):
+            locs["capability"] = rec.loc(cap)
+            values["capability"] = text(cap)
+        sev = a.get(ANN + "severity")
+        if sev is not None and text(sev):
+            locs["severity"] = rec.loc(sev)
+            if text(sev) in ("1", "2", "3", "4"):
+                values["severity"] = int(text(sev) or 4)
+            else:
+                self.problem("invalid-value", rec, f"annotation {ANN}severity must be 1, 2, 3 or 4, got "
+                             f"'{text(sev)}'", rec.loc(sev), field="severity", value=text(sev))
         maint = self._list(rec, locs, "maintainers", a.get(ANN + "maintainers"))
         user = values.get("owner_person")
         if user and user not in maint:
@@ -514,6 +557,27 @@ class _Builder:
         self.problem("invalid-value", rec, f"annotation {key} of {rec.kind} '{rec.name}' names no repository "
                      f"address ownership can use ({expect}, see docs/backstage.md); it is not used",
                      rec.loc(node), "warning", field=key)
+
+    def _when(self, rec: Record, values: dict[str, Any], locs: dict[str, Location]) -> None:
+        """A stakeholder Group's `ownership.dev/when`: its conditions as JSON (what `export backstage` writes;
+        docs/backstage.md), each checked against the native `when:` field spec."""
+        node = rec.annotations.get(ANN + "when")
+        raw = text(node)
+        if node is None or not raw:
+            return
+        locs["when"] = rec.loc(node)
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = None
+        conditions = [data] if isinstance(data, dict) else data
+        why = None if isinstance(conditions, list) and conditions else "a JSON object or a list of them"
+        for c in conditions if why is None else ():
+            why = why or condition_problem(c)
+        if why:
+            self.problem("invalid-value", rec, f"annotation {ANN}when must be {why}", rec.loc(node), field="when")
+            return
+        values["when"] = tuple(conditions)
 
     def _runbook(self, rec: Record, values: dict[str, Any], locs: dict[str, Location]) -> None:
         for link in items(rec.metadata.get("links")):

@@ -5,7 +5,6 @@ catalog/schema.py, and what is valid is kept so that later rules can still run o
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import gc
@@ -57,7 +56,6 @@ from ownership.model import (
     System,
     Target,
     Team,
-    UserProfile,
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -345,7 +343,8 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
         stakeholders=catalog["stakeholders"],
         rotations=catalog["rotations"],
         files=tuple(files),
-        profiles=_profiles(catalog["people"], built.profiles if records else {}),
+        profiles=built.profiles if records else {},
+        contacts={ref: r for ref, r in catalog["people"].items() if r is not None},
         incident=_policy({k: next(iter(catalog[k].values())) for k in SECTIONS if catalog[k]}),
         dangling=built.dangling if records else (),
         described=built.described if records else (),
@@ -751,22 +750,11 @@ def _policy(sections: Mapping[str, _Entity]) -> IncidentPolicy:
     return IncidentPolicy(tuple(fallback), roles, tuple(rules), locs.get("fallback"), locs)
 
 
-def _profiles(native: Mapping[str, UserProfile], users: Mapping[str, UserProfile]) -> dict[str, UserProfile]:
-    """Backstage Users and native `people:` entries by person ref; for one person in both, the User with the
-    entry's contacts first."""
-    out = dict(users)
-    for ref, p in native.items():
-        user = out.get(ref)
-        out[ref] = p if user is None else dataclasses.replace(user, reach=(p.reach or Reach()).over(user.reach) or None)
-    return out
-
-
-def _contact(ent: _Entity) -> UserProfile:
+def _contact(ent: _Entity) -> Reach | None:
     from ownership import reach
 
     v = ent.values
-    return UserProfile(v["person"], v["person"], location=ent.location,
-                       reach=reach.reach(v.get("slack"), v.get("phone"), v.get("pagerduty"))[0])
+    return reach.reach(v.get("slack"), v.get("phone"), v.get("pagerduty"))[0]
 
 
 def _oncall(oncall: Any) -> OnCall | None:

@@ -60,7 +60,8 @@ def _zone(tz: dt.tzinfo) -> str:
 
 def _links(runbook: str | None, links: Iterable[Link]) -> list[str]:
     out = [f"runbook: {runbook}"] if runbook else ["runbook: none in the catalog"]
-    out += [f"{link.type or 'link'}: " + (f"{link.title} " if link.title else "") + link.url for link in links]
+    out += [f"{link.type or 'link'}: " + (f"{link.title} " if link.title else "") + link.url for link in links
+            if link.url != runbook]
     return out
 
 
