@@ -8,6 +8,7 @@ list marks are the card's own.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ownership.analysis.people import Contact
@@ -25,6 +26,18 @@ SHOW_HITS = 50  # blast-radius rows; `ownership blast-radius SYSTEM` lists them 
 SHOW_SUSPECTS = 10
 
 e = md.text
+_MARKER = re.compile(r"^(?:[#+=-]|(\d+)([.)]))")
+
+
+def _start(escaped: str) -> str:
+    """Escaped text that begins a line or a list item: a leading `#`, `-`, `+`, `=` or `1.` would start a
+    heading, a list or a setext underline there (md.text is made for text within a line)."""
+    m = _MARKER.match(escaped)
+    if m is None:
+        return escaped
+    if m.group(1):
+        return f"{m.group(1)}\\{m.group(2)}{escaped[m.end():]}"
+    return "\\" + escaped
 
 
 def card(r: Room) -> str:
@@ -76,7 +89,7 @@ def _scenario(r: Room) -> list[str]:
             lines.append(f"- **{e(link.type or 'link')}** of {e(p.system)}: {e(title + link.url)}")
     if r.notes:
         lines += ["", "What routing noted while working out this card:", ""]
-        lines += [f"- {e(n)}" for n in r.notes]
+        lines += [f"- {_start(e(n))}" for n in r.notes]
     return lines
 
 
@@ -121,8 +134,9 @@ def _page(p: Page) -> list[str]:
     lines += ["", "Channels: " + (" · ".join(channels) if channels else "none in the catalog")]
     if p.skipped:
         lines += ["", "Skipped (cannot be paged):", ""]
-        lines += [f"- {e(s.name + ' <' + s.ref + '>' if s.name else s.ref)} ({e(s.level)}): {e(s.reason)}"
-                  for s in p.skipped]
+        for s in p.skipped:
+            who = e(f"{s.name} <{s.ref}>" if s.name else s.ref)
+            lines.append(f"- {_start(who)} ({e(s.level)}): {e(s.reason)}")
     if p.gap:
         lines += ["", f"**Nobody to page:** {e(p.gap)}"]
         if p.successor:
@@ -189,7 +203,7 @@ def _status(r: Room) -> list[str]:
 
 def _quoted(text: str) -> list[str]:
     """A message as a block quote, line by line (a backslash ends each line with a hard break)."""
-    rows = [e(line) for line in text.splitlines()]
+    rows = [_start(e(line)) for line in text.splitlines()]
     return [f"> {row}\\" for row in rows[:-1]] + [f"> {row}" for row in rows[-1:]]
 
 

@@ -65,7 +65,7 @@ def gaps(r: Room) -> tuple[Gap, ...]:
         out.append(Gap("cannot-be-paged", sk.ref, f"{where} still lists {who}, who cannot be paged: {sk.reason}"))
     if r.status is not None and r.status.public is not None and r.status.public_note:
         out.append(Gap("public-draft-incomplete", ", ".join(r.systems), r.status.public_note))
-    return tuple(out)
+    return tuple(sorted(out, key=lambda g: KINDS.index(g.kind)))  # stable: each kind keeps its order
 
 
 def skipped(r: Room) -> list[tuple[str, Skip]]:
