@@ -125,6 +125,7 @@ def lookup(policies: Iterable[str], services: Iterable[str], at: dt.datetime | N
     """The escalation policy of each of `services` (a 404 makes that one service unknown, with the reason),
     then everyone on call at `at` for `policies` and those services' policies: one session for all of it.
     Any other failure raises PagerDutyError, as oncalls() does."""
+    _prepare(settings, env)  # no token, or a URL it may not go to: said before importing requests (~70 ms)
     import requests
 
     with requests.Session() as http:
