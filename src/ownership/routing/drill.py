@@ -188,7 +188,7 @@ class _Run:
         self.resolve: Callable[[str], Person | None] = any_people.resolve
         self.manager_of = any_people.manager_of
         self.fallback_deps = self._targets(catalog.incident.fallback)
-        self.role_deps = self._targets(_role_targets(catalog))
+        self.role_deps = self._targets(role_targets(catalog))
         self.fallback_moments = sorted(self.fallback_deps)
         self.role_moments = sorted(self.role_deps)
 
@@ -393,7 +393,7 @@ class _Run:
             for _, oc in self.catalog.oncalls(s):
                 if oc.rotation:
                     used.setdefault(oc.rotation, []).append(s.name)
-        org = {t.rotation for t in (*self.catalog.incident.fallback, *_role_targets(self.catalog)) if t.rotation}
+        org = {t.rotation for t in (*self.catalog.incident.fallback, *role_targets(self.catalog)) if t.rotation}
         out = []
         day = self.start.date()
         for r in sorted(self.catalog.rotations.values(), key=lambda r: r.name):
@@ -446,7 +446,7 @@ class _Run:
         return out
 
 
-def _role_targets(catalog: Catalog) -> list[Target]:
+def role_targets(catalog: Catalog) -> list[Target]:
     out = list(catalog.incident.roles.values())
     if COMMANDER_ROTATION in catalog.rotations and not {"commander", "deputy"} <= catalog.incident.roles.keys():
         out.append(Target(rotation=COMMANDER_ROTATION))
