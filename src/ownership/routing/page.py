@@ -434,8 +434,9 @@ def oncall_unknown(ctx: Context, system: System) -> str | None:
             continue
         if answer is None or answer.error is not None:
             return f"PagerDuty unavailable for {whose} ({(answer.error if answer else None) or 'not asked'})"
-        if oc.pagerduty_service in answer.unknown_services:
-            return f"on-call of {whose} unknown ({answer.unknown_services[oc.pagerduty_service]})"
+        service = oc.pagerduty_service
+        if service is not None and service in answer.unknown_services:
+            return f"on-call of {whose} unknown ({answer.unknown_services[service]})"
     return None
 
 
