@@ -490,6 +490,60 @@ def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: boo
         sys.exit(EXIT_FINDINGS)
 
 
+@cli.command()
+@click.option("--weeks", type=click.IntRange(1, 12), default=4, show_default=True,
+              help="Length of the window (PagerDuty answers up to 90 days).")
+@click.option("--tier", type=click.IntRange(1, 4), default=None, metavar="N",
+              help="Only systems of tier N or more critical [default: all].")
+@click.option("--from", "start", metavar="TIME",
+              help="Start of the window: ISO date-time or date (UTC without an offset) [default: now].")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True)
+@click.option("--sole-responder", "threshold", type=click.IntRange(min=1), default=3, show_default=True,
+              metavar="N", help="Report a person who is the only one the page reaches for N or more tier-1 "
+                                "systems at once.")
+@click.option("--scenario", metavar="SYSTEM",
+              help="Instead: write the game-day card for an incident on SYSTEM (Markdown).")
+@click.option("--at", "at", metavar="TIME", help="With --scenario: the moment the incident is rehearsed for "
+                                                  "[default: now].")
+@OUTPUT_OPTION
+@TZ_OPTION
+@CATALOG_OPTION
+@PAGERDUTY_URL_OPTION
+@ROSTER_OPTION
+@ALLOW_SHRINK_OPTION
+@EXCLUDE_OPTION
+@CONFIG_OPTION
+def drill(weeks: int, tier: int | None, start: str | None, fmt: str, threshold: int, scenario: str | None,
+          at: str | None, output: str | None, tz: str, catalog_paths: tuple[str, ...], pagerduty_url: str | None, roster: str | None,
+          allow_roster_shrink: bool, config_path: str | None) -> None:
+    """Game day: the page and the incident room of every system at every on-call hand-over of the next
+    --weeks, and every gap they show: nobody reachable, a page level whose people all left, one person as
+    the only responder for many tier-1 systems, the commander also a responder, rotations with leavers,
+    stakeholder groups nobody can reach, tier-1 systems without runbook or status channel (docs/drill.md).
+    Exit 1 on any gap, 0 when there is none, 2 when the drill cannot run."""
+    paths, config = _catalog_paths(catalog_paths, config_path)
+    zone = _tz(tz)
+    if scenario is not None:
+        from ownership.commands import gameday
+
+        card, notes = gameday.run(paths, config, scenario, _at(at), zone, roster, allow_roster_shrink,
+                                  pagerduty_url)
+        _warn(notes)
+        _emit(card, output)
+        return
+    if output is not None:
+        raise Failure("-o/--output goes with --scenario (the drill's report is printed)")
+    from ownership.commands import drill as command
+    from ownership.render.drill import drill_json, drill_markdown, drill_text
+
+    result, warnings = command.run(paths, config, _at(start), weeks, tier, roster, pagerduty_url,
+                                   allow_roster_shrink, zone, threshold)
+    _warn(warnings)
+    click.echo({"text": drill_text, "markdown": drill_markdown, "json": drill_json}[fmt](result), nl=False)
+    sys.exit(EXIT_FINDINGS if result.gaps else EXIT_OK)
+
+
 @cli.group("export")
 def export_group() -> None:
     """Write the catalog in other formats: Backstage descriptors, a CODEOWNERS block."""

@@ -118,19 +118,20 @@ class OnCallEntry:
     user_id: str | None
     schedule: str | None = None
     until: str | None = None
+    start: str | None = None  # when this on-call began (ISO); None: always (on the policy itself)
 
 
 def lookup(policies: Iterable[str], services: Iterable[str], at: dt.datetime | None, settings: PagerDutySettings,
-           env: Mapping[str, str] | None = None) -> Lookup:
+           env: Mapping[str, str] | None = None, until: dt.datetime | None = None) -> Lookup:
     """The escalation policy of each of `services` (a 404 makes that one service unknown, with the reason),
-    then everyone on call at `at` for `policies` and those services' policies: one session for all of it.
-    Any other failure raises PagerDutyError, as oncalls() does."""
+    then everyone on call at `at` (or from `at` to `until`) for `policies` and those services' policies: one
+    session for all of it. Any other failure raises PagerDutyError, as oncalls() does."""
     _prepare(settings, env)  # no token, or a URL it may not go to: said before importing requests (~70 ms)
     import requests
 
     with requests.Session() as http:
         found, unknown = service_policies(services, settings, env, http)
-        entries = oncalls([*policies, *found.values()], at, settings, env, http)
+        entries = oncalls([*policies, *found.values()], at, settings, env, http, until)
     return Lookup(tuple(entries), found, unknown)
 
 
@@ -169,8 +170,10 @@ def service_policies(services: Iterable[str], settings: PagerDutySettings, env: 
 
 
 def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: PagerDutySettings,
-            env: Mapping[str, str] | None = None, session: requests.Session | None = None) -> list[OnCallEntry]:
-    """Everyone on call for `policies` at `at` (None: now), all pages, ordered by policy, level, email."""
+            env: Mapping[str, str] | None = None, session: requests.Session | None = None,
+            until: dt.datetime | None = None) -> list[OnCallEntry]:
+    """Everyone on call for `policies` at `at` (None: now), all pages, ordered by policy, level, email.
+    With `until` (and `at`): every on-call between the two, each with its start and end (`ownership drill`)."""
     ids = sorted(set(policies))
     if not ids:
         return []
@@ -179,7 +182,7 @@ def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: PagerDuty
     params += [("include[]", "users"), ("limit", str(PAGE_LIMIT))]
     if at is not None:
         # a one-second window asks "who is on call at that moment"; without since/until PagerDuty says "now"
-        params += [("since", _iso(at)), ("until", _iso(at + dt.timedelta(seconds=1)))]
+        params += [("since", _iso(at)), ("until", _iso(until or at + dt.timedelta(seconds=1)))]
     import requests
 
     from ownership import httpget
@@ -203,8 +206,9 @@ def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: PagerDuty
     finally:
         if session is None:
             http.close()
-    unique = {(e.policy, e.level, e.user_id or e.email): e for e in found}
-    return sorted(unique.values(), key=lambda e: (e.policy, e.level, e.email or "", e.name or ""))
+    # over a window one person can be on call several times at one level: each stint is kept
+    unique = {(e.policy, e.level, e.user_id or e.email, e.start if until else None): e for e in found}
+    return sorted(unique.values(), key=lambda e: (e.policy, e.level, e.email or "", e.name or "", e.start or ""))
 
 
 def _prepare(settings: PagerDutySettings, env: Mapping[str, str] | None) -> tuple[str, dict[str, str]]:
@@ -280,6 +284,7 @@ def _entry(item: Any) -> OnCallEntry | None:
         user_id=str(user.get("id")) if user.get("id") else None,
         schedule=str(schedule.get("summary") or schedule.get("id") or "") or None,
         until=item.get("end") if isinstance(item.get("end"), str) else None,
+        start=item.get("start") if isinstance(item.get("start"), str) else None,
     )
 
 

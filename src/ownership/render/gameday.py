@@ -16,7 +16,7 @@ from ownership.analysis.rotation import shown, zone_name
 from ownership.render import markdown as md
 from ownership.render.routing import reach_line
 from ownership.routing import Page, Room
-from ownership.routing.gameday import Gap, gaps, skipped
+from ownership.routing.gameday import Gap, gaps
 from ownership.routing.incident import NOT_CONFIGURED
 from ownership.routing.page import Level
 from ownership.routing.status import cadence

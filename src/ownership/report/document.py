@@ -300,6 +300,28 @@ def health(today: dt.date, current: Mapping[str, Any], previous: Sequence[Mappin
     return points
 
 
+COVERAGE_LIMIT = 50  # gaps listed per week; the counts are always complete
+
+
+def coverage(snap: Snapshot) -> dict[str, Any]:
+    """The on-call coverage section: `ownership drill` over this week and next (from today 00:00 UTC, from
+    the catalog rotations: the report does not ask PagerDuty, so what PagerDuty would say is unknown)."""
+    from ownership.routing.drill import drill
+
+    start = dt.datetime(snap.today.year, snap.today.month, snap.today.day, tzinfo=dt.timezone.utc)
+    week = dt.timedelta(weeks=1)
+    found = drill(snap.catalog, snap.roster, start, start + 2 * week)
+    out: dict[str, Any] = {"notes": list(found.notes)}
+    for key, begins in (("this_week", start), ("next_week", start + week)):
+        gaps = found.between(begins, begins + week)
+        counts: dict[str, int] = defaultdict(int)
+        for g in gaps:
+            counts[g.kind] += 1
+        out[key] = {"start": begins.date().isoformat(), "counts": dict(sorted(counts.items())),
+                    "gaps": [g.to_json() for g in gaps[:COVERAGE_LIMIT]], "total": len(gaps)}
+    return out
+
+
 def build(result: AuditResult, previous: Sequence[Mapping[str, Any]] = (), roster_label: str | None = None,
           ) -> dict[str, Any]:
     """The report data. `previous`: earlier report.json documents (any order; only older ones are used)."""
@@ -325,6 +347,7 @@ def build(result: AuditResult, previous: Sequence[Mapping[str, Any]] = (), roste
         "teams": teams(result),
         "stewards": {"window_days": window, "people": kept},
         "hygiene": hygiene(result.findings),
+        "coverage": coverage(snap),
         "findings": [_finding(f) for f in result.findings],
     }
     doc["health"] = health(snap.today, head, older)

@@ -179,9 +179,22 @@ def register_variant(base: Roster, roster: Roster, replaced: Mapping[str, Person
     _RESOLVERS.put(roster, value=resolver_for(base).variant(roster, replaced))
 
 
+_SEPARATORS = re.compile(r"[\s_]+")
+# catalog teams by folded name, per teams mapping: a transfer is judged for every person a page lists, and
+# folding 2,000 team names each time made one page of a large catalog take 8 ms instead of 0.3 ms
+_FOLDED: ByIdentity[dict[str, str]] = ByIdentity()
+
+
 def fold_team(name: str) -> str:
     """Team names compare case-insensitively, with spaces and underscores as hyphens ("Data Platform")."""
-    return re.sub(r"[\s_]+", "-", name.strip().lower())
+    return _SEPARATORS.sub("-", name.strip().lower())
+
+
+def _folded(teams: Iterable[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for team in teams:
+        out.setdefault(fold_team(team), team)  # the first of two teams that fold alike, as the loop was
+    return out
 
 
 def catalog_team(hr_team: str | None, teams: Iterable[str],
@@ -194,7 +207,6 @@ def catalog_team(hr_team: str | None, teams: Iterable[str],
     for hr, team in (team_map or {}).items():
         if fold_team(hr) == folded:
             return team
-    for team in teams:
-        if fold_team(team) == folded:
-            return team
-    return None
+    if isinstance(teams, Mapping):  # the catalog's teams: indexed once
+        return _FOLDED.get(teams, make=lambda: _folded(teams)).get(folded)
+    return _folded(teams).get(folded)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -152,19 +152,27 @@ class Role:
         return ROLE_TITLES[self.role]
 
 
-def _roles(ctx: Context, systems: Sequence[System], responders: Sequence[Responders], skipped: list[Skip],
-           notes: list[str]) -> tuple[Role, ...]:
-    """Each role from its `incident_roles:` source (defaults: the commander and deputy from rotation
-    `incident-commander`, operations from the first responder). People who cannot be paged (left, inactive,
-    transferred) are never candidates; commanders are best not on an affected system's owning team; and the
-    assignment gives every role a different person whenever the candidates allow it (a maximum matching that
-    keeps each role's own order of preference)."""
+@dataclass(frozen=True)
+class RoleSources:
+    """What the roles' people are before any incident picks among them: each role's source and, for a role
+    with a catalog target, everyone it names who can be paged (person key, contact), best first. The same for
+    every incident at one moment (`ownership drill` works it out once per hand-over)."""
+
+    sources: Mapping[str, str]
+    found: Mapping[str, tuple[tuple[str, Contact], ...]]
+    skipped: tuple[Skip, ...]
+    notes: tuple[str, ...]
+
+
+def role_sources(ctx: Context) -> RoleSources:
+    """Each role's `incident_roles:` source (the commander and deputy default to rotation incident-commander;
+    operations is the first responder) and the people it names who can be paged."""
     policy = ctx.catalog.incident.roles
-    owning = _owning_keys(ctx, systems)
-    candidates: dict[str, list[tuple[str, Contact]]] = {}  # role -> (person key, contact), best first
     sources: dict[str, str] = {}
-    scheduled: dict[str, tuple[str, Contact] | None] = {}  # each role's first candidate, before reordering
-    asked: dict[Target, list[tuple[str, Contact]]] = {}
+    found: dict[str, tuple[tuple[str, Contact], ...]] = {}
+    skipped: list[Skip] = []
+    notes: list[str] = []
+    asked: dict[Target, tuple[tuple[str, Contact], ...]] = {}
     for role in ROLES:
         target = policy.get(role)
         if target is None and role in ("commander", "deputy") and COMMANDER_ROTATION in ctx.catalog.rotations:
@@ -173,15 +181,43 @@ def _roles(ctx: Context, systems: Sequence[System], responders: Sequence[Respond
             sources[role] = target.describe()
             if target not in asked:  # commander and deputy share their rotation: asked (and noted) once
                 said: list[str] = []
-                asked[target] = _candidates(ctx, target, target.describe(), skipped, said)
+                asked[target] = tuple(_candidates(ctx, target, target.describe(), skipped, said))
                 notes += [f"incident roles from {target.describe()}: {n}" for n in said]
-            found = list(asked[target])
+            found[role] = asked[target]
+        else:
+            sources[role] = "the first responder" if role == "operations" else NOT_CONFIGURED
+    return RoleSources(sources, found, tuple(skipped), tuple(notes))
+
+
+def roles(ctx: Context, systems: Sequence[System], pages: Sequence[Page],
+          given: RoleSources | None = None) -> tuple[Role, ...]:
+    """The room's roles for an incident on `systems` whose pages are `pages`, without the rest of the room
+    (no blast radius): what `room()` assigns. `given`: role_sources(ctx), when already worked out."""
+    responders = [Responders(p.system, p.team, p.reach, p.gap) for p in pages]
+    return _roles(ctx, systems, responders, [], [], given)
+
+
+def _roles(ctx: Context, systems: Sequence[System], responders: Sequence[Responders], skipped: list[Skip],
+           notes: list[str], given: RoleSources | None = None) -> tuple[Role, ...]:
+    """Each role from its `incident_roles:` source (defaults: the commander and deputy from rotation
+    `incident-commander`, operations from the first responder). People who cannot be paged (left, inactive,
+    transferred) are never candidates; commanders are best not on an affected system's owning team; and the
+    assignment gives every role a different person whenever the candidates allow it (a maximum matching that
+    keeps each role's own order of preference)."""
+    given = given or role_sources(ctx)
+    skipped += given.skipped
+    notes += given.notes
+    owning = _owning_keys(ctx, systems)
+    candidates: dict[str, list[tuple[str, Contact]]] = {}  # role -> (person key, contact), best first
+    sources = given.sources
+    scheduled: dict[str, tuple[str, Contact] | None] = {}  # each role's first candidate, before reordering
+    for role in ROLES:
+        if role in given.found:
+            found = list(given.found[role])
         elif role == "operations":
-            sources[role] = "the first responder"
             found = [(ctx.people.key(c.ref, ctx.people.resolve(c.ref)), c) for x in responders if x.level
                      for c in x.level.contacts]
         else:
-            sources[role] = NOT_CONFIGURED
             found = []
         scheduled[role] = found[0] if found else None
         if role in ("commander", "deputy"):  # needed on the fix: owning-team people last

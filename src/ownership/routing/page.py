@@ -423,13 +423,21 @@ def _successor(ctx: Context, system: System, col: Collector) -> Contact | None:
 def _unknown_oncall(ctx: Context, system: System) -> bool:
     """Whether PagerDuty would have said who is on call but could not (unavailable, or a service it does not
     know): then the on-call is unknown, which a gap must not call "no one on call"."""
+    return oncall_unknown(ctx, system) is not None
+
+
+def oncall_unknown(ctx: Context, system: System) -> str | None:
+    """Why PagerDuty could not say who is on call for `system` (`_unknown_oncall`), else None."""
     answer = ctx.pagerduty
-    for _, oc in ctx.catalog.oncalls(system):
+    for whose, oc in ctx.catalog.oncalls(system):
         if not (oc.pagerduty_service or oc.pagerduty_escalation_policy):
             continue
-        if answer is None or answer.error is not None or oc.pagerduty_service in answer.unknown_services:
-            return True
-    return False
+        if answer is None or answer.error is not None:
+            return f"PagerDuty unavailable for {whose} ({(answer.error if answer else None) or 'not asked'})"
+        service = oc.pagerduty_service
+        if service is not None and service in answer.unknown_services:
+            return f"on-call of {whose} unknown ({answer.unknown_services[service]})"
+    return None
 
 
 def _no_team(system: System) -> str:

@@ -1,0 +1,58 @@
+"""`ownership drill`: the inputs of a game-day drill (catalog, roster, PagerDuty over the window), then
+routing/drill.py. Nothing here judges a gap.
+
+Unlike `page` at 3 a.m., a drill that cannot see the roster it was told to use cannot run (exit 2): leavers
+are half of what it looks for. PagerDuty that cannot be asked is no reason to stop: the systems it would
+have answered for get an `oncall-unknown` gap with the reason.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping, Sequence
+
+from ownership.config import Config
+from ownership.inputs import load_catalog, load_roster
+from ownership.model import Catalog, System
+from ownership.routing.drill import SOLE_RESPONDER_THRESHOLD, Drill, PagerDutyWindow, drill
+from ownership.routing.drill import role_targets
+
+
+def run(paths: Sequence[str], config: Config, start: dt.datetime, weeks: int, tier: int | None = None,
+        roster_source: str | None = None, pagerduty_url: str | None = None, allow_shrink: bool = False,
+        tz: dt.tzinfo = dt.timezone.utc, threshold: int = SOLE_RESPONDER_THRESHOLD,
+        env: Mapping[str, str] | None = None) -> tuple[Drill, tuple[str, ...]]:
+    """The drill of [start, start + weeks). Raises CatalogError or RosterError (exit 2)."""
+    inputs = load_catalog(paths)
+    catalog = inputs.catalog
+    end = start + dt.timedelta(weeks=weeks)
+    roster = load_roster(roster_source, config, start.date(), allow_shrink)
+    scope = [s for s in catalog.systems.values() if tier is None or s.tier <= tier]
+    window = ask_pagerduty(catalog, scope, start, end, config, pagerduty_url, env)
+    return drill(catalog, roster, start, end, tier=tier, pagerduty=window, tz=tz, threshold=threshold), \
+        inputs.warnings
+
+
+def ask_pagerduty(catalog: Catalog, systems: Iterable[System], start: dt.datetime, end: dt.datetime,
+                  config: Config, base_url: str | None,
+                  env: Mapping[str, str] | None = None) -> PagerDutyWindow | None:
+    """PagerDuty's `GET /oncalls` from `start` to `end` for every policy and service that reaches `systems`,
+    the org fallback and the incident roles (their teams' on-call); None when none uses PagerDuty."""
+    setups = [oc for s in systems for _, oc in catalog.oncalls(s)]
+    for target in (*catalog.incident.fallback, *role_targets(catalog)):
+        team = catalog.teams.get(target.team) if target.team else None
+        if team is not None and team.oncall is not None:
+            setups.append(team.oncall)
+    policies = {oc.pagerduty_escalation_policy for oc in setups if oc.pagerduty_escalation_policy}
+    services = {oc.pagerduty_service for oc in setups if oc.pagerduty_service}
+    if not policies and not services:
+        return None
+    from ownership.oncall import pagerduty
+
+    try:
+        settings = pagerduty.PagerDutySettings.from_values(config.get("pagerduty"), config.relative, base_url)
+        found = pagerduty.lookup(policies, services, start, settings, env=env if env is not None else os.environ,
+                                 until=end)
+    except pagerduty.PagerDutyError as exc:
+        return PagerDutyWindow(error=str(exc))
+    return PagerDutyWindow(found.entries, found.services, found.unknown_services)
