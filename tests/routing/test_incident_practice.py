@@ -289,5 +289,5 @@ def test_a_people_entry_with_a_bad_contact_value_is_a_warning_and_the_value_is_n
     assert sorted((f.rule, f.severity, f.evidence["field"]) for f in findings) == [
         ("invalid-value", "warning", "pagerduty"), ("invalid-value", "warning", "slack")]
     assert all(f.location is not None and f.location.line == 2 for f in findings)
-    reach = cat.profiles["a@x.test"].reach
+    reach = cat.contacts["a@x.test"]
     assert reach is not None and (reach.slack, reach.phone, reach.pagerduty) == (None, "+1 555 0100", None)

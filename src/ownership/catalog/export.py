@@ -297,8 +297,8 @@ def documents(catalog: Catalog) -> dict[str, str]:
 
     URL credentials and token values are masked (ownership.redact): an export is published to Backstage."""
     users = _Users(dict(catalog.profiles), is_backstage(catalog), catalog.contacts)
-    for ref in catalog.contacts:  # someone with contacts but in no group still gets a User to carry them
-        users.name(ref)
+    for person in catalog.contacts:  # someone with contacts but in no group still gets a User to carry them
+        users.name(person)
     groups = [_group(t, users) for t in catalog.teams.values()]
     groups += [_group(s, users) for s in catalog.stakeholders.values()]
     systems = list(catalog.systems.values())

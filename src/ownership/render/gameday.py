@@ -16,7 +16,7 @@ from ownership.analysis.rotation import shown, zone_name
 from ownership.render import markdown as md
 from ownership.render.routing import reach_line
 from ownership.routing import Page, Room
-from ownership.routing.gameday import Gap, gaps
+from ownership.routing.gameday import RoomGap, gaps
 from ownership.routing.incident import NOT_CONFIGURED
 from ownership.routing.page import Level
 from ownership.routing.status import cadence
@@ -207,13 +207,13 @@ def _quoted(text: str) -> list[str]:
     return [f"> {row}\\" for row in rows[:-1]] + [f"> {row}" for row in rows[-1:]]
 
 
-def _found(found: Iterable[Gap]) -> list[str]:
+def _found(found: Iterable[RoomGap]) -> list[str]:
     lines = ["## What this drill found", ""]
     rows = [f"- **{g.kind}**: {e(g.message)}" for g in found]
     return [*lines, *(rows or ["Nothing: every check of this card passed."])]
 
 
-def _review(r: Room, found: tuple[Gap, ...]) -> list[str]:
+def _review(r: Room, found: tuple[RoomGap, ...]) -> list[str]:
     first = next((p.reach for p in r.pages if p.reach is not None), None)
     paged = ", ".join(e(c.name or c.label) for c in first.contacts) if first else "nobody"
     lines = ["## Checklist for the blameless review", "",

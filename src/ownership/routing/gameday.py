@@ -26,45 +26,45 @@ KINDS = ("nobody-to-page", "unassigned-role", "doubled-role", "no-runbook", "no-
 
 
 @dataclass(frozen=True, slots=True)
-class Gap:
+class RoomGap:
     kind: str  # one of KINDS
     subject: str  # the system, role, group or person it is about
     message: str  # one blameless sentence saying what to fix
 
 
-def gaps(r: Room) -> tuple[Gap, ...]:
+def gaps(r: Room) -> tuple[RoomGap, ...]:
     """Every gap of the room, in the order of KINDS."""
-    out: list[Gap] = []
+    out: list[RoomGap] = []
     for x in r.responders:
         if x.gap:
-            out.append(Gap("nobody-to-page", x.system, x.gap))
+            out.append(RoomGap("nobody-to-page", x.system, x.gap))
     for role in r.roles:
         if role.contact is None:
             why = role.note or (NOT_CONFIGURED if role.source == NOT_CONFIGURED else f"from {role.source}")
-            out.append(Gap("unassigned-role", role.title, f"nobody holds the {role.title} role ({why})"))
+            out.append(RoomGap("unassigned-role", role.title, f"nobody holds the {role.title} role ({why})"))
         elif role.note and role.note.startswith("also "):
-            out.append(Gap("doubled-role", role.title,
+            out.append(RoomGap("doubled-role", role.title,
                            f"{role.contact.name or role.contact.label} holds the {role.title} role and is {role.note}"))
     for p in r.pages:
         if not p.runbook:
-            out.append(Gap("no-runbook", p.system, f"{p.system} has no runbook in the catalog (runbook:)"))
+            out.append(RoomGap("no-runbook", p.system, f"{p.system} has no runbook in the catalog (runbook:)"))
     for c in r.channels:
         if not c.status:
-            out.append(Gap("no-status-channel", c.system,
+            out.append(RoomGap("no-status-channel", c.system,
                            f"{c.system} has no status channel in the catalog (channels: status:): the status "
                            "messages have nowhere read-only to go"))
         if c.note:
-            out.append(Gap("no-incident-channel", c.system, f"{c.system}: {c.note}"))
+            out.append(RoomGap("no-incident-channel", c.system, f"{c.system}: {c.note}"))
     for g in r.stakeholders:
         if not g.contacts:
-            out.append(Gap("stakeholder-without-contacts", g.name,
+            out.append(RoomGap("stakeholder-without-contacts", g.name,
                            f"stakeholder group {g.name} is pulled in but has no contact who can be reached"
                            + (f" (only its channel {g.channel})" if g.channel else "")))
     for where, sk in skipped(r):
         who = f"{sk.name} <{sk.ref}>" if sk.name else sk.ref
-        out.append(Gap("cannot-be-paged", sk.ref, f"{where} still lists {who}, who cannot be paged: {sk.reason}"))
+        out.append(RoomGap("cannot-be-paged", sk.ref, f"{where} still lists {who}, who cannot be paged: {sk.reason}"))
     if r.status is not None and r.status.public is not None and r.status.public_note:
-        out.append(Gap("public-draft-incomplete", ", ".join(r.systems), r.status.public_note))
+        out.append(RoomGap("public-draft-incomplete", ", ".join(r.systems), r.status.public_note))
     return tuple(sorted(out, key=lambda g: KINDS.index(g.kind)))  # stable: each kind keeps its order
 
 
