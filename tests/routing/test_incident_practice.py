@@ -291,3 +291,17 @@ def test_a_people_entry_with_a_bad_contact_value_is_a_warning_and_the_value_is_n
     assert all(f.location is not None and f.location.line == 2 for f in findings)
     reach = cat.contacts["a@x.test"]
     assert reach is not None and (reach.slack, reach.phone, reach.pagerduty) == (None, "+1 555 0100", None)
+
+
+def test_the_commander_is_not_the_person_the_fallback_pages_when_someone_else_can_command() -> None:
+    # haunted's team has nobody; the fallback pages rotation sre's omar (bob left). Make omar the scheduled
+    # commander too: the room passes him over for the next one and says why
+    text = practice().replace("    members: [alice@acme.test, vera@acme.test, walt@acme.test]\n",
+                              "    members: [omar@acme.test, vera@acme.test, walt@acme.test]\n", 1)
+    r = room_of("haunted", text=text, at=dt.datetime(2026, 1, 6, tzinfo=UTC))
+    x = r.responders[0]
+    assert x.level is not None and x.level.name == "fallback" and x.level.contacts[0].ref == "omar@acme.test"
+    assert r.commander is not None and r.commander.ref != "omar@acme.test"
+    commander = {ro.role: ro for ro in r.roles}["commander"]
+    assert commander.note is not None and "omar@acme.test is on an affected system's owning team or paged for it" \
+        in commander.note

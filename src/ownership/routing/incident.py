@@ -208,6 +208,9 @@ def _roles(ctx: Context, systems: Sequence[System], responders: Sequence[Respond
     skipped += given.skipped
     notes += given.notes
     owning = _owning_keys(ctx, systems)
+    # whoever is paged for an affected system (its first level, or the org fallback) is needed on the fix too
+    owning |= {ctx.people.key(c.ref, ctx.people.resolve(c.ref)) for x in responders if x.level
+               for c in x.level.contacts}
     candidates: dict[str, list[tuple[str, Contact]]] = {}  # role -> (person key, contact), best first
     sources = given.sources
     scheduled: dict[str, tuple[str, Contact] | None] = {}  # each role's first candidate, before reordering
@@ -241,11 +244,11 @@ def _roles(ctx: Context, systems: Sequence[System], responders: Sequence[Respond
         first = scheduled[role]
         if first is not None and pick[0] != first[0] and note is None and role in ("commander", "deputy") \
                 and first[0] in owning:
-            note = f"{first[1].label} is on an affected system's owning team and is needed there"
+            note = f"{first[1].label} is on an affected system's owning team or paged for it, and is needed there"
             if role == "commander":
                 notes.append(f"{note}; {contact.label} commands")
         if role in ("commander", "deputy") and key in owning and note is None:
-            note = "also on an affected system's owning team: nobody else is available"
+            note = "also on an affected system's owning team or paged for it: nobody else is available"
         taken.setdefault(key, role)
         why = f"{ROLE_TITLES[role]} ({contact.why})"
         if role == "commander" and first is not None:
