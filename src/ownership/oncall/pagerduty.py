@@ -15,10 +15,11 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from ownership.errors import OwnershipError
 from ownership.model import SettingProblem
+from ownership.oncall import check_client
 
 if TYPE_CHECKING:  # requests is imported only when PagerDuty is asked (it costs ~70 ms at start-up)
     import requests
@@ -84,21 +85,9 @@ class PagerDutySettings:
 
 def check(value: Any) -> list[SettingProblem]:
     """Every problem of the `pagerduty:` setting of ownership.yaml (checked when config loads)."""
-    if not isinstance(value, dict):
-        return [SettingProblem((), f"pagerduty must be a mapping ({', '.join(FIELDS)})")]
-    out: list[SettingProblem] = []
-    for key, v in value.items():
-        if key not in FIELDS:
-            out.append(SettingProblem((str(key),), f"pagerduty has no setting '{key}'; known: {', '.join(FIELDS)}",
-                                      "unknown-field"))
-            continue
-        types, what = FIELDS[key]
-        if isinstance(v, bool) or not isinstance(v, types):
-            out.append(SettingProblem((str(key),), f"pagerduty.{key} must be {what}"))
-    if out:
-        return out
-    if "base_url" in value and urlsplit(value["base_url"]).scheme not in ("http", "https"):
-        out.append(SettingProblem(("base_url",), "pagerduty.base_url must be an http(s) URL"))
+    out = check_client("pagerduty", value, FIELDS)
+    if not isinstance(value, dict) or any(p.path != ("base_url",) for p in out):
+        return out  # a wrong type: the ranges below cannot be compared
     if value.get("timeout", 1) <= 0 or not 0 <= value.get("retries", 0) <= 10 or value.get("backoff", 0) < 0:
         out.append(SettingProblem((), "pagerduty.timeout must be > 0, retries 0-10 and backoff >= 0"))
     if value.get("wait", 1) <= 0:

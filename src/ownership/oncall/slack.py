@@ -21,10 +21,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from ownership.errors import OwnershipError
 from ownership.model import SettingProblem
+from ownership.oncall import check_client
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -87,21 +87,9 @@ class SlackSettings:
 
 def check(value: Any) -> list[SettingProblem]:
     """Every problem of the `slack:` setting of ownership.yaml (checked when config loads)."""
-    if not isinstance(value, dict):
-        return [SettingProblem((), "slack must be a mapping (" + ", ".join(FIELDS) + ")")]
-    out: list[SettingProblem] = []
-    for key, v in value.items():
-        if key not in FIELDS:
-            out.append(SettingProblem((str(key),), f"slack has no setting '{key}'; known: {', '.join(FIELDS)}",
-                                      "unknown-field"))
-            continue
-        types, what = FIELDS[key]
-        if isinstance(v, bool) or not isinstance(v, types):
-            out.append(SettingProblem((str(key),), f"slack.{key} must be {what}"))
-    if out:
-        return out
-    if "base_url" in value and urlsplit(value["base_url"]).scheme not in ("http", "https"):
-        out.append(SettingProblem(("base_url",), "slack.base_url must be an http(s) URL"))
+    out = check_client("slack", value, FIELDS)
+    if not isinstance(value, dict) or any(p.path != ("base_url",) for p in out):
+        return out  # a wrong type: the ranges below cannot be compared
     if value.get("timeout", 1) <= 0 or not 0 <= value.get("retries", 0) <= 10 or value.get("max_retry_after", 0) < 0:
         out.append(SettingProblem((), "slack.timeout must be > 0, retries 0-10 and max_retry_after >= 0"))
     return out
