@@ -305,3 +305,16 @@ def test_the_commander_is_not_the_person_the_fallback_pages_when_someone_else_ca
     commander = {ro.role: ro for ro in r.roles}["commander"]
     assert commander.note is not None and "omar@acme.test is on an affected system's owning team or paged for it" \
         in commander.note
+
+
+def test_someone_hr_moved_to_another_team_holds_no_role_from_a_rotation_either() -> None:
+    # dan is a payments member whom HR places in ledger (here not also listed in ledger); put him first in the
+    # commander rotation
+    text = practice().replace("    members: [alice@acme.test, vera@acme.test, walt@acme.test]\n",
+                              "    members: [dan@acme.test, vera@acme.test, walt@acme.test]\n", 1)
+    text = text.replace("members: [liam@acme.test, dan@acme.test]", "members: [liam@acme.test]")
+    r = room_of("db", text=text, at=dt.datetime(2026, 1, 6, tzinfo=UTC))  # dan's week
+    assert r.commander is not None and r.commander.ref != "dan@acme.test"
+    assert all(x.contact is None or x.contact.ref != "dan@acme.test" for x in r.roles)
+    assert ("dan@acme.test", "rotation incident-commander", "transferred to team ledger") in {
+        (s.ref, s.level, s.reason) for s in r.skipped}

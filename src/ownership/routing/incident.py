@@ -262,11 +262,21 @@ def _roles(ctx: Context, systems: Sequence[System], responders: Sequence[Respond
 
 def _candidates(ctx: Context, target: Target, level: str, skipped: list[Skip],
                 notes: list[str]) -> list[tuple[str, Contact]]:
-    """Everyone `target` names who can be paged, best first, with their person key (page.reachable)."""
-    col = Collector(ctx.people)
-    found = list(reachable(ctx, target, col, level, notes))
+    """Everyone `target` names who can be paged, best first, with their person key (page.reachable). Someone
+    HR moved to another team than the catalog lists them in (People.moved_away) holds no role either: a
+    transfer is never assigned, whichever source names them."""
+    people = ctx.people
+    col = Collector(people)
+    out = []
+    for c in reachable(ctx, target, col, level, notes):
+        person = people.resolve(c.ref)
+        moved = people.moved_away(person)
+        if moved is not None:
+            col.skipped.append(people.skip(c.ref, person, level, f"transferred to team {moved}"))
+            continue
+        out.append((people.key(c.ref, person), c))
     skipped += col.skipped
-    return [(ctx.people.key(c.ref, ctx.people.resolve(c.ref)), c) for c in found]
+    return out
 
 
 def _match(candidates: dict[str, list[tuple[str, Contact]]]) -> dict[str, tuple[str, Contact]]:
