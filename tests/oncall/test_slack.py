@@ -245,3 +245,19 @@ def test_settings_are_checked_and_protected(tmp_path: Any) -> None:
         parse(b"slack: {token_env: GITHUB_TOKEN}\n", tmp_path / "ownership.yaml")
     from ownership.config import PROTECTED
     assert "slack" in PROTECTED
+
+
+def test_a_redirect_to_another_host_is_not_followed_and_the_token_stays_here(server: tuple[str, ss.State]) -> None:
+    url, state = server
+    with ss.serve() as (elsewhere, other):
+        state.fail("chat.postMessage", "", status=302, headers={"Location": elsewhere + "chat.postMessage"})
+        out = run(url, plan(**ONE_POST))
+    assert other.requests == []  # nothing, and so no Authorization header, reached the other origin
+    assert out.errors == ["chat.postMessage #status-payments: unexpected_error: the answer was a redirect (HTTP 302) "
+                          "to another host, which is not followed: the token goes only to slack.base_url; check "
+                          "slack.base_url / --slack-url"]
+    assert out.posted == []
+    assert ss.TOKEN not in text(out)
+    import urllib.request
+    assert urllib.request._opener is None or not any(  # type: ignore[attr-defined]
+        type(h).__name__ == "SameOrigin" for h in urllib.request._opener.handlers)  # type: ignore[attr-defined]

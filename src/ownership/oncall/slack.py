@@ -18,7 +18,8 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -160,7 +161,35 @@ def post(plan: Plan, settings: SlackSettings, env: Mapping[str, str] | None = No
     if not httpget.token_may_go(base):
         raise SlackError(f"nothing was posted: {httpget.redact_url(base, keep_query=False)}: refusing to send the "
                          "Slack token over a non-https URL")
-    return _Run(_client(token, base, settings), settings, sleep).run(plan)
+    with _same_origin_redirects(base):
+        return _Run(_client(token, base, settings), settings, sleep).run(plan)
+
+
+@contextmanager
+def _same_origin_redirects(base: str) -> Iterator[None]:
+    """slack_sdk opens its URLs with urllib's default opener, which follows a redirect to any host and sends
+    the Authorization header along. While posting, that opener follows only redirects within the scheme, host
+    and port of `base` (as httpget does for PagerDuty and SCIM); any other is answered as the redirect itself,
+    an error the step reports. The opener before is put back afterwards."""
+    import urllib.request
+
+    from ownership import httpget
+
+    here = httpget.origin(base)
+
+    class SameOrigin(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any,
+                             newurl: str) -> Any:
+            if httpget.origin(newurl) != here:
+                return None  # urllib raises HTTPError(code): nothing is sent to the other origin
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    before = urllib.request._opener  # type: ignore[attr-defined]  # None: urlopen builds the default one
+    urllib.request.install_opener(urllib.request.build_opener(SameOrigin))
+    try:
+        yield
+    finally:
+        urllib.request.install_opener(before)  # type: ignore[arg-type]
 
 
 def _client(token: str, base: str, settings: SlackSettings) -> WebClient:
@@ -347,6 +376,9 @@ class _Run:
     def failed(self, method: str, channel: str, exc: _SlackSays) -> _StepFailed:
         code = exc.code if _ERROR_CODE.match(exc.code) else "unexpected_error"
         advice = ADVICE.get(code, f"Slack answered HTTP {exc.status}; see Slack's documentation of {method}")
+        if 300 <= (exc.status or 0) < 400 and code == "unexpected_error":
+            advice = (f"the answer was a redirect (HTTP {exc.status}) to another host, which is not followed: the "
+                      "token goes only to slack.base_url; check slack.base_url / --slack-url")
         needed = str(exc.data.get("needed") or "")
         advice = advice.format(env=self.settings.token_env,
                                needed=needed if _ERROR_CODE.match(needed.replace(":", "_")) else "the method needs")
