@@ -258,3 +258,15 @@ def test_mutations_of_a_realistic_org_get_backstages_verdict(tmp_path_factory: p
     paths = _write(root, {name: yaml.safe_dump_all(body, sort_keys=False) for name, body in files.items()})
     counts = compare(paths)
     assert sum(counts.values()) == sum(len(b) for b in files.values())
+
+
+def test_an_entity_without_apiversion_is_a_malformed_entity_as_backstage_says(tmp_path: Path) -> None:
+    # found by the mutation test (hypothesis seed 5): without apiVersion, `kind`/`metadata`/`spec` were read as
+    # unknown keys of a native file
+    f = tmp_path / "user.yaml"
+    f.write_text("kind: User\nmetadata:\n  name: user-2\nspec:\n  memberOf: []\n")
+    (row,) = oracle([f])
+    assert not row["accepted"] and "apiVersion" in str(row["errors"])
+    _, findings = load.load_paths([f])
+    assert [(x.rule, x.location.line if x.location else None) for x in findings] == [("backstage-missing-field", 1)]
+    assert "'apiVersion' is required" in findings[0].message

@@ -445,10 +445,10 @@ def _check_invisible(doc: Node, path: str, findings: list[Finding]) -> None:
 
 
 def _is_backstage(doc: Map) -> bool:
-    for k, v in doc.pairs:
-        if type(k) is Scalar and k.value == "apiVersion":
-            return True
-    return False
+    """A Backstage entity: it has an `apiVersion`, or it has `kind` and `metadata` and no native key (an entity
+    that lost its apiVersion is a malformed entity, as Backstage says, not a native file of unknown fields)."""
+    keys = {k.value for k, _ in doc.pairs if type(k) is Scalar}
+    return "apiVersion" in keys or ({"kind", "metadata"} <= keys and not keys & set(TOP_KEYS))
 
 
 class _Walker:
