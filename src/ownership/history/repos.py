@@ -21,6 +21,7 @@ import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ownership.history import git
 from ownership.model import Repo, System
@@ -42,6 +43,48 @@ class Source:
 
 def is_remote(url: str) -> bool:
     return "://" in url or bool(_SCP.match(url))
+
+
+# the ports a scheme uses when none is written: `ssh://host:22/x` and `git@host:x` are one repository
+_DEFAULT_PORTS = {"ssh": 22, "git+ssh": 22, "https": 443, "http": 80, "git": 9418}
+
+
+def normalised_url(url: str) -> str:
+    """One spelling of a remote URL, the same on every machine: `host/org/x` (host in lower case, no user,
+    password, query or fragment, no trailing `.git` or `/`), so `git@GitHub.com:org/x.git`,
+    `https://token@github.com/org/x/` and `ssh://git@github.com/org/x` all give `github.com/org/x`. A
+    `file://` URL stays `file://` + its path (it names a folder of this machine only)."""
+    if "://" not in url and _SCP.match(url):
+        host, _, path = url.split("@", 1)[1].partition(":")
+        where = host.lower()
+    else:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        path = parts.path
+        if scheme == "file":
+            where = "file://"
+            path = "/" + path.lstrip("/")
+        else:
+            host = parts.netloc.rpartition("@")[2].lower()
+            try:
+                port = parts.port
+            except ValueError:
+                port = None
+            if port is not None and port == _DEFAULT_PORTS.get(scheme):
+                host = host.rsplit(":", 1)[0]
+            where = host
+    path = path.rstrip("/")
+    while path.endswith(".git"):
+        path = path[:-4].rstrip("/")
+    if where == "file://":
+        return where + path
+    return f"{where}/{path.lstrip('/')}" if path.strip("/") else where
+
+
+def state_key(source: Source) -> str:
+    """What a repository's scan state is filed under: the normalised remote URL (the same on any machine,
+    never a credential), or a local repository's resolved path."""
+    return normalised_url(source.where) if source.remote else source.where
 
 
 def rewrite(url: str, rules: Mapping[str, str]) -> str:

@@ -16,23 +16,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ownership import cachedir
-from ownership.history import cache, git, gitlog, repos
+from ownership.history import cache, git, gitlog, repos, shards
 from ownership.history.repos import Source
 from ownership.history.settings import HistorySettings
 from ownership.history.settings import jobs as jobs_for
 from ownership.history import activity
-from ownership.history.state import FileRec, RepoScan, RepoState, Scope, normalise_paths
+from ownership.history.state import FileRec, RepoScan, RepoState, Scope, anchored, normalise_paths
 from ownership.model import Activity, Catalog, Roster
 
 Warn = Callable[[str], None]
 Progress = Callable[["RepoScan", int], None]  # (a repository just scanned, how many are scanned in all)
-
-
-def _anchored(prefix: str, scope: Scope) -> Scope:
-    """A scope relative to a sub-folder, as a scope relative to the repository root."""
-    if not prefix:
-        return scope
-    return normalise_paths([prefix + p for p in scope] if scope else [prefix])
 
 
 def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn,
@@ -51,7 +44,7 @@ def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn,
         return result
     result.shallow = shallow.strip() == "true"
     result.prefix = rest[0].strip() if rest else ""
-    result.scopes = {s: _anchored(result.prefix, s) for s in wanted}
+    result.scopes = {s: anchored(result.prefix, s) for s in wanted}
     scopes = set(result.scopes.values())
     head = git.try_run(path, "rev-parse", "-q", "--verify", "HEAD^{commit}")
     if not head:
@@ -61,8 +54,11 @@ def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn,
     # "model": what the counters mean; 2 = scopes follow renames into them, other roots kept apart (issue 13)
     key = {"mailmap": _mailmap_key(path, bare.strip() == "true", result.prefix), "shallow": result.shallow,
            "model": 2}
-    where = cache.file_for(cache_dir, git_dir)
-    state = cache.load(where, git_dir, key, warn)
+    result.depends = key
+    # filed under the normalised remote URL (or a local repository's path), not this machine's clone path
+    repo = repos.state_key(source)
+    where = cache.file_for(cache_dir, repo)
+    state = cache.load(where, repo, key, warn)
     if state is not None and scopes <= set(state.scopes):
         if state.head == head:
             result.state, result.mode = state, "cached"
@@ -75,6 +71,7 @@ def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn,
         state, result.mode = RepoState(sorted(scopes)), "full"
     assert state is not None
     since = state.head if result.mode == "incremental" else None
+    lineage = state.lineage if since else []
     try:
         listing = git.output(path, "ls-tree", "-r", "-z", "--name-only", "--full-tree", head)
         tree = [gitlog.decode(p) for p in listing.split(b"\0") if p]
@@ -93,7 +90,8 @@ def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn,
         result.reason = git.redact(str(exc))
         return result
     state.finish(head, tree, fresh, live, state.files if since else None)
-    cache.save(where, git_dir, key, state, warn)
+    state.lineage = [*lineage, head]
+    cache.save(where, repo, key, state, warn, result.prefix)
     result.state = state
     return result
 
@@ -166,9 +164,13 @@ def catalog_sources(catalog: Catalog, rewrite: Mapping[str, str]) -> dict[str, l
 
 def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, roster: Roster | None = None,
                  jobs: int | None = None, warn: Warn = lambda _: None,
-                 progress: Progress | None = None,
+                 progress: Progress | None = None, shard: shards.Shard | None = None,
+                 given: Mapping[str, shards.Given] | None = None,
                  ) -> tuple[Activity, dict[Source, RepoScan]]:
-    """Scan every repository the catalog names (incrementally) and derive the activity of each system."""
+    """Scan every repository the catalog names (incrementally) and derive the activity of each system.
+
+    `shard`: only the repositories of that shard, and only the systems whose repositories are all in it.
+    `given`: states read from --state folders (shards.read); the repositories they answer are not scanned."""
 
     systems = catalog_sources(catalog, settings.rewrite)
     requests: dict[Source, set[Scope]] = {}
@@ -176,5 +178,12 @@ def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, ro
         for source, scope in parts:
             requests.setdefault(source, set()).add(scope)
     cache_dir = settings.cache or cachedir.root()
-    scans = scan_all(requests, cache_dir, jobs_for(jobs, settings), warn, progress, settings.transport)
+    if shard is not None:
+        mine = shards.select(requests, shard, cache_dir)
+        requests = {source: wanted for source, wanted in requests.items() if source in mine}
+        systems = {name: parts for name, parts in systems.items() if all(s in mine for s, _ in parts)}
+    reused = shards.reuse(given, requests) if given else {}
+    rest = {source: wanted for source, wanted in requests.items() if source not in reused}
+    scanned = scan_all(rest, cache_dir, jobs_for(jobs, settings), warn, progress, settings.transport)
+    scans = {source: reused.get(source) or scanned[source] for source in sorted(requests)}
     return activity.build(systems, scans, today, settings.windows, settings.is_bot(), roster), scans

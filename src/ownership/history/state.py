@@ -37,6 +37,14 @@ def normalise_paths(paths: Iterable[str]) -> Scope:
     return tuple(sorted(out))
 
 
+def anchored(prefix: str, scope: Scope) -> Scope:
+    """A scope relative to a sub-folder (`prefix`, as `git rev-parse --show-prefix` says it), as a scope
+    relative to the repository root."""
+    if not prefix:
+        return scope
+    return normalise_paths([prefix + p for p in scope] if scope else [prefix])
+
+
 def in_scope(path: str, scope: Scope) -> bool:
     """Whether a repository path is the scope's file or lies under one of its folders."""
     if not scope:
@@ -97,6 +105,7 @@ class RepoState:
         self.scopes: dict[Scope, ScopeStats] = {s: ScopeStats() for s in scopes}
         self.tree: list[str] = []  # every file at `head`
         self.commits = 0  # non-merge commits with changes, over the state's whole life
+        self.lineage: list[str] = []  # the heads this state was built through, oldest first (shards.py merges)
         self._matchers = self._compile()
         self._foreign: list[tuple[Commit, int]] = []  # foreign commits of the current walk, newest first
 
@@ -200,7 +209,7 @@ class RepoState:
                        for aid, e in sorted(stats.authors.items())}
             scopes.append({"paths": list(scope), "authors": authors,
                            "moved": list(stats.moved) if stats.moved else None})
-        return {"head": self.head, "commits": self.commits, "authors": [list(a) for a in self.authors],
+        return {"head": self.head, "commits": self.commits, "lineage": list(self.lineage), "authors": [list(a) for a in self.authors],
                 "files": files, "tree": self.tree, "scopes": scopes}
 
     @classmethod
@@ -209,6 +218,7 @@ class RepoState:
         state = cls()
         state.head = str(data["head"])
         state.commits = int(data["commits"])
+        state.lineage = [str(h) for h in data["lineage"]]
         for name, email in data["authors"]:
             state.author_id(str(name), str(email))
         n = len(state.authors)
@@ -279,6 +289,7 @@ class RepoScan:
     mode: str = ""  # full | incremental | cached | empty | failed
     new_commits: int = 0
     scopes: dict[Scope, Scope] = field(default_factory=dict)  # requested scope -> scope in the state
+    depends: dict[str, Any] = field(default_factory=dict)  # what the numbers depend on (scan.py's cache key)
 
     def scope(self, requested: Scope) -> Scope:
         return self.scopes.get(requested, requested)
