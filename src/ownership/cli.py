@@ -152,6 +152,11 @@ FAIL_ON_OPTION = click.option(
 # the reports of the other commands
 TEXT_JSON_OPTION = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                                 show_default=True)
+# every command that reads git history through the scan (scan, audit, report, site)
+STATE_OPTION = click.option("--state", "states", multiple=True, type=click.Path(), metavar="DIR",
+                            help="Scan state of an earlier scan (`scan --state-out DIR`, e.g. one per shard of a "
+                                 "CI matrix); repeatable: the states are merged first and the repositories they "
+                                 "hold are not scanned again (docs/history.md).")
 OUTPUT_OPTION = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
                              help="Write the report to this file instead of standard output.")
 
@@ -246,23 +251,35 @@ def schema() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
+@click.option("--shard", metavar="I/N",
+              help="Scan only shard I of N (1-based) of the catalog's repositories, a stable assignment "
+                   "balanced by each repository's cost in the cache; needs --state-out.")
+@click.option("--state-out", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write the scanned repositories' states to DIR (manifest.json, repos/), for --state.")
+@STATE_OPTION
 @TEXT_JSON_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
-def scan(paths: tuple[str, ...], jobs: int | None, fmt: str, roster: str | None, allow_roster_shrink: bool,
+def scan(paths: tuple[str, ...], jobs: int | None, shard: str | None, state_out: str | None,
+         states: tuple[str, ...], fmt: str, roster: str | None, allow_roster_shrink: bool,
          config_path: str | None, today: str | None) -> None:
     """Scan the git history of every system's repositories (catalog at PATHS; default: catalog/).
 
     Prints per system: last (human) touch, active maintainers (employed / left), truck factor and the share
     of files whose every author has left. Incremental: a cache keyed by the last scanned commit means a
     re-scan reads only new commits. Remote repositories are cloned once (blobless) into the cache.
+    With --shard I/N only that shard's repositories are scanned (and only the systems wholly in it shown).
     """
     from ownership.commands import scan as command
+    from ownership.history import shards
     from ownership.history.progress import bar
 
+    part = shards.parse(shard) if shard is not None else None
+    if part is not None and not state_out:
+        raise Failure("--shard needs --state-out DIR: where the shard's scan state is written")
     catalog_paths, config = _catalog_paths(paths, config_path)
     day = _today(today)
     people = _roster(roster, config, day, allow_roster_shrink)
@@ -271,7 +288,8 @@ def scan(paths: tuple[str, ...], jobs: int | None, fmt: str, roster: str | None,
         _warn([line])
 
     with bar() as progress:
-        outcome = command.run(catalog_paths, config, day, people, jobs, warn, progress)
+        outcome = command.run(catalog_paths, config, day, people, jobs, warn, progress, shard=part,
+                              state_out=Path(state_out) if state_out else None, states=states)
     if outcome.catalog_errors:
         warn(f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); scanned what "
              "could be read")
@@ -625,7 +643,8 @@ def codeowners_check(paths: tuple[str, ...], repo: str, fmt: str, fail_on: str |
 
 def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: str | None, allow_shrink: bool,
                     jobs: int | None = None, scan: bool = True,
-                    before_scan: Callable[[Snapshot], None] | None = None) -> tuple[Snapshot, list[Finding]]:
+                    before_scan: Callable[[Snapshot], None] | None = None,
+                    states: Sequence[str] = ()) -> tuple[Snapshot, list[Finding]]:
     """The Snapshot (catalog, roster, scanned activity) shared by audit, suggest and offboard."""
     from ownership.inputs import prepare
     from ownership.history.progress import bar
@@ -633,7 +652,7 @@ def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: 
     with bar() as progress:
         return prepare(paths, config, today=day, roster_source=roster, allow_roster_shrink=allow_shrink,
                        jobs=jobs, scan=scan, warn=lambda line: _warn([line]), progress=progress,
-                       before_scan=before_scan)
+                       before_scan=before_scan, states=states)
 
 
 @cli.command()
@@ -644,14 +663,15 @@ def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: 
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
 @click.option("--no-scan", is_flag=True, help="Skip the git history (catalog and people rules only).")
+@STATE_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
 def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | None, jobs: int | None,
-          no_scan: bool, roster: str | None, allow_roster_shrink: bool, config_path: str | None,
-          today: str | None) -> None:
+          no_scan: bool, states: tuple[str, ...], roster: str | None, allow_roster_shrink: bool,
+          config_path: str | None, today: str | None) -> None:
     """Audit the catalog at PATHS (default: catalog/) against the roster and the git history.
 
     Runs validate's rules, the people rules and the health rules: orphaned, dormant, ownership-drift,
@@ -665,7 +685,8 @@ def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | N
     catalog_paths, config = _catalog_paths(paths, config_path)
     fmt = _auto_format(fmt)
     day = _today(today)
-    snap, loaded = _audit_snapshot(catalog_paths, config, day, roster, allow_roster_shrink, jobs, not no_scan)
+    snap, loaded = _audit_snapshot(catalog_paths, config, day, roster, allow_roster_shrink, jobs, not no_scan,
+                                   states=states)
     if snap.roster is None:
         _warn(["no roster (--roster or roster: in ownership.yaml): people, orphaned, knowledge-loss and "
                "bus-factor checks are skipped"])
@@ -737,13 +758,15 @@ def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], 
                    "[default: the folder that holds --out].")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
+@STATE_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
-def report(paths: tuple[str, ...], out: str | None, history: str | None, jobs: int | None, roster: str | None,
-           allow_roster_shrink: bool, config_path: str | None, today: str | None) -> None:
+def report(paths: tuple[str, ...], out: str | None, history: str | None, jobs: int | None,
+           states: tuple[str, ...], roster: str | None, allow_roster_shrink: bool, config_path: str | None,
+           today: str | None) -> None:
     """The weekly ownership report of the catalog at PATHS (default: catalog/): headline numbers, what changed
     since the last report, top risks with suggested successors, teams, legacy stewards, catalog hygiene.
     Writes report.md, report.html (self-contained) and report.json (docs/report.md). Exit 0 once written."""
@@ -754,7 +777,7 @@ def report(paths: tuple[str, ...], out: str | None, history: str | None, jobs: i
     written = command.run(catalog_paths, config, today=_today(today), roster_source=roster,
                           out=Path(out) if out else None, history=Path(history) if history else None,
                           allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=lambda line: _warn([line]),
-                          stage=command.terminal_stage(), progress=bar)
+                          stage=command.terminal_stage(), progress=bar, states=states)
     click.echo(f"wrote {', '.join(str(p) for p in written.files.values())}")
 
 
@@ -799,13 +822,14 @@ def demo(out: str, today: str | None) -> None:
                    "ownership.yaml, else https://app.pagerduty.com].")
 @click.option("--title", metavar="TEXT", help="Site title [default: site.title in ownership.yaml, else "
                                               "Ownership catalog].")
+@STATE_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 def site(paths: tuple[str, ...], out: str, report_dir: str | None, at: str | None, no_scan: bool, jobs: int | None,
-         offboard_limit: int | None, pagerduty_web: str | None, title: str | None, roster: str | None,
-         allow_roster_shrink: bool, config_path: str | None) -> None:
+         offboard_limit: int | None, pagerduty_web: str | None, title: str | None, states: tuple[str, ...],
+         roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
     """Write the catalog at PATHS (default: catalog/) as a static website into DIR: search, a page per system
     (who to page, blast radius, findings, git activity), team and person. No server needed (docs/site.md)."""
     from ownership.commands import site as command
@@ -818,7 +842,7 @@ def site(paths: tuple[str, ...], out: str, report_dir: str | None, at: str | Non
                               allow_roster_shrink=allow_roster_shrink, scan=not no_scan, jobs=jobs,
                               report_dir=report_dir, pagerduty_web=pagerduty_web, title=title,
                               offboard_limit=offboard_limit, warn=lambda line: _warn([line]),
-                              progress=progress)
+                              progress=progress, states=states)
     if outcome.catalog_errors:
         _warn([f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); the site shows "
                "what could be read"])

@@ -84,20 +84,26 @@ def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_sour
             allow_roster_shrink: bool = False, jobs: int | None = None, scan: bool = True,
             warn: Warn = lambda _: None, progress: Progress | None = None,
             before_scan: Callable[[Snapshot], None] | None = None, roster_compare_with: Sequence[str] = (),
+            states: Sequence[str] = (),
             ) -> tuple[Snapshot, list[Finding]]:
     """The catalog (+ loader findings), the roster when a source is given or configured, and the git activity
     through the incremental scan (windows always include 180 days).
 
     `before_scan` sees the snapshot without activity first, so a command can refuse bad arguments (an
     unknown person, no roster) before any repository is read. `roster_compare_with`: snapshots the roster
-    shrink guard compares with besides its cache (for `report`: the newest earlier report's).
+    shrink guard compares with besides its cache (for `report`: the newest earlier report's). `states`:
+    --state folders of earlier (sharded) scans, read and merged before anything else; the repositories they
+    hold are not scanned (history/shards.py).
 
-    Raises CatalogError (unreadable catalog path), RosterError (roster cannot be read) and GitError (git
-    missing): the CLI turns each into one line and exit code 2.
+    Raises StateError (a --state folder that cannot be used), CatalogError (unreadable catalog path),
+    RosterError (roster cannot be read) and GitError (git missing): the CLI turns each into one line and
+    exit code 2.
     """
     from ownership.history import settings as history_settings
     from ownership.history.scan import catalog_sources, scan_catalog
+    from ownership.history import shards
 
+    given = shards.read(states) if states else None
     catalog, loaded = load_paths(paths)
     roster = load_roster(roster_source, config, today, allow_roster_shrink, roster_compare_with)
     if before_scan is not None:
@@ -107,7 +113,7 @@ def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_sour
         hs = history_settings.from_values(config.get("history"), config.relative)
         hs = dataclasses.replace(hs, windows=tuple(sorted({*hs.windows, AUDIT_WINDOW})))
         if catalog_sources(catalog, hs.rewrite):
-            activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress)
+            activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress, given=given)
             for scanned in scans.values():
                 if scanned.problem:
                     warn(scanned.problem)

@@ -97,7 +97,7 @@ def terminal_stage() -> Stage:
 def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: str | None,
         out: Path | None = None, history: Path | None = None, allow_roster_shrink: bool = False,
         jobs: int | None = None, warn: Warn = lambda _: None, stage: Stage = lambda _: None,
-        progress: Progress | None = None) -> Written:
+        progress: Progress | None = None, states: Sequence[str] = ()) -> Written:
     """Raises CatalogError, RosterError, GitError (from prepare) and ReportError; the CLI exits 2 on each."""
     out = out or default_out(today)
     history = history if history is not None else out.parent
@@ -106,13 +106,13 @@ def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: 
     if progress is None:
         snap, loaded = prepare(paths, config, today=today, roster_source=roster_source,
                                allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn,
-                               roster_compare_with=earlier)
+                               roster_compare_with=earlier, states=states)
     else:
         with progress() as tick:
             callback: ScanProgress | None = tick
             snap, loaded = prepare(paths, config, today=today, roster_source=roster_source,
                                    allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn,
-                                   progress=callback, roster_compare_with=earlier)
+                                   progress=callback, roster_compare_with=earlier, states=states)
     if snap.roster is None:
         warn("no roster (--roster or roster: in ownership.yaml): employed owners, leavers, orphaned systems "
              "and successors are not in the report")

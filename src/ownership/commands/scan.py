@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ownership import redact
@@ -12,6 +13,7 @@ from ownership.analysis import people
 from ownership.catalog.load import load_paths
 from ownership.config import Config
 from ownership.history import settings as history_settings
+from ownership.history import shards
 from ownership.history.git import GitError
 from ownership.history.scan import Progress, scan_catalog
 from ownership.history.state import RepoScan
@@ -29,11 +31,17 @@ class Outcome:
 
 
 def run(paths: Sequence[str], config: Config, today: dt.date, roster: Roster | None, jobs: int | None,
-        warn: Warn, progress: Progress | None = None) -> Outcome:
+        warn: Warn, progress: Progress | None = None, shard: shards.Shard | None = None,
+        state_out: Path | None = None, states: Sequence[str] = ()) -> Outcome:
+    """`shard`: scan only that shard's repositories; `state_out`: write their states there (shards.py);
+    `states`: --state folders whose repositories are not scanned again. Raises StateError (exit 2)."""
+    given = shards.read(states) if states else None
     catalog, findings = load_paths(paths)
     errors = sum(1 for f in findings if f.severity == "error")
     hs = history_settings.from_values(config.get("history"), config.relative)
-    activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress)
+    activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress, shard=shard, given=given)
+    if state_out is not None:
+        shards.write(state_out, shard or shards.WHOLE, scans)
     for scanned in scans.values():
         if scanned.shallow:
             warn(f"{redact.text(scanned.source.url)} is a shallow clone: its history, and the numbers drawn from it, "

@@ -41,11 +41,12 @@ class Outcome:
 def run(paths: Sequence[str], config: Config, out: str, *, at: dt.datetime, roster_source: str | None,
         allow_roster_shrink: bool = False, scan: bool = True, jobs: int | None = None,
         report_dir: str | None = None, offboard_limit: int | None = None, pagerduty_web: str | None = None,
-        title: str | None = None, warn: Warn = lambda _: None, progress: Progress | None = None) -> Outcome:
+        title: str | None = None, warn: Warn = lambda _: None, progress: Progress | None = None,
+        states: Sequence[str] = ()) -> Outcome:
     """Build the site into `out`. Raises CatalogError, RosterError or SiteError (the CLI exits 2)."""
     snap, loaded = prepare(paths, config, today=at.date(), roster_source=roster_source,
                            allow_roster_shrink=allow_roster_shrink, jobs=jobs, scan=scan, warn=warn,
-                           progress=progress)
+                           progress=progress, states=states)
     result = audit(snap, loaded)
     report, copies = latest_report(report_dir if report_dir is not None else DEFAULT_REPORTS,
                                    explicit=report_dir is not None)

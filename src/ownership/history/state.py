@@ -209,7 +209,8 @@ class RepoState:
                        for aid, e in sorted(stats.authors.items())}
             scopes.append({"paths": list(scope), "authors": authors,
                            "moved": list(stats.moved) if stats.moved else None})
-        return {"head": self.head, "commits": self.commits, "lineage": list(self.lineage), "authors": [list(a) for a in self.authors],
+        return {"head": self.head, "commits": self.commits, "lineage": list(self.lineage),
+                "authors": [list(a) for a in self.authors],
                 "files": files, "tree": self.tree, "scopes": scopes}
 
     @classmethod
