@@ -56,7 +56,7 @@ def test_weekly_report_is_a_matrix_of_shards_from_a_variable_merged_by_one_repor
     assert steps.index(restore) < steps.index(_step(steps, "Scan this shard"))
     shard = _step(steps, "Scan this shard")
     assert shard["env"] == {"SHARD": "${{ matrix.shard }}", "SHARDS": "${{ needs.shards.outputs.count }}"}
-    assert shard["run"] == 'ownership scan catalog/ --shard "$SHARD/$SHARDS" --state-out "state-$SHARD"'
+    assert 'ownership scan catalog/ --shard "$SHARD/$SHARDS" --state-out "state-$SHARD" || status=$?' in shard["run"]
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["name"] == "ownership-state-${{ matrix.shard }}"
     assert upload["with"]["path"] == "state-${{ matrix.shard }}" and upload["with"]["if-no-files-found"] == "error"
@@ -107,6 +107,34 @@ def test_shard_count_defaults_to_one_and_is_a_whole_number_from_1_to_64(tmp_path
         # the message names the variable but never echoes its value (no workflow command from it)
         assert re.fullmatch(r"::error::the repository variable OWNERSHIP_SHARDS must be a whole number "
                             r"from 1 to 64\n", stdout), (bad, stdout)
+
+
+def _shard(tmp_path: Path, writes_state: bool, code: int) -> tuple[int, str, list[str]]:
+    """Run the shard's scan step with an `ownership` that writes (or not) a state and exits `code`."""
+    steps = _load(".github/workflows/weekly-report.yml")["jobs"]["scan"]["steps"]
+    script = _step(steps, "Scan this shard")["run"]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    log = tmp_path / "argv"
+    state = 'mkdir -p "$6" && echo {} > "$6/manifest.json"' if writes_state else ":"
+    (bin_dir / "ownership").write_text(f'#!/bin/sh\necho "$@" > {log}\n{state}\nexit {code}\n')
+    (bin_dir / "ownership").chmod(0o755)
+    work = tmp_path / f"work-{writes_state}-{code}"
+    work.mkdir()
+    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "SHARD": "2", "SHARDS": "3"}
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=30, check=False)
+    return done.returncode, done.stdout, log.read_text().split()
+
+
+def test_a_shard_fails_only_when_it_wrote_no_state(tmp_path: Path) -> None:
+    code, out, argv = _shard(tmp_path, True, 0)
+    assert (code, out) == (0, "") and argv == ["scan", "catalog/", "--shard", "2/3", "--state-out", "state-2"]
+    # unreadable repositories (scan exits 2) are in the state with their reason: the report shows them
+    code, out, _ = _shard(tmp_path, True, 2)
+    assert code == 0 and out.startswith("::warning::shard 2 of 3: ownership scan exited 2")
+    code, out, _ = _shard(tmp_path, False, 2)
+    assert code == 1 and out == "::error::shard 2 of 3 wrote no state (ownership scan exited 2)\n"
 
 
 def test_weekly_report_restores_history_reports_uploads_and_opens_an_issue() -> None:
