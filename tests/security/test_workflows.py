@@ -175,7 +175,7 @@ def test_every_action_is_pinned_to_a_full_commit_sha_with_its_version_in_a_comme
 def test_every_checkout_keeps_no_credentials() -> None:
     checkouts = [(where, step) for path in FILES for where, step in _steps(path)
                  if step.get("uses", "").startswith("actions/checkout@")]
-    assert len(checkouts) == len(WORKFLOWS)
+    assert len(checkouts) == len(WORKFLOWS) + 1  # weekly-report.yml checks out in its shards and its report job
     for where, step in checkouts:
         assert step.get("with", {}).get("persist-credentials") is False, where
 
@@ -314,7 +314,25 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> str:
     return proc.stdout
 
 
-def test_weekly_push_gets_the_token_in_its_own_step_only_and_keeps_the_roster_snapshot(tmp_path: Path) -> None:
+WEEKLY = ROOT / ".github" / "workflows" / "weekly-report.yml"
+
+
+def _week(checkout: Path, day: str, state: dict[str, str]) -> dict[str, str]:
+    """What the report job has made before it pushes: reports/<day>/ and the merged state (name -> content)."""
+    report = checkout / "reports" / day
+    report.mkdir(parents=True)
+    for name in ("report.json", "report.md", "report.html"):
+        (report / name).write_text(f"{name} of {day}\n")
+    (report / "roster-snapshot.json").write_text('{"people": 120}\n')
+    (checkout / "merged-state" / "repos").mkdir(parents=True)
+    (checkout / "merged-state" / "manifest.json").write_text(f'{{"week": "{day}"}}\n')
+    for name, text in state.items():
+        (checkout / "merged-state" / "repos" / name).write_text(text)
+    return {"DAY": day, "DIR": f"reports/{day}"}
+
+
+def test_weekly_push_gets_the_token_in_its_own_step_only_and_keeps_report_roster_snapshot_and_state(
+        tmp_path: Path) -> None:
     token = "ghs_WeeklyReportToken0123456789"
     auth = base64.b64encode(f"x-access-token:{token}".encode()).decode()
     env = {**git_env(date="2026-11-30"), "HOME": str(tmp_path), "GIT_TERMINAL_PROMPT": "0"}
@@ -332,24 +350,20 @@ def test_weekly_push_gets_the_token_in_its_own_step_only_and_keeps_the_roster_sn
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        def runner(name: str) -> Path:
+        def runner(name: str, step: str = "Restore previous reports (branch ownership-reports)",
+                   home: Path = tmp_path) -> Path:
             checkout = tmp_path / name
             _run(["git", "clone", "-q", str(tmp_path / "srv" / "repo.git"), str(checkout)], tmp_path, env)
             _run(["git", "remote", "set-url", "origin", f"{server.url}/repo.git"], checkout, env)
-            restore = _step(ROOT / ".github/workflows/weekly-report.yml",
-                            "Restore previous reports (branch ownership-reports)")
-            proc = _bash(restore["run"], checkout, env)
+            # the scan cache is where ownership looks for it (cachedir.root(): $XDG_CACHE_HOME, else ~/.cache)
+            proc = _bash(_step(WEEKLY, step)["run"], checkout,
+                         {k: v for k, v in {**env, "HOME": str(home)}.items() if k != "XDG_CACHE_HOME"})
             assert proc.returncode == 0, proc.stderr
             return checkout
 
-        keep = _step(ROOT / ".github/workflows/weekly-report.yml",
-                     "Keep report.json and the roster snapshot as next week's baseline")
+        keep = _step(WEEKLY, "Keep the report, the roster snapshot and the merged state on ownership-reports")
         first = runner("runner1")
-        report = first / "reports" / "2026-11-30"
-        report.mkdir(parents=True)
-        (report / "report.json").write_text('{"date": "2026-11-30"}\n')
-        (report / "roster-snapshot.json").write_text('{"people": 120}\n')
-        step_env = {**env, "DAY": "2026-11-30", "DIR": "reports/2026-11-30", "GIT_TOKEN": token,
+        step_env = {**env, **_week(first, "2026-11-30", {"a.json": "A1", "b.json": "B1"}), "GIT_TOKEN": token,
                     "SERVER_URL": server.url}
         proc = _bash(keep["run"], first, step_env)
         assert proc.returncode == 0, proc.stderr
@@ -358,7 +372,9 @@ def test_weekly_push_gets_the_token_in_its_own_step_only_and_keeps_the_roster_sn
 
         srv = tmp_path / "srv" / "repo.git"
         files = _run(["git", "ls-tree", "-r", "--name-only", "ownership-reports"], srv, env).split()
-        assert files == ["2026-11-30/report.json", "2026-11-30/roster-snapshot.json"]
+        assert files == ["2026-11-30/report.html", "2026-11-30/report.json", "2026-11-30/report.md",
+                         "2026-11-30/roster-snapshot.json", "state/manifest.json", "state/repos/a.json",
+                         "state/repos/b.json"]
         for config in first.glob(".git/**/config*"):
             assert token not in config.read_text(errors="replace"), config
             assert "extraheader" not in config.read_text(errors="replace"), config
@@ -368,11 +384,41 @@ def test_weekly_push_gets_the_token_in_its_own_step_only_and_keeps_the_roster_sn
                               env=env, capture_output=True, text=True, timeout=TIMEOUT)
         assert push.returncode != 0 and server.denied > denied
 
-        # a fresh runner (empty cache) finds last week's roster snapshot with the report
+        # a fresh shard runner (empty cache) copies last week's merged state into its scan cache
+        shard_home = tmp_path / "shard-home"
+        runner("shard1", "Start from last week's merged state (branch ownership-reports, state/)", shard_home)
+        cached = shard_home / ".cache" / "ownership" / "history"
+        assert {p.name: p.read_text() for p in cached.iterdir()} == {"a.json": "A1", "b.json": "B1"}
+
+        # a fresh report runner finds last week's roster snapshot with the report; its week replaces state/
         second = runner("runner2")
         assert (second / "history" / "2026-11-30" / "roster-snapshot.json").read_text() == '{"people": 120}\n'
+        step_env.update(_week(second, "2026-12-07", {"a.json": "A2", "c.json": "C2"}))
+        proc = _bash(keep["run"], second, step_env)
+        assert proc.returncode == 0, proc.stderr
+        files = _run(["git", "ls-tree", "-r", "--name-only", "ownership-reports"], srv, env).split()
+        assert [f for f in files if f.startswith("state/")] == ["state/manifest.json", "state/repos/a.json",
+                                                                 "state/repos/c.json"]  # b.json is gone
+        assert "2026-11-30/report.json" in files and "2026-12-07/report.html" in files
+        assert _run(["git", "show", "ownership-reports:state/repos/a.json"], srv, env) == "A2"
+        assert _run(["git", "rev-list", "--count", "ownership-reports"], srv, env).strip() == "2"
     finally:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_a_shard_with_no_branch_yet_starts_from_an_empty_cache(tmp_path: Path) -> None:
+    env = {**git_env(date="2026-11-30"), "HOME": str(tmp_path), "GIT_TERMINAL_PROMPT": "0"}
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _run(["git", "init", "-q", "-b", "main"], repo, env)
+    (repo / "catalog.yaml").write_text("systems: []\n")
+    _run(["git", "add", "."], repo, env)
+    _run(["git", "commit", "-qm", "catalog"], repo, env)
+    proc = _bash(_step(WEEKLY, "Start from last week's merged state (branch ownership-reports, state/)")["run"],
+                 repo, {**env, "XDG_CACHE_HOME": str(tmp_path / ".cache")})
+    assert proc.returncode == 0, proc.stderr
+    assert "no state on ownership-reports yet" in proc.stdout
+    assert list((tmp_path / ".cache" / "ownership" / "history").iterdir()) == []
