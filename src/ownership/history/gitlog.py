@@ -49,15 +49,53 @@ def log(repo: Path | str, since: str | None = None, head: str = "HEAD") -> Itera
 
 def foreign(repo: Path | str, head: str = "HEAD") -> frozenset[str]:
     """Commits reachable from `head` that do not descend from the root its first-parent line starts at: the
-    histories of other projects brought in by subtree merges (git/git has 7 roots). Empty, after one quick
-    question, for the usual history with a single root."""
-    roots = git.run(repo, "rev-list", "--max-parents=0", head).split()
-    if len(roots) <= 1:
-        return frozenset()
-    main = git.run(repo, "rev-list", "--first-parent", "--max-parents=0", head).split()[-1]
-    lineage = set(git.run(repo, "rev-list", "--ancestry-path", f"{main}..{head}").split())
-    lineage.add(main)
-    return frozenset(sha for sha in git.run(repo, "rev-list", head).split() if sha not in lineage)
+    histories of other projects brought in by subtree merges (git/git has 7 roots). Empty for the usual
+    history with a single root."""
+    return graph(repo, head).foreign()
+
+
+class Graph(NamedTuple):
+    """The commits reachable from a head, from one `git rev-list --parents`: `order` is git log's own order
+    (newest first, the order a walk meets them), `parents` each commit's parents (first parent first)."""
+
+    order: list[str]
+    parents: dict[str, list[str]]
+
+    def first_parents(self) -> list[str]:
+        """The head's first-parent line, newest first, down to its root."""
+        line, sha = [], self.order[0] if self.order else None
+        while sha is not None:
+            line.append(sha)
+            up = self.parents.get(sha)
+            sha = up[0] if up else None
+        return line
+
+    def foreign(self) -> frozenset[str]:
+        """See foreign(): the commits that are no descendants of the first-parent line's root."""
+        if sum(1 for ps in self.parents.values() if not ps) <= 1:
+            return frozenset()
+        children: dict[str, list[str]] = {}
+        for sha, ps in self.parents.items():
+            for p in ps:
+                children.setdefault(p, []).append(sha)
+        lineage, todo = set(), [self.first_parents()[-1]]
+        while todo:
+            sha = todo.pop()
+            if sha not in lineage:
+                lineage.add(sha)
+                todo.extend(children.get(sha, ()))
+        return frozenset(sha for sha in self.order if sha not in lineage)
+
+
+def graph(repo: Path | str, head: str = "HEAD") -> Graph:
+    """The commit graph below `head` (one git process; a few MB for git/git's 82k commits)."""
+    order: list[str] = []
+    parents: dict[str, list[str]] = {}
+    for line in git.run(repo, "rev-list", "--parents", head).splitlines():
+        sha, *ps = line.split()
+        order.append(sha)
+        parents[sha] = ps
+    return Graph(order, parents)
 
 
 def decode(raw: bytes) -> str:

@@ -184,6 +184,51 @@ class RepoState:
         self.tree = tree
         self.files = fresh
 
+    def absorb(self, older: RepoState, pairs: Iterable[tuple[FileRec, FileRec]]) -> dict[int, int]:
+        """Add the counters of a walk of an older commit range (history/ranges.py) to this walk of the newer
+        one: authors, commits, per-scope stats, the foreign commits it kept aside, and for each (record here,
+        its record there) pair the file's earlier history. Returns older author id -> id here."""
+        ids = {aid: self.author_id(*key) for aid, key in enumerate(older.authors)}
+        self.commits += older.commits
+        for rec, before in pairs:
+            before.creator = ids.get(before.creator, NOBODY)
+            before.deliveries = {ids[a]: n for a, n in before.deliveries.items()}
+            rec.absorb(before)
+        for scope, theirs in older.scopes.items():
+            ours = self.scopes[scope]
+            for aid, (when, sha, days) in theirs.authors.items():
+                entry = ours.authors.get(ids[aid])
+                if entry is None:
+                    ours.authors[ids[aid]] = [when, sha, dict(days)]
+                    continue
+                if when > entry[0] or (when == entry[0] and sha > entry[1]):
+                    entry[0], entry[1] = when, sha
+                for day, n in days.items():
+                    entry[2][day] = entry[2].get(day, 0) + n
+            if theirs.moved is not None and (ours.moved is None or theirs.moved > ours.moved):
+                ours.moved = theirs.moved
+        self._foreign += [(commit, ids[aid]) for commit, aid in older._foreign]
+        return ids
+
+    def keep_aside(self, foreign: list[tuple[Commit, int]]) -> list[tuple[Commit, int]]:
+        """Replace the foreign commits kept aside for finish() (history/ranges.py puts those of two ranges in
+        one walk's order); returns the previous ones."""
+        previous, self._foreign = self._foreign, foreign
+        return previous
+
+    def renumber(self, order: list[int], records: Iterable[FileRec]) -> None:
+        """Give author `order[i]` the id i in the state, the foreign commits kept aside and `records` (two
+        ranges joined: the ids a single walk would have given)."""
+        new = {old: i for i, old in enumerate(order)}
+        self.authors = [self.authors[old] for old in order]
+        self.author_ids = {key: i for i, key in enumerate(self.authors)}
+        self._foreign = [(commit, new[aid]) for commit, aid in self._foreign]
+        for rec in records:
+            rec.creator = new.get(rec.creator, NOBODY)
+            rec.deliveries = {new[a]: n for a, n in rec.deliveries.items()}
+        for stats in self.scopes.values():
+            stats.authors = {new[a]: e for a, e in stats.authors.items()}
+
     def renamed_into_scope(self, live: dict[str, FileRec]) -> bool:
         """Whether a walk that stopped at an older head (`live`: name there -> record) moved a file into a scope
         it was not in: the cached counts of that scope lack the file's older commits, so only a full scan
