@@ -134,7 +134,7 @@ def _make_repo(job: tuple[str, int, int]) -> None:
         proc.stdin.write(chunk)
     proc.stdin.close()
     if proc.wait() != 0:
-        raise SystemExit(f"git fast-import failed for {path}")
+        raise RuntimeError(f"git fast-import failed for {path}")  # not SystemExit: that would hang the Pool
 
 
 def generate(root: Path, repos: int, commits: int, systems: int, seed: int = 11, jobs: int = 0) -> Org:
@@ -297,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="ownership-bench-org-"))
     try:
         return measure(args, work)
+    except RuntimeError as e:
+        print(f"bench/org.py: {e}", file=sys.stderr)
+        return 2
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

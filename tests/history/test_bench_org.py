@@ -79,3 +79,14 @@ def test_same_seed_same_org_and_a_week_of_commits_lands_on_main(org_bench: Modul
     assert subprocess.run(["git", f"--git-dir={a.repos[0]}", "merge-base", "--is-ancestor", old, "main"],
                           timeout=30).returncode == 0
     assert time.monotonic() - started < 60
+
+
+def test_side_branch_files_reach_main_at_the_merge_so_later_renames_and_deletes_import(org_bench: ModuleType,
+                                                                                      tmp_path: Path) -> None:
+    """Repository 466 of the default org: main renamed or deleted a file its side branch had made, which main's
+    tree (fast-import takes a merge's tree from its first parent) did not have: fast-import stopped."""
+    started = time.monotonic()
+    repo = tmp_path / "r.git"
+    org_bench._make_repo((str(repo), 16_949, 11 * 100_003 + 466))
+    assert _count(repo) == 16_949
+    assert time.monotonic() - started < 60
