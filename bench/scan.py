@@ -49,6 +49,8 @@ def _stream(commits: int, files: int, authors: int, seed: int) -> Iterator[bytes
     main_head = 0
     side_head = 0
     side_left = 0
+    side_added: set[str] = set()  # alive paths the side branch made (not in main's tree until the merge)
+    side_removed: set[str] = set()  # main's paths the side branch deleted or renamed
     when = EPOCH
     for i in range(commits):
         when += rng.randint(60, 2400)
@@ -68,10 +70,16 @@ def _stream(commits: int, files: int, authors: int, seed: int) -> Iterator[bytes
             out.append(b"merge :%d\n" % side_head)
             side_head = 0
         ops: list[bytes] = []
+        if merge_now:  # fast-import takes a merge's tree from its first parent: bring the side's files in
+            ops += [f"M 100644 inline {path}\n".encode() + _data(f"merged {i}\n") for path in sorted(side_added)]
+            ops += [f"D {path}\n".encode() for path in sorted(side_removed)]
+            side_added, side_removed = set(), set()
         if made < files and (not live or rng.random() < max(0.05, files / commits * 2)):
             path = f"src/mod{made % 97:02d}/pkg{made % 13}/file_{made:05d}.py"
             made += 1
             live.append(path)
+            if on_side:
+                side_added.add(path)
             ops.append(f"M 100644 inline {path}\n".encode() + _data(f"created {i}\n"))
         roll = rng.random()
         if roll < 0.002 and len(live) > 10:
@@ -79,8 +87,14 @@ def _stream(commits: int, files: int, authors: int, seed: int) -> Iterator[bytes
             new = old.replace("file_", f"renamed{i}_")
             live.append(new)
             ops.append(f"R {old} {new}\n".encode())
+            if on_side:
+                _gone(old, side_added, side_removed)
+                side_added.add(new)
         elif roll < 0.004 and len(live) > 10:
-            ops.append(f"D {live.pop(rng.randrange(len(live)))}\n".encode())
+            old = live.pop(rng.randrange(len(live)))
+            ops.append(f"D {old}\n".encode())
+            if on_side:
+                _gone(old, side_added, side_removed)
         for path in {rng.choice(live) for _ in range(rng.randint(1, 4))}:
             if not any(path.encode() in op for op in ops):
                 ops.append(f"M 100644 inline {path}\n".encode() + _data(f"{i} {rng.random()}\n"))
@@ -93,6 +107,14 @@ def _stream(commits: int, files: int, authors: int, seed: int) -> Iterator[bytes
             if i % 1000 == 500:  # a side branch of 5 commits, merged into main right after
                 side_left = 5
     yield b"reset refs/heads/main\nfrom :%d\n\n" % main_head
+
+
+def _gone(path: str, side_added: set[str], side_removed: set[str]) -> None:
+    """The side branch deleted or renamed `path`: main must lose it at the merge, unless main never had it."""
+    if path in side_added:
+        side_added.discard(path)
+    else:
+        side_removed.add(path)
 
 
 def _data(text: str) -> bytes:
