@@ -215,3 +215,11 @@ def test_a_repository_a_system_narrows_to_paths_is_read_in_one_walk(tmp_path: Pa
     scan.scan_repo(source(repo), {()}, tmp_path / "c2", lambda _: None)
     assert len(tried) == 1  # whole repository: the split is tried
 
+
+
+@pytest.mark.parametrize("scope", [(), ("a",), ("a", "b/c"), ("a/x",), ("ab",)])
+def test_scoped_keeps_exactly_the_paths_in_scope(scope: tuple[str, ...]) -> None:
+    from ownership.history.state import in_scope, scoped
+
+    paths = ["a", "a/x", "a/x/y", "ab", "ab/c", "b/c", "b/c/d", "b/cd", "c", "a/xy", "b"]
+    assert scoped(paths, scope) == [p for p in paths if in_scope(p, scope)]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ownership.history import authorship
 from ownership.history.repos import Source
-from ownership.history.state import NOBODY, FileRec, RepoScan, Scope, in_scope
+from ownership.history.state import NOBODY, FileRec, RepoScan, Scope, scoped
 from ownership.model import Activity, CommitRef, Contributor, FileAuthorship, Person, Roster, SystemActivity
 
 EPOCH = dt.date(1970, 1, 1)
@@ -42,6 +42,8 @@ class Identities:
 
             self.resolver = Resolver(roster, aliases=roster.aliases, mailmap=roster.mailmap)
         self._memo: dict[tuple[str, str], tuple[str, Person | None, bool]] = {}
+        self._by_repo: dict[Source, tuple[Sequence[tuple[str, str]], list[tuple[str, Person | None, bool]],
+                                          frozenset[int] | None]] = {}
 
     def __call__(self, name: str, email: str) -> tuple[str, Person | None, bool]:
         found = self._memo.get((name, email))
@@ -51,6 +53,16 @@ class Identities:
             key = person.id if person is not None else (email.strip().lower() or name)
             found = self._memo[(name, email)] = (key, person, bot)
         return found
+
+    def of(self, source: Source, authors: Sequence[tuple[str, str]]
+           ) -> tuple[list[tuple[str, Person | None, bool]], frozenset[int] | None]:
+        """The identity of each author id of one repository's state, and `_one_key_each` of them: the same
+        for every system that reads the repository, so worked out once per repository."""
+        found = self._by_repo.get(source)
+        if found is None or found[0] is not authors:
+            idents = [self(n, e) for n, e in authors]
+            found = self._by_repo[source] = (authors, idents, _one_key_each(idents))
+        return found[1], found[2]
 
 
 def build(systems: Mapping[str, Sequence[tuple[Source, Scope]]], scans: Mapping[Source, "RepoScan"],
@@ -103,10 +115,9 @@ def _system(name: str, parts: Sequence[tuple[Source, Scope]], scans: Mapping[Sou
             for day, n in days.items():
                 w.days[day] = w.days.get(day, 0) + n
             w.last = max(w.last, when)
-        here = [p for p in state.tree if in_scope(p, scope)]
+        here = scoped(state.tree, scope)
         problems += _missing(source, scope, here, stats.moved)
-        idents = [who(n, e) for n, e in state.authors]
-        direct = _one_key_each(idents)
+        idents, direct = who.of(source, state.authors)
         for path in here:
             mkey = (source, path)
             keys = memo.get(mkey)

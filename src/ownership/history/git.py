@@ -204,10 +204,15 @@ CHILD: dict[str, Any] = {"preexec_fn": _die_with_parent} if _PRCTL is not None e
 
 
 def run(cwd: str | os.PathLike[str], *args: str) -> str:
+    """A short git question (rev-parse, merge-base, config...). Started without CHILD's preexec_fn: a child
+    function makes Python fork() the whole scanning process instead of vfork(), which at 500 repositories
+    and a few hundred MB of loaded state was most of a re-scan (30 s of system time); such a command ends in
+    milliseconds, so git outliving a killed scan is not a concern here as it is for the log stream, the
+    clone and the fetch (those keep CHILD)."""
     transport = _transport_for(cwd)
     try:
         out = git.Git(str(cwd)).execute(argv(args, transport), env=clean_env(transport),
-                                        strip_newline_in_stdout=False, **CHILD)
+                                        strip_newline_in_stdout=False)
     except GitCommandNotFound as exc:
         raise GitMissing("git is not installed or not on PATH") from exc
     except GitCommandError as exc:

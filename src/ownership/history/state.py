@@ -45,6 +45,16 @@ def anchored(prefix: str, scope: Scope) -> Scope:
     return normalise_paths([prefix + p for p in scope] if scope else [prefix])
 
 
+def scoped(paths: Iterable[str], scope: Scope) -> list[str]:
+    """The paths `in_scope`, in order: the scope's prefixes worked out once, not once per path (a re-scan of
+    500 repositories asked in_scope 1.8 million times)."""
+    if not scope:
+        return list(paths)
+    exact = frozenset(scope)
+    dirs = tuple(p + "/" for p in scope)
+    return [p for p in paths if p in exact or p.startswith(dirs)]
+
+
 def in_scope(path: str, scope: Scope) -> bool:
     """Whether a repository path is the scope's file or lies under one of its folders."""
     if not scope:
