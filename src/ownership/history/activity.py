@@ -182,7 +182,13 @@ def _summarise(name: str, parts: Sequence[tuple[Source, Scope]], people: dict[st
     today_day = (today - EPOCH).days
     contributors = []
     for w in people.values():
-        commits = {n: sum(c for d, c in w.days.items() if today_day - n < d <= today_day) for n in windows}
+        commits = dict.fromkeys(windows, 0)
+        for d, c in w.days.items():  # one pass over the days for every window
+            age = today_day - d
+            if age >= 0:
+                for n in windows:
+                    if age < n:
+                        commits[n] += c
         employed = w.person.employed_on(today) if w.person is not None else None
         display = max(w.names, key=lambda k: (w.names[k], k))
         contributors.append(Contributor(
