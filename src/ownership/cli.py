@@ -101,11 +101,13 @@ def cli() -> None:
     Jobs:
       validate   gate catalog pull requests (schema, references, cycles)
       schema     print the catalog format as JSON Schema
-      scan       git history per system: last human touch, maintainers, truck factor
+      scan       git history per system: last human touch, maintainers, truck factor (sharded: --shard)
       page       who to page for a system, in order, skipping people who left
       blast-radius
                  what breaks when a system breaks
-      incident   who belongs in the room: commander, responders, suspects, stakeholders
+      incident   who belongs in the room: severity, roles, responders, suspects, stakeholders, status
+                 messages; Slack Block Kit or posted to Slack
+      drill      game day: every page and room at each on-call hand-over, and the gaps; a game-day card
       export     the catalog as Backstage descriptors, or a CODEOWNERS block
       codeowners check a repository's CODEOWNERS against the catalog
       roster     HR roster: pull a snapshot (CSV/JSON/YAML or SCIM), show one person and what they own
