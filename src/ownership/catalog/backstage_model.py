@@ -426,14 +426,7 @@ class _Builder:
 
     def _annotations(self, rec: Record, values: dict[str, Any], locs: dict[str, Location]) -> None:
         a = rec.annotations
-        tier = a.get(ANN + "tier")
-        if tier is not None and text(tier):
-            locs["tier"] = rec.loc(tier)
-            if text(tier) in ("1", "2", "3", "4"):
-                values["tier"] = int(text(tier) or 3)
-            else:
-                self.problem("invalid-value", rec, f"annotation {ANN}tier must be 1, 2, 3 or 4, got "
-                             f"'{text(tier)}'", rec.loc(tier), field="tier", value=text(tier))
+        self._level(rec, values, locs, "tier")
         cf = a.get(ANN + "customer-facing")
         if cf is not None and text(cf):
             locs["customer_facing"] = rec.loc(cf)
@@ -447,14 +440,7 @@ class _Builder:
         if cap is not None and text(cap):
             locs["capability"] = rec.loc(cap)
             values["capability"] = text(cap)
-        sev = a.get(ANN + "severity")
-        if sev is not None and text(sev):
-            locs["severity"] = rec.loc(sev)
-            if text(sev) in ("1", "2", "3", "4"):
-                values["severity"] = int(text(sev) or 4)
-            else:
-                self.problem("invalid-value", rec, f"annotation {ANN}severity must be 1, 2, 3 or 4, got "
-                             f"'{text(sev)}'", rec.loc(sev), field="severity", value=text(sev))
+        self._level(rec, values, locs, "severity")
         maint = self._list(rec, locs, "maintainers", a.get(ANN + "maintainers"))
         user = values.get("owner_person")
         if user and user not in maint:
@@ -557,6 +543,19 @@ class _Builder:
         self.problem("invalid-value", rec, f"annotation {key} of {rec.kind} '{rec.name}' names no repository "
                      f"address ownership can use ({expect}, see docs/backstage.md); it is not used",
                      rec.loc(node), "warning", field=key)
+
+    def _level(self, rec: Record, values: dict[str, Any], locs: dict[str, Location], field: str) -> None:
+        """`ownership.dev/tier` or `ownership.dev/severity`: "1" to "4"; anything else is reported and left out."""
+        node = rec.annotations.get(ANN + field)
+        value = text(node)
+        if node is None or not value:
+            return
+        locs[field] = rec.loc(node)
+        if value in ("1", "2", "3", "4"):
+            values[field] = int(value)
+        else:
+            self.problem("invalid-value", rec, f"annotation {ANN}{field} must be 1, 2, 3 or 4, got '{value}'",
+                         rec.loc(node), field=field, value=value)
 
     def _when(self, rec: Record, values: dict[str, Any], locs: dict[str, Location]) -> None:
         """A stakeholder Group's `ownership.dev/when`: its conditions as JSON (what `export backstage` writes;
