@@ -77,7 +77,7 @@ class Links:
 
 
 def when(t: dt.datetime) -> str:
-    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return rot.shown(t)  # the one way routing writes a moment (UTC here)
 
 
 def http_url(value: str | None) -> str | None:
