@@ -156,6 +156,17 @@ def load_catalog(paths: Sequence[str], cache: bool = True,
     return RoutingCatalog(catalog, warnings)
 
 
+def pagerduty_ids(catalog: Catalog, systems: Iterable[System], teams: Iterable[str] = ()) -> tuple[set[str], set[str]]:
+    """(escalation policies, services) of PagerDuty that reach `systems` (their own on-call and their owning
+    teams', Catalog.oncalls) and `teams` (those the org fallback or the incident roles name): what `page`,
+    `incident` and `drill` ask PagerDuty about."""
+    setups = [oc for s in systems for _, oc in catalog.oncalls(s)]
+    setups += [t.oncall for name in teams if (t := catalog.teams.get(name)) is not None and t.oncall is not None]
+    policies = {oc.pagerduty_escalation_policy for oc in setups if oc.pagerduty_escalation_policy}
+    services = {oc.pagerduty_service for oc in setups if oc.pagerduty_service}
+    return policies, services
+
+
 def ask_pagerduty(catalog: Catalog, systems: Iterable[System], at: dt.datetime | None, config: Config,
                   base_url: str | None, env: Mapping[str, str] | None = None,
                   wait: float | None = None, teams: Iterable[str] = ()) -> PagerDutyAnswer | None:
@@ -168,13 +179,7 @@ def ask_pagerduty(catalog: Catalog, systems: Iterable[System], at: dt.datetime |
     not finished by then is left behind (nothing joins it, so the command still ends at once) and the answer
     is an error, which routing turns into the catalog rotation with a note. On a terminal, stderr says
     "asking PagerDuty…" meanwhile."""
-    policies: set[str] = set()
-    services: set[str] = set()
-    setups = [oc for s in systems for _, oc in catalog.oncalls(s)]
-    setups += [t.oncall for name in teams if (t := catalog.teams.get(name)) is not None and t.oncall is not None]
-    for oc in setups:
-        policies.update([oc.pagerduty_escalation_policy] if oc.pagerduty_escalation_policy else [])
-        services.update([oc.pagerduty_service] if oc.pagerduty_service else [])
+    policies, services = pagerduty_ids(catalog, systems, teams)
     if not policies and not services:
         return None
     from ownership.oncall import pagerduty

@@ -12,10 +12,9 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 
 from ownership.config import Config
-from ownership.inputs import load_catalog, load_roster
+from ownership.inputs import load_catalog, load_roster, pagerduty_ids
 from ownership.model import Catalog, System
 from ownership.routing.drill import SOLE_RESPONDER_THRESHOLD, Drill, PagerDutyWindow, drill
-from ownership.routing.drill import role_targets
 
 
 def run(paths: Sequence[str], config: Config, start: dt.datetime, weeks: int, tier: int | None = None,
@@ -38,13 +37,7 @@ def ask_pagerduty(catalog: Catalog, systems: Iterable[System], start: dt.datetim
                   env: Mapping[str, str] | None = None) -> PagerDutyWindow | None:
     """PagerDuty's `GET /oncalls` from `start` to `end` for every policy and service that reaches `systems`,
     the org fallback and the incident roles (their teams' on-call); None when none uses PagerDuty."""
-    setups = [oc for s in systems for _, oc in catalog.oncalls(s)]
-    for target in (*catalog.incident.fallback, *role_targets(catalog)):
-        team = catalog.teams.get(target.team) if target.team else None
-        if team is not None and team.oncall is not None:
-            setups.append(team.oncall)
-    policies = {oc.pagerduty_escalation_policy for oc in setups if oc.pagerduty_escalation_policy}
-    services = {oc.pagerduty_service for oc in setups if oc.pagerduty_service}
+    policies, services = pagerduty_ids(catalog, systems, catalog.incident.teams("fallback", "incident_roles"))
     if not policies and not services:
         return None
     from ownership.oncall import pagerduty
