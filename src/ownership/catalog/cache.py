@@ -19,8 +19,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ownership import __version__, cachedir
-from ownership.catalog.load import Parsed, collector_paused, parse_file
+from ownership import __version__, cachedir, collector
+from ownership.catalog.load import Parsed, parse_file
 from ownership.pickled import dumps
 
 FORMAT = 3  # bump when Parsed (or anything in it) changes shape
@@ -67,7 +67,7 @@ class FileCache:
         parse() then returns for those files, so load_sources assembles exactly what a serial load would.
         `meanwhile` (e.g. reading the roster) runs exactly once: while the child parses, else afterwards.
         """
-        with collector_paused():  # like load_sources: unpickling makes hundreds of thousands of objects
+        with collector.paused():  # like load_sources: unpickling makes hundreds of thousands of objects
             self._prefetch(sources, meanwhile)
 
     def _prefetch(self, sources: Sequence[tuple[str, bytes | str]], meanwhile: Callable[[], None] | None) -> None:

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import gc
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ownership import confine
+from ownership import collector, confine
 from ownership.catalog import backstage, backstage_model, yamlnodes
 from ownership.catalog.schema import (
     CHANNEL_RE,
@@ -318,7 +316,7 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
         findings.extend(part.findings)
         records.extend(part.records)
 
-    with collector_paused():
+    with collector.paused():
         for path, data in sources:
             add(path, data)
         if records:  # Backstage descriptors: follow Location entities, then resolve references across files
@@ -349,23 +347,6 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
         dangling=built.dangling if records else (),
         described=built.described if records else (),
     ), findings
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Loading makes hundreds of thousands of small, long-lived objects and no garbage cycles; the cyclic
-    collector would rescan them again and again (a third of a 10,000-system load), so it waits until the load
-    is done. They then go straight to the oldest generation (freeze + unfreeze moves without scanning), where
-    a later full collection still sees them, instead of all being scanned by the next young collection."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if was:
-            gc.enable()
 
 
 def _load_file(path: str, data: bytes | str, findings: list[Finding],

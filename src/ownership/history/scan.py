@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ownership import cachedir
+from ownership import cachedir, collector
 from ownership.history import cache, git, gitlog, ranges, repos, shards
 from ownership.history.repos import Source
 from ownership.history.settings import HistorySettings
@@ -33,9 +33,14 @@ def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn,
     result = RepoScan(source)
     try:
         path = repos.materialise(source, cache_dir, warn, transport)
-        git_dir, bare, shallow, *rest = git.run(
-            path, "rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-shallow-repository",
-            "--show-prefix").splitlines()
+        # one git process for everything a cached state is checked against: the repository's kind, the head
+        # commit and the .mailmap blob at it (--revs-only drops the two revisions when they do not exist: an
+        # empty repository has neither, a repository without .mailmap has only the head)
+        answer = git.run(path, "rev-parse", "--revs-only", "--absolute-git-dir", "--is-bare-repository",
+                         "--is-shallow-repository", "--show-prefix", "HEAD^{commit}", "HEAD^{commit}:.mailmap")
+        if len(answer.splitlines()) < 4:
+            raise git.GitError(f"git rev-parse answered {answer.strip()!r}, not the repository's kind")
+        _, bare, shallow, prefix, *revs = answer.splitlines()
     except git.GitMissing:
         raise
     except git.GitError as exc:
@@ -43,16 +48,16 @@ def scan_repo(source: Source, wanted: set[Scope], cache_dir: Path, warn: Warn,
         result.reason = git.redact(str(exc))
         return result
     result.shallow = shallow.strip() == "true"
-    result.prefix = rest[0].strip() if rest else ""
+    result.prefix = prefix.strip()
     result.scopes = {s: anchored(result.prefix, s) for s in wanted}
     scopes = set(result.scopes.values())
-    head = git.try_run(path, "rev-parse", "-q", "--verify", "HEAD^{commit}")
-    if not head:
+    if not revs:
         result.mode, result.problem = "empty", f"{source.url} has no commits yet"
         return result
-    head = head.strip()
+    head = revs[0].strip()
     # "model": what the counters mean; 2 = scopes follow renames into them, other roots kept apart (issue 13)
-    key = {"mailmap": _mailmap_key(path, bare.strip() == "true", result.prefix), "shallow": result.shallow,
+    blob = revs[1].strip() if len(revs) > 1 else ""
+    key = {"mailmap": _mailmap_key(blob, path, bare.strip() == "true", result.prefix), "shallow": result.shallow,
            "model": 2}
     result.depends = key
     # filed under the normalised remote URL (or a local repository's path), not this machine's clone path
@@ -120,9 +125,8 @@ def _walk(path: Path, state: RepoState, tree: list[str], since: str | None, head
     return state, fresh, live
 
 
-def _mailmap_key(path: Path, bare: bool, prefix: str) -> str:
-    """What identifies the .mailmap in effect: the committed blob, plus a work tree's own file."""
-    blob = (git.try_run(path, "rev-parse", "-q", "--verify", "HEAD:.mailmap") or "").strip()
+def _mailmap_key(blob: str, path: Path, bare: bool, prefix: str) -> str:
+    """What identifies the .mailmap in effect: the committed blob (HEAD:.mailmap), plus a work tree's own file."""
     if bare:
         return blob
     top = path.joinpath(*[".."] * len([p for p in prefix.split("/") if p]))
@@ -197,6 +201,7 @@ def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, ro
         systems = {name: parts for name, parts in systems.items() if all(s in mine for s, _ in parts)}
     reused = shards.reuse(given, requests) if given else {}
     rest = {source: wanted for source, wanted in requests.items() if source not in reused}
-    scanned = scan_all(rest, cache_dir, jobs_for(jobs, settings), warn, progress, settings.transport)
-    scans = {source: reused.get(source) or scanned[source] for source in sorted(requests)}
-    return activity.build(systems, scans, today, settings.windows, settings.is_bot(), roster), scans
+    with collector.paused():  # states loaded and walked, then the systems' numbers: objects that all live on
+        scanned = scan_all(rest, cache_dir, jobs_for(jobs, settings), warn, progress, settings.transport)
+        scans = {source: reused.get(source) or scanned[source] for source in sorted(requests)}
+        return activity.build(systems, scans, today, settings.windows, settings.is_bot(), roster), scans

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ownership import collector
 from ownership.errors import OwnershipError
 from ownership.history import cache, repos
 from ownership.history.repos import Source
@@ -143,9 +144,10 @@ class Given:
 def read(folders: Sequence[str]) -> dict[str, Given]:
     """The repositories of every --state folder, merged; raises StateError naming the folder and the cause."""
     merged: dict[str, Given] = {}
-    for folder in folders:
-        for key, given in _read_one(Path(folder)).items():
-            merged[key] = merge(merged[key], given) if key in merged else given
+    with collector.paused():  # hundreds of states: the objects of all of them live on
+        for folder in folders:
+            for key, given in _read_one(Path(folder)).items():
+                merged[key] = merge(merged[key], given) if key in merged else given
     return merged
 
 

@@ -11,7 +11,8 @@ so the cached state stays valid when they change. Memory grows with files and au
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,33 @@ def scoped(paths: Iterable[str], scope: Scope) -> list[str]:
     exact = frozenset(scope)
     dirs = tuple(p + "/" for p in scope)
     return [p for p in paths if p in exact or p.startswith(dirs)]
+
+
+class TreeIndex:
+    """One tree's paths sorted, with their positions, for `scoped` over many scopes of the same large tree
+    (a monorepo read by many systems): each in O(log n + matches) instead of a pass over the whole tree.
+    `index.scoped(scope) == scoped(paths, scope)` for unique paths (a git tree's), tested on random trees."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = paths
+        self.order = sorted(range(len(paths)), key=paths.__getitem__)
+        self.keys = [paths[i] for i in self.order]
+
+    def scoped(self, scope: Scope) -> list[str]:
+        if not scope:
+            return list(self.paths)
+        keys, order, n = self.keys, self.order, len(self.keys)
+        hits: set[int] = set()
+        for p in scope:
+            i = bisect.bisect_left(keys, p)
+            if i < n and keys[i] == p:
+                hits.add(order[i])
+            d = p + "/"
+            j = bisect.bisect_left(keys, d, i)
+            while j < n and keys[j].startswith(d):
+                hits.add(order[j])
+                j += 1
+        return [self.paths[i] for i in sorted(hits)]
 
 
 def in_scope(path: str, scope: Scope) -> bool:
