@@ -8,6 +8,7 @@ from ownership.analysis.people import person_of
 from ownership.errors import OwnershipError
 from ownership.model import Snapshot
 from ownership.offboard import OffboardResult, SystemChange, offboard
+from ownership.render import colour as colours
 
 
 class OffboardError(OwnershipError):
@@ -51,7 +52,7 @@ def _line(c: SystemChange) -> list[str]:
     return out
 
 
-def render_text(r: OffboardResult) -> str:
+def render_text(r: OffboardResult, colour: bool = False) -> str:
     who = ", ".join(r.labels[p] for p in r.people)
     lines = [f"If {who} left (simulation; nothing is written):"]
     if r.already_gone:
@@ -67,7 +68,8 @@ def render_text(r: OffboardResult) -> str:
                      f"{', '.join(r.blast_radius)}")
     if r.new_findings:
         lines.append(f"New audit findings ({len(r.new_findings)}):")
-        lines += [f"  {f.severity} {f.rule} {f.subject}: {f.message}" for f in r.new_findings]
+        lines += [f"  {colours.severity(f.severity, colour)} {f.rule} {f.subject}: {f.message}"
+                  for f in r.new_findings]
     return "\n".join(lines) + "\n"
 
 
