@@ -13,6 +13,7 @@ import click
 
 from ownership import __version__, redact
 from ownership.render import colour as colours
+from ownership.words import plural
 from ownership.catalog import yamlnodes
 from ownership.config import Config, ConfigError, candidates
 from ownership.config import find as find_config
@@ -879,8 +880,9 @@ def site(paths: tuple[str, ...], out: str, report_dir: str | None, at: str | Non
     if outcome.catalog_errors:
         _warn([f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); the site shows "
                "what could be read"])
-    click.echo(f"wrote {outcome.files} files to {outcome.out}: {outcome.systems} systems, {outcome.teams} teams, "
-               f"{outcome.people} people" + (f", report {outcome.report.day}" if outcome.report else ""))
+    click.echo(f"wrote {plural(outcome.files, 'file')} to {outcome.out}: {plural(outcome.systems, 'system')}, "
+               f"{plural(outcome.teams, 'team')}, {plural(outcome.people, 'person')}"
+               + (f", report {outcome.report.day}" if outcome.report else ""))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

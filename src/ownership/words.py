@@ -9,7 +9,7 @@ from __future__ import annotations
 # nouns whose plural is not noun + "s"
 _IRREGULAR = {"person": "people", "entry": "entries", "dependency": "dependencies", "repository": "repositories",
               "policy": "policies", "child": "children", "this": "these", "is": "are", "has": "have",
-              "was": "were", "depends": "depend"}
+              "was": "were", "depends": "depend", "remains": "remain", "info": "info"}
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
