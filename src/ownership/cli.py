@@ -12,6 +12,8 @@ from typing import Any
 import click
 
 from ownership import __version__, redact
+from ownership.render import colour as colours
+from ownership.words import plural
 from ownership.catalog import yamlnodes
 from ownership.config import Config, ConfigError, candidates
 from ownership.config import find as find_config
@@ -38,7 +40,8 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except OwnershipError as exc:
             for line in str(exc).splitlines() or [""]:  # a ConfigError names every problem, one a line
-                click.echo(redact.text(f"ownership: error: {line}"), err=True)
+                word, on = _severity_on_stderr("error")
+                click.echo(redact.text(f"ownership: {word}: {line}"), err=True, color=on or None)
             ctx.exit(EXIT_CANNOT_RUN)
 
 
@@ -94,7 +97,11 @@ def _write_step_summary(summary: str) -> None:
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="ownership")
-def cli() -> None:
+@click.option("--color", "colour", type=click.Choice(colours.MODES), default="auto", show_default=True,
+              help="Severities in colour in text output: auto = on a terminal, unless NO_COLOR is set.")
+@click.option("--no-color", "no_colour", is_flag=True, help="Same as --color=never.")
+@click.pass_context
+def cli(ctx: click.Context, colour: str, no_colour: bool) -> None:
     """Keep a service-ownership catalog honest.
 
     \b
@@ -119,6 +126,24 @@ def cli() -> None:
       site       the catalog as a static website: search, who to page, blast radius
     Docs: README.md and docs/ in the project.
     """
+    ctx.meta[_COLOUR_KEY] = "never" if no_colour else colour
+
+
+_COLOUR_KEY = "ownership.colour"
+
+
+def _severity_on_stderr(word: str) -> tuple[str, bool]:
+    """`ownership: error:` and `ownership: warning:` on stderr: (the word, coloured when stderr is), on."""
+    ctx = click.get_current_context(silent=True)
+    on = colours.wanted(ctx.meta.get(_COLOUR_KEY, "auto") if ctx is not None else "auto", sys.stderr)
+    return colours.severity(word, on), on
+
+
+def _colour(fmt: str, output: str | None = None) -> bool:
+    """Whether this command's output is coloured: text format, to stdout, as --color and render/colour.py say."""
+    ctx = click.get_current_context(silent=True)
+    mode = ctx.meta.get(_COLOUR_KEY, "auto") if ctx is not None else "auto"
+    return fmt == "text" and not output and colours.wanted(mode, sys.stdout)
 
 
 CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False),
@@ -217,8 +242,10 @@ def validate(paths: tuple[str, ...], fmt: str, fail_on: str | None, base: str | 
             root = toplevel(catalog_paths[0])
         except GitError:
             root = None
-    body, summary = render(fmt, outcome.findings, baseline=outcome.preexisting, uri=command.repo_uri(root))
-    _emit(body, output)
+    coloured = _colour(fmt, output)
+    body, summary = render(fmt, outcome.findings, baseline=outcome.preexisting, uri=command.repo_uri(root),
+                           colour=coloured)
+    _emit(body, output, coloured)
     _write_step_summary(summary)
     if not yamlnodes.LIBYAML:
         click.echo("ownership: warning: libyaml is not available; using PyYAML's slower pure-Python parser",
@@ -227,14 +254,14 @@ def validate(paths: tuple[str, ...], fmt: str, fail_on: str | None, base: str | 
              else EXIT_OK)
 
 
-def _emit(body: str, output: str | None) -> None:
+def _emit(body: str, output: str | None, coloured: bool = False) -> None:
     if output:
         try:
             Path(output).write_text(body, encoding="utf-8")
         except OSError as exc:
             raise Failure(f"{output}: cannot write ({exc.strerror or exc})") from exc
     else:
-        click.echo(body, nl=False)
+        click.echo(body, nl=False, color=coloured or None)  # click strips colour from a pipe unless told
 
 
 @cli.command()
@@ -387,7 +414,8 @@ def _tz(value: str | None) -> dt.tzinfo:
 
 def _warn(lines: Sequence[str]) -> None:
     for line in lines:
-        click.echo(redact.text(f"ownership: warning: {line}"), err=True)
+        word, on = _severity_on_stderr("warning")
+        click.echo(redact.text(f"ownership: {word}: {line}"), err=True, color=on or None)
 
 
 @cli.command()
@@ -637,8 +665,9 @@ def codeowners_check(paths: tuple[str, ...], repo: str, fmt: str, fail_on: str |
     people = _roster(roster, config, day, allow_roster_shrink)
     outcome = command.check(catalog_paths, config, repo, people, day)
     _warn(outcome.notes)
-    body, summary = render(_auto_format(fmt), outcome.findings, title="CODEOWNERS check")
-    click.echo(body, nl=False)
+    fmt, coloured = _auto_format(fmt), _colour(_auto_format(fmt))
+    body, summary = render(fmt, outcome.findings, title="CODEOWNERS check", colour=coloured)
+    click.echo(body, nl=False, color=coloured or None)
     _write_step_summary(summary)
     sys.exit(EXIT_FINDINGS if failing(outcome.findings, fail_on or config.get("fail_on", "error")) else EXIT_OK)
 
@@ -693,8 +722,9 @@ def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | N
         _warn(["no roster (--roster or roster: in ownership.yaml): people, orphaned, knowledge-loss and "
                "bus-factor checks are skipped"])
     result = run_audit(snap, loaded)
-    body, summary = render(fmt, result.findings, title="Ownership audit")
-    _emit(body, output)
+    coloured = _colour(fmt, output)
+    body, summary = render(fmt, result.findings, title="Ownership audit", colour=coloured)
+    _emit(body, output, coloured)
     _write_step_summary(summary)
     sys.exit(EXIT_FINDINGS if failing(result.findings, fail_on or config.get("fail_on", "error")) else EXIT_OK)
 
@@ -748,7 +778,9 @@ def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], 
     snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink,
                               before_scan=lambda s: command.check(s, people))
     result = command.run(snap, people)
-    click.echo(command.render_json(result) if fmt == "json" else command.render_text(result), nl=False)
+    coloured = _colour(fmt)
+    click.echo(command.render_json(result) if fmt == "json" else command.render_text(result, coloured),
+               nl=False, color=coloured or None)
 
 
 @cli.command()
@@ -848,8 +880,9 @@ def site(paths: tuple[str, ...], out: str, report_dir: str | None, at: str | Non
     if outcome.catalog_errors:
         _warn([f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); the site shows "
                "what could be read"])
-    click.echo(f"wrote {outcome.files} files to {outcome.out}: {outcome.systems} systems, {outcome.teams} teams, "
-               f"{outcome.people} people" + (f", report {outcome.report.day}" if outcome.report else ""))
+    click.echo(f"wrote {plural(outcome.files, 'file')} to {outcome.out}: {plural(outcome.systems, 'system')}, "
+               f"{plural(outcome.teams, 'team')}, {plural(outcome.people, 'person')}"
+               + (f", report {outcome.report.day}" if outcome.report else ""))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -179,11 +179,12 @@ def test_several_paths_are_one_catalog(tmp_path: Path) -> None:
     assert _rules(result) == []
 
 
-def test_a_folder_without_yaml_files_is_clean(tmp_path: Path) -> None:
+def test_a_folder_without_yaml_files_cannot_be_checked(tmp_path: Path) -> None:
+    """Issue 17: it was "clean", a gate that passes forever over nothing."""
     (tmp_path / "empty").mkdir()
-    result = validate("empty", "--today", TODAY)
-    assert result.exit_code == 0
-    assert result.stdout == "0 error(s), 0 warning(s), 0 info\n"
+    result = validate(str(tmp_path / "empty"), "--today", TODAY)
+    assert result.exit_code == 2
+    assert result.stdout == "" and f"no catalog files under {tmp_path / 'empty'}" in result.stderr
 
 
 # --------------------------------------------------------------------------- the real entry points

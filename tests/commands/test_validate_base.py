@@ -141,7 +141,7 @@ def test_preexisting_finding_whose_line_moved_is_not_new(tmp_path: Path, monkeyp
     assert (moved["subject"], moved["line"]) == ("system:fax-gateway", 7)
     text = validate(repo, monkeypatch, "catalog", "--base", "main", "--format", "text")
     assert text.exit_code == 0
-    assert "1 finding(s) already present at the base revision (not failing):" in text.stdout
+    assert "1 finding already present at the base revision (not failing):" in text.stdout
     assert os.path.join("catalog", "systems", "legacy.yaml") + ":7:12: error unknown-team" in text.stdout
     assert text.stdout.endswith("0 error(s), 0 warning(s), 0 info\n")
 

@@ -5,8 +5,6 @@ note, and the process ends at once (its look-up thread is left behind inside req
 from __future__ import annotations
 
 import os
-import pty
-import select
 import subprocess
 import sys
 import time
@@ -19,6 +17,7 @@ from ownership.catalog.load import load_paths
 from ownership.cli import cli
 from ownership.config import Config
 from ownership.inputs import ask_pagerduty
+from tests import terminal
 from tests.conftest import ROOT
 from tests.oncall.pdserver import TOKEN, State, oncall, serve
 
@@ -172,30 +171,7 @@ def test_a_wait_of_0_in_ownership_yaml_is_named_with_its_line(catalog: Path) -> 
 
 def on_terminal(args: list[str], seconds: float = 20) -> tuple[bytes, int]:
     """Run the CLI with stdout and stderr on a pseudo-terminal; everything it wrote there, and its exit code."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "ownership", *args], stdin=subprocess.DEVNULL, stdout=slave,
-                            stderr=slave, env=environ())
-    os.close(slave)
-    out = b""
-    deadline = time.monotonic() + seconds
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
-                break
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # EIO: every writer closed the terminal's other side
-                break
-            if not chunk:
-                break
-            out += chunk
-        return out, proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
+    return terminal.on_terminal(args, environ(), seconds)
 
 
 def test_on_a_terminal_asking_pagerduty_shows_while_waiting_and_is_erased_before_the_answer(catalog: Path) -> None:

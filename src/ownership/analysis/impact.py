@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 from ownership.errors import OwnershipError
 from ownership.memo import ByIdentity
 from ownership.model import Catalog, Severity, System, owned_by
+from ownership.words import noun_for, plural
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -303,7 +304,7 @@ class Impact:
     def summary(self) -> str:
         n = len(self.hits)
         names = ", ".join(h.name for h in self.roots)
-        return (f"{n} system{'s' if n != 1 else ''} depend on {names}"
+        return (f"{plural(n, 'system')} {noun_for(n, 'depends')} on {names}"
                 f"{'' if self.depth_limit is None else f' within depth {self.depth_limit}'}: "
                 f"{self.tier1} tier-1, {self.customer_facing} customer-facing")
 
@@ -450,9 +451,9 @@ def escalate(base: Severity, catalog: Catalog, system: str) -> tuple[Severity, d
         if tier == 1:
             why = "tier 1"
         elif imp.tier1:
-            why = f"{imp.tier1} tier-1 system(s) depend on it"
+            why = f"{plural(imp.tier1, 'tier-1 system')} {noun_for(imp.tier1, 'depends')} on it"
         elif len(imp.hits) >= MANY_DEPENDENTS:
-            why = f"{len(imp.hits)} systems depend on it"
+            why = f"{plural(len(imp.hits), 'system')} {noun_for(len(imp.hits), 'depends')} on it"
         if why:
             severity = _HIGHER[base]
             evidence["severity_reason"] = f"raised from {base}: {why}"

@@ -35,6 +35,7 @@ from ownership.catalog.schema import (
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.catalog import CONFIG_NAMES  # the settings file a catalog folder may hold is not a catalog file
 from ownership.errors import OwnershipError
+from ownership.words import plural
 from ownership.model import (
     BACKSTAGE_SYSTEM_FIELDS,
     BACKSTAGE_TEAM_FIELDS,
@@ -233,10 +234,33 @@ def read_catalog(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[tuple[st
     """The catalog files under `paths`, read, and the one `files-skipped` finding when some were left out
     (see choose)."""
     found = _discover(paths)
+    if not found:
+        raise CatalogError(_nothing_under(paths))
     sources = read_sources(f for f, _, _ in found)
     return choose([Walked(path, data, walk, rel) for (_, walk, rel), (path, data) in zip(found, sources,
                                                                                            strict=True)],
                   selection_of(paths))
+
+
+def _nothing_under(paths: Sequence[str | os.PathLike[str]]) -> str:
+    """Why a catalog path that stands for no file cannot be checked: a gate over nothing would pass forever.
+    Says how many YAML files include:/exclude: left out, when that is why."""
+    shown = ", ".join(str(p) for p in paths) or "(no path)"
+    selection = selection_of(paths)
+    left_out = 0
+    for raw in paths:
+        p = Path(raw)
+        if p.is_file():
+            left_out += p.name.endswith(YAML_SUFFIXES)
+            continue
+        for dirpath, dirnames, filenames in os.walk(p):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            left_out += sum(1 for n in filenames if is_catalog_name(n))
+    why = ""
+    if left_out:
+        why = (f" ({plural(left_out, 'YAML file')} left out by include:/exclude: in ownership.yaml or "
+               "--exclude)") if selection.include or selection.exclude else ""
+    return f"no catalog files under {shown}{why}: a catalog is the .yaml/.yml files there (see docs/catalog-format.md)"
 
 
 def choose(files: Sequence[Walked], selection: Selection) -> tuple[list[tuple[str, bytes]], list[Finding]]:
@@ -349,12 +373,28 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
     ), findings
 
 
+# `name: X` (native entities, Backstage metadata) and `- X` / `X:` are not told apart from other keys here;
+# a line-based look at a file YAML could not read is all there is
+_NAME_LINE = re.compile(r"^[ \t-]*[\"']?name[\"']?[ \t]*:[ \t]*[\"']?([A-Za-z0-9][\w.@/-]*)", re.M)
+_MAX_NAMES = 1000
+
+
+def _names_written(data: bytes | str) -> list[str]:
+    """The names a file that did not parse appears to define (`name: X` lines), at most _MAX_NAMES."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    return sorted({m.group(1) for m in _NAME_LINE.finditer(text)})[:_MAX_NAMES]
+
+
 def _load_file(path: str, data: bytes | str, findings: list[Finding],
                records: list[backstage.Record] | None = None) -> list[_Entity]:
     docs, problems = yamlnodes.parse(data)
-    for p in problems:
+    for i, p in enumerate(problems):
+        # a file that did not parse defines nothing: its names go with the finding, so the findings that
+        # follow only from their absence can say so (rules/engine.py, unparsed)
+        evidence = ({"names": _names_written(data)} if not docs and p.rule == "yaml-syntax"
+                    and i == len(problems) - 1 else {})
         findings.append(
-            Finding(p.rule, "error", f"file:{path}", p.message, Location(path, p.line, p.column))
+            Finding(p.rule, "error", f"file:{path}", p.message, Location(path, p.line, p.column), evidence)
         )
     entities: list[_Entity] = []
     walker = _Walker(path, findings)
@@ -592,7 +632,7 @@ class _Walker:
                 good = isinstance(value, dt.date)
                 expect = "a date (YYYY-MM-DD) or an ISO date-time"
             if not good:
-                self._bad(f, node, subject, path, expect)
+                self._bad(f, node, subject, path, expect, _quoted_hint(f, node))
                 return False, None
             return True, value
         tag = yamlnodes.resolved_tag(node)
@@ -631,6 +671,22 @@ class _Walker:
         shown = repr(node.value) if node.value else "an empty value"
         self.problem("invalid-value", f"'{f.name}' must be {expect}, got {shown}{hint}", node, subject,
                      field=path, value=node.value)
+
+
+def _quoted_hint(f: Field, node: Scalar) -> str:
+    """For a quoted number or boolean (`tier: "1"`, `customer_facing: "yes"`): that quotes make it text, and
+    the line to write instead. Empty when the value unquoted would not be valid either."""
+    if node.plain:
+        return ""
+    value = yamlnodes.scalar_value(Scalar(node.value.strip(), None, True, node.line, node.column))
+    if f.kind == "int" and type(value) is int and (f.minimum is None or f.minimum <= value <= (f.maximum or value)):
+        written = str(value)
+    elif f.kind == "bool" and type(value) is bool:
+        written = "true" if value else "false"
+    else:
+        return ""
+    return (f", which is quoted text, not a {'number' if f.kind == 'int' else 'boolean'}: write {f.name}: "
+            f"{written}")
 
 
 _CHECKS = {

@@ -129,6 +129,10 @@ def parse(data: bytes | str) -> tuple[list[Node], list[YamlProblem]]:
             # edit, so point at where the unclosed thing starts
             mark = ctx
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        tab = _tab_at(text, line, col) if mark is not None else None
+        if tab is not None:
+            return [], [YamlProblem("yaml-syntax", "tab character: YAML indents with spaces only; replace the "
+                                    "tab with spaces", line, tab)]
         if exc.context:
             started = ""
             if ctx is not None and ctx.line + 1 != line:
@@ -141,6 +145,23 @@ def parse(data: bytes | str) -> tuple[list[Node], list[YamlProblem]]:
         col = mark - text.rfind("\n", 0, mark) if isinstance(mark, int) else 1
         return [], [YamlProblem("yaml-syntax", str(exc).splitlines()[0], line, col)]
     return docs, problems
+
+
+def _tab_at(text: str, line: int, column: int) -> int | None:
+    """The 1-based column of the tab that stopped the parser on `line` (at `column`, or in the line's
+    indentation, where libyaml reports its tab errors), else None."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    end = text.find("\n", start)
+    row = text[start:] if end < 0 else text[start:end]
+    if 0 < column <= len(row) and row[column - 1] == "\t":
+        return column
+    indent = len(row) - len(row.lstrip(" \t"))
+    at = row.find("\t", 0, indent)
+    return at + 1 if at >= 0 and column <= indent + 1 else None
 
 
 def _line_count(text: str) -> int:

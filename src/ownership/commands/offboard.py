@@ -8,6 +8,8 @@ from ownership.analysis.people import person_of
 from ownership.errors import OwnershipError
 from ownership.model import Snapshot
 from ownership.offboard import OffboardResult, SystemChange, offboard
+from ownership.render import colour as colours
+from ownership.words import noun_for, plural
 
 
 class OffboardError(OwnershipError):
@@ -36,11 +38,12 @@ def _line(c: SystemChange) -> list[str]:
     head = f"  {c.system} (tier {c.tier})"
     out = []
     if c.orphaned:
-        tail = f"; blast radius {len(c.dependents)} system(s), {c.tier1_dependents} tier 1" if c.dependents else ""
+        tail = (f"; blast radius {plural(len(c.dependents), 'system')}, {c.tier1_dependents} tier 1" if c.dependents
+                else "")
         out.append(f"{head}: becomes ORPHANED (no employed owner){tail}")
     elif c.lost_last_maintainer:
         out.append(f"{head}: loses its last employed maintainer ({', '.join(c.maintainers_before)}); "
-                   f"{c.owners_after} owner(s) remain in the team")
+                   f"{plural(c.owners_after, 'owner')} {noun_for(c.owners_after, 'remains')} in the team")
     else:
         out.append(f"{head}: active owners {c.owners_before} -> {c.owners_after}")
     if c.truck_factor_before != c.truck_factor_after:
@@ -51,7 +54,7 @@ def _line(c: SystemChange) -> list[str]:
     return out
 
 
-def render_text(r: OffboardResult) -> str:
+def render_text(r: OffboardResult, colour: bool = False) -> str:
     who = ", ".join(r.labels[p] for p in r.people)
     lines = [f"If {who} left (simulation; nothing is written):"]
     if r.already_gone:
@@ -63,11 +66,12 @@ def render_text(r: OffboardResult) -> str:
     if r.teams_emptied:
         lines.append(f"Teams left with no employed member: {', '.join(r.teams_emptied)}")
     if r.blast_radius:
-        lines.append(f"Blast radius of what becomes orphaned: {len(r.blast_radius)} system(s): "
+        lines.append(f"Blast radius of what becomes orphaned: {plural(len(r.blast_radius), 'system')}: "
                      f"{', '.join(r.blast_radius)}")
     if r.new_findings:
         lines.append(f"New audit findings ({len(r.new_findings)}):")
-        lines += [f"  {f.severity} {f.rule} {f.subject}: {f.message}" for f in r.new_findings]
+        lines += [f"  {colours.severity(f.severity, colour)} {f.rule} {f.subject}: {f.message}"
+                  for f in r.new_findings]
     return "\n".join(lines) + "\n"
 
 

@@ -10,9 +10,11 @@ from urllib.parse import quote
 
 from ownership import __version__, redact
 from ownership.model import Finding
+from ownership.render import colour as colours
 from ownership.render import markdown as md
 from ownership.rules import RULES
 from ownership.rules.engine import counts
+from ownership.words import plural
 
 FORMATS = ("text", "json", "github", "sarif", "markdown")
 GITHUB_ANNOTATION_LIMIT = 10  # GitHub shows at most 10 annotations of each level per step
@@ -38,18 +40,19 @@ def _where(f: Finding) -> str:
     return one_line(str(f.location) if f.location else f.subject)
 
 
-def _line(f: Finding) -> str:
+def _line(f: Finding, colour: bool = False) -> str:
     """One finding on one line: a message that quotes a key like "a\\nb" must not start a fake finding."""
-    return f"{_where(f)}: {f.severity} {f.rule} {one_line(f.message)}"
+    return f"{_where(f)}: {colours.severity(f.severity, colour)} {f.rule} {one_line(f.message)}"
 
 
-def text(findings: Sequence[Finding], *, baseline: Sequence[Finding] = ()) -> str:
-    """`file:line:col: severity rule-slug message`, one per line, then a count line."""
-    lines = [_line(f) for f in findings]
+def text(findings: Sequence[Finding], *, baseline: Sequence[Finding] = (), colour: bool = False) -> str:
+    """`file:line:col: severity rule-slug message`, one per line, then a count line. `colour`: severity words
+    in colour (render/colour.py decides when)."""
+    lines = [_line(f, colour) for f in findings]
     if baseline:
         lines.append("")
-        lines.append(f"{len(baseline)} finding(s) already present at the base revision (not failing):")
-        lines.extend(f"  {_line(f)}" for f in baseline)
+        lines.append(f"{plural(len(baseline), 'finding')} already present at the base revision (not failing):")
+        lines.extend(f"  {_line(f, colour)}" for f in baseline)
     c = counts(findings)
     lines.append(f"{c['error']} error(s), {c['warning']} warning(s), {c['info']} info")
     return "\n".join(lines) + "\n"
@@ -241,15 +244,17 @@ def sarif_text(findings: Sequence[Finding], **kw: Any) -> str:
 
 
 def render(fmt: str, findings: Sequence[Finding], *, baseline: Sequence[Finding] = (),
-           uri: Callable[[str], str] = lambda p: p, title: str = "Catalog check") -> tuple[str, str]:
+           uri: Callable[[str], str] = lambda p: p, title: str = "Catalog check",
+           colour: bool = False) -> tuple[str, str]:
     """(stdout text, GitHub step summary) for a format name, with URL credentials and secret values masked
-    (ownership.redact). `title` heads the step summary: the check that ran (validate's "Catalog check")."""
-    body, summary = _render(fmt, findings, baseline=baseline, uri=uri, title=title)
+    (ownership.redact). `title` heads the step summary: the check that ran (validate's "Catalog check").
+    `colour` colours the text format's severity words; every other format is always plain."""
+    body, summary = _render(fmt, findings, baseline=baseline, uri=uri, title=title, colour=colour)
     return redact.text(body), redact.text(summary)
 
 
 def _render(fmt: str, findings: Sequence[Finding], *, baseline: Sequence[Finding],
-            uri: Callable[[str], str], title: str) -> tuple[str, str]:
+            uri: Callable[[str], str], title: str, colour: bool = False) -> tuple[str, str]:
     if fmt == "json":
         return json_text(findings, baseline=baseline), ""
     if fmt == "github":
@@ -258,4 +263,4 @@ def _render(fmt: str, findings: Sequence[Finding], *, baseline: Sequence[Finding
         return sarif_text(findings, uri=uri), ""
     if fmt == "markdown":
         return markdown(findings, baseline=baseline), ""
-    return text(findings, baseline=baseline), ""
+    return text(findings, baseline=baseline, colour=colour), ""

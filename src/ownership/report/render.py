@@ -17,6 +17,7 @@ from ownership import confine, redact
 from ownership.model import Catalog
 from ownership.render import markdown as md
 from ownership.report import charts
+from ownership.words import plural
 
 FILES = ("report.md", "report.html", "report.json")
 TOP_RISKS = 15
@@ -37,11 +38,6 @@ def _delta(value: Any) -> str:
     return f"{value:+g}"
 
 
-def _count(n: Any, noun: str) -> str:
-    """'1 error', '3 errors' ('info' stays 'info')."""
-    return f"{n} {noun}" if n == 1 or noun == "info" else f"{n} {noun}s"
-
-
 def _day(value: Any) -> str:
     return str(value)[:10] if value else "never"
 
@@ -55,7 +51,7 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("ownership", "render/templates"),
         autoescape=_autoescape, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(md=md.text, code=md.code, num=_num, delta=_delta, day=_day, count=_count)
+    env.filters.update(md=md.text, code=md.code, num=_num, delta=_delta, day=_day, count=plural)
     return env
 
 

@@ -15,8 +15,10 @@ INCIDENT_COMMANDER_ROTATION = "incident-commander"
 YAML_SYNTAX = declared("yaml-syntax", "error", "catalog", """
     The file is not valid YAML (or not UTF-8, or nested absurdly deep).
 
-    The finding points at the line and column where the parser gave up. Nothing else in that file is
-    checked until it parses.
+    The finding points at the line and column where the parser gave up ("tab character" when a tab stopped
+    it: YAML indents with spaces only). Nothing else in that file is checked until it parses. It is listed
+    before every other finding, and a finding such as `unknown-team` that follows only from a name the file
+    writes (`name: payments`) says that the file did not parse; evidence.names lists those names.
     """)
 DUPLICATE_KEY = declared("duplicate-key", "error", "catalog", """
     The same key appears twice in one mapping.

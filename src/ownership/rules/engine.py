@@ -42,8 +42,40 @@ def run(snap: Snapshot, groups: Iterable[str], loaded: Iterable[Finding] = (),
             f = Finding(r.slug, hit.severity or r.severity, hit.subject, hit.message, hit.location,
                         dict(hit.evidence))
             findings.append(_stamp(f, snap.options))
-    findings.sort(key=Finding.sort_key)
+    findings = note_unparsed(findings)
+    # a file that did not parse explains other findings: it comes first, where a reader starts
+    findings.sort(key=lambda f: (f.rule not in UNPARSED, *f.sort_key()))
     return findings
+
+
+UNPARSED = ("yaml-syntax", "file-too-large")  # the loader read nothing of the file
+# findings that name something the catalog does not define: rule → (evidence key, what the file's names are)
+_NAMES_MISSING = {"unknown-team": ("team", "teams"), "unknown-system": ("system", "systems"),
+                  "unknown-stakeholder": ("stakeholder", "stakeholder groups"),
+                  "unknown-rotation": ("rotation", "rotations"), "dangling-reference": ("target", "entities")}
+
+
+def note_unparsed(findings: list[Finding]) -> list[Finding]:
+    """Findings that follow only from a name written in a file that did not parse, saying so: "... unknown
+    team 'payments' (catalog/teams.yaml did not parse, so its teams are unknown)", with evidence `unparsed`
+    (that file). The loader puts the names such a file appears to write in its finding's evidence `names`."""
+    written: dict[str, str] = {}
+    for f in findings:
+        if f.rule in UNPARSED and f.location is not None:
+            for name in f.evidence.get("names", ()):
+                written.setdefault(name, f.location.file)
+    if not written:
+        return findings
+    out = []
+    for f in findings:
+        key, what = _NAMES_MISSING.get(f.rule, (None, ""))
+        name = f.evidence.get(key) if key else None
+        file = written.get(name) or written.get(name.rpartition("/")[2]) if isinstance(name, str) else None
+        if file is not None:
+            f = f.replace(message=f"{f.message} ({file} did not parse, so its {what} are unknown)",
+                          evidence={**f.evidence, "unparsed": file})
+        out.append(f)
+    return out
 
 
 def _stamp(f: Finding, options: Mapping[str, Mapping[str, object]]) -> Finding:
