@@ -16,6 +16,7 @@ SCHEMA_ID = "https://ownership.dev/schemas/ownership-config-v1.json"
 _NON_BLANK = {"type": "string", "pattern": r"\S"}
 _TOKEN_ENV = {"type": "string", "pattern": r"^OWNERSHIP_[A-Z0-9_]+$",
               "description": "the name of an OWNERSHIP_* environment variable holding the token"}
+_HTTP_URL = {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}  # oncall.check_client, site.check
 
 
 def json_schema() -> dict[str, Any]:
@@ -57,8 +58,11 @@ def _typed(fields: Mapping[str, tuple[type | tuple[type, ...], str]]) -> dict[st
         names = sorted({_JSON_TYPES[k] for k in (kinds if isinstance(kinds, tuple) else (kinds,))})
         if "integer" in names and "number" in names:
             names.remove("integer")
-        out[key] = _TOKEN_ENV if key.endswith("_env") else {
-            "type": names[0] if len(names) == 1 else names, "description": what}
+        out[key] = {"type": names[0] if len(names) == 1 else names, "description": what}
+        if key.endswith("_env"):
+            out[key] = _TOKEN_ENV
+        elif key == "base_url":
+            out[key] = {**_HTTP_URL, "description": what}
     return _closed(out)
 
 
@@ -155,8 +159,7 @@ def site() -> dict[str, Any]:
     from ownership.site.settings import KEYS
 
     known = {"title": {**_NON_BLANK, "description": "site title"},
-             "pagerduty_web": {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
-                               "description": "where escalation-policy links point"},
+             "pagerduty_web": {**_HTTP_URL, "description": "where escalation-policy links point"},
              "offboard_limit": {"type": "integer", "minimum": 0,
                                 "description": "simulate off-boarding on person pages up to this many people"}}
     return _closed({key: known[key] for key in KEYS})
