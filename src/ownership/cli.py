@@ -107,7 +107,8 @@ def cli(ctx: click.Context, colour: str, no_colour: bool) -> None:
     \b
     Jobs:
       validate   gate catalog pull requests (schema, references, cycles)
-      schema     print the catalog format as JSON Schema
+      schema     print the catalog format (or, with `config`, ownership.yaml's) as JSON Schema
+      init       start a catalog: teams, one system, ownership.yaml, CI workflow, pre-commit
       scan       git history per system: last human touch, maintainers, truck factor (sharded: --shard)
       page       who to page for a system, in order, skipping people who left
       blast-radius
@@ -265,15 +266,49 @@ def _emit(body: str, output: str | None, coloured: bool = False) -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema (draft 2020-12) of a native catalog file.
+@click.argument("which", type=click.Choice(["catalog", "config"]), default="catalog")
+def schema(which: str) -> None:
+    """Print a JSON Schema (draft 2020-12): of a native catalog file (the default), or with `config` of
+    ownership.yaml.
 
-    Generated from the same field specification the loader checks against; use it for editor completion
-    (e.g. a `# yaml-language-server: $schema=...` comment).
+    Generated from the same specification the loader checks against (the catalog's field spec; config.py's
+    table of sections); use it for editor completion (e.g. a `# yaml-language-server: $schema=...` comment).
     """
-    from ownership.catalog.schema import json_schema
+    from ownership.commands.init import schema_text
 
-    click.echo(json.dumps(json_schema(), indent=2))
+    click.echo(schema_text(which), nl=False)
+
+
+@cli.command()
+@click.argument("target", metavar="[DIR]", default=".", type=click.Path(file_okay=False))
+@click.option("--team", metavar="NAME", help="Team that owns the first system [default: platform].")
+@click.option("--system", metavar="NAME", help="First system's name [default: DIR's name, else my-service].")
+@click.option("--catalog", metavar="FOLDER", help="Catalog folder inside DIR [default: catalog].")
+@click.option("--yes", "-y", is_flag=True, help="Ask nothing: flags, else the defaults (also when not on a "
+                                                "terminal).")
+def init(target: str, team: str | None, system: str | None, catalog: str | None, yes: bool) -> None:
+    """Start a catalog in DIR (default: here): teams.yaml, one system, ownership.yaml, their JSON Schemas,
+    .github/workflows/catalog-check.yml and .pre-commit-config.yaml.
+
+    On a terminal it asks for what the flags do not give. It never overwrites a file: one that exists is
+    skipped and listed. Exit code 0 when it ran (whether or not anything was new), 2 when it cannot write.
+    """
+    from ownership.commands import init as command
+
+    def ask(question: str, default: str, check: Callable[[str], str]) -> str:
+        def proc(value: str) -> str:
+            try:
+                return check(value)
+            except command.InitError as exc:
+                raise click.UsageError(str(exc)) from exc  # click.prompt says it and asks again
+
+        answer: str = click.prompt(question, default=default, value_proc=proc)
+        return answer
+
+    interactive = not yes and sys.stdin.isatty()
+    answers = command.gather(Path(target), team, system, catalog, ask if interactive else None)
+    outcome = command.write(Path(target), answers)
+    click.echo("\n".join(command.summary(Path(target), outcome)))
 
 
 @cli.command()

@@ -27,49 +27,58 @@ from ownership.model import SettingProblem
 
 class Section(NamedTuple):
     """One top-level key of ownership.yaml: the function that checks its value, as "module:function" (imported
-    on use, so reading ownership.yaml does not load every feature), and what it is (for hints and docs).
+    on use, so reading ownership.yaml does not load every feature), what it is (for hints and docs), and the
+    function that gives its JSON Schema (`ownership schema config`, ownership/configschema.py).
     Every check has the same shape: `check(value) -> list[SettingProblem]`, with key paths below the key."""
 
     check: str
     what: str
+    schema: str
 
 
+_S = "ownership.configschema:"
 # The one table of ownership.yaml's sections; a key not in it is an error.
 SECTIONS: dict[str, Section] = {
-    "catalog": Section("ownership.config:check_catalog", "default catalog path"),
+    "catalog": Section("ownership.config:check_catalog", "default catalog path", _S + "path"),
     "include": Section("ownership.config:check_globs", "globs of the files a catalog folder walk reads, each as "
-                                                       "a catalog file (default: every YAML file)"),
-    "exclude": Section("ownership.config:check_globs", "globs of files a catalog folder walk never reads"),
-    "fail_on": Section("ownership.config:check_fail_on", "error | warning | never"),
-    "rules": Section("ownership.rules:check_options", "per-rule settings: severity, enabled, options"),
-    "roster": Section("ownership.config:check_roster", "roster source: a file or a SCIM base URL"),
+                                                       "a catalog file (default: every YAML file)", _S + "globs"),
+    "exclude": Section("ownership.config:check_globs", "globs of files a catalog folder walk never reads",
+                       _S + "globs"),
+    "fail_on": Section("ownership.config:check_fail_on", "error | warning | never", _S + "fail_on"),
+    "rules": Section("ownership.rules:check_options", "per-rule settings: severity, enabled, options",
+                     _S + "rules"),
+    "roster": Section("ownership.config:check_roster", "roster source: a file or a SCIM base URL", _S + "path"),
     "roster_columns": Section("ownership.roster.settings:check_columns",
                               "roster CSV/JSON/YAML columns: a preset (bamboohr | workday | native) or "
-                              "{field: column}"),
+                              "{field: column}", _S + "roster_columns"),
     "roster_shrink_limit": Section("ownership.roster.settings:check_shrink_limit",
                                    "largest drop of active people from the previous roster, e.g. '10%' (the "
-                                   "default)"),
+                                   "default)", _S + "shrink_limit"),
     "scim": Section("ownership.roster.settings:check_scim",
                     "SCIM client: token_env, page_size, timeout, retries, backoff, max_retry_after, sort_by, "
-                    "allow_http, slack_attribute, pagerduty_attribute"),
+                    "allow_http, slack_attribute, pagerduty_attribute", _S + "scim"),
     "aliases": Section("ownership.roster.settings:check_aliases",
-                       "identity aliases: {name or old email: roster email, username or id}"),
+                       "identity aliases: {name or old email: roster email, username or id}", _S + "names"),
     "team_map": Section("ownership.roster.settings:check_team_map",
-                        "HR team/department -> catalog team (default: the same name, case-insensitively)"),
-    "mailmap": Section("ownership.roster.settings:check_mailmap", "a .mailmap file mapping old emails to current ones"),
+                        "HR team/department -> catalog team (default: the same name, case-insensitively)",
+                        _S + "names"),
+    "mailmap": Section("ownership.roster.settings:check_mailmap", "a .mailmap file mapping old emails to current ones",
+                       _S + "path"),
     "pagerduty": Section("ownership.oncall.pagerduty:check", "PagerDuty client: token_env, base_url, timeout, "
-                                                             "retries, backoff, wait"),
+                                                             "retries, backoff, wait", _S + "pagerduty"),
     "slack": Section("ownership.oncall.slack:check", "Slack client for `incident --post`: token_env, base_url, "
-                                                     "timeout, retries, max_retry_after"),
+                                                     "timeout, retries, max_retry_after", _S + "slack"),
     "history": Section("ownership.history.settings:check",
                        "git history scan: windows, bots, cache, jobs, rewrite (URL prefix -> URL or folder), "
-                       "protocols, stall"),
+                       "protocols, stall", _S + "history"),
     "codeowners": Section("ownership.codeowners.check:check_settings",
-                          "GitHub handles of teams: {org: acme, team_handles: {payments: '@acme/payments-team'}}"),
+                          "GitHub handles of teams: {org: acme, team_handles: {payments: '@acme/payments-team'}}",
+                          _S + "codeowners"),
     "site": Section("ownership.site.settings:check", "static site (ownership site): title, pagerduty_web, "
-                                                     "offboard_limit"),
+                                                     "offboard_limit", _S + "site"),
     "external_owners": Section("ownership.config:check_external_owners",
-                               "teams defined outside the catalog files (Backstage refs such as group:billing)"),
+                               "teams defined outside the catalog files (Backstage refs such as group:billing)",
+                               _S + "external_owners"),
 }
 KNOWN_KEYS: dict[str, str] = {key: s.what for key, s in SECTIONS.items()}
 FAIL_ON_CHOICES = ("error", "warning", "never")
@@ -243,7 +252,8 @@ def external_name(ref: str) -> str:
     return name.lower() if ns.lower() in ("", "default") else f"{ns.lower()}/{name.lower()}"
 
 
-_EXTERNAL = re.compile(r"^(?:group:)?(?:[A-Za-z0-9][-A-Za-z0-9]*/)?[A-Za-z0-9][-A-Za-z0-9_.]*$", re.IGNORECASE)
+EXTERNAL_PATTERN = r"^(?:group:)?(?:[A-Za-z0-9][-A-Za-z0-9]*/)?[A-Za-z0-9][-A-Za-z0-9_.]*$"
+_EXTERNAL = re.compile(EXTERNAL_PATTERN, re.IGNORECASE)
 
 
 def check_external_owners(value: Any) -> list[SettingProblem]:

@@ -42,7 +42,7 @@ class ScimSettings:
 
 
 # key -> (type check, description) for the `scim:` mapping
-_SCIM_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
+SCIM_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "token_env": (str, "the name of an OWNERSHIP_* environment variable"),
     "page_size": (int, "a whole number from 1 to 1000"),
     "timeout": ((int, float), "seconds, more than 0"),
@@ -156,11 +156,11 @@ def check_scim(value: Any) -> list[SettingProblem]:
                                    "max_retry_after, ...)")]
     out: list[SettingProblem] = []
     for k, v in value.items():
-        if k not in _SCIM_FIELDS:
-            out.append(SettingProblem((str(k),), f"scim: unknown setting '{k}' (known: {', '.join(_SCIM_FIELDS)})",
+        if k not in SCIM_FIELDS:
+            out.append(SettingProblem((str(k),), f"scim: unknown setting '{k}' (known: {', '.join(SCIM_FIELDS)})",
                                       "unknown-field"))
             continue
-        kind, what = _SCIM_FIELDS[k]
+        kind, what = SCIM_FIELDS[k]
         bad = (not isinstance(v, kind)) or (isinstance(v, bool) and kind is not bool)
         if not bad and k == "page_size":
             bad = not 1 <= v <= 1000

@@ -149,7 +149,8 @@ DANGLING = "dangling-reference"
 
 
 @rule(DANGLING, "error", "catalog", options={"external_owners": Option(
-    lambda v: isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v), "a list of team names")})
+    lambda v: isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v), "a list of team names",
+    {"type": "array", "items": {"type": "string"}})})
 def dangling_reference(snap: Snapshot) -> Iterator[Hit]:
     """A Backstage entity refers to an entity that is not in the files read: an owner, a `dependsOn`, a
     `spec.system`, `subcomponentOf`, an API, a Group's `parent`, `children` or a User's `memberOf`.

@@ -121,7 +121,8 @@ def _production_dependents(snap: Snapshot, name: str) -> list[str]:
 
 
 @rule("ownership-drift", "warning", "activity", needs=("activity",),
-      options={"min_commits": Option(whole(1), "a whole number >= 1"), "share": SHARE})
+      options={"min_commits": Option(whole(1), "a whole number >= 1", {"type": "integer", "minimum": 1}),
+               "share": SHARE})
 def ownership_drift(snap: Snapshot) -> Iterator[Hit]:
     """Most human commits of the last 180 days came from people outside the owning team and its maintainers:
     the people who know the system best are not the ones who get paged for it.
@@ -234,7 +235,8 @@ def deprecated_dependency(snap: Snapshot) -> Iterator[Hit]:
 
 @rule("no-oncall", "warning", "activity",
       options={"tiers": Option(lambda v: isinstance(v, list) and all(whole(1)(t) and t <= 4 for t in v),
-                               "a list of tiers, e.g. [1, 2]")})
+                               "a list of tiers, e.g. [1, 2]",
+                               {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 4}})})
 def no_oncall(snap: Snapshot) -> Iterator[Hit]:
     """A tier 1 or 2 system with no on-call of its own (Backstage `pagerduty.com/service-id`,
     `pagerduty.com/integration-key`, `opsgenie.com/team`) whose owning team has none either: neither a

@@ -29,6 +29,7 @@ class Option(NamedTuple):
 
     accepts: Callable[[Any], bool]
     what: str  # "a whole number of days > 0"
+    schema: Mapping[str, Any] = {}  # the same as a JSON Schema, for editors (`ownership schema config`)
 
 
 def whole(least: int) -> Callable[[Any], bool]:
@@ -43,13 +44,14 @@ def flag(v: Any) -> bool:
     return isinstance(v, bool)
 
 
-DAYS = Option(whole(1), "a whole number of days > 0")
-SWITCH = Option(flag, "true or false")
-SHARE = Option(number(0, 1), "a number from 0 to 1, e.g. 0.5")
+DAYS = Option(whole(1), "a whole number of days > 0", {"type": "integer", "minimum": 1})
+SWITCH = Option(flag, "true or false", {"type": "boolean"})
+SHARE = Option(number(0, 1), "a number from 0 to 1, e.g. 0.5", {"type": "number", "minimum": 0, "maximum": 1})
 # the rules that judge idle maintainers (orphaned, owner-left), read by staffing.idle_maintainers
 IDLE_OPTIONS: Mapping[str, Option] = {"idle_maintainers": SWITCH, "idle_days": DAYS}
 # every rule takes these; its own options come on top
-COMMON: Mapping[str, Option] = {"severity": Option(lambda v: v in SEVERITIES, f"one of {', '.join(SEVERITIES)}"),
+COMMON: Mapping[str, Option] = {"severity": Option(lambda v: v in SEVERITIES, f"one of {', '.join(SEVERITIES)}",
+                                                  {"enum": list(SEVERITIES)}),
                                 "enabled": SWITCH}
 
 
