@@ -789,8 +789,7 @@ def report(paths: tuple[str, ...], out: str | None, history: str | None, jobs: i
 @TODAY_OPTION
 def demo(out: str, today: str | None) -> None:
     """Try it on the bundled example org: writes its catalog, HR roster and git repositories (several years
-    of generated history) into DIR, then scans, audits and reports, and prints where report.html is.
-    Needs the source checkout (an editable install)."""
+    of generated history) into DIR, then scans, audits and reports, and prints where report.html is."""
     from ownership.commands import demo as command
     from ownership.commands.report import terminal_stage
     from ownership.history.progress import bar

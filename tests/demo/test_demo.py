@@ -93,13 +93,13 @@ def test_demo_twice_into_the_default_folder_recreates_the_repositories_and_compa
     assert [p["date"] for p in doc["health"]] == ["2026-11-23", "2026-11-30"]
 
 
-def test_demo_without_the_source_checkout_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_without_the_example_org_installed_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ownership
 
     monkeypatch.setattr(ownership, "__file__", str(tmp_path / "site-packages" / "ownership" / "__init__.py"))
     result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "d"), "--today", TODAY])
     assert result.exit_code == 2
-    assert "the demo needs the source checkout" in result.stderr and "Traceback" not in result.output
+    assert "the example org is not installed" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "d").exists()
 
 
