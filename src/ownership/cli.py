@@ -800,6 +800,9 @@ def demo(out: str, today: str | None) -> None:
     click.echo(f"example org in {ws.root}: {h['systems']} systems, {h['orphaned']} orphaned, {h['dormant']} dormant, "
                f"{h['findings']['error']} errors and {h['findings']['warning']} warnings")
     click.echo(f"report: {written.files['report.html'].resolve()}")
+    click.echo("try next:")
+    for line in command.next_steps(out):
+        click.echo(f"  {line}")
 
 
 @cli.command()

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import ownership
-from ownership.demo.history import REPO_PREFIX, write_repos
+from ownership.demo.history import REPO_PREFIX, Timeline, write_history
 from ownership.errors import OwnershipError
 
 
@@ -31,6 +31,7 @@ class Workspace:
     repos: Path
     reports: Path  # the history folder: reports/<YYYY-MM-DD>/
     cache: Path  # the scan cache, private to the demo
+    history: dict[str, Timeline] = field(default_factory=dict)  # the generated repositories
 
 
 @dataclass(frozen=True)
@@ -110,5 +111,4 @@ def materialise(out: Path, today: dt.date) -> Workspace:
     except OSError as exc:
         raise DemoError(f"{out}: cannot write the demo folder ({exc.strerror or exc})") from exc
     catalog, _ = load_paths([str(ws.catalog)])
-    write_repos(catalog, ws.repos, today)
-    return ws
+    return replace(ws, history=write_history(catalog, ws.repos, today))
