@@ -856,8 +856,7 @@ def report(paths: tuple[str, ...], out: str | None, history: str | None, jobs: i
 @TODAY_OPTION
 def demo(out: str, today: str | None) -> None:
     """Try it on the bundled example org: writes its catalog, HR roster and git repositories (several years
-    of generated history) into DIR, then scans, audits and reports, and prints where report.html is.
-    Needs the source checkout (an editable install)."""
+    of generated history) into DIR, then scans, audits and reports, and prints where report.html is."""
     from ownership.commands import demo as command
     from ownership.commands.report import terminal_stage
     from ownership.history.progress import bar
@@ -868,6 +867,9 @@ def demo(out: str, today: str | None) -> None:
     click.echo(f"example org in {ws.root}: {h['systems']} systems, {h['orphaned']} orphaned, {h['dormant']} dormant, "
                f"{h['findings']['error']} errors and {h['findings']['warning']} warnings")
     click.echo(f"report: {written.files['report.html'].resolve()}")
+    click.echo("try next:")
+    for line in command.next_steps(out):
+        click.echo(f"  {line}")
 
 
 @cli.command()

@@ -120,8 +120,8 @@ def test_without_a_roster_leavers_are_not_checked_and_the_output_says_so(org: Pa
     ]
 
 
-def test_a_repository_without_codeowners_reports_every_system_path_unowned(tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_repository_without_codeowners_gives_one_warning_for_all_its_systems(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "catalog").mkdir()
     (tmp_path / "catalog" / "catalog.yaml").write_text(CATALOG)
     repo = GitRepo.init(tmp_path / "monorepo")
@@ -131,12 +131,41 @@ def test_a_repository_without_codeowners_reports_every_system_path_unowned(tmp_p
     code, doc, _ = _run("--repo", "monorepo", "--fail-on", "warning")
     assert code == 1
     assert [(f["rule"], f["subject"], f["file"], f["line"]) for f in doc["findings"]] == [
-        ("codeowners-unowned", "system:payments-api", "catalog/catalog.yaml", 10),
-        ("codeowners-unowned", "system:payments-api", "catalog/catalog.yaml", 10),
-        ("codeowners-unowned", "system:ledger-service", "catalog/catalog.yaml", 15),
-        ("codeowners-unowned", "system:docs-site", "catalog/catalog.yaml", 20),
-    ]
-    assert "has no CODEOWNERS file" in doc["findings"][0]["message"]
+        ("codeowners-unowned", "file:CODEOWNERS", "catalog/catalog.yaml", 10)]  # the first system's repos:
+    message = doc["findings"][0]["message"]
+    assert "the repository monorepo has no CODEOWNERS file" in message
+    assert "6 file(s) of 3 system(s) (payments-api, ledger-service, docs-site)" in message
+    assert "`ownership export codeowners`" in message
+    assert doc["findings"][0]["evidence"]["systems"] == ["payments-api", "ledger-service", "docs-site"]
+
+
+def test_history_rewrite_maps_catalog_urls_onto_the_repository_for_check_and_export(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo's case: the catalog names https://git.acme.test/... and ownership.yaml's history.rewrite maps
+    it to local folders (no remote is configured in the repository)."""
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "catalog.yaml").write_text(CATALOG.replace(
+        "git@github.com:acme/monorepo.git", "https://git.acme.test/acme/monorepo.git"))
+    (tmp_path / "ownership.yaml").write_text(
+        "catalog: catalog/\ncodeowners: {org: acme}\nhistory:\n  rewrite:\n"
+        '    "https://git.acme.test/acme/": "repos/"\n')
+    repo = GitRepo.init(tmp_path / "repos" / "monorepo")
+    repo.commit(FILES, date="2026-01-10")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    before = runner.invoke(cli, ["codeowners", "check", "--repo", "repos/monorepo", "--format", "json",
+                                 "--config", "ownership.yaml", "catalog"])
+    assert before.exit_code == 0, before.output + before.stderr
+    doc = json.loads(before.stdout)
+    assert [f["evidence"]["systems"] for f in doc["findings"]] == [["payments-api", "ledger-service"]]
+    written = runner.invoke(cli, ["export", "codeowners", "--repo", "repos/monorepo", "--config", "ownership.yaml",
+                                  "catalog"])
+    assert written.exit_code == 0, written.output + written.stderr
+    text = (tmp_path / "repos" / "monorepo" / ".github" / "CODEOWNERS").read_text()
+    assert "/services/payments-api/ @acme/payments\n" in text and "/services/ledger/ @acme/ledger\n" in text
+    after = runner.invoke(cli, ["codeowners", "check", "--repo", "repos/monorepo", "--format", "json",
+                                "--config", "ownership.yaml", "catalog"])
+    assert (after.exit_code, json.loads(after.stdout)["findings"]) == (0, [])
 
 
 def test_a_bare_repository_is_checked_at_head(org: Path) -> None:

@@ -40,7 +40,7 @@ def test_demo_materialises_the_org_and_prints_where_report_html_is(demo: tuple[P
                 f"reports/{TODAY}/report.md", f"reports/{TODAY}/report.json"):
         assert (out / rel).exists(), rel
     html = (out / "reports" / TODAY / "report.html").resolve()
-    assert stdout.strip().splitlines()[-1] == f"report: {html}"
+    assert f"\nreport: {html}\ntry next:\n" in stdout
 
 
 def test_demo_headline_tells_the_story_of_the_example_org(demo: tuple[Path, dict[str, Any], str]) -> None:
@@ -90,16 +90,18 @@ def test_demo_twice_into_the_default_folder_recreates_the_repositories_and_compa
     doc = json.loads((out / "reports" / "2026-11-30" / "report.json").read_text())
     assert doc["orphaned"] == ["partner-ftp-sync"] and doc["headline"]["dormant"] >= 1
     assert doc["changes"]["since"] == "2026-11-23"
-    assert [p["date"] for p in doc["health"]] == ["2026-11-23", "2026-11-30"]
+    # the second run rewrote the 12 weeks up to 2026-11-30; 2026-09-07 is the first run's oldest week
+    assert [p["date"] for p in doc["health"]][:2] == ["2026-09-07", "2026-09-14"]
+    assert len(doc["health"]) == 13
 
 
-def test_demo_without_the_source_checkout_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_without_the_example_org_installed_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ownership
 
     monkeypatch.setattr(ownership, "__file__", str(tmp_path / "site-packages" / "ownership" / "__init__.py"))
     result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "d"), "--today", TODAY])
     assert result.exit_code == 2
-    assert "the demo needs the source checkout" in result.stderr and "Traceback" not in result.output
+    assert "the example org is not installed" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "d").exists()
 
 
@@ -125,3 +127,44 @@ def test_demo_never_replaces_folders_it_did_not_create(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "not empty and not an earlier demo folder" in result.stderr
     assert (checkout / "catalog" / "teams.yaml").read_text() == "teams: []\n"
+
+
+def test_demo_writes_twelve_weekly_reports_so_the_last_has_a_trend_and_what_changed(
+        demo: tuple[Path, dict[str, Any], str]) -> None:
+    out, doc, _ = demo
+    days = sorted(p.name for p in (out / "reports").iterdir())
+    assert days == [(dt.date.fromisoformat(TODAY) - dt.timedelta(weeks=k)).isoformat() for k in range(11, -1, -1)]
+    assert [p["date"] for p in doc["health"]] == days  # 12 points on the health chart
+    changes = doc["changes"]
+    assert changes["since"] == days[-2]
+    assert changes["new_findings"] or changes["fixed_findings"] or changes["newly_orphaned"]
+    html = (out / "reports" / TODAY / "report.html").read_text(encoding="utf-8")
+    assert "What changed" in html or "what changed" in html.lower()
+    first = json.loads((out / "reports" / days[0] / "report.json").read_text())
+    assert first["date"] == days[0] and first["changes"]["since"] is None
+    # each week is reported as of its own day: nothing of a later day is in an earlier report
+    for week in days:
+        text = (out / "reports" / week / "report.json").read_text()
+        later = [d for d in days if d > week]
+        assert not any(f'"last_commit": "{d}' in text for d in later), week
+
+
+def test_demo_ends_with_three_next_commands_that_run_as_printed(demo: tuple[Path, dict[str, Any], str]) -> None:
+    import os
+    import subprocess
+    import sysconfig
+
+    out, _, stdout = demo
+    lines = stdout.splitlines()
+    commands = [line.strip() for line in lines[lines.index("try next:") + 1:]]
+    assert len(commands) == 3 and all(c.startswith(f"cd {out} && ownership ") for c in commands)
+    env = {**os.environ, "PATH": f"{sysconfig.get_path('scripts')}{os.pathsep}{os.environ['PATH']}"}
+    expected = {"page": "Page for payments-api (team payments)", "offboard": "If alice.nguyen@acme.test left",
+                "codeowners": "has no CODEOWNERS file"}
+    for command in commands:
+        done = subprocess.run(command, shell=True, cwd=out.parent, env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, command + done.stdout + done.stderr
+        word = command.split(" && ownership ")[1].split()[0]
+        assert expected[word] in done.stdout, command + done.stdout
+        assert "Traceback" not in done.stderr and "clone" not in done.stderr

@@ -245,3 +245,26 @@ def test_catalog_problems_land_in_catalog_hygiene_with_file_and_line(
     assert unknown["findings"][0]["file"].endswith("broken.yaml")
     md = (tmp_path / "reports" / "2026-11-30" / "report.md").read_text()
     assert "| `unknown-team` | error | 1 |" in md and "broken.yaml:3)" in md
+
+
+def test_an_out_folder_named_for_another_day_is_refused_before_anything_is_scanned_or_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_org(tmp_path)
+    code, _, err = _report(tmp_path, monkeypatch, "--out", "reports/2020-01-06/")  # no --today: today's date
+    assert code == 2
+    assert "reports/2020-01-06: the folder is named for 2020-01-06 but the report is of " in err
+    assert "pass --today 2020-01-06" in err
+    assert not (tmp_path / "reports").exists()
+    code, _, err = _report(tmp_path, monkeypatch, "--out", "reports/2026-11-23", "--today", "2026-11-30")
+    assert code == 2 and "--out reports/2026-11-30" in err
+
+
+def test_an_out_folder_named_for_the_report_day_or_for_no_day_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_org(tmp_path)
+    code, _, err = _report(tmp_path, monkeypatch, "--out", "reports/2026-11-30/", "--today", "2026-11-30")
+    assert code == 0, err
+    assert _json(tmp_path / "reports" / "2026-11-30")["date"] == "2026-11-30"
+    code, _, err = _report(tmp_path, monkeypatch, "--out", "latest", "--today", "2026-11-30")
+    assert code == 0, err
+    assert _json(tmp_path / "latest")["date"] == "2026-11-30"

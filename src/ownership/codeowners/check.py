@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ownership.codeowners.parse import Codeowners, Line
+from ownership.codeowners.parse import LOCATIONS, Codeowners, Line
+from ownership.history import repos
 from ownership.model import Catalog, Finding, Location, Person, Repo, SettingProblem, System
 from ownership.roster.identity import Resolver
 
@@ -108,19 +109,19 @@ def normalize_url(url: str) -> str:
     return u
 
 
-def systems_in(catalog: Catalog, root: str, urls: Iterable[str]) -> list[tuple[System, int, Repo]]:
-    """(system, repo index, repo) for every catalog repo entry that is this repository (by remote URL, or a
-    local path relative to the catalog file that names it)."""
+def systems_in(catalog: Catalog, root: str, urls: Iterable[str],
+               rewrite: Mapping[str, str] | None = None) -> list[tuple[System, int, Repo]]:
+    """(system, repo index, repo) for every catalog repo entry that is this repository: its URL is one of the
+    repository's remotes, or it is read from this repository where the scan reads it (history/repos.py's
+    `locate`: a local path relative to the catalog file, or where `history.rewrite` maps the URL)."""
     wanted = {normalize_url(u) for u in urls}
     real_root = os.path.realpath(root)
     out = []
     for s in catalog.systems.values():
         for i, r in enumerate(s.repos):
-            if "://" in r.url or re.match(r"^[A-Za-z0-9._-]+@[^:/]+:", r.url):
-                same = normalize_url(r.url) in wanted
-            else:
-                base = os.path.dirname(r.location.file) if r.location else "."
-                same = os.path.realpath(os.path.join(base, r.url)) == real_root
+            where = repos.locate(r, s, rewrite or {})
+            same = (repos.is_remote(r.url) and normalize_url(r.url) in wanted) or (
+                normalize_url(where.where) in wanted if where.remote else os.path.realpath(where.where) == real_root)
             if same:
                 out.append((s, i, r))
     return out
@@ -149,12 +150,32 @@ def check(catalog: Catalog, view: RepoView, systems: list[tuple[System, int, Rep
             findings.append(Finding("invalid-value", "error", f"file:{view.codeowners_path}",
                                     f"CODEOWNERS line {p.line}: {p.message}; GitHub ignores this line",
                                     view.location(p.line)))
+    if co is None and view.refused is None:
+        findings.extend(_no_codeowners(view, systems))
+        return findings
     for system, idx, repo in systems:
         for path in repo.paths or ("",):
             findings.extend(_system_path(catalog, view, system, idx, repo, path, handles, resolver))
     if co is not None and resolver is not None:
         findings.extend(_left(view, co, resolver, today))
     return findings
+
+
+def _no_codeowners(view: RepoView, systems: list[tuple[System, int, Repo]]) -> list[Finding]:
+    """A repository without a CODEOWNERS file: one warning for all its system paths, not one per path."""
+    unowned = list(dict.fromkeys(f for _, _, repo in systems for path in repo.paths or ("",)
+                                 for f in files_under(view.files, path)))
+    if not unowned:
+        return []
+    names = list(dict.fromkeys(s.name for s, _, _ in systems))
+    first, idx, repo = systems[0]
+    shown = ", ".join(names[:EXAMPLES]) + (f" and {len(names) - EXAMPLES} more" if len(names) > EXAMPLES else "")
+    return [Finding("codeowners-unowned", "warning", "file:CODEOWNERS",
+                    f"the repository {view.root} has no CODEOWNERS file ({', '.join(LOCATIONS[:-1])} or "
+                    f"{LOCATIONS[-1]}): {len(unowned)} file(s) of {len(names)} system(s) ({shown}) have no code "
+                    f"owner; `ownership export codeowners` writes one from the catalog (e.g. "
+                    f"{', '.join(unowned[:EXAMPLES])})", repo.location or first.loc(f"repos[{idx}]"),
+                    {"files": len(unowned), "systems": names, "examples": unowned[:EXAMPLES]})]
 
 
 def _shown(path: str) -> str:
@@ -180,8 +201,6 @@ def _system_path(catalog: Catalog, view: RepoView, system: System, idx: int, rep
         eg = ", ".join(unowned[:EXAMPLES])
         if view.refused is not None:
             why = f"its CODEOWNERS file {view.codeowners_path} was not read (codeowners-outside-repo)"
-        elif view.codeowners is None:
-            why = "the repository has no CODEOWNERS file (.github/CODEOWNERS, CODEOWNERS or docs/CODEOWNERS)"
         elif unowning is not None:
             why = f"CODEOWNERS line {unowning.line} ({unowning.pattern}) removes their owners"
         else:

@@ -15,6 +15,7 @@ from ownership.codeowners.parse import LOCATIONS, parse
 from ownership.config import Config
 from ownership.errors import OwnershipError
 from ownership.history import git
+from ownership.history import settings as history_settings
 from ownership.model import Catalog, Finding, Repo, Roster, Snapshot, System
 from ownership.roster.identity import Resolver
 from ownership.rules import engine
@@ -79,8 +80,10 @@ def _catalog(paths: Sequence[str]) -> tuple[Catalog, list[Finding]]:
     return load_paths(paths)
 
 
-def _systems(catalog: Catalog, repo: str, urls: list[str]) -> list[tuple[System, int, Repo]]:
-    found = drift.systems_in(catalog, urls[-1], urls[:-1])
+def _systems(catalog: Catalog, config: Config, repo: str, urls: list[str]) -> list[tuple[System, int, Repo]]:
+    """The catalog systems in this repository; `history.rewrite` counts as it does for the scan."""
+    rewrite = history_settings.from_values(config.get("history"), config.relative).rewrite
+    found = drift.systems_in(catalog, urls[-1], urls[:-1], rewrite)
     if not found:
         shown = ", ".join(urls[:-1]) or "no remote"
         raise CodeownersError(f"{repo}: no catalog system lists this repository (remotes: {shown}); add it to a "
@@ -94,7 +97,7 @@ def check(paths: Sequence[str], config: Config, repo: str, roster: Roster | None
     if any(f.severity == "error" for f in loaded):
         notes.append("the catalog has errors (run `ownership validate`); checking what could be read")
     view, urls = read_repo(repo)
-    systems = _systems(catalog, repo, urls)
+    systems = _systems(catalog, config, repo, urls)
     resolver = Resolver(roster, roster.aliases, roster.mailmap) if roster is not None else None
     if resolver is None:
         notes.append(NO_ROSTER)
@@ -114,7 +117,7 @@ def export(paths: Sequence[str], config: Config, repo: str, to_stdout: bool) -> 
     view, urls = read_repo(repo)
     if git.is_bare(repo) and not to_stdout:
         raise CodeownersError(f"{repo} is a bare repository; use --stdout and commit the result from a clone")
-    systems = _systems(catalog, repo, urls)
+    systems = _systems(catalog, config, repo, urls)
     try:
         generated = block.block(systems, list(view.files), handles(config))
         root = urls[-1]

@@ -54,6 +54,14 @@ def default_out(today: dt.date) -> Path:
     return Path("reports") / today.isoformat()
 
 
+def check_out(out: Path, today: dt.date) -> None:
+    """A report folder named for a day holds that day's report: the history reads `<DIR>/<YYYY-MM-DD>/` as
+    the report of that day, so a mismatch would be skipped or misdated next week. Raises ReportError."""
+    if _DAY.match(out.name) and out.name != today.isoformat():
+        raise ReportError(f"{out}: the folder is named for {out.name} but the report is of {today.isoformat()}; "
+                          f"pass --today {out.name} to report as of that day, or --out {out.parent / today.isoformat()}")
+
+
 def load_history(folder: Path, today: dt.date, warn: Warn) -> list[dict[str, Any]]:
     """Earlier report.json documents under `folder/<YYYY-MM-DD>/`, older than `today`, oldest first. A report
     that cannot be read is skipped with a warning: one bad week must not stop this week's report."""
@@ -100,6 +108,7 @@ def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: 
         progress: Progress | None = None, states: Sequence[str] = ()) -> Written:
     """Raises CatalogError, RosterError, GitError (from prepare) and ReportError; the CLI exits 2 on each."""
     out = out or default_out(today)
+    check_out(out, today)
     history = history if history is not None else out.parent
     stage("reading the roster and scanning the repositories")
     earlier = [str(p) for p in [previous_roster_snapshot(history, today)] if p is not None]

@@ -207,8 +207,21 @@ def _fast_import_stream(commits: Sequence[_Commit], mailmap: str | None) -> Iter
         yield b"\n"
 
 
-def write_repos(catalog: Catalog, root: Path, today: dt.date) -> dict[str, Path]:
-    """Create one git repository per repo name under `root`; returns name -> path."""
+@dataclass(frozen=True)
+class Timeline:
+    """One generated repository and its commits (day, sha), oldest first: the demo moves `main` along it."""
+
+    path: Path
+    commits: tuple[tuple[dt.date, str], ...]
+
+    def tip(self, day: dt.date) -> str:
+        """The newest commit of `day` or before (the first commit when the repository is younger)."""
+        older = [sha for when, sha in self.commits if when <= day]
+        return older[-1] if older else self.commits[0][1]
+
+
+def write_history(catalog: Catalog, root: Path, today: dt.date) -> dict[str, Timeline]:
+    """Create one git repository per repo name under `root` (checked out at its newest commit)."""
     out = {}
     mailmap = "".join(f"{_name(work)} <{work}> <{personal}>\n" for work, personal in MAILMAP_ALIASES.items())
     for repo_name, commits in sorted(plan(catalog, today).items()):
@@ -216,7 +229,26 @@ def write_repos(catalog: Catalog, root: Path, today: dt.date) -> dict[str, Path]
         path.mkdir(parents=True, exist_ok=True)
         git.run(path, "init", "-q", "-b", "main")
         stream = b"".join(_fast_import_stream(commits, mailmap if repo_name == "monorepo" else None))
-        git.run_input(path, stream, "fast-import", "--quiet")
+        marks = (path / ".git" / "demo-marks").resolve()  # git runs in the repository
+        git.run_input(path, stream, "fast-import", "--quiet", f"--export-marks={marks}")
+        shas = dict(line.split(" ", 1) for line in marks.read_text(encoding="ascii").splitlines())
+        marks.unlink()
         git.run(path, "checkout", "-q", "-f", "main")
-        out[repo_name] = path
+        out[repo_name] = Timeline(path, tuple((c.when.date(), shas[f":{i + 1}"].strip())
+                                              for i, c in enumerate(commits)))
     return out
+
+
+def write_repos(catalog: Catalog, root: Path, today: dt.date) -> dict[str, Path]:
+    """Create one git repository per repo name under `root`; returns name -> path."""
+    return {name: t.path for name, t in write_history(catalog, root, today).items()}
+
+
+def rewind(history: dict[str, Timeline], day: dt.date) -> None:
+    """Point each repository's `main` at its newest commit of `day` (the work tree is left as it is: the
+    scan reads commits, and the demo ends at the newest commit, where the work tree was checked out).
+
+    The loose ref file is written directly (what `git update-ref` does for these repositories, which
+    fast-import left with loose refs): 12 weeks x the repositories would be that many git processes."""
+    for t in history.values():
+        (t.path / ".git" / "refs" / "heads" / "main").write_text(t.tip(day) + "\n", encoding="ascii")

@@ -1,24 +1,25 @@
 """`ownership demo`: materialise the bundled example org into a folder, then scan, audit and report on it.
 
-The catalog (`catalog/`) and the roster (`examples/roster.csv`) live in the source checkout, not in the
-package, so nothing is duplicated in the repository; the demo therefore needs the checkout (an editable
-install, which the Quickstart uses). The git repositories are generated (demo/history.py), so the same day
-always gives the same repositories, and the same report.
+The catalog (`catalog/`) and the roster (`examples/roster.csv`) are kept once, in the source checkout; the
+wheel's build step (setup.py) copies them into the package as `ownership/demo/example/`, so a plain
+`pip install .` or `pipx install` has them too, and an editable install reads the checkout. The git
+repositories are generated (demo/history.py), so the same day always gives the same repositories, and the
+same reports.
 """
 from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import ownership
-from ownership.demo.history import REPO_PREFIX, write_repos
+from ownership.demo.history import REPO_PREFIX, Timeline, write_history
 from ownership.errors import OwnershipError
 
 
 class DemoError(OwnershipError):
-    """The demo cannot run (no source checkout, an unwritable folder); one clear line, exit code 2."""
+    """The demo cannot run (no example org installed, an unwritable folder); one clear line, exit code 2."""
 
 
 @dataclass(frozen=True)
@@ -30,16 +31,28 @@ class Workspace:
     repos: Path
     reports: Path  # the history folder: reports/<YYYY-MM-DD>/
     cache: Path  # the scan cache, private to the demo
+    history: dict[str, Timeline] = field(default_factory=dict)  # the generated repositories
 
 
-def source_root() -> Path:
-    """The checkout that holds catalog/ and examples/ (src/ownership/__init__.py -> three levels up)."""
-    root = Path(ownership.__file__).resolve().parents[2]
-    if not (root / "catalog").is_dir() or not (root / "examples" / "roster.csv").is_file():
-        raise DemoError(
-            f"the demo needs the source checkout (catalog/ and examples/roster.csv next to src/); none at {root}. "
-            "Clone the repository and install it with `pip install -e .`, then run `ownership demo` again")
-    return root
+@dataclass(frozen=True)
+class Example:
+    catalog: Path
+    roster: Path
+
+
+def example() -> Example:
+    """The bundled example org: the wheel's copy (ownership/demo/example/), else the checkout's catalog/ and
+    examples/roster.csv (an editable install: src/ownership/__init__.py -> three levels up)."""
+    bundled = Path(__file__).resolve().parent / "example"
+    checkout = Path(ownership.__file__).resolve().parents[2]
+    for where in (Example(bundled / "catalog", bundled / "roster.csv"),
+                  Example(checkout / "catalog", checkout / "examples" / "roster.csv")):
+        if where.catalog.is_dir() and where.roster.is_file():
+            return where
+    raise DemoError(
+        f"the example org is not installed: no catalog/ and roster.csv in {bundled} (a wheel) nor "
+        f"catalog/ and examples/roster.csv in {checkout} (a source checkout); reinstall with `pip install .` "
+        "from a clone of the repository, then run `ownership demo` again")
 
 
 CONFIG = """\
@@ -79,7 +92,7 @@ def materialise(out: Path, today: dt.date) -> Workspace:
     Idempotent: the catalog and the repositories are replaced; earlier reports under reports/ are kept, so a
     second run on a later day has a "what changed" section.
     """
-    src = source_root()
+    src = example()
     # lazy import: the catalog loader pulls in the rules, which the error path above does not need
     from ownership.catalog.load import load_paths
 
@@ -91,12 +104,11 @@ def materialise(out: Path, today: dt.date) -> Workspace:
         for old in (ws.catalog, ws.repos, ws.cache):
             if old.exists():
                 shutil.rmtree(old)
-        shutil.copytree(src / "catalog", ws.catalog)
-        shutil.copyfile(src / "examples" / "roster.csv", ws.roster)
+        shutil.copytree(src.catalog, ws.catalog)
+        shutil.copyfile(src.roster, ws.roster)
         ws.config.write_text(CONFIG.format(prefix=REPO_PREFIX), encoding="utf-8")
         ws.reports.mkdir(exist_ok=True)
     except OSError as exc:
         raise DemoError(f"{out}: cannot write the demo folder ({exc.strerror or exc})") from exc
     catalog, _ = load_paths([str(ws.catalog)])
-    write_repos(catalog, ws.repos, today)
-    return ws
+    return replace(ws, history=write_history(catalog, ws.repos, today))

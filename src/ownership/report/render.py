@@ -5,6 +5,7 @@ escaped; the only Markup inserted is the SVG of charts.py, which escapes every t
 """
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -46,6 +47,7 @@ def _autoescape(name: str | None) -> bool:
     return bool(name and name.endswith((".html.j2", ".html")))
 
 
+@functools.cache  # compiling the templates takes longer than rendering them (the demo writes 12 reports)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("ownership", "render/templates"),
