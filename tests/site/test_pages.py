@@ -105,7 +105,9 @@ def test_system_page_has_maintainers_marked_blast_radius_findings_and_git_activi
     picture = built.read("systems/payments-api.blast.svg")
     assert picture.startswith("<?xml") and "storefront" in picture and "checkout" in picture
     assert "warning owner-left payments-api: maintainer bob@acme.test left on 2026-03-01" in text
-    assert "person_id 4" in text  # evidence
+    # evidence as a sentence, not `person_id 4` / `active False`
+    assert "bob@acme.test, maintainer: inactive in HR, end date 2026-03-01" in text and "roster id 4" in text
+    assert "active False" not in text and "person_id" not in text
     assert "Last human touch 2026-02-20 12:00 UTC by Alice Nguyen" in text
     assert "Active in the last 90 days Alice Nguyen alice@acme.test employed (1 commit)" in text
     assert "Truck factor 2 (1 counting only people still employed)" in text
