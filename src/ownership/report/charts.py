@@ -18,12 +18,12 @@ COLORS = {"error": "#c0392b", "warning": "#e67e22", "info": "#7f8c8d"}
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"'
 
 
-def _svg(width: int, height: int, label: str, body: Sequence[str]) -> Markup:
+def _svg(width: int, height: int, label: str, body: Sequence[str], font: int = 12) -> Markup:
     """A responsive SVG: as wide as its box up to its drawn width (a 390-px phone scales it down, never
     scrolls sideways), its height following from the viewBox."""
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 {width} {height}" '
             f'style="max-width:{width}px;height:auto;display:block" role="img" aria-label="{escape(label)}" '
-            f'{FONT} font-size="12"><title>{escape(label)}</title>')
+            f'{FONT} font-size="{font}"><title>{escape(label)}</title>')
     return Markup(head + "".join(body) + "</svg>")
 
 
@@ -46,7 +46,7 @@ def health(points: Sequence[Mapping[str, Any]]) -> Markup:
     missed week is a gap), the y axis in %, the x axis in report dates; the orphaned count is in each tooltip
     and under each labelled date."""
     known = [(d, p) for p in points if p.get("employed_owner_pct") is not None and (d := _date(p.get("date")))]
-    width, height, left, right, top, bottom = 560, 236, 52, 36, 16, 62
+    width, height, left, right, top, bottom = 460, 236, 52, 30, 16, 62  # ~0.75 scale on a phone
     if not known:
         return _svg(width, 60, "no ownership health data (no roster given)", [
             f'<text x="8" y="34" fill="#555">{escape("No roster given: employed owners cannot be counted.")}</text>'])
@@ -98,7 +98,7 @@ def health(points: Sequence[Mapping[str, Any]]) -> Markup:
     day, p = known[-1]
     label = (f"Systems with an employed owner over {len(known)} report(s): "
              f"{float(p['employed_owner_pct']):g}% on {day.isoformat()}")
-    return _svg(width, height, label, body)
+    return _svg(width, height, label, body, font=13)
 
 
 def team_findings(rows: Sequence[Mapping[str, Any]]) -> Markup:

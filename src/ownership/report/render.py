@@ -78,6 +78,16 @@ def _source(sources: Mapping[str, str]) -> Any:
     return source
 
 
+def _full(doc: Mapping[str, Any]) -> Any:
+    """For the template: a "what changed" finding (rule, subject, message) -> this week's whole finding (with
+    its file, line and evidence), or the short one itself."""
+    found = {(f.get("rule"), f.get("subject"), f.get("message")): f for f in doc.get("findings", ())}
+
+    def full(f: Mapping[str, Any]) -> Mapping[str, Any]:
+        return found.get((f.get("rule"), f.get("subject"), f.get("message")), f)
+    return full
+
+
 def html(doc: Mapping[str, Any], catalog: Catalog, sources: Mapping[str, str] | None = None) -> str:
     """`sources`: catalog file -> its web (blob) URL at HEAD (history/weblinks.py); findings link to their line."""
     pictured = _pictured(doc)
@@ -87,7 +97,8 @@ def html(doc: Mapping[str, Any], catalog: Catalog, sources: Mapping[str, str] | 
         "dependencies": charts.dependencies(catalog, pictured),
     }
     return environment().get_template("report.html.j2").render(r=doc, top=TOP_RISKS, charts=pictures,
-                                                                 pictured=pictured, source=_source(sources or {}))
+                                                                 pictured=pictured, source=_source(sources or {}),
+                                                                 full=_full(doc))
 
 
 def json_text(doc: Mapping[str, Any]) -> str:
