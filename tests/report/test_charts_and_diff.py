@@ -26,6 +26,37 @@ def test_health_chart_draws_one_dot_per_report_and_a_line_through_them() -> None
     assert "80% on 2026-11-30" in svg.get("aria-label", "")
 
 
+def test_health_chart_spaces_points_by_date_so_a_missed_week_is_a_wider_gap() -> None:
+    svg = ET.fromstring(str(charts.health(_points([("2026-11-02", 90.0), ("2026-11-09", 90.0),
+                                                   ("2026-11-30", 90.0)]))))
+    xs = [float(c.get("cx", "0")) for c in svg.findall(f"{SVG}circle")]
+    assert xs[0] < xs[1] < xs[2]
+    assert abs((xs[2] - xs[1]) - 3 * (xs[1] - xs[0])) < 0.5  # three weeks after, one week before
+
+
+def test_health_chart_labels_its_axes_with_dates_and_percent() -> None:
+    svg = ET.fromstring(str(charts.health(_points([("2026-11-16", 90.0), ("2026-11-23", 95.0),
+                                                   ("2026-11-30", 80.0)]))))
+    texts = [t.text or "" for t in svg.iter(f"{SVG}text")]
+    assert "employed owner (%)" in texts and any(t.startswith("report date") for t in texts)
+    assert "100%" in texts and "50%" in texts
+    assert "Nov 30" in texts and "Nov 16, 2026" in texts  # the first label carries the year
+
+
+def test_health_chart_date_labels_never_overlap_on_many_reports() -> None:
+    days = [f"2026-{m:02d}-{d:02d}" for m in (9, 10, 11) for d in (1, 8, 15, 22)]
+    svg = ET.fromstring(str(charts.health(_points([(d, 90.0) for d in days]))))
+    label_x = sorted(float(t.get("x", "0")) for t in svg.iter(f"{SVG}text") if (t.text or "").endswith("orph."))
+    assert len(label_x) >= 3 and all(b - a >= charts.LABEL_GAP for a, b in zip(label_x, label_x[1:]))
+    assert label_x[-1] == max(float(c.get("cx", "0")) for c in svg.findall(f"{SVG}circle"))  # the latest
+
+
+def test_health_chart_is_responsive_and_fits_a_phone() -> None:
+    svg = ET.fromstring(str(charts.health(_points([("2026-11-23", 95.0), ("2026-11-30", 80.0)]))))
+    assert svg.get("width") == "100%" and svg.get("height") is None
+    assert svg.get("viewBox", "").startswith("0 0 ") and "max-width" in svg.get("style", "")
+
+
 def test_health_chart_without_a_roster_says_why_it_is_empty() -> None:
     svg = str(charts.health(_points([("2026-11-30", None)])))
     assert "No roster given" in svg and "<circle" not in svg

@@ -6,6 +6,11 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from ownership.cli import cli
+from tests.report.org import terminate, write_org
 from tests.site import org
 from tests.site.conftest import Built
 
@@ -105,7 +110,9 @@ def test_system_page_has_maintainers_marked_blast_radius_findings_and_git_activi
     picture = built.read("systems/payments-api.blast.svg")
     assert picture.startswith("<?xml") and "storefront" in picture and "checkout" in picture
     assert "warning owner-left payments-api: maintainer bob@acme.test left on 2026-03-01" in text
-    assert "person_id 4" in text  # evidence
+    # evidence as a sentence, not `person_id 4` / `active False`
+    assert "bob@acme.test, maintainer: inactive in HR, end date 2026-03-01" in text and "roster id 4" in text
+    assert "active False" not in text and "person_id" not in text
     assert "Last human touch 2026-02-20 12:00 UTC by Alice Nguyen" in text
     assert "Active in the last 90 days Alice Nguyen alice@acme.test employed (1 commit)" in text
     assert "Truck factor 2 (1 counting only people still employed)" in text
@@ -178,3 +185,50 @@ def test_pages_have_headings_landmarks_and_text_alternatives(built: Built) -> No
         assert all('alt="' in img for img in re.findall(r"<img\b[^>]*>", text)), rel
         sections = re.findall(r'<section aria-labelledby="([^"]+)">', text)
         assert all(f'id="{s}"' in text for s in sections), rel
+
+
+def test_home_page_lists_at_risk_systems_ranked_as_the_report_does(built: Built) -> None:
+    page = built.read("index.html")
+    assert "No system is orphaned: every one has an employed owner." in _text(page)
+    at_risk = page.split('id="at-risk"', 1)[1].split("</ol>", 1)[0]
+    links = re.findall(r'<a href="systems/([^"]+)\.html">', at_risk)
+    assert links == ["ledger-api", "payments-api", "checkout", "legacy-batch"]  # tier x blast radius
+    assert "<code>owner-left</code>" in at_risk and "3 systems depend on it" in at_risk
+
+
+def test_home_page_lists_orphaned_systems_with_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_org(tmp_path)
+    terminate(tmp_path / "roster.csv", "alice.nguyen@acme.test", "2026-11-27")  # payments' last employed owner
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["site", "--out", "site", "--at", "2026-11-30", "--no-scan"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "site" / "index.html").read_text()
+    orphaned = page.split('id="orphaned"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'<a href="systems/([^"]+)\.html">', orphaned) == ["checkout", "payments-api"]
+    assert "Orphaned (2)" in page
+    at_risk = page.split('id="at-risk"', 1)[1].split("</ol>", 1)[0] if 'id="at-risk"' in page else ""
+    assert "payments-api" not in at_risk and "checkout" not in at_risk  # each system listed once
+
+
+def test_person_page_lists_findings_on_the_systems_they_own(built: Built) -> None:
+    text = _text(built.read("people/liam-at-acme.test.html"))
+    owned = text.split("Findings on the systems they own", 1)[1].split("If this person left tomorrow", 1)[0]
+    # liam is in ledger, which owns ledger-api and legacy-batch: their findings are on his page, by system
+    assert "ledger-api error no-oncall" in owned and "error dormant ledger-api" in owned
+    assert "legacy-batch warning owner-left legacy-batch: maintainer hector@acme.test left" in owned
+    alice = _text(built.read("people/alice-at-acme.test.html"))
+    mine = alice.split("Findings on the systems they own", 1)[1].split("If this person left tomorrow", 1)[0]
+    assert "payments-api" in mine and "owner-left payments-api: maintainer bob@acme.test left" in mine
+    assert "legacy-batch" not in mine  # not hers
+
+
+def test_finding_evidence_reads_as_sentences(built: Built) -> None:
+    for rel in ("systems/payments-api.html", "systems/legacy-batch.html", "teams/payments.html",
+                "people/bob-at-acme.test.html"):
+        page = built.read(rel)
+        evidence = re.findall(r'<p class="evidence">(.*?)</p>', page, re.S)
+        assert evidence, rel
+        for said in evidence:
+            assert not re.search(r"\b(True|False|None)\b", said), (rel, said)
+            assert "_" not in re.sub(r"\S*@\S*|https?://\S+", "", said), (rel, said)  # no raw keys
+            assert said.rstrip().endswith("."), (rel, said)

@@ -26,6 +26,7 @@ from ownership.config import Config
 from ownership.errors import OwnershipError
 from ownership.history.git import redact
 from ownership.history.scan import Progress as ScanProgress
+from ownership.history.weblinks import blob_urls
 from ownership.httpget import redact_url
 from ownership.inputs import prepare, source_of
 from ownership.report import document, render
@@ -131,7 +132,7 @@ def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: 
     stage("writing the report")
     doc = document.build(result, previous, roster_label(roster_source, config))
     try:
-        files = render.write(doc, snap.catalog, out)
+        files = render.write(doc, snap.catalog, out, blob_urls(f.location.file for f in result.findings if f.location))
         if snap.roster is not None:
             # next week's shrink guard compares with it, even on a runner whose cache is empty
             label = roster_label(roster_source, config) or ""

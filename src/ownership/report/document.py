@@ -75,6 +75,11 @@ def _subjects(findings: Sequence[Finding], rule: str) -> list[str]:
     return sorted({s for f in findings if f.rule == rule and (s := _system_of(f.subject))})
 
 
+def orphaned(findings: Sequence[Finding]) -> list[str]:
+    """The orphaned systems, sorted: those the `orphaned` rule names (the report's and the site's one list)."""
+    return _subjects(findings, "orphaned")
+
+
 # --------------------------------------------------------------------------- people
 
 
@@ -202,7 +207,9 @@ def risks(result: AuditResult) -> list[dict[str, Any]]:
             "tier1_dependents": impact.tier1 if impact else 0,
             "customer_facing_dependents": impact.customer_facing if impact else 0,
             "severity": {2: "error", 1: "warning", 0: "info"}[worst],
-            "problems": [{"rule": f.rule, "severity": f.severity, "message": f.message}
+            "problems": [{"rule": f.rule, "severity": f.severity, "message": f.message,
+                          "file": f.location.file if f.location else None,
+                          "line": f.location.line if f.location and f.location.line else None}
                          for f in sorted(found, key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, f.message))],
             "successor": suggestions[0] if suggestions else None,
             "successors": suggestions,
@@ -340,7 +347,7 @@ def build(result: AuditResult, previous: Sequence[Mapping[str, Any]] = (), roste
                    "repositories": activity.repositories[1] if activity else 0,
                    "repositories_read": activity.repositories[0] if activity else None},
         "headline": head,
-        "orphaned": _subjects(result.findings, "orphaned"),
+        "orphaned": orphaned(result.findings),
         "leavers": gone,
         "leaving_soon": soon,
         "risks": risks(result),

@@ -15,7 +15,9 @@ import jinja2
 from markupsafe import Markup
 
 from ownership import confine, redact
+from ownership.history.weblinks import line_url
 from ownership.model import Catalog
+from ownership.render.evidence import sentences
 from ownership.render import markdown as md
 from ownership.report import charts
 from ownership.words import plural
@@ -53,7 +55,8 @@ def environment() -> jinja2.Environment:
         loader=jinja2.PackageLoader("ownership", "render/templates"),
         autoescape=_autoescape, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(md=md.text, code=md.code, num=_num, delta=_delta, day=_day, count=plural)
+    env.filters.update(md=md.text, code=md.code, num=_num, delta=_delta, day=_day, count=plural,
+                       evidence=sentences)
     return env
 
 
@@ -66,7 +69,25 @@ def _pictured(doc: Mapping[str, Any]) -> list[str]:
     return risky[:PICTURED_RISKS]
 
 
-def html(doc: Mapping[str, Any], catalog: Catalog) -> str:
+def _source(sources: Mapping[str, str]) -> Any:
+    """For the template: a finding (its JSON) -> the web address of its catalog line, or None (unknown)."""
+    def source(f: Mapping[str, Any]) -> str | None:
+        return line_url(sources.get(f.get("file") or ""), f.get("line"))
+    return source
+
+
+def _full(doc: Mapping[str, Any]) -> Any:
+    """For the template: a "what changed" finding (rule, subject, message) -> this week's whole finding (with
+    its file, line and evidence), or the short one itself."""
+    found = {(f.get("rule"), f.get("subject"), f.get("message")): f for f in doc.get("findings", ())}
+
+    def full(f: Mapping[str, Any]) -> Mapping[str, Any]:
+        return found.get((f.get("rule"), f.get("subject"), f.get("message")), f)
+    return full
+
+
+def html(doc: Mapping[str, Any], catalog: Catalog, sources: Mapping[str, str] | None = None) -> str:
+    """`sources`: catalog file -> its web (blob) URL at HEAD (history/weblinks.py); findings link to their line."""
     pictured = _pictured(doc)
     pictures: dict[str, Markup] = {
         "health": charts.health(doc["health"]),
@@ -74,19 +95,21 @@ def html(doc: Mapping[str, Any], catalog: Catalog) -> str:
         "dependencies": charts.dependencies(catalog, pictured),
     }
     return environment().get_template("report.html.j2").render(r=doc, top=TOP_RISKS, charts=pictures,
-                                                                 pictured=pictured)
+                                                                 pictured=pictured, source=_source(sources or {}),
+                                                                 full=_full(doc))
 
 
 def json_text(doc: Mapping[str, Any]) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write(doc: Mapping[str, Any], catalog: Catalog, out: Path) -> dict[str, Path]:
+def write(doc: Mapping[str, Any], catalog: Catalog, out: Path, sources: Mapping[str, str] | None = None,
+          ) -> dict[str, Path]:
     """The three files into `out` (created); returns file name -> path. Raises OSError."""
     out.mkdir(parents=True, exist_ok=True)
     # URL credentials and secret values never reach a report (ownership.redact), whichever field holds them
     texts = {name: redact.text(body) for name, body in
-             (("report.md", markdown(doc)), ("report.html", html(doc, catalog)), ("report.json", json_text(doc)))}
+             (("report.md", markdown(doc)), ("report.html", html(doc, catalog, sources)), ("report.json", json_text(doc)))}
     written = {}
     for name in FILES:
         path = out / name

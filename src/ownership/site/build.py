@@ -19,10 +19,12 @@ from ownership.model import Finding, Snapshot, System
 from ownership.render.routing import svg
 from ownership.analysis.people import People, finding_people
 from ownership.report import document as report_document
+from ownership.report.render import TOP_RISKS
 from ownership.routing import Context, Page, last_commits, page
 from ownership.site import index, views
 from ownership.site.directory import Directory, Entry, file_name
 
+AT_RISK = TOP_RISKS  # the home page lists as many systems at risk as the weekly report's table
 SVG_DEPTH = 3  # the picture shows three hops; the page states the full count from the audit's impact
 Offboard = Callable[[Snapshot, Sequence[str]], Any]
 
@@ -47,6 +49,8 @@ class SiteInputs:
     pagerduty_web: str = "https://app.pagerduty.com"
     title: str = "Ownership catalog"
     notes: tuple[str, ...] = ()  # shown on the home page: what this build could not use, and why
+    # catalog file -> its web (blob) URL at HEAD, from history/weblinks.py: findings link to their line
+    sources: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ def build(inputs: SiteInputs) -> Site:
     directory = Directory(catalog, People(catalog, snap.roster, snap.today))
     team_url = {name: f"teams/{file_name(name)}.html" for name in catalog.teams}
     system_url = {name: f"systems/{file_name(name)}.html" for name in catalog.systems}
-    links = views.Links(directory, team_url, system_url)
+    links = views.Links(directory, team_url, system_url, inputs.sources)
     common = {"title": inputs.title, "generated": views.when(inputs.at), "roster": snap.roster is not None,
               "scanned": snap.activity is not None, "report": inputs.report, "links": links}
     shared = _Shared(inputs, snap, links, _by_subject(inputs.result.findings, directory), common)
@@ -87,8 +91,11 @@ def build(inputs: SiteInputs) -> Site:
     _systems(shared, directory.people, site)
     _teams(shared, site)
     notes = _people(shared, directory, site)
+    orphaned = report_document.orphaned(inputs.result.findings)
     site.pages.append(SitePage("index.html", "index.html", {
-        **common, "root": "", "notes": notes,
+        **common, "root": "", "notes": notes, "orphaned": orphaned,
+        # the weekly report's "top risks" (one ranking: tier x blast radius), the orphaned ones listed above
+        "at_risk": [r for r in report_document.risks(inputs.result) if r["system"] not in orphaned][:AT_RISK],
         "health": report_document.headline(inputs.result, report_document.leavers(snap)[0]),
         "rules": index.rule_counts(inputs.result.findings), "teams": sorted(catalog.teams),
         "search_index": index.embed(index.entries(catalog, directory, team_url, system_url)),
@@ -150,12 +157,26 @@ def _people(shared: _Shared, directory: Directory, site: Site) -> list[str]:
                      f"{inputs.offboard_limit} (--offboard-limit). `ownership offboard EMAIL` runs one.")
         simulate = None
     for entry in directory.entries():
+        about = shared.findings.get(f"person:{entry.key}", [])
         site.pages.append(SitePage(entry.url, "person.html", {
-            **shared.common, "root": "../", "entry": entry,
-            "findings": shared.findings.get(f"person:{entry.key}", []),
+            **shared.common, "root": "../", "entry": entry, "findings": about,
+            "owned_findings": _owned_findings(shared, entry, about),
             "offboard": _offboard(simulate, shared.snap, entry),
         }))
     return notes
+
+
+def _owned_findings(shared: _Shared, entry: Entry, about: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    """(system, its findings) for each system the person owns as `roster show` says (directory.py: maintains
+    it, or is a member of its owning team), those already listed as about them left out; systems in name
+    order."""
+    shown = {id(f) for f in about}
+    out = []
+    for name in sorted({*entry.maintains, *entry.owns_via_team}):
+        found = [f for f in shared.findings.get(f"system:{name}", []) if id(f) not in shown]
+        if found:
+            out.append((name, found))
+    return out
 
 
 def _page(ctx: Context, system: System) -> Page:

@@ -14,7 +14,8 @@ from markupsafe import Markup
 
 from ownership.analysis import people
 from ownership.analysis import rotation as rot
-from ownership.model import Activity, Catalog, Contributor, Snapshot, Team
+from ownership.history.weblinks import line_url
+from ownership.model import Activity, Catalog, Contributor, Finding, Snapshot, Team
 from ownership.site.directory import Directory, Entry
 
 
@@ -23,10 +24,12 @@ class Links:
     link to it as escaped HTML. The HTML is made here, once per name, rather than by a template macro per
     mention: a 10,000-system site mentions people and systems hundreds of thousands of times."""
 
-    def __init__(self, directory: Directory, teams: Mapping[str, str], systems: Mapping[str, str]) -> None:
+    def __init__(self, directory: Directory, teams: Mapping[str, str], systems: Mapping[str, str],
+                 sources: Mapping[str, str] | None = None) -> None:
         self.directory = directory
         self.teams = teams
         self.systems = systems
+        self.sources = sources or {}  # catalog file -> its web (blob) URL at HEAD (history/weblinks.py)
         self._html: dict[tuple[str, str, str], Markup] = {}
 
     def entry_html(self, e: Entry, root: str) -> Markup:
@@ -61,6 +64,11 @@ class Links:
 
     def person(self, ref: str | None) -> Entry | None:
         return self.directory.of(ref)
+
+    def source(self, f: Finding) -> str | None:
+        """The web address of the catalog line the finding points at; None when it is not known."""
+        loc = f.location
+        return line_url(self.sources.get(loc.file), loc.line) if loc is not None and loc.file else None
 
     def contributor(self, c: Contributor) -> Entry | None:
         if c.person:

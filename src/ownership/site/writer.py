@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from ownership import redact
+from ownership.render import evidence
 from ownership.errors import OwnershipError
 from ownership.site.build import Site
 from ownership.site.views import http_url, when
@@ -38,18 +39,8 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("ownership.site", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False,
                              auto_reload=False)  # package templates do not change mid-build: no stat per page
-    env.filters.update(when=when, http_url=http_url, evidence=_evidence)
+    env.filters.update(when=when, http_url=http_url, evidence=evidence.sentences)
     return env
-
-
-def _evidence(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_evidence(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {_evidence(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    return "" if value is None else str(value)
 
 
 def _asset(env: jinja2.Environment, name: str) -> str:
