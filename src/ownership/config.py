@@ -68,6 +68,8 @@ SECTIONS: dict[str, Section] = {
                           "GitHub handles of teams: {org: acme, team_handles: {payments: '@acme/payments-team'}}"),
     "site": Section("ownership.site.settings:check", "static site (ownership site): title, pagerduty_web, "
                                                      "offboard_limit"),
+    "pictures": Section("ownership.graphviz:check", "dependency pictures of the report and site: auto (Graphviz's "
+                                                    "dot when installed) | dot | builtin"),
     "external_owners": Section("ownership.config:check_external_owners",
                                "teams defined outside the catalog files (Backstage refs such as group:billing)"),
 }

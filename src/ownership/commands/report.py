@@ -23,6 +23,7 @@ import click
 
 from ownership.audit import audit
 from ownership.config import Config
+from ownership.graphviz import Drawer
 from ownership.errors import OwnershipError
 from ownership.history.git import redact
 from ownership.history.scan import Progress as ScanProgress
@@ -122,7 +123,7 @@ def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: 
     stage("writing the report")
     doc = document.build(result, previous, roster_label(roster_source, config))
     try:
-        files = render.write(doc, snap.catalog, out)
+        files = render.write(doc, snap.catalog, out, Drawer(config.get("pictures", "auto"), warn))
         if snap.roster is not None:
             # next week's shrink guard compares with it, even on a runner whose cache is empty
             label = roster_label(roster_source, config) or ""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ownership.audit import audit
 from ownership.config import Config
+from ownership.graphviz import Drawer
 from ownership.history.scan import Progress
 from ownership.inputs import prepare
 from ownership.offboard import offboard
@@ -54,7 +55,7 @@ def run(paths: Sequence[str], config: Config, out: str, *, at: dt.datetime, rost
     inputs = SiteInputs(result, at, offboard=offboard,
                     offboard_limit=settings.offboard_limit if offboard_limit is None else offboard_limit,
                     report=report, pagerduty_web=pagerduty_web or settings.pagerduty_web,
-                    title=title or settings.title)
+                    title=title or settings.title, draw=Drawer(config.get("pictures", "auto"), warn))
     site = build(inputs)
     site.files.update(copies)
     written = write(site, Path(out))

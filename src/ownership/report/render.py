@@ -6,7 +6,7 @@ escaped; the only Markup inserted is the SVG of charts.py, which escapes every t
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from ownership import confine, redact
+from ownership.analysis.impact import Impact
 from ownership.model import Catalog
 from ownership.render import markdown as md
 from ownership.report import charts
@@ -21,6 +22,7 @@ from ownership.report import charts
 FILES = ("report.md", "report.html", "report.json")
 TOP_RISKS = 15
 PICTURED_RISKS = 3
+Draw = Callable[[Impact], str]  # a blast-radius picture as SVG (ownership/graphviz.py Drawer)
 
 
 def _num(value: Any, suffix: str = "") -> str:
@@ -68,12 +70,12 @@ def _pictured(doc: Mapping[str, Any]) -> list[str]:
     return risky[:PICTURED_RISKS]
 
 
-def html(doc: Mapping[str, Any], catalog: Catalog) -> str:
+def html(doc: Mapping[str, Any], catalog: Catalog, draw: Draw | None = None) -> str:
     pictured = _pictured(doc)
     pictures: dict[str, Markup] = {
         "health": charts.health(doc["health"]),
         "teams": charts.team_findings(doc["teams"]),
-        "dependencies": charts.dependencies(catalog, pictured),
+        "dependencies": charts.dependencies(catalog, pictured, draw=draw),
     }
     return environment().get_template("report.html.j2").render(r=doc, top=TOP_RISKS, charts=pictures,
                                                                  pictured=pictured)
@@ -83,12 +85,12 @@ def json_text(doc: Mapping[str, Any]) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write(doc: Mapping[str, Any], catalog: Catalog, out: Path) -> dict[str, Path]:
+def write(doc: Mapping[str, Any], catalog: Catalog, out: Path, draw: Draw | None = None) -> dict[str, Path]:
     """The three files into `out` (created); returns file name -> path. Raises OSError."""
     out.mkdir(parents=True, exist_ok=True)
     # URL credentials and secret values never reach a report (ownership.redact), whichever field holds them
     texts = {name: redact.text(body) for name, body in
-             (("report.md", markdown(doc)), ("report.html", html(doc, catalog)), ("report.json", json_text(doc)))}
+             (("report.md", markdown(doc)), ("report.html", html(doc, catalog, draw)), ("report.json", json_text(doc)))}
     written = {}
     for name in FILES:
         path = out / name
