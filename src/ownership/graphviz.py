@@ -7,8 +7,8 @@ pictures: auto     # auto (dot when installed, the default) | dot (say so when i
 
 Catalog names are attacker input. They reach `dot` only inside the DOT text on standard input (render/routing.py
 `dot` quotes and escapes every label), never on its command line; `dot` runs with a timeout, a CPU and memory
-limit, and a cap on what it may write. When it fails or times out, that picture and every later one of the run
-use the built-in layout, with one warning. The output is deterministic: the DOT text lists nodes and edges in
+limit, and a cap on what it may write; a run spends at most BUDGET seconds in it. When it fails or times out,
+that picture and every later one of the run use the built-in layout, with one warning. The output is deterministic: the DOT text lists nodes and edges in
 the order of the blast radius (fixed), and the comments `dot` writes (its version, node names) are removed.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ MODES = ("auto", "dot", "builtin")
 TIMEOUT = 20.0  # seconds for one picture; a 200-system radius takes well under one
 MAX_SYSTEMS = 300  # a bigger picture is unreadable anyway: the built-in layout summarises long columns
 MAX_OUTPUT = 8_000_000  # bytes of SVG
+BUDGET = 30.0  # seconds of `dot` per run: a site of 20,000 systems must not spend ~20 min in Graphviz
 _CPU_SECONDS, _MEMORY = 60, 2 << 30
 _PROLOG = re.compile(r"\A.*?(?=<svg[\s>])", re.DOTALL)  # XML declaration, DOCTYPE, the version comment
 XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -85,8 +87,8 @@ class Drawer:
     the run stops asking it)."""
 
     def __init__(self, mode: str = "auto", warn: Callable[[str], None] = lambda _: None,
-                 timeout: float = TIMEOUT) -> None:
-        self.warn, self.timeout = warn, timeout
+                 timeout: float = TIMEOUT, budget: float = BUDGET) -> None:
+        self.warn, self.timeout, self.left, self.drawn = warn, timeout, budget, 0
         self.exe = shutil.which("dot") if mode != "builtin" else None
         if mode == "dot" and self.exe is None:
             warn("pictures: dot: Graphviz's `dot` is not on PATH; dependency pictures use the built-in layout")
@@ -98,10 +100,19 @@ class Drawer:
     def __call__(self, impact: Impact) -> str:
         """A self-contained SVG document of `impact` (charts.py inlines it from `<svg`)."""
         if self.exe is not None and len(impact.roots) + len(impact.hits) <= MAX_SYSTEMS:
+            started = time.monotonic()
             try:
-                return run_dot(dot(impact), self.exe, self.timeout)
+                drawn = run_dot(dot(impact), self.exe, max(min(self.timeout, self.left), 0.1))
             except DotFailed as exc:
                 self.exe = None
                 self.warn(f"pictures: Graphviz's dot {exc}; this and the remaining dependency pictures use "
                           "the built-in layout")
+            else:
+                self.drawn += 1
+                self.left -= time.monotonic() - started
+                if self.left <= 0:
+                    self.exe = None
+                    self.warn(f"pictures: Graphviz's dot used this run's {BUDGET:g} s after {self.drawn} "
+                              "pictures; the remaining dependency pictures use the built-in layout")
+                return drawn
         return svg(impact)

@@ -104,6 +104,15 @@ def test_a_hung_dot_times_out_and_the_run_falls_back_with_one_warning(
     assert len(warned) == 1 and "timed out after 0.5 s" in warned[0]
 
 
+@needs_dot
+def test_a_run_stops_asking_dot_when_its_time_budget_is_spent() -> None:
+    warned: list[str] = []
+    draw = Drawer("dot", warned.append, budget=1e-9)
+    first, second = draw(impact()), draw(impact())
+    assert 'class="graph"' in first and "<line " in second  # the picture that spent it is kept
+    assert len(warned) == 1 and "after 1 pictures" in warned[0]
+
+
 def test_a_failing_dot_falls_back_with_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     only_on_path(tmp_path, monkeypatch, "#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 1\n")
     warned: list[str] = []
