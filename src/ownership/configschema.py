@@ -165,6 +165,12 @@ def site() -> dict[str, Any]:
     return _closed({key: known[key] for key in KEYS})
 
 
+def pictures() -> dict[str, Any]:
+    from ownership.graphviz import MODES
+
+    return {"enum": list(MODES)}
+
+
 def external_owners() -> dict[str, Any]:
     from ownership.config import EXTERNAL_PATTERN
 

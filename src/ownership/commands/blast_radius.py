@@ -1,8 +1,6 @@
 """`ownership blast-radius SYSTEM`: the systems that break when SYSTEM breaks."""
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Sequence
 
 from ownership.analysis.impact import Impact, blast_radius, build_graph, find_system
@@ -19,15 +17,6 @@ def run(paths: Sequence[str], name: str, depth: int | None, with_edges: bool) ->
 
 def to_svg(impact: Impact, use_graphviz: bool = True) -> str:
     """Graphviz's drawing of the `dot` text when `dot` is installed (and works), else the built-in layout."""
-    from ownership.render.routing import dot, svg
+    from ownership.graphviz import Drawer
 
-    exe = shutil.which("dot") if use_graphviz else None
-    if exe:
-        try:
-            done = subprocess.run([exe, "-Tsvg"], input=dot(impact).encode("utf-8"), capture_output=True,
-                                  timeout=60, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            done = None
-        if done is not None and done.returncode == 0 and done.stdout.strip():
-            return done.stdout.decode("utf-8", "replace")
-    return svg(impact)
+    return Drawer("auto" if use_graphviz else "builtin")(impact)

@@ -23,6 +23,7 @@ import click
 
 from ownership.audit import audit
 from ownership.config import Config
+from ownership.graphviz import Drawer
 from ownership.errors import OwnershipError
 from ownership.history.git import redact
 from ownership.history.scan import Progress as ScanProgress
@@ -132,7 +133,8 @@ def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: 
     stage("writing the report")
     doc = document.build(result, previous, roster_label(roster_source, config))
     try:
-        files = render.write(doc, snap.catalog, out, blob_urls(f.location.file for f in result.findings if f.location))
+        files = render.write(doc, snap.catalog, out, blob_urls(f.location.file for f in result.findings if f.location),
+                             Drawer(config.get("pictures", "auto"), warn))
         if snap.roster is not None:
             # next week's shrink guard compares with it, even on a runner whose cache is empty
             label = roster_label(roster_source, config) or ""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ownership.audit import audit
 from ownership.config import Config
+from ownership.graphviz import Drawer
 from ownership.history.scan import Progress
 from ownership.history.weblinks import blob_urls
 from ownership.inputs import prepare
@@ -55,7 +56,7 @@ def run(paths: Sequence[str], config: Config, out: str, *, at: dt.datetime, rost
     inputs = SiteInputs(result, at, offboard=offboard,
                     offboard_limit=settings.offboard_limit if offboard_limit is None else offboard_limit,
                     report=report, pagerduty_web=pagerduty_web or settings.pagerduty_web,
-                    title=title or settings.title,
+                    title=title or settings.title, draw=Drawer(config.get("pictures", "auto"), warn),
                     sources=blob_urls(f.location.file for f in result.findings if f.location))
     site = build(inputs)
     site.files.update(copies)

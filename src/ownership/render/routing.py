@@ -2,12 +2,13 @@
 
 Formats are contracts (add, never rename): page text|json; blast-radius text|json|dot|svg; incident
 text|markdown|json. JSON documents carry `"version": 1`. `svg` is a built-in layered layout (depth columns);
-the command uses Graphviz on the `dot` text instead when Graphviz is installed.
+ownership/graphviz.py draws the `dot` text with Graphviz instead when it is installed.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
@@ -307,18 +308,27 @@ def room_markdown(r: Room) -> str:
 _TIER_FILL = {1: "#f8d0d0", 2: "#fbe3c4", 3: "#fdf5c9", 4: "#e8e8e8"}
 
 
-def _dot_id(name: str) -> str:
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _dot_id(text: str) -> str:
+    """A DOT quoted string of `text`: backslash and double quote escaped, a line break as DOT's `\\n`, other
+    control characters as spaces (XML cannot carry them). Catalog text can never end the string, add an
+    attribute, or use a label escape such as `\\N`: every backslash is doubled."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + _CONTROL.sub(" ", _LINE_BREAK.sub(r"\\n", out)) + '"'
 
 
 def dot(impact: Impact) -> str:
-    """Graphviz text: one column per depth, arrows from a system to what breaks because of it."""
+    """Graphviz text: one column per depth, arrows from a system to what breaks because of it. Nodes in the
+    blast radius's order (roots, then by depth), edges in its order: the same input gives the same text."""
     lines = ["digraph blast_radius {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", '
              'fontname="Helvetica"];', f"  label={_dot_id(impact.summary())};", "  labelloc=t;"]
     for h in (*impact.roots, *impact.hits):
-        label = f"{h.name}\\ntier {h.tier} · {h.owner_label}" + ("\\ncustomer-facing" if h.customer_facing else "")
+        label = f"{h.name}\ntier {h.tier} · {h.owner_label}" + ("\ncustomer-facing" if h.customer_facing else "")
         extra = ", penwidth=3" if h.depth == 0 else (", penwidth=2" if h.customer_facing else "")
-        lines.append(f'  {_dot_id(h.name)} [label="{label.replace(chr(34), "")}", '
+        lines.append(f'  {_dot_id(h.name)} [label={_dot_id(label)}, '
                      f'fillcolor="{_TIER_FILL.get(h.tier, "#ffffff")}"{extra}];')
     for dependent, dependency in impact.edges:
         lines.append(f"  {_dot_id(dependency)} -> {_dot_id(dependent)};")

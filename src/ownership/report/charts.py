@@ -7,11 +7,12 @@ insert into the autoescaped template (catalog text is never trusted as markup).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
 
+from ownership.analysis.impact import Impact
 from ownership.model import Catalog
 
 COLORS = {"error": "#c0392b", "warning": "#e67e22", "info": "#7f8c8d"}
@@ -125,16 +126,19 @@ def team_findings(rows: Sequence[Mapping[str, Any]]) -> Markup:
     return _svg(width, height, "Findings by team", body)
 
 
-def dependencies(catalog: Catalog, systems: Sequence[str], depth: int = 2) -> Markup:
-    """What breaks when the riskiest systems break: the blast-radius picture of analysis/impact.py, inline."""
+def dependencies(catalog: Catalog, systems: Sequence[str], depth: int = 2,
+                 draw: Callable[[Impact], str] | None = None) -> Markup:
+    """What breaks when the riskiest systems break: the blast-radius picture of analysis/impact.py, inline.
+    `draw`: ownership/graphviz.py's Drawer (Graphviz when installed); None: the built-in layout."""
     if not systems:
         return Markup("")
     from ownership.analysis.impact import blast_radius, build_graph
     from ownership.render.routing import svg
 
     impact = blast_radius(catalog, build_graph(catalog), list(systems), depth, with_edges=True)
-    drawn = svg(impact)
-    # render.routing.svg escapes every name it writes; only the XML prolog has no place inside HTML
+    drawn = (draw or svg)(impact)
+    # both layouts escape every name they write (dot HTML-escapes its labels); only the XML prolog has no
+    # place inside HTML
     start = drawn.find("<svg")
     return Markup(drawn[start:] if start >= 0 else "")
 

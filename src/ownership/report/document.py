@@ -27,6 +27,12 @@ HEADLINE_RULES = {"orphaned": ("orphaned", "roster"), "dormant": ("dormant", "ac
                   "drifting": ("ownership-drift", "activity"), "knowledge_loss": ("knowledge-loss", "activity"),
                   "bus_factor_1": ("bus-factor", "activity")}
 STEWARD_WINDOWS = (180, 365, 90)  # the first of these the scan has is "the period" for legacy stewards
+# A steward did real work on one legacy system (deprecated, or flagged by the `dormant` rule) in the period:
+# at least STEWARD_MIN_COMMITS human commits to it, or at least STEWARD_SHARE of its human commits when it got
+# few (and never fewer than STEWARD_SHARE_MIN). One typo fix is not keeping a system alive. docs/report.md.
+STEWARD_MIN_COMMITS = 3
+STEWARD_SHARE = 0.5
+STEWARD_SHARE_MIN = 2
 
 
 def plain(value: Any) -> Any:
@@ -247,7 +253,8 @@ def teams(result: AuditResult) -> list[dict[str, Any]]:
 
 
 def stewards(result: AuditResult) -> tuple[int | None, list[dict[str, Any]]]:
-    """(the window in days, employed people who kept dormant, deprecated or tier-1 systems alive in it)."""
+    """(the window in days, employed people who kept deprecated or dormant systems alive in it): each with
+    the systems where their commits pass the thresholds above (a steward's "legacy" work)."""
     snap, activity = result.snapshot, _activity(result.snapshot)
     if activity is None or snap.roster is None:
         return None, []
@@ -261,21 +268,29 @@ def stewards(result: AuditResult) -> tuple[int | None, list[dict[str, Any]]]:
             continue
         why = [w for w, yes in (("deprecated", s.lifecycle == "deprecated"), ("dormant", name in dormant),
                                 ("tier 1", s.tier == 1)) if yes]
-        if not why:
-            continue
-        for c in activity.systems[name].active(window):
-            if not c.employed or c.person is None:
+        if "deprecated" not in why and "dormant" not in why:
+            continue  # a tier-1 system in production is product work, not keeping an old system alive
+        humans = activity.systems[name].active(window)
+        total = sum(c.commits.get(window, 0) for c in humans)
+        for c in humans:
+            n = c.commits.get(window, 0)
+            if not c.employed or c.person is None or not _stewarded(n, total):
                 continue
             p = resolver.person(c.person)
             entry = people.setdefault(c.person, {
                 "person": c.person, "label": p.label if p else c.key, "name": (p.name if p else None) or c.name,
                 "team": p.team if p else None, "legacy": 0, "commits": 0, "systems": []})
-            entry["systems"].append({"system": name, "why": why, "commits": c.commits.get(window, 0),
+            entry["systems"].append({"system": name, "why": why, "commits": n,
                                      "last_commit": plain(c.last_commit.date()) if c.last_commit else None})
-            entry["commits"] += c.commits.get(window, 0)
-            entry["legacy"] += 1 if ("deprecated" in why or "dormant" in why) else 0
+            entry["commits"] += n
+            entry["legacy"] += 1
     rows = sorted(people.values(), key=lambda e: (-e["legacy"], -e["commits"], e["label"]))
     return window, rows
+
+
+def _stewarded(commits: int, total: int) -> bool:
+    """Whether `commits` of a legacy system's `total` human commits in the period are real work on it."""
+    return commits >= STEWARD_MIN_COMMITS or (commits >= STEWARD_SHARE_MIN and commits >= STEWARD_SHARE * total)
 
 
 def hygiene(findings: Sequence[Finding]) -> list[dict[str, Any]]:
@@ -352,7 +367,9 @@ def build(result: AuditResult, previous: Sequence[Mapping[str, Any]] = (), roste
         "leaving_soon": soon,
         "risks": risks(result),
         "teams": teams(result),
-        "stewards": {"window_days": window, "people": kept},
+        "stewards": {"window_days": window, "people": kept,
+                     "thresholds": {"min_commits": STEWARD_MIN_COMMITS, "share": STEWARD_SHARE,
+                                    "share_min": STEWARD_SHARE_MIN}},
         "hygiene": hygiene(result.findings),
         "coverage": coverage(snap),
         "findings": [_finding(f) for f in result.findings],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ownership import confine, redact
 from ownership.history.weblinks import line_url
+from ownership.analysis.impact import Impact
 from ownership.model import Catalog
 from ownership.render.evidence import sentences
 from ownership.render import markdown as md
@@ -25,6 +26,7 @@ from ownership.words import plural
 FILES = ("report.md", "report.html", "report.json")
 TOP_RISKS = 15
 PICTURED_RISKS = 3
+Draw = Callable[[Impact], str]  # a blast-radius picture as SVG (ownership/graphviz.py Drawer)
 
 
 def _num(value: Any, suffix: str = "") -> str:
@@ -86,13 +88,14 @@ def _full(doc: Mapping[str, Any]) -> Any:
     return full
 
 
-def html(doc: Mapping[str, Any], catalog: Catalog, sources: Mapping[str, str] | None = None) -> str:
+def html(doc: Mapping[str, Any], catalog: Catalog, sources: Mapping[str, str] | None = None,
+         draw: Draw | None = None) -> str:
     """`sources`: catalog file -> its web (blob) URL at HEAD (history/weblinks.py); findings link to their line."""
     pictured = _pictured(doc)
     pictures: dict[str, Markup] = {
         "health": charts.health(doc["health"]),
         "teams": charts.team_findings(doc["teams"]),
-        "dependencies": charts.dependencies(catalog, pictured),
+        "dependencies": charts.dependencies(catalog, pictured, draw=draw),
     }
     return environment().get_template("report.html.j2").render(r=doc, top=TOP_RISKS, charts=pictures,
                                                                  pictured=pictured, source=_source(sources or {}),
@@ -104,12 +107,13 @@ def json_text(doc: Mapping[str, Any]) -> str:
 
 
 def write(doc: Mapping[str, Any], catalog: Catalog, out: Path, sources: Mapping[str, str] | None = None,
-          ) -> dict[str, Path]:
+          draw: Draw | None = None) -> dict[str, Path]:
     """The three files into `out` (created); returns file name -> path. Raises OSError."""
     out.mkdir(parents=True, exist_ok=True)
     # URL credentials and secret values never reach a report (ownership.redact), whichever field holds them
     texts = {name: redact.text(body) for name, body in
-             (("report.md", markdown(doc)), ("report.html", html(doc, catalog, sources)), ("report.json", json_text(doc)))}
+             (("report.md", markdown(doc)), ("report.html", html(doc, catalog, sources, draw)),
+              ("report.json", json_text(doc)))}
     written = {}
     for name in FILES:
         path = out / name

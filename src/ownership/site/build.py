@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ownership.analysis.impact import blast_radius, build_graph
+from ownership.analysis.impact import Impact, blast_radius, build_graph
 from ownership.audit import AuditResult
 from ownership.model import Finding, Snapshot, System
 from ownership.render.routing import svg
@@ -51,6 +51,7 @@ class SiteInputs:
     notes: tuple[str, ...] = ()  # shown on the home page: what this build could not use, and why
     # catalog file -> its web (blob) URL at HEAD, from history/weblinks.py: findings link to their line
     sources: Mapping[str, str] = field(default_factory=dict)
+    draw: Callable[[Impact], str] = svg  # blast-radius pictures: ownership/graphviz.py's Drawer, or built-in
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _systems(shared: _Shared, people: People, site: Site) -> None:
         if g.in_degree(name):
             impact = blast_radius(catalog, g, [name], SVG_DEPTH, with_edges=True)
             picture = url.removesuffix(".html") + ".blast.svg"
-            site.files[picture] = svg(impact)
+            site.files[picture] = inputs.draw(impact)
         team = catalog.teams.get(system.owner)
         site.pages.append(SitePage(url, "system.html", {
             **shared.common, "root": "../", "system": system, "team": team, "page": _page(ctx, system),
