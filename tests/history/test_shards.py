@@ -276,11 +276,22 @@ def test_shard_assignment_uses_the_commits_of_the_cached_state(tmp_path: Path) -
     sources = [Source(str(r.path), False, str(r.path)) for r in (big, small, also)]
     for s in sources:
         scan.scan_repo(s, {()}, tmp_path / "cache", lambda _: None)
-    first = shards.select(sources, shards.Shard(1, 2), tmp_path / "cache")
-    second = shards.select(sources, shards.Shard(2, 2), tmp_path / "cache")
+    first = shards.select({s: {()} for s in sources}, shards.Shard(1, 2), tmp_path / "cache")
+    second = shards.select({s: {()} for s in sources}, shards.Shard(2, 2), tmp_path / "cache")
     assert first | second == set(sources) and not first & second
     assert {len(first), len(second)} == {1, 2}  # the 6-commit repository alone, the two small ones together
     assert sources[0] in (first if len(first) == 1 else second)
+
+
+def test_a_first_run_weighs_each_repository_by_the_scopes_the_catalog_reads_it_through() -> None:
+    costs: dict[str, int | None] = {"mono": None, "a": None, "b": None, "c": None, "d": None}
+    readers = {"mono": 4, "a": 1, "b": 1, "c": 1, "d": 1}
+    got = shards.assign(costs, 2, readers)
+    assert {k for k, s in got.items() if s == got["mono"]} == {"mono"}  # 4 against 1 + 1 + 1 + 1
+    assert got == shards.assign(dict(reversed(list(costs.items()))), 2, readers)
+    # once any state knows its commits, commits decide and the readers no longer count
+    known = shards.assign({"mono": 1, "a": 1000, "b": 1, "c": 1, "d": 1}, 2, readers)
+    assert {k for k, s in known.items() if s == known["a"]} == {"a"}
 
 
 @pytest.mark.parametrize("bad", ["0/3", "4/3", "x", "3", "1/0", "-1/3"])

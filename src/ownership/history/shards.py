@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,13 +55,19 @@ def parse(text: str) -> Shard:
 # --------------------------------------------------------------------------- which repositories a shard scans
 
 
-def assign(costs: Mapping[str, int | None], count: int) -> dict[str, int]:
+def assign(costs: Mapping[str, int | None], count: int, readers: Mapping[str, int] | None = None) -> dict[str, int]:
     """Each state key -> its shard (1-based): largest cost first into the least-loaded shard. The order is
     fixed by the cost, then a hash of the key, ties go to the lowest shard, so every shard of a matrix
-    computes the same assignment from the same cache. An unknown cost counts as the mean of the known ones."""
+    computes the same assignment from the same cache and catalog. An unknown cost counts as the mean of the
+    known ones. When no cost is known at all (the first run: no state anywhere), a repository weighs as many
+    as the systems' scopes that read it (`readers`, from the catalog alone, the same on every runner): the
+    monorepo thirty systems narrow to their folders is the one to start first and keep apart."""
     known = [c for c in costs.values() if c is not None]
     guess = max(1, round(sum(known) / len(known))) if known else 1
-    weight = {k: max(1, c if c is not None else guess) for k, c in costs.items()}
+    if known or not readers:
+        weight = {k: max(1, c if c is not None else guess) for k, c in costs.items()}
+    else:
+        weight = {k: max(1, readers.get(k, 1)) for k in costs}
     order = sorted(weight, key=lambda k: (-weight[k], hashlib.sha256(k.encode("utf-8", "surrogateescape"))
                                           .hexdigest(), k))
     loads = [0] * count
@@ -73,11 +79,15 @@ def assign(costs: Mapping[str, int | None], count: int) -> dict[str, int]:
     return out
 
 
-def select(sources: Iterable[Source], shard: Shard, cache_dir: Path) -> set[Source]:
-    """The sources of `shard`; costs are the commits of each repository's cached state, when there is one."""
-    keys = {source: repos.state_key(source) for source in sources}
+def select(requests: Mapping[Source, Collection[Scope]], shard: Shard, cache_dir: Path) -> set[Source]:
+    """The sources of `shard`; costs are the commits of each repository's cached state, when there is one,
+    else (no state at all) how many scopes the catalog reads each through."""
+    keys = {source: repos.state_key(source) for source in requests}
     costs = {key: cache.commits(cache.file_for(cache_dir, key), key) for key in set(keys.values())}
-    shards = assign(costs, shard.count)
+    readers: dict[str, int] = {}
+    for source, scopes in requests.items():
+        readers[keys[source]] = readers.get(keys[source], 0) + len(scopes)
+    shards = assign(costs, shard.count, readers)
     return {source for source, key in keys.items() if shards[key] == shard.index}
 
 
