@@ -117,7 +117,7 @@ def _shard(tmp_path: Path, writes_state: bool, code: int) -> tuple[int, str, lis
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     log = tmp_path / "argv"
-    state = 'mkdir -p "$6" && echo {} > "$6/manifest.json"' if writes_state else ":"
+    state = 'mkdir -p "$7" && echo {} > "$7/manifest.json"' if writes_state else ":"  # $7: --state-out's value
     (bin_dir / "ownership").write_text(f'#!/bin/sh\necho "$@" > {log}\n{state}\nexit {code}\n')
     (bin_dir / "ownership").chmod(0o755)
     work = tmp_path / f"work-{writes_state}-{code}"
