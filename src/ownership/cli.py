@@ -912,9 +912,9 @@ def demo(out: str, today: str | None) -> None:
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
-def site(catalog_paths: tuple[str, ...], out: str, report_dir: str | None, at: str | None, no_scan: bool, jobs: int | None,
-         offboard_limit: int | None, pagerduty_web: str | None, title: str | None, states: tuple[str, ...],
-         roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
+def site(catalog_paths: tuple[str, ...], out: str, report_dir: str | None, at: str | None, no_scan: bool,
+         jobs: int | None, offboard_limit: int | None, pagerduty_web: str | None, title: str | None,
+         states: tuple[str, ...], roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
     """Write the catalog (--catalog; default: catalog/) as a static website into DIR: search, a page per system
     (who to page, blast radius, findings, git activity), team and person. No server needed (docs/site.md)."""
     from ownership.commands import site as command
