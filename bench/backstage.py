@@ -98,7 +98,7 @@ def main() -> int:
         cat = root / "catalog"
         files = generate(cat, args.entities)
         env = {**os.environ, "XDG_CACHE_HOME": str(root / "cache")}
-        cmd = [sys.executable, "-m", "ownership", "validate", "--format", "json", str(cat)]
+        cmd = [sys.executable, "-m", "ownership", "validate", "--format", "json", "--catalog", str(cat)]
         cold, warm, node = [], [], []
         out = ""
         for _ in range(args.runs):

@@ -249,7 +249,7 @@ def scan(org: Org, cache: Path, output: Path, *extra: str) -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env["XDG_CACHE_HOME"] = str(cache)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled once, not at every start
-    argv = [sys.executable, "-m", "ownership", "scan", str(org.catalog), "--config", str(org.config),
+    argv = [sys.executable, "-m", "ownership", "scan", "--catalog", str(org.catalog), "--config", str(org.config),
             "--today", TODAY, *extra]
     with output.open("wb") as out, (output.parent / (output.name + ".err")).open("wb") as err:
         started = time.perf_counter()

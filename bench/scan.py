@@ -186,7 +186,7 @@ def time_scan(catalog: Path, cache: Path, extra: tuple[str, ...] = (), one_range
     env["XDG_CACHE_HOME"] = str(cache)
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", CHILD, *(["--one-range"] if one_range else []), "scan",
-                           str(catalog), *extra],
+                           "--catalog", str(catalog), *extra],
                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:

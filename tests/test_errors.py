@@ -48,7 +48,8 @@ def test_any_ownership_error_from_a_command_is_one_line_and_exit_2(monkeypatch: 
 
     monkeypatch.setattr(command, "backstage", broken)
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["export", "backstage", str(tmp_path), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(cli, ["export", "backstage", "--catalog", str(tmp_path), "--out",
+                                      str(tmp_path / "out")])
     assert (result.exit_code, result.stdout, result.stderr) == (
         2, "", "ownership: error: people.csv:3: no email column\n")
 

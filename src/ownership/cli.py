@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.shell_completion import CompletionItem
 
 from ownership import __version__, redact
 from ownership.render import colour as colours
@@ -49,7 +50,15 @@ def _config(paths: Sequence[str], explicit: str | None) -> Config:
     return load_config(Path(explicit) if explicit else find_config(list(paths)))
 
 
+def _named(paths: Sequence[str]) -> tuple[str, ...]:
+    """The catalog as the command line names it: --catalog PATH, then the deprecated positional PATHS."""
+    ctx = click.get_current_context(silent=True)
+    legacy: tuple[str, ...] = ctx.meta.get(_LEGACY_PATHS_KEY, ()) if ctx is not None else ()
+    return (*paths, *legacy)
+
+
 def _catalog_paths(paths: Sequence[str], config_path: str | None) -> tuple[CatalogPaths, Config]:
+    paths = _named(paths)
     if paths:
         config = _config(paths, config_path)
         return _selected(paths, config), config
@@ -150,6 +159,74 @@ def _colour(fmt: str, output: str | None = None) -> bool:
 CONFIG_OPTION = click.option("--config", "config_path", type=click.Path(dir_okay=False),
                              help="ownership.yaml to use (default: found next to the catalog).")
 _EXCLUDE_KEY = "ownership.exclude"
+_LEGACY_PATHS_KEY = "ownership.legacy_paths"
+
+
+def _deprecated(ctx: click.Context, old: str, new: str) -> None:
+    """The one notice of an old spelling: one line on stderr; stdout, exit code and output stay as they were."""
+    if not ctx.resilient_parsing:  # shell completion parses the line too: it prints nothing
+        _warn([f"`{ctx.command_path} {old}` is deprecated: write `{new}` (docs/cli.md)"])
+
+
+# every command that reads a catalog names it so (docs/cli.md: one spelling on every command)
+CATALOG_OPTION = click.option("--catalog", "catalog_paths", multiple=True, type=click.Path(), metavar="PATH",
+                              help="Catalog folder or file; repeatable [default: catalog in ownership.yaml, "
+                                   "else catalog/].")
+
+
+def _complete(kind: str) -> Callable[[click.Context, click.Parameter, str], list[CompletionItem]]:
+    """shell_complete of a SYSTEM or a person argument: the names in the catalog the line names so far."""
+
+    def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+        from ownership.commands.complete import candidates
+
+        def paths() -> CatalogPaths:
+            with ctx.scope(cleanup=False):  # _selected() reads --exclude from the current context
+                return _catalog_paths(ctx.params.get("catalog_paths") or (), ctx.params.get("config_path"))[0]
+
+        return [CompletionItem(name) for name in candidates(kind, incomplete, paths)]
+
+    return complete
+
+
+class _LegacyPaths(click.Argument):
+    """validate, scan, audit, report, site, export and codeowners check took the catalog as positional PATHS
+    before --catalog: still read (after any --catalog), with a notice, and left out of the usage line."""
+
+    def get_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return []
+
+
+def _keep_legacy_paths(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> None:
+    if value:
+        _deprecated(ctx, " ".join(value), " ".join(f"--catalog {v}" for v in value))
+    ctx.meta[_LEGACY_PATHS_KEY] = tuple(value)  # read by _named(), beside --catalog
+
+
+LEGACY_PATHS = click.argument("legacy_paths", nargs=-1, type=click.Path(), cls=_LegacyPaths,
+                              expose_value=False, callback=_keep_legacy_paths)
+
+
+class _Renaming(click.Command):
+    """A command whose renamed options keep their old spelling: `renamed` maps old to new, and an old one on the
+    command line is read as the new one, with the notice (docs/cli.md lists them)."""
+
+    def __init__(self, *args: Any, renamed: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.renamed = dict(renamed or {})
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rewritten: list[str] = []
+        for i, arg in enumerate(args):
+            if arg == "--":
+                rewritten.extend(args[i:])
+                break
+            name, eq, value = arg.partition("=")
+            if name in self.renamed:
+                _deprecated(ctx, name, self.renamed[name])
+                arg = self.renamed[name] + eq + value
+            rewritten.append(arg)
+        return super().parse_args(ctx, rewritten)
 
 
 def _keep_excludes(ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> None:
@@ -197,7 +274,8 @@ def _roster(source: str | None, config: Config, today: dt.date, allow_shrink: bo
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@LEGACY_PATHS
+@CATALOG_OPTION
 @FINDINGS_FORMAT_OPTION
 @FAIL_ON_OPTION
 @click.option("--base", metavar="REF",
@@ -208,9 +286,9 @@ def _roster(source: str | None, config: Config, today: dt.date, allow_shrink: bo
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
-def validate(paths: tuple[str, ...], fmt: str, fail_on: str | None, base: str | None, output: str | None,
+def validate(catalog_paths: tuple[str, ...], fmt: str, fail_on: str | None, base: str | None, output: str | None,
              roster: str | None, allow_roster_shrink: bool, config_path: str | None, today: str | None) -> None:
-    """Check the catalog at PATHS (folders or files; default: catalog/).
+    """Check the catalog (--catalog: folders or files; default: catalog/).
 
     Collects every problem in one run: YAML syntax, duplicate keys, unknown fields, bad values, missing
     fields, duplicate names, unknown teams and systems, dependency cycles. With a roster (--roster or
@@ -222,25 +300,26 @@ def validate(paths: tuple[str, ...], fmt: str, fail_on: str | None, base: str | 
     from ownership.history.git import GitError, toplevel  # here, not at the top: GitPython costs `page` 0.1 s
     from ownership.render.findings import render
 
-    catalog_paths, config = _catalog_paths(paths, config_path)
+    paths = _named(catalog_paths)
+    selected, config = _catalog_paths(catalog_paths, config_path)
     fmt = _auto_format(fmt)
     day = _today(today)
     changed: list[Finding] = []
     if base:  # the PR's ownership.yaml may not choose hosts, secrets, rules or fail_on: the base's count
         look_in = [Path(config_path)] if config_path else candidates(list(paths) or [DEFAULT_CATALOG])
         try:
-            repo = toplevel(catalog_paths[0])
+            repo = toplevel(selected[0])
             config, changed = command.trusted_config(config, base, look_in, repo)
         except (ConfigError, GitError) as exc:
             raise Failure(f"--base {base}: {exc}") from exc
         # include:/exclude: are protected too: the base's say which files are read
-        catalog_paths = _selected(paths, config) if paths else _default_catalog(config)
+        selected = _selected(paths, config) if paths else _default_catalog(config)
     people = _roster(roster, config, day, allow_roster_shrink)
-    outcome = command.check(catalog_paths, config, day, base, roster=people, changed=changed)
+    outcome = command.check(selected, config, day, base, roster=people, changed=changed)
     root = None
     if fmt == "sarif":
         try:
-            root = toplevel(catalog_paths[0])
+            root = toplevel(selected[0])
         except GitError:
             root = None
     coloured = _colour(fmt, output)
@@ -312,7 +391,8 @@ def init(target: str, team: str | None, system: str | None, catalog: str | None,
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@LEGACY_PATHS
+@CATALOG_OPTION
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Repositories scanned at once [default: history.jobs in ownership.yaml, else CPU count].")
 @click.option("--shard", metavar="I/N",
@@ -327,10 +407,10 @@ def init(target: str, team: str | None, system: str | None, catalog: str | None,
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
-def scan(paths: tuple[str, ...], jobs: int | None, shard: str | None, state_out: str | None,
+def scan(catalog_paths: tuple[str, ...], jobs: int | None, shard: str | None, state_out: str | None,
          states: tuple[str, ...], fmt: str, roster: str | None, allow_roster_shrink: bool,
          config_path: str | None, today: str | None) -> None:
-    """Scan the git history of every system's repositories (catalog at PATHS; default: catalog/).
+    """Scan the git history of every system's repositories (--catalog; default: catalog/).
 
     Prints per system: last (human) touch, active maintainers (employed / left), truck factor and the share
     of files whose every author has left. Incremental: a cache keyed by the last scanned commit means a
@@ -344,7 +424,7 @@ def scan(paths: tuple[str, ...], jobs: int | None, shard: str | None, state_out:
     part = shards.parse(shard) if shard is not None else None
     if part is not None and not state_out:
         raise Failure("--shard needs --state-out DIR: where the shard's scan state is written")
-    catalog_paths, config = _catalog_paths(paths, config_path)
+    selected, config = _catalog_paths(catalog_paths, config_path)
     day = _today(today)
     people = _roster(roster, config, day, allow_roster_shrink)
 
@@ -352,7 +432,7 @@ def scan(paths: tuple[str, ...], jobs: int | None, shard: str | None, state_out:
         _warn([line])
 
     with bar() as progress:
-        outcome = command.run(catalog_paths, config, day, people, jobs, warn, progress, shard=part,
+        outcome = command.run(selected, config, day, people, jobs, warn, progress, shard=part,
                               state_out=Path(state_out) if state_out else None, states=states)
     if outcome.catalog_errors:
         warn(f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); scanned what "
@@ -367,8 +447,8 @@ def roster_group() -> None:
     """The HR roster: save a snapshot of it, or look someone up."""
 
 
-@roster_group.command("pull")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+@roster_group.command("pull", cls=_Renaming, renamed={"--out": "--output"})
+@click.option("--output", "-o", "out", required=True, type=click.Path(dir_okay=False), metavar="FILE",
               help="Write the snapshot (JSON) here; an existing FILE is also compared by the shrink guard.")
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
@@ -390,9 +470,8 @@ def roster_pull(out: str, roster: str | None, allow_roster_shrink: bool, config_
 
 
 @roster_group.command("show")
-@click.argument("who")
-@click.option("--catalog", "catalog_paths", multiple=True, type=click.Path(), metavar="PATH",
-              help="Catalog to look in (default: catalog in ownership.yaml, else catalog/).")
+@click.argument("who", shell_complete=_complete("person"))
+@CATALOG_OPTION
 @TEXT_JSON_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
@@ -417,8 +496,6 @@ def roster_show(who: str, catalog_paths: tuple[str, ...], fmt: str, roster: str 
 
 AT_OPTION = click.option("--at", "at", metavar="TIME",
                          help="The moment to answer for: ISO date-time (UTC if no offset) or date [default: now].")
-CATALOG_OPTION = click.option("--catalog", "catalog_paths", multiple=True, type=click.Path(), metavar="PATH",
-                              help="Catalog to use (default: catalog in ownership.yaml, else catalog/).")
 PAGERDUTY_URL_OPTION = click.option("--pagerduty-url", metavar="URL",
                                     help="PagerDuty API base URL [default: pagerduty.base_url in ownership.yaml, "
                                          "else https://api.pagerduty.com]; token from $OWNERSHIP_PAGERDUTY_TOKEN.")
@@ -429,7 +506,7 @@ PAGERDUTY_WAIT_OPTION = click.option("--pagerduty-wait", type=click.FloatRange(m
                                      metavar="SECONDS",
                                      help="Longest wait for PagerDuty's whole answer; then the catalog rotation is "
                                           "used, with a note [default: pagerduty.wait in ownership.yaml, else 2].")
-HISTORY_OPTION = click.option("--history", is_flag=True,
+HISTORY_OPTION = click.option("--scan", "history", is_flag=True,
                               help="Read the system's git history (as `ownership scan` does: incremental, cached) "
                                    "to put recently active team members first and suggest a successor when "
                                    "nobody can be paged.")
@@ -453,8 +530,8 @@ def _warn(lines: Sequence[str]) -> None:
         click.echo(redact.text(f"ownership: {word}: {line}"), err=True, color=on or None)
 
 
-@cli.command()
-@click.argument("system")
+@cli.command(cls=_Renaming, renamed={"--history": "--scan"})
+@click.argument("system", shell_complete=_complete("system"))
 @TEXT_JSON_OPTION
 @AT_OPTION
 @TZ_OPTION
@@ -488,7 +565,7 @@ def page(system: str, fmt: str, at: str | None, tz: str, catalog_paths: tuple[st
 
 
 @cli.command("blast-radius")
-@click.argument("system")
+@click.argument("system", shell_complete=_complete("system"))
 @click.option("--depth", type=click.IntRange(min=1), default=None, help="Stop after N hops [default: all].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "dot", "svg"]), default="text",
               show_default=True, help="svg: drawn by Graphviz when installed, else a built-in layout.")
@@ -510,8 +587,8 @@ def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, c
     _emit(render(impact), output)
 
 
-@cli.command()
-@click.argument("systems", nargs=-1, required=True)
+@cli.command(cls=_Renaming, renamed={"--history": "--scan"})
+@click.argument("systems", nargs=-1, required=True, shell_complete=_complete("system"))
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "slack"]), default="text",
               show_default=True, help="markdown is ready to paste into Slack or an incident document; slack is "
                                       "Block Kit JSON for the room and the status messages.")
@@ -585,7 +662,7 @@ def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: boo
 @click.option("--sole-responder", "threshold", type=click.IntRange(min=1), default=3, show_default=True,
               metavar="N", help="Report a person who is the only one the page reaches for N or more tier-1 "
                                 "systems at once.")
-@click.option("--scenario", metavar="SYSTEM",
+@click.option("--scenario", metavar="SYSTEM", shell_complete=_complete("system"),
               help="Instead: write the game-day card for an incident on SYSTEM (Markdown).")
 @click.option("--at", "at", metavar="TIME", help="With --scenario: the moment the incident is rehearsed for "
                                                   "[default: now].")
@@ -633,37 +710,39 @@ def export_group() -> None:
 
 
 @export_group.command("backstage")
-@click.argument("paths", nargs=-1, type=click.Path())
+@LEGACY_PATHS
+@CATALOG_OPTION
 @click.option("--out", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder to write catalog-info.yaml, groups.yaml, users.yaml, components.yaml (and "
                    "resources.yaml, systems.yaml, apis.yaml, domains.yaml, rotations.yaml) into.")
 @EXCLUDE_OPTION
 @CONFIG_OPTION
-def export_backstage(paths: tuple[str, ...], out: str, config_path: str | None) -> None:
-    """Write the catalog at PATHS (default: catalog/) as Backstage descriptors that load back into the same
+def export_backstage(catalog_paths: tuple[str, ...], out: str, config_path: str | None) -> None:
+    """Write the catalog (--catalog; default: catalog/) as Backstage descriptors that load back into the same
     catalog. Fields Backstage has no place for travel in ownership.dev/ annotations (docs/backstage.md)."""
     from ownership.commands import export as command
 
-    catalog_paths, _ = _catalog_paths(paths, config_path)
-    written = command.backstage(catalog_paths, out)
+    selected, _ = _catalog_paths(catalog_paths, config_path)
+    written = command.backstage(selected, out)
     click.echo(f"wrote {len(written)} file(s) to {out}: {', '.join(p.name for p in written)}")
 
 
 @export_group.command("codeowners")
-@click.argument("paths", nargs=-1, type=click.Path())
+@LEGACY_PATHS
+@CATALOG_OPTION
 @click.option("--repo", default=".", show_default=True, type=click.Path(file_okay=False),
               help="The repository whose CODEOWNERS gets the catalog block.")
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the whole new CODEOWNERS instead of writing it.")
 @EXCLUDE_OPTION
 @CONFIG_OPTION
-def export_codeowners(paths: tuple[str, ...], repo: str, to_stdout: bool, config_path: str | None) -> None:
+def export_codeowners(catalog_paths: tuple[str, ...], repo: str, to_stdout: bool, config_path: str | None) -> None:
     """Write a marked block into the repository's CODEOWNERS with the owning team of every catalog system
     path in that repository; lines outside the block are kept. Team handles come from codeowners.org or
     codeowners.team_handles in ownership.yaml."""
     from ownership.commands import codeowners as command
 
-    catalog_paths, config = _catalog_paths(paths, config_path)
-    text, written, files = command.export(catalog_paths, config, repo, to_stdout)
+    selected, config = _catalog_paths(catalog_paths, config_path)
+    text, written, files = command.export(selected, config, repo, to_stdout)
     if written is None:
         click.echo(text, nl=False)
     else:
@@ -676,7 +755,8 @@ def codeowners_group() -> None:
 
 
 @codeowners_group.command("check")
-@click.argument("paths", nargs=-1, type=click.Path())
+@LEGACY_PATHS
+@CATALOG_OPTION
 @click.option("--repo", default=".", show_default=True, type=click.Path(file_okay=False),
               help="The repository to check (a work tree, or a bare repository: its HEAD).")
 @FINDINGS_FORMAT_OPTION
@@ -686,7 +766,7 @@ def codeowners_group() -> None:
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
-def codeowners_check(paths: tuple[str, ...], repo: str, fmt: str, fail_on: str | None, roster: str | None,
+def codeowners_check(catalog_paths: tuple[str, ...], repo: str, fmt: str, fail_on: str | None, roster: str | None,
                      allow_roster_shrink: bool, config_path: str | None, today: str | None) -> None:
     """For every catalog system with paths in the repository, compare the catalog's owners with CODEOWNERS:
     codeowners-drift (other owners), codeowners-left (an owner who left; needs a roster) and
@@ -695,10 +775,10 @@ def codeowners_check(paths: tuple[str, ...], repo: str, fmt: str, fail_on: str |
     from ownership.commands.validate import failing
     from ownership.render.findings import render
 
-    catalog_paths, config = _catalog_paths(paths, config_path)
+    selected, config = _catalog_paths(catalog_paths, config_path)
     day = _today(today)
     people = _roster(roster, config, day, allow_roster_shrink)
-    outcome = command.check(catalog_paths, config, repo, people, day)
+    outcome = command.check(selected, config, repo, people, day)
     _warn(outcome.notes)
     fmt, coloured = _auto_format(fmt), _colour(_auto_format(fmt))
     body, summary = render(fmt, outcome.findings, title="CODEOWNERS check", colour=coloured)
@@ -722,7 +802,8 @@ def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: 
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@LEGACY_PATHS
+@CATALOG_OPTION
 @FINDINGS_FORMAT_OPTION
 @FAIL_ON_OPTION
 @OUTPUT_OPTION
@@ -735,10 +816,10 @@ def _audit_snapshot(paths: Sequence[str], config: Config, day: dt.date, roster: 
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
-def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | None, jobs: int | None,
+def audit(catalog_paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | None, jobs: int | None,
           no_scan: bool, states: tuple[str, ...], roster: str | None, allow_roster_shrink: bool,
           config_path: str | None, today: str | None) -> None:
-    """Audit the catalog at PATHS (default: catalog/) against the roster and the git history.
+    """Audit the catalog (--catalog; default: catalog/) against the roster and the git history.
 
     Runs validate's rules, the people rules and the health rules: orphaned, dormant, ownership-drift,
     knowledge-loss, bus-factor, deprecated-dependency, no-oncall (docs/audit.md). The git history comes from
@@ -748,10 +829,10 @@ def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | N
     from ownership.commands.validate import failing
     from ownership.render.findings import render
 
-    catalog_paths, config = _catalog_paths(paths, config_path)
+    selected, config = _catalog_paths(catalog_paths, config_path)
     fmt = _auto_format(fmt)
     day = _today(today)
-    snap, loaded = _audit_snapshot(catalog_paths, config, day, roster, allow_roster_shrink, jobs, not no_scan,
+    snap, loaded = _audit_snapshot(selected, config, day, roster, allow_roster_shrink, jobs, not no_scan,
                                    states=states)
     if snap.roster is None:
         _warn(["no roster (--roster or roster: in ownership.yaml): people, orphaned, knowledge-loss and "
@@ -765,7 +846,7 @@ def audit(paths: tuple[str, ...], fmt: str, fail_on: str | None, output: str | N
 
 
 @cli.command()
-@click.argument("system")
+@click.argument("system", shell_complete=_complete("system"))
 @click.option("--limit", type=click.IntRange(min=1), default=3, show_default=True, help="How many to show.")
 @click.option("--write", is_flag=True,
               help="Add the top suggestion to the system's maintainers in its catalog file (comments, key order "
@@ -794,7 +875,7 @@ def suggest(system: str, limit: int, write: bool, fmt: str, catalog_paths: tuple
 
 
 @cli.command()
-@click.argument("people", nargs=-1, required=True)
+@click.argument("people", nargs=-1, required=True, shell_complete=_complete("person"))
 @TEXT_JSON_OPTION
 @CATALOG_OPTION
 @ROSTER_OPTION
@@ -819,7 +900,8 @@ def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], 
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@LEGACY_PATHS
+@CATALOG_OPTION
 @click.option("--out", type=click.Path(file_okay=False), metavar="DIR",
               help="Folder for report.md, report.html, report.json [default: reports/YYYY-MM-DD/].")
 @click.option("--history", type=click.Path(file_okay=False), metavar="DIR",
@@ -833,17 +915,17 @@ def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], 
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
-def report(paths: tuple[str, ...], out: str | None, history: str | None, jobs: int | None,
+def report(catalog_paths: tuple[str, ...], out: str | None, history: str | None, jobs: int | None,
            states: tuple[str, ...], roster: str | None, allow_roster_shrink: bool, config_path: str | None,
            today: str | None) -> None:
-    """The weekly ownership report of the catalog at PATHS (default: catalog/): headline numbers, what changed
+    """The weekly ownership report of the catalog (--catalog; default: catalog/): headline numbers, what changed
     since the last report, top risks with suggested successors, teams, legacy stewards, catalog hygiene.
     Writes report.md, report.html (self-contained) and report.json (docs/report.md). Exit 0 once written."""
     from ownership.commands import report as command
     from ownership.history.progress import bar
 
-    catalog_paths, config = _catalog_paths(paths, config_path)
-    written = command.run(catalog_paths, config, today=_today(today), roster_source=roster,
+    selected, config = _catalog_paths(catalog_paths, config_path)
+    written = command.run(selected, config, today=_today(today), roster_source=roster,
                           out=Path(out) if out else None, history=Path(history) if history else None,
                           allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=lambda line: _warn([line]),
                           stage=command.terminal_stage(), progress=bar, states=states)
@@ -873,7 +955,8 @@ def demo(out: str, today: str | None) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@LEGACY_PATHS
+@CATALOG_OPTION
 @click.option("--out", required=True, type=click.Path(file_okay=False), metavar="DIR",
               help="Folder to write the site into (replaced as a whole; must be new, empty or an earlier build).")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False), metavar="DIR",
@@ -898,18 +981,18 @@ def demo(out: str, today: str | None) -> None:
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
-def site(paths: tuple[str, ...], out: str, report_dir: str | None, at: str | None, no_scan: bool, jobs: int | None,
-         offboard_limit: int | None, pagerduty_web: str | None, title: str | None, states: tuple[str, ...],
-         roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
-    """Write the catalog at PATHS (default: catalog/) as a static website into DIR: search, a page per system
+def site(catalog_paths: tuple[str, ...], out: str, report_dir: str | None, at: str | None, no_scan: bool,
+         jobs: int | None, offboard_limit: int | None, pagerduty_web: str | None, title: str | None,
+         states: tuple[str, ...], roster: str | None, allow_roster_shrink: bool, config_path: str | None) -> None:
+    """Write the catalog (--catalog; default: catalog/) as a static website into DIR: search, a page per system
     (who to page, blast radius, findings, git activity), team and person. No server needed (docs/site.md)."""
     from ownership.commands import site as command
     from ownership.history.progress import bar
 
-    catalog_paths, config = _catalog_paths(paths, config_path)
+    selected, config = _catalog_paths(catalog_paths, config_path)
     moment = _at(at)
     with bar() as progress:
-        outcome = command.run(catalog_paths, config, out, at=moment, roster_source=roster,
+        outcome = command.run(selected, config, out, at=moment, roster_source=roster,
                               allow_roster_shrink=allow_roster_shrink, scan=not no_scan, jobs=jobs,
                               report_dir=report_dir, pagerduty_web=pagerduty_web, title=title,
                               offboard_limit=offboard_limit, warn=lambda line: _warn([line]),

@@ -211,7 +211,7 @@ def check(org: Org, root: Path) -> None:
 
     # validate and audit: every finding about a person says what analysis/people says
     for command in ("validate", "audit"):
-        found = run.json(command, run.catalog, "--today", TODAY)["findings"]
+        found = run.json(command, "--catalog", run.catalog, "--today", TODAY)["findings"]
         for f in found:
             ev = f["evidence"]
             p = judge.person_of(snap, ev.get("person") or ev.get("reference") or "")
@@ -267,7 +267,7 @@ def check(org: Org, root: Path) -> None:
 
     # report: the headline's "has an employed owner" is "not orphaned"
     out = root / "report"
-    run("report", run.catalog, "--out", str(out), "--today", TODAY)
+    run("report", "--catalog", run.catalog, "--out", str(out), "--today", TODAY)
     doc = json.loads((out / "report.json").read_text())
     assert sorted(doc["orphaned"]) == orphaned
     head = doc["headline"]
@@ -275,7 +275,7 @@ def check(org: Org, root: Path) -> None:
 
     # site person pages and `roster show` phrase each person's status as the judge does
     site = root / "site"
-    run("site", run.catalog, "--out", str(site), "--at", AT)
+    run("site", "--catalog", run.catalog, "--out", str(site), "--at", AT)
     for ref in {r.ref for r in catalog.person_refs()}:
         p = judge.person_of(snap, ref)
         phrase = truth(snap, ref).phrase

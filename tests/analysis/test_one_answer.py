@@ -77,7 +77,7 @@ def run(org: Path, *args: str) -> Result:
 
 
 def findings(org: Path, command: str) -> list[dict[str, object]]:
-    r = run(org, command, str(org / "catalog"), "--roster", str(org / "roster.csv"), "--today", TODAY,
+    r = run(org, command, "--catalog", str(org / "catalog"), "--roster", str(org / "roster.csv"), "--today", TODAY,
             "--format", "json")
     assert r.exit_code in (0, 1), r.output
     return json.loads(r.stdout)["findings"]  # type: ignore[no-any-return]
@@ -86,7 +86,7 @@ def findings(org: Path, command: str) -> list[dict[str, object]]:
 @pytest.fixture(scope="module")
 def site(org: Path) -> Path:
     out = org / "site"
-    r = run(org, "site", str(org / "catalog"), "--out", str(out), "--roster", str(org / "roster.csv"),
+    r = run(org, "site", "--catalog", str(org / "catalog"), "--out", str(out), "--roster", str(org / "roster.csv"),
             "--at", f"{TODAY}T12:00:00Z")
     assert r.exit_code == 0, r.output
     return out
@@ -118,7 +118,7 @@ def test_validate_and_page_agree_that_hr_data_platform_is_team_data_platform(org
 
 def test_the_report_headline_and_orphaned_agree_on_an_idle_employed_maintainer(org: Path) -> None:
     out = org / "report"
-    r = run(org, "report", str(org / "catalog"), "--out", str(out), "--roster", str(org / "roster.csv"),
+    r = run(org, "report", "--catalog", str(org / "catalog"), "--out", str(out), "--roster", str(org / "roster.csv"),
             "--today", TODAY)
     assert r.exit_code in (0, 1), r.output
     doc = json.loads((out / "report.json").read_text())
@@ -204,8 +204,8 @@ def test_a_system_whose_only_members_hr_moved_away_is_orphaned_as_page_finds_nob
     page = CliRunner().invoke(cli, ["page", "ledger", "--catalog", str(tmp_path / "catalog"), *args,
                                     "--format", "json"])
     assert {s["reason"].split(" ")[0] for s in json.loads(page.stdout)["skipped"]} == {"transferred"}
-    audit = CliRunner().invoke(cli, ["validate", str(tmp_path / "catalog"), *args, "--format", "json"])
+    audit = CliRunner().invoke(cli, ["validate", "--catalog", str(tmp_path / "catalog"), *args, "--format", "json"])
     rules = {(f["rule"], f["subject"]) for f in json.loads(audit.stdout)["findings"]}
     assert ("owner-transferred", "team:payments") in rules
-    audited = CliRunner().invoke(cli, ["audit", str(tmp_path / "catalog"), *args, "--format", "json"])
+    audited = CliRunner().invoke(cli, ["audit", "--catalog", str(tmp_path / "catalog"), *args, "--format", "json"])
     assert ("orphaned", "system:ledger") in {(f["rule"], f["subject"]) for f in json.loads(audited.stdout)["findings"]}

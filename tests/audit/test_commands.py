@@ -102,7 +102,8 @@ def test_suggest_write_changes_only_the_maintainers_line(org: Path) -> None:
     assert diff == ["+    maintainers: [cy@acme.test]"]
     assert after.splitlines()[12:14] == ["    owner: legacy", "    maintainers: [cy@acme.test]"]
     # and the written catalog now makes the gateway owned: a second audit has no `orphaned`
-    audit = invoke(org, "audit", str(org / "catalog"), "--roster", str(org / "roster.csv"), "--format", "json")
+    audit = invoke(org, "audit", "--catalog", str(org / "catalog"), "--roster", str(org / "roster.csv"), "--format",
+                   "json")
     assert "orphaned" not in {f["rule"] for f in json.loads(audit.output)["findings"]}
 
 
@@ -114,7 +115,7 @@ def test_suggest_refuses_unknown_systems_and_missing_rosters(org: Path) -> None:
 
 
 def test_audit_json_reports_the_gaps_and_exits_1(org: Path) -> None:
-    r = invoke(org, "audit", str(org / "catalog"), "--roster", str(org / "roster.csv"), "--format", "json")
+    r = invoke(org, "audit", "--catalog", str(org / "catalog"), "--roster", str(org / "roster.csv"), "--format", "json")
     assert r.exit_code == 1, r.output
     doc = json.loads(r.output)
     pairs = {(f["rule"], f["subject"]) for f in doc["findings"]}
@@ -133,7 +134,7 @@ def test_audit_json_reports_the_gaps_and_exits_1(org: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "github", "sarif", "markdown"])
 def test_audit_speaks_every_validate_format(org: Path, fmt: str) -> None:
-    r = invoke(org, "audit", str(org / "catalog"), "--roster", str(org / "roster.csv"), "--format", fmt)
+    r = invoke(org, "audit", "--catalog", str(org / "catalog"), "--roster", str(org / "roster.csv"), "--format", fmt)
     assert r.exit_code == 1
     assert "orphaned" in r.output and "Traceback" not in r.output
     if fmt == "sarif":
@@ -142,7 +143,7 @@ def test_audit_speaks_every_validate_format(org: Path, fmt: str) -> None:
 
 
 def test_audit_fail_on_never_exits_0_and_no_roster_still_checks_activity(org: Path) -> None:
-    r = invoke(org, "audit", str(org / "catalog"), "--format", "json", "--fail-on", "never")
+    r = invoke(org, "audit", "--catalog", str(org / "catalog"), "--format", "json", "--fail-on", "never")
     assert r.exit_code == 0
     rules = {f["rule"] for f in json.loads(r.stdout)["findings"]}
     assert rules == {"ownership-drift", "no-oncall"}  # nothing that needs to know who is employed
@@ -150,7 +151,7 @@ def test_audit_fail_on_never_exits_0_and_no_roster_still_checks_activity(org: Pa
 
 
 def test_audit_cannot_run_without_a_readable_roster(org: Path) -> None:
-    r = invoke(org, "audit", str(org / "catalog"), "--roster", str(org / "missing.csv"))
+    r = invoke(org, "audit", "--catalog", str(org / "catalog"), "--roster", str(org / "missing.csv"))
     assert r.exit_code == 2
     assert r.output.startswith("ownership: error: ") and "missing.csv" in r.output and "Traceback" not in r.output
 

@@ -24,7 +24,8 @@ def findings(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]
     write_repos(catalog, root / "repos", ANCHOR)
     config = root / "ownership.yaml"
     config.write_text("history:\n  rewrite: {'https://git.acme.test/acme/': 'repos/'}\n  cache: cache/\n")
-    r = CliRunner().invoke(cli, ["audit", str(ROOT / "catalog"), "--roster", str(ROOT / "examples" / "roster.csv"),
+    r = CliRunner().invoke(cli, ["audit", "--catalog", str(ROOT / "catalog"), "--roster",
+                                 str(ROOT / "examples" / "roster.csv"),
                                  "--config", str(config), "--today", ANCHOR.isoformat(), "--format", "json"])
     assert r.exit_code == 1, r.output
     return json.loads(r.stdout)["findings"]  # type: ignore[no-any-return]

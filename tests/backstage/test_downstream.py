@@ -17,13 +17,15 @@ def demo(tmp_path: Path) -> Path:
     out = tmp_path / "demo"
     result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--today", TODAY])
     assert result.exit_code == 0, result.output
-    exported = CliRunner().invoke(cli, ["export", "backstage", str(out / "catalog"), "--out", str(out / "bs")])
+    exported = CliRunner().invoke(cli, ["export", "backstage", "--catalog", str(out / "catalog"), "--out",
+                                        str(out / "bs")])
     assert exported.exit_code == 0, exported.output
     return out
 
 
 def _audit(demo: Path, catalog: str) -> set[tuple[str, str, str]]:
-    result = CliRunner().invoke(cli, ["audit", str(demo / catalog), "--config", str(demo / "ownership.yaml"),
+    result = CliRunner().invoke(cli, ["audit", "--catalog", str(demo / catalog), "--config",
+                                      str(demo / "ownership.yaml"),
                                       "--format", "json", "--today", TODAY])
     assert result.exit_code == 1, result.output  # the example org has errors on purpose
     return {(f["rule"], f["subject"], f["message"]) for f in json.loads(result.stdout)["findings"]}
@@ -38,7 +40,7 @@ def test_audit_of_the_backstage_export_finds_exactly_what_the_native_catalog_doe
 
 def test_report_and_page_work_on_the_backstage_export(demo: Path) -> None:
     out = demo / "bs-report"
-    result = CliRunner().invoke(cli, ["report", str(demo / "bs"), "--config", str(demo / "ownership.yaml"),
+    result = CliRunner().invoke(cli, ["report", "--catalog", str(demo / "bs"), "--config", str(demo / "ownership.yaml"),
                                       "--out", str(out), "--today", TODAY])
     assert result.exit_code == 0, result.output
     native = json.loads((demo / "reports" / TODAY / "report.json").read_text())

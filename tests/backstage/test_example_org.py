@@ -85,7 +85,7 @@ def test_a_folder_load_mixes_native_and_backstage_files_without_loading_targets_
 
 
 def test_validate_command_fails_on_the_backstage_errors_with_file_and_line(tree: Path) -> None:
-    result = CliRunner().invoke(cli, ["validate", "catalog-info.yaml", "--format", "json"])
+    result = CliRunner().invoke(cli, ["validate", "--catalog", "catalog-info.yaml", "--format", "json"])
     assert result.exit_code == 1, result.output
     doc = json.loads(result.output)
     assert doc["counts"] == {"error": 4, "warning": 1, "info": 0}

@@ -35,7 +35,7 @@ spec: {type: database, owner: team-a}
 
 def test_a_component_and_a_resource_are_named_by_their_kind_in_findings(tmp_path: Path) -> None:
     (tmp_path / "all.yaml").write_text(DOCS)
-    r = CliRunner().invoke(cli, ["validate", str(tmp_path / "all.yaml"), "--format", "json"])
+    r = CliRunner().invoke(cli, ["validate", "--catalog", str(tmp_path / "all.yaml"), "--format", "json"])
     assert r.exit_code == 1, r.output
     messages = sorted(f["message"] for f in json.loads(r.stdout)["findings"] if f["rule"] == "unknown-stakeholder")
     assert messages == ["component 'shop' lists unknown stakeholder group 'legal'",

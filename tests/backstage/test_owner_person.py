@@ -83,11 +83,11 @@ def test_page_says_a_person_owns_it_instead_of_an_unknown_team(tmp_path: Path) -
 
 def test_the_report_has_no_empty_team_row_and_the_site_shows_the_person_as_owner(tmp_path: Path) -> None:
     cat = _tree(tmp_path)
-    _run("report", cat, "--out", str(tmp_path / "rep"), "--today", "2026-12-01")
+    _run("report", "--catalog", cat, "--out", str(tmp_path / "rep"), "--today", "2026-12-01")
     report = json.loads((tmp_path / "rep" / "report.json").read_text())
     assert [t["team"] for t in report["teams"]] == ["team-a"]
     assert report["teams"][0]["system_names"] == ["front"]
-    _run("site", cat, "--out", str(tmp_path / "site"), "--at", AT)
+    _run("site", "--catalog", cat, "--out", str(tmp_path / "site"), "--at", AT)
     page = (tmp_path / "site" / "systems" / "solo.html").read_text()
     assert "<dt>Owner</dt>" in page and "amelia@acme.test</a>" in page and "<dt>Owning team</dt>" not in page
     assert "<dt>Kind</dt><dd>component (service)</dd>" in page

@@ -95,7 +95,7 @@ def test_edge_cases_round_trip_people_with_the_same_local_part_and_odd_rotations
 
 def test_export_command_writes_the_files_and_says_where(tmp_path: Path) -> None:
     out = tmp_path / "bs"
-    result = CliRunner().invoke(cli, ["export", "backstage", str(ROOT / "catalog"), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["export", "backstage", "--catalog", str(ROOT / "catalog"), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "catalog-info.yaml").is_file()
     assert "catalog-info.yaml" in result.output
@@ -104,7 +104,7 @@ def test_export_command_writes_the_files_and_says_where(tmp_path: Path) -> None:
 def test_export_refuses_a_catalog_with_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("systems:\n  - name: x\n")
-    result = CliRunner().invoke(cli, ["export", "backstage", str(bad), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(cli, ["export", "backstage", "--catalog", str(bad), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "missing-field" in result.output
     assert not (tmp_path / "o").exists()

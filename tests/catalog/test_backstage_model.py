@@ -114,12 +114,12 @@ def test_references_outside_the_files_are_dangling_references_with_configurable_
 
 def test_external_owners_in_ownership_yaml_silence_the_owner_but_not_the_other_references(org: Path) -> None:
     (org / "ownership.yaml").write_text("external_owners: [group:billing]\n")
-    out = CliRunner().invoke(cli, ["validate", str(org), "--format", "json"])
+    out = CliRunner().invoke(cli, ["validate", "--catalog", str(org), "--format", "json"])
     assert out.exit_code == 1, out.output
     rows = [f for f in json.loads(out.output)["findings"] if f["rule"] == "dangling-reference"]
     assert sorted(f["line"] for f in rows) == [backstage_tree.EXTERNAL_LINES["system"],
                                                backstage_tree.EXTERNAL_LINES["dependsOn"]]
     assert "component 'billing-ui'" in rows[0]["message"]
     (org / "ownership.yaml").write_text("external_owners: [12]\n")
-    bad = CliRunner().invoke(cli, ["validate", str(org)])
+    bad = CliRunner().invoke(cli, ["validate", "--catalog", str(org)])
     assert bad.exit_code == 2 and "external_owners[0]" in bad.output

@@ -130,11 +130,11 @@ def test_exclude_in_ownership_yaml_and_the_exclude_option_reach_validate(tmp_pat
     (root / "ownership.yaml").write_text("exclude:\n  - catalog/broken.yaml\n")
     monkeypatch.chdir(root)
     runner = CliRunner()
-    result = runner.invoke(cli, ["validate", ".", "--format", "json"])
+    result = runner.invoke(cli, ["validate", "--catalog", ".", "--format", "json"])
     assert result.exit_code == 1
     assert [Path(f["file"]).name for f in json.loads(result.output)["findings"] if f["severity"] == "error"] == [
         "old.yaml"]
-    result = runner.invoke(cli, ["validate", ".", "--format", "json", "--exclude", "old.yaml"])
+    result = runner.invoke(cli, ["validate", "--catalog", ".", "--format", "json", "--exclude", "old.yaml"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["blast-radius", "ledger", "--catalog", ".", "--exclude", "old.yaml"])
     assert result.exit_code == 0 and "web" in result.output
@@ -143,7 +143,7 @@ def test_exclude_in_ownership_yaml_and_the_exclude_option_reach_validate(tmp_pat
 def test_a_bad_include_setting_is_a_config_error_at_its_line(tmp_path: Path) -> None:
     root = checkout(tmp_path / "repo")
     (root / "ownership.yaml").write_text("catalog: .\ninclude: '**/*.yaml'\n")
-    result = CliRunner().invoke(cli, ["validate", str(root)])
+    result = CliRunner().invoke(cli, ["validate", "--catalog", str(root)])
     assert result.exit_code == 2
     assert "ownership.yaml:2:10: invalid-value" in result.output
 

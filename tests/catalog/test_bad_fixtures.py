@@ -123,7 +123,7 @@ def test_the_table_covers_every_fixture_on_disk() -> None:
 
 @pytest.mark.parametrize("fixture", sorted(BY_FIXTURE))
 def test_fixture_gives_exactly_its_findings(runner: CliRunner, fixture: str) -> None:
-    result = validate(runner, str(BAD / fixture), "--format", "json")
+    result = validate(runner, "--catalog", str(BAD / fixture), "--format", "json")
     assert result.exit_code == 1, result.output
     doc = json.loads(result.stdout)
     got = sorted((f["rule"], f["line"]) for f in doc["findings"])
@@ -142,7 +142,7 @@ def test_fixture_gives_exactly_its_findings(runner: CliRunner, fixture: str) -> 
 
 
 def test_duplicate_across_files_points_at_the_second_file_and_names_the_first(runner: CliRunner) -> None:
-    result = validate(runner, str(BAD / "duplicate-name-across-files"), "--format", "json")
+    result = validate(runner, "--catalog", str(BAD / "duplicate-name-across-files"), "--format", "json")
     (finding,) = json.loads(result.stdout)["findings"]
     assert Path(finding["file"]).name == "b-more-teams.yaml"
     assert Path(finding["evidence"]["first_file"]).name == "a-payments.yaml"
@@ -152,14 +152,14 @@ def test_duplicate_across_files_points_at_the_second_file_and_names_the_first(ru
 @pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "markdown"])
 def test_every_fixture_exits_1_without_a_traceback(runner: CliRunner, fmt: str) -> None:
     for fixture in sorted(BY_FIXTURE):
-        result = validate(runner, str(BAD / fixture), "--format", fmt)
+        result = validate(runner, "--catalog", str(BAD / fixture), "--format", fmt)
         assert result.exception is None or isinstance(result.exception, SystemExit), (fixture, result.exception)
         assert result.exit_code == 1, (fixture, fmt, result.output)
         assert "Traceback" not in result.stdout and "Traceback" not in result.stderr, fixture
 
 
 def test_all_fixtures_at_once_report_every_problem_in_one_run(runner: CliRunner) -> None:
-    result = validate(runner, str(BAD), "--format", "json")
+    result = validate(runner, "--catalog", str(BAD), "--format", "json")
     assert result.exit_code == 1
     findings = json.loads(result.stdout)["findings"]
     by_file: dict[str, set[str]] = defaultdict(set)
@@ -185,7 +185,7 @@ def test_file_over_10_mb_is_refused_without_being_parsed(runner: CliRunner, tmp_
         fh.write(b"teams:\n")
         fh.write(line * (yamlnodes.MAX_BYTES // len(line) + 10))
     assert big.stat().st_size > 10 * 1024 * 1024
-    result = validate(runner, str(big), "--format", "json")
+    result = validate(runner, "--catalog", str(big), "--format", "json")
     assert result.exit_code == 1
     (finding,) = json.loads(result.stdout)["findings"]
     assert (finding["rule"], finding["line"]) == ("file-too-large", 1)
@@ -193,13 +193,13 @@ def test_file_over_10_mb_is_refused_without_being_parsed(runner: CliRunner, tmp_
 
 
 def test_python_tag_is_never_executed(runner: CliRunner, tmp_path: Path) -> None:
-    result = validate(runner, str(BAD / "python-object-tag.yaml"))
+    result = validate(runner, "--catalog", str(BAD / "python-object-tag.yaml"))
     assert result.exit_code == 1
     assert not (tmp_path / "pwned-by-yaml").exists()
     assert "unsafe-tag" in result.stdout
 
 
 def test_findings_in_text_format_point_at_file_line_and_column(runner: CliRunner) -> None:
-    result = validate(runner, str(BAD / "owner-yes.yaml"), "--format", "text")
+    result = validate(runner, "--catalog", str(BAD / "owner-yes.yaml"), "--format", "text")
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"{BAD / 'owner-yes.yaml'}:5:12: error invalid-value ")

@@ -53,7 +53,7 @@ def _everyone(cat: Catalog) -> set[str]:
 
 def test_validate_reports_nothing_and_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["validate", str(CATALOG), "--format", "json", "--fail-on", "warning",
+    result = CliRunner().invoke(cli, ["validate", "--catalog", str(CATALOG), "--format", "json", "--fail-on", "warning",
                                       "--today", "2026-07-01"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)

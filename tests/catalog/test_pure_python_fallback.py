@@ -35,7 +35,7 @@ def test_pure_python_parser_gives_the_same_findings_as_libyaml(name: str, monkey
 
 
 def test_validate_says_when_it_runs_without_libyaml(pure_python: None) -> None:
-    result = CliRunner().invoke(cli, ["validate", str(ROOT / "catalog")])
+    result = CliRunner().invoke(cli, ["validate", "--catalog", str(ROOT / "catalog")])
     assert result.exit_code == 0, result.output
     assert "libyaml is not available" in result.stderr
     assert "0 error(s)" in result.stdout

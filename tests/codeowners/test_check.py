@@ -73,7 +73,7 @@ def org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _run(*args: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
-    result = CliRunner().invoke(cli, ["codeowners", "check", "catalog", "--format", "json", "--today",
+    result = CliRunner().invoke(cli, ["codeowners", "check", "--catalog", "catalog", "--format", "json", "--today",
                                       "2026-06-01", *args])
     out = result.stdout
     return result.exit_code, json.loads(out) if out.startswith("{") else {}, result.stderr
@@ -186,7 +186,7 @@ def test_a_repository_no_system_lists_cannot_be_checked(tmp_path: Path, monkeypa
     repo = GitRepo.init(tmp_path / "unrelated")
     repo.commit({"a.txt": "x"}, date="2026-01-10")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["codeowners", "check", "catalog", "--repo", "unrelated"])
+    result = CliRunner().invoke(cli, ["codeowners", "check", "--catalog", "catalog", "--repo", "unrelated"])
     assert result.exit_code == 2
     assert "no catalog system lists this repository" in result.stderr
 
@@ -197,7 +197,7 @@ def test_a_folder_that_is_not_a_repository_exits_2_with_one_line(tmp_path: Path,
     (tmp_path / "catalog" / "catalog.yaml").write_text(CATALOG)
     (tmp_path / "plain").mkdir()
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["codeowners", "check", "catalog", "--repo", "plain"])
+    result = CliRunner().invoke(cli, ["codeowners", "check", "--catalog", "catalog", "--repo", "plain"])
     assert result.exit_code == 2
     assert result.stderr.startswith("ownership: error: plain: ")
     assert "Traceback" not in result.output
@@ -205,7 +205,7 @@ def test_a_folder_that_is_not_a_repository_exits_2_with_one_line(tmp_path: Path,
 
 def test_bad_codeowners_settings_exit_2(org: Path) -> None:
     (org / "catalog" / "ownership.yaml").write_text("codeowners: {team_handles: {payments: payments}}\n")
-    result = CliRunner().invoke(cli, ["codeowners", "check", "catalog", "--repo", "monorepo"])
+    result = CliRunner().invoke(cli, ["codeowners", "check", "--catalog", "catalog", "--repo", "monorepo"])
     assert result.exit_code == 2
     assert "team_handles" in result.stderr
 
@@ -215,7 +215,7 @@ def test_bad_codeowners_settings_exit_2(org: Path) -> None:
 
 def test_export_writes_a_marked_block_keeps_hand_written_lines_and_is_idempotent(org: Path) -> None:
     runner = CliRunner()
-    result = runner.invoke(cli, ["export", "codeowners", "catalog", "--repo", "monorepo"])
+    result = runner.invoke(cli, ["export", "codeowners", "--catalog", "catalog", "--repo", "monorepo"])
     assert result.exit_code == 0, result.output
     text = (org / "monorepo" / ".github" / "CODEOWNERS").read_text()
     assert text.startswith(CODEOWNERS)  # the hand-written lines, untouched
@@ -228,7 +228,7 @@ def test_export_writes_a_marked_block_keeps_hand_written_lines_and_is_idempotent
         "# ledger-service\n/services/ledger/ @acme/ledger\n"
         "# payments-api\n/services/payments-api/ @acme/payments\n"
         "# END ownership catalog\n")
-    again = runner.invoke(cli, ["export", "codeowners", "catalog", "--repo", "monorepo"])
+    again = runner.invoke(cli, ["export", "codeowners", "--catalog", "catalog", "--repo", "monorepo"])
     assert again.exit_code == 0
     assert (org / "monorepo" / ".github" / "CODEOWNERS").read_text() == text
     # the block now decides for every system path: no drift, nothing unowned
@@ -240,8 +240,8 @@ def test_export_uses_configured_team_handles_and_replaces_the_old_block(org: Pat
     (org / "catalog" / "ownership.yaml").write_text(
         "codeowners: {org: acme, team_handles: {ledger: '@acme/ledger-core'}}\n")
     runner = CliRunner()
-    assert runner.invoke(cli, ["export", "codeowners", "catalog", "--repo", "monorepo"]).exit_code == 0
-    result = runner.invoke(cli, ["export", "codeowners", "catalog", "--repo", "monorepo", "--stdout"])
+    assert runner.invoke(cli, ["export", "codeowners", "--catalog", "catalog", "--repo", "monorepo"]).exit_code == 0
+    result = runner.invoke(cli, ["export", "codeowners", "--catalog", "catalog", "--repo", "monorepo", "--stdout"])
     assert result.exit_code == 0
     assert "/services/ledger/ @acme/ledger-core\n" in result.output
     assert result.output.count("# BEGIN ownership catalog") == 1
@@ -249,7 +249,7 @@ def test_export_uses_configured_team_handles_and_replaces_the_old_block(org: Pat
 
 def test_export_without_team_handles_says_what_to_configure(org: Path) -> None:
     (org / "catalog" / "ownership.yaml").write_text("fail_on: error\n")
-    result = CliRunner().invoke(cli, ["export", "codeowners", "catalog", "--repo", "monorepo"])
+    result = CliRunner().invoke(cli, ["export", "codeowners", "--catalog", "catalog", "--repo", "monorepo"])
     assert result.exit_code == 2
     assert "have no GitHub handle: set codeowners.org" in result.stderr
 

@@ -54,8 +54,18 @@ def write(folder: Path, text: str, name: str = "catalog.yaml") -> Path:
     return folder
 
 
+def _named(args: tuple[str, ...]) -> list[str]:
+    """The catalog paths among `args` (the positional ones before the first option) as --catalog PATH."""
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a.startswith("-"):
+            return out + list(args[i:])
+        out += ["--catalog", a]
+    return out
+
+
 def validate(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["validate", *args])
+    return CliRunner().invoke(cli, ["validate", *_named(args)])
 
 
 @pytest.fixture(autouse=True)
@@ -199,10 +209,10 @@ def _env() -> dict[str, str]:
 def test_installed_entry_point_validates_the_bundled_catalog_and_a_bad_fixture(tmp_path: Path) -> None:
     exe = shutil.which("ownership", path=str(Path(sys.executable).parent)) or shutil.which("ownership")
     assert exe, "the `ownership` console script is not installed (pip install -e '.[test]')"
-    ok = subprocess.run([exe, "validate", str(ROOT / "catalog"), "--today", TODAY], capture_output=True,
+    ok = subprocess.run([exe, "validate", "--catalog", str(ROOT / "catalog"), "--today", TODAY], capture_output=True,
                         text=True, env=_env(), cwd=tmp_path, timeout=120)
     assert (ok.returncode, ok.stdout, ok.stderr) == (0, "0 error(s), 0 warning(s), 0 info\n", "")
-    bad = subprocess.run([exe, "validate", str(BAD / "alias-bomb.yaml"), "--format", "json"],
+    bad = subprocess.run([exe, "validate", "--catalog", str(BAD / "alias-bomb.yaml"), "--format", "json"],
                          capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=120)
     assert bad.returncode == 1
     assert [f["rule"] for f in json.loads(bad.stdout)["findings"]] == ["alias-bomb"]
@@ -210,11 +220,11 @@ def test_installed_entry_point_validates_the_bundled_catalog_and_a_bad_fixture(t
 
 
 def test_python_dash_m_ownership_runs_the_same_cli(tmp_path: Path) -> None:
-    missing = subprocess.run([sys.executable, "-m", "ownership", "validate", "nope"], capture_output=True,
+    missing = subprocess.run([sys.executable, "-m", "ownership", "validate", "--catalog", "nope"], capture_output=True,
                              text=True, env=_env(), cwd=tmp_path, timeout=120)
     assert missing.returncode == 2
     assert missing.stderr == "ownership: error: nope: no such file or folder\n"
-    bad = subprocess.run([sys.executable, "-m", "ownership", "validate", str(BAD / "deep-nesting.yaml")],
+    bad = subprocess.run([sys.executable, "-m", "ownership", "validate", "--catalog", str(BAD / "deep-nesting.yaml")],
                          capture_output=True, text=True, env=_env(), cwd=tmp_path, timeout=120)
     assert bad.returncode == 1
     assert "deep-nesting.yaml:4:1: error yaml-syntax nesting deeper than 500 levels" in bad.stdout
@@ -230,9 +240,9 @@ def test_an_unexpected_error_is_one_line_and_exit_2_and_the_traceback_is_on_requ
         raise RuntimeError("boom")
 
     monkeypatch.setattr(command, "check", broken)
-    assert cli_module.main(["validate", str(ROOT / "catalog")]) == 2
+    assert cli_module.main(["validate", "--catalog", str(ROOT / "catalog")]) == 2
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
     monkeypatch.setenv("OWNERSHIP_DEBUG", "1")
     with pytest.raises(RuntimeError, match="boom"):
-        cli_module.main(["validate", str(ROOT / "catalog")])
+        cli_module.main(["validate", "--catalog", str(ROOT / "catalog")])

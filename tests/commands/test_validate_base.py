@@ -78,9 +78,19 @@ def commit_pr(repo: Path, files: dict[str, str], message: str = "PR") -> None:
     git(repo, "commit", "-q", "-m", message, date="2026-06-02T10:00:00+00:00")
 
 
+def _named(args: tuple[str, ...]) -> list[str]:
+    """The catalog paths among `args` (the positional ones before the first option) as --catalog PATH."""
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a.startswith("-"):
+            return out + list(args[i:])
+        out += ["--catalog", a]
+    return out
+
+
 def validate(cwd: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
     monkeypatch.chdir(cwd)
-    return CliRunner().invoke(cli, ["validate", *args, "--today", TODAY])
+    return CliRunner().invoke(cli, ["validate", *_named(args), "--today", TODAY])
 
 
 def as_json(result: Result) -> dict[str, Any]:

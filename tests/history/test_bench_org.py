@@ -53,10 +53,12 @@ def test_tiny_org_has_the_repositories_commits_and_systems_it_reports(org_bench:
     assert {r.url for r in named} == {f"{org_bench.URL}repo-{i:03d}.git" for i in range(5)}  # every repo used
     assert sum(1 for s in catalog.systems.values() if any(r.paths for r in s.repos)) == org.narrowed > 0
     assert not [f for f in findings if f.severity == "error"]
-    result = CliRunner().invoke(cli, ["validate", str(org.catalog), "--config", str(org.config), "--format", "text"])
+    result = CliRunner().invoke(cli, ["validate", "--catalog", str(org.catalog), "--config", str(org.config),
+                                      "--format", "text"])
     assert result.exit_code == 0, result.output
     # the rewrite in ownership.yaml reaches every generated repository
-    scan = CliRunner().invoke(cli, ["scan", str(org.catalog), "--config", str(org.config), "--today", org_bench.TODAY])
+    scan = CliRunner().invoke(cli, ["scan", "--catalog", str(org.catalog), "--config", str(org.config), "--today",
+                                    org_bench.TODAY])
     assert scan.exit_code == 0, scan.output
     assert "history read for 5 of 5 repositories" in scan.output
     assert time.monotonic() - started < 60

@@ -63,7 +63,7 @@ def run(*args: str) -> Result:
 
 
 def test_text_output_summarises_each_system(org: Path) -> None:
-    result = run("catalog", "--today", "2024-12-31", "--roster", "roster.csv")
+    result = run("--catalog", "catalog", "--today", "2024-12-31", "--roster", "roster.csv")
     assert result.exit_code == 0, result.output
     out = result.output
     section = out.split("payments-api", 1)[1].split("\n\n", 1)[0]
@@ -82,7 +82,8 @@ def test_text_output_summarises_each_system(org: Path) -> None:
 
 
 def test_json_output_has_every_number(org: Path) -> None:
-    result = run("catalog", "--today", "2024-12-31", "--roster", "roster.csv", "--format", "json", "--jobs", "2")
+    result = run("--catalog", "catalog", "--today", "2024-12-31", "--roster", "roster.csv", "--format", "json",
+                 "--jobs", "2")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["version"] == 1 and doc["windows"] == [90, 365] and doc["roster"] is True
@@ -100,18 +101,18 @@ def test_json_output_has_every_number(org: Path) -> None:
 
 
 def test_without_a_roster_people_are_not_resolved(org: Path) -> None:
-    result = run("catalog", "--today", "2024-12-31")
+    result = run("--catalog", "catalog", "--today", "2024-12-31")
     assert result.exit_code == 0
     assert "no roster given" in result.output
     assert "active, 365 days    2: Alice Nguyen (1), Bob Martin (1)" in result.output
 
 
 def test_a_second_scan_uses_the_cache_and_prints_the_same(org: Path) -> None:
-    first = run("catalog", "--today", "2024-12-31", "--format", "json")
+    first = run("--catalog", "catalog", "--today", "2024-12-31", "--format", "json")
     caches = sorted((Path(os.environ["XDG_CACHE_HOME"]) / "ownership" / "history").glob("*.json"))
     assert len(caches) == 1  # one repository (the empty one has nothing to cache)
     written = caches[0].stat().st_mtime_ns
-    second = run("catalog", "--today", "2024-12-31", "--format", "json")
+    second = run("--catalog", "catalog", "--today", "2024-12-31", "--format", "json")
     assert first.output == second.output
     assert caches[0].stat().st_mtime_ns == written  # nothing new: the cache was read, not rewritten
 
@@ -119,19 +120,19 @@ def test_a_second_scan_uses_the_cache_and_prints_the_same(org: Path) -> None:
 def test_the_cache_folder_can_be_set_in_ownership_yaml(org: Path) -> None:
     (org / "ownership.yaml").write_text('history:\n  cache: .scan-cache\n  rewrite:\n'
                                         '    "https://git.acme.test/acme/": repos/\n')
-    assert run("catalog", "--today", "2024-12-31").exit_code == 0
+    assert run("--catalog", "catalog", "--today", "2024-12-31").exit_code == 0
     assert len(list((org / ".scan-cache" / "history").glob("*.json"))) == 1
 
 
 def test_a_missing_catalog_is_exit_2_with_one_line(org: Path) -> None:
-    result = CliRunner().invoke(cli, ["scan", "nowhere/"])
+    result = CliRunner().invoke(cli, ["scan", "--catalog", "nowhere/"])
     assert result.exit_code == 2
     assert "nowhere" in result.output and "Traceback" not in result.output
 
 
 def test_a_bad_history_setting_is_exit_2_with_file_and_line(org: Path) -> None:
     (org / "ownership.yaml").write_text("history:\n  windows: [90, soon]\n")
-    result = CliRunner().invoke(cli, ["scan", "catalog"])
+    result = CliRunner().invoke(cli, ["scan", "--catalog", "catalog"])
     assert result.exit_code == 2
     assert "ownership.yaml:2:" in result.output and "history.windows" in result.output
 
@@ -139,7 +140,7 @@ def test_a_bad_history_setting_is_exit_2_with_file_and_line(org: Path) -> None:
 def test_configured_windows_and_bot_patterns_apply(org: Path) -> None:
     (org / "ownership.yaml").write_text('history:\n  windows: [30]\n  bots: ["carol@*"]\n  rewrite:\n'
                                         '    "https://git.acme.test/acme/": repos/\n')
-    result = run("catalog", "--today", "2024-12-31", "--format", "json")
+    result = run("--catalog", "catalog", "--today", "2024-12-31", "--format", "json")
     doc = json.loads(result.output)
     assert doc["windows"] == [30]
     web = {s["name"]: s for s in doc["systems"]}["storefront"]

@@ -93,14 +93,15 @@ def _cli(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
 def test_three_shard_processes_merged_give_the_report_of_one_process_byte_for_byte(tmp_path: Path) -> None:
     root = _org(tmp_path / "org", 60)
     common = ("--today", "2024-12-31", "--roster", "roster.csv")
-    shard_runs = [_ownership(root, tmp_path / f"xdg{i}", "scan", "catalog", "--shard", f"{i}/3", "--state-out",
+    shard_runs = [_ownership(root, tmp_path / f"xdg{i}", "scan", "--catalog", "catalog", "--shard", f"{i}/3",
+                             "--state-out",
                              str(tmp_path / f"s{i}"), *common) for i in (1, 2, 3)]
-    single = _ownership(root, tmp_path / "xdg-single", "scan", "catalog", *common)
+    single = _ownership(root, tmp_path / "xdg-single", "scan", "--catalog", "catalog", *common)
     for proc in [*shard_runs, single]:
         _finish(proc)
-    _finish(_ownership(root, tmp_path / "xdg-single", "report", "catalog", "--out",
+    _finish(_ownership(root, tmp_path / "xdg-single", "report", "--catalog", "catalog", "--out",
                        str(tmp_path / "one" / "2024-12-31"), *common))
-    merged = _ownership(root, tmp_path / "xdg-report", "report", "catalog", "--out",
+    merged = _ownership(root, tmp_path / "xdg-report", "report", "--catalog", "catalog", "--out",
                         str(tmp_path / "matrix" / "2024-12-31"), *common,
                         *[a for i in (1, 2, 3) for a in ("--state", str(tmp_path / f"s{i}"))])
     _finish(merged)
@@ -123,7 +124,8 @@ def test_three_shard_processes_merged_give_the_report_of_one_process_byte_for_by
 
 
 def _state(root: Path, monkeypatch: pytest.MonkeyPatch, out: str, *extra: str) -> Result:
-    result = _cli(root, monkeypatch, "scan", "catalog", "--today", "2024-12-31", "--state-out", out, *extra)
+    result = _cli(root, monkeypatch, "scan", "--catalog", "catalog", "--today", "2024-12-31", "--state-out", out,
+                  *extra)
     assert result.exit_code == 0, result.output
     return result
 
@@ -154,7 +156,7 @@ def test_of_two_states_of_a_repository_the_one_whose_head_descends_from_the_othe
     newest = origin.head()
     shutil.rmtree(root / "xdg")  # the merge needs no git, no clone and no cache
     for order in (("old", "new"), ("new", "old")):
-        result = _cli(root, monkeypatch, "scan", "catalog", "--today", "2024-12-31", "--format", "json",
+        result = _cli(root, monkeypatch, "scan", "--catalog", "catalog", "--today", "2024-12-31", "--format", "json",
                       "--state", order[0], "--state", order[1])
         assert result.exit_code == 0, result.output
         assert _last_commit(result) == newest
@@ -170,7 +172,7 @@ def test_two_unrelated_heads_of_one_repository_are_an_error_naming_it_and_both_h
     after = origin.head()
     shutil.rmtree(root / "xdg")
     _state(root, monkeypatch, "after")
-    result = _cli(root, monkeypatch, "report", "catalog", "--today", "2024-12-31", "--state", "before",
+    result = _cli(root, monkeypatch, "report", "--catalog", "catalog", "--today", "2024-12-31", "--state", "before",
                   "--state", "after")
     assert result.exit_code == 2
     message = result.stderr.strip()
@@ -188,13 +190,13 @@ def test_a_repository_that_failed_in_its_shard_is_unknown_with_the_shards_reason
     failed = manifest["repositories"][f"file://{root}/repos/missing"]
     assert failed["status"] == "failed" and failed["head"] is None and failed["reason"]
     shutil.rmtree(root / "xdg")
-    result = _cli(root, monkeypatch, "scan", "catalog", "--today", "2024-12-31", "--format", "json",
+    result = _cli(root, monkeypatch, "scan", "--catalog", "catalog", "--today", "2024-12-31", "--format", "json",
                   "--state", "s1")
     assert result.exit_code == 0, result.output
     gone = next(s for s in json.loads(result.stdout)["systems"] if s["name"] == "gone")
     assert gone["history_read"] is False and gone["truck_factor"] is None and gone["files"] is None
     assert gone["unread"] == [{"repo": f"file://{root}/repos/missing.git", "reason": failed["reason"]}]
-    text = _cli(root, monkeypatch, "scan", "catalog", "--today", "2024-12-31", "--state", "s1").stdout
+    text = _cli(root, monkeypatch, "scan", "--catalog", "catalog", "--today", "2024-12-31", "--state", "s1").stdout
     assert "gone  (1 repo, HISTORY NOT READ)" in text and "history read for 1 of 2 repositories" in text
 
 
@@ -298,7 +300,7 @@ def test_a_first_run_weighs_each_repository_by_the_scopes_the_catalog_reads_it_t
 def test_a_bad_shard_is_exit_2_with_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                     bad: str) -> None:
     root, _ = _small(tmp_path)
-    result = _cli(root, monkeypatch, "scan", "catalog", "--shard", bad, "--state-out", "out")
+    result = _cli(root, monkeypatch, "scan", "--catalog", "catalog", "--shard", bad, "--state-out", "out")
     assert result.exit_code == 2
     assert result.stderr.strip() == f"ownership: error: --shard must be I/N with 1 <= I <= N (shard I of N, e.g. " \
                                     f"2/3), got {bad!r}"
@@ -307,7 +309,7 @@ def test_a_bad_shard_is_exit_2_with_a_clear_message(tmp_path: Path, monkeypatch:
 
 def test_a_shard_without_state_out_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, _ = _small(tmp_path)
-    result = _cli(root, monkeypatch, "scan", "catalog", "--shard", "1/2")
+    result = _cli(root, monkeypatch, "scan", "--catalog", "catalog", "--shard", "1/2")
     assert result.exit_code == 2 and "--shard needs --state-out" in result.stderr
 
 
@@ -316,7 +318,7 @@ def test_a_missing_state_folder_is_exit_2_before_anything_is_scanned(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
     root, _ = _small(tmp_path)
     extra = ["--out", "site"] if command == "site" else []
-    result = _cli(root, monkeypatch, command, "catalog", *extra, "--state", "nowhere")
+    result = _cli(root, monkeypatch, command, "--catalog", "catalog", *extra, "--state", "nowhere")
     assert result.exit_code == 2, result.output
     assert result.stderr.strip() == "ownership: error: --state nowhere: no such folder"
     assert not (root / "xdg" / "ownership" / "clones").exists()
@@ -326,21 +328,21 @@ def test_a_corrupt_state_folder_is_exit_2_naming_the_file(tmp_path: Path, monkey
     root, _ = _small(tmp_path)
     _state(root, monkeypatch, "s")
     (root / "empty").mkdir()
-    result = _cli(root, monkeypatch, "report", "catalog", "--state", "empty")
+    result = _cli(root, monkeypatch, "report", "--catalog", "catalog", "--state", "empty")
     assert result.exit_code == 2 and "empty/manifest.json is missing" in result.stderr
     (state_file,) = (root / "s" / "repos").iterdir()
     state_file.write_text('{"format": "ownership-history-cache", "version": 2, "st')
-    result = _cli(root, monkeypatch, "report", "catalog", "--state", "s")
+    result = _cli(root, monkeypatch, "report", "--catalog", "catalog", "--state", "s")
     assert result.exit_code == 2 and f"({Path('s') / 'repos' / state_file.name}) is corrupt" in result.stderr
     (root / "s" / "manifest.json").write_text("{not json")
-    result = _cli(root, monkeypatch, "audit", "catalog", "--state", "s")
+    result = _cli(root, monkeypatch, "audit", "--catalog", "catalog", "--state", "s")
     assert result.exit_code == 2 and "s/manifest.json is corrupt (not JSON)" in result.stderr
     assert "Traceback" not in result.output
 
 
 def test_scan_without_the_new_flags_writes_no_state_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, _ = _small(tmp_path)
-    result = _cli(root, monkeypatch, "scan", "catalog", "--today", "2024-12-31")
+    result = _cli(root, monkeypatch, "scan", "--catalog", "catalog", "--today", "2024-12-31")
     assert result.exit_code == 0 and "history read for 1 of 1 repositories" in result.stdout
     assert sorted(p.name for p in root.iterdir()) == ["catalog", "ownership.yaml", "repos", "xdg"]
 

@@ -51,7 +51,8 @@ def _org(root: Path, readable: bool) -> None:
 
 
 def _scan(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["scan", "catalog", "--today", "2024-12-31", "--roster", "roster.csv", *args])
+    return CliRunner().invoke(cli, ["scan", "--catalog", "catalog", "--today", "2024-12-31", "--roster", "roster.csv",
+                                    *args])
 
 
 def test_scan_exits_2_when_no_repository_can_be_read_and_says_why(tmp_path: Path,
@@ -127,7 +128,8 @@ def test_the_report_counts_only_systems_whose_history_was_read(tmp_path: Path,
 def test_the_site_shows_unknown_history_as_unknown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _org(tmp_path, readable=False)
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["site", "catalog", "--at", "2024-12-31T12:00:00Z", "--roster", "roster.csv",
+    result = CliRunner().invoke(cli, ["site", "--catalog", "catalog", "--at", "2024-12-31T12:00:00Z", "--roster",
+                                      "roster.csv",
                                       "--out", "out"])
     assert result.exit_code == 0, result.output
     index = (tmp_path / "out" / "index.html").read_text()

@@ -70,7 +70,7 @@ TEXT_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>er
 
 def test_text_is_one_finding_per_line_then_counts(tmp_path: Path) -> None:
     write(tmp_path / "cat", MANY)
-    result = validate("cat", "--format", "text")
+    result = validate("--catalog", "cat", "--format", "text")
     lines = result.stdout.splitlines()
     assert lines[-1] == "13 error(s), 12 warning(s), 12 info"
     parsed = [TEXT_LINE.match(line) for line in lines[:-1]]
@@ -84,7 +84,7 @@ def test_text_is_one_finding_per_line_then_counts(tmp_path: Path) -> None:
 
 def test_text_keeps_a_message_with_a_newline_on_one_line(tmp_path: Path) -> None:
     write(tmp_path / "cat", 'teams:\n  - name: payments\n    "chan\\nnel": "#x"\n')
-    lines = validate("cat", "--format", "text").stdout.splitlines()
+    lines = validate("--catalog", "cat", "--format", "text").stdout.splitlines()
     assert len(lines) == 2
     assert TEXT_LINE.match(lines[0]) and "'chan\\nnel'" in lines[0]
 
@@ -94,7 +94,7 @@ def test_text_keeps_a_message_with_a_newline_on_one_line(tmp_path: Path) -> None
 
 def test_json_matches_the_finding_contract(tmp_path: Path) -> None:
     write(tmp_path / "cat", MANY)
-    result = validate("cat", "--format", "json")
+    result = validate("--catalog", "cat", "--format", "json")
     doc = json.loads(result.stdout)
     assert set(doc) == {"version", "findings", "counts"}
     assert doc["version"] == 1
@@ -115,7 +115,7 @@ def test_json_matches_the_finding_contract(tmp_path: Path) -> None:
 
 def test_json_of_a_clean_catalog_is_empty_with_zero_counts(tmp_path: Path) -> None:
     write(tmp_path / "cat", CLEAN)
-    result = validate("cat", "--format", "json")
+    result = validate("--catalog", "cat", "--format", "json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"version": 1, "findings": [],
                                          "counts": {"error": 0, "warning": 0, "info": 0}}
@@ -157,7 +157,7 @@ def test_github_annotation_escapes_message_and_properties() -> None:
 
 def test_github_annotations_on_a_real_path_with_comma_and_colon(tmp_path: Path) -> None:
     write(tmp_path / "a,b:c", ONE_ERROR)
-    result = validate("a,b:c", "--format", "github")
+    result = validate("--catalog", "a,b:c", "--format", "github")
     first = result.stdout.splitlines()[0]
     assert first.startswith("::error file=a%2Cb%3Ac/catalog.yaml,line=5,col=12,title=unknown-team "
                             "(system%3Apayments-api)::system 'payments-api' is owned by unknown team")
@@ -171,7 +171,7 @@ def test_github_caps_annotations_at_10_per_level_and_summarises_the_rest(
     summary.write_text("earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     write(tmp_path / "cat", MANY)
-    result = validate("cat", "--format", "github")
+    result = validate("--catalog", "cat", "--format", "github")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     for level in ("error", "warning", "notice"):
@@ -193,7 +193,7 @@ def test_github_summary_lists_only_the_findings_beyond_the_annotations(
     summary = tmp_path / "step-summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     write(tmp_path / "cat", MANY)
-    validate("cat", "--format", "github")
+    validate("--catalog", "cat", "--format", "github")
     text = summary.read_text(encoding="utf-8")
     rows = [line for line in text.splitlines() if line.startswith(("| error ", "| warning ", "| info "))]
     assert len(rows) == 7
@@ -208,7 +208,8 @@ def test_audit_step_summary_is_headed_as_an_audit_not_a_catalog_check(
     summary = tmp_path / "step-summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     write(tmp_path / "cat", MANY)
-    result = CliRunner().invoke(cli, ["audit", "cat", "--no-scan", "--format", "github", "--today", "2026-07-01"])
+    result = CliRunner().invoke(cli, ["audit", "--catalog", "cat", "--no-scan", "--format", "github", "--today",
+                                      "2026-07-01"])
     assert result.exit_code == 1, result.output
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## Ownership audit\n") and "Catalog check" not in text
@@ -218,17 +219,17 @@ def test_github_writes_no_summary_when_everything_fits(tmp_path: Path, monkeypat
     summary = tmp_path / "step-summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     write(tmp_path / "cat", ONE_ERROR)
-    validate("cat", "--format", "github")
+    validate("--catalog", "cat", "--format", "github")
     assert not summary.exists()
 
 
 def test_auto_format_picks_github_inside_actions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "cat", ONE_ERROR)
-    assert validate("cat").stdout.startswith("cat/catalog.yaml:5:12: error unknown-team ")
+    assert validate("--catalog", "cat").stdout.startswith("cat/catalog.yaml:5:12: error unknown-team ")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    assert validate("cat").stdout.startswith("::error file=cat/catalog.yaml,line=5,col=12,")
-    assert validate("cat", "--format", "auto").stdout.startswith("::error ")
-    assert validate("cat", "--format", "text").stdout.startswith("cat/catalog.yaml:5:12:")
+    assert validate("--catalog", "cat").stdout.startswith("::error file=cat/catalog.yaml,line=5,col=12,")
+    assert validate("--catalog", "cat", "--format", "auto").stdout.startswith("::error ")
+    assert validate("--catalog", "cat", "--format", "text").stdout.startswith("cat/catalog.yaml:5:12:")
 
 
 # --------------------------------------------------------------------------- sarif
@@ -251,7 +252,7 @@ def test_sarif_is_valid_against_the_official_schema(tmp_path: Path, sarif_schema
     _git_init(repo)
     write(repo / "ops" / "catalog", MANY)
     monkeypatch.chdir(repo / "ops")
-    result = validate("catalog", "--format", "sarif")
+    result = validate("--catalog", "catalog", "--format", "sarif")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     errors = sorted(jsonschema.Draft4Validator(sarif_schema).iter_errors(doc), key=str)
@@ -281,7 +282,7 @@ def test_sarif_is_valid_against_the_official_schema(tmp_path: Path, sarif_schema
 
 def test_sarif_of_a_clean_catalog_still_lists_every_rule(tmp_path: Path, sarif_schema: dict[str, object]) -> None:
     write(tmp_path / "cat", CLEAN)
-    result = validate("cat", "--format", "sarif")
+    result = validate("--catalog", "cat", "--format", "sarif")
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     jsonschema.Draft4Validator(sarif_schema).validate(doc)
@@ -291,9 +292,9 @@ def test_sarif_of_a_clean_catalog_still_lists_every_rule(tmp_path: Path, sarif_s
 
 def test_sarif_fingerprints_survive_a_line_move(tmp_path: Path) -> None:
     write(tmp_path / "cat", ONE_ERROR)
-    before = json.loads(validate("cat", "--format", "sarif").stdout)["runs"][0]["results"][0]
+    before = json.loads(validate("--catalog", "cat", "--format", "sarif").stdout)["runs"][0]["results"][0]
     write(tmp_path / "cat", "# a comment pushes everything down\n\n" + ONE_ERROR)
-    after = json.loads(validate("cat", "--format", "sarif").stdout)["runs"][0]["results"][0]
+    after = json.loads(validate("--catalog", "cat", "--format", "sarif").stdout)["runs"][0]["results"][0]
     assert before["locations"] != after["locations"]
     assert before["partialFingerprints"] == after["partialFingerprints"]
 
@@ -303,17 +304,17 @@ def test_sarif_fingerprints_survive_a_line_move(tmp_path: Path) -> None:
 
 def test_markdown_lists_findings_in_a_table(tmp_path: Path) -> None:
     write(tmp_path / "cat", ONE_ERROR)
-    out = validate("cat", "--format", "markdown").stdout
+    out = validate("--catalog", "cat", "--format", "markdown").stdout
     assert out.startswith("## Findings\n")
     assert "| error | `unknown-team` | `cat/catalog.yaml:5:12` | system 'payments-api' is owned by unknown" in out
 
 
 def test_output_option_writes_the_report_to_a_file(tmp_path: Path) -> None:
     write(tmp_path / "cat", ONE_ERROR)
-    result = validate("cat", "--format", "json", "--output", "out/report.json")
+    result = validate("--catalog", "cat", "--format", "json", "--output", "out/report.json")
     assert result.exit_code == 2  # the folder does not exist: cannot run
     assert "out/report.json: cannot write" in result.stderr
-    result = validate("cat", "--format", "json", "--output", "report.json")
+    result = validate("--catalog", "cat", "--format", "json", "--output", "report.json")
     assert result.exit_code == 1
     assert result.stdout == ""
     assert json.loads((tmp_path / "report.json").read_text())["counts"]["error"] == 1

@@ -56,7 +56,8 @@ def test_weekly_report_is_a_matrix_of_shards_from_a_variable_merged_by_one_repor
     assert steps.index(restore) < steps.index(_step(steps, "Scan this shard"))
     shard = _step(steps, "Scan this shard")
     assert shard["env"] == {"SHARD": "${{ matrix.shard }}", "SHARDS": "${{ needs.shards.outputs.count }}"}
-    assert 'ownership scan catalog/ --shard "$SHARD/$SHARDS" --state-out "state-$SHARD" || status=$?' in shard["run"]
+    assert ('ownership scan --catalog catalog/ --shard "$SHARD/$SHARDS" --state-out "state-$SHARD" || status=$?'
+            in shard["run"])
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["name"] == "ownership-state-${{ matrix.shard }}"
     assert upload["with"]["path"] == "state-${{ matrix.shard }}" and upload["with"]["if-no-files-found"] == "error"
@@ -71,7 +72,7 @@ def test_weekly_report_is_a_matrix_of_shards_from_a_variable_merged_by_one_repor
         step = _step(steps, name)
         assert step["env"]["SHARDS"] == "${{ needs.shards.outputs.count }}" and loop in step["run"], name
     assert '"${states[@]}" --out "reports/$day" --history history/' in _step(steps, "Write the report")["run"]
-    assert 'ownership scan catalog/ "${states[@]}" --state-out merged-state' in \
+    assert 'ownership scan --catalog catalog/ "${states[@]}" --state-out merged-state' in \
         _step(steps, "Merge the shards' states")["run"]
     # the merged state goes to the branch with the report and the roster snapshot
     keep = _step(steps, "Keep the report")["run"]
@@ -116,7 +117,7 @@ def _shard(tmp_path: Path, writes_state: bool, code: int) -> tuple[int, str, lis
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir(exist_ok=True)
     log = tmp_path / "argv"
-    state = 'mkdir -p "$6" && echo {} > "$6/manifest.json"' if writes_state else ":"
+    state = 'mkdir -p "$7" && echo {} > "$7/manifest.json"' if writes_state else ":"  # $7: --state-out's value
     (bin_dir / "ownership").write_text(f'#!/bin/sh\necho "$@" > {log}\n{state}\nexit {code}\n')
     (bin_dir / "ownership").chmod(0o755)
     work = tmp_path / f"work-{writes_state}-{code}"
@@ -129,7 +130,8 @@ def _shard(tmp_path: Path, writes_state: bool, code: int) -> tuple[int, str, lis
 
 def test_a_shard_fails_only_when_it_wrote_no_state(tmp_path: Path) -> None:
     code, out, argv = _shard(tmp_path, True, 0)
-    assert (code, out) == (0, "") and argv == ["scan", "catalog/", "--shard", "2/3", "--state-out", "state-2"]
+    assert (code, out) == (0, "")
+    assert argv == ["scan", "--catalog", "catalog/", "--shard", "2/3", "--state-out", "state-2"]
     # unreadable repositories (scan exits 2) are in the state with their reason: the report shows them
     code, out, _ = _shard(tmp_path, True, 2)
     assert code == 0 and out.startswith("::warning::shard 2 of 3: ownership scan exited 2")
@@ -144,7 +146,7 @@ def test_weekly_report_restores_history_reports_uploads_and_opens_an_issue() -> 
     assert any(u.startswith("actions/upload-artifact@") for u in uses)
     runs = _runs(steps)
     assert "ownership-reports" in runs  # the branch that keeps earlier report.json files
-    assert 'ownership report catalog/ ${ROSTER:+--roster "$ROSTER"}' in runs and "--history history/" in runs
+    assert 'ownership report --catalog catalog/ ${ROSTER:+--roster "$ROSTER"}' in runs and "--history history/" in runs
     assert "gh issue edit" in runs and "gh issue create" in runs and "report.md" in runs
     env = next(s["env"] for s in steps if s.get("name") == "Write the report")  # secrets on that step only
     assert env["ROSTER"].startswith("${{ secrets.") and env["OWNERSHIP_SCIM_TOKEN"].startswith("${{ secrets.")

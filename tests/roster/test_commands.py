@@ -40,7 +40,8 @@ def test_the_example_roster_has_the_documented_facts() -> None:
 
 
 def test_the_example_catalog_against_the_example_roster() -> None:
-    result = CliRunner().invoke(cli, ["validate", str(CATALOG), "--roster", str(EXAMPLE), "--format", "json",
+    result = CliRunner().invoke(cli, ["validate", "--catalog", str(CATALOG), "--roster", str(EXAMPLE), "--format",
+                                      "json",
                                       "--today", TODAY, "--fail-on", "never"])
     assert result.exit_code == 0, result.output
     found = {(f["rule"], f["message"]) for f in json.loads(result.stdout)["findings"]}

@@ -57,7 +57,7 @@ def test_bad_csv_gives_a_clear_error_with_the_row(fixture: str, expected: str, t
     assert "\n" not in str(caught.value)
 
     result = CliRunner().invoke(cli, ["roster", "pull", "--roster", str(FIXTURES / fixture),
-                                      "--out", str(tmp_path / "out.json")])
+                                      "--output", str(tmp_path / "out.json")])
     assert result.exit_code == 2
     assert result.stderr.startswith("ownership: error: ") and expected in result.stderr
     assert "Traceback" not in result.output

@@ -113,10 +113,10 @@ def test_pull_also_compares_with_the_existing_out_file(tmp_path: Path) -> None:
     write_roster(big, 10)
     write_roster(small, 5)
     runner = CliRunner()
-    assert runner.invoke(cli, ["roster", "pull", "--roster", str(big), "--out", str(out)]).exit_code == 0
+    assert runner.invoke(cli, ["roster", "pull", "--roster", str(big), "--output", str(out)]).exit_code == 0
 
     # another source (no cache of its own yet), but the snapshot it would overwrite has 10 active people
-    result = runner.invoke(cli, ["roster", "pull", "--roster", str(small), "--out", str(out)])
+    result = runner.invoke(cli, ["roster", "pull", "--roster", str(small), "--output", str(out)])
     assert result.exit_code == 2
     assert f"50% fewer than the 10 in {out}" in result.stderr
     assert '"id": "p9"' in out.read_text()
@@ -126,7 +126,7 @@ def test_pull_refuses_to_overwrite_a_file_that_is_not_a_roster(tmp_path: Path) -
     src, out = tmp_path / "hr.csv", tmp_path / "notes.json"
     write_roster(src, 3)
     out.write_text('{"my": "notes"}')
-    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", str(src), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", str(src), "--output", str(out)])
     assert result.exit_code == 2 and "is not a readable roster snapshot, so it is not overwritten" in result.stderr
     assert out.read_text() == '{"my": "notes"}'
 

@@ -82,7 +82,7 @@ def test_roster_pull_warns_about_left_out_values_on_stderr_and_still_saves(tmp_p
     src, out = tmp_path / "hr.csv", tmp_path / "snap.json"
     rows = "".join(f"p{n}@acme.test,not a phone {n}\n" for n in range(7))
     src.write_text("email,phone\nann@acme.test,+1 555 0100\n" + rows)
-    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", str(src), "--out", str(out),
+    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", str(src), "--output", str(out),
                                       "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("ownership: warning: ")]

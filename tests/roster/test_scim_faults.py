@@ -35,7 +35,7 @@ def run_cli(server: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     config = tmp_path / "ownership.yaml"
     config.write_text(f"scim: {scim_settings}\n")
     out = tmp_path / "roster.json"
-    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", server.base, "--out", str(out), "--config",
+    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", server.base, "--output", str(out), "--config",
                                       str(config), "--today", TODAY, *extra])
     assert TOKEN not in result.output
     return result, out
@@ -188,7 +188,7 @@ def test_a_shrunken_pull_is_refused_unless_allowed(fault_server: FaultServer, tm
 def test_a_missing_token_is_a_clear_error_naming_the_variable(fault_server: FaultServer, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     result = CliRunner().invoke(cli, ["roster", "pull", "--roster", fault_server.base,
-                                      "--out", str(tmp_path / "r.json")])
+                                      "--output", str(tmp_path / "r.json")])
     assert result.exit_code == 2
     assert "needs a SCIM bearer token in the environment variable OWNERSHIP_SCIM_TOKEN" in result.stderr
     assert fault_server.requests == []

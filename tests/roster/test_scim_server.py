@@ -51,7 +51,7 @@ def test_cli_pull_saves_a_snapshot_and_never_shows_the_token(scim_server: ScimSe
                                                              tmp_path: Path) -> None:
     monkeypatch.setenv("OWNERSHIP_SCIM_TOKEN", TOKEN)
     out = tmp_path / "roster.json"
-    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", scim_server.base, "--out", str(out),
+    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", scim_server.base, "--output", str(out),
                                       "--today", TODAY.isoformat()])
 
     assert result.exit_code == 0, result.output
@@ -67,7 +67,7 @@ def test_a_wrong_token_stops_with_exit_2_and_writes_nothing(scim_server: ScimSer
     wrong = "wrong-token-0000-not-valid"
     monkeypatch.setenv("OWNERSHIP_SCIM_TOKEN", wrong)
     out = tmp_path / "roster.json"
-    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", scim_server.base, "--out", str(out)])
+    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", scim_server.base, "--output", str(out)])
 
     assert result.exit_code == 2
     assert "HTTP 401" in result.stderr and "OWNERSHIP_SCIM_TOKEN" in result.stderr

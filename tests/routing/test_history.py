@@ -48,7 +48,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_gap_names_the_most_recent_employed_committer_as_successor(tmp_path: Path) -> None:
     folder, csv = make(tmp_path)
     code, out, err = run("page", "haunted", "--catalog", folder, "--roster", csv, "--at", "2026-03-02",
-                         "--history", "--format", "json")
+                         "--scan", "--format", "json")
     assert code == 1
     data = json.loads(out)
     assert data["suggested_successor"]["email"] == "wes@acme.test"
@@ -65,7 +65,7 @@ def test_without_history_the_gap_suggests_editing_the_catalog(tmp_path: Path) ->
 
 def test_team_members_are_ordered_by_their_last_commit(tmp_path: Path) -> None:
     folder, _ = make(tmp_path)
-    code, out, _ = run("page", "payments-api", "--catalog", folder, "--at", "2026-03-02", "--history",
+    code, out, _ = run("page", "payments-api", "--catalog", folder, "--at", "2026-03-02", "--scan",
                        "--format", "json")
     team = json.loads(out)["levels"][2]["people"]
     assert code == 0

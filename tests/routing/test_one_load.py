@@ -24,7 +24,7 @@ def run(*args: str) -> Result:
 
 def test_page_pages_the_members_validate_sees_when_each_user_has_its_own_file(tmp_path: Path) -> None:
     folder = str(backstage_tree.write(tmp_path))
-    checked = run("validate", folder, "--format", "json")
+    checked = run("validate", "--catalog", folder, "--format", "json")
     assert checked.exit_code == 0 and json.loads(checked.stdout)["counts"]["error"] == 0
     r = run("page", "artist-lookup", "--catalog", folder, "--at", AT, "--format", "json")
     assert r.exit_code == 0, r.output
@@ -55,7 +55,7 @@ def test_page_counts_the_catalog_errors_validate_counts(tmp_path: Path) -> None:
                                                                                                "user_16-\n"))
     (folder / "components" / "zz-copy.yaml").write_text(
         (folder / "components" / "www-artist.yaml").read_text().replace("team-b", "team-zz"))
-    checked = json.loads(run("validate", str(folder), "--format", "json").stdout)["counts"]["error"]
+    checked = json.loads(run("validate", "--catalog", str(folder), "--format", "json").stdout)["counts"]["error"]
     assert checked >= 2
     r = run("page", "artist-lookup", "--catalog", str(folder), "--at", AT, "--format", "json")
     assert f"the catalog has {checked} error(s)" in r.stderr

@@ -175,7 +175,7 @@ def test_incident_responders_come_from_the_component_own_on_call(tmp_path: Path)
 def test_a_service_id_that_is_not_an_id_is_a_warning_at_its_line_and_never_asked(tmp_path: Path) -> None:
     state = pd_state()
     folder = write(tmp_path)
-    r = run("validate", folder, "--format", "json", "--fail-on", "error")
+    r = run("validate", "--catalog", folder, "--format", "json", "--fail-on", "error")
     assert r.exit_code == 0, r.output
     (f,) = [f for f in json.loads(r.stdout)["findings"] if f["subject"] == "component:sneaky"]
     assert (f["rule"], f["severity"]) == ("invalid-value", "warning")

@@ -194,10 +194,10 @@ def repo(tmp_path: Path) -> Path:
 def test_validate_runs_people_rules_only_with_a_roster(repo: Path) -> None:
     runner = CliRunner()
     catalog = str(repo / "catalog")
-    plain = runner.invoke(cli, ["validate", catalog, "--format", "json", "--today", "2026-11-30"])
+    plain = runner.invoke(cli, ["validate", "--catalog", catalog, "--format", "json", "--today", "2026-11-30"])
     assert plain.exit_code == 0 and json.loads(plain.stdout)["findings"] == []
 
-    result = runner.invoke(cli, ["validate", catalog, "--roster", str(repo / "hr.csv"), "--format", "json",
+    result = runner.invoke(cli, ["validate", "--catalog", catalog, "--roster", str(repo / "hr.csv"), "--format", "json",
                                  "--today", "2026-11-30", "--fail-on", "warning"])
     assert result.exit_code == 1, result.output
     found = [(f["rule"], f["file"], f["line"], f["message"]) for f in json.loads(result.stdout)["findings"]]
@@ -211,12 +211,13 @@ def test_validate_runs_people_rules_only_with_a_roster(repo: Path) -> None:
 def test_validate_takes_the_roster_from_ownership_yaml(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (repo / "ownership.yaml").write_text("roster: hr.csv\nfail_on: warning\n")
     monkeypatch.chdir(repo)
-    result = CliRunner().invoke(cli, ["validate", "catalog", "--today", "2026-11-30"])
+    result = CliRunner().invoke(cli, ["validate", "--catalog", "catalog", "--today", "2026-11-30"])
     assert result.exit_code == 1
     assert "owner-left payments-api: maintainer bob@acme.test left on 2026-03-01" in result.stdout
 
 
 def test_validate_with_an_unreadable_roster_exits_2(repo: Path) -> None:
-    result = CliRunner().invoke(cli, ["validate", str(repo / "catalog"), "--roster", str(repo / "missing.csv")])
+    result = CliRunner().invoke(cli, ["validate", "--catalog", str(repo / "catalog"), "--roster",
+                                      str(repo / "missing.csv")])
     assert result.exit_code == 2
     assert "missing.csv: cannot read the roster" in result.stderr

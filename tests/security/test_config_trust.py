@@ -70,7 +70,8 @@ def pr_repo(root: Path, base_config: str | None, pr_config: str) -> GitRepo:
 
 
 def validate_base(repo: GitRepo, tmp: Path) -> tuple[int, dict[str, Any], str]:
-    done = ownership(repo.path, "validate", "catalog", "--base", "main", "--format", "json", "--today", TODAY,
+    done = ownership(repo.path, "validate", "--catalog", "catalog", "--base", "main", "--format", "json", "--today",
+                     TODAY,
                      cache=tmp / "cache")
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, json.loads(done.stdout), done.stdout + done.stderr
@@ -101,7 +102,7 @@ def test_a_token_variable_not_named_ownership_is_refused_before_any_request(
         extra = f"  base_url: {server.url}\n" if section == "pagerduty" else ""
         config = f"roster: {server.url}\n{section}:\n{extra}  token_env: {variable}\n"
         repo = pr_repo(tmp_path / "org", None, config)
-        done = ownership(repo.path, "validate", "catalog", "--today", TODAY, cache=tmp_path / "cache")
+        done = ownership(repo.path, "validate", "--catalog", "catalog", "--today", TODAY, cache=tmp_path / "cache")
         assert server.requests == []
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
@@ -113,7 +114,7 @@ def test_a_token_variable_not_named_ownership_is_refused_before_any_request(
 def test_an_ownership_token_variable_is_accepted(tmp_path: Path) -> None:
     with ScimRecorder(users(2)) as server:
         repo = pr_repo(tmp_path / "org", None, f"roster: {server.url}\nscim:\n  token_env: OWNERSHIP_SCIM_TOKEN\n")
-        done = ownership(repo.path, "validate", "catalog", "--today", TODAY, cache=tmp_path / "cache")
+        done = ownership(repo.path, "validate", "--catalog", "catalog", "--today", TODAY, cache=tmp_path / "cache")
         assert server.requests and {auth for _, auth in server.requests} == {f"Bearer {BASE_TOKEN}"}
     assert done.returncode == 1, done.stderr  # the PR's unknown team; the config itself is fine
 

@@ -32,14 +32,14 @@ def test_a_planted_partial_clone_in_the_catalog_never_runs_its_uploadpack(plante
 
 
 def test_validate_reports_the_planted_repository_at_its_line(planted: attack.Attack) -> None:
-    result = attack.ownership(planted.org, "validate", "catalog/")
+    result = attack.ownership(planted.org, "validate", "--catalog", "catalog/")
     assert result.returncode == 1
     assert "catalog/systems.yaml:4:" in result.stdout and "error untrusted-repository" in result.stdout
     assert not planted.marker.exists()
 
 
 def test_validate_base_fails_the_pull_request_that_plants_the_repository(planted: attack.Attack) -> None:
-    result = attack.ownership(planted.org, "validate", "--base", planted.base, "catalog/")
+    result = attack.ownership(planted.org, "validate", "--base", planted.base, "--catalog", "catalog/")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "catalog/systems.yaml:4:" in result.stdout and "untrusted-repository" in result.stdout
     assert not planted.marker.exists()
@@ -57,7 +57,7 @@ def test_validate_base_fails_when_the_base_named_the_path_and_the_pr_adds_only_t
     base = org.head()
     shutil.copytree(bare, org.path / "catalog" / "legacy-history.git")
     org.commit(date="2024-01-02", message="pull request: plain files only")
-    result = attack.ownership(org.path, "validate", "--base", base, "catalog/")
+    result = attack.ownership(org.path, "validate", "--base", base, "--catalog", "catalog/")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "error untrusted-repository" in result.stdout
     assert not marker.exists()
@@ -117,7 +117,7 @@ def test_validate_rejects_unsafe_repository_urls_at_their_line(tmp_path: Path, u
     (tmp_path / "catalog" / "c.yaml").write_text(
         f"teams:\n  - name: payments\nsystems:\n  - name: svc\n    owner: payments\n    repos:\n"
         f"      - url: '{url}'\n")
-    result = attack.ownership(tmp_path, "validate", "catalog/")
+    result = attack.ownership(tmp_path, "validate", "--catalog", "catalog/")
     assert result.returncode == 1
     assert "catalog/c.yaml:7:" in result.stdout and "error unsafe-repository-url" in result.stdout
 

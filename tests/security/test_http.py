@@ -209,7 +209,7 @@ def roster_pull(base: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     config = tmp_path / "ownership.yaml"
     config.write_text(f"scim: {scim_settings}\n")
     out = tmp_path / "roster.json"
-    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", base, "--out", str(out), "--config",
+    result = CliRunner().invoke(cli, ["roster", "pull", "--roster", base, "--output", str(out), "--config",
                                       str(config), "--today", "2026-11-30"])
     assert TOKEN not in result.output
     assert "Traceback" not in result.output

@@ -42,7 +42,7 @@ def _load(root: Path, text: str) -> list[tuple[str, int, str]]:
     """`ownership validate catalog` in a subprocess with a timeout: a glob that walked the disk fails the test
     instead of hanging it. Nothing of the secret files may appear in the output."""
     (root / "catalog" / "catalog-info.yaml").write_text(text)
-    done = subprocess.run([sys.executable, "-m", "ownership", "validate", "catalog", "--format", "json"],
+    done = subprocess.run([sys.executable, "-m", "ownership", "validate", "--catalog", "catalog", "--format", "json"],
                           cwd=root, env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode in (0, 1), done.stderr
@@ -100,7 +100,7 @@ def test_many_double_stars_stay_fast(repo: Path) -> None:
 def test_validate_reports_the_slug_and_exits_1(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (repo / "catalog" / "catalog-info.yaml").write_text(_location("/etc/passwd"))
     monkeypatch.chdir(repo)
-    r = CliRunner().invoke(cli, ["validate", "catalog"])
+    r = CliRunner().invoke(cli, ["validate", "--catalog", "catalog"])
     assert r.exit_code == 1
     assert "catalog/catalog-info.yaml:6:7: error location-outside-root" in r.output
     assert "root:" not in r.output.replace("catalog root", "")  # nothing of /etc/passwd

@@ -76,9 +76,10 @@ def test_a_file_name_with_newlines_and_commands_never_starts_a_workflow_command(
     evil.write_text(_many_errors(), encoding="utf-8")
     summary = tmp_path / "summary.md"
     extra = ("--no-scan",) if command == "audit" else ()
-    proc = _run(tmp_path, command, "cat", "--format", "github", "--today", TODAY, *extra, summary=summary)
+    proc = _run(tmp_path, command, "--catalog", "cat", "--format", "github", "--today", TODAY, *extra, summary=summary)
     assert proc.returncode == 1, proc.stderr
-    expected = json.loads(_run(tmp_path, command, "cat", "--format", "json", "--today", TODAY, *extra).stdout)
+    expected = json.loads(_run(tmp_path, command, "--catalog", "cat", "--format", "json", "--today", TODAY,
+                               *extra).stdout)
     errors = [f for f in expected["findings"] if f["severity"] == "error"]
     assert len(errors) == 13
 
@@ -104,10 +105,10 @@ def test_a_file_name_with_newlines_and_commands_never_starts_a_workflow_command(
 
 def test_text_lines_escape_line_breaks_and_a_leading_double_colon(tmp_path: Path) -> None:
     (tmp_path / "::error::x\u2028y.yaml").write_text(_many_errors(11), encoding="utf-8")
-    text = _run(tmp_path, "validate", "::error::x\u2028y.yaml", "--format", "text", "--today", TODAY)
+    text = _run(tmp_path, "validate", "--catalog", "::error::x\u2028y.yaml", "--format", "text", "--today", TODAY)
     assert text.returncode == 1 and _commands(text.stdout) == []
     assert text.stdout.splitlines()[0].startswith("\\::error::x\\u2028y.yaml:5:12: error unknown-team ")
-    github = _run(tmp_path, "validate", "::error::x\u2028y.yaml", "--format", "github", "--today", TODAY)
+    github = _run(tmp_path, "validate", "--catalog", "::error::x\u2028y.yaml", "--format", "github", "--today", TODAY)
     commands = _commands(github.stdout)
     assert len(commands) == 10
     assert all(c.startswith("::error file=%3A%3Aerror%3A%3Ax\u2028y.yaml,line=") for c in commands)
@@ -170,13 +171,13 @@ def test_markdown_producers_neutralise_catalog_text(tmp_path: Path) -> None:
     outputs: dict[str, str] = {}
     for command in ("validate", "audit"):
         extra = ("--no-scan",) if command == "audit" else ()
-        proc = _run(tmp_path, command, "cat", "--format", "markdown", "--today", TODAY, *extra)
+        proc = _run(tmp_path, command, "--catalog", "cat", "--format", "markdown", "--today", TODAY, *extra)
         assert proc.returncode == 1, proc.stderr
         outputs[f"{command} --format markdown"] = proc.stdout
         summary = tmp_path / f"{command}-summary.md"
-        _run(tmp_path, command, "cat", "--format", "github", "--today", TODAY, *extra, summary=summary)
+        _run(tmp_path, command, "--catalog", "cat", "--format", "github", "--today", TODAY, *extra, summary=summary)
         outputs[f"{command} job summary"] = summary.read_text(encoding="utf-8")
-    proc = _run(tmp_path, "report", "cat", "--out", "out", "--today", TODAY)
+    proc = _run(tmp_path, "report", "--catalog", "cat", "--out", "out", "--today", TODAY)
     assert proc.returncode == 0, proc.stderr
     outputs["report.md"] = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     for name, text in outputs.items():
@@ -204,8 +205,8 @@ def test_sarif_uris_stay_inside_the_repository(tmp_path: Path, sarif_schema: dic
         (tmp_path / name).mkdir()
         (tmp_path / name / "other.yaml").write_text(f"systems:\n  - name: {name}\n    owner: nobody\n",
                                                     encoding="utf-8")
-    proc = _run(repo, "validate", "catalog", str(tmp_path / "abs"), "../rel", "--format", "sarif",
-                "--today", TODAY)
+    proc = _run(repo, "validate", "--catalog", "catalog", "--catalog", str(tmp_path / "abs"), "--catalog", "../rel",
+                "--format", "sarif", "--today", TODAY)
     doc = json.loads(proc.stdout)
     assert sorted(jsonschema.Draft4Validator(sarif_schema).iter_errors(doc), key=str) == []
     results = doc["runs"][0]["results"]
@@ -252,7 +253,7 @@ def test_an_invisible_character_in_a_name_or_reference_is_an_error_naming_it(tmp
     native, backstage = NATIVE.format(c=c), BACKSTAGE.format(c=c)
     (tmp_path / "cat" / "native.yaml").write_text(native, encoding="utf-8")
     (tmp_path / "cat" / "backstage.yaml").write_text(backstage, encoding="utf-8")
-    proc = _run(tmp_path, "validate", "cat", "--format", "json", "--today", TODAY)
+    proc = _run(tmp_path, "validate", "--catalog", "cat", "--format", "json", "--today", TODAY)
     assert proc.returncode == 1
     found = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "invisible-character"]
     named = f"U+{cp:04X} {unicodedata.name(c)}"
@@ -276,7 +277,7 @@ def test_a_text_direction_override_in_a_description_is_an_error_too(tmp_path: Pa
     (tmp_path / "cat").mkdir()
     (tmp_path / "cat" / "a.yaml").write_text('teams:\n  - name: payments\n    description: "evil \u202e txt"\n',
                                              encoding="utf-8")
-    proc = _run(tmp_path, "validate", "cat", "--format", "text", "--today", TODAY)
+    proc = _run(tmp_path, "validate", "--catalog", "cat", "--format", "text", "--today", TODAY)
     assert proc.returncode == 1
     assert proc.stdout.splitlines()[0] == (
         "cat/a.yaml:3:18: error invisible-character 'description' contains U+202E RIGHT-TO-LEFT OVERRIDE, an "
@@ -299,7 +300,7 @@ def test_sarif_uri_is_relative_and_never_leaves_the_repository(path: str, uri: s
 def test_a_byte_order_mark_opening_the_file_is_no_invisible_character(tmp_path: Path) -> None:
     (tmp_path / "cat").mkdir()
     (tmp_path / "cat" / "a.yaml").write_bytes(b"\xef\xbb\xbfteams:\n  - name: payments\n")
-    proc = _run(tmp_path, "validate", "cat", "--format", "text", "--today", TODAY)
+    proc = _run(tmp_path, "validate", "--catalog", "cat", "--format", "text", "--today", TODAY)
     assert (proc.returncode, proc.stdout) == (0, "0 error(s), 0 warning(s), 0 info\n")
 
 
@@ -307,7 +308,7 @@ def test_an_invisible_character_written_as_a_yaml_escape_in_an_ascii_file_is_fou
     """The file is pure ASCII; the double-quoted escape decodes to U+202E, which is what the tools compare."""
     (tmp_path / "cat").mkdir()
     (tmp_path / "cat" / "a.yaml").write_text('teams:\n  - name: "pay\\u202ements"\n', encoding="ascii")
-    proc = _run(tmp_path, "validate", "cat", "--format", "json", "--today", TODAY)
+    proc = _run(tmp_path, "validate", "--catalog", "cat", "--format", "json", "--today", TODAY)
     found = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "invisible-character"]
     assert [(f["line"], f["column"]) for f in found] == [(2, 11)]
     assert "U+202E RIGHT-TO-LEFT OVERRIDE" in found[0]["message"]

@@ -43,7 +43,7 @@ def report(root: Path, day: str, roster: str, *extra: str) -> subprocess.Complet
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "OWNERSHIP_"))}
     env.update(PYTHONPATH=str(ROOT / "src"), XDG_CACHE_HOME=str(cache), NO_PROXY="127.0.0.1",
                no_proxy="127.0.0.1", OWNERSHIP_SCIM_TOKEN=TOKEN)
-    return subprocess.run([sys.executable, "-m", "ownership", "report", "catalog", "--roster", roster,
+    return subprocess.run([sys.executable, "-m", "ownership", "report", "--catalog", "catalog", "--roster", roster,
                            "--out", f"reports/{day}", "--history", "history", "--today", day, *extra],
                           cwd=root, env=env, capture_output=True, text=True, timeout=120)
 

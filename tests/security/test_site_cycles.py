@@ -37,7 +37,8 @@ def test_a_site_of_20000_systems_in_one_cycle_builds_in_bounded_time(tmp_path: P
     _cycle_catalog(tmp_path / "catalog", SYSTEMS)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "ownership", "site", "catalog", "--out", "site", "--no-scan",
+    done = subprocess.run([sys.executable, "-m", "ownership", "site", "--catalog", "catalog", "--out", "site",
+                           "--no-scan",
                            "--at", "2026-06-01T09:00:00+00:00"], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=LIMIT * 2)
     took = time.monotonic() - started

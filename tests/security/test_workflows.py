@@ -283,13 +283,14 @@ def test_action_inputs_are_data_never_shell_code_or_options(tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stderr
     assert not list(work.glob("pwned*")) and not list(tmp_path.glob("pwned*"))
     calls = [json.loads(line) for line in log.read_text().splitlines()]
-    catalog = ["--fail-on=never", "$(touch", "pwned-catalog)", "catalog/*"]
+    # each word of the input is the value of its own --catalog=: a path, never an option nor a glob
+    catalog = ["--catalog=--fail-on=never", "--catalog=$(touch", "--catalog=pwned-catalog)", "--catalog=catalog/*"]
     assert calls == [
         ["git", "fetch", "--quiet", "--", "origin", "main`touch pwned-base`"],
         ["ownership", "validate", "--format", "sarif", "--fail-on", "never", "-o", "out $(touch pwned-sarif).sarif",
-         "--", *catalog],
+         *catalog],
         ["ownership", "validate", "--format", "github", "--fail-on", "error;touch pwned-fail",
-         "--base", "origin/main`touch pwned-base`", "--", *catalog],
+         "--base", "origin/main`touch pwned-base`", *catalog],
     ]
 
 
@@ -304,7 +305,7 @@ def test_pr_base_ref_reaches_validate_as_one_argument_never_as_code(tmp_path: Pa
     proc = _bash(step["run"], tmp_path, env)
     assert proc.returncode == 0, proc.stderr
     assert not list(tmp_path.glob("pwned*"))
-    assert json.loads(log.read_text()) == ["ownership", "validate", "catalog/", "--format", "github",
+    assert json.loads(log.read_text()) == ["ownership", "validate", "--catalog", "catalog/", "--format", "github",
                                            "--base", f"origin/{hostile}"]
 
 

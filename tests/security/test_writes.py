@@ -113,7 +113,7 @@ def linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_export_codeowners_refuses_a_codeowners_symlink_out_of_the_repository(linked: Path) -> None:
     for extra in ([], ["--stdout"]):
-        r = CliRunner().invoke(cli, ["export", "codeowners", "catalog", "--repo", "monorepo", *extra])
+        r = CliRunner().invoke(cli, ["export", "codeowners", "--catalog", "catalog", "--repo", "monorepo", *extra])
         assert r.exit_code == 2, r.output
         assert "CODEOWNERS: resolves outside" in r.output and "do-not-quote-me" not in r.output
     assert (linked / "outside").read_text() == SECRET
@@ -127,13 +127,14 @@ def test_export_codeowners_refuses_a_github_folder_linked_out_of_the_repository(
     (github / "CODEOWNERS").unlink()
     github.rmdir()
     github.symlink_to(elsewhere)
-    r = CliRunner().invoke(cli, ["export", "codeowners", "catalog", "--repo", "monorepo"])
+    r = CliRunner().invoke(cli, ["export", "codeowners", "--catalog", "catalog", "--repo", "monorepo"])
     assert r.exit_code == 2 and "resolves outside" in r.output
     assert list(elsewhere.iterdir()) == []
 
 
 def test_codeowners_check_reports_the_symlink_and_quotes_nothing_from_outside(linked: Path) -> None:
-    r = CliRunner().invoke(cli, ["codeowners", "check", "catalog", "--repo", "monorepo", "--today", "2026-06-01"])
+    r = CliRunner().invoke(cli, ["codeowners", "check", "--catalog", "catalog", "--repo", "monorepo", "--today",
+                                 "2026-06-01"])
     assert r.exit_code == 1
     assert "do-not-quote-me" not in r.output
     assert "monorepo/.github/CODEOWNERS: error codeowners-outside-repo" in r.output
@@ -149,7 +150,7 @@ def test_export_codeowners_keeps_crlf_and_mode(tmp_path: Path, monkeypatch: pyte
     target = tmp_path / "monorepo" / ".github" / "CODEOWNERS"
     os.chmod(target, 0o600)
     monkeypatch.chdir(tmp_path)
-    r = CliRunner().invoke(cli, ["export", "codeowners", "catalog", "--repo", "monorepo"])
+    r = CliRunner().invoke(cli, ["export", "codeowners", "--catalog", "catalog", "--repo", "monorepo"])
     assert r.exit_code == 0, r.output
     data = target.read_bytes()
     assert data.startswith(CODEOWNERS.replace("\n", "\r\n").encode()) and b"# END ownership catalog\r\n" in data
@@ -164,7 +165,7 @@ def test_report_files_are_written_through_mkstemp_never_a_planted_fixed_name(org
     out.mkdir(parents=True)
     for name in ("report.md", "report.html", "report.json"):
         (out / f".{name}.tmp").symlink_to(outside)  # the old fixed temporary names
-    r = invoke(org, "report", str(org / "catalog"), "--roster", str(org / "roster.csv"), "--out", str(out))
+    r = invoke(org, "report", "--catalog", str(org / "catalog"), "--roster", str(org / "roster.csv"), "--out", str(out))
     assert r.exit_code == 0, r.output
     assert outside.read_text() == SECRET
     assert all((out / n).is_file() and not (out / n).is_symlink() for n in ("report.md", "report.html"))
@@ -175,7 +176,7 @@ def test_a_catalog_file_found_in_a_folder_that_links_out_of_the_repository_is_re
     outside = org.parent / f"{org.name}-secret.yaml"
     outside.write_text("teams: [{name: " + SECRET.strip() + "\n")  # a YAML error would quote the line
     (org / "catalog" / "leak.yaml").symlink_to(outside)
-    r = invoke(org, "validate", str(org / "catalog"))
+    r = invoke(org, "validate", "--catalog", str(org / "catalog"))
     assert r.exit_code == 2, r.output
     assert "resolves outside" in r.output and "leak.yaml" in r.output
     assert "do-not-quote-me" not in r.output

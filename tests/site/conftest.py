@@ -23,7 +23,7 @@ class Built:
 
 
 def build_site(root: Path, out: Path, *extra: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["site", str(root / "catalog"), "--out", str(out), "--at", org.AT,
+    result = CliRunner().invoke(cli, ["site", "--catalog", str(root / "catalog"), "--out", str(out), "--at", org.AT,
                                       "--roster", str(root / "roster.csv"), *extra])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.output

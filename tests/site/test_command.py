@@ -46,7 +46,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_site(built: Built, tmp_path: 
     out = tmp_path / "docs"
     out.mkdir()
     (out / "precious.txt").write_text("keep me")
-    code, _, err = _site(str(built.root / "catalog"), "--out", str(out), "--no-scan", "--at", org.AT)
+    code, _, err = _site("--catalog", str(built.root / "catalog"), "--out", str(out), "--no-scan", "--at", org.AT)
     assert code == 2
     assert err.startswith("ownership: error: ") and "not empty" in err and "Traceback" not in err
     assert [p.name for p in out.iterdir()] == ["precious.txt"]
@@ -54,7 +54,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_site(built: Built, tmp_path: 
 
 def test_builds_without_roster_or_scan_and_says_so(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    code, stdout, _ = _site(str(ROOT / "catalog"), "--out", str(out), "--no-scan", "--at", "2026-11-30")
+    code, stdout, _ = _site("--catalog", str(ROOT / "catalog"), "--out", str(out), "--no-scan", "--at", "2026-11-30")
     assert code == 0 and "30 systems, 8 teams" in stdout
     system = (out / "systems" / "payments-api.html").read_text()
     assert "roster not checked" in system and "No scan: built without git history" in system
@@ -81,14 +81,14 @@ def test_links_and_copies_the_newest_weekly_report(built: Built, tmp_path: Path)
 
 
 def test_a_missing_report_folder_named_on_the_command_line_is_an_error(built: Built, tmp_path: Path) -> None:
-    code, _, err = _site(str(built.root / "catalog"), "--out", str(tmp_path / "s"), "--report",
+    code, _, err = _site("--catalog", str(built.root / "catalog"), "--out", str(tmp_path / "s"), "--report",
                          str(tmp_path / "nope"), "--no-scan")
     assert code == 2 and "--report" in err and "no such folder" in err
     assert not (tmp_path / "s").exists()
 
 
 def test_an_unreadable_catalog_path_exits_2_with_one_line(tmp_path: Path) -> None:
-    code, _, err = _site(str(tmp_path / "missing"), "--out", str(tmp_path / "s"), "--no-scan")
+    code, _, err = _site("--catalog", str(tmp_path / "missing"), "--out", str(tmp_path / "s"), "--no-scan")
     assert code == 2 and err.count("\n") == 1 and err.startswith("ownership: error: ")
 
 
@@ -96,7 +96,7 @@ def test_a_catalog_with_errors_still_builds_and_warns(tmp_path: Path) -> None:
     (tmp_path / "cat").mkdir()
     (tmp_path / "cat" / "systems.yaml").write_text(
         "systems:\n  - name: api\n    owner: nobody\n    depends_on: [ghost]\n")
-    code, stdout, err = _site(str(tmp_path / "cat"), "--out", str(tmp_path / "s"), "--no-scan")
+    code, stdout, err = _site("--catalog", str(tmp_path / "cat"), "--out", str(tmp_path / "s"), "--no-scan")
     assert code == 0 and "1 system, 0 teams" in stdout
     assert "the catalog has 2 error(s)" in err
     page = (tmp_path / "s" / "systems" / "api.html").read_text()
@@ -132,6 +132,7 @@ def test_ownership_yaml_sets_title_pagerduty_address_and_limit(built: Built, tmp
 def test_a_bad_site_setting_names_its_line(built: Built, tmp_path: Path) -> None:
     config = tmp_path / "ownership.yaml"
     config.write_text("site:\n  pagerduty_web: acme.pagerduty.com\n")
-    code, _, err = _site(str(built.root / "catalog"), "--out", str(tmp_path / "s"), "--config", str(config),
+    code, _, err = _site("--catalog", str(built.root / "catalog"), "--out", str(tmp_path / "s"), "--config",
+                         str(config),
                          "--no-scan")
     assert code == 2 and f"{config}:2:3: invalid-value: site.pagerduty_web must be an http(s) URL" in err

@@ -47,7 +47,7 @@ def test_builds_with_ownership_site_then_uploads_and_deploys() -> None:
     uses = [s.get("uses", "") for s in steps]
     runs = "\n".join(s.get("run", "") for s in steps)
     assert uses[0].startswith("actions/checkout@")
-    assert "ownership site catalog/ --out _site" in runs
+    assert "ownership site --catalog catalog/ --out _site" in runs
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["uses"].startswith("actions/upload-pages-artifact@") and upload["with"]["path"] == "_site"
     # the newest weekly report and state come from the ownership-reports branch, not from an artifact
@@ -117,11 +117,13 @@ def test_site_builds_from_the_branch_state_and_links_its_newest_report(tmp_path:
     branch = {"2026-11-23/report.json": "{}\n", "2026-11-30/report.html": "<p>week 48</p>\n",
               "2026-11-30/report.json": "{}\n", "state/manifest.json": "{}\n", "state/repos/a.json": "{}\n"}
     argv, printed, checkout = _build(tmp_path, branch)
-    assert argv == ["site", "catalog/", "--out", "_site", "--report", "weekly", "--state", "weekly/state"]
+    assert argv == ["site", "--catalog", "catalog/", "--out", "_site", "--report", "weekly", "--state",
+                    "weekly/state"]
     assert "::warning::" not in printed
     # the real command links the newest dated report of that folder; state/ beside the reports is no report
-    result = CliRunner().invoke(cli, ["site", str(checkout / "catalog"), "--out", str(tmp_path / "_site"),
-                                      "--report", str(checkout / "weekly"), "--no-scan"])
+    result = CliRunner().invoke(cli, ["site", "--catalog", str(checkout / "catalog"),
+                                      "--out", str(tmp_path / "_site"), "--report", str(checkout / "weekly"),
+                                      "--no-scan"])
     assert result.exit_code == 0, result.output
     assert "report 2026-11-30" in result.output
     assert (tmp_path / "_site" / "report" / "report.html").read_text() == "<p>week 48</p>\n"
@@ -129,16 +131,17 @@ def test_site_builds_from_the_branch_state_and_links_its_newest_report(tmp_path:
 
 def test_site_before_any_weekly_run_says_so_and_links_nothing(tmp_path: Path) -> None:
     argv, printed, _ = _build(tmp_path, None)
-    assert argv == ["site", "catalog/", "--out", "_site"]
+    assert argv == ["site", "--catalog", "catalog/", "--out", "_site"]
     assert "::warning::no ownership-reports branch yet" in printed
 
 
 def test_site_from_a_branch_without_state_scans_itself_but_still_requires_the_report(tmp_path: Path) -> None:
     argv, printed, checkout = _build(tmp_path, {"2026-11-30/report.json": "{}\n"})
-    assert argv == ["site", "catalog/", "--out", "_site", "--report", "weekly"]
+    assert argv == ["site", "--catalog", "catalog/", "--out", "_site", "--report", "weekly"]
     assert "::warning::ownership-reports has no state/ yet" in printed
     # a branch whose report is really missing stops the build (exit 2) instead of publishing without the link
     (checkout / "weekly" / "2026-11-30" / "report.json").unlink()
-    result = CliRunner().invoke(cli, ["site", str(checkout / "catalog"), "--out", str(tmp_path / "_site"),
-                                      "--report", str(checkout / "weekly"), "--no-scan"])
+    result = CliRunner().invoke(cli, ["site", "--catalog", str(checkout / "catalog"),
+                                      "--out", str(tmp_path / "_site"), "--report", str(checkout / "weekly"),
+                                      "--no-scan"])
     assert result.exit_code == 2 and "holds no weekly report" in result.output

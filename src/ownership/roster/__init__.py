@@ -39,7 +39,7 @@ def load(source: str, settings: RosterSettings, *, today: dt.date, allow_shrink:
     Raises RosterError (one clear line; the CLI exits 2) when the source cannot be read, when a SCIM pull is
     partial, or when the number of active people dropped by more than `roster_shrink_limit` compared with the
     previous snapshot (or is zero) and `allow_shrink` is False. `compare_with` names further snapshot files
-    to compare against (e.g. the `roster pull --out` target). On success the snapshot cache is updated.
+    to compare against (e.g. the `roster pull --output` target). On success the snapshot cache is updated.
     """
     from ownership.roster import guard
 

@@ -3,7 +3,7 @@
 Every successful load remembers its roster in a cache file per source
 (`$XDG_CACHE_HOME/ownership/roster-<hash of the source>.json`, default `~/.cache/...`). The next load of the
 same source compares its number of active people with that snapshot (and with any `compare_with` snapshot,
-such as the existing `roster pull --out` file, or the `roster-snapshot.json` that `report` keeps next to each
+such as the existing `roster pull --output` file, or the `roster-snapshot.json` that `report` keeps next to each
 weekly report, so a fresh CI runner with an empty cache is guarded too). Both counts are taken as of the same
 day, so people whose end date simply passed do not count as a drop. A drop larger than the limit, or a roster with no active people,
 is refused unless the caller allows it (`--allow-roster-shrink`).
