@@ -655,6 +655,8 @@ def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: boo
               help="Length of the window (PagerDuty answers up to 90 days).")
 @click.option("--tier", type=click.IntRange(1, 4), default=None, metavar="N",
               help="Only systems of tier N or more critical [default: all].")
+@click.option("--team", metavar="TEAM", shell_complete=_complete("team"),
+              help="Only the systems TEAM owns (a team's own game day) [default: every team].")
 @click.option("--from", "start", metavar="TIME",
               help="Start of the window: ISO date-time or date (UTC without an offset) [default: now].")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
@@ -674,7 +676,8 @@ def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: boo
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
-def drill(weeks: int, tier: int | None, start: str | None, fmt: str, threshold: int, scenario: str | None,
+def drill(weeks: int, tier: int | None, team: str | None, start: str | None, fmt: str, threshold: int,
+          scenario: str | None,
           at: str | None, output: str | None, tz: str, catalog_paths: tuple[str, ...], pagerduty_url: str | None, roster: str | None,
           allow_roster_shrink: bool, config_path: str | None) -> None:
     """Game day: the page and the incident room of every system at every on-call hand-over of the next
@@ -698,7 +701,7 @@ def drill(weeks: int, tier: int | None, start: str | None, fmt: str, threshold: 
     from ownership.render.drill import drill_json, drill_markdown, drill_text
 
     result, warnings = command.run(paths, config, _at(start), weeks, tier, roster, pagerduty_url,
-                                   allow_roster_shrink, zone, threshold)
+                                   allow_roster_shrink, zone, threshold, team=team)
     _warn(warnings)
     click.echo({"text": drill_text, "markdown": drill_markdown, "json": drill_json}[fmt](result), nl=False)
     sys.exit(EXIT_FINDINGS if result.gaps else EXIT_OK)

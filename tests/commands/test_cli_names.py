@@ -124,6 +124,8 @@ def test_system_and_person_names_complete_from_the_catalog(org: Path) -> None:
     assert "alice@acme.test" in fish and "bob@acme.test" not in fish
     assert "bob@acme.test" in _complete(org, "ownership offboard b").stdout
     assert "payouts-worker" in _complete(org, "ownership drill --scenario payo").stdout
+    assert _complete(org, "ownership drill --team pa").stdout.splitlines() == ["plain,payments"]
+    assert _complete(org, "ownership drill --team x").stdout.strip() == ""
 
 
 def test_completion_reads_the_catalog_the_line_names(org: Path) -> None:

@@ -155,6 +155,30 @@ def test_tier_limits_the_scope(tmp_path: Path) -> None:
     assert d.systems == 1 and "nobody-reachable" not in kinds(d)
 
 
+def test_team_limits_the_scope_to_the_systems_it_owns(tmp_path: Path) -> None:
+    gone = roster(left("wes", "2025-01-01"), left("walt", "2025-01-01"))
+    catalog = load(tmp_path, BASE)
+    web = drill(catalog, gone, START, END, team="web")
+    assert web.systems == 1 and web.team == "web"
+    assert {g.systems for g in web.gaps if g.kind == "nobody-reachable"} == {("storefront",)}
+    payments = drill(catalog, gone, START, END, team="payments")
+    assert payments.systems == 1 and "nobody-reachable" not in kinds(payments)
+    assert drill(catalog, gone, START, END, team="web", tier=1).systems == 0  # both filters apply
+
+
+def test_cli_team_narrows_the_drill_and_an_unknown_team_is_exit_2(tmp_path: Path) -> None:
+    bad = write_org(tmp_path / "bad", BASE, ROSTER_CSV.replace("wes@acme.test,Wes,true,", "wes@acme.test,Wes,false,2025-01-01")
+                    .replace("walt@acme.test,Walt,true,", "walt@acme.test,Walt,false,2025-01-01"))
+    code, out, _ = invoke(bad, "--team", "payments", "--format", "json")
+    doc = json.loads(out)
+    assert doc["team"] == "payments" and doc["systems"] == 1
+    assert "storefront" not in {s for g in doc["gaps"] for s in g["systems"]}
+    code, out, _ = invoke(bad, "--team", "web")
+    assert code == 1 and "(all tiers, team web)" in out and "storefront" in out
+    code, _, err = invoke(bad, "--team", "paymnts")
+    assert code == 2 and "no team 'paymnts' in the catalog (2 teams); did you mean 'payments'?" in err
+
+
 def test_pagerduty_unavailable_is_unknown_never_fine(tmp_path: Path) -> None:
     text = BASE.replace("oncall: {rotation: payments-primary}",
                         "oncall: {pagerduty: {escalation_policy: PPAY}, rotation: payments-primary}")

@@ -1,4 +1,4 @@
-"""Shell completion of the names a catalog defines: systems and people (docs/cli.md).
+"""Shell completion of the names a catalog defines: systems, teams and people (docs/cli.md).
 
 Completion runs on every Tab press, so it must be quick and quiet: the catalog is read through the per-file
 parse cache (catalog/cache.py), the whole answer is bounded by `BUDGET` seconds, and anything that goes wrong
@@ -40,9 +40,12 @@ def _bounded(seconds: float) -> Iterator[None]:
 
 
 def names(kind: str, catalog: Catalog) -> list[str]:
-    """Every name of `kind` ("system" or "person") the catalog defines, sorted; the people are as it names them."""
+    """Every name of `kind` ("system", "team" or "person") the catalog defines, sorted; the people are as it
+    names them."""
     if kind == "system":
         return sorted(catalog.systems)
+    if kind == "team":
+        return sorted(catalog.teams)
     return sorted({ref.ref for ref in catalog.person_refs()})
 
 

@@ -8,28 +8,38 @@ have answered for get an `oncall-unknown` gap with the reason.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 
 from ownership.config import Config
+from ownership.errors import OwnershipError
 from ownership.inputs import load_catalog, load_roster, pagerduty_ids
 from ownership.model import Catalog, System
-from ownership.routing.drill import SOLE_RESPONDER_THRESHOLD, Drill, PagerDutyWindow, drill
+from ownership.routing.drill import SOLE_RESPONDER_THRESHOLD, Drill, PagerDutyWindow, drill, in_scope
+from ownership.words import plural
+
+
+class DrillError(OwnershipError):
+    """A drill that cannot run: --team names no team of the catalog (exit 2)."""
 
 
 def run(paths: Sequence[str], config: Config, start: dt.datetime, weeks: int, tier: int | None = None,
         roster_source: str | None = None, pagerduty_url: str | None = None, allow_shrink: bool = False,
         tz: dt.tzinfo = dt.timezone.utc, threshold: int = SOLE_RESPONDER_THRESHOLD,
-        env: Mapping[str, str] | None = None) -> tuple[Drill, tuple[str, ...]]:
-    """The drill of [start, start + weeks). Raises CatalogError or RosterError (exit 2)."""
+        env: Mapping[str, str] | None = None, team: str | None = None) -> tuple[Drill, tuple[str, ...]]:
+    """The drill of [start, start + weeks). Raises CatalogError, RosterError or DrillError (exit 2)."""
     inputs = load_catalog(paths)
     catalog = inputs.catalog
+    if team is not None and team not in catalog.teams:
+        close = difflib.get_close_matches(team, list(catalog.teams), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise DrillError(f"--team: no team '{team}' in the catalog ({plural(len(catalog.teams), 'team')}){hint}")
     end = start + dt.timedelta(weeks=weeks)
     roster = load_roster(roster_source, config, start.date(), allow_shrink)
-    scope = [s for s in catalog.systems.values() if tier is None or s.tier <= tier]
-    window = ask_pagerduty(catalog, scope, start, end, config, pagerduty_url, env)
-    return drill(catalog, roster, start, end, tier=tier, pagerduty=window, tz=tz, threshold=threshold), \
-        inputs.warnings
+    window = ask_pagerduty(catalog, in_scope(catalog, tier, team), start, end, config, pagerduty_url, env)
+    return drill(catalog, roster, start, end, tier=tier, pagerduty=window, tz=tz, threshold=threshold,
+                 team=team), inputs.warnings
 
 
 def ask_pagerduty(catalog: Catalog, systems: Iterable[System], start: dt.datetime, end: dt.datetime,

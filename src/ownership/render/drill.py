@@ -15,6 +15,8 @@ def _span(d: Drill, g: Gap) -> str:
 
 def _scope(d: Drill) -> str:
     tier = f"tier <= {d.tier}" if d.tier is not None else "all tiers"
+    if d.team is not None:
+        tier += f", team {d.team}"
     return (f"Drill {d.when(d.start)} – {d.when(d.end)} ({zone_name(d.tz)}): {d.systems} systems ({tier}), "
             f"{d.hand_overs} hand-overs, {d.asked} page lists worked out")
 
@@ -59,7 +61,7 @@ def drill_markdown(d: Drill) -> str:
 def drill_json(d: Drill) -> str:
     return json.dumps({
         "version": 1, "start": d.start.isoformat(), "end": d.end.isoformat(), "time_zone": zone_name(d.tz),
-        "tier": d.tier, "systems": d.systems, "hand_overs": d.hand_overs, "roster_checked": d.roster_checked,
+        "tier": d.tier, "team": d.team, "systems": d.systems, "hand_overs": d.hand_overs, "roster_checked": d.roster_checked,
         "sole_responder_threshold": d.threshold, "notes": list(d.notes),
         "gaps": [g.to_json() for g in d.gaps], "counts": _counts(d.gaps), "kinds": KINDS,
     }, indent=2, ensure_ascii=False) + "\n"

@@ -115,6 +115,7 @@ class Drill:
     notes: tuple[str, ...] = ()
     tier: int | None = None
     threshold: int = SOLE_RESPONDER_THRESHOLD
+    team: str | None = None  # --team: only the systems this team owns
 
     def when(self, t: dt.datetime) -> str:
         return rot.shown(t, self.tz)
@@ -127,14 +128,21 @@ class Drill:
 Fact = tuple[str, tuple[str, ...], str, bool | None]  # kind, people, message, fallback
 
 
+def in_scope(catalog: Catalog, tier: int | None = None, team: str | None = None) -> list[System]:
+    """The systems a drill covers: of tier <= `tier` (all when None), owned by `team` (any when None)."""
+    owned = set(catalog.owned_by(team)) if team is not None else None
+    return [s for s in catalog.systems.values()
+            if (tier is None or s.tier <= tier) and (owned is None or s.name in owned)]
+
+
 def drill(catalog: Catalog, roster: Roster | None, start: dt.datetime, end: dt.datetime, *,
           tier: int | None = None, pagerduty: PagerDutyWindow | None = None, tz: dt.tzinfo = UTC,
           threshold: int = SOLE_RESPONDER_THRESHOLD, roster_problem: str | None = None,
-          plain: bool = False) -> Drill:
-    """The drill of [start, end) for the systems of tier <= `tier` (all when None). `plain`: ask every system
-    at every hand-over (the slow reference the fast path is tested against)."""
+          plain: bool = False, team: str | None = None) -> Drill:
+    """The drill of [start, end) for the systems `in_scope`. `plain`: ask every system at every hand-over (the
+    slow reference the fast path is tested against)."""
     run = _Run(catalog, roster, start, end, pagerduty, tz, roster_problem)
-    scope = [s for s in catalog.systems.values() if tier is None or s.tier <= tier]
+    scope = in_scope(catalog, tier, team)
     timelines = {s.name: (run.plain(s) if plain else run.fast(s)) for s in sorted(scope, key=lambda s: s.name)}
     same: dict[tuple[Any, ...], list[str]] = {}  # one gap for the systems that share it word for word
     for name, samples in timelines.items():
@@ -160,7 +168,7 @@ def drill(catalog: Catalog, roster: Roster | None, start: dt.datetime, end: dt.d
         notes.append(f"PagerDuty unavailable ({pagerduty.error}): on-calls it would say are unknown")
     gaps.sort(key=lambda g: (g.start, g.kind, g.systems, g.people, g.message))
     return Drill(start, end, tz, tuple(gaps), len(scope), len(run.all_moments()), run.asked, roster is not None,
-                 tuple(notes), tier, threshold)
+                 tuple(notes), tier, threshold, team)
 
 
 # --------------------------------------------------------------------------- one system over the window
