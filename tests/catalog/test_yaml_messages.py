@@ -13,7 +13,7 @@ SYSTEMS = "systems:\n  - name: api\n    owner: payments\n    depends_on: [ledger
 
 
 def lines(folder: Path, *extra: str) -> list[str]:
-    r = CliRunner().invoke(cli, ["validate", str(folder), *extra])
+    r = CliRunner().invoke(cli, ["validate", "--catalog", str(folder), *extra])
     assert r.exit_code == 1, r.output
     return r.output.splitlines()
 
@@ -50,7 +50,7 @@ def test_a_syntax_error_is_listed_first_and_the_unknown_names_it_causes_say_so(t
 
 def test_the_json_evidence_names_the_file_that_did_not_parse(tmp_path: Path) -> None:
     folder = catalog(tmp_path, teams="teams:\n  - name: payments\n  bad: [\n", systems=SYSTEMS)
-    r = CliRunner().invoke(cli, ["validate", str(folder), "--format", "json"])
+    r = CliRunner().invoke(cli, ["validate", "--catalog", str(folder), "--format", "json"])
     found = json.loads(r.stdout)["findings"]
     assert found[0]["rule"] == "yaml-syntax" and found[0]["evidence"]["names"] == ["payments"]
     team = next(f for f in found if f["rule"] == "unknown-team")

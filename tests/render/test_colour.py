@@ -46,7 +46,7 @@ def env(**extra: str) -> dict[str, str]:
 
 
 def test_on_a_terminal_each_severity_is_in_its_colour(catalog: Path) -> None:
-    out, code = on_terminal(["validate", str(catalog)], env())
+    out, code = on_terminal(["validate", "--catalog", str(catalog)], env())
     text = out.decode()
     assert code == 1
     assert f": {RED}error{colour.RESET} unknown-team" in text
@@ -55,11 +55,11 @@ def test_on_a_terminal_each_severity_is_in_its_colour(catalog: Path) -> None:
 
 
 @pytest.mark.parametrize("args, extra", [
-    (["validate", "{c}"], {"NO_COLOR": "1"}),
-    (["--no-color", "validate", "{c}"], {}),
-    (["--color=never", "validate", "{c}"], {"FORCE_COLOR": "1"}),
-    (["validate", "{c}", "--format", "json"], {}),
-    (["validate", "{c}", "--format", "markdown"], {}),
+    (["validate", "--catalog", "{c}"], {"NO_COLOR": "1"}),
+    (["--no-color", "validate", "--catalog", "{c}"], {}),
+    (["--color=never", "validate", "--catalog", "{c}"], {"FORCE_COLOR": "1"}),
+    (["validate", "--catalog", "{c}", "--format", "json"], {}),
+    (["validate", "--catalog", "{c}", "--format", "markdown"], {}),
 ], ids=["NO_COLOR", "--no-color", "--color=never", "json", "markdown"])
 def test_on_a_terminal_colour_is_off_when_asked_or_for_machine_formats(catalog: Path, args: list[str],
                                                                       extra: dict[str, str]) -> None:
@@ -69,7 +69,7 @@ def test_on_a_terminal_colour_is_off_when_asked_or_for_machine_formats(catalog: 
 
 
 def test_an_error_on_stderr_at_a_terminal_is_red(tmp_path: Path) -> None:
-    out, code = on_terminal(["validate", str(tmp_path / "missing")], env())
+    out, code = on_terminal(["validate", "--catalog", str(tmp_path / "missing")], env())
     assert code == 2 and f"ownership: {RED}error{colour.RESET}: ".encode() in out
 
 
@@ -78,15 +78,15 @@ def test_piped_output_is_plain_and_color_always_colours_it(catalog: Path) -> Non
         return subprocess.run([sys.executable, "-m", "ownership", *args], capture_output=True, text=True,
                               env=env(**extra), stdin=subprocess.DEVNULL, timeout=60).stdout
 
-    assert "\x1b[" not in run("validate", str(catalog))
-    assert f"{RED}error{colour.RESET}" in run("--color=always", "validate", str(catalog), "--format", "text")
-    assert f"{RED}error{colour.RESET}" in run("validate", str(catalog), FORCE_COLOR="1")
-    assert "\x1b[" not in run("validate", str(catalog), FORCE_COLOR="1", NO_COLOR="1")
+    assert "\x1b[" not in run("validate", "--catalog", str(catalog))
+    assert f"{RED}error{colour.RESET}" in run("--color=always", "validate", "--catalog", str(catalog), "--format", "text")
+    assert f"{RED}error{colour.RESET}" in run("validate", "--catalog", str(catalog), FORCE_COLOR="1")
+    assert "\x1b[" not in run("validate", "--catalog", str(catalog), FORCE_COLOR="1", NO_COLOR="1")
 
 
 def test_a_file_written_with_o_is_plain_even_with_color_always(catalog: Path, tmp_path: Path) -> None:
     written = tmp_path / "out.txt"
-    subprocess.run([sys.executable, "-m", "ownership", "--color=always", "validate", str(catalog), "-o",
+    subprocess.run([sys.executable, "-m", "ownership", "--color=always", "validate", "--catalog", str(catalog), "-o",
                     str(written)], env=env(), stdin=subprocess.DEVNULL, timeout=60, capture_output=True)
     assert "unknown-team" in written.read_text() and "\x1b[" not in written.read_text()
 
