@@ -727,7 +727,7 @@ def export_backstage(catalog_paths: tuple[str, ...], out: str, config_path: str 
 
     selected, _ = _catalog_paths(catalog_paths, config_path)
     written = command.backstage(selected, out)
-    click.echo(f"wrote {len(written)} file(s) to {out}: {', '.join(p.name for p in written)}")
+    click.echo(f"wrote {plural(len(written), 'file')} to {out}: {', '.join(p.name for p in written)}")
 
 
 @export_group.command("codeowners")
@@ -749,7 +749,7 @@ def export_codeowners(catalog_paths: tuple[str, ...], repo: str, to_stdout: bool
     if written is None:
         click.echo(text, nl=False)
     else:
-        click.echo(f"updated {written}: the catalog block gives owners to {files} file(s)")
+        click.echo(f"updated {written}: the catalog block gives owners to {plural(files, 'file')}")
 
 
 @cli.group("codeowners")

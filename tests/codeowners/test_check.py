@@ -101,7 +101,7 @@ def test_check_with_a_roster_finds_drift_leavers_and_unowned_paths(org: Path) ->
     assert "who left on 2025-12-31" in msgs[("codeowners-left", 6)]
     assert "so /docs/ has no required reviewer" in msgs[("codeowners-left", 6)]
     assert msgs[("codeowners-drift", 3)] == (
-        "CODEOWNERS line 3 (/libs/money/) gives 1 file(s) under libs/money/ of system 'payments-api' to "
+        "CODEOWNERS line 3 (/libs/money/) gives 1 file under libs/money/ of system 'payments-api' to "
         "@acme/ledger, but the catalog says team 'payments' (@acme/payments) owns it")
     assert "removes their owners" in msgs[("codeowners-unowned", 5)]
     assert "codeowners-left was not checked" not in err
@@ -134,7 +134,7 @@ def test_a_repository_without_codeowners_gives_one_warning_for_all_its_systems(
         ("codeowners-unowned", "file:CODEOWNERS", "catalog/catalog.yaml", 10)]  # the first system's repos:
     message = doc["findings"][0]["message"]
     assert "the repository monorepo has no CODEOWNERS file" in message
-    assert "6 file(s) of 3 system(s) (payments-api, ledger-service, docs-site)" in message
+    assert "6 files of 3 systems (payments-api, ledger-service, docs-site) have no code owner" in message
     assert "`ownership export codeowners`" in message
     assert doc["findings"][0]["evidence"]["systems"] == ["payments-api", "ledger-service", "docs-site"]
 

@@ -35,7 +35,6 @@ from ownership.catalog.schema import (
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.catalog import CONFIG_NAMES  # the settings file a catalog folder may hold is not a catalog file
 from ownership.errors import OwnershipError
-from ownership.words import plural
 from ownership.model import (
     BACKSTAGE_SYSTEM_FIELDS,
     BACKSTAGE_TEAM_FIELDS,
@@ -56,6 +55,7 @@ from ownership.model import (
     Target,
     Team,
 )
+from ownership.words import noun_for, plural
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _STR = yamlnodes.YAML_TAG + "str"
@@ -285,7 +285,7 @@ def choose(files: Sequence[Walked], selection: Selection) -> tuple[list[tuple[st
     walks = ", ".join(sorted(str(w) for w in backstage_walks))
     return kept, [Finding(
         "files-skipped", "info", f"file:{walks}",
-        f"{len(skipped)} YAML file(s) under {walks} hold no Backstage or catalog document and were not read "
+        f"{plural(len(skipped), 'YAML file')} under {walks} {noun_for(len(skipped), 'holds', 'hold')} no Backstage or catalog document and were not read "
         f"({shown}); to check one as a catalog file, name it on the command line or match it with include: in "
         "ownership.yaml", Location(skipped[0], 1, 1), {"skipped": len(skipped), "files": skipped})]
 

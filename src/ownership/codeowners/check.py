@@ -15,6 +15,7 @@ from ownership.codeowners.parse import LOCATIONS, Codeowners, Line
 from ownership.history import repos
 from ownership.model import Catalog, Finding, Location, Person, Repo, SettingProblem, System
 from ownership.roster.identity import Resolver
+from ownership.words import noun_for, plural
 
 EXAMPLES = 3
 
@@ -172,7 +173,8 @@ def _no_codeowners(view: RepoView, systems: list[tuple[System, int, Repo]]) -> l
     shown = ", ".join(names[:EXAMPLES]) + (f" and {len(names) - EXAMPLES} more" if len(names) > EXAMPLES else "")
     return [Finding("codeowners-unowned", "warning", "file:CODEOWNERS",
                     f"the repository {view.root} has no CODEOWNERS file ({', '.join(LOCATIONS[:-1])} or "
-                    f"{LOCATIONS[-1]}): {len(unowned)} file(s) of {len(names)} system(s) ({shown}) have no code "
+                    f"{LOCATIONS[-1]}): {plural(len(unowned), 'file')} of {plural(len(names), 'system')} ({shown}) "
+                    f"{noun_for(len(unowned), 'has')} no code "
                     f"owner; `ownership export codeowners` writes one from the catalog (e.g. "
                     f"{', '.join(unowned[:EXAMPLES])})", repo.location or first.loc(f"repos[{idx}]"),
                     {"files": len(unowned), "systems": names, "examples": unowned[:EXAMPLES]})]
@@ -207,8 +209,8 @@ def _system_path(catalog: Catalog, view: RepoView, system: System, idx: int, rep
             why = "no CODEOWNERS line covers them"
         loc = view.location(unowning.line) if unowning else repo.location or system.loc(f"repos[{idx}]")
         out.append(Finding("codeowners-unowned", "warning", subject,
-                           f"{len(unowned)} of {len(files)} file(s) under {_shown(path)} of {system.label} "
-                           f"have no code owner: {why} (e.g. {eg})", loc,
+                           f"{len(unowned)} of {plural(len(files), 'file')} under {_shown(path)} of {system.label} "
+                           f"{noun_for(len(unowned), 'has')} no code owner: {why} (e.g. {eg})", loc,
                            {"path": path, "files": len(unowned), "examples": unowned[:EXAMPLES]}))
     team = catalog.teams.get(system.owner)
     expected = handles.team(system.owner)
@@ -218,7 +220,7 @@ def _system_path(catalog: Catalog, view: RepoView, system: System, idx: int, rep
             continue
         want = f"team '{system.owner}'" + (f" ({expected})" if expected else "")
         out.append(Finding("codeowners-drift", "error", subject,
-                           f"CODEOWNERS line {line.line} ({line.pattern}) gives {len(covered)} file(s) under "
+                           f"CODEOWNERS line {line.line} ({line.pattern}) gives {plural(len(covered), 'file')} under "
                            f"{_shown(path)} of {system.label} to {' '.join(line.owners)}, but the catalog "
                            f"says {want} owns it", view.location(line.line),
                            {"path": path, "files": len(covered), "owners": list(line.owners),

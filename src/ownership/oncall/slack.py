@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ownership.errors import OwnershipError
 from ownership.model import SettingProblem
 from ownership.oncall import check_client
+from ownership.words import plural
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -234,7 +235,7 @@ class _Run:
             elif CHANNEL_ID.match(incident or ""):
                 ids[plan.incident_channel] = incident or ""
             if members:
-                steps.append((f"invite {len(members)} responder(s) to {plan.incident_channel}",
+                steps.append((f"invite {plural(len(members), 'responder')} to {plan.incident_channel}",
                               plan.incident_channel, invite))
             steps.append((f"room to {plan.incident_channel}", plan.incident_channel,
                           send("room", plan.incident_channel, plan.room)))

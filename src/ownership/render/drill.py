@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ownership.analysis.rotation import zone_name
 from ownership.render import markdown as md
 from ownership.routing.drill import KINDS, Drill, Gap
+from ownership.words import plural
 
 
 def _span(d: Drill, g: Gap) -> str:
@@ -18,7 +19,7 @@ def _scope(d: Drill) -> str:
     if d.team is not None:
         tier += f", team {d.team}"
     return (f"Drill {d.when(d.start)} – {d.when(d.end)} ({zone_name(d.tz)}): {d.systems} systems ({tier}), "
-            f"{d.hand_overs} hand-overs, {d.asked} page lists worked out")
+            f"{plural(d.hand_overs, 'hand-over')}, {plural(d.asked, 'page list')} worked out")
 
 
 def _counts(gaps: Sequence[Gap]) -> dict[str, int]:
@@ -39,7 +40,7 @@ def drill_text(d: Drill) -> str:
             lines.append("   the org fallback covers it" if g.fallback else "   the org fallback does not cover it")
     lines += [f"note: {n}" for n in d.notes]
     summary = ", ".join(f"{n} {k}" for k, n in _counts(d.gaps).items())
-    lines.append(f"{len(d.gaps)} gap(s)" + (f": {summary}" if summary else ": every shift is covered"))
+    lines.append(plural(len(d.gaps), "gap") + (f": {summary}" if summary else ": every shift is covered"))
     return "\n".join(lines) + "\n"
 
 
@@ -55,7 +56,7 @@ def drill_markdown(d: Drill) -> str:
         lines.append(f"| {md.text(_span(d, g))} | `{g.kind}` | {md.text(', '.join(g.systems))} | "
                      f"{md.text(', '.join(g.people))} | {md.text(what)} |")
     summary = ", ".join(f"{n} `{k}`" for k, n in _counts(d.gaps).items())
-    return "\n".join(lines + ["", f"{len(d.gaps)} gap(s): {summary}", ""])
+    return "\n".join(lines + ["", f"{plural(len(d.gaps), 'gap')}: {summary}", ""])
 
 
 def drill_json(d: Drill) -> str:

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from ownership.analysis.impact import Impact
 from ownership.model import Catalog
+from ownership.words import plural
 
 COLORS = {"error": "#c0392b", "warning": "#e67e22", "info": "#7f8c8d"}
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"'
@@ -97,7 +98,7 @@ def health(points: Sequence[Mapping[str, Any]]) -> Markup:
                         f'<text x="{xx:.1f}" y="{top + plot_h + 33}" text-anchor="middle" fill="#888">'
                         f"{escape(str(orphaned) if orphaned is not None else '-')} orph.</text>")
     day, p = known[-1]
-    label = (f"Systems with an employed owner over {len(known)} report(s): "
+    label = (f"Systems with an employed owner over {plural(len(known), 'report')}: "
              f"{float(p['employed_owner_pct']):g}% on {day.isoformat()}")
     return _svg(width, height, label, body, font=13)
 

@@ -26,6 +26,7 @@ from ownership.model import Catalog, OnCall, Person, Roster, Rotation, System, T
 from ownership.oncall.pagerduty import OnCallEntry
 from ownership.routing.incident import COMMANDER_ROTATION, RoleSources, role_sources, roles
 from ownership.routing.page import MAX_MANAGER_HOPS, Context, PagerDutyAnswer, Page, oncall_unknown, page, parent_teams
+from ownership.words import plural
 
 UTC = rot.UTC
 SOLE_RESPONDER_THRESHOLD = 3
@@ -420,7 +421,7 @@ class _Run:
                 else:
                     continue
                 turns = [sh for sh in _shifts(r, self.start, self.end) if sh.member == ref and sh.end > since]
-                when = (f"; scheduled for {len(turns)} shift(s) in the window, first {rot.shown(turns[0].start, self.tz)}"
+                when = (f"; scheduled for {plural(len(turns), 'shift')} in the window, first {rot.shown(turns[0].start, self.tz)}"
                         if turns else "")
                 out.append(Gap("rotation-leaver", since, self.end,
                                f"rotation {r.name} lists {ref}, who {_phrase(st.phrase)}{when}", systems, (ref,),

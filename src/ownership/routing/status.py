@@ -14,6 +14,7 @@ from ownership.analysis.impact import Impact
 from ownership.analysis.people import Contact
 from ownership.model import Catalog, System
 from ownership.routing.severity import Severity
+from ownership.words import noun_for, plural
 
 # how often the status channel hears from the room, by severity (SEV1 … SEV4)
 CADENCE = {1: 30, 2: 60, 3: 120, 4: None}
@@ -80,7 +81,7 @@ def _public(catalog: Catalog, systems: Sequence[System], impact: Impact) -> tupl
     what = _listed(named) if named else "some of our services"
     if named and unnamed:
         what += " and other services"
-    note = (f"{len(unnamed)} customer-facing system(s) have no `capability:` in the catalog, so the draft "
+    note = (f"{plural(len(unnamed), 'customer-facing system')} {noun_for(len(unnamed), 'has')} no `capability:` in the catalog, so the draft "
             f"cannot name what customers see of them: {', '.join(unnamed[:5])}"
             + (" …" if len(unnamed) > 5 else "")) if unnamed else None
     draft = "\n".join([
