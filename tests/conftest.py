@@ -25,3 +25,13 @@ def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def catalog_args(args: tuple[str, ...]) -> list[str]:
+    """The catalog paths among `args` (the positional ones before the first option) as --catalog PATH."""
+    out: list[str] = []
+    for i, a in enumerate(args):
+        if a.startswith("-"):
+            return out + list(args[i:])
+        out += ["--catalog", a]
+    return out

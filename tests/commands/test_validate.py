@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ownership.cli import cli
+from tests.conftest import catalog_args as _named
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD = ROOT / "tests" / "fixtures" / "bad"
@@ -52,16 +53,6 @@ def write(folder: Path, text: str, name: str = "catalog.yaml") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_text(text, encoding="utf-8")
     return folder
-
-
-def _named(args: tuple[str, ...]) -> list[str]:
-    """The catalog paths among `args` (the positional ones before the first option) as --catalog PATH."""
-    out: list[str] = []
-    for i, a in enumerate(args):
-        if a.startswith("-"):
-            return out + list(args[i:])
-        out += ["--catalog", a]
-    return out
 
 
 def validate(*args: str) -> Result:

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ownership.cli import cli
+from tests.conftest import catalog_args as _named
 
 TODAY = "2026-07-01"
 
@@ -76,16 +77,6 @@ def commit_pr(repo: Path, files: dict[str, str], message: str = "PR") -> None:
     write(repo, files)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", message, date="2026-06-02T10:00:00+00:00")
-
-
-def _named(args: tuple[str, ...]) -> list[str]:
-    """The catalog paths among `args` (the positional ones before the first option) as --catalog PATH."""
-    out: list[str] = []
-    for i, a in enumerate(args):
-        if a.startswith("-"):
-            return out + list(args[i:])
-        out += ["--catalog", a]
-    return out
 
 
 def validate(cwd: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
