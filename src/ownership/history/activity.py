@@ -132,8 +132,8 @@ def _system(name: str, parts: Sequence[tuple[Source, Scope]], scans: Mapping[Sou
                 merged = w.days
                 for day, n in days.items():
                     merged[day] = merged.get(day, 0) + n
-            if w.names.get(aname, -1) < when:
-                w.names[aname] = when
+            seen = w.names.get(aname, -1)
+            w.names[aname] = when if when > seen else seen
             if email:
                 w.emails.add(email)
             if when > w.last:
