@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -102,8 +103,8 @@ def start(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     """The repository root as the user has it after Quickstart line 1: ownership-demo/ beside catalog/ and
     examples/, an `ownership` on PATH that runs this tree's source, and a private HOME."""
     top = tmp_path_factory.mktemp("root")
-    for name in ("catalog", "examples"):
-        (top / name).symlink_to(ROOT / name)
+    for name in ("catalog", "examples"):  # copies: a block may write there (`ownership schema > catalog/...`)
+        shutil.copytree(ROOT / name, top / name)
     bin_dir, home = top.parent / f"{top.name}-bin", top.parent / f"{top.name}-home"
     bin_dir.mkdir()
     home.mkdir()
@@ -140,7 +141,10 @@ def _run(block: Block, top: Path, env: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("block", [b for b in BLOCKS if b.skip is None], ids=lambda b: b.where)
 def test_console_block_runs_as_written_after_the_demo(block: Block, start: tuple[Path, dict[str, str]]) -> None:
+    before = {p for name in ("catalog", "examples") for p in (ROOT / name).rglob("*")}
     _run(block, *start)
+    after = {p for name in ("catalog", "examples") for p in (ROOT / name).rglob("*")}
+    assert after == before, f"{block.where} wrote into the repository: {sorted(map(str, after - before))}"
 
 
 def test_console_blocks_are_counted_and_skips_give_a_reason() -> None:
