@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def catalog_args(args: tuple[str, ...]) -> list[str]:
+def positional_as_catalog(args: tuple[str, ...]) -> list[str]:
     """The catalog paths among `args` (the positional ones before the first option) as --catalog PATH."""
     out: list[str] = []
     for i, a in enumerate(args):

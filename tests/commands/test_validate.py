@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ownership.cli import cli
-from tests.conftest import catalog_args as _named
+from tests.conftest import positional_as_catalog as _named
 
 ROOT = Path(__file__).resolve().parents[2]
 BAD = ROOT / "tests" / "fixtures" / "bad"

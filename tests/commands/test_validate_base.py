@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ownership.cli import cli
-from tests.conftest import catalog_args as _named
+from tests.conftest import positional_as_catalog as _named
 
 TODAY = "2026-07-01"
 
