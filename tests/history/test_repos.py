@@ -140,3 +140,81 @@ def test_a_remote_that_accepts_and_then_says_nothing_fails_instead_of_hanging(tm
                                   gitmod.Transport(("http",), 2))
     assert time.monotonic() - started < 30
     assert not (tmp_path / "cache" / "pay").exists() and not (tmp_path / "cache" / "pay.partial").exists()
+
+
+# --------------------------------------------------------------------------- the partial-clone check without git
+
+
+def _git_says_partial(path: Path) -> bool:
+    return repos._partial_clone_keys(gitmod.try_run(path, "config", "-z", "--get-regexp", repos.PARTIAL_CLONE_KEYS))
+
+
+def _shapes(tmp_path: Path) -> dict[str, tuple[Path, bool]]:
+    """Repositories of every shape the check meets -> (the path, whether it is a partial clone)."""
+    out: dict[str, tuple[Path, bool]] = {}
+    plain = _repo(tmp_path / "plain")
+    out["a plain work tree"] = (plain.path, False)
+    promisor = _repo(tmp_path / "promisor")
+    promisor.git("config", "remote.origin.promisor", "true")
+    out["a work tree with a promisor remote"] = (promisor.path, True)
+    off = _repo(tmp_path / "off")
+    off.git("config", "remote.origin.promisor", "off")
+    out["a promisor remote turned off"] = (off.path, False)
+    shouted = _repo(tmp_path / "shouted")
+    with (shouted.path / ".git" / "config").open("a") as fh:
+        fh.write('[Remote "origin"]\n\tPROMISOR = yes\n')
+    out["the keys spelt in capitals"] = (shouted.path, True)
+    bare = tmp_path / "bare.git"
+    git(tmp_path, "clone", "-q", "--bare", str(plain.path), str(bare))
+    out["a bare repository"] = (bare, False)
+    partial_bare = tmp_path / "partial.git"
+    git(tmp_path, "clone", "-q", "--bare", str(plain.path), str(partial_bare))
+    git(partial_bare, "config", "extensions.partialClone", "origin")
+    out["a bare repository with extensions.partialClone"] = (partial_bare, True)
+    included = _repo(tmp_path / "included")
+    (tmp_path / "extra.conf").write_text('[remote "origin"]\n\tpromisor = true\n')
+    included.git("config", "include.path", str(tmp_path / "extra.conf"))
+    out["a promisor set by an included file"] = (included.path, True)
+    linked = tmp_path / "linked"
+    promisor.git("worktree", "add", "-q", str(linked))
+    out["a linked work tree of a partial clone (.git is a file)"] = (linked, True)
+    inner = promisor.path / "src"
+    out["a folder inside a partial clone"] = (inner, True)
+    fake = promisor.path / "fake"
+    (fake / "objects").mkdir(parents=True)
+    (fake / "refs").mkdir()
+    (fake / "HEAD").write_text("not a ref\n")
+    out["a folder that looks bare, with a HEAD git refuses, inside a partial clone"] = (fake, True)
+    return out
+
+
+def test_the_partial_clone_check_answers_as_git_config_does_for_every_shape(tmp_path: Path) -> None:
+    for what, (path, expected) in _shapes(tmp_path).items():
+        assert _git_says_partial(path) is expected, f"{what}: the fixture is not what it says"
+        assert repos.foreign_partial_clone(path, None) is expected, what
+
+
+def test_a_promisor_remote_in_the_operators_global_config_makes_every_repository_a_partial_clone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = _repo(tmp_path / "plain")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text('[remote "origin"]\n\tpromisor = true\n')
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    assert _git_says_partial(plain.path) is True
+    assert repos.foreign_partial_clone(plain.path, None) is True
+
+
+def test_a_plain_repository_is_checked_without_starting_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = _repo(tmp_path / "plain")
+    repos._operator_partial_clone()  # asked once per environment
+    asked: list[tuple[str, ...]] = []
+    real = gitmod.try_run
+    monkeypatch.setattr(gitmod, "try_run", lambda cwd, *args: asked.append(args) or real(cwd, *args))
+    assert repos.foreign_partial_clone(plain.path, None) is False
+    assert asked == []
+    promisor = _repo(tmp_path / "promisor")
+    promisor.git("config", "remote.origin.promisor", "true")
+    assert repos.foreign_partial_clone(promisor.path, None) is True
+    assert asked and asked[0][0] == "config"  # a file naming the keys: git itself answers

@@ -39,7 +39,8 @@ def run(paths: Sequence[str], config: Config, today: dt.date, roster: Roster | N
     catalog, findings = load_paths(paths)
     errors = sum(1 for f in findings if f.severity == "error")
     hs = history_settings.from_values(config.get("history"), config.relative)
-    activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress, shard=shard, given=given)
+    activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress, shard=shard, given=given,
+                                   states=state_out is not None)
     if state_out is not None:
         shards.write(state_out, shard or shards.WHOLE, scans)
     for scanned in scans.values():

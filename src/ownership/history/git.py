@@ -13,7 +13,6 @@ import re
 import selectors
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Generator, Iterable, Sequence
@@ -25,6 +24,7 @@ from typing import IO, Any
 import git
 from git.exc import GitCommandError, GitCommandNotFound
 
+from ownership import forked
 from ownership.errors import OwnershipError
 
 
@@ -181,26 +181,9 @@ def argv(args: Iterable[str], transport: Transport = NO_NETWORK) -> list[str]:
     return cmd
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: git gets SIGKILL when this process dies (even by kill -9), so a killed
-    scan leaves no git behind. Linux only (PR_SET_PDEATHSIG); elsewhere a no-op."""
-    if _PRCTL is not None:
-        _PRCTL(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
-
-
-def _load_prctl() -> Any:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        import ctypes
-
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-
-
-_PRCTL = _load_prctl()
-CHILD: dict[str, Any] = {"preexec_fn": _die_with_parent} if _PRCTL is not None else {}
+# in the child, before exec: git gets SIGKILL when this process dies (even by kill -9), so a killed scan leaves
+# no git behind (forked.die_with_parent; Linux only)
+CHILD: dict[str, Any] = {"preexec_fn": forked.die_with_parent} if forked.can_die_with_parent() else {}
 
 
 def run(cwd: str | os.PathLike[str], *args: str) -> str:

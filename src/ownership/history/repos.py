@@ -14,8 +14,10 @@ clone has a lock (two scans at once wait for each other instead of cloning into 
 from __future__ import annotations
 
 import contextlib
+import functools
 import fcntl
 import hashlib
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator, Mapping
@@ -154,12 +156,30 @@ def planted(path: Path, catalog_file: str) -> Path | None:
     return None
 
 
+PARTIAL_CLONE_KEYS = r"^(extensions\.partialclone|remote\..*\.promisor)$"
+
+
 def foreign_partial_clone(path: Path, cache_dir: Path | None) -> bool:
     """Whether `path` is a partial clone (extensions.partialClone, remote.*.promisor) that is not one of
-    ours in the cache folder: git would fetch missing objects from wherever its config says."""
+    ours in the cache folder: git would fetch missing objects from wherever its config says.
+
+    git's own answer (`git config`), except where the repository's configuration file can be read here and
+    names neither key: then only the operator's configuration (`_operator_partial_clone`, asked once) can
+    make it one. A re-scan of 500 repositories started 500 git processes for this question alone."""
     if cache_dir is not None and (cache_dir / "clones").resolve() in path.resolve().parents:
         return False
-    found = git.try_run(path, "config", "-z", "--get-regexp", r"^(extensions\.partialclone|remote\..*\.promisor)$")
+    local = _local_config(path)
+    if local is not None:
+        lowered = local.lower()
+        # a key is spelt in the file (git has no escapes in key names), so without these words none is set
+        # there; include/includeIf and extensions.worktreeConfig bring other files in: asked of git instead
+        if not any(word in lowered for word in (b"partialclone", b"promisor", b"include", b"worktreeconfig")):
+            return _operator_partial_clone()
+    return _partial_clone_keys(git.try_run(path, "config", "-z", "--get-regexp", PARTIAL_CLONE_KEYS))
+
+
+def _partial_clone_keys(found: str | None) -> bool:
+    """Whether `git config -z --get-regexp` output names a partial clone."""
     if not found:
         return False
     for entry in found.split("\0"):
@@ -167,6 +187,60 @@ def foreign_partial_clone(path: Path, cache_dir: Path | None) -> bool:
         if key == "extensions.partialclone" or (key and value.strip().lower() not in ("false", "no", "off", "0")):
             return True
     return False
+
+
+def _local_config(path: Path) -> bytes | None:
+    """The repository configuration git reads for `path`, when it can be named without git: a work tree's
+    `.git/config`, or a bare repository's `config` (b"" when it has none). None for every other shape (a
+    `.git` file: a linked work tree or submodule; a common dir; a folder inside a repository; a HEAD git
+    would not accept), and when it cannot be read: then git answers."""
+    dot = path / ".git"
+    if dot.is_dir() and not dot.is_symlink():
+        gitdir = dot
+    elif not os.path.lexists(dot) and _bare_as_git_sees_it(path):
+        gitdir = path
+    else:
+        return None
+    if os.path.lexists(gitdir / "commondir"):
+        return None
+    try:
+        return (gitdir / "config").read_bytes()
+    except FileNotFoundError:
+        return b""
+    except OSError:
+        return None
+
+
+_HEAD = re.compile(rb"^(ref: refs/\S+|[0-9a-f]{40}|[0-9a-f]{64})\s*$")
+
+
+def _bare_as_git_sees_it(folder: Path) -> bool:
+    """A folder git opens as a bare repository: objects/ and refs/ folders and a HEAD it accepts (a symbolic
+    ref under refs/, or an object id), as git's own is_git_directory checks."""
+    head = folder / "HEAD"
+    if head.is_symlink() or not head.is_file() or not (folder / "objects").is_dir() or not (folder / "refs").is_dir():
+        return False
+    try:
+        return _HEAD.match(head.read_bytes()) is not None
+    except OSError:
+        return False
+
+
+def _operator_partial_clone() -> bool:
+    """Whether the operator's own configuration (system, global, the command line) sets a promisor remote
+    for every repository; asked of git once per environment."""
+    key = tuple(os.environ.get(k, "") for k in ("HOME", "XDG_CONFIG_HOME", "GIT_CONFIG_NOSYSTEM"))
+    return _operator_partial_cached(key)
+
+
+@functools.lru_cache(maxsize=8)
+def _operator_partial_cached(_key: tuple[str, ...]) -> bool:
+    found = git.try_run(os.path.abspath(os.sep), "config", "-z", "--show-scope", "--get-regexp",
+                        PARTIAL_CLONE_KEYS)
+    parts = (found or "").split("\0")  # -z --show-scope: scope NUL key LF value NUL, for each entry
+    kept = [entry for scope, entry in zip(parts[::2], parts[1::2])
+            if scope not in ("local", "worktree")]  # "/" inside a repository: those are not the operator's
+    return _partial_clone_keys("\0".join(kept))
 
 
 def untrusted(source: Source, cache_dir: Path | None) -> str | None:

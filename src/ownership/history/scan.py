@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Callable, Mapping
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ownership import cachedir, collector
+from ownership import cachedir, collector, forked
 from ownership.history import cache, git, gitlog, ranges, repos, shards
 from ownership.history.repos import Source
 from ownership.history.settings import HistorySettings
@@ -182,12 +185,15 @@ def catalog_sources(catalog: Catalog, rewrite: Mapping[str, str]) -> dict[str, l
 def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, roster: Roster | None = None,
                  jobs: int | None = None, warn: Warn = lambda _: None,
                  progress: Progress | None = None, shard: shards.Shard | None = None,
-                 given: Mapping[str, shards.Given] | None = None,
+                 given: Mapping[str, shards.Given] | None = None, states: bool = False,
                  ) -> tuple[Activity, dict[Source, RepoScan]]:
     """Scan every repository the catalog names (incrementally) and derive the activity of each system.
 
     `shard`: only the repositories of that shard, and only the systems whose repositories are all in it.
-    `given`: states read from --state folders (shards.read); the repositories they answer are not scanned."""
+    `given`: states read from --state folders (shards.read); the repositories they answer are not scanned.
+    `states`: the caller reads the scans' states (--state-out); else, with enough work and two cores, half of
+    it is done in a forked child (`split`), and the scans of the repositories it read come back without
+    their states."""
 
     systems = catalog_sources(catalog, settings.rewrite)
     requests: dict[Source, set[Scope]] = {}
@@ -201,7 +207,162 @@ def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, ro
         systems = {name: parts for name, parts in systems.items() if all(s in mine for s, _ in parts)}
     reused = shards.reuse(given, requests) if given else {}
     rest = {source: wanted for source, wanted in requests.items() if source not in reused}
+    count = jobs_for(jobs, settings)
     with collector.paused():  # states loaded and walked, then the systems' numbers: objects that all live on
-        scanned = scan_all(rest, cache_dir, jobs_for(jobs, settings), warn, progress, settings.transport)
-        scans = {source: reused.get(source) or scanned[source] for source in sorted(requests)}
-        return activity.build(systems, scans, today, settings.windows, settings.is_bot(), roster), scans
+        halves = split(systems, requests, reused, cache_dir, given) if count >= 2 and not states and \
+            forked.available() else None
+        if halves is None:
+            scanned = scan_all(rest, cache_dir, count, warn, progress, settings.transport)
+            scans = {source: reused.get(source) or scanned[source] for source in sorted(requests)}
+            return activity.build(systems, scans, today, settings.windows, settings.is_bot(), roster), scans
+        return _beside(halves, systems, requests, rest, reused, cache_dir, count, settings, today, roster, warn,
+                       progress)
+
+
+# --------------------------------------------------------------------------- on two cores
+
+# Below this much state to load (bytes of state files), a second process costs more than it saves: it sends its
+# systems' numbers back pickled, and this process unpickles them.
+SPLIT_MIN_BYTES = 4 << 20
+SPLIT_MIN_COLD = 16  # or this many repositories to read from the start: a cold scan parses all their history
+CHILD_SHARE = 0.45  # the child also pickles what it derived, this process unpickles it: it takes a bit less
+
+
+@dataclass(frozen=True)
+class Halves:
+    """Systems and repositories split in two without cutting a system: each system's repositories all on one
+    side, so each side derives its systems' numbers from its own scans, exactly as one process would."""
+
+    here: frozenset[str]
+    there: frozenset[str]  # the systems the forked child derives
+    there_sources: frozenset[Source]
+
+
+def split(systems: Mapping[str, Sequence[tuple[Source, Scope]]], requests: Mapping[Source, set[Scope]],
+          reused: Mapping[Source, RepoScan], cache_dir: Path, given: Mapping[str, shards.Given] | None = None,
+          min_bytes: int | None = None, min_cold: int | None = None) -> Halves | None:
+    """Two halves of the work, or None when it does not pay: too little state to load, or no two groups of
+    systems sharing no repository (a monorepo read by every system stays in one process).
+
+    The work of a repository is what its state costs to load and walk: the size of its state file (in the
+    cache, or in a --state folder); a repository with none counts as the mean of those known. Worth it from
+    `min_bytes` of state (default SPLIT_MIN_BYTES), or `min_cold` repositories without any (SPLIT_MIN_COLD)."""
+    min_bytes = SPLIT_MIN_BYTES if min_bytes is None else min_bytes
+    min_cold = SPLIT_MIN_COLD if min_cold is None else min_cold
+    weight: dict[Source, int | None] = {}
+    for source in requests:
+        key = repos.state_key(source)
+        known = given.get(key) if given and source in reused else None
+        if known is not None:
+            weight[source] = known.size or None
+            continue
+        try:
+            weight[source] = cache.file_for(cache_dir, key).stat().st_size
+        except OSError:
+            weight[source] = None
+    sizes = [w for w in weight.values() if w is not None]
+    unknown = len(weight) - len(sizes)
+    if sum(sizes) < min_bytes and unknown < min_cold:
+        return None
+    if sizes:
+        guess = sum(sizes) // len(sizes)
+        cost = {source: guess if w is None else w for source, w in weight.items()}
+    else:  # the first scan: no state anywhere; a repository weighs as many as the scopes read from it
+        cost = {source: len(requests[source]) for source in weight}
+    # groups: systems joined through the repositories they share (union-find over the sources)
+    parent: dict[Source, Source] = {source: source for source in requests}
+
+    def root(s: Source) -> Source:
+        while parent[s] != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    for parts in systems.values():
+        first = root(parts[0][0])
+        for source, _ in parts[1:]:
+            other = root(source)
+            if other != first:
+                parent[other] = first
+    groups: dict[Source, list[Source]] = {}
+    for source in sorted(requests):
+        groups.setdefault(root(source), []).append(source)
+    if len(groups) < 2:
+        return None
+    order = sorted(groups.values(), key=lambda members: (-sum(cost[s] for s in members), members[0]))
+    total = sum(cost.values())
+    loads, there = [0, 0], set()
+    shares = (1 - CHILD_SHARE, CHILD_SHARE)
+    for members in order:
+        side = 0 if loads[0] / shares[0] <= loads[1] / shares[1] else 1
+        loads[side] += sum(cost[s] for s in members)
+        if side:
+            there.update(members)
+    if loads[1] < total * CHILD_SHARE / 2:  # one group holds most of the work: a child would idle
+        return None
+    there_systems = frozenset(name for name, parts in systems.items() if parts[0][0] in there)
+    return Halves(frozenset(systems) - there_systems, there_systems, frozenset(there))
+
+
+def _beside(halves: Halves, systems: Mapping[str, Sequence[tuple[Source, Scope]]],
+            requests: Mapping[Source, set[Scope]], rest: Mapping[Source, set[Scope]],
+            reused: Mapping[Source, RepoScan], cache_dir: Path, count: int, settings: HistorySettings,
+            today: dt.date, roster: Roster | None, warn: Warn, progress: Progress | None,
+            ) -> tuple[Activity, dict[Source, RepoScan]]:
+    """scan_catalog's work on two cores: a forked child scans the repositories of `halves.there` and derives
+    the numbers of its systems while this process does the rest; their answers joined are the answer of one
+    process (each system is derived from the same scans, whichever process reads them). Warnings and progress
+    ticks of the child reach `warn` and `progress` as they happen. The two together scan `count` repositories
+    at once (the child half of them, rounded down; at least one each). The child sends back its scans without their states (only
+    activity.build reads them, and it ran there); a child that dies is replaced by doing its half here."""
+    lock = threading.Lock()
+    total = len(rest)
+
+    def said(message: str) -> None:
+        with lock:
+            warn(message)
+
+    def ticked(scanned: RepoScan, _n: int) -> None:
+        if progress is not None:
+            with lock:
+                progress(scanned, total)
+
+    def heard(message: tuple[str, Any]) -> None:
+        kind, payload = message
+        if kind == "warn":
+            said(payload)
+        else:
+            ticked(payload, total)
+
+    def half(names: frozenset[str], sources: Collection[Source], say: Warn, tick: Progress,
+             ) -> tuple[Activity, dict[Source, RepoScan]]:
+        mine = {name: parts for name, parts in systems.items() if name in names}
+        at_once = max(1, count // 2) if names is halves.there else count - max(1, count // 2)
+        scanned = scan_all({s: w for s, w in rest.items() if s in sources}, cache_dir, max(1, at_once), say, tick,
+                           settings.transport)
+        scans = {source: reused.get(source) or scanned[source] for source in sorted(requests) if source in sources}
+        return activity.build(mine, scans, today, settings.windows, settings.is_bot(), roster), scans
+
+    def there(send: forked.Send) -> tuple[dict[str, Any], dict[Source, RepoScan]]:
+        done, scans = half(halves.there, halves.there_sources, lambda m: send(("warn", m)),
+                           lambda scanned, _n: send(("tick", dataclasses.replace(scanned, state=None))))
+        return dict(done.systems), {s: dataclasses.replace(r, state=None) for s, r in scans.items() if s in rest}
+
+    child = forked.start(there, heard)
+    try:
+        here, scans = half(halves.here, frozenset(requests) - halves.there_sources, said, ticked)
+        try:
+            theirs, their_scans = child.result()
+        except forked.Died as exc:
+            said(f"{exc}; reading its repositories here instead")
+            done, their_full = half(halves.there, halves.there_sources, said, ticked)
+            theirs, their_scans = dict(done.systems), their_full
+    finally:
+        child.stop()
+    derived = {**here.systems, **theirs}
+    everything = {**scans, **their_scans}
+    for source in halves.there_sources:
+        if source in reused:
+            everything[source] = reused[source]
+    return (dataclasses.replace(here, systems={name: derived[name] for name in systems}),
+            {source: everything[source] for source in sorted(requests)})

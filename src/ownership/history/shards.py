@@ -137,6 +137,7 @@ class Given:
     state: RepoState | None = None
     depends: dict[str, Any] = field(default_factory=dict)
     prefix: str = ""
+    size: int = 0  # bytes of its state file: what loading and walking it costs (scan.split)
 
     def scan(self, source: Source, wanted: set[Scope]) -> RepoScan | None:
         """This state as the scan of `source`, or None when it lacks a scope asked for (then it is scanned)."""
@@ -214,6 +215,10 @@ def _read_one(folder: Path) -> dict[str, Given]:
             if payload.get("repo") != key or not isinstance(payload.get("key"), dict):
                 raise StateError(f"{where}: the state of {key} ({path}) is not that repository's")
             given.depends, given.prefix = payload["key"], str(payload.get("prefix") or "")
+            try:
+                given.size = path.stat().st_size
+            except OSError:
+                given.size = 0
         out[given.repo] = given
     return out
 
