@@ -2,6 +2,7 @@
 repositories, a cache restored elsewhere, credentials, and --state folders that cannot be used."""
 from __future__ import annotations
 
+import collections
 import json
 import os
 import shutil
@@ -294,6 +295,33 @@ def test_a_first_run_weighs_each_repository_by_the_scopes_the_catalog_reads_it_t
     # once any state knows its commits, commits decide and the readers no longer count
     known = shards.assign({"mono": 1, "a": 1000, "b": 1, "c": 1, "d": 1}, 2, readers)
     assert {k for k, s in known.items() if s == known["a"]} == {"a"}
+
+
+def test_a_first_run_over_local_repositories_weighs_each_by_its_history_on_disk(tmp_path: Path) -> None:
+    """No state anywhere, every repository local: the one with the most history is the one kept apart (the
+    readers alone would have paired it with another: one scope each)."""
+    for i, commits in enumerate((400, 10, 10, 10)):
+        _fast_import(tmp_path / f"r{i}.git", i, commits)
+        git(tmp_path / f"r{i}.git", "gc", "-q")
+    requests = {Source(str(tmp_path / f"r{i}.git"), False, f"r{i}"): {()} for i in range(4)}
+    sizes = {s.url: repos.history_size(s) for s in requests}
+    assert all(sizes.values()) and sizes["r0"] > 5 * sizes["r1"]  # type: ignore[operator]
+    shard_of = {s.url: i for i in (1, 2) for s in shards.select(requests, shards.Shard(i, 2), tmp_path / "cache")}
+    assert {url for url, i in shard_of.items() if i == shard_of["r0"]} == {"r0"}
+    # one remote repository (nothing cloned yet on a first run): the readers decide, as before
+    remote = {**requests, Source("https://git.example/x.git", True, "https://git.example/x.git"): {()}}
+    assert repos.history_size(next(s for s in remote if s.remote)) is None
+    split = {s.url: i for i in (1, 2) for s in shards.select(remote, shards.Shard(i, 2), tmp_path / "cache")}
+    assert sorted(collections.Counter(split.values()).values()) == [2, 3]
+    assert len([url for url, i in split.items() if i == split["r0"]]) > 1  # r0 weighs one scope, like the rest
+
+
+def test_history_size_counts_loose_objects_when_a_repository_has_no_pack(tmp_path: Path) -> None:
+    work = GitRepo.init(tmp_path / "w")
+    work.commit({"a.py": "x" * 5000}, author=PEOPLE[0])
+    loose = repos.history_size(Source(str(work.path), False, "w"))
+    assert loose is not None and loose > 0
+    assert repos.history_size(Source(str(tmp_path / "not-a-repo"), False, "n")) is None
 
 
 @pytest.mark.parametrize("bad", ["0/3", "4/3", "x", "3", "1/0", "-1/3"])

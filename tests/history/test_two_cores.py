@@ -121,13 +121,13 @@ def test_the_split_keeps_every_system_with_all_of_its_repositories_on_one_side(t
     for parts in systems.values():
         for source, scope in parts:
             requests.setdefault(source, set()).add(scope)
-    halves = scan.split(systems, requests, {}, tmp_path / "cache", min_bytes=0)
+    halves = scan.split(systems, requests, tmp_path / "cache", min_bytes=0)
     assert halves is not None
     assert halves.here | halves.there == set(systems) and not halves.here & halves.there
     for name, parts in systems.items():
         sides = {source in halves.there_sources for source, _ in parts}
         assert sides == {name in halves.there}, name
-    assert scan.split(systems, requests, {}, tmp_path / "cache", min_bytes=1 << 40, min_cold=1 << 40) is None
+    assert scan.split(systems, requests, tmp_path / "cache", min_bytes=1 << 40, min_cold=1 << 40) is None
 
 
 def test_one_monorepo_read_by_every_system_is_not_split(tmp_path: Path) -> None:
@@ -135,7 +135,7 @@ def test_one_monorepo_read_by_every_system_is_not_split(tmp_path: Path) -> None:
     repo.commit({"a/x.py": "1\n", "b/y.py": "1\n"}, author=ALICE)
     systems = {name: [(Source(str(repo.path), False, str(repo.path)), (name,))] for name in ("a", "b")}
     requests = {systems["a"][0][0]: {("a",), ("b",)}}
-    assert scan.split(systems, requests, {}, tmp_path / "cache", min_bytes=0) is None
+    assert scan.split(systems, requests, tmp_path / "cache", min_bytes=0) is None
 
 
 def test_two_processes_give_the_one_process_answer_cold_warm_and_incremental(
@@ -250,3 +250,62 @@ def _running(pid: int) -> bool:
             return fh.read().rpartition(")")[2].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_state_folder_written_on_two_cores_is_the_one_written_by_one_process_and_merges_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _repos(tmp_path / "r")
+    catalog = _catalog(paths)
+    roster = _roster()
+    outs = {}
+    for name, split in (("one", False), ("two", True)):
+        monkeypatch.setattr(scan, "SPLIT_MIN_BYTES", 0 if split else 1 << 60)
+        monkeypatch.setattr(scan, "SPLIT_MIN_COLD", 0 if split else 1 << 60)
+        monkeypatch.setattr(forked, "available", lambda: True)
+        outs[name] = tmp_path / f"state-{name}"
+        scan.scan_catalog(catalog, _settings(tmp_path / f"c-{name}"), TODAY, roster, state_out=outs[name])
+    assert _tree(outs["two"]) == _tree(outs["one"])
+    assert any(p.startswith("repos/") for p in _tree(outs["one"]))
+    # the merge (--state, no git) on two cores, each process reading only its half's state files
+    one, one_scans, _, _ = _scan_given(catalog, outs["one"], tmp_path / "m1", False, monkeypatch, roster)
+    two, two_scans, _, _ = _scan_given(catalog, outs["one"], tmp_path / "m2", True, monkeypatch, roster)
+    assert two == one and _without_state(two_scans) == _without_state(one_scans)
+    assert {r.mode for r in one_scans.values()} >= {"cached", "empty", "failed"}
+
+
+def _scan_given(catalog: Catalog, folder: Path, cache: Path, split: bool, monkeypatch: pytest.MonkeyPatch,
+                roster: Roster | None) -> tuple[Activity, dict[Source, RepoScan], list[str], int]:
+    from ownership.history import shards
+
+    given = shards.read([str(folder)])
+    assert all(g.state is None for g in given.values())  # read when needed, by the process that needs it
+    monkeypatch.setattr(scan, "SPLIT_MIN_BYTES", 0 if split else 1 << 60)
+    monkeypatch.setattr(scan, "SPLIT_MIN_COLD", 0 if split else 1 << 60)
+    monkeypatch.setattr(forked, "available", lambda: True)
+    warnings: list[str] = []
+    act, scans = scan.scan_catalog(catalog, _settings(cache), TODAY, roster, warn=warnings.append, given=given)
+    return act, scans, warnings, 0
+
+
+def test_a_corrupt_state_file_read_by_the_child_stops_the_merge_with_its_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ownership.history import shards
+
+    paths = _repos(tmp_path / "r")
+    catalog = _catalog(paths)
+    folder = tmp_path / "state"
+    scan.scan_catalog(catalog, _settings(tmp_path / "c"), TODAY, state_out=folder)
+    for state_file in (folder / "repos").glob("*.json"):
+        state_file.write_text("{not json")
+    monkeypatch.setattr(scan, "SPLIT_MIN_BYTES", 0)
+    monkeypatch.setattr(forked, "available", lambda: True)
+    started: list[int] = []
+    real = forked.start
+    monkeypatch.setattr(forked, "start", lambda *a: started.append(1) or real(*a))
+    with pytest.raises(shards.StateError, match=r"--state .*: the state of .* is corrupt"):
+        scan.scan_catalog(catalog, _settings(tmp_path / "c2"), TODAY, given=shards.read([str(folder)]))
+    assert started == [1]

@@ -40,9 +40,7 @@ def run(paths: Sequence[str], config: Config, today: dt.date, roster: Roster | N
     errors = sum(1 for f in findings if f.severity == "error")
     hs = history_settings.from_values(config.get("history"), config.relative)
     activity, scans = scan_catalog(catalog, hs, today, roster, jobs, warn, progress, shard=shard, given=given,
-                                   states=state_out is not None)
-    if state_out is not None:
-        shards.write(state_out, shard or shards.WHOLE, scans)
+                                   state_out=state_out)
     for scanned in scans.values():
         if scanned.shallow:
             warn(f"{redact.text(scanned.source.url)} is a shallow clone: its history, and the numbers drawn from it, "

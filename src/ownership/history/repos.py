@@ -226,6 +226,36 @@ def _bare_as_git_sees_it(folder: Path) -> bool:
         return False
 
 
+def history_size(source: Source) -> int | None:
+    """Bytes of a local repository's objects on disk (its packs; its loose objects when it has no pack), a
+    measure of how much history a first scan reads, without starting git; None for a remote repository (not
+    cloned yet) and for shapes `_local_config` leaves to git. For balancing work only, never for an answer."""
+    if source.remote:
+        return None
+    path = Path(source.where)
+    dot = path / ".git"
+    if dot.is_dir() and not dot.is_symlink():
+        objects = dot / "objects"
+    elif not os.path.lexists(dot) and _bare_as_git_sees_it(path):
+        objects = path / "objects"
+    else:
+        return None
+    try:
+        packs = [entry.stat().st_size for entry in os.scandir(objects / "pack") if entry.name.endswith(".pack")]
+    except OSError:
+        packs = []
+    if packs:
+        return sum(packs)
+    total = 0
+    try:
+        for fan in os.scandir(objects):
+            if len(fan.name) == 2 and fan.is_dir():
+                total += sum(entry.stat().st_size for entry in os.scandir(fan.path))
+    except OSError:
+        return None
+    return total
+
+
 def _operator_partial_clone() -> bool:
     """Whether the operator's own configuration (system, global, the command line) sets a promisor remote
     for every repository; asked of git once per environment."""

@@ -168,6 +168,9 @@ def scan_all(requests: Mapping[Source, set[Scope]], cache_dir: Path, jobs: int, 
 def catalog_sources(catalog: Catalog, rewrite: Mapping[str, str]) -> dict[str, list[tuple[Source, Scope]]]:
     """Each system with repositories -> (where to read, which paths) for each of them."""
     out: dict[str, list[tuple[Source, Scope]]] = {}
+    # where a repository is read depends on its URL and the file that writes it (a relative path): located
+    # once for each, not once per system (2,000 systems over 500 repositories resolved 2,100 paths)
+    located: dict[tuple[str, str | None], Source] = {}
     for system in catalog.systems.values():
         if not system.repos:
             continue
@@ -175,7 +178,11 @@ def catalog_sources(catalog: Catalog, rewrite: Mapping[str, str]) -> dict[str, l
         # both paths is still one commit
         paths: dict[Source, list[str] | None] = {}
         for r in system.repos:
-            src = repos.locate(r, system, rewrite)
+            origin = r.location or system.location
+            key = (r.url, origin.file if origin else None)
+            src = located.get(key)
+            if src is None:
+                src = located[key] = repos.locate(r, system, rewrite)
             whole = not r.paths or paths.get(src, []) is None
             paths[src] = None if whole else [*(paths.get(src) or []), *r.paths]
         out[system.name] = [(src, normalise_paths(p or ())) for src, p in paths.items()]
@@ -185,15 +192,15 @@ def catalog_sources(catalog: Catalog, rewrite: Mapping[str, str]) -> dict[str, l
 def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, roster: Roster | None = None,
                  jobs: int | None = None, warn: Warn = lambda _: None,
                  progress: Progress | None = None, shard: shards.Shard | None = None,
-                 given: Mapping[str, shards.Given] | None = None, states: bool = False,
+                 given: Mapping[str, shards.Given] | None = None, state_out: Path | None = None,
                  ) -> tuple[Activity, dict[Source, RepoScan]]:
     """Scan every repository the catalog names (incrementally) and derive the activity of each system.
 
     `shard`: only the repositories of that shard, and only the systems whose repositories are all in it.
     `given`: states read from --state folders (shards.read); the repositories they answer are not scanned.
-    `states`: the caller reads the scans' states (--state-out); else, with enough work and two cores, half of
-    it is done in a forked child (`split`), and the scans of the repositories it read come back without
-    their states."""
+    `state_out`: write the states of the repositories there (shards.write_states, write_manifest), for --state.
+    With enough work and two cores, half of it is done in a forked child (`split`, `_beside`): then the scans
+    of the repositories it read come back without their states (they were used, and written, there)."""
 
     systems = catalog_sources(catalog, settings.rewrite)
     requests: dict[Source, set[Scope]] = {}
@@ -205,18 +212,51 @@ def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, ro
         mine = shards.select(requests, shard, cache_dir)
         requests = {source: wanted for source, wanted in requests.items() if source in mine}
         systems = {name: parts for name, parts in systems.items() if all(s in mine for s, _ in parts)}
-    reused = shards.reuse(given, requests) if given else {}
-    rest = {source: wanted for source, wanted in requests.items() if source not in reused}
     count = jobs_for(jobs, settings)
+    work = _Work(systems, requests, given or {}, cache_dir, settings, today, roster, state_out)
     with collector.paused():  # states loaded and walked, then the systems' numbers: objects that all live on
-        halves = split(systems, requests, reused, cache_dir, given) if count >= 2 and not states and \
-            forked.available() else None
+        halves = split(systems, requests, cache_dir, given) if count >= 2 and forked.available() else None
         if halves is None:
-            scanned = scan_all(rest, cache_dir, count, warn, progress, settings.transport)
-            scans = {source: reused.get(source) or scanned[source] for source in sorted(requests)}
-            return activity.build(systems, scans, today, settings.windows, settings.is_bot(), roster), scans
-        return _beside(halves, systems, requests, rest, reused, cache_dir, count, settings, today, roster, warn,
-                       progress)
+            found, scans, written = work.part(frozenset(systems), frozenset(requests), count, warn, progress)
+        else:
+            found, scans, written = _beside(work, halves, count, warn, progress)
+    if state_out is not None:
+        shards.write_manifest(state_out, shard or shards.WHOLE, written)
+    return found, scans
+
+
+@dataclass(frozen=True)
+class _Work:
+    """What scan_catalog does, for a part of the systems: on one core the whole, on two a half each."""
+
+    systems: Mapping[str, Sequence[tuple[Source, Scope]]]
+    requests: Mapping[Source, set[Scope]]
+    given: Mapping[str, shards.Given]
+    cache_dir: Path
+    settings: HistorySettings
+    today: dt.date
+    roster: Roster | None
+    state_out: Path | None
+
+    def part(self, names: Collection[str], sources: Collection[Source], at_once: int, warn: Warn,
+             progress: Progress | None, total: int | None = None,
+             ) -> tuple[Activity, dict[Source, RepoScan], shards.Entries]:
+        """The activity of the systems `names` from the scans of `sources` (theirs, and in a shard the other
+        repositories it holds), those scans, and the manifest entries of the states written to state_out.
+        `total`: what progress says the scan reads in all (default: the repositories read here)."""
+        wanted = {source: scopes for source, scopes in self.requests.items() if source in sources}
+        reused = shards.reuse(self.given, wanted) if self.given else {}
+        rest = {source: scopes for source, scopes in wanted.items() if source not in reused}
+        tick = progress
+        if progress is not None and total is not None:
+            def tick(scanned: RepoScan, _n: int) -> None:
+                progress(scanned, total)
+        scanned = scan_all(rest, self.cache_dir, at_once, warn, tick, self.settings.transport)
+        scans = {source: reused.get(source) or scanned[source] for source in sorted(wanted)}
+        written = shards.write_states(self.state_out, scans) if self.state_out is not None else []
+        mine = {name: parts for name, parts in self.systems.items() if name in names}
+        found = activity.build(mine, scans, self.today, self.settings.windows, self.settings.is_bot(), self.roster)
+        return found, scans, written
 
 
 # --------------------------------------------------------------------------- on two cores
@@ -225,7 +265,7 @@ def scan_catalog(catalog: Catalog, settings: HistorySettings, today: dt.date, ro
 # systems' numbers back pickled, and this process unpickles them.
 SPLIT_MIN_BYTES = 4 << 20
 SPLIT_MIN_COLD = 16  # or this many repositories to read from the start: a cold scan parses all their history
-CHILD_SHARE = 0.45  # the child also pickles what it derived, this process unpickles it: it takes a bit less
+CHILD_SHARE = 0.5  # the child also pickles what it derived, this process unpickles it: it takes a bit less
 
 
 @dataclass(frozen=True)
@@ -239,37 +279,41 @@ class Halves:
 
 
 def split(systems: Mapping[str, Sequence[tuple[Source, Scope]]], requests: Mapping[Source, set[Scope]],
-          reused: Mapping[Source, RepoScan], cache_dir: Path, given: Mapping[str, shards.Given] | None = None,
+          cache_dir: Path, given: Mapping[str, shards.Given] | None = None,
           min_bytes: int | None = None, min_cold: int | None = None) -> Halves | None:
-    """Two halves of the work, or None when it does not pay: too little state to load, or no two groups of
-    systems sharing no repository (a monorepo read by every system stays in one process).
+    """Two halves of the work, or None when it does not pay: too little to do, or no two groups of systems
+    that share no repository (a monorepo read by every system stays in one process).
 
-    The work of a repository is what its state costs to load and walk: the size of its state file (in the
-    cache, or in a --state folder); a repository with none counts as the mean of those known. Worth it from
-    `min_bytes` of state (default SPLIT_MIN_BYTES), or `min_cold` repositories without any (SPLIT_MIN_COLD)."""
+    The work of a repository is what its state costs to load and walk: the size of its state file (in a
+    --state folder, else in the cache); a repository with none counts as the mean of those known, and when
+    none is known (a first scan) as its history on disk (repos.history_size), or when some repository is
+    remote (not cloned yet) as the scopes read from it. Worth it from `min_bytes` of state (default
+    SPLIT_MIN_BYTES), or `min_cold` repositories without any (SPLIT_MIN_COLD)."""
     min_bytes = SPLIT_MIN_BYTES if min_bytes is None else min_bytes
     min_cold = SPLIT_MIN_COLD if min_cold is None else min_cold
+    keys = {source: repos.state_key(source) for source in requests}
     weight: dict[Source, int | None] = {}
-    for source in requests:
-        key = repos.state_key(source)
-        known = given.get(key) if given and source in reused else None
-        if known is not None:
-            weight[source] = known.size or None
+    for source, key in keys.items():
+        known = given.get(key) if given else None
+        if known is not None and known.size:
+            weight[source] = known.size
             continue
         try:
             weight[source] = cache.file_for(cache_dir, key).stat().st_size
         except OSError:
             weight[source] = None
     sizes = [w for w in weight.values() if w is not None]
-    unknown = len(weight) - len(sizes)
-    if sum(sizes) < min_bytes and unknown < min_cold:
+    if sum(sizes) < min_bytes and len(weight) - len(sizes) < min_cold:
         return None
     if sizes:
         guess = sum(sizes) // len(sizes)
         cost = {source: guess if w is None else w for source, w in weight.items()}
-    else:  # the first scan: no state anywhere; a repository weighs as many as the scopes read from it
-        cost = {source: len(requests[source]) for source in weight}
-    # groups: systems joined through the repositories they share (union-find over the sources)
+    else:  # a first scan: the history each local repository holds, else the scopes read from each
+        history = {source: repos.history_size(source) for source in weight}
+        measured = all(size is not None for size in history.values())
+        cost = {source: (history[source] or 1) if measured else len(requests[source]) for source in weight}
+    # groups: systems joined through the repositories they share, and two spellings of one repository (one
+    # state file) kept together (union-find over the sources)
     parent: dict[Source, Source] = {source: source for source in requests}
 
     def root(s: Source) -> Source:
@@ -278,12 +322,17 @@ def split(systems: Mapping[str, Sequence[tuple[Source, Scope]]], requests: Mappi
             s = parent[s]
         return s
 
+    def join(a: Source, b: Source) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[rb] = ra
+
     for parts in systems.values():
-        first = root(parts[0][0])
         for source, _ in parts[1:]:
-            other = root(source)
-            if other != first:
-                parent[other] = first
+            join(parts[0][0], source)
+    same: dict[str, Source] = {}
+    for source, key in keys.items():
+        join(same.setdefault(key, source), source)
     groups: dict[Source, list[Source]] = {}
     for source in sorted(requests):
         groups.setdefault(root(source), []).append(source)
@@ -304,19 +353,19 @@ def split(systems: Mapping[str, Sequence[tuple[Source, Scope]]], requests: Mappi
     return Halves(frozenset(systems) - there_systems, there_systems, frozenset(there))
 
 
-def _beside(halves: Halves, systems: Mapping[str, Sequence[tuple[Source, Scope]]],
-            requests: Mapping[Source, set[Scope]], rest: Mapping[Source, set[Scope]],
-            reused: Mapping[Source, RepoScan], cache_dir: Path, count: int, settings: HistorySettings,
-            today: dt.date, roster: Roster | None, warn: Warn, progress: Progress | None,
-            ) -> tuple[Activity, dict[Source, RepoScan]]:
-    """scan_catalog's work on two cores: a forked child scans the repositories of `halves.there` and derives
-    the numbers of its systems while this process does the rest; their answers joined are the answer of one
-    process (each system is derived from the same scans, whichever process reads them). Warnings and progress
-    ticks of the child reach `warn` and `progress` as they happen. The two together scan `count` repositories
-    at once (the child half of them, rounded down; at least one each). The child sends back its scans without their states (only
-    activity.build reads them, and it ran there); a child that dies is replaced by doing its half here."""
+def _beside(work: _Work, halves: Halves, count: int, warn: Warn, progress: Progress | None,
+            ) -> tuple[Activity, dict[Source, RepoScan], shards.Entries]:
+    """scan_catalog's work on two cores: a forked child does `work.part` for the systems and repositories of
+    `halves.there` while this process does the rest; their answers joined are the answer of one process (each
+    system is derived from the same scans, whichever process reads them). Warnings and progress ticks of the
+    child reach `warn` and `progress` as they happen. The two together scan `count` repositories at once (the
+    child half of them, rounded down; at least one each). The child sends back its scans without their states
+    (it used them, and wrote them to state_out, itself); a child that dies is replaced by doing its half here."""
     lock = threading.Lock()
-    total = len(rest)
+    here_sources = frozenset(work.requests) - halves.there_sources
+    theirs_at_once = max(1, count // 2)
+    # what the bar counts: every repository but those a --state folder answers (as one process counts them)
+    total = sum(1 for source in work.requests if not _given_answers(work, source))
 
     def said(message: str) -> None:
         with lock:
@@ -334,35 +383,32 @@ def _beside(halves: Halves, systems: Mapping[str, Sequence[tuple[Source, Scope]]
         else:
             ticked(payload, total)
 
-    def half(names: frozenset[str], sources: Collection[Source], say: Warn, tick: Progress,
-             ) -> tuple[Activity, dict[Source, RepoScan]]:
-        mine = {name: parts for name, parts in systems.items() if name in names}
-        at_once = max(1, count // 2) if names is halves.there else count - max(1, count // 2)
-        scanned = scan_all({s: w for s, w in rest.items() if s in sources}, cache_dir, max(1, at_once), say, tick,
-                           settings.transport)
-        scans = {source: reused.get(source) or scanned[source] for source in sorted(requests) if source in sources}
-        return activity.build(mine, scans, today, settings.windows, settings.is_bot(), roster), scans
+    def there(send: forked.Send) -> tuple[Activity, dict[Source, RepoScan], shards.Entries]:
+        def tick(scanned: RepoScan, _n: int) -> None:
+            send(("tick", dataclasses.replace(scanned, state=None)))
 
-    def there(send: forked.Send) -> tuple[dict[str, Any], dict[Source, RepoScan]]:
-        done, scans = half(halves.there, halves.there_sources, lambda m: send(("warn", m)),
-                           lambda scanned, _n: send(("tick", dataclasses.replace(scanned, state=None))))
-        return dict(done.systems), {s: dataclasses.replace(r, state=None) for s, r in scans.items() if s in rest}
+        found, scans, written = work.part(halves.there, halves.there_sources, theirs_at_once,
+                                          lambda m: send(("warn", m)), tick if progress is not None else None)
+        return found, {source: dataclasses.replace(r, state=None) for source, r in scans.items()}, written
 
     child = forked.start(there, heard)
     try:
-        here, scans = half(halves.here, frozenset(requests) - halves.there_sources, said, ticked)
+        here, scans, written = work.part(halves.here, here_sources, max(1, count - theirs_at_once), said, ticked,
+                                         total)
         try:
-            theirs, their_scans = child.result()
+            theirs, their_scans, their_written = child.result()
         except forked.Died as exc:
             said(f"{exc}; reading its repositories here instead")
-            done, their_full = half(halves.there, halves.there_sources, said, ticked)
-            theirs, their_scans = dict(done.systems), their_full
+            theirs, their_scans, their_written = work.part(halves.there, halves.there_sources, theirs_at_once,
+                                                           said, ticked, total)
     finally:
         child.stop()
-    derived = {**here.systems, **theirs}
+    derived = {**here.systems, **theirs.systems}
     everything = {**scans, **their_scans}
-    for source in halves.there_sources:
-        if source in reused:
-            everything[source] = reused[source]
-    return (dataclasses.replace(here, systems={name: derived[name] for name in systems}),
-            {source: everything[source] for source in sorted(requests)})
+    found = dataclasses.replace(here, systems={name: derived[name] for name in work.systems})
+    return found, {source: everything[source] for source in sorted(work.requests)}, written + their_written
+
+
+def _given_answers(work: _Work, source: Source) -> bool:
+    """Whether a --state folder holds `source` (then it is not scanned, unless its state lacks a scope)."""
+    return bool(work.given) and repos.state_key(source) in work.given

@@ -80,13 +80,21 @@ def assign(costs: Mapping[str, int | None], count: int, readers: Mapping[str, in
 
 
 def select(requests: Mapping[Source, Collection[Scope]], shard: Shard, cache_dir: Path) -> set[Source]:
-    """The sources of `shard`; costs are the commits of each repository's cached state, when there is one,
-    else (no state at all) how many scopes the catalog reads each through."""
+    """The sources of `shard`; costs are the commits of each repository's cached state, when there is one;
+    with no state at all, the bytes of history of each repository when all are local (repos.history_size),
+    else how many scopes the catalog reads each through."""
     keys = {source: repos.state_key(source) for source in requests}
-    costs = {key: cache.commits(cache.file_for(cache_dir, key), key) for key in set(keys.values())}
+    costs: dict[str, int | None] = {key: cache.commits(cache.file_for(cache_dir, key), key)
+                                    for key in set(keys.values())}
     readers: dict[str, int] = {}
     for source, scopes in requests.items():
         readers[keys[source]] = readers.get(keys[source], 0) + len(scopes)
+    if all(cost is None for cost in costs.values()):
+        # a first run: local repositories weigh what their history weighs on disk (as every runner sees it
+        # from the same checkout); with any remote repository, nothing is cloned yet: the readers decide
+        sizes = {keys[source]: repos.history_size(source) for source in requests}
+        if sizes and all(size is not None for size in sizes.values()):
+            costs = dict(sizes)
     shards = assign(costs, shard.count, readers)
     return {source for source, key in keys.items() if shards[key] == shard.index}
 
@@ -100,9 +108,13 @@ def status(scanned: RepoScan) -> str:
     return "scanned" if scanned.state is not None else "failed"
 
 
-def write(folder: Path, shard: Shard, scans: Mapping[Source, RepoScan]) -> Path:
-    """DIR/manifest.json and DIR/repos/*.json for `scans`; raises StateError when DIR cannot be written."""
-    entries: dict[str, dict[str, Any]] = {}
+Entries = list[tuple[Source, str, dict[str, Any]]]  # (source, its state key, its manifest entry), in source order
+
+
+def write_states(folder: Path, scans: Mapping[Source, RepoScan]) -> Entries:
+    """DIR/repos/*.json for the scanned repositories of `scans`; their manifest entries, for write_manifest.
+    (A scan on two cores writes each half's states where they are, history/scan.py.) Raises StateError."""
+    out: Entries = []
     try:
         for source in sorted(scans):
             scanned = scans[source]
@@ -114,8 +126,19 @@ def write(folder: Path, shard: Shard, scans: Mapping[Source, RepoScan]) -> Path:
                 cache.write(folder / REPOS / name,
                             cache.payload(key, scanned.depends, scanned.state, scanned.prefix))
                 entry.update(head=scanned.state.head, commits=scanned.state.commits, file=f"{REPOS}/{name}")
-            entries.setdefault(key, entry)
-        manifest = {"format": FORMAT, "version": VERSION, "shard": str(shard), "repositories": entries}
+            out.append((source, key, entry))
+    except OSError as exc:
+        raise StateError(f"--state-out {folder}: cannot write the scan state ({exc.strerror or exc})") from exc
+    return out
+
+
+def write_manifest(folder: Path, shard: Shard, written: Entries) -> Path:
+    """DIR/manifest.json listing the entries write_states made (one per state key: the first source's)."""
+    entries: dict[str, dict[str, Any]] = {}
+    for _, key, entry in sorted(written, key=lambda e: e[0]):
+        entries.setdefault(key, entry)
+    manifest = {"format": FORMAT, "version": VERSION, "shard": str(shard), "repositories": entries}
+    try:
         cache.write(folder / MANIFEST, manifest)
     except OSError as exc:
         raise StateError(f"--state-out {folder}: cannot write the scan state ({exc.strerror or exc})") from exc
@@ -127,7 +150,8 @@ def write(folder: Path, shard: Shard, scans: Mapping[Source, RepoScan]) -> Path:
 
 @dataclass
 class Given:
-    """One repository as a --state folder has it."""
+    """One repository as a --state folder has it. The state file itself is read when first needed (`load`):
+    on two cores each process reads only the states of its own half (history/scan.py)."""
 
     repo: str  # state key
     status: str  # scanned | empty | failed
@@ -138,22 +162,45 @@ class Given:
     depends: dict[str, Any] = field(default_factory=dict)
     prefix: str = ""
     size: int = 0  # bytes of its state file: what loading and walking it costs (scan.split)
+    file: Path | None = None  # the state file, until load() has read it
+
+    def load(self) -> RepoState | None:
+        """The state (read from its file the first time); raises StateError naming the folder and the cause."""
+        if self.state is None and self.file is not None:
+            path, self.file = self.file, None
+            where = f"--state {self.origin}"
+            try:
+                payload = cache.read(path)
+                state = cache.state_of(payload)
+            except FileNotFoundError as exc:
+                raise StateError(f"{where}: the state of {self.repo} ({path}) is missing") from exc
+            except OSError as exc:
+                raise StateError(f"{where}: cannot read {path} ({exc.strerror or exc})") from exc
+            except cache.Unusable as exc:
+                raise StateError(f"{where}: the state of {self.repo} ({path}) is {exc}") from exc
+            if payload.get("repo") != self.repo or not isinstance(payload.get("key"), dict):
+                raise StateError(f"{where}: the state of {self.repo} ({path}) is not that repository's")
+            self.state, self.depends, self.prefix = state, payload["key"], str(payload.get("prefix") or "")
+        return self.state
 
     def scan(self, source: Source, wanted: set[Scope]) -> RepoScan | None:
         """This state as the scan of `source`, or None when it lacks a scope asked for (then it is scanned)."""
         if self.status != "scanned":
             return RepoScan(source, problem=self.problem, reason=self.reason, mode=self.status,
                             depends=self.depends)
-        assert self.state is not None
+        state = self.load()
+        assert state is not None
         scopes = {s: anchored(self.prefix, s) for s in wanted}
-        if not set(scopes.values()) <= set(self.state.scopes):
+        if not set(scopes.values()) <= set(state.scopes):
             return None
-        return RepoScan(source, self.state, shallow=bool(self.depends.get("shallow")), prefix=self.prefix,
+        return RepoScan(source, state, shallow=bool(self.depends.get("shallow")), prefix=self.prefix,
                         mode="cached", scopes=scopes, depends=self.depends)
 
 
 def read(folders: Sequence[str]) -> dict[str, Given]:
-    """The repositories of every --state folder, merged; raises StateError naming the folder and the cause."""
+    """The repositories of every --state folder, merged; raises StateError naming the folder and the cause.
+    The manifests are read here; each state file when a scan needs it (Given.load), and here only for a
+    repository that two folders hold."""
     merged: dict[str, Given] = {}
     with collector.paused():  # hundreds of states: the objects of all of them live on
         for folder in folders:
@@ -165,16 +212,17 @@ def read(folders: Sequence[str]) -> dict[str, Given]:
 def merge(a: Given, b: Given) -> Given:
     """The state of one repository that two folders hold: a scanned one beats a failed one; of two scanned,
     the one whose head descends from the other's; two unrelated heads are a StateError."""
-    if a.state is None or b.state is None:
-        return b if a.state is None and b.state is not None else a
-    if a.state.head == b.state.head:
-        return b if len(b.state.scopes) > len(a.state.scopes) else a
-    if b.state.head in a.state.lineage:
+    mine, theirs = a.load(), b.load()
+    if mine is None or theirs is None:
+        return b if mine is None and theirs is not None else a
+    if mine.head == theirs.head:
+        return b if len(theirs.scopes) > len(mine.scopes) else a
+    if theirs.head in mine.lineage:
         return a
-    if a.state.head in b.state.lineage:
+    if mine.head in theirs.lineage:
         return b
-    raise StateError(f"--state: {a.repo} has two unrelated heads, {a.state.head} (in {a.origin}) and "
-                     f"{b.state.head} (in {b.origin}); neither was scanned from the other (a rewritten history, "
+    raise StateError(f"--state: {a.repo} has two unrelated heads, {mine.head} (in {a.origin}) and "
+                     f"{theirs.head} (in {b.origin}); neither was scanned from the other (a rewritten history, "
                      "or states of different repositories): give only one of them")
 
 
@@ -202,23 +250,13 @@ def _read_one(folder: Path) -> dict[str, Given]:
         given = Given(str(key), entry["status"], str(folder), _text(entry.get("problem")),
                       _text(entry.get("reason")))
         if given.status == "scanned":
-            path = folder / REPOS / cache.name_for(given.repo)
+            given.file = folder / REPOS / cache.name_for(given.repo)
             try:
-                payload = cache.read(path)
-                given.state = cache.state_of(payload)
+                given.size = given.file.stat().st_size
             except FileNotFoundError as exc:
-                raise StateError(f"{where}: the state of {key} ({path}) is missing") from exc
+                raise StateError(f"{where}: the state of {key} ({given.file}) is missing") from exc
             except OSError as exc:
-                raise StateError(f"{where}: cannot read {path} ({exc.strerror or exc})") from exc
-            except cache.Unusable as exc:
-                raise StateError(f"{where}: the state of {key} ({path}) is {exc}") from exc
-            if payload.get("repo") != key or not isinstance(payload.get("key"), dict):
-                raise StateError(f"{where}: the state of {key} ({path}) is not that repository's")
-            given.depends, given.prefix = payload["key"], str(payload.get("prefix") or "")
-            try:
-                given.size = path.stat().st_size
-            except OSError:
-                given.size = 0
+                raise StateError(f"{where}: cannot read {given.file} ({exc.strerror or exc})") from exc
         out[given.repo] = given
     return out
 
