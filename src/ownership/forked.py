@@ -151,6 +151,7 @@ def start(task: Callable[[Send], Any], on_message: Callable[[Any], None]) -> Chi
             stream.flush()
         except (OSError, ValueError, AttributeError):
             pass
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         os.close(write_end)
@@ -159,6 +160,8 @@ def start(task: Callable[[Send], Any], on_message: Callable[[Any], None]) -> Chi
     try:  # the child: never returns into the caller's code
         os.close(read_end)
         die_with_parent()
+        if os.getppid() != parent:  # the parent died before the line above: no signal will come
+            os._exit(1)
         lock = threading.Lock()
         pipe = os.fdopen(write_end, "wb")
 

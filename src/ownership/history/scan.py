@@ -265,7 +265,7 @@ class _Work:
 # systems' numbers back pickled, and this process unpickles them.
 SPLIT_MIN_BYTES = 4 << 20
 SPLIT_MIN_COLD = 16  # or this many repositories to read from the start: a cold scan parses all their history
-CHILD_SHARE = 0.5  # the child also pickles what it derived, this process unpickles it: it takes a bit less
+CHILD_SHARE = 0.45  # the child also pickles what it derived, this process unpickles it: it takes a bit less
 
 
 @dataclass(frozen=True)
