@@ -88,3 +88,11 @@ def test_git_variables_exported_by_a_hook_do_not_redirect_the_scan(tmp_path: Pat
     assert git.run(repo.path, "rev-parse", "--absolute-git-dir").strip() == str(repo.path / ".git")
     names = {c.name for c in gitlog.log(repo.path)}
     assert names == {"Alice"}
+
+
+def test_a_failed_stream_names_the_git_command_not_its_config_options(tmp_path: Path) -> None:
+    repo = GitRepo.init(tmp_path / "r")
+    repo.commit({"a.py": "1\n"})
+    with pytest.raises(git.GitError, match=r"^git log: fatal: ") as caught:
+        list(git.stream(repo.path, "-c", "diff.renameLimit=1000", "log", "no-such-ref"))
+    assert "git -c" not in str(caught.value)

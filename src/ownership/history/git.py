@@ -376,7 +376,7 @@ def stream(cwd: str | os.PathLike[str], *args: str, chunk: int = PIPE_SIZE) -> G
         raise GitMissing("git is not installed or not on PATH")
     if status != 0:
         why = reason(bytes(errors).decode("utf-8", "replace")) or f"exit status {status}"
-        raise GitError(f"git {' '.join(args[:1])}: {why}")
+        raise GitError(f"git {' '.join(_command(args)[:1])}: {why}")
 
 
 def _widen_pipe(pipe: IO[bytes]) -> bool:
