@@ -1009,6 +1009,9 @@ def site(catalog_paths: tuple[str, ...], out: str, report_dir: str | None, at: s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ownership import collector
+
+    collector.no_final_collection()
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="ownership", standalone_mode=True)
     except SystemExit as exc:
