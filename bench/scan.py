@@ -314,7 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         naive, n = time_naive(repo, args.naive_sample)
     except Exception as exc:  # noqa: BLE001 — GitPython cannot open some shapes (a bare mirror without .git)
-        why = next((ln.strip(" '") for ln in str(exc).splitlines() if "fatal:" in ln), type(exc).__name__)
+        why = next(("fatal:" + ln.split("fatal:", 1)[1].strip(" '") for ln in str(exc).splitlines() if "fatal:" in ln),
+                   type(exc).__name__)
         print(f"naive GitPython .stats         unknown: GitPython cannot read {repo} ({why.strip()})")
     else:
         extrapolated = naive * total / max(n, 1)
