@@ -91,7 +91,10 @@ class Child:
                     head = pipe.read(8)
                     if len(head) < 8:
                         return  # the child is gone; result() tells an answer from a death
-                    frame = pipe.read(int.from_bytes(head, "little"))
+                    size = int.from_bytes(head, "little")
+                    frame = pipe.read(size)
+                    if len(frame) < size:
+                        return  # killed while writing: no answer, as if it had sent nothing
                     kind, payload = pickle.loads(frame)
                     if kind == "message":
                         self._on_message(payload)

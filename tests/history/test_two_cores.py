@@ -309,3 +309,17 @@ def test_a_corrupt_state_file_read_by_the_child_stops_the_merge_with_its_name(
     with pytest.raises(shards.StateError, match=r"--state .*: the state of .* is corrupt"):
         scan.scan_catalog(catalog, _settings(tmp_path / "c2"), TODAY, given=shards.read([str(folder)]))
     assert started == [1]
+
+
+def test_a_child_killed_while_writing_its_answer_is_reported_as_died() -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forked work is Linux only")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a child that announces 1,000 bytes and dies after 10
+        os.write(write_end, (1000).to_bytes(8, "little") + b"x" * 10)
+        os._exit(0)
+    os.close(write_end)
+    child = forked.Child(pid, read_end, lambda _m: None)
+    with pytest.raises(forked.Died):
+        child.result()
