@@ -20,7 +20,7 @@ import hashlib
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -194,14 +194,8 @@ def _local_config(path: Path) -> bytes | None:
     `.git/config`, or a bare repository's `config` (b"" when it has none). None for every other shape (a
     `.git` file: a linked work tree or submodule; a common dir; a folder inside a repository; a HEAD git
     would not accept), and when it cannot be read: then git answers."""
-    dot = path / ".git"
-    if dot.is_dir() and not dot.is_symlink():
-        gitdir = dot
-    elif not os.path.lexists(dot) and _bare_as_git_sees_it(path):
-        gitdir = path
-    else:
-        return None
-    if os.path.lexists(gitdir / "commondir"):
+    gitdir = _git_dir(path)
+    if gitdir is None or os.path.lexists(gitdir / "commondir"):
         return None
     try:
         return (gitdir / "config").read_bytes()
@@ -209,6 +203,17 @@ def _local_config(path: Path) -> bytes | None:
         return b""
     except OSError:
         return None
+
+
+def _git_dir(path: Path) -> Path | None:
+    """The git directory of `path` when it can be named without git: a work tree's `.git` folder, or `path`
+    itself when git opens it as a bare repository; None for every other shape."""
+    dot = path / ".git"
+    if dot.is_dir() and not dot.is_symlink():
+        return dot
+    if not os.path.lexists(dot) and _bare_as_git_sees_it(path):
+        return path
+    return None
 
 
 _HEAD = re.compile(rb"^(ref: refs/\S+|[0-9a-f]{40}|[0-9a-f]{64})\s*$")
@@ -229,17 +234,11 @@ def _bare_as_git_sees_it(folder: Path) -> bool:
 def history_size(source: Source) -> int | None:
     """Bytes of a local repository's objects on disk (its packs; its loose objects when it has no pack), a
     measure of how much history a first scan reads, without starting git; None for a remote repository (not
-    cloned yet) and for shapes `_local_config` leaves to git. For balancing work only, never for an answer."""
-    if source.remote:
+    cloned yet) and for shapes `_git_dir` cannot name. For balancing work only, never for an answer."""
+    gitdir = None if source.remote else _git_dir(Path(source.where))
+    if gitdir is None:
         return None
-    path = Path(source.where)
-    dot = path / ".git"
-    if dot.is_dir() and not dot.is_symlink():
-        objects = dot / "objects"
-    elif not os.path.lexists(dot) and _bare_as_git_sees_it(path):
-        objects = path / "objects"
-    else:
-        return None
+    objects = gitdir / "objects"
     try:
         packs = [entry.stat().st_size for entry in os.scandir(objects / "pack") if entry.name.endswith(".pack")]
     except OSError:
@@ -254,6 +253,15 @@ def history_size(source: Source) -> int | None:
     except OSError:
         return None
     return total
+
+
+def history_sizes(sources: Iterable[Source]) -> dict[Source, int] | None:
+    """history_size of each source, or None unless every one is measured (any remote repository): a first
+    run weighs repositories by it only when all of them have it (shards.select, scan.split)."""
+    sizes = {source: history_size(source) for source in sources}
+    if not sizes or any(size is None for size in sizes.values()):
+        return None
+    return {source: size or 0 for source, size in sizes.items()}
 
 
 def _operator_partial_clone() -> bool:

@@ -309,9 +309,9 @@ def split(systems: Mapping[str, Sequence[tuple[Source, Scope]]], requests: Mappi
         guess = sum(sizes) // len(sizes)
         cost = {source: guess if w is None else w for source, w in weight.items()}
     else:  # a first scan: the history each local repository holds, else the scopes read from each
-        history = {source: repos.history_size(source) for source in weight}
-        measured = all(size is not None for size in history.values())
-        cost = {source: (history[source] or 1) if measured else len(requests[source]) for source in weight}
+        history = repos.history_sizes(weight)
+        cost = {source: (history[source] or 1) if history is not None else len(requests[source])
+                for source in weight}
     # groups: systems joined through the repositories they share, and two spellings of one repository (one
     # state file) kept together (union-find over the sources)
     parent: dict[Source, Source] = {source: source for source in requests}

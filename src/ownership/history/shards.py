@@ -92,9 +92,9 @@ def select(requests: Mapping[Source, Collection[Scope]], shard: Shard, cache_dir
     if all(cost is None for cost in costs.values()):
         # a first run: local repositories weigh what their history weighs on disk (as every runner sees it
         # from the same checkout); with any remote repository, nothing is cloned yet: the readers decide
-        sizes = {keys[source]: repos.history_size(source) for source in requests}
-        if sizes and all(size is not None for size in sizes.values()):
-            costs = dict(sizes)
+        sizes = repos.history_sizes(requests)
+        if sizes is not None:
+            costs = {keys[source]: size for source, size in sizes.items()}
     shards = assign(costs, shard.count, readers)
     return {source for source, key in keys.items() if shards[key] == shard.index}
 
