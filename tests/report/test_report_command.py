@@ -268,3 +268,35 @@ def test_an_out_folder_named_for_the_report_day_or_for_no_day_is_written(
     code, _, err = _report(tmp_path, monkeypatch, "--out", "latest", "--today", "2026-11-30")
     assert code == 0, err
     assert _json(tmp_path / "latest")["date"] == "2026-11-30"
+
+
+def test_an_earlier_report_with_a_key_of_the_wrong_type_is_skipped_naming_the_file_and_the_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Valid JSON of the right version and date, one key of the wrong type: skipped with a warning, never an
+    internal error and never copied into the health trend (issue 25, point 1)."""
+    write_org(tmp_path)
+    assert _report(tmp_path, monkeypatch, "--today", "2026-11-02")[0] == 0
+    good = _json(tmp_path / "reports" / "2026-11-02")
+    damage = {"2026-11-09": ("headline", ["a list"]), "2026-11-10": ("orphaned", None),
+              "2026-11-11": ("leavers", "bob"), "2026-11-12": ("headline.employed_owner_pct", "100"),
+              "2026-11-13": ("findings", [{"rule": "orphaned", "evidence": []}]),
+              "2026-11-16": ("headline.findings", {"error": "3"})}
+    for day, (key, value) in damage.items():
+        doc = json.loads(json.dumps(good))
+        doc["date"] = day
+        target = doc
+        *parents, last = key.split(".")
+        for part in parents:
+            target = target[part]
+        target[last] = value
+        (tmp_path / "reports" / day).mkdir()
+        (tmp_path / "reports" / day / "report.json").write_text(json.dumps(doc))
+    code, _, err = _report(tmp_path, monkeypatch, "--today", "2026-11-30")
+    assert code == 0, err
+    for day, (key, _) in damage.items():
+        shown = "findings" if key == "findings" else key
+        assert f"{day}/report.json: skipped, `{shown}` has the wrong type" in err, err
+    doc = _json(tmp_path / "reports" / "2026-11-30")
+    assert doc["changes"]["since"] == "2026-11-02"  # the last good week is last week
+    assert [p["date"] for p in doc["health"]] == ["2026-11-02", "2026-11-30"]
+    assert all(isinstance(p["employed_owner_pct"], float | int) for p in doc["health"])

@@ -30,7 +30,7 @@ from ownership.history.scan import Progress as ScanProgress
 from ownership.history.weblinks import blob_urls
 from ownership.httpget import redact_url
 from ownership.inputs import prepare, source_of
-from ownership.report import document, render
+from ownership.report import document, earlier, render
 from ownership.roster import files as roster_files
 from ownership.roster import is_url
 from ownership.roster.guard import REPORT_SNAPSHOT
@@ -66,7 +66,8 @@ def check_out(out: Path, today: dt.date) -> None:
 
 def load_history(folder: Path, today: dt.date, warn: Warn) -> list[dict[str, Any]]:
     """Earlier report.json documents under `folder/<YYYY-MM-DD>/`, older than `today`, oldest first. A report
-    that cannot be read is skipped with a warning: one bad week must not stop this week's report."""
+    that cannot be read, or whose keys have the wrong types (report/earlier.py), is skipped with a warning
+    naming the file and the key: one bad week must not stop this week's report."""
     if not folder.is_dir():
         return []
     docs = []
@@ -81,6 +82,10 @@ def load_history(folder: Path, today: dt.date, warn: Warn) -> list[dict[str, Any
             continue
         if not isinstance(doc, dict) or doc.get("version") != document.VERSION or doc.get("date") != sub.name:
             warn(f"{path}: skipped, not a version-{document.VERSION} report of {sub.name}")
+            continue
+        bad = earlier.problem(doc)
+        if bad is not None:
+            warn(f"{path}: skipped, `{bad}` has the wrong type for a report.json (docs/report.md)")
             continue
         docs.append(doc)
     return docs
