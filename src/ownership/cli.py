@@ -245,6 +245,9 @@ ROSTER_OPTION = click.option("--roster", metavar="SOURCE",
 ALLOW_SHRINK_OPTION = click.option("--allow-roster-shrink", is_flag=True,
                                    help="Use the roster even when it has far fewer active people than the "
                                         "previous snapshot (roster_shrink_limit, default 10%), or none.")
+STRICT_ROSTER_OPTION = click.option("--strict-roster", is_flag=True,
+                                    help="Exit 2 when the shrink guard's previous roster snapshot is damaged, or "
+                                         "missing although earlier weekly reports exist (default: a warning).")
 
 
 # the options of every command that prints findings (validate, audit, codeowners check)
@@ -270,7 +273,7 @@ def _roster(source: str | None, config: Config, today: dt.date, allow_shrink: bo
     """The roster from --roster or ownership.yaml (None when neither names one)."""
     from ownership.inputs import load_roster
 
-    return load_roster(source, config, today, allow_shrink)
+    return load_roster(source, config, today, allow_shrink, warn=lambda line: _warn([line]))
 
 
 @cli.command()
@@ -452,10 +455,11 @@ def roster_group() -> None:
               help="Write the snapshot (JSON) here; an existing FILE is also compared by the shrink guard.")
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@STRICT_ROSTER_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
-def roster_pull(out: str, roster: str | None, allow_roster_shrink: bool, config_path: str | None,
-                today: str | None) -> None:
+def roster_pull(out: str, roster: str | None, allow_roster_shrink: bool, strict_roster: bool,
+                config_path: str | None, today: str | None) -> None:
     """Read the roster (a SCIM server or an HR export) and save it as a JSON snapshot.
 
     Nothing is written unless the whole roster was read: a SCIM pull that ends early or fails after its
@@ -464,7 +468,8 @@ def roster_pull(out: str, roster: str | None, allow_roster_shrink: bool, config_
     from ownership.commands import roster as command
 
     config = _config([DEFAULT_CATALOG], config_path)
-    pulled = command.pull(roster, config, _today(today), out, allow_roster_shrink)
+    pulled = command.pull(roster, config, _today(today), out, allow_roster_shrink, strict=strict_roster,
+                          warn=lambda line: _warn([line]))
     _warn(pulled.warnings)
     click.echo(f"saved {pulled.people} people ({pulled.active} active) from {pulled.source} to {pulled.out}")
 
@@ -915,12 +920,13 @@ def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], 
 @STATE_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
+@STRICT_ROSTER_OPTION
 @EXCLUDE_OPTION
 @CONFIG_OPTION
 @TODAY_OPTION
 def report(catalog_paths: tuple[str, ...], out: str | None, history: str | None, jobs: int | None,
-           states: tuple[str, ...], roster: str | None, allow_roster_shrink: bool, config_path: str | None,
-           today: str | None) -> None:
+           states: tuple[str, ...], roster: str | None, allow_roster_shrink: bool, strict_roster: bool,
+           config_path: str | None, today: str | None) -> None:
     """The weekly ownership report of the catalog (--catalog; default: catalog/): headline numbers, what changed
     since the last report, top risks with suggested successors, teams, legacy stewards, catalog hygiene.
     Writes report.md, report.html (self-contained) and report.json (docs/report.md). Exit 0 once written."""
@@ -931,7 +937,8 @@ def report(catalog_paths: tuple[str, ...], out: str | None, history: str | None,
     written = command.run(selected, config, today=_today(today), roster_source=roster,
                           out=Path(out) if out else None, history=Path(history) if history else None,
                           allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=lambda line: _warn([line]),
-                          stage=command.terminal_stage(), progress=bar, states=states)
+                          stage=command.terminal_stage(), progress=bar, states=states,
+                          strict_roster=strict_roster)
     click.echo(f"wrote {', '.join(str(p) for p in written.files.values())}")
 
 

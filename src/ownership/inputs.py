@@ -46,34 +46,39 @@ def source_of(flag: str | None, config: Config) -> str | None:
 
 
 def load_roster(flag: str | None, config: Config, today: dt.date, allow_shrink: bool = False,
-                compare_with: Sequence[str] = ()) -> Roster | None:
+                compare_with: Sequence[str] = (), *, warn: Warn = lambda _: None, strict: bool = False,
+                expect_baseline: bool = False) -> Roster | None:
     """The roster for a command that can use one, or None when none is configured. Raises RosterError.
-    `compare_with`: further snapshots the shrink guard compares with (the last weekly report's)."""
+    `compare_with`: further snapshots the shrink guard compares with (the last weekly report's); `warn`
+    hears the guard's notices (a damaged or missing baseline), which `strict` turns into errors
+    (roster/guard.py check)."""
     from ownership.roster import RosterSettings, load
 
     source = source_of(flag, config)
     if not source:
         return None
     return load(source, RosterSettings.from_values(config.values, config.relative), today=today,
-                allow_shrink=allow_shrink, compare_with=compare_with)
+                allow_shrink=allow_shrink, compare_with=compare_with, warn=warn, strict=strict,
+                expect_baseline=expect_baseline)
 
 
-def read_roster(config: Config, roster_source: str | None, day: dt.date,
-                allow_shrink: bool = False) -> tuple[Roster | None, str | None]:
+def read_roster(config: Config, roster_source: str | None, day: dt.date, allow_shrink: bool = False,
+                warn: Warn = lambda _: None) -> tuple[Roster | None, str | None]:
     """(the roster, None) when one is configured and usable; else (None, why not) or (None, None)."""
     from ownership.roster import RosterError
 
     try:
-        return load_roster(roster_source, config, day, allow_shrink), None
+        return load_roster(roster_source, config, day, allow_shrink, warn=warn), None
     except RosterError as exc:
         return None, f"the roster could not be used: {exc}"
 
 
 def load_people(catalog: Catalog, config: Config, roster_source: str | None, day: dt.date,
-                allow_shrink: bool = False, read: tuple[Roster | None, str | None] | None = None) -> People:
+                allow_shrink: bool = False, read: tuple[Roster | None, str | None] | None = None,
+                warn: Warn = lambda _: None) -> People:
     """People with the roster when one is configured and usable; else "not checked", with the reason.
     `read`: what read_roster() already returned for these arguments (read while the catalog was parsed)."""
-    roster, problem = read if read is not None else read_roster(config, roster_source, day, allow_shrink)
+    roster, problem = read if read is not None else read_roster(config, roster_source, day, allow_shrink, warn)
     return People(catalog, roster, day, roster_problem=problem)
 
 
@@ -84,14 +89,15 @@ def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_sour
             allow_roster_shrink: bool = False, jobs: int | None = None, scan: bool = True,
             warn: Warn = lambda _: None, progress: Progress | None = None,
             before_scan: Callable[[Snapshot], None] | None = None, roster_compare_with: Sequence[str] = (),
-            states: Sequence[str] = (),
+            states: Sequence[str] = (), strict_roster: bool = False, expect_roster_baseline: bool = False,
             ) -> tuple[Snapshot, list[Finding]]:
     """The catalog (+ loader findings), the roster when a source is given or configured, and the git activity
     through the incremental scan (windows always include 180 days).
 
     `before_scan` sees the snapshot without activity first, so a command can refuse bad arguments (an
     unknown person, no roster) before any repository is read. `roster_compare_with`: snapshots the roster
-    shrink guard compares with besides its cache (for `report`: the newest earlier report's). `states`:
+    shrink guard compares with besides its cache (for `report`: the newest earlier report's);
+    `strict_roster`, `expect_roster_baseline`: see roster/guard.py check. `states`:
     --state folders of earlier (sharded) scans, read and merged before anything else; the repositories they
     hold are not scanned (history/shards.py).
 
@@ -105,7 +111,8 @@ def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_sour
 
     given = shards.read(states) if states else None
     catalog, loaded = load_paths(paths)
-    roster = load_roster(roster_source, config, today, allow_roster_shrink, roster_compare_with)
+    roster = load_roster(roster_source, config, today, allow_roster_shrink, roster_compare_with, warn=warn,
+                         strict=strict_roster, expect_baseline=expect_roster_baseline)
     if before_scan is not None:
         before_scan(Snapshot(catalog=catalog, today=today, roster=roster, options=config.rules))
     activity = None

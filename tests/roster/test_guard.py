@@ -98,14 +98,60 @@ def test_an_empty_roster_is_refused_even_without_a_previous_snapshot(tmp_path: P
     assert not guard.cache_path(str(src)).exists()
 
 
-def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path: Path) -> None:
+def test_a_damaged_baseline_is_a_warning_and_an_unchecked_roster_never_replaces_it(tmp_path: Path) -> None:
+    """Issue 25, point 2: a cached snapshot that does not parse was skipped silently, and a roster with half
+    its people became the new baseline for good."""
     src = tmp_path / "hr.csv"
-    write_roster(src, 3)
+    write_roster(src, 20)
+    load(str(src), RosterSettings(), today=TODAY)
     target = guard.cache_path(str(src))
-    target.parent.mkdir(parents=True)
     target.write_text("{not json")
-    assert len(load(str(src), RosterSettings(), today=TODAY).people) == 3
+    write_roster(src, 10)  # half the company: the guard cannot compare, so it must say so
+    heard: list[str] = []
+    assert len(load(str(src), RosterSettings(), today=TODAY, warn=heard.append).people) == 10
+    assert len(heard) == 1 and "previous snapshot of" in heard[0] and "is damaged" in heard[0], heard
+    assert "does not replace it" in heard[0] and "--allow-roster-shrink" in heard[0]
+    assert target.read_text() == "{not json"  # not a new baseline from an unchecked roster
+    # strict (--strict-roster, the weekly workflow): an error, nothing used
+    with pytest.raises(RosterError, match="is damaged"):
+        load(str(src), RosterSettings(), today=TODAY, strict=True)
+    # the operator accepts this roster: it becomes the baseline
+    load(str(src), RosterSettings(), today=TODAY, allow_shrink=True)
     assert '"version": 1' in target.read_text()
+
+
+def test_a_missing_baseline_that_was_expected_is_a_warning_and_in_strict_mode_an_error(tmp_path: Path) -> None:
+    src = tmp_path / "hr.csv"
+    write_roster(src, 5)
+    with pytest.raises(RosterError, match="no earlier snapshot of the roster .* earlier weekly reports exist"):
+        load(str(src), RosterSettings(), today=TODAY, strict=True, expect_baseline=True)
+    assert not guard.cache_path(str(src)).exists()
+    heard: list[str] = []
+    load(str(src), RosterSettings(), today=TODAY, expect_baseline=True, warn=heard.append)
+    assert len(heard) == 1 and "did not check it; it becomes the baseline" in heard[0]
+    assert guard.cache_path(str(src)).is_file()
+    heard.clear()
+    write_roster(tmp_path / "other.csv", 5)
+    load(str(tmp_path / "other.csv"), RosterSettings(), today=TODAY, strict=True, warn=heard.append)
+    assert heard == [] and guard.cache_path(str(tmp_path / "other.csv")).is_file()  # a first run
+
+
+def test_report_with_strict_roster_stops_when_the_history_lost_its_roster_snapshot(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.report.org import write_org
+
+    write_org(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["report", "--today", "2026-11-23"]).exit_code == 0
+    (tmp_path / "reports" / "2026-11-23" / "roster-snapshot.json").unlink()
+    for cached in guard.cache_path("x").parent.glob("roster-*"):
+        cached.unlink()  # a fresh runner: no cache either
+    result = CliRunner().invoke(cli, ["report", "--today", "2026-11-30", "--strict-roster"])
+    assert result.exit_code == 2, result.output
+    assert "earlier weekly reports exist" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "reports" / "2026-11-30").exists()
+    result = CliRunner().invoke(cli, ["report", "--today", "2026-11-30"])
+    assert result.exit_code == 0 and "shrink guard did not check it" in result.stderr, result.stderr
 
 
 def test_pull_also_compares_with_the_existing_out_file(tmp_path: Path) -> None:

@@ -36,10 +36,11 @@ def run(paths: Sequence[str], config: Config, start: dt.datetime, weeks: int, ti
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise DrillError(f"--team: no team '{team}' in the catalog ({plural(len(catalog.teams), 'team')}){hint}")
     end = start + dt.timedelta(weeks=weeks)
-    roster = load_roster(roster_source, config, start.date(), allow_shrink)
+    notes: list[str] = []  # the roster shrink guard's (a damaged or missing baseline)
+    roster = load_roster(roster_source, config, start.date(), allow_shrink, warn=notes.append)
     window = ask_pagerduty(catalog, in_scope(catalog, tier, team), start, end, config, pagerduty_url, env)
     return drill(catalog, roster, start, end, tier=tier, pagerduty=window, tz=tz, threshold=threshold,
-                 team=team), inputs.warnings
+                 team=team), (*inputs.warnings, *notes)
 
 
 def ask_pagerduty(catalog: Catalog, systems: Iterable[System], start: dt.datetime, end: dt.datetime,

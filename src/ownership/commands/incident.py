@@ -24,13 +24,13 @@ def run(paths: Sequence[str], config: Config, names: Sequence[str], at: dt.datet
     catalog = inputs.catalog
     systems = [find_system(catalog, n) for n in dict.fromkeys(names)]
     g = build_graph(catalog)
-    people = load_people(catalog, config, roster_source, at.date(), allow_shrink)
+    warnings = list(inputs.warnings)
+    people = load_people(catalog, config, roster_source, at.date(), allow_shrink, warn=warnings.append)
     # one PagerDuty question covers the responders and the owners of the direct dependencies (suspects)
     near = dependencies(g, [s.name for s in systems], SUSPECT_CONTACT_DEPTH)
     asked = [*systems, *(catalog.systems[n] for n in sorted(near))]
     answer = ask_pagerduty(catalog, asked, at if asked_at else None, config, pagerduty_url, wait=pagerduty_wait,
                            teams=catalog.incident.teams("fallback", "incident_roles"))
-    warnings = list(inputs.warnings)
     activity = activity_for(catalog, config, [s.name for s in systems], people, warnings) if history else None
     ctx = Context(catalog, at, people, answer, activity, tz, pagerduty_web(config))
     return room(ctx, g, systems, sev), tuple(warnings)

@@ -23,14 +23,15 @@ def run(paths: Sequence[str], config: Config, name: str, at: dt.datetime, roster
         pagerduty_wait: float | None = None) -> tuple[Page, tuple[str, ...]]:
     """The page list for system `name` at `at`. Raises UnknownSystem (exit 2) or CatalogError."""
     roster: list[tuple[Roster | None, str | None]] = []  # read while a second process parses the catalog
+    notes: list[str] = []  # the roster shrink guard's (a damaged or missing baseline)
     inputs = load_catalog(paths, meanwhile=lambda: roster.append(read_roster(config, roster_source, at.date(),
-                                                                             allow_shrink)))
+                                                                             allow_shrink, notes.append)))
     system = find_system(inputs.catalog, name)
     people = load_people(inputs.catalog, config, roster_source, at.date(), allow_shrink, read=roster[0])
     answer = ask_pagerduty(inputs.catalog, [system], at if asked_at else None, config, pagerduty_url,
                            wait=pagerduty_wait,
                            teams=inputs.catalog.incident.teams("fallback"))
-    warnings = list(inputs.warnings)
+    warnings = list(inputs.warnings) + notes
     activity = activity_for(inputs.catalog, config, [system.name], people, warnings) if history else None
     ctx = Context(inputs.catalog, at, people, answer, activity, tz, pagerduty_web(config))
     return build_page(ctx, system), tuple(warnings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -68,12 +69,8 @@ def load_history(folder: Path, today: dt.date, warn: Warn) -> list[dict[str, Any
     """Earlier report.json documents under `folder/<YYYY-MM-DD>/`, older than `today`, oldest first. A report
     that cannot be read, or whose keys have the wrong types (report/earlier.py), is skipped with a warning
     naming the file and the key: one bad week must not stop this week's report."""
-    if not folder.is_dir():
-        return []
     docs = []
-    for sub in sorted(folder.iterdir()):
-        if not (_DAY.match(sub.name) and sub.name < today.isoformat() and (sub / "report.json").is_file()):
-            continue
+    for sub in _earlier_days(folder, today):
         path = sub / "report.json"
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
@@ -89,6 +86,14 @@ def load_history(folder: Path, today: dt.date, warn: Warn) -> list[dict[str, Any
             continue
         docs.append(doc)
     return docs
+
+
+def _earlier_days(folder: Path, today: dt.date) -> list[Path]:
+    """The `folder/<YYYY-MM-DD>/` folders older than `today` that hold a report.json, oldest first."""
+    if not folder.is_dir():
+        return []
+    return [sub for sub in sorted(folder.iterdir())
+            if _DAY.match(sub.name) and sub.name < today.isoformat() and (sub / "report.json").is_file()]
 
 
 def roster_label(flag: str | None, config: Config) -> str | None:
@@ -112,23 +117,25 @@ def terminal_stage() -> Stage:
 def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: str | None,
         out: Path | None = None, history: Path | None = None, allow_roster_shrink: bool = False,
         jobs: int | None = None, warn: Warn = lambda _: None, stage: Stage = lambda _: None,
-        progress: Progress | None = None, states: Sequence[str] = ()) -> Written:
-    """Raises CatalogError, RosterError, GitError (from prepare) and ReportError; the CLI exits 2 on each."""
+        progress: Progress | None = None, states: Sequence[str] = (), strict_roster: bool = False) -> Written:
+    """Raises CatalogError, RosterError, GitError (from prepare) and ReportError; the CLI exits 2 on each.
+    `strict_roster`: a damaged roster baseline, or a missing one while the history has earlier reports, is
+    an error (roster/guard.py check)."""
     out = out or default_out(today)
     check_out(out, today)
     history = history if history is not None else out.parent
     stage("reading the roster and scanning the repositories")
     earlier = [str(p) for p in [previous_roster_snapshot(history, today)] if p is not None]
+    gather = functools.partial(prepare, paths, config, today=today, roster_source=roster_source,
+                               allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn, states=states,
+                               roster_compare_with=earlier, strict_roster=strict_roster,
+                               expect_roster_baseline=bool(_earlier_days(history, today)))
     if progress is None:
-        snap, loaded = prepare(paths, config, today=today, roster_source=roster_source,
-                               allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn,
-                               roster_compare_with=earlier, states=states)
+        snap, loaded = gather()
     else:
         with progress() as tick:
             callback: ScanProgress | None = tick
-            snap, loaded = prepare(paths, config, today=today, roster_source=roster_source,
-                                   allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=warn,
-                                   progress=callback, roster_compare_with=earlier, states=states)
+            snap, loaded = gather(progress=callback)
     if snap.roster is None:
         warn("no roster (--roster or roster: in ownership.yaml): employed owners, leavers, orphaned systems "
              "and successors are not in the report")

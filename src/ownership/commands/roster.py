@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,16 +36,18 @@ class Pulled:
     warnings: tuple[str, ...] = ()  # contact values left out (warnings())
 
 
-def pull(flag: str | None, config: Config, today: dt.date, out: str, allow_shrink: bool = False) -> Pulled:
+def pull(flag: str | None, config: Config, today: dt.date, out: str, allow_shrink: bool = False, *,
+         strict: bool = False, warn: Callable[[str], None] = lambda _: None) -> Pulled:
     """Read the roster and save it as a JSON snapshot at `out`; nothing is written unless all of it is good.
 
-    An existing `out` is one more snapshot the shrink guard compares with.
+    An existing `out` is one more snapshot the shrink guard compares with; `strict`, `warn`: see
+    roster/guard.py check.
     """
     source = source_of(flag, config)
     if not source:
         raise RosterError(NO_SOURCE)
     roster = load(source, RosterSettings.from_values(config.values, config.relative), today=today,
-                  allow_shrink=allow_shrink, compare_with=[out])
+                  allow_shrink=allow_shrink, compare_with=[out], strict=strict, warn=warn)
     try:
         files.write_snapshot(roster, out)
     except OSError as exc:

@@ -7,7 +7,7 @@ the new snapshot, and returns the Roster with the identity settings of ownership
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ownership.model import Person, Roster
@@ -33,13 +33,15 @@ def read(source: str, settings: RosterSettings) -> Roster:
 
 
 def load(source: str, settings: RosterSettings, *, today: dt.date, allow_shrink: bool = False,
-         compare_with: Sequence[str] = ()) -> Roster:
+         compare_with: Sequence[str] = (), strict: bool = False, expect_baseline: bool = False,
+         warn: Callable[[str], None] = lambda _: None) -> Roster:
     """Read the roster at `source` (a file path or an http(s):// SCIM base URL) and guard against shrinkage.
 
     Raises RosterError (one clear line; the CLI exits 2) when the source cannot be read, when a SCIM pull is
     partial, or when the number of active people dropped by more than `roster_shrink_limit` compared with the
     previous snapshot (or is zero) and `allow_shrink` is False. `compare_with` names further snapshot files
-    to compare against (e.g. the `roster pull --output` target). On success the snapshot cache is updated.
+    to compare against (e.g. the `roster pull --output` target). On success the snapshot cache is updated,
+    unless its snapshot was damaged (guard.check: a warning, or with `strict` an error; `warn` says it).
     """
     from ownership.roster import guard
 
@@ -54,9 +56,10 @@ def load(source: str, settings: RosterSettings, *, today: dt.date, allow_shrink:
                         team_map=settings.team_map, notes=recalled[1])
     roster = Roster(roster.people, roster.source, today, roster.aliases, roster.mailmap, roster.team_map,
                     roster.notes)
-    guard.check(roster, source, today, limit=settings.shrink_limit, allow_shrink=allow_shrink,
-                compare_with=compare_with, same_as_cached=recalled is not None)
-    if recalled is None:
+    baseline = guard.check(roster, source, today, limit=settings.shrink_limit, allow_shrink=allow_shrink,
+                           compare_with=compare_with, same_as_cached=recalled is not None, strict=strict,
+                           expect_baseline=expect_baseline, warn=warn)
+    if recalled is None and baseline:
         guard.remember(roster, source, fingerprint)
     return roster
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ownership import cachedir
@@ -35,18 +35,27 @@ def cache_path(source: str) -> Path:
 
 
 def check(roster: Roster, source: str, today: dt.date, *, limit: float, allow_shrink: bool,
-          compare_with: Sequence[str] = (), same_as_cached: bool = False) -> None:
+          compare_with: Sequence[str] = (), same_as_cached: bool = False, strict: bool = False,
+          expect_baseline: bool = False, warn: Callable[[str], None] = lambda _: None) -> bool:
     """Raise RosterError when the roster looks partial; see the module docstring. `same_as_cached`: the
     roster is the cached snapshot's people themselves (recall()), so comparing with that snapshot is skipped
-    (it could find no drop); every other comparison still runs."""
+    (it could find no drop); every other comparison still runs.
+
+    A damaged baseline (the cached snapshot does not parse) is never silently skipped: it is a warning, and
+    this roster, which nothing checked, does not replace it. A missing baseline where one was expected
+    (`expect_baseline`: the weekly history has earlier reports) is a warning too; with no cache and nothing
+    expected it is a first run, and this roster becomes the baseline. With `strict` (--strict-roster, the
+    weekly workflow) a damaged or an expected-but-missing baseline is an error.
+    Returns whether the roster may be remembered as the new baseline."""
     if allow_shrink:
-        return
+        return True  # the operator accepts this roster, and with it a new baseline
     now = roster.active_count(today)
     if now == 0:
         what = "is empty" if not roster.people else f"has no active people ({len(roster.people)} records)"
         raise RosterError(f"the roster from {roster.source or source} {what}; refusing to use it, since every "
                           f"owner would look gone. If this is really so, rerun with {ALLOW_FLAG}")
-    for label, before_roster in _previous(source, compare_with, same_as_cached):
+    baselines, damaged = _previous(source, compare_with, same_as_cached)
+    for label, before_roster in baselines:
         before = before_roster.active_count(today)
         if before and (before - now) / before > limit:
             drop = (before - now) / before
@@ -55,20 +64,40 @@ def check(roster: Roster, source: str, today: dt.date, *, limit: float, allow_sh
                 f"the {before} in {label} (limit {limit:.0%}, roster_shrink_limit); a partial HR export or "
                 f"pull would make owners look gone, so nothing was used or saved. If the drop is real, rerun "
                 f"with {ALLOW_FLAG}")
+    if damaged:
+        line = (f"the shrink guard's previous snapshot of {roster.source or source} is damaged ({damaged}); "
+                f"this roster was not compared with it and does not replace it. If this roster is complete, "
+                f"rerun with {ALLOW_FLAG} to make it the new baseline")
+        if strict:
+            raise RosterError(line)
+        warn(line)
+        return False
+    if not baselines and not same_as_cached and expect_baseline:
+        line = (f"no earlier snapshot of the roster from {roster.source or source} to compare with, although "
+                f"earlier weekly reports exist (was roster-snapshot.json removed from the history?), so the "
+                f"shrink guard did not check it")
+        if strict:
+            raise RosterError(f"{line}. If this roster is complete, rerun with {ALLOW_FLAG}")
+        warn(f"{line}; it becomes the baseline of the next run")
+    return True
 
 
-def _previous(source: str, compare_with: Sequence[str], same_as_cached: bool = False) -> Iterator[tuple[str, Roster]]:
+def _previous(source: str, compare_with: Sequence[str],
+              same_as_cached: bool = False) -> tuple[list[tuple[str, Roster]], str | None]:
+    """The snapshots to compare with, and what is wrong with the cached one when it cannot be read."""
     from ownership.roster import files
 
+    found: list[tuple[str, Roster]] = []
+    damaged = None
     cached = cache_path(source)
     if not same_as_cached and cached.is_file():
         try:
             people = files.read(str(cached))
-        except RosterError:
-            people = None  # a damaged cache is not the user's problem; the next good load rewrites it
-        if people is not None:
+        except RosterError as exc:
+            damaged = str(exc)
+        else:
             when = files.snapshot_date(str(cached))
-            yield f"the previous snapshot{f' of {when}' if when else ''} ({cached})", Roster(tuple(people))
+            found.append((f"the previous snapshot{f' of {when}' if when else ''} ({cached})", Roster(tuple(people))))
     for path in compare_with:
         if Path(path).is_file():
             try:
@@ -76,7 +105,8 @@ def _previous(source: str, compare_with: Sequence[str], same_as_cached: bool = F
             except RosterError as exc:
                 raise RosterError(f"{path} exists but is not a readable roster snapshot, so it is not "
                                   f"overwritten ({exc})") from exc
-            yield str(path), Roster(tuple(people))
+            found.append((str(path), Roster(tuple(people))))
+    return found, damaged
 
 
 def remember(roster: Roster, source: str, fingerprint: str | None = None) -> Path | None:
