@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -128,6 +129,12 @@ class Config:
     values: Mapping[str, Any] = field(default_factory=dict)
     # key path (("scim", "token_env")) -> where that key is written, for findings about the file
     positions: Mapping[tuple[str, ...], Position] = field(default_factory=dict)
+    # the file's folder as an absolute path, taken once when the file is read: every relative path setting
+    # (catalog, roster, mailmap, history.cache, history.rewrite) resolves against it (relative())
+    folder: str = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folder", os.path.abspath(self.path.parent if self.path else "."))
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -146,10 +153,12 @@ class Config:
         return {**rules, slug: {**mine, "external_owners": names}}
 
     def relative(self, value: str) -> str:
-        """A path written in the config file, resolved against the file's folder."""
+        """A path written in the config file, resolved against the file's folder: an absolute path, so it
+        means the same folder whatever the working directory of whoever uses it (git runs inside the cache,
+        a clone's target must not be read relative to that)."""
         if self.path is None or Path(value).is_absolute() or "://" in value:
             return value
-        return str(self.path.parent / value)
+        return os.path.normpath(os.path.join(self.folder, value))
 
 
 def candidates(catalog_paths: list[str]) -> list[Path]:
