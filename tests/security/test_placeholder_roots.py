@@ -110,7 +110,8 @@ def test_a_file_a_location_brings_in_from_elsewhere_reads_beside_itself_and_no_f
     (repo / "services" / "web").mkdir(parents=True)
     (repo / "services" / "web" / "openapi.md").write_text("The web API.\n")
     (repo / "services" / "web" / "catalog-info.yaml").write_text(
-        component("web", "./openapi.md") + "---\n" + component("api", "../../weekly/2026-11-30/roster-snapshot.json"))
+        component("web", "./openapi.md") + "---\n"
+        + component("api", "../../weekly/2026-11-30/roster-snapshot.json"))
     (repo / "catalog" / "catalog-info.yaml").write_text(
         GROUP + "---\n" + HEAD + "kind: Location\nmetadata: {name: services}\nspec:\n"
         "  targets: [../services/*/catalog-info.yaml]\n")

@@ -458,7 +458,8 @@ def test_weekly_push_gets_the_token_in_its_own_step_only_and_keeps_report_roster
             assert "extraheader" not in config.read_text(errors="replace"), config
         # nothing was left behind for later steps: a push without the step's token is refused
         denied = server.denied
-        push = subprocess.run(["git", "push", "-q", "origin", "HEAD:refs/heads/other"], cwd=_temp(first) / "ownership-reports",
+        push = subprocess.run(["git", "push", "-q", "origin", "HEAD:refs/heads/other"],
+                              cwd=_temp(first) / "ownership-reports",
                               env=env, capture_output=True, text=True, timeout=TIMEOUT)
         assert push.returncode != 0 and server.denied > denied
 
