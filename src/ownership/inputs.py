@@ -149,9 +149,9 @@ def load_catalog(paths: Sequence[str], cache: bool = True,
     if cache:
         files = FileCache()
         files.prefetch(sources, meanwhile)
-        catalog, findings = load_sources(sources, files.parse)
+        catalog, findings = load_sources(sources, files.parse, roots=paths)
     else:
-        catalog, findings = load_sources(sources)
+        catalog, findings = load_sources(sources, roots=paths)
         if meanwhile is not None:
             meanwhile()
     errors = [f for f in findings if f.severity == "error"]

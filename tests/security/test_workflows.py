@@ -22,6 +22,9 @@ from typing import Any
 import pytest
 import yaml
 
+from click.testing import CliRunner
+
+from ownership.cli import cli
 from tests.conftest import ROOT
 from tests.gitrepo import git_env
 from tests.security.gitserver import GitServer
@@ -151,6 +154,70 @@ def test_no_blanket_zizmor_suppressions_and_every_ignore_says_why() -> None:
             if "zizmor:" in line:
                 assert re.search(r"#\s*zizmor:\s*ignore\[[\w-]+\]\s*\S{3,}", line), \
                     f"{path.name}:{n}: an ignore names one audit and gives its reason"
+
+
+def _init_workflows(tmp_path: Path) -> list[Path]:
+    """The workflows `ownership init` writes into a new repository."""
+    result = CliRunner().invoke(cli, ["init", str(tmp_path / "init"), "--yes"])
+    assert result.exit_code == 0, result.output
+    written = sorted((tmp_path / "init" / ".github" / "workflows").glob("*.yml"))
+    assert written
+    return written
+
+
+def test_zizmor_auditor_persona_finds_no_secret_outside_an_environment(tmp_path: Path) -> None:
+    """Issue 24, point 8: the roster secrets are environment secrets (docs/github-actions.md), in this
+    repository's workflows and in those `ownership init` writes."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN", "ZIZMOR_CONFIG")}
+    generated = _init_workflows(tmp_path)
+    for targets in ([".github/workflows", "action.yml"], [str(generated[0].parent)]):
+        proc = subprocess.run([_zizmor(), "--persona", "auditor", "--offline", "--no-config", "--format", "json",
+                               *targets], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        findings = json.loads(proc.stdout or "[]")
+        assert proc.stdout.startswith("["), proc.stderr
+        outside = [_where(f) for f in findings if f.get("ident") == "secrets-outside-env"]
+        assert outside == [], "\n".join(outside)
+    # and every job that reads a secret names the environment holding it
+    for path in [*WORKFLOWS, *generated]:
+        for job_id, job in _load(path)["jobs"].items():
+            if "secrets." in json.dumps(job):
+                assert job.get("environment") == ROSTER_ENVIRONMENT, f"{path.name} job {job_id}"
+
+
+ROSTER_ENVIRONMENT = "ownership-roster"
+# where a workflow script puts something of the ownership-reports branch (roster snapshots among it)
+_REPORTS_DESTINATIONS = re.compile(r"git worktree add (?:--?[\w-]+ )*([^\s);]+)|tar -x[^|\n]*?-C ([^\s);]+)"
+                                   r"|--history ([^\s);]+)|--report ([^\s);]+)"
+                                   r"|ownership report [^\n]*?--out ([^\s);]+)")
+
+
+def _expanded(word: str, script: str) -> str:
+    """`word` with the plain `name="value"` assignments of `script` expanded into it, quotes removed."""
+    assigned = dict(re.findall(r'^\s*(\w+)="([^"$]*(?:\$RUNNER_TEMP)?[^"]*)"\s*(?:#.*)?$', script, re.M))
+    for _ in range(3):
+        word = re.sub(r"\$\{?(\w+)\}?", lambda m: assigned.get(m.group(1), m.group(0)), word.strip('"'))
+    return word.replace('"', "")
+
+
+def test_the_reports_branch_is_kept_outside_the_catalogs_work_tree(tmp_path: Path) -> None:
+    """Issue 24, point 6: the reports branch holds the HR roster snapshots. Every copy of it a workflow makes
+    (a worktree, an extracted archive, the report written) goes to the runner's temp folder, outside the
+    checkout, so nothing a catalog file names can reach it; a checkout of another ref needs a `path:` there."""
+    destinations = []
+    for path in [*WORKFLOWS, *_init_workflows(tmp_path)]:
+        for where, step in _steps(path):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                with_ = step.get("with", {})
+                if "ref" in with_ or "path" in with_:
+                    assert str(with_.get("path", "")).startswith("${{ runner.temp }}/"), where
+            script = step.get("run", "")
+            for match in _REPORTS_DESTINATIONS.finditer(script):
+                word = _expanded(next(g for g in match.groups() if g), script)
+                destinations.append(word)
+                assert word.startswith("$RUNNER_TEMP/"), f"{where}: {match.group(0)} -> {word}"
+    # site.yml's worktree and --report; weekly-report.yml's archive, worktree, report --out and --history
+    assert len(destinations) >= 6, destinations
 
 
 # -- structure ------------------------------------------------------------------------------------------------
@@ -318,9 +385,15 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> str:
 WEEKLY = ROOT / ".github" / "workflows" / "weekly-report.yml"
 
 
+def _temp(checkout: Path) -> Path:
+    """The runner's temp folder (RUNNER_TEMP) beside a runner's checkout: outside its work tree."""
+    return checkout.with_name(f"{checkout.name}-temp")
+
+
 def _week(checkout: Path, day: str, state: dict[str, str]) -> dict[str, str]:
-    """What the report job has made before it pushes: reports/<day>/ and the merged state (name -> content)."""
-    report = checkout / "reports" / day
+    """What the report job has made before it pushes: $RUNNER_TEMP/reports/<day>/ and the merged state
+    (name -> content)."""
+    report = _temp(checkout) / "reports" / day
     report.mkdir(parents=True)
     for name in ("report.json", "report.md", "report.html"):
         (report / name).write_text(f"{name} of {day}\n")
@@ -329,7 +402,7 @@ def _week(checkout: Path, day: str, state: dict[str, str]) -> dict[str, str]:
     (checkout / "merged-state" / "manifest.json").write_text(f'{{"week": "{day}"}}\n')
     for name, text in state.items():
         (checkout / "merged-state" / "repos" / name).write_text(text)
-    return {"DAY": day, "DIR": f"reports/{day}"}
+    return {"DAY": day, "DIR": str(report), "RUNNER_TEMP": str(_temp(checkout))}
 
 
 def test_weekly_push_gets_the_token_in_its_own_step_only_and_keeps_report_roster_snapshot_and_state(
@@ -356,10 +429,14 @@ def test_weekly_push_gets_the_token_in_its_own_step_only_and_keeps_report_roster
             checkout = tmp_path / name
             _run(["git", "clone", "-q", str(tmp_path / "srv" / "repo.git"), str(checkout)], tmp_path, env)
             _run(["git", "remote", "set-url", "origin", f"{server.url}/repo.git"], checkout, env)
+            _temp(checkout).mkdir()
             # the scan cache is where ownership looks for it (cachedir.root(): $XDG_CACHE_HOME, else ~/.cache)
             proc = _bash(_step(WEEKLY, step)["run"], checkout,
-                         {k: v for k, v in {**env, "HOME": str(home)}.items() if k != "XDG_CACHE_HOME"})
+                         {k: v for k, v in {**env, "HOME": str(home), "RUNNER_TEMP": str(_temp(checkout))}.items()
+                          if k != "XDG_CACHE_HOME"})
             assert proc.returncode == 0, proc.stderr
+            # the reports branch (roster snapshots included) is never inside the catalog's work tree
+            assert sorted(p.name for p in checkout.iterdir()) == [".git", "catalog.yaml"]
             return checkout
 
         keep = _step(WEEKLY, "Keep the report, the roster snapshot and the merged state on ownership-reports")
@@ -381,7 +458,8 @@ def test_weekly_push_gets_the_token_in_its_own_step_only_and_keeps_report_roster
             assert "extraheader" not in config.read_text(errors="replace"), config
         # nothing was left behind for later steps: a push without the step's token is refused
         denied = server.denied
-        push = subprocess.run(["git", "push", "-q", "origin", "HEAD:refs/heads/other"], cwd=first / "history",
+        push = subprocess.run(["git", "push", "-q", "origin", "HEAD:refs/heads/other"],
+                              cwd=_temp(first) / "ownership-reports",
                               env=env, capture_output=True, text=True, timeout=TIMEOUT)
         assert push.returncode != 0 and server.denied > denied
 
@@ -393,7 +471,8 @@ def test_weekly_push_gets_the_token_in_its_own_step_only_and_keeps_report_roster
 
         # a fresh report runner finds last week's roster snapshot with the report; its week replaces state/
         second = runner("runner2")
-        assert (second / "history" / "2026-11-30" / "roster-snapshot.json").read_text() == '{"people": 120}\n'
+        assert (_temp(second) / "ownership-reports" / "2026-11-30" / "roster-snapshot.json").read_text() == \
+            '{"people": 120}\n'
         step_env.update(_week(second, "2026-12-07", {"a.json": "A2", "c.json": "C2"}))
         proc = _bash(keep["run"], second, step_env)
         assert proc.returncode == 0, proc.stderr

@@ -51,8 +51,9 @@ def test_builds_with_ownership_site_then_uploads_and_deploys() -> None:
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
     assert upload["uses"].startswith("actions/upload-pages-artifact@") and upload["with"]["path"] == "_site"
     # the newest weekly report and state come from the ownership-reports branch, not from an artifact
-    assert "git worktree add --detach weekly origin/ownership-reports" in runs
-    assert "weekly+=(--report weekly)" in runs and "weekly+=(--state weekly/state)" in runs
+    # ...checked out outside the work tree, where no catalog placeholder reaches its roster snapshots
+    assert 'git worktree add --detach "$RUNNER_TEMP/ownership-reports" origin/ownership-reports' in runs
+    assert 'weekly+=(--report "$reports")' in runs and 'weekly+=(--state "$reports/state")' in runs
     assert "gh run" not in runs and "|| echo" not in runs and "|| true" not in runs
     assert jobs["build"]["permissions"] == {"contents": "read"}  # no artifact API any more
     deploy = jobs["deploy"]
@@ -98,32 +99,38 @@ def _checkout(tmp_path: Path, branch: dict[str, str] | None) -> Path:
 
 
 def _build(tmp_path: Path, branch: dict[str, str] | None) -> tuple[list[str], str, Path]:
-    """Run the two site steps as GitHub does: (the arguments ownership got, what the steps printed, checkout)."""
+    """Run the two site steps as GitHub does: (the arguments ownership got, what the steps printed, the
+    runner's temp folder, RUNNER_TEMP)."""
     checkout = _checkout(tmp_path, branch)
     log = tmp_path / "argv.json"
     _stub(tmp_path / "bin", log)
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
     steps = {s.get("name"): s for s in _workflow()["jobs"]["build"]["steps"]}
-    env = {**git_env(), "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", "ROSTER": "", "HOME": str(tmp_path)}
+    env = {**git_env(), "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", "ROSTER": "", "HOME": str(tmp_path),
+           "RUNNER_TEMP": str(temp)}
     printed = ""
     for name in ("The latest weekly report and state (branch ownership-reports)", "Build the site"):
         done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", steps[name]["run"]],
                               cwd=checkout, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
         assert done.returncode == 0, (name, done.stderr)
         printed += done.stdout
-    return json.loads(log.read_text()), printed, checkout
+    # nothing of the reports branch is inside the catalog's work tree
+    assert not (checkout / "weekly").exists() and sorted(p.name for p in checkout.iterdir()) == [".git", "catalog"]
+    return json.loads(log.read_text()), printed, temp
 
 
 def test_site_builds_from_the_branch_state_and_links_its_newest_report(tmp_path: Path) -> None:
     branch = {"2026-11-23/report.json": "{}\n", "2026-11-30/report.html": "<p>week 48</p>\n",
               "2026-11-30/report.json": "{}\n", "state/manifest.json": "{}\n", "state/repos/a.json": "{}\n"}
-    argv, printed, checkout = _build(tmp_path, branch)
-    assert argv == ["site", "--catalog", "catalog/", "--out", "_site", "--report", "weekly", "--state",
-                    "weekly/state"]
+    argv, printed, temp = _build(tmp_path, branch)
+    reports = temp / "ownership-reports"
+    assert argv == ["site", "--catalog", "catalog/", "--out", "_site", "--report", str(reports), "--state",
+                    f"{reports}/state"]
     assert "::warning::" not in printed
     # the real command links the newest dated report of that folder; state/ beside the reports is no report
-    result = CliRunner().invoke(cli, ["site", "--catalog", str(checkout / "catalog"),
-                                      "--out", str(tmp_path / "_site"), "--report", str(checkout / "weekly"),
-                                      "--no-scan"])
+    result = CliRunner().invoke(cli, ["site", "--catalog", str(tmp_path / "checkout" / "catalog"),
+                                      "--out", str(tmp_path / "_site"), "--report", str(reports), "--no-scan"])
     assert result.exit_code == 0, result.output
     assert "report 2026-11-30" in result.output
     assert (tmp_path / "_site" / "report" / "report.html").read_text() == "<p>week 48</p>\n"
@@ -136,12 +143,12 @@ def test_site_before_any_weekly_run_says_so_and_links_nothing(tmp_path: Path) ->
 
 
 def test_site_from_a_branch_without_state_scans_itself_but_still_requires_the_report(tmp_path: Path) -> None:
-    argv, printed, checkout = _build(tmp_path, {"2026-11-30/report.json": "{}\n"})
-    assert argv == ["site", "--catalog", "catalog/", "--out", "_site", "--report", "weekly"]
+    argv, printed, temp = _build(tmp_path, {"2026-11-30/report.json": "{}\n"})
+    reports = temp / "ownership-reports"
+    assert argv == ["site", "--catalog", "catalog/", "--out", "_site", "--report", str(reports)]
     assert "::warning::ownership-reports has no state/ yet" in printed
     # a branch whose report is really missing stops the build (exit 2) instead of publishing without the link
-    (checkout / "weekly" / "2026-11-30" / "report.json").unlink()
-    result = CliRunner().invoke(cli, ["site", "--catalog", str(checkout / "catalog"),
-                                      "--out", str(tmp_path / "_site"), "--report", str(checkout / "weekly"),
-                                      "--no-scan"])
+    (reports / "2026-11-30" / "report.json").unlink()
+    result = CliRunner().invoke(cli, ["site", "--catalog", str(tmp_path / "checkout" / "catalog"),
+                                      "--out", str(tmp_path / "_site"), "--report", str(reports), "--no-scan"])
     assert result.exit_code == 2 and "holds no weekly report" in result.output

@@ -396,23 +396,37 @@ PLACEHOLDERS = ("text", "json", "yaml")
 _URL_RE = re.compile(r"^[a-z][a-z0-9+.-]*://")
 
 
-def substitute(records: list[Record], files: Sequence[str],
-               findings: list[Finding]) -> tuple[list[Record], set[str]]:
+def placeholder_roots(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    """The folders placeholder targets must stay in: each catalog path as given (`--catalog`, `catalog:` in
+    ownership.yaml), a folder as it is and a file by its folder, with symlinks resolved. Narrower than
+    `catalog_roots` (the whole git work tree, for Location targets): whatever else a checkout holds, such as
+    a reports branch checked out beside the catalog, is never read into an entity."""
+    roots = set()
+    for p in paths:
+        path = os.path.abspath(p)
+        roots.add(Path(os.path.realpath(path if os.path.isdir(path) else os.path.dirname(path))))
+    return sorted(roots)
+
+
+def substitute(records: list[Record], files: Sequence[str], findings: list[Finding],
+               roots: Sequence[str | os.PathLike[str]] | None = None) -> tuple[list[Record], set[str]]:
     """`records` with every `{$text: path}`, `{$json: path}`, `{$yaml: path}` resolved, as Backstage's
     PlaceholderProcessor does: a mapping with exactly one key, `$` + a known name, and a string value.
 
-    Paths are relative to the file holding the placeholder and must stay inside the catalog roots (as Location
-    targets, `catalog_roots`); URLs are never fetched (a warning, the value stays unresolved); a target
-    that cannot be used is a finding at the placeholder's line. `$text` becomes the file's text, `$json` and
-    `$yaml` the parsed value, every node of it located at the placeholder (the line a person edits). Results
-    are not searched for further placeholders (nor does Backstage). Returns the new records and the real
-    paths of the files read for them, which the loader never reads as catalog files.
+    Paths are relative to the file holding the placeholder and must stay inside the catalog paths `roots`
+    (`placeholder_roots`; None: none) or the folder of the file holding the
+    placeholder (a file a Location brought in from elsewhere in the work tree reads beside itself);
+    symlinks are resolved first, `.git` is never read. URLs are never fetched (a warning, the value stays
+    unresolved); a target that cannot be used is a finding at the placeholder's line. `$text` becomes the
+    file's text, `$json` and `$yaml` the parsed value, every node of it located at the placeholder (the line a
+    person edits). Results are not searched for further placeholders (nor does Backstage). Returns the new
+    records and the real paths of the files read for them, which the loader never reads as catalog files.
     """
-    roots = catalog_roots(files)
+    given = placeholder_roots(roots or ())
     read: dict[str, Node | str] = {}  # (kind, real path) -> parsed node, or why it cannot be used
     out: list[Record] = []
     for rec in records:
-        subst = _Substitution(rec, roots, read, findings)
+        subst = _Substitution(rec, given, read, findings)
         metadata = {k: subst.node(v) for k, v in rec.metadata.items()}
         spec = {k: subst.node(v) for k, v in rec.spec.items()}
         if not subst.changed:
@@ -430,10 +444,17 @@ def substitute(records: list[Record], files: Sequence[str],
 
 
 class _Substitution:
-    def __init__(self, rec: Record, roots: list[Path], read: dict[str, Node | str],
+    def __init__(self, rec: Record, given: list[Path], read: dict[str, Node | str],
                  findings: list[Finding]) -> None:
-        self.rec, self.roots, self.read, self.findings = rec, roots, read, findings
+        self.rec, self.given, self.read, self.findings = rec, given, read, findings
         self.changed = False
+
+    @functools.cached_property
+    def roots(self) -> list[Path]:
+        """The catalog paths, and the folder of the file holding the placeholder (looked up only for a record
+        that has one: most have none)."""
+        beside = Path(os.path.realpath(os.path.dirname(os.path.abspath(self.rec.file))))
+        return self.given if beside in self.given else [*self.given, beside]
 
     def node(self, node: Node) -> Node:
         """`node` with placeholders below it resolved; the same object when there are none."""
@@ -479,8 +500,9 @@ class _Substitution:
         if why:
             shown = " or ".join(str(r) for r in self.roots)
             self.findings.append(_finding("placeholder-outside-root", f"${kind} target {target} is outside the "
-                                          f"catalog root {shown}: {why}; it was not read", at, subject,
-                                          target=target))
+                                          f"catalog folders ({shown}: the --catalog paths, or catalog: in "
+                                          f"ownership.yaml, and the folder of {rec.file}): {why}; it was not "
+                                          "read", at, subject, target=target))
             return None
         key = f"{kind}|{os.path.realpath(path)}"
         if key not in self.read:

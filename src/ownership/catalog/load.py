@@ -292,7 +292,7 @@ def choose(files: Sequence[Walked], selection: Selection) -> tuple[list[tuple[st
 
 def load_paths(paths: Sequence[str | os.PathLike[str]], parse: Parse | None = None) -> tuple[Catalog, list[Finding]]:
     sources, skipped = read_catalog(paths)
-    catalog, findings = load_sources(sources, parse)
+    catalog, findings = load_sources(sources, parse, roots=paths)
     return catalog, [*skipped, *findings]
 
 
@@ -320,12 +320,14 @@ def parse_file(path: str, data: bytes | str) -> Parsed:
     return Parsed(tuple(entities), tuple(findings), tuple(records))
 
 
-def load_sources(sources: Iterable[tuple[str, bytes | str]],
-                 parse: Parse | None = None) -> tuple[Catalog, list[Finding]]:
+def load_sources(sources: Iterable[tuple[str, bytes | str]], parse: Parse | None = None,
+                 roots: Sequence[str | os.PathLike[str]] | None = None) -> tuple[Catalog, list[Finding]]:
     """Parse and check every (display path, content) pair and merge them into one Catalog.
 
     The one way a catalog is loaded. `parse` turns one file into its Parsed part (default parse_file; the
-    per-file cache passes its own, which must return what parse_file would).
+    per-file cache passes its own, which must return what parse_file would). `roots`: the catalog paths the
+    sources were read from, the folders `$text`/`$json`/`$yaml` placeholders may read in
+    (backstage.substitute; None: only the folder of the file holding the placeholder).
     """
     parse = parse or parse_file
     findings: list[Finding] = []
@@ -346,7 +348,7 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]],
         if records:  # Backstage descriptors: follow Location entities, then resolve references across files
             for path, data in backstage.follow_locations(records, files, findings):
                 add(path, data)
-            records, pulled_in = backstage.substitute(records, files, findings)
+            records, pulled_in = backstage.substitute(records, files, findings, roots)
             if pulled_in:  # a file a placeholder reads is the entity's content, never a catalog file itself
                 dropped = {f for f in files if os.path.realpath(f) in pulled_in}
                 if dropped:

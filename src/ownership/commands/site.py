@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ownership import confine
 from ownership.audit import audit
 from ownership.config import Config
 from ownership.graphviz import Drawer
@@ -83,7 +84,12 @@ def latest_report(folder: str, explicit: bool = False) -> tuple[ReportLink | Non
         copies = {}
         for name in present:
             try:
-                copies[f"report/{name}"] = (candidate / name).read_text(encoding="utf-8", errors="replace")
+                # a report file that is a symlink (or under a symlinked folder) resolving out of the report
+                # folder is refused: the site publishes nothing read from elsewhere on the machine
+                real = confine.inside(root, candidate / name)
+                copies[f"report/{name}"] = real.read_text(encoding="utf-8", errors="replace")
+            except confine.OutsideRoot as exc:
+                raise SiteError(f"{exc} (a weekly report file must be a file inside the --report folder)") from exc
             except OSError as exc:
                 raise SiteError(f"{candidate / name}: cannot read the report ({exc.strerror or exc})") from exc
         day = candidate.name if candidate is not root else root.resolve().name

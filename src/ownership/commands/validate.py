@@ -32,11 +32,11 @@ def check(paths: Sequence[str], config: Config, today: dt.date, base: str | None
           roster: Roster | None = None, changed: Sequence[Finding] = ()) -> Outcome:
     """`changed`: the protected-setting-changed findings of trusted_config(), which are always new."""
     sources, skipped = read_catalog(paths)
-    current = _findings(sources, config, today, roster, [*skipped, *changed])
+    current = _findings(sources, paths, config, today, roster, [*skipped, *changed])
     if base is None:
         return Outcome(current, [], len(sources))
     try:
-        old = _findings(_sources_at(base, paths), config, today, roster)
+        old = _findings(_sources_at(base, paths), paths, config, today, roster)
     except git.GitError as exc:
         shallow = "not a commit" in str(exc)
         hint = " (a shallow CI checkout may need `git fetch` of the base first)" if shallow else ""
@@ -71,9 +71,9 @@ def _same(f: Finding) -> tuple[str, str, str]:
     return rule, subject, _HINT.sub("", message)
 
 
-def _findings(sources: list[tuple[str, bytes]], config: Config, today: dt.date,
+def _findings(sources: list[tuple[str, bytes]], paths: Sequence[str], config: Config, today: dt.date,
               roster: Roster | None = None, extra: Sequence[Finding] = ()) -> list[Finding]:
-    catalog, loaded = load_sources(sources)
+    catalog, loaded = load_sources(sources, roots=paths)
     snap = Snapshot(catalog=catalog, today=today, roster=roster, options=config.rules)
     groups = CATALOG_GROUPS + (PEOPLE_GROUPS if roster is not None else ())
     return engine.run(snap, groups, [*loaded, *extra])

@@ -26,9 +26,10 @@ PLACEHOLDER_NOT_FOLLOWED = declared("placeholder-not-followed", "warning", "cata
     check the file in and point at it with a relative path.
     """)
 PLACEHOLDER_OUTSIDE_ROOT = declared("placeholder-outside-root", "error", "catalog", """
-    A `$text`, `$json` or `$yaml` placeholder targets a file outside the catalog root (the same root as
-    Location targets, see `location-outside-root`): an absolute path, a `..` that climbs out, a symlink that
-    resolves outside, or the `.git` folder. The file is not read and nothing of it is quoted.
+    A `$text`, `$json` or `$yaml` placeholder targets a file outside the catalog folders: the catalog paths
+    given (`--catalog`, `catalog:` in ownership.yaml; a file stands for its folder) and the folder of the
+    file holding the placeholder. Outside are an absolute path, a `..` that climbs out, a symlink that
+    resolves outside, and the `.git` folder. The file is not read and nothing of it is quoted.
     """)
 
 RULES: tuple[Rule, ...] = (FILES_SKIPPED, PLACEHOLDER_UNRESOLVED, PLACEHOLDER_NOT_FOLLOWED,
