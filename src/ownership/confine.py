@@ -6,12 +6,20 @@ repository asks `inside()` first and then uses the resolved path it returns.
 """
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
+import shutil
 import stat
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 StrPath = str | os.PathLike[str]
+# A temporary of ours older than this was left by a killed run (a write takes seconds, a site build minutes);
+# younger ones may belong to a run still going, and are left alone.
+STALE_SECONDS = 6 * 3600
 
 
 class OutsideRoot(ValueError):
@@ -53,6 +61,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    sweep(path.parent, f".{path.name}.")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -63,3 +72,76 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def sweep(folder: StrPath, prefix: str, suffixes: tuple[str, ...] = (".tmp",), age: float = STALE_SECONDS) -> int:
+    """Remove this writer's own temporaries that a killed run left in `folder`: entries named `prefix…suffix`
+    (files, or folders such as a site build) older than `age` seconds. Nothing else is touched, a symlink is
+    removed as a link (never followed), and an entry that cannot be removed is left for the next run.
+    Returns how many were removed."""
+    removed = 0
+    cutoff = time.time() - age
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(suffixes) and len(name) > len(prefix)):
+            continue
+        entry = os.path.join(folder, name)
+        try:
+            st = os.lstat(entry)
+            if st.st_mtime > cutoff:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                shutil.rmtree(entry)
+            else:
+                os.unlink(entry)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+@functools.cache
+def _renameat2() -> Any:
+    """libc's renameat2 (glibc 2.28+), or None."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+def exchange(a: StrPath, b: StrPath) -> bool:
+    """Swap two existing paths in one step (Linux renameat2 RENAME_EXCHANGE): at every moment each name holds
+    one of the two. False where the system or file system cannot (the caller falls back to two renames)."""
+    call = _renameat2()
+    if call is None:
+        return False
+    at_cwd = -100  # AT_FDCWD
+    if call(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: not supported here
+        return False
+    raise OSError(err, os.strerror(err), os.fspath(a))
+
+
+def replace_folder(new: Path, out: Path) -> None:
+    """Put the folder `new` where `out` is, so that `out` holds the old or the new contents at every moment (a
+    kill never leaves no `out`, nor half of each); the old contents are removed afterwards. `new` must be a
+    folder of ours beside `out` (same file system)."""
+    if not os.path.lexists(out):
+        os.replace(new, out)
+        return
+    if exchange(new, out):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old contents
+        return
+    # no atomic exchange on this system: two renames, the old contents parked under a name sweep() knows
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    os.replace(out, old)
+    os.replace(new, out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -71,12 +71,17 @@ def test_weekly_report_is_a_matrix_of_shards_from_a_variable_merged_by_one_repor
     for name in ("Write the report", "Merge the shards' states"):
         step = _step(steps, name)
         assert step["env"]["SHARDS"] == "${{ needs.shards.outputs.count }}" and loop in step["run"], name
-    assert '"${states[@]}" --out "reports/$day" --history history/' in _step(steps, "Write the report")["run"]
+    write = _step(steps, "Write the report")["run"]
+    # the report and the history live under $RUNNER_TEMP, outside the catalog's work tree (issue 24, point 6);
+    # the weekly job is strict about the roster shrink guard's baseline (issue 25, point 2)
+    assert 'out="$RUNNER_TEMP/reports/$day"' in write
+    assert '"${states[@]}" --out "$out" --history "$RUNNER_TEMP/ownership-reports"' in write
+    assert "ownership report --strict-roster " in write
     assert 'ownership scan --catalog catalog/ "${states[@]}" --state-out merged-state' in \
         _step(steps, "Merge the shards' states")["run"]
     # the merged state goes to the branch with the report and the roster snapshot
     keep = _step(steps, "Keep the report")["run"]
-    assert "cp -R merged-state history/state" in keep and 'git add -A -- "$DAY" state' in keep
+    assert 'cp -R merged-state "$history/state"' in keep and 'git add -A -- "$DAY" state' in keep
     assert "roster-snapshot.json" in keep and "git push" in keep
     order = [s.get("name", s.get("uses", "")) for s in steps]
     assert order.index("Merge the shards' states into one, for next week and the site") < \
@@ -146,7 +151,8 @@ def test_weekly_report_restores_history_reports_uploads_and_opens_an_issue() -> 
     assert any(u.startswith("actions/upload-artifact@") for u in uses)
     runs = _runs(steps)
     assert "ownership-reports" in runs  # the branch that keeps earlier report.json files
-    assert 'ownership report --catalog catalog/ ${ROSTER:+--roster "$ROSTER"}' in runs and "--history history/" in runs
+    assert 'ownership report --strict-roster --catalog catalog/ ${ROSTER:+--roster "$ROSTER"}' in runs
+    assert '--history "$RUNNER_TEMP/ownership-reports"' in runs
     assert "gh issue edit" in runs and "gh issue create" in runs and "report.md" in runs
     env = next(s["env"] for s in steps if s.get("name") == "Write the report")  # secrets on that step only
     assert env["ROSTER"].startswith("${{ secrets.") and env["OWNERSHIP_SCIM_TOKEN"].startswith("${{ secrets.")

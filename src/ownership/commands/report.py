@@ -144,16 +144,16 @@ def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: 
     previous = load_history(history, today, warn)
     stage("writing the report")
     doc = document.build(result, previous, roster_label(roster_source, config))
+    extra = {}
+    if snap.roster is not None:
+        # next week's shrink guard compares with it, even on a runner whose cache is empty
+        label = roster_label(roster_source, config) or ""
+        kept = dataclasses.replace(snap.roster, source=redact_url(label, keep_query=False) if is_url(label)
+                                   else label)
+        extra[REPORT_SNAPSHOT] = roster_files.snapshot_text(kept).encode("utf-8")
     try:
         files = render.write(doc, snap.catalog, out, blob_urls(f.location.file for f in result.findings if f.location),
-                             Drawer(config.get("pictures", "auto"), warn))
-        if snap.roster is not None:
-            # next week's shrink guard compares with it, even on a runner whose cache is empty
-            label = roster_label(roster_source, config) or ""
-            kept = dataclasses.replace(snap.roster, source=redact_url(label, keep_query=False) if is_url(label)
-                                       else label)
-            roster_files.write_snapshot(kept, out / REPORT_SNAPSHOT)
-            files[REPORT_SNAPSHOT] = out / REPORT_SNAPSHOT
+                             Drawer(config.get("pictures", "auto"), warn), extra)
     except OSError as exc:
         raise ReportError(f"{out}: cannot write the report ({exc.strerror or exc})") from exc
     return Written(out, files, doc)

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -107,18 +110,48 @@ def json_text(doc: Mapping[str, Any]) -> str:
 
 
 def write(doc: Mapping[str, Any], catalog: Catalog, out: Path, sources: Mapping[str, str] | None = None,
-          draw: Draw | None = None) -> dict[str, Path]:
-    """The three files into `out` (created); returns file name -> path. Raises OSError."""
-    out.mkdir(parents=True, exist_ok=True)
+          draw: Draw | None = None, extra: Mapping[str, bytes] | None = None) -> dict[str, Path]:
+    """The three files, and `extra` (name -> bytes, e.g. the roster snapshot), into `out` as one set; returns
+    file name -> path. Raises OSError.
+
+    The set is written into a fresh folder beside `out` and put in its place in one step
+    (confine.replace_folder): a same-day rerun killed at any moment leaves the old set or the new one, never
+    a new report.md beside an old report.json (next week's "what changed" reads the json). Other files in
+    an existing `out` are carried over. Temporaries a killed run left are swept first."""
+    out.parent.mkdir(parents=True, exist_ok=True)
     # URL credentials and secret values never reach a report (ownership.redact), whichever field holds them
-    texts = {name: redact.text(body) for name, body in
+    texts = {name: redact.text(body).encode("utf-8") for name, body in
              (("report.md", markdown(doc)), ("report.html", html(doc, catalog, sources, draw)),
               ("report.json", json_text(doc)))}
-    written = {}
-    for name in FILES:
-        path = out / name
-        # write then rename: a half-written report.json would break next week's "what changed"; through a
-        # mkstemp file, never a fixed name a planted symlink could stand at
-        confine.write_atomic(path, texts[name].encode("utf-8"))
-        written[name] = path
-    return written
+    texts.update(extra or {})
+    confine.sweep(out.parent, f".{out.name}.")
+    # a fresh folder of our own (mkdtemp), never a fixed name a planted symlink could stand at
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        if out.is_dir():
+            for name in texts:  # per-file temporaries of the writer before this one (write_atomic's names)
+                confine.sweep(out, f".{name}.")
+            for entry in os.scandir(out):
+                if entry.name not in texts:
+                    _carry(Path(entry.path), staging / entry.name)
+        for name, body in texts.items():
+            (staging / name).write_bytes(body)
+        os.chmod(staging, 0o777 & ~_umask())
+        confine.replace_folder(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone after the swap; cleaned up after a failure
+    return {name: out / name for name in texts}
+
+
+def _carry(src: Path, dest: Path) -> None:
+    """Copy a file or folder the report does not write into the new set (links copied as links)."""
+    if src.is_dir() and not src.is_symlink():
+        shutil.copytree(src, dest, symlinks=True)
+    else:
+        shutil.copy2(src, dest, follow_symlinks=False)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -253,10 +253,15 @@ def _reach(p: Person) -> dict[str, str]:
                                                    ("pagerduty", r.pagerduty)) if v}
 
 
+def snapshot_text(roster: Roster) -> str:
+    """The snapshot file's text (what write_snapshot writes)."""
+    return json.dumps(snapshot(roster), indent=2, ensure_ascii=False) + "\n"
+
+
 def write_snapshot(roster: Roster, path: str | os.PathLike[str]) -> None:
     """Write atomically (temporary file + rename): a reader never sees half a snapshot."""
     target = Path(path)
-    body = json.dumps(snapshot(roster), indent=2, ensure_ascii=False) + "\n"
+    body = snapshot_text(roster)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ownership import redact
+from ownership import confine, redact
 from ownership.render import evidence
 from ownership.errors import OwnershipError
 from ownership.site.build import Site
@@ -58,6 +58,7 @@ def write(site: Site, out: Path) -> int:
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+        confine.sweep(out.parent, f".{out.name}.", (".tmp", ".old"))  # builds a killed run left behind
         # a fresh folder of our own (mkdtemp), never a fixed name a planted symlink could stand at
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     except OSError as exc:
@@ -117,12 +118,6 @@ def _check_target(out: Path) -> None:
 
 
 def _swap(new: Path, out: Path) -> None:
-    """Put `new` where `out` is: a server never sees a half-written site, and pages of systems that left the
-    catalog do not linger."""
-    if not out.exists():
-        os.replace(new, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-    os.replace(out, old)  # onto our own empty folder
-    os.replace(new, out)
-    shutil.rmtree(old, ignore_errors=True)
+    """Put `new` where `out` is: a server never sees a half-written site, a kill at any moment leaves the old
+    or the new site (confine.replace_folder), and pages of systems that left the catalog do not linger."""
+    confine.replace_folder(new, out)
