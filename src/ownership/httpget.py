@@ -165,7 +165,8 @@ def redact_url(url: str, keep_query: bool = True) -> str:
 
 def token_may_go(url: str) -> bool:
     """Whether a client may send its token to `url`: https, or plain http to this machine (local test servers
-    and proxies; the token never leaves it). PagerDuty and Slack ask this before their first request."""
+    and proxies; the token never leaves it: netpolicy never sends plain http through a proxy). netpolicy.Session
+    asks this when it is made; PagerDuty and Slack ask it first, to say so in their own words."""
     parts = urlsplit(url)
     if parts.scheme == "https":
         return True
