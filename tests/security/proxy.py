@@ -1,7 +1,7 @@
 """A tiny forward HTTP proxy on 127.0.0.1 for the network-policy tests: it forwards absolute-URI requests
-(`GET http://host:port/path HTTP/1.1`) to their host, relays the answer, and records every request it saw with
-its Authorization header. CONNECT is recorded and refused (no test here needs a tunnel). It stops by itself
-after LIMIT seconds per connection, so a regression fails on a time bound instead of hanging the suite.
+(`GET http://host:port/path HTTP/1.1`) to their host and relays the answer, tunnels CONNECT (https: it sees
+host and port only), and records every request it saw with its Authorization header. Each connection ends by
+itself after LIMIT seconds, so a regression fails on a time bound instead of hanging the suite.
 """
 from __future__ import annotations
 
@@ -50,7 +50,13 @@ def _handle(conn: socket.socket, proxy: Proxy) -> None:
         headers = [(k.strip(), v.strip()) for k, v in fields]
         auth = next((v for k, v in headers if k.lower() == "authorization"), None)
         proxy.seen.append(Seen(method, target, auth))
-        if method == "CONNECT" or not target.startswith("http://"):
+        if method == "CONNECT":
+            host, _, port = target.rpartition(":")
+            with socket.create_connection((host, int(port)), timeout=LIMIT) as upstream:
+                conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                _tunnel(conn, upstream, rest)
+            return
+        if not target.startswith("http://"):
             conn.sendall(b"HTTP/1.1 405 Not Here\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             return
         hostport, _, path = target[len("http://"):].partition("/")
@@ -73,6 +79,29 @@ def _handle(conn: socket.socket, proxy: Proxy) -> None:
                 if not chunk:
                     break
                 conn.sendall(chunk)
+
+
+def _tunnel(client: socket.socket, upstream: socket.socket, first: bytes) -> None:
+    """Bytes both ways until either side closes (or LIMIT)."""
+    if first:
+        upstream.sendall(first)
+
+    def pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while chunk := src.recv(65536):
+                dst.sendall(chunk)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    back = threading.Thread(target=pump, args=(upstream, client), daemon=True)
+    back.start()
+    pump(client, upstream)
+    back.join(LIMIT)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -94,8 +95,9 @@ class Server:
 
 
 @contextmanager
-def serve(behaviour: Behaviour, host: str = "127.0.0.1") -> Iterator[Server]:
-    """A server on `host` (any loopback address: 127.0.0.2 is another origin on this machine)."""
+def serve(behaviour: Behaviour, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> Iterator[Server]:
+    """A server on `host` (any loopback address: 127.0.0.2 is another origin on this machine); https with
+    `tls` (tests/security/tls.py)."""
     listener = socket.create_server((host, 0))
     listener.settimeout(0.05)
     stop = threading.Event()
@@ -103,8 +105,14 @@ def serve(behaviour: Behaviour, host: str = "127.0.0.1") -> Iterator[Server]:
     workers: list[threading.Thread] = []
 
     def handle(conn: socket.socket) -> None:
+        conn.settimeout(LIMIT)
+        if tls is not None:
+            try:
+                conn = tls.wrap_socket(conn, server_side=True)
+            except OSError:
+                conn.close()
+                return  # the client refused the certificate or went away
         with conn:
-            conn.settimeout(LIMIT)
             try:
                 head = b""
                 while b"\r\n\r\n" not in head and len(head) < 65536:
@@ -115,6 +123,13 @@ def serve(behaviour: Behaviour, host: str = "127.0.0.1") -> Iterator[Server]:
                 lines = head.split(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
                 target = urlsplit(lines[0].split(" ")[1])
                 fields = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+                body = head.partition(b"\r\n\r\n")[2]
+                length = int(next((v for k, v in fields.items() if k.lower() == "content-length"), "0"))
+                while len(body) < length:  # read it all: closing with unread bytes resets the connection
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    body += chunk
                 request = Request(target.path, parse_qs(target.query),
                                   next((v for k, v in fields.items() if k.lower() == "authorization"), None))
                 seen.append(request)
@@ -137,7 +152,7 @@ def serve(behaviour: Behaviour, host: str = "127.0.0.1") -> Iterator[Server]:
     acceptor = threading.Thread(target=accept, daemon=True)
     acceptor.start()
     try:
-        yield Server(f"http://{host}:{listener.getsockname()[1]}", seen)
+        yield Server(f"{'https' if tls else 'http'}://{host}:{listener.getsockname()[1]}", seen)
     finally:
         stop.set()
         acceptor.join(5)

@@ -17,6 +17,7 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -27,6 +28,7 @@ from ownership.roster import RosterError, scim
 from tests.conftest import ROOT
 from tests.oncall.slackserver import TOKEN as SLACK_TOKEN
 from tests.security.proxy import Proxy, forward_proxy
+from tests.security.tls import certificate
 from tests.security.test_http import (
     ENV, PD_ENV, PD_TOKEN, ROOMY, USERS, Behaviour, Request, Server, Wire, redirect_to, scim_pages, serve, trickled_headers,
 )
@@ -114,6 +116,42 @@ def test_a_session_sends_nothing_to_another_origin_and_no_token_over_plain_http_
     with pytest.raises(netpolicy.Refused, match="refusing to send credentials over plain http"):
         netpolicy.Session("http://pd.example.test", timeout=1, deadline=2, max_bytes=1,
                           credentials={"Authorization": "Bearer t0k"})
+
+
+@pytest.mark.parametrize("client", ["scim", "pagerduty", "slack"])
+def test_over_https_through_a_connect_proxy_a_redirect_to_another_host_never_gets_the_token(
+        client: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The usual set-up of a CI runner: https, HTTPS_PROXY set. The proxy tunnels (it sees host and port only);
+    the redirect goes to https://127.0.0.2, which the certificate is valid for too."""
+    context, bundle = certificate(tmp_path)
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))  # requests
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))  # urllib (slack_sdk's own opener)
+    answers: dict[str, Any] = {"scim": None, "pagerduty": {"oncalls": [], "more": False},
+                               "slack": {"ok": True, "channel": "C0STATUS01", "ts": "1772409600.000001"}}
+    paths = {"scim": "/scim/v2/Users", "pagerduty": "/oncalls", "slack": "/api/chat.postMessage"}
+    other = scim_pages(USERS) if client == "scim" else (lambda r, wire: wire.answer(200, answers[client]))
+    with forward_proxy() as proxy, serve(other, host="127.0.0.2", tls=context) as elsewhere, \
+            serve(to(elsewhere, paths[client]), tls=context) as here:
+        for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+            monkeypatch.setenv(name, proxy.url)
+        if client == "scim":
+            with pytest.raises(RosterError, match=r"redirected to another origin"):
+                scim.pull(here.url + "/scim/v2", ROOMY, env=ENV)
+            token = f"Bearer {SCIM_TOKEN}"
+        elif client == "pagerduty":
+            with pytest.raises(pagerduty.PagerDutyError, match=r"redirected to another origin"):
+                pagerduty.oncalls(["P1"], None, pagerduty.PagerDutySettings(base_url=here.url, retries=0),
+                                  env=PD_ENV)
+            token = f"Token token={PD_TOKEN}"
+        else:
+            out = slack.post(ONE_POST, slack.SlackSettings(base_url=here.url + "/api/", timeout=2), SLACK_ENV,
+                             sleep=lambda s: None)
+            assert out.posted == [] and "the answer was a redirect (HTTP 302)" in out.errors[0]
+            token = f"Bearer {SLACK_TOKEN}"
+    only_here(here, elsewhere, proxy, token)
+    assert [(s.method, s.target) for s in proxy.seen] == [("CONNECT", here.url.removeprefix("https://"))]
 
 
 # --------------------------------------------------------------------------- a deadline on the whole request
