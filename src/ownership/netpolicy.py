@@ -15,7 +15,8 @@ The rules, for every request of the session:
   port). A request for another origin raises CrossOrigin before anything is sent; a redirect is followed only
   within the origin (at most 5), any other raises CrossOrigin with nothing sent there.
 - The credentials (the headers carrying the token) go only with those requests, and only over https or plain
-  http to this machine (loopback); a session for any other URL with credentials is Refused when it is made.
+  http to this machine (loopback); a session for any other URL with credentials is Refused when it is made,
+  unless the operator allowed plain http for it (`plain_http=True`: `scim.allow_http`).
 - Proxies, or not: https goes through the operator's HTTPS_PROXY as a CONNECT tunnel (the proxy sees host and
   port, never a header) and NO_PROXY is honoured. Plain http never goes through a proxy: the proxy would read
   the token in clear, so the session ignores HTTP_PROXY/ALL_PROXY (and ~/.netrc) for it.
@@ -80,15 +81,16 @@ class Session:
     `credentials`: headers that carry a secret (Authorization, ...), sent with every request of the session and
     never anywhere else. `headers`: other headers for every request. `timeout`: seconds to connect and for each
     read. `deadline`: seconds for a whole request, retries included when they share a `clock()`. `max_bytes`:
-    the body cap."""
+    the body cap. `plain_http`: the operator allows credentials over plain http to another machine."""
 
     def __init__(self, base_url: str, *, timeout: float, deadline: float, max_bytes: int,
-                 credentials: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None) -> None:
+                 credentials: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None,
+                 plain_http: bool = False) -> None:
         self.base_url = base_url
         self.origin = httpget.origin(base_url)
         self.timeout, self.deadline, self.max_bytes = timeout, deadline, max_bytes
         self._credentials = dict(credentials or {})
-        if self._credentials and not httpget.token_may_go(base_url):
+        if self._credentials and not plain_http and not httpget.token_may_go(base_url):
             raise Refused(f"{self.origin}: refusing to send credentials over plain http to another machine")
         self._http = requests.Session()
         self._http.headers.update(headers or {})

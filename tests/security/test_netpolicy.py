@@ -116,6 +116,9 @@ def test_a_session_sends_nothing_to_another_origin_and_no_token_over_plain_http_
     with pytest.raises(netpolicy.Refused, match="refusing to send credentials over plain http"):
         netpolicy.Session("http://pd.example.test", timeout=1, deadline=2, max_bytes=1,
                           credentials={"Authorization": "Bearer t0k"})
+    with netpolicy.Session("http://hr.example.test", timeout=1, deadline=2, max_bytes=1, plain_http=True,
+                           credentials={"Authorization": "Bearer t0k"}) as allowed:  # scim.allow_http: true
+        assert allowed.origin == "http://hr.example.test:80"
 
 
 @pytest.mark.parametrize("client", ["scim", "pagerduty", "slack"])

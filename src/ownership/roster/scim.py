@@ -71,7 +71,7 @@ class _Client:
         self.sleep = sleep
         self.session = netpolicy.Session(
             base, timeout=settings.timeout, deadline=netpolicy.default_deadline(settings.timeout, settings.deadline),
-            max_bytes=MAX_BODY, credentials={"Authorization": f"Bearer {token}"},
+            max_bytes=MAX_BODY, credentials={"Authorization": f"Bearer {token}"}, plain_http=settings.allow_http,
             headers={"Accept": "application/scim+json, application/json", "User-Agent": f"ownership/{__version__}"})
 
     def __enter__(self) -> _Client:
