@@ -27,12 +27,13 @@ from ownership.oncall import pagerduty, slack
 from ownership.roster import RosterError, scim
 from tests.conftest import ROOT
 from tests.oncall.slackserver import TOKEN as SLACK_TOKEN
-from tests.security.proxy import Proxy, forward_proxy
-from tests.security.tls import certificate
-from tests.security.test_http import (
-    ENV, PD_ENV, PD_TOKEN, ROOMY, USERS, Behaviour, Request, Server, Wire, redirect_to, scim_pages, serve, trickled_headers,
-)
 from tests.roster.conftest import TOKEN as SCIM_TOKEN
+from tests.security.proxy import Proxy, forward_proxy
+from tests.security.test_http import (
+    ENV, PD_ENV, PD_TOKEN, ROOMY, USERS, Behaviour, Request, Server, Wire, redirect_to, scim_pages, serve,
+    trickled_headers,
+)
+from tests.security.tls import certificate
 
 SLACK_ENV = {"OWNERSHIP_SLACK_TOKEN": SLACK_TOKEN}
 BOUND = 4.0  # seconds a run against a 2 s deadline may take, start-up and a loaded machine included

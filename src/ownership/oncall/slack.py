@@ -6,8 +6,8 @@ declaration to the status channel (`chat.postMessage`).
 The token comes from an environment variable (`slack.token_env`, default OWNERSHIP_SLACK_TOKEN) and goes only
 into the Authorization header, and only over https or to this machine. Every request goes through the network
 policy (ownership.netpolicy), proxies or not: the token only to the origin of `slack.base_url`, same-origin
-redirects only, one deadline (`slack.deadline`) for a whole answer, headers included. Messages are built from method names,
-channels and Slack's error codes, never from the token or the request. A step that fails becomes one line
+redirects only, one deadline (`slack.deadline`) for a whole answer, headers included. Messages are built from
+method names, channels and Slack's error codes, never from the token or the request. A step that fails becomes one line
 naming the method, the channel, Slack's error and what to do; the steps that need the same channel are then
 not done, the others still are (an error of the token or the connection stops them all). `PostResult` says what
 was posted, with channel and ts, and what was not. slack_sdk is imported only here, only when posting.

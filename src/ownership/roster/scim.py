@@ -6,8 +6,8 @@ raises RosterError; a partial roster would make the people missing from it look 
 deadline (`scim.deadline`) for its whole answer, every retry and the waits between them included, and a
 body cap, and a redirect to another origin is an error (the network policy, ownership.netpolicy). 429, 5xx,
 timeouts and connection errors are retried with exponential backoff (honouring Retry-After, capped) while the
-deadline allows; 401/403 stop at once. The bearer token comes from an environment variable and never appears in a message:
-messages are built from status codes and URLs only, and server text is redacted.
+deadline allows; 401/403 stop at once. The bearer token comes from an environment variable and never appears
+in a message: messages are built from status codes and URLs only, and server text is redacted.
 
 Contacts (model.Reach): the phone is the `phoneNumbers` entry marked primary, else the first of type work,
 else of type mobile; Slack and PagerDuty come from the attributes named in `scim.slack_attribute` and
