@@ -56,7 +56,7 @@ SECTIONS: dict[str, Section] = {
                                    "largest drop of active people from the previous roster, e.g. '10%' (the "
                                    "default)", _S + "shrink_limit"),
     "scim": Section("ownership.roster.settings:check_scim",
-                    "SCIM client: token_env, page_size, timeout, retries, backoff, max_retry_after, sort_by, "
+                    "SCIM client: token_env, page_size, timeout, deadline, retries, backoff, max_retry_after, sort_by, "
                     "allow_http, slack_attribute, pagerduty_attribute", _S + "scim"),
     "aliases": Section("ownership.roster.settings:check_aliases",
                        "identity aliases: {name or old email: roster email, username or id}", _S + "names"),
@@ -66,9 +66,9 @@ SECTIONS: dict[str, Section] = {
     "mailmap": Section("ownership.roster.settings:check_mailmap", "a .mailmap file mapping old emails to current ones",
                        _S + "path"),
     "pagerduty": Section("ownership.oncall.pagerduty:check", "PagerDuty client: token_env, base_url, timeout, "
-                                                             "retries, backoff, wait", _S + "pagerduty"),
+                                                             "deadline, retries, backoff, wait", _S + "pagerduty"),
     "slack": Section("ownership.oncall.slack:check", "Slack client for `incident --post`: token_env, base_url, "
-                                                     "timeout, retries, max_retry_after", _S + "slack"),
+                                                     "timeout, deadline, retries, max_retry_after", _S + "slack"),
     "history": Section("ownership.history.settings:check",
                        "git history scan: windows, bots, cache, jobs, rewrite (URL prefix -> URL or folder), "
                        "protocols, stall", _S + "history"),

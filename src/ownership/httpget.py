@@ -1,5 +1,6 @@
-"""What the SCIM and PagerDuty clients share about one HTTP GET: one deadline for the whole request, a cap on
-the body, same-origin redirects only, URLs built with urllib.parse, and Retry-After.
+"""The mechanism under ownership.netpolicy (the one policy every HTTP client goes through): one request with
+one deadline for the whole of it, a cap on the body, same-origin redirects only; and the URL helpers the
+clients share (urllib.parse joins, origins, redaction, Retry-After). Clients use netpolicy.Session, not this.
 
 requests' `timeout` bounds the connection and each socket read, not the whole answer: a server that trickles
 its status line, headers or body a byte at a time would keep a pull (or a 3 a.m. page) waiting for ever. So
@@ -34,7 +35,12 @@ class TooLarge(requests.RequestException):
 
 
 class CrossOrigin(requests.RequestException):
-    """A redirect to another scheme, host or port: not followed, its answer would not be the one asked."""
+    """A redirect (HTTP `status`) to another scheme, host or port: not followed, its answer would not be the one
+    asked, and the request's credentials would go along."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class Deadline(requests.Timeout):
@@ -44,27 +50,40 @@ class Deadline(requests.Timeout):
 def get(session: requests.Session, url: str, *, timeout: float, deadline: float, max_bytes: int,
         params: Mapping[str, Any] | Sequence[tuple[str, str]] | None = None,
         headers: Mapping[str, str] | None = None) -> requests.Response:
-    """`session.get` of `url` with its whole body read: connect, every same-origin redirect, headers and body
-    within `deadline` seconds (each connect and read within `timeout`), at most `max_bytes` of body after
-    decompression, and no redirect to another origin.
+    """`request` with the method GET."""
+    return request(session, "GET", url, timeout=timeout, deadline=deadline, max_bytes=max_bytes, params=params,
+                   headers=headers)
+
+
+def request(session: requests.Session, method: str, url: str, *, timeout: float, deadline: float, max_bytes: int,
+            params: Mapping[str, Any] | Sequence[tuple[str, str]] | None = None,
+            headers: Mapping[str, str] | None = None, data: bytes | None = None) -> requests.Response:
+    """`session.request(method, url)` with its whole body read: connect, every same-origin redirect, status
+    line, headers and body within `deadline` seconds (each connect and read within `timeout`), at most
+    `max_bytes` of body after decompression, and no redirect to another origin. A 307/308 redirect repeats
+    the method and body; any other turns a POST into a GET without body (as browsers and requests do).
 
     Raises Deadline (a requests.Timeout) at the deadline, requests.Timeout when one read waits longer than
     `timeout`, TooLarge, CrossOrigin, requests.TooManyRedirects, requests.ConnectionError. The messages of
     Deadline, TooLarge, CrossOrigin and TooManyRedirects are safe to show: no path, no query, no credentials.
     """
+    if deadline <= 0:
+        raise Deadline("no time left before the deadline")
     _watch_connections(session)
     watch = _Watch(deadline)
     current = _WATCH.set(watch)
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            resp = _get_one(session, url, timeout=timeout, max_bytes=max_bytes, params=params, headers=headers,
-                            watch=watch)
+            resp = _one(session, method, url, timeout=timeout, max_bytes=max_bytes, params=params,
+                        headers=headers, data=data, watch=watch)
             if not resp.is_redirect:
                 return resp
             target = urljoin(resp.url, resp.headers["Location"])
             resp.close()
             if origin(target) != origin(url):
-                raise CrossOrigin(f"redirected to another origin ({origin(target)}); not followed")
+                raise CrossOrigin(f"redirected to another origin ({origin(target)}); not followed", resp.status_code)
+            if resp.status_code not in (307, 308) and method != "HEAD":
+                method, data = "GET", None
             url, params = target, None  # the Location is the whole URL, query included
         raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
     except requests.RequestException as exc:
@@ -76,13 +95,13 @@ def get(session: requests.Session, url: str, *, timeout: float, deadline: float,
         watch.close()
 
 
-def _get_one(session: requests.Session, url: str, *, timeout: float, max_bytes: int,
-             params: Mapping[str, Any] | Sequence[tuple[str, str]] | None, headers: Mapping[str, str] | None,
-             watch: _Watch) -> requests.Response:
+def _one(session: requests.Session, method: str, url: str, *, timeout: float, max_bytes: int,
+         params: Mapping[str, Any] | Sequence[tuple[str, str]] | None, headers: Mapping[str, str] | None,
+         data: bytes | None, watch: _Watch) -> requests.Response:
     # the watch starts on a connected socket: the TCP connect itself is bounded by its timeout here
     connect = min(timeout, max(watch.seconds - watch.elapsed(), 0.001))
-    resp = session.get(url, params=params, headers=dict(headers or {}), timeout=(connect, timeout), stream=True,
-                       allow_redirects=False)
+    resp = session.request(method, url, params=params, headers=dict(headers or {}), data=data,
+                           timeout=(connect, timeout), stream=True, allow_redirects=False)
     try:
         declared = resp.headers.get("Content-Length", "").strip()
         if declared.isdigit() and int(declared) > max_bytes:
@@ -146,7 +165,8 @@ def redact_url(url: str, keep_query: bool = True) -> str:
 
 def token_may_go(url: str) -> bool:
     """Whether a client may send its token to `url`: https, or plain http to this machine (local test servers
-    and proxies; the token never leaves it). PagerDuty and Slack ask this before their first request."""
+    and proxies; the token never leaves it: netpolicy never sends plain http through a proxy). netpolicy.Session
+    asks this when it is made; PagerDuty and Slack ask it first, to say so in their own words."""
     parts = urlsplit(url)
     if parts.scheme == "https":
         return True

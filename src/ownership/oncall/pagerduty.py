@@ -5,7 +5,9 @@ The token comes from an environment variable (`pagerduty.token_env`, default OWN
 goes only into the Authorization header: no message, log or exception text ever contains it. Any failure is a
 `PagerDutyError` whose one-line message the page list shows before falling back to the catalog rotation, so an
 outage of PagerDuty never leaves the person at 3 a.m. with nothing. Nor does a slow one: `page` and
-`incident` wait at most `pagerduty.wait` seconds for the whole look-up (inputs.ask_pagerduty).
+`incident` wait at most `pagerduty.wait` seconds for the whole look-up (inputs.ask_pagerduty). Every request
+goes through the network policy (ownership.netpolicy): the token only to the origin of `pagerduty.base_url`,
+same-origin redirects only, and one deadline (`pagerduty.deadline`) for a whole request and its retries.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from ownership.model import SettingProblem
 from ownership.oncall import check_client
 
 if TYPE_CHECKING:  # requests is imported only when PagerDuty is asked (it costs ~70 ms at start-up)
-    import requests
+    from ownership import netpolicy
 
 DEFAULT_BASE_URL = "https://api.pagerduty.com"
 DEFAULT_TOKEN_ENV = "OWNERSHIP_PAGERDUTY_TOKEN"
@@ -30,7 +32,6 @@ ACCEPT = "application/vnd.pagerduty+json;version=2"
 PAGE_LIMIT = 100  # PagerDuty's maximum page size for /oncalls
 MAX_PAGES = 200  # a server that always answers `more: true` must not keep us paging forever
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-DEADLINE_FACTOR = 4  # a whole answer may take this many read timeouts; a trickling server is a timeout
 MAX_BODY = 8 << 20  # one page of at most 100 on-call entries is a few hundred KB
 
 # key -> (accepted types, what it must be) for the `pagerduty:` mapping in ownership.yaml
@@ -38,6 +39,7 @@ FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "token_env": (str, "the name of an OWNERSHIP_* environment variable"),
     "base_url": (str, "an http(s) URL"),
     "timeout": ((int, float), "seconds, more than 0"),
+    "deadline": ((int, float), "seconds, more than 0"),
     "retries": (int, "a whole number from 0 to 10"),
     "backoff": ((int, float), "seconds, 0 or more"),
     "wait": ((int, float), "seconds, more than 0"),
@@ -66,6 +68,7 @@ class PagerDutySettings:
     token_env: str = DEFAULT_TOKEN_ENV
     base_url: str = DEFAULT_BASE_URL
     timeout: float = 5.0  # seconds to connect and for each read: at 3 a.m. a slow answer is a wrong answer
+    deadline: float | None = None  # seconds for a whole request and its retries; None: 4 x timeout
     retries: int = 2  # further attempts after the first, on 429, 5xx, timeouts and connection errors
     backoff: float = 0.5  # first wait; doubles per attempt; a Retry-After header is honoured up to 10 s
     wait: float = 2.0  # seconds page and incident wait for the whole look-up before using the catalog rotation
@@ -90,6 +93,8 @@ def check(value: Any) -> list[SettingProblem]:
         return out  # a wrong type: the ranges below cannot be compared
     if value.get("timeout", 1) <= 0 or not 0 <= value.get("retries", 0) <= 10 or value.get("backoff", 0) < 0:
         out.append(SettingProblem((), "pagerduty.timeout must be > 0, retries 0-10 and backoff >= 0"))
+    if value.get("deadline", 1) <= 0:
+        out.append(SettingProblem(("deadline",), "pagerduty.deadline must be > 0 (seconds for a whole request)"))
     if value.get("wait", 1) <= 0:
         out.append(SettingProblem(("wait",), "pagerduty.wait must be > 0 (seconds page and incident wait for "
                                   "PagerDuty)"))
@@ -115,35 +120,27 @@ def lookup(policies: Iterable[str], services: Iterable[str], at: dt.datetime | N
     """The escalation policy of each of `services` (a 404 makes that one service unknown, with the reason),
     then everyone on call at `at` (or from `at` to `until`) for `policies` and those services' policies: one
     session for all of it. Any other failure raises PagerDutyError, as oncalls() does."""
-    _prepare(settings, env)  # no token, or a URL it may not go to: said before importing requests (~70 ms)
-    import requests
-
-    with requests.Session() as http:
+    with _session(settings, env) as http:
         found, unknown = service_policies(services, settings, env, http)
         entries = oncalls([*policies, *found.values()], at, settings, env, http, until)
     return Lookup(tuple(entries), found, unknown)
 
 
 def service_policies(services: Iterable[str], settings: PagerDutySettings, env: Mapping[str, str] | None = None,
-                     session: requests.Session | None = None) -> tuple[dict[str, str], dict[str, str]]:
+                     session: netpolicy.Session | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """(service id -> escalation policy id, service id -> why unknown) from `GET /services/{id}` each."""
     ids = sorted(set(services))
     if not ids:
         return {}, {}
-    base, headers = _prepare(settings, env)
-    import requests
-
-    from ownership import httpget
-
-    http = session or requests.Session()
+    http = session or _session(settings, env)
     found: dict[str, str] = {}
     unknown: dict[str, str] = {}
     try:
         for sid in ids:
             # the id is catalog text: quoted whole, it stays one path segment (no `../`, no query)
-            url = httpget.join(base, "services/" + quote(sid, safe=""))
+            url = http.url("services/" + quote(sid, safe=""))
             try:
-                body = _get(http, url, [], headers, settings)
+                body = _get(http, url, [], settings)
             except NotFound:
                 unknown[sid] = f"PagerDuty has no service {sid} (HTTP 404)"
                 continue
@@ -159,30 +156,25 @@ def service_policies(services: Iterable[str], settings: PagerDutySettings, env: 
 
 
 def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: PagerDutySettings,
-            env: Mapping[str, str] | None = None, session: requests.Session | None = None,
+            env: Mapping[str, str] | None = None, session: netpolicy.Session | None = None,
             until: dt.datetime | None = None) -> list[OnCallEntry]:
     """Everyone on call for `policies` at `at` (None: now), all pages, ordered by policy, level, email.
     With `until` (and `at`): every on-call between the two, each with its start and end (`ownership drill`)."""
     ids = sorted(set(policies))
     if not ids:
         return []
-    base, headers = _prepare(settings, env)
+    http = session or _session(settings, env)
     params: list[tuple[str, str]] = [("escalation_policy_ids[]", i) for i in ids]
     params += [("include[]", "users"), ("limit", str(PAGE_LIMIT))]
     if at is not None:
         # a one-second window asks "who is on call at that moment"; without since/until PagerDuty says "now"
         params += [("since", _iso(at)), ("until", _iso(until or at + dt.timedelta(seconds=1)))]
-    import requests
-
-    from ownership import httpget
-
-    url = httpget.join(base, "oncalls")
-    http = session or requests.Session()
+    url = http.url("oncalls")
     found: list[OnCallEntry] = []
     offset = 0
     try:
         for _ in range(MAX_PAGES):
-            body = _get(http, url, params + [("offset", str(offset))], headers, settings)
+            body = _get(http, url, params + [("offset", str(offset))], settings)
             page = body.get("oncalls")
             if not isinstance(page, list):
                 raise PagerDutyError(f"{_redact(url)} answered without an 'oncalls' list")
@@ -200,36 +192,44 @@ def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: PagerDuty
     return sorted(unique.values(), key=lambda e: (e.policy, e.level, e.email or "", e.name or "", e.start or ""))
 
 
-def _prepare(settings: PagerDutySettings, env: Mapping[str, str] | None) -> tuple[str, dict[str, str]]:
-    """The base URL (https, or http to this machine) and the headers every request sends."""
+def _session(settings: PagerDutySettings, env: Mapping[str, str] | None) -> netpolicy.Session:
+    """The session of the network policy for the base URL (https, or http to this machine), with the token.
+    No token, or a URL it may not go to, is said before requests is imported (~70 ms)."""
     token = (env if env is not None else os.environ).get(settings.token_env, "").strip()
     if not token:
         raise PagerDutyError(f"no PagerDuty token: set the environment variable {settings.token_env}")
     base = settings.base_url.rstrip("/")
     _check_transport(base)
-    return base, {"Authorization": f"Token token={token}", "Accept": ACCEPT}
+    from ownership import netpolicy
+
+    return netpolicy.Session(base, timeout=settings.timeout, max_bytes=MAX_BODY,
+                             deadline=netpolicy.default_deadline(settings.timeout, settings.deadline),
+                             credentials={"Authorization": f"Token token={token}"}, headers={"Accept": ACCEPT})
 
 
-def _get(http: requests.Session, url: str, params: list[tuple[str, str]], headers: Mapping[str, str],
+def _get(http: netpolicy.Session, url: str, params: list[tuple[str, str]],
          settings: PagerDutySettings) -> dict[str, Any]:
     import requests
 
-    from ownership import httpget
+    from ownership import httpget, netpolicy
 
     where = _redact(url)
     wait = settings.backoff
+    clock = http.clock()  # one deadline for the request, its retries and the waits between them
+    tries = 0
     for attempt in range(settings.retries + 1):
+        tries = attempt + 1
         last = attempt == settings.retries
         try:
-            resp = httpget.get(http, url, params=params, headers=headers, timeout=settings.timeout,
-                               deadline=settings.timeout * DEADLINE_FACTOR, max_bytes=MAX_BODY)
+            resp = http.get(url, params=params, clock=clock)
         except httpget.Deadline as exc:
-            problem_text = f"{where}: {exc}"
+            problem_text = f"{where}: {exc} (pagerduty.deadline)"
+            break
         except requests.Timeout:
             problem_text = f"{where}: no answer within {settings.timeout:g} s"
         except requests.ConnectionError:
             problem_text = f"{where}: cannot connect"
-        except (httpget.TooLarge, httpget.CrossOrigin, requests.TooManyRedirects) as exc:
+        except (httpget.TooLarge, httpget.CrossOrigin, netpolicy.Refused, requests.TooManyRedirects) as exc:
             raise PagerDutyError(f"{where}: {exc}") from None  # messages without secrets; not retried
         except requests.RequestException as exc:
             raise PagerDutyError(f"{where}: request failed ({type(exc).__name__})") from None
@@ -253,9 +253,11 @@ def _get(http: requests.Session, url: str, params: list[tuple[str, str]], header
             wait = max(wait, httpget.retry_after(resp.headers.get("Retry-After")) or 0.0)
         if last:
             break
+        if min(wait, 10.0) >= clock.remaining():  # the next attempt could not finish in time
+            problem_text += f"; no time left for another attempt within {clock.seconds:g} s (pagerduty.deadline)"
+            break
         time.sleep(min(wait, 10.0))
         wait = wait * 2 if wait else 0.0
-    tries = settings.retries + 1
     raise PagerDutyError(f"{problem_text} (after {tries} attempt{'s' if tries != 1 else ''})")
 
 

@@ -4,8 +4,10 @@ the responders by member id (`conversations.invite`), post the room to the incid
 declaration to the status channel (`chat.postMessage`).
 
 The token comes from an environment variable (`slack.token_env`, default OWNERSHIP_SLACK_TOKEN) and goes only
-into the Authorization header, and only over https or to this machine: messages are built from method names,
-channels and Slack's error codes, never from the token or the request. A step that fails becomes one line
+into the Authorization header, and only over https or to this machine. Every request goes through the network
+policy (ownership.netpolicy), proxies or not: the token only to the origin of `slack.base_url`, same-origin
+redirects only, one deadline (`slack.deadline`) for a whole answer, headers included. Messages are built from
+method names, channels and Slack's error codes, never from the token or the request. A step that fails becomes one line
 naming the method, the channel, Slack's error and what to do; the steps that need the same channel are then
 not done, the others still are (an error of the token or the connection stops them all). `PostResult` says what
 was posted, with channel and ts, and what was not. slack_sdk is imported only here, only when posting.
@@ -14,12 +16,10 @@ from __future__ import annotations
 
 import http.client
 import logging
-import math
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,9 +31,12 @@ from ownership.words import plural
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
+    from ownership import netpolicy
+
 DEFAULT_BASE_URL = "https://slack.com/api/"
 DEFAULT_TOKEN_ENV = "OWNERSHIP_SLACK_TOKEN"
 LIST_LIMIT = 200  # conversations.list page size (Slack recommends no more than 200)
+MAX_BODY = 8 << 20  # one answer; 200 channels of conversations.list are a few hundred KB
 MAX_PAGES = 100  # 20,000 channels; a server that always sends a next_cursor must not keep us paging
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
 _ERROR_CODE = re.compile(r"^[a-z][a-z0-9_]{0,60}$")
@@ -44,6 +47,7 @@ FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "token_env": (str, "the name of an OWNERSHIP_* environment variable"),
     "base_url": (str, "an http(s) URL"),
     "timeout": ((int, float), "seconds, more than 0"),
+    "deadline": ((int, float), "seconds, more than 0"),
     "retries": (int, "a whole number from 0 to 10"),
     "max_retry_after": ((int, float), "seconds, 0 or more"),
 }
@@ -75,6 +79,7 @@ class SlackSettings:
     token_env: str = DEFAULT_TOKEN_ENV
     base_url: str = DEFAULT_BASE_URL
     timeout: float = 10.0  # seconds to connect and for each read
+    deadline: float | None = None  # seconds for a whole answer, headers included; None: 4 x timeout
     retries: int = 2  # further attempts after a rate-limited answer
     max_retry_after: float = 30.0  # a longer Retry-After is not waited for: the step fails and says so
 
@@ -94,6 +99,8 @@ def check(value: Any) -> list[SettingProblem]:
         return out  # a wrong type: the ranges below cannot be compared
     if value.get("timeout", 1) <= 0 or not 0 <= value.get("retries", 0) <= 10 or value.get("max_retry_after", 0) < 0:
         out.append(SettingProblem((), "slack.timeout must be > 0, retries 0-10 and max_retry_after >= 0"))
+    if value.get("deadline", 1) <= 0:
+        out.append(SettingProblem(("deadline",), "slack.deadline must be > 0 (seconds for a whole answer)"))
     return out
 
 
@@ -162,46 +169,51 @@ def post(plan: Plan, settings: SlackSettings, env: Mapping[str, str] | None = No
     if not httpget.token_may_go(base):
         raise SlackError(f"nothing was posted: {httpget.redact_url(base, keep_query=False)}: refusing to send the "
                          "Slack token over a non-https URL")
-    with _same_origin_redirects(base):
-        return _Run(_client(token, base, settings), settings, sleep).run(plan)
+    from ownership import netpolicy
+
+    deadline = netpolicy.default_deadline(settings.timeout, settings.deadline)
+    with netpolicy.Session(base, timeout=settings.timeout, deadline=deadline, max_bytes=MAX_BODY,
+                           credentials={"Authorization": f"Bearer {token}"}) as session:
+        return _Run(_client(session, base), settings, sleep).run(plan)
 
 
-@contextmanager
-def _same_origin_redirects(base: str) -> Iterator[None]:
-    """slack_sdk opens its URLs with urllib's default opener, which follows a redirect to any host and sends
-    the Authorization header along. While posting, that opener follows only redirects within the scheme, host
-    and port of `base` (as httpget does for PagerDuty and SCIM); any other is answered as the redirect itself,
-    an error the step reports. The opener before is put back afterwards."""
+def _client(session: netpolicy.Session, base: str) -> WebClient:
+    """slack_sdk's WebClient, its every HTTP request sent through `session` (the network policy) instead of urllib:
+    with HTTP(S)_PROXY set, slack_sdk would build its own urllib opener, which follows a redirect to any host with
+    the Authorization header and bounds each read only, never the whole answer. WebClient gets no token: the
+    session adds it, only to its own origin. `_perform_urllib_http_request_internal(url, req)` is the one
+    method of slack_sdk that opens a URL (slack_sdk 3.x); it returns {status, headers, body} for a 2xx answer
+    and raises urllib's HTTPError for any other, as urllib would."""
+    import io
+    import urllib.error
     import urllib.request
 
-    from ownership import httpget
-
-    here = httpget.origin(base)
-
-    class SameOrigin(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any,
-                             newurl: str) -> Any:
-            if httpget.origin(newurl) != here:
-                return None  # urllib raises HTTPError(code): nothing is sent to the other origin
-            return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-    before = urllib.request._opener  # type: ignore[attr-defined]  # None: urlopen builds the default one
-    urllib.request.install_opener(urllib.request.build_opener(SameOrigin))
-    try:
-        yield
-    finally:
-        urllib.request.install_opener(before)  # type: ignore[arg-type]
-
-
-def _client(token: str, base: str, settings: SlackSettings) -> WebClient:
     from slack_sdk import WebClient
+
+    if not callable(getattr(WebClient, "_perform_urllib_http_request_internal", None)):
+        raise SlackError("nothing was posted: this slack_sdk has no _perform_urllib_http_request_internal; "
+                         "install slack-sdk 3.x (see pyproject.toml)")
+
+    class PolicyClient(WebClient):
+        def _perform_urllib_http_request_internal(self, url: str, req: urllib.request.Request) -> dict[str, Any]:
+            headers = {k: str(v) for k, v in req.header_items()}
+            data = req.data if isinstance(req.data, bytes) else None
+            resp = session.post(url, data=data, headers=headers)
+            message = http.client.HTTPMessage()
+            for k, v in resp.headers.items():
+                message[k] = v
+            if not 200 <= resp.status_code < 300:
+                raise urllib.error.HTTPError(url, resp.status_code, resp.reason or "", message,
+                                             io.BytesIO(resp.content))
+            charset = message.get_content_charset() or "utf-8"
+            return {"status": resp.status_code, "headers": message,
+                    "body": resp.content.decode(charset, errors="replace")}
 
     quiet = logging.getLogger("ownership.slack_sdk")  # slack_sdk logs failures itself; we report them once
     quiet.addHandler(logging.NullHandler())
     quiet.propagate = False
     quiet.setLevel(logging.CRITICAL)
-    timeout = max(1, math.ceil(settings.timeout))  # WebClient takes whole seconds
-    return WebClient(token=token, base_url=base, timeout=timeout, logger=quiet, retry_handlers=[])
+    return PolicyClient(token=None, base_url=base, logger=quiet, retry_handlers=[])
 
 
 class _Run:
@@ -338,7 +350,10 @@ class _Run:
     def call(self, method: str, where: str, **args: Any) -> dict[str, Any]:
         """Slack's answer to `method`; raises _SlackSays (an error code from Slack) or _StepFailed (no answer
         that can be used). A rate-limited answer is retried after its Retry-After, up to the settings."""
+        import requests
         from slack_sdk.errors import SlackApiError, SlackClientError
+
+        from ownership import httpget
 
         fn = getattr(self.client, method.replace(".", "_"))
         attempts = self.settings.retries + 1
@@ -367,7 +382,18 @@ class _Run:
             except SlackClientError as exc:
                 raise _StepFailed(f"{method} {where}: slack_sdk refused the request "
                                   f"({type(exc).__name__})", fatal=True) from None
-            except OSError as exc:  # URLError, timeouts, refused or reset connections
+            except httpget.CrossOrigin as exc:
+                raise _StepFailed(f"{method} {where}: unexpected_error: the answer was a redirect (HTTP "
+                                  f"{exc.status}) to another host, which is not followed: the token goes only to "
+                                  "slack.base_url; check slack.base_url / --slack-url") from None
+            except httpget.Deadline as exc:
+                raise _StepFailed(f"{method} {where}: {_shown(self.settings)}: {exc} (slack.deadline); try "
+                                  "again", fatal=True) from None
+            except (httpget.TooLarge, requests.TooManyRedirects) as exc:
+                raise _StepFailed(f"{method} {where}: {_shown(self.settings)}: {exc}", fatal=True) from None
+            except requests.RequestException as exc:  # before OSError: requests' errors are OSErrors too
+                raise _StepFailed(f"{method} {where}: {_transport(exc, self.settings)}", fatal=True) from None
+            except OSError as exc:
                 raise _StepFailed(f"{method} {where}: {_transport(exc, self.settings)}", fatal=True) from None
             except http.client.HTTPException as exc:  # a broken HTTP answer
                 raise _StepFailed(f"{method} {where}: Slack's answer was not valid HTTP ({type(exc).__name__}); "
@@ -392,12 +418,25 @@ class _SlackSays(Exception):
         self.code, self.data, self.status = code, data, status
 
 
-def _transport(exc: OSError, settings: SlackSettings) -> str:
+def _shown(settings: SlackSettings) -> str:
     from ownership import httpget
 
-    where = httpget.redact_url(settings.base_url, keep_query=False)
-    reason = getattr(exc, "reason", exc)  # URLError wraps the socket's error
-    if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+    return httpget.redact_url(settings.base_url, keep_query=False)
+
+
+def _transport(exc: OSError, settings: SlackSettings) -> str:
+    import requests
+
+    where = _shown(settings)
+    reason: BaseException = exc
+    for _ in range(8):  # the socket's error, under urllib's URLError or requests' and urllib3's wrappers
+        if isinstance(reason, (TimeoutError, ConnectionRefusedError)):
+            break
+        inner = getattr(reason, "reason", None) or reason.__cause__ or reason.__context__
+        if not isinstance(inner, BaseException):
+            break
+        reason = inner
+    if isinstance(exc, requests.Timeout) or isinstance(reason, TimeoutError) or "timed out" in str(reason):
         return f"no answer from {where} within {settings.timeout:g} s; check slack.timeout or try again"
     if isinstance(reason, ConnectionRefusedError):
         return f"cannot connect to {where} (connection refused); check slack.base_url / --slack-url"

@@ -3,10 +3,11 @@
 All or nothing: a pull that ends before `totalResults`, changes size while paging, repeats someone, sends
 more users or takes more pages than `totalResults` promised, or has a page that still fails after the retries
 raises RosterError; a partial roster would make the people missing from it look gone. Each request has one
-deadline for its whole answer and a body cap (see httpget); a redirect to another origin is an error. 429,
-5xx, timeouts and connection errors are retried with exponential backoff (honouring Retry-After, capped);
-401/403 stop at once. The bearer token comes from an environment variable and never appears in a message:
-messages are built from status codes and URLs only, and server text is redacted.
+deadline (`scim.deadline`) for its whole answer, every retry and the waits between them included, and a
+body cap, and a redirect to another origin is an error (the network policy, ownership.netpolicy). 429, 5xx,
+timeouts and connection errors are retried with exponential backoff (honouring Retry-After, capped) while the
+deadline allows; 401/403 stop at once. The bearer token comes from an environment variable and never appears
+in a message: messages are built from status codes and URLs only, and server text is redacted.
 
 Contacts (model.Reach): the phone is the `phoneNumbers` entry marked primary, else the first of type work,
 else of type mobile; Slack and PagerDuty come from the attributes named in `scim.slack_attribute` and
@@ -24,14 +25,13 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ownership import __version__, httpget, reach
+from ownership import __version__, httpget, netpolicy, reach
 from ownership.model import Location, Person, Reach
 from ownership.roster.errors import RosterError
 from ownership.roster.settings import ScimSettings
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
-DEADLINE_FACTOR = 4  # a whole answer may take this many read timeouts; a trickling server is a timeout
 MAX_BODY = 32 * httpget.MiB  # one page; 1000 users of a few KB each fit many times over
 MAX_PAGES = 10_000  # whatever totalResults says: 1,000,000 users at 100 a page
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -69,12 +69,10 @@ class _Client:
         self.token = token
         self.settings = settings
         self.sleep = sleep
-        self.session = requests.Session()
-        self.session.headers.update({
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/scim+json, application/json",
-            "User-Agent": f"ownership/{__version__}",
-        })
+        self.session = netpolicy.Session(
+            base, timeout=settings.timeout, deadline=netpolicy.default_deadline(settings.timeout, settings.deadline),
+            max_bytes=MAX_BODY, credentials={"Authorization": f"Bearer {token}"}, plain_http=settings.allow_http,
+            headers={"Accept": "application/scim+json, application/json", "User-Agent": f"ownership/{__version__}"})
 
     def __enter__(self) -> _Client:
         return self
@@ -129,18 +127,20 @@ class _Client:
         s = self.settings
         attempts = s.retries + 1
         where = f"{self.shown} (startIndex={params['startIndex']})"
+        clock = self.session.clock()  # one deadline for the page, its retries and the waits between them
+        attempt = 0
         for attempt in range(1, attempts + 1):
             wait = min(s.backoff * 2 ** (attempt - 1), s.max_retry_after)
             try:
-                resp = httpget.get(self.session, self.url, params=params, timeout=s.timeout,
-                                   deadline=s.timeout * DEADLINE_FACTOR, max_bytes=MAX_BODY)
+                resp = self.session.get(self.url, params=params, clock=clock)
             except httpget.Deadline as exc:
-                reason = str(exc)
+                reason = f"{exc} (scim.deadline)"
+                break
             except requests.Timeout:
                 reason = f"no answer within {s.timeout:g} s"
             except requests.ConnectionError:
                 reason = "cannot connect"
-            except (httpget.TooLarge, httpget.CrossOrigin, requests.TooManyRedirects) as exc:
+            except (httpget.TooLarge, httpget.CrossOrigin, netpolicy.Refused, requests.TooManyRedirects) as exc:
                 raise RosterError(f"{where}: {exc}; nothing was saved") from None  # messages without secrets
             except requests.RequestException as exc:
                 raise RosterError(f"{where}: request failed ({type(exc).__name__})") from None
@@ -161,7 +161,11 @@ class _Client:
                     if asked is not None:
                         wait = min(asked, s.max_retry_after)
             if attempt < attempts:
+                if wait >= clock.remaining():  # the next attempt could not finish in time
+                    reason = f"{reason}; no time left for another attempt within {clock.seconds:g} s (scim.deadline)"
+                    break
                 self.sleep(wait)
+        attempts = attempt
         raise RosterError(f"{where}: {reason} after {attempts} attempt{'s' if attempts > 1 else ''}; "
                           "nothing was saved")
 

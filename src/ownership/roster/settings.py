@@ -30,6 +30,7 @@ class ScimSettings:
     token_env: str = DEFAULT_TOKEN_ENV
     page_size: int = 100
     timeout: float = 10.0  # seconds, for connecting and for each read
+    deadline: float | None = None  # seconds for a whole page, retries included; None: 4 x timeout
     retries: int = 3  # further attempts after the first, on 429, 5xx, timeouts and connection errors
     backoff: float = 0.5  # first wait; doubles each attempt
     max_retry_after: float = 30.0  # longest wait honoured from a Retry-After header (or backoff)
@@ -46,6 +47,7 @@ SCIM_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "token_env": (str, "the name of an OWNERSHIP_* environment variable"),
     "page_size": (int, "a whole number from 1 to 1000"),
     "timeout": ((int, float), "seconds, more than 0"),
+    "deadline": ((int, float), "seconds, more than 0"),
     "retries": (int, "a whole number from 0 to 10"),
     "backoff": ((int, float), "seconds, 0 or more"),
     "max_retry_after": ((int, float), "seconds, 0 or more"),
@@ -166,7 +168,7 @@ def check_scim(value: Any) -> list[SettingProblem]:
             bad = not 1 <= v <= 1000
         elif not bad and k == "retries":
             bad = not 0 <= v <= 10
-        elif not bad and k == "timeout":
+        elif not bad and k in ("timeout", "deadline"):
             bad = v <= 0
         elif not bad and k in ("backoff", "max_retry_after"):
             bad = v < 0
