@@ -15,7 +15,6 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -99,6 +98,11 @@ def _obeyed(text: str, ours: bool = False) -> list[str]:
                                                 r"|\r(?!\n)", text)]
 
 
+def _spelled(fmt: str, shown: str) -> str:
+    """How `shown` (a control character's spelling) appears in `fmt`: Markdown escapes its backslash."""
+    return shown.replace("\\", "\\\\") if fmt == "markdown" else shown
+
+
 def test_escaped_spelling_is_plain_text_and_json_stays_json() -> None:
     assert visible(OSC8) == "\\x1b]8;;https://evil.test/\\x1b\\"
     assert visible(HIDE + "a\r\nb\tc") == "\\x1b[2K\\x0da\r\nb\tc"
@@ -130,7 +134,7 @@ def test_incident_text_and_markdown_show_roster_names_never_obey_them(org: Path)
         text, code = _run(org, "incident", "pay-api", "--format", fmt, "--catalog", str(org / "catalog"),
                           "--roster", str(org / "roster.csv"))
         assert _obeyed(text) == [], (fmt, text)
-        assert code == 0 and "Ann \\x1b" in text and "evil.test" in text, (fmt, text)  # markdown escapes ] too
+        assert code == 0 and _spelled(fmt, "Ann \\x1b") in text and "evil.test" in text, (fmt, text)
 
 
 def test_audit_shows_commit_emails_in_findings_never_obeys_them(org: Path) -> None:
@@ -138,8 +142,8 @@ def test_audit_shows_commit_emails_in_findings_never_obeys_them(org: Path) -> No
         text, code = _run(org, "audit", "--format", fmt, "--catalog", str(org / "catalog"), "--roster",
                           str(org / "roster.csv"), "--today", TODAY)
         assert code == 0, text  # warnings only
-        assert "ownership-drift" in text and "mal\\x1b" in text, (fmt, text)
-        assert "\\u009b2J\\u007f\\u202e@" in text, (fmt, text)
+        assert "ownership-drift" in text and _spelled(fmt, "mal\\x1b") in text, (fmt, text)
+        assert _spelled(fmt, "\\u009b2J\\u007f\\u202e@") in text, (fmt, text)
         assert _obeyed(text) == [], (fmt, text)
 
 
@@ -266,3 +270,13 @@ def test_the_bypass_check_sees_each_way_around(tmp_path: Path) -> None:
     assert bypasses(pkg) == ["ownership/a.py:4: click.echo", "ownership/a.py:5: print",
                              "ownership/a.py:6: sys.stderr.write", "ownership/a.py:8: click.secho",
                              "ownership/b.py:1: from click import echo"]
+
+
+def test_report_md_shows_commit_emails_never_obeys_them(org: Path, tmp_path: Path) -> None:
+    """report.md is read with `cat` and `less` too: its Markdown escaping spells control characters out."""
+    text, code = _run(org, "report", "--catalog", str(org / "catalog"), "--roster", str(org / "roster.csv"),
+                      "--today", TODAY, "--out", str(tmp_path / "week"))
+    assert code == 0, text
+    report = (tmp_path / "week" / "report.md").read_text(encoding="utf-8")
+    assert _obeyed(text) == [] and _obeyed(report) == [], report
+    assert "mal\\\\x1b" in report, report  # Markdown's own escaping doubles the backslash: it shows as \x1b
