@@ -23,33 +23,34 @@ tests/security/test_terminal_output.py runs each command that prints data throug
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import click
 
 from ownership.render import colour as colours
 
-_CONTROL = "[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)"
-_CONTROLS = re.compile(_CONTROL)
-_OURS = "|".join(re.escape(s) for s in sorted({*colours.SEVERITY_SGR.values(), colours.RESET}))
-_CONTROLS_BUT_OURS = re.compile(f"({_OURS})|{_CONTROL}")
+# one character class, so the regex engine scans clean text fast; _spelled looks at what follows a match
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_OURS = tuple(sorted({*colours.SEVERITY_SGR.values(), colours.RESET}))
 
 
-def _spelled(ch: str) -> str:
-    code = ord(ch)
+def _spelled(match: re.Match[str], ours: tuple[str, ...] = ()) -> str:
+    found, text = match.group(), match.string
+    if found == "\x1b" and ours and text.startswith(ours, match.start()):
+        return found  # the start of one of our own colour sequences (the rest of it is printable)
+    if found == "\r" and text.startswith("\n", match.end()):
+        return found  # a CRLF line end moves nothing
+    code = ord(found)
     return f"\\x{code:02x}" if code < 0x20 else f"\\u{code:04x}"
-
-
-def _shown(match: re.Match[str]) -> str:
-    ours = match.group(1) if match.re is _CONTROLS_BUT_OURS else None
-    return ours if ours else _spelled(match.group())
 
 
 def visible(text: str, *, colour: bool = False) -> str:
     """`text` with every control character spelled out (see the module docstring); with `colour`, our own
     severity colours kept."""
-    pattern = _CONTROLS_BUT_OURS if colour else _CONTROLS
-    return pattern.sub(_shown, text) if pattern.search(text) else text
+    if _CONTROLS.search(text) is None:
+        return text
+    return _CONTROLS.sub(functools.partial(_spelled, ours=_OURS if colour else ()), text)
 
 
 def out(body: str, *, nl: bool = True, colour: bool = False) -> None:
