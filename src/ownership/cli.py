@@ -14,6 +14,7 @@ from click.shell_completion import CompletionItem
 
 from ownership import __version__, redact
 from ownership.render import colour as colours
+from ownership.render import terminal
 from ownership.words import plural
 from ownership.catalog import yamlnodes
 from ownership.config import Config, ConfigError, candidates
@@ -41,8 +42,7 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except OwnershipError as exc:
             for line in str(exc).splitlines() or [""]:  # a ConfigError names every problem, one a line
-                word, on = _severity_on_stderr("error")
-                click.echo(redact.text(f"ownership: {word}: {line}"), err=True, color=on or None)
+                _say("error", line)
             ctx.exit(EXIT_CANNOT_RUN)
 
 
@@ -101,7 +101,7 @@ def _write_step_summary(summary: str) -> None:
             with open(target, "a", encoding="utf-8") as fh:
                 fh.write(summary)
         except OSError as exc:
-            click.echo(f"ownership: warning: cannot write the step summary to {target}: {exc}", err=True)
+            _say("warning", f"cannot write the step summary to {target}: {exc}")
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -142,11 +142,17 @@ def cli(ctx: click.Context, colour: str, no_colour: bool) -> None:
 _COLOUR_KEY = "ownership.colour"
 
 
-def _severity_on_stderr(word: str) -> tuple[str, bool]:
-    """`ownership: error:` and `ownership: warning:` on stderr: (the word, coloured when stderr is), on."""
+def _say(word: str, line: str) -> None:
+    """`ownership: error: LINE` or `ownership: warning: LINE` on stderr, LINE redacted and every control
+    character in it shown; the word coloured when stderr is (render/colour.py)."""
     ctx = click.get_current_context(silent=True)
     on = colours.wanted(ctx.meta.get(_COLOUR_KEY, "auto") if ctx is not None else "auto", sys.stderr)
-    return colours.severity(word, on), on
+    terminal.err(f"ownership: {colours.severity(word, on)}: {terminal.visible(redact.text(line))}", colour=on)
+
+
+def _note(line: str) -> None:
+    """`ownership: LINE` on stderr (a gap, an internal error), LINE redacted, control characters shown."""
+    terminal.err(f"ownership: {redact.text(line)}")
 
 
 def _colour(fmt: str, output: str | None = None) -> bool:
@@ -331,8 +337,7 @@ def validate(catalog_paths: tuple[str, ...], fmt: str, fail_on: str | None, base
     _emit(body, output, coloured)
     _write_step_summary(summary)
     if not yamlnodes.LIBYAML:
-        click.echo("ownership: warning: libyaml is not available; using PyYAML's slower pure-Python parser",
-                   err=True)
+        _say("warning", "libyaml is not available; using PyYAML's slower pure-Python parser")
     sys.exit(EXIT_FINDINGS if command.failing(outcome.findings, fail_on or config.get("fail_on", "error"))
              else EXIT_OK)
 
@@ -344,7 +349,7 @@ def _emit(body: str, output: str | None, coloured: bool = False) -> None:
         except OSError as exc:
             raise Failure(f"{output}: cannot write ({exc.strerror or exc})") from exc
     else:
-        click.echo(body, nl=False, color=coloured or None)  # click strips colour from a pipe unless told
+        terminal.out(body, nl=False, colour=coloured)
 
 
 @cli.command()
@@ -358,7 +363,7 @@ def schema(which: str) -> None:
     """
     from ownership.commands.init import schema_text
 
-    click.echo(schema_text(which), nl=False)
+    terminal.out(schema_text(which), nl=False)
 
 
 @cli.command()
@@ -390,7 +395,7 @@ def init(target: str, team: str | None, system: str | None, catalog: str | None,
     interactive = not yes and sys.stdin.isatty()
     answers = command.gather(Path(target), team, system, catalog, ask if interactive else None)
     outcome = command.write(Path(target), answers)
-    click.echo("\n".join(command.summary(Path(target), outcome)))
+    terminal.out("\n".join(command.summary(Path(target), outcome)))
 
 
 @cli.command()
@@ -441,7 +446,7 @@ def scan(catalog_paths: tuple[str, ...], jobs: int | None, shard: str | None, st
         warn(f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); scanned what "
              "could be read")
     render = command.render_json if fmt == "json" else command.render_text
-    click.echo(render(outcome.activity, outcome.roster), nl=False)
+    terminal.out(render(outcome.activity, outcome.roster), nl=False)
     command.require_history(outcome.activity)  # nothing read: exit 2, after the report of what failed
 
 
@@ -471,7 +476,7 @@ def roster_pull(out: str, roster: str | None, allow_roster_shrink: bool, strict_
     pulled = command.pull(roster, config, _today(today), out, allow_roster_shrink, strict=strict_roster,
                           warn=lambda line: _warn([line]))
     _warn(pulled.warnings)
-    click.echo(f"saved {pulled.people} people ({pulled.active} active) from {pulled.source} to {pulled.out}")
+    terminal.out(f"saved {pulled.people} people ({pulled.active} active) from {pulled.source} to {pulled.out}")
 
 
 @roster_group.command("show")
@@ -496,7 +501,7 @@ def roster_show(who: str, catalog_paths: tuple[str, ...], fmt: str, roster: str 
         raise Failure(command.NO_SOURCE)
     _warn(command.warnings(people))
     info = command.describe(who, people, command.catalog_for_show(paths), day)
-    click.echo(json.dumps(info, indent=2) if fmt == "json" else command.render_text(info), nl=fmt == "json")
+    terminal.out(json.dumps(info, indent=2) if fmt == "json" else command.render_text(info), nl=fmt == "json")
 
 
 AT_OPTION = click.option("--at", "at", metavar="TIME",
@@ -531,8 +536,7 @@ def _tz(value: str | None) -> dt.tzinfo:
 
 def _warn(lines: Sequence[str]) -> None:
     for line in lines:
-        word, on = _severity_on_stderr("warning")
-        click.echo(redact.text(f"ownership: {word}: {line}"), err=True, color=on or None)
+        _say("warning", line)
 
 
 @cli.command(cls=_Renaming, renamed={"--history": "--scan"})
@@ -563,9 +567,9 @@ def page(system: str, fmt: str, at: str | None, tz: str, catalog_paths: tuple[st
                                    asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history,
                                    tz=zone, pagerduty_wait=pagerduty_wait)
     _warn(warnings)
-    click.echo(page_json(result) if fmt == "json" else page_text(result), nl=False)
+    terminal.out(page_json(result) if fmt == "json" else page_text(result), nl=False)
     if result.gap:
-        click.echo(f"ownership: {result.gap}", err=True)
+        _note(result.gap)
         sys.exit(EXIT_FINDINGS)
 
 
@@ -638,17 +642,17 @@ def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: boo
     posted = True
     if post:
         outcome = command.post(result, config, slack_url, create_channel)
-        click.echo(redact.text(command.outcome_text(outcome)), nl=False)
+        terminal.out(redact.text(command.outcome_text(outcome)), nl=False)
         for line in outcome.errors:
-            click.echo(redact.text(f"ownership: error: {line}"), err=True)
+            _say("error", line)
         posted = outcome.ok
     elif fmt == "slack":
-        click.echo(json.dumps(command.slack_messages(result), indent=2, ensure_ascii=False))
+        terminal.out(json.dumps(command.slack_messages(result), indent=2, ensure_ascii=False))
     else:
-        click.echo({"text": room_text, "markdown": room_markdown, "json": room_json}[fmt](result), nl=False)
+        terminal.out({"text": room_text, "markdown": room_markdown, "json": room_json}[fmt](result), nl=False)
     gaps = [x.gap for x in result.responders if x.gap]
     for gap in gaps:
-        click.echo(f"ownership: {gap}", err=True)
+        _note(gap)
     if not posted:
         sys.exit(EXIT_CANNOT_RUN)
     if gaps:
@@ -708,7 +712,7 @@ def drill(weeks: int, tier: int | None, team: str | None, start: str | None, fmt
     result, warnings = command.run(paths, config, _at(start), weeks, tier, roster, pagerduty_url,
                                    allow_roster_shrink, zone, threshold, team=team)
     _warn(warnings)
-    click.echo({"text": drill_text, "markdown": drill_markdown, "json": drill_json}[fmt](result), nl=False)
+    terminal.out({"text": drill_text, "markdown": drill_markdown, "json": drill_json}[fmt](result), nl=False)
     sys.exit(EXIT_FINDINGS if result.gaps else EXIT_OK)
 
 
@@ -732,7 +736,7 @@ def export_backstage(catalog_paths: tuple[str, ...], out: str, config_path: str 
 
     selected, _ = _catalog_paths(catalog_paths, config_path)
     written = command.backstage(selected, out)
-    click.echo(f"wrote {plural(len(written), 'file')} to {out}: {', '.join(p.name for p in written)}")
+    terminal.out(f"wrote {plural(len(written), 'file')} to {out}: {', '.join(p.name for p in written)}")
 
 
 @export_group.command("codeowners")
@@ -752,9 +756,9 @@ def export_codeowners(catalog_paths: tuple[str, ...], repo: str, to_stdout: bool
     selected, config = _catalog_paths(catalog_paths, config_path)
     text, written, files = command.export(selected, config, repo, to_stdout)
     if written is None:
-        click.echo(text, nl=False)
+        terminal.out(text, nl=False)
     else:
-        click.echo(f"updated {written}: the catalog block gives owners to {plural(files, 'file')}")
+        terminal.out(f"updated {written}: the catalog block gives owners to {plural(files, 'file')}")
 
 
 @cli.group("codeowners")
@@ -790,7 +794,7 @@ def codeowners_check(catalog_paths: tuple[str, ...], repo: str, fmt: str, fail_o
     _warn(outcome.notes)
     fmt, coloured = _auto_format(fmt), _colour(_auto_format(fmt))
     body, summary = render(fmt, outcome.findings, title="CODEOWNERS check", colour=coloured)
-    click.echo(body, nl=False, color=coloured or None)
+    terminal.out(body, nl=False, colour=coloured)
     _write_step_summary(summary)
     sys.exit(EXIT_FINDINGS if failing(outcome.findings, fail_on or config.get("fail_on", "error")) else EXIT_OK)
 
@@ -877,7 +881,7 @@ def suggest(system: str, limit: int, write: bool, fmt: str, catalog_paths: tuple
     snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink,
                               before_scan=lambda s: command.check(s, system))
     outcome = command.run(snap, system, limit, write)
-    click.echo(command.render_json(outcome) if fmt == "json" else command.render_text(outcome), nl=False)
+    terminal.out(command.render_json(outcome) if fmt == "json" else command.render_text(outcome), nl=False)
     if write and not outcome.suggestions:
         sys.exit(EXIT_FINDINGS)
 
@@ -903,8 +907,8 @@ def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], 
                               before_scan=lambda s: command.check(s, people))
     result = command.run(snap, people)
     coloured = _colour(fmt)
-    click.echo(command.render_json(result) if fmt == "json" else command.render_text(result, coloured),
-               nl=False, color=coloured or None)
+    terminal.out(command.render_json(result) if fmt == "json" else command.render_text(result, coloured),
+                 nl=False, colour=coloured)
 
 
 @cli.command()
@@ -939,7 +943,7 @@ def report(catalog_paths: tuple[str, ...], out: str | None, history: str | None,
                           allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=lambda line: _warn([line]),
                           stage=command.terminal_stage(), progress=bar, states=states,
                           strict_roster=strict_roster)
-    click.echo(f"wrote {', '.join(str(p) for p in written.files.values())}")
+    terminal.out(f"wrote {', '.join(str(p) for p in written.files.values())}")
 
 
 @cli.command()
@@ -956,12 +960,12 @@ def demo(out: str, today: str | None) -> None:
     ws, written = command.run(Path(out), _today(today), warn=lambda line: _warn([line]),
                               stage=terminal_stage(), progress=bar)
     h = written.doc["headline"]
-    click.echo(f"example org in {ws.root}: {h['systems']} systems, {h['orphaned']} orphaned, {h['dormant']} dormant, "
+    terminal.out(f"example org in {ws.root}: {h['systems']} systems, {h['orphaned']} orphaned, {h['dormant']} dormant, "
                f"{h['findings']['error']} errors and {h['findings']['warning']} warnings")
-    click.echo(f"report: {written.files['report.html'].resolve()}")
-    click.echo("try next:")
+    terminal.out(f"report: {written.files['report.html'].resolve()}")
+    terminal.out("try next:")
     for line in command.next_steps(out):
-        click.echo(f"  {line}")
+        terminal.out(f"  {line}")
 
 
 @cli.command()
@@ -1010,7 +1014,7 @@ def site(catalog_paths: tuple[str, ...], out: str, report_dir: str | None, at: s
     if outcome.catalog_errors:
         _warn([f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); the site shows "
                "what could be read"])
-    click.echo(f"wrote {plural(outcome.files, 'file')} to {outcome.out}: {plural(outcome.systems, 'system')}, "
+    terminal.out(f"wrote {plural(outcome.files, 'file')} to {outcome.out}: {plural(outcome.systems, 'system')}, "
                f"{plural(outcome.teams, 'team')}, {plural(outcome.people, 'person')}"
                + (f", report {outcome.report.day}" if outcome.report else ""))
 
@@ -1026,8 +1030,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: one line for the user, the traceback on request
         if os.environ.get("OWNERSHIP_DEBUG"):
             raise
-        click.echo(redact.text(f"ownership: internal error: {type(exc).__name__}: {exc} (this is a bug; run "
-                               "again with OWNERSHIP_DEBUG=1 for the traceback and please report it)"), err=True)
+        _note(f"internal error: {type(exc).__name__}: {exc} (this is a bug; run again with OWNERSHIP_DEBUG=1 "
+              "for the traceback and please report it)")
         return EXIT_CANNOT_RUN
     return EXIT_OK
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
@@ -222,6 +221,7 @@ def _within(seconds: float, note: str, call: Callable[[], T]) -> T | None:
     import threading
 
     from ownership.history.progress import on_terminal
+    from ownership.render import terminal
 
     done: list[tuple[T | None, BaseException | None]] = []
 
@@ -234,15 +234,13 @@ def _within(seconds: float, note: str, call: Callable[[], T]) -> T | None:
     thread = threading.Thread(target=run, name="ownership-pagerduty", daemon=True)
     shown = on_terminal()
     if shown:
-        sys.stderr.write(note)
-        sys.stderr.flush()
+        terminal.transient(note)
     try:
         thread.start()
         thread.join(seconds)
     finally:
         if shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
+            terminal.erase()
     if not done:
         return None
     value, error = done[0]

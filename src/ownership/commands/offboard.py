@@ -9,6 +9,7 @@ from ownership.errors import OwnershipError
 from ownership.model import Snapshot
 from ownership.offboard import OffboardResult, SystemChange, offboard
 from ownership.render import colour as colours
+from ownership.render.terminal import visible
 from ownership.words import noun_for, plural
 
 
@@ -70,8 +71,10 @@ def render_text(r: OffboardResult, colour: bool = False) -> str:
                      f"{', '.join(r.blast_radius)}")
     if r.new_findings:
         lines.append(f"New audit findings ({len(r.new_findings)}):")
-        lines += [f"  {colours.severity(f.severity, colour)} {f.rule} {f.subject}: {f.message}"
-                  for f in r.new_findings]
+    # every control character in the data is shown before a severity word is coloured (render/terminal.py)
+    lines = [visible(line) for line in lines]
+    lines += [f"  {colours.severity(f.severity, colour)} {visible(f'{f.rule} {f.subject}: {f.message}')}"
+              for f in r.new_findings]
     return "\n".join(lines) + "\n"
 
 

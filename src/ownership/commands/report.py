@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
-
 from ownership.audit import audit
 from ownership.config import Config
 from ownership.graphviz import Drawer
@@ -32,6 +30,7 @@ from ownership.history.weblinks import blob_urls
 from ownership.httpget import redact_url
 from ownership.inputs import prepare, source_of
 from ownership.report import document, earlier, render
+from ownership.render import terminal
 from ownership.roster import files as roster_files
 from ownership.roster import is_url
 from ownership.roster.guard import REPORT_SNAPSHOT
@@ -110,7 +109,7 @@ def terminal_stage() -> Stage:
     from ownership.history.progress import CI_VARIABLES
 
     if sys.stderr.isatty() and not any(os.environ.get(v) for v in CI_VARIABLES):
-        return lambda line: click.echo(f"ownership: {line}…", err=True)
+        return lambda line: terminal.err(f"ownership: {line}…")
     return lambda _: None
 
 

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from ownership import __version__, redact
 from ownership.model import Finding
 from ownership.render import colour as colours
+from ownership.render.terminal import visible
 from ownership.render import markdown as md
 from ownership.rules import RULES
 from ownership.rules.engine import counts
@@ -41,8 +42,10 @@ def _where(f: Finding) -> str:
 
 
 def _line(f: Finding, colour: bool = False) -> str:
-    """One finding on one line: a message that quotes a key like "a\\nb" must not start a fake finding."""
-    return f"{_where(f)}: {colours.severity(f.severity, colour)} {f.rule} {one_line(f.message)}"
+    """One finding on one line: a message that quotes a key like "a\\nb" must not start a fake finding. Its
+    data has every control character shown before the severity word is coloured (render/terminal.py)."""
+    sgr = colours.severity(f.severity, colour)
+    return f"{visible(_where(f))}: {sgr} {visible(f.rule)} {visible(one_line(f.message))}"
 
 
 def text(findings: Sequence[Finding], *, baseline: Sequence[Finding] = (), colour: bool = False) -> str:
