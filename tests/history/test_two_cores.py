@@ -316,6 +316,31 @@ def test_a_corrupt_state_file_read_by_the_child_is_a_warning_naming_it_and_histo
     assert answers[True] == answers[False]
 
 
+def test_damaged_cache_files_read_by_the_child_are_warnings_naming_them_and_scanned_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _repos(tmp_path / "r")
+    catalog = _catalog(paths)
+    roster = _roster()
+    answers = {}
+    for name, split in (("one", False), ("two", True)):
+        cache_dir = tmp_path / f"c-{name}"
+        truth, _, _, _ = _scan(catalog, cache_dir, split, monkeypatch, roster)
+        damaged = sorted((cache_dir / "history").glob("*.json"))
+        for state_file in damaged:  # one byte of each: an e-mail's letter, a digit, a bracket
+            raw = bytearray(state_file.read_bytes())
+            raw[len(raw) // 2] ^= 0x01
+            state_file.write_bytes(bytes(raw))
+        act, scans, warned, _ = _scan(catalog, cache_dir, split, monkeypatch, roster)
+        assert act == truth
+        for state_file in damaged:
+            (line,) = [w for w in warned if str(state_file) in w]
+            assert line.startswith(f"the history cache {state_file} is corrupt (checksum mismatch); discarding it")
+        assert {r.mode for r in scans.values()} == {"full", "empty", "failed"}  # none believed
+        answers[name] = (act, _without_state(scans), sorted(warned))
+    assert answers["two"][0] == answers["one"][0] and answers["two"][1] == answers["one"][1]
+    assert [w.replace("c-two", "c-one") for w in answers["two"][2]] == answers["one"][2]
+
+
 def test_a_child_killed_while_writing_its_answer_is_reported_as_died() -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("forked work is Linux only")

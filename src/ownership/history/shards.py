@@ -31,10 +31,10 @@ from ownership.history.state import RepoScan, RepoState, Scope, anchored
 FORMAT = "ownership-scan-state"
 VERSION = 2  # 2: sealed with a checksum (issue 25)
 RERUN = "re-run `ownership scan --state-out` to write it again"
-
-Warn = Callable[[str], None]
 MANIFEST = "manifest.json"
 REPOS = "repos"
+
+Warn = Callable[[str], None]
 
 
 class StateError(OwnershipError):
@@ -269,8 +269,8 @@ def _same_numbers(a: Given, mine: RepoState, b: Given, theirs: RepoState) -> Non
     if differs:
         first, second = sorted((a.origin, b.origin))
         raise StateError(f"--state: {a.repo} has two states of the same head {mine.head} that disagree "
-                         f"({', '.join(differs)} differ), in {first} and in {second}: one of them is damaged or "
-                         "was written from another clone; give only one of them")
+                         f"({', '.join(differs)} differ), in {first} and in {second}: one was read through another "
+                         "`.mailmap` or clone, or edited; give only one of them")
 
 
 def _read_one(folder: Path, warn: Warn) -> dict[str, Given]:
