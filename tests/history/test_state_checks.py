@@ -41,7 +41,8 @@ def _org(tmp_path: Path) -> tuple[Path, GitRepo]:
     (root / "catalog").mkdir()
     (root / "catalog" / "all.yaml").write_text(
         "teams:\n  - name: core\n    members: [alice@acme.test]\nsystems:\n  - name: api\n    owner: core\n"
-        "    repos:\n      - url: ../repos/api\n  - name: web\n    owner: core\n    repos:\n      - url: ../repos/web\n")
+        "    repos:\n      - url: ../repos/api\n"
+        "  - name: web\n    owner: core\n    repos:\n      - url: ../repos/web\n")
     (root / "ownership.yaml").write_text("history:\n  protocols: [file]\n  jobs: 1\n")
     (root / "roster.csv").write_text(ROSTER)
     return root, repo
