@@ -290,6 +290,7 @@ def test_from_json_converts_nothing_it_checks_every_type() -> None:
         ("scopes", [{"paths": "src", "authors": {}}], "'paths' of a scope is a string, not a list"),
         ("scopes", [{"paths": [], "authors": {"0": [1, "h", [0, "1"]]}}], "holds a string, not only integers"),
         ("scopes", [{"paths": [], "authors": {"x": [1, "h", []]}}], "has the author id 'x'"),
+        ("scopes", [{"paths": [], "authors": {"\u00b2": [1, "h", []]}}], "has the author id '\u00b2'"),
     ]
     for key, value, message in bad:
         with pytest.raises(Malformed, match=message.replace("(", r"\(").replace("[", r"\[")):

@@ -56,7 +56,7 @@ def decode(raw: bytes, fmt: str, version: int) -> dict[str, Any]:
             raise Unusable("damaged", f"is corrupt ({exc})") from exc
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested past the C limit
         raise Unusable("damaged", "is corrupt (not JSON)") from exc
     if not isinstance(data, dict) or data.get("format") != fmt:
         raise Unusable("foreign", f"was not written by this version of ownership (no {fmt} data)")

@@ -334,7 +334,7 @@ class RepoState:
                         or type(last[1]) is not str or type(last[2]) is not list:
                     raise Malformed(f"'authors' of scope {list(paths)} has {_kind(last)} for author {aid!r}, "
                                     "not [time, sha, [day, n, ...]]")
-                if not aid.isdigit():
+                if not (aid.isascii() and aid.isdigit() and len(aid) < 10):
                     raise Malformed(f"'authors' of scope {list(paths)} has the author id {aid!r}")
                 authors[_aid(int(aid), n)] = [last[0], last[1], _pairs(last[2], f"the days of scope {list(paths)}")]
             moved = entry.get("moved")
