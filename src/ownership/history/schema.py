@@ -3,6 +3,7 @@
 string as a list of its characters). Each check is one C-level pass over a list, as cheap as reading it."""
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 
@@ -47,13 +48,10 @@ _STR = {str}
 _INT = {int}
 
 
-def pairs(flat: list[Any], where: str) -> dict[int, int]:
-    """[key, count, key, count, ...] (how to_json flattens a dict of ints) as the dict; Malformed on anything
-    else. (One pass over pairs: half the time of indexing, for the 120,000 files and 170,000 day lists of an
-    org; the types checked in one C-level pass.)"""
-    if len(flat) % 2:
-        raise Malformed(f"{where} has an odd number of values in a list of pairs")
-    if not set(map(type, flat)) <= _INT:
-        raise Malformed(f"{where} holds {kind(next(v for v in flat if type(v) is not int))}, not only integers")
-    values = iter(flat)
-    return dict(zip(values, values))
+def ints(lists: list[list[Any]], where: str) -> list[Any]:
+    """Every value of `lists` joined, when all are integers; else Malformed naming `where`. One C-level pass
+    over all of them rather than a set per list (an org's 120,000 files and 170,000 day lists)."""
+    values = list(chain.from_iterable(lists))
+    if not set(map(type, values)) <= _INT:
+        raise Malformed(f"{where} holds {kind(next(v for v in values if type(v) is not int))}, not only integers")
+    return values

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ownership.history.gitlog import Commit
-from ownership.history.schema import Malformed, kind as _kind, need as _need, pairs as _pairs, strings as _strings
+from ownership.history.schema import Malformed, ints as _ints, kind as _kind, need as _need, strings as _strings
 from ownership.history.repos import Source
 
 Scope = tuple[str, ...]  # normalised path prefixes; () is the whole repository
@@ -313,17 +313,24 @@ class RepoState:
             state.author_id(entry[0], entry[1])
         n = len(state.authors)
         files = state.files
+        flats: list[list[Any]] = []  # the values of every [author, n, ...], checked at once below
         for path, entry in _need(data.get("files"), dict, "'files'").items():
             if type(entry) is not list or len(entry) != 3 or type(entry[0]) is not int \
-                    or type(entry[1]) is not int or type(entry[2]) is not list:
+                    or type(entry[1]) is not int or type(entry[2]) is not list or len(entry[2]) % 2:
                 raise Malformed(f"'files' of {path!r} is {_kind(entry)}, not [creator, changes, [author, n, ...]]")
-            rec = FileRec(_aid(entry[0], n, allow_nobody=True), path)
+            rec = FileRec(entry[0], path)
             rec.changes = entry[1]
-            rec.deliveries = deliveries = _pairs(entry[2], f"'files' of {path!r}")
-            if deliveries and (min(deliveries) < 0 or max(deliveries) >= n):
-                raise Malformed(f"'files' of {path!r} names an author id out of range")
+            pairs = iter(entry[2])
+            rec.deliveries = dict(zip(pairs, pairs))
+            flats.append(entry[2])
             files[path] = rec
+        # the lists have even lengths, so their keys stay at even places when joined
+        ids = _ints(flats, "'files'")[0::2]
+        creators = [rec.creator for rec in files.values()]
+        if ids and (min(ids) < 0 or max(ids) >= n) or creators and (min(creators) < NOBODY or max(creators) >= n):
+            raise Malformed(f"'files' names an author id out of range (there are {n} authors)")
         state.tree = _strings(data.get("tree"), "'tree'")
+        days: list[list[Any]] = []
         for entry in _need(data.get("scopes"), list, "'scopes'"):
             _need(entry, dict, "an entry of 'scopes'")
             paths = tuple(_strings(entry.get("paths"), "'paths' of a scope"))
@@ -331,18 +338,21 @@ class RepoState:
             authors = stats.authors
             for aid, last in _need(entry.get("authors"), dict, f"'authors' of scope {list(paths)}").items():
                 if type(last) is not list or len(last) != 3 or type(last[0]) is not int \
-                        or type(last[1]) is not str or type(last[2]) is not list:
+                        or type(last[1]) is not str or type(last[2]) is not list or len(last[2]) % 2:
                     raise Malformed(f"'authors' of scope {list(paths)} has {_kind(last)} for author {aid!r}, "
                                     "not [time, sha, [day, n, ...]]")
                 if not (aid.isascii() and aid.isdigit() and len(aid) < 10):
                     raise Malformed(f"'authors' of scope {list(paths)} has the author id {aid!r}")
-                authors[_aid(int(aid), n)] = [last[0], last[1], _pairs(last[2], f"the days of scope {list(paths)}")]
+                pairs = iter(last[2])
+                authors[_aid(int(aid), n)] = [last[0], last[1], dict(zip(pairs, pairs))]
+                days.append(last[2])
             moved = entry.get("moved")
             if moved is not None and (type(moved) is not list or len(moved) != 3 or type(moved[0]) is not int
                                       or type(moved[1]) is not str or type(moved[2]) is not str):
                 raise Malformed(f"'moved' of scope {list(paths)} is {_kind(moved)}, not null or [time, sha, path]")
             stats.moved = (moved[0], moved[1], moved[2]) if moved else None
             state.scopes[paths] = stats
+        _ints(days, "the days of 'scopes'")
         state._matchers = state._compile()
         return state
 
@@ -390,8 +400,8 @@ def _follow(commit: Commit, aid: int, live: dict[str, FileRec]) -> list[str]:
     return heads
 
 
-def _aid(value: int, n: int, allow_nobody: bool = False) -> int:
-    if not (0 <= value < n or (allow_nobody and value == NOBODY)):
+def _aid(value: int, n: int) -> int:
+    if not 0 <= value < n:
         raise Malformed(f"author id {value} out of range")
     return value
 
