@@ -108,7 +108,7 @@ def prepare(paths: Sequence[str], config: Config, *, today: dt.date, roster_sour
     from ownership.history.scan import catalog_sources, scan_catalog
     from ownership.history import shards
 
-    given = shards.read(states) if states else None
+    given = shards.read(states, warn) if states else None
     catalog, loaded = load_paths(paths)
     roster = load_roster(roster_source, config, today, allow_roster_shrink, roster_compare_with, warn=warn,
                          strict=strict_roster, expect_baseline=expect_roster_baseline)

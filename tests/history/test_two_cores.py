@@ -281,34 +281,64 @@ def _scan_given(catalog: Catalog, folder: Path, cache: Path, split: bool, monkey
                 roster: Roster | None) -> tuple[Activity, dict[Source, RepoScan], list[str], int]:
     from ownership.history import shards
 
-    given = shards.read([str(folder)])
+    warnings: list[str] = []
+    given = shards.read([str(folder)], warnings.append)
     assert all(g.state is None for g in given.values())  # read when needed, by the process that needs it
     monkeypatch.setattr(scan, "SPLIT_MIN_BYTES", 0 if split else 1 << 60)
     monkeypatch.setattr(scan, "SPLIT_MIN_COLD", 0 if split else 1 << 60)
     monkeypatch.setattr(forked, "available", lambda: True)
-    warnings: list[str] = []
     act, scans = scan.scan_catalog(catalog, _settings(cache), TODAY, roster, warn=warnings.append, given=given)
     return act, scans, warnings, 0
 
 
-def test_a_corrupt_state_file_read_by_the_child_stops_the_merge_with_its_name(
+def test_a_corrupt_state_file_read_by_the_child_is_a_warning_naming_it_and_history_unavailable(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ownership.history import shards
-
     paths = _repos(tmp_path / "r")
     catalog = _catalog(paths)
     folder = tmp_path / "state"
     scan.scan_catalog(catalog, _settings(tmp_path / "c"), TODAY, state_out=folder)
-    for state_file in (folder / "repos").glob("*.json"):
+    damaged = sorted((folder / "repos").glob("*.json"))
+    for state_file in damaged:
         state_file.write_text("{not json")
-    monkeypatch.setattr(scan, "SPLIT_MIN_BYTES", 0)
-    monkeypatch.setattr(forked, "available", lambda: True)
+    answers = {}
     started: list[int] = []
     real = forked.start
     monkeypatch.setattr(forked, "start", lambda *a: started.append(1) or real(*a))
-    with pytest.raises(shards.StateError, match=r"--state .*: the state of .* is corrupt"):
-        scan.scan_catalog(catalog, _settings(tmp_path / "c2"), TODAY, given=shards.read([str(folder)]))
-    assert started == [1]
+    for split in (False, True):
+        act, scans, warnings, _ = _scan_given(catalog, folder, tmp_path / f"c-{split}", split, monkeypatch, None)
+        assert started == ([1] if split else [])  # the child read (and found damaged) its half
+        assert sorted(w for w in warnings if "is corrupt (not JSON); its history is not used" in w) == sorted(
+            w for w in warnings if any(str(f) in w for f in damaged))
+        assert len([w for w in warnings if "its history is not used" in w]) == len(damaged)
+        assert not any(r.mode == "cached" for r in scans.values())
+        assert act.systems["a"].unread and "is corrupt (not JSON)" in act.systems["a"].unread[0][1]
+        answers[split] = (act, _without_state(scans), sorted(warnings))
+    assert answers[True] == answers[False]
+
+
+def test_damaged_cache_files_read_by_the_child_are_warnings_naming_them_and_scanned_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _repos(tmp_path / "r")
+    catalog = _catalog(paths)
+    roster = _roster()
+    answers = {}
+    for name, split in (("one", False), ("two", True)):
+        cache_dir = tmp_path / f"c-{name}"
+        truth, _, _, _ = _scan(catalog, cache_dir, split, monkeypatch, roster)
+        damaged = sorted((cache_dir / "history").glob("*.json"))
+        for state_file in damaged:  # one byte of each: an e-mail's letter, a digit, a bracket
+            raw = bytearray(state_file.read_bytes())
+            raw[len(raw) // 2] ^= 0x01
+            state_file.write_bytes(bytes(raw))
+        act, scans, warned, _ = _scan(catalog, cache_dir, split, monkeypatch, roster)
+        assert act == truth
+        for state_file in damaged:
+            (line,) = [w for w in warned if str(state_file) in w]
+            assert line.startswith(f"the history cache {state_file} is corrupt (checksum mismatch); discarding it")
+        assert {r.mode for r in scans.values()} == {"full", "empty", "failed"}  # none believed
+        answers[name] = (act, _without_state(scans), sorted(warned))
+    assert answers["two"][0] == answers["one"][0] and answers["two"][1] == answers["one"][1]
+    assert [w.replace("c-two", "c-one") for w in answers["two"][2]] == answers["one"][2]
 
 
 def test_a_child_killed_while_writing_its_answer_is_reported_as_died() -> None:

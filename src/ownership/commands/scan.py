@@ -35,7 +35,7 @@ def run(paths: Sequence[str], config: Config, today: dt.date, roster: Roster | N
         state_out: Path | None = None, states: Sequence[str] = ()) -> Outcome:
     """`shard`: scan only that shard's repositories; `state_out`: write their states there (shards.py);
     `states`: --state folders whose repositories are not scanned again. Raises StateError (exit 2)."""
-    given = shards.read(states) if states else None
+    given = shards.read(states, warn) if states else None
     catalog, findings = load_paths(paths)
     errors = sum(1 for f in findings if f.severity == "error")
     hs = history_settings.from_values(config.get("history"), config.relative)

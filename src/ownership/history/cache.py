@@ -5,9 +5,11 @@ repository's path), never after where this machine keeps its clone, so a cache f
 shards.py: the same files) restored on another machine is valid there.
 
 Writes are atomic (a temporary file in the same folder, then rename), so an interrupted run leaves either the
-old cache or the new one. A file that does not parse, is not ours, or was written by another format version is
-discarded with a warning and the repository is scanned again from scratch. JSON rather than pickle: a cache
-folder may be shared or restored from CI storage, and loading it must never run code.
+old cache or the new one. Every file is sealed with a checksum of its bytes (sealed.py) and every value is
+checked for its type when read (RepoState.from_json): a file that is damaged, not ours or of a newer version is
+discarded with a warning naming it, one of an older version with a notice, and the repository is scanned again
+from scratch. JSON rather than pickle: a cache folder may be shared or restored from CI storage, and loading it
+must never run code.
 """
 from __future__ import annotations
 
@@ -19,16 +21,54 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ownership.history import sealed
+from ownership.history.schema import Malformed
 from ownership.history.state import RepoState
 
 FORMAT = "ownership-history-cache"
-VERSION = 2  # 2: keyed by repos.state_key, with the lineage of heads (issue 16)
+# 2: keyed by repos.state_key, with the lineage of heads (issue 16); 3: sealed with a checksum, strict types
+# (issue 25)
+VERSION = 3
 
 Warn = Callable[[str], None]
 
 
 class Unusable(ValueError):
-    """A state file that does not parse, is not ours, or is of another format version."""
+    """A state file that cannot be believed. `kind`: "damaged" (checksum, JSON or a value's type), "older" (an
+    older version of ownership wrote it), "foreign" (not ours, or a newer version); str() says what and why."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+OLDER = "was written by an older version of ownership"
+
+
+def decode(raw: bytes, fmt: str, version: int) -> dict[str, Any]:
+    """The payload of a sealed file of format `fmt` and `version` (sealed.py); raises Unusable. The checksum is
+    checked before the bytes are decoded: a damaged file is damaged, whatever its damage made it say."""
+    ends_sealed = sealed.is_sealed(raw)
+    if ends_sealed:
+        try:
+            sealed.verify(raw)
+        except sealed.Damaged as exc:
+            raise Unusable("damaged", f"is corrupt ({exc})") from exc
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested past the C limit
+        raise Unusable("damaged", "is corrupt (not JSON)") from exc
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise Unusable("foreign", f"was not written by this version of ownership (no {fmt} data)")
+    found = data.get("version")
+    if found != version:
+        if type(found) is int and 0 < found < version:
+            raise Unusable("older", OLDER)
+        raise Unusable("foreign", f"was not written by this version of ownership ({fmt} version {found!r}, this "
+                                  f"one reads {version})")
+    if not ends_sealed:
+        raise Unusable("damaged", "is corrupt (its checksum is missing)")
+    return data
 
 
 def name_for(repo: str) -> str:
@@ -41,30 +81,28 @@ def file_for(cache_dir: Path, repo: str) -> Path:
 
 
 def read(path: Path) -> dict[str, Any]:
-    """The payload of a state file; raises OSError (unreadable) or Unusable (corrupt, not ours)."""
-    try:
-        data = json.loads(path.read_bytes())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Unusable("corrupt") from exc
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
-        raise Unusable("not written by this version")
+    """The payload of a state file, its checksum verified; raises OSError (unreadable) or Unusable."""
+    data = decode(path.read_bytes(), FORMAT, VERSION)
+    if type(data.get("repo")) is not str or type(data.get("key")) is not dict or type(data.get("prefix")) is not str:
+        raise Unusable("damaged", "is corrupt ('repo', 'key' or 'prefix' of the wrong type)")
     return data
 
 
 def state_of(data: dict[str, Any]) -> RepoState:
-    """The RepoState of a payload read(); raises Unusable when it is malformed."""
+    """The RepoState of a payload read(), every value checked for its type; raises Unusable naming the key."""
     try:
-        return RepoState.from_json(data["state"])
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-        raise Unusable("corrupt") from exc
+        return RepoState.from_json(data.get("state"))
+    except Malformed as exc:
+        raise Unusable("damaged", f"is corrupt ({exc})") from exc
 
 
 def commits(path: Path, repo: str) -> int | None:
     """How many commits the cached state of `repo` holds (what a scan of it costs), or None."""
     try:
         data = read(path)
-        return int(data["state"]["commits"]) if data.get("repo") == repo else None
-    except (OSError, Unusable, KeyError, TypeError, ValueError):
+        commits = data["state"]["commits"]
+        return commits if data["repo"] == repo and type(commits) is int else None
+    except (OSError, Unusable, KeyError, TypeError):
         return None
 
 
@@ -76,40 +114,21 @@ def load(path: Path, repo: str, key: dict[str, Any], warn: Warn) -> RepoState | 
     """
     try:
         data = read(path)
+        if data["repo"] != repo:
+            raise Unusable("foreign", f"was written for another repository, not {repo}")
+        if data["key"] != key:
+            return None
+        return state_of(data)
     except FileNotFoundError:
         return None
     except OSError as exc:
         warn(f"cannot read the history cache {path} ({exc.strerror or exc}); scanning again")
-        return None
     except Unusable as exc:
-        if data_version(path) not in (None, VERSION):
-            return None  # an older version's cache: outdated, not broken; scanned again without a word
-        if str(exc) == "corrupt":
-            warn(f"the history cache {path} is corrupt; discarding it and scanning {repo} again")
+        if exc.kind == "older":
+            warn(f"the history cache {path} {exc}; scanning {repo} again from the start (once)")
         else:
-            warn(f"the history cache {path} was not written by this version for {repo}; discarding it and "
-                 "scanning again")
-        return None
-    if data.get("repo") != repo:
-        warn(f"the history cache {path} was not written by this version for {repo}; discarding it and "
-             "scanning again")
-        return None
-    if data.get("key") != key:
-        return None
-    try:
-        return state_of(data)
-    except Unusable:
-        warn(f"the history cache {path} is corrupt; discarding it and scanning {repo} again")
-        return None
-
-
-def data_version(path: Path) -> Any:
-    """The version an intact file of ours says it has, or None."""
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    return data.get("version") if isinstance(data, dict) and data.get("format") == FORMAT else None
+            warn(f"the history cache {path} {exc}; discarding it and scanning {repo} again")
+    return None
 
 
 def payload(repo: str, key: dict[str, Any], state: RepoState, prefix: str = "") -> dict[str, Any]:
@@ -127,16 +146,14 @@ def save(path: Path, repo: str, key: dict[str, Any], state: RepoState, warn: War
 
 
 def write(path: Path, data: dict[str, Any]) -> None:
-    """`data` as JSON at `path`, atomically (a temporary file in the same folder, fsync, rename); raises OSError."""
+    """`data` as sealed JSON (sealed.py) at `path`, atomically (a temporary file in the same folder, fsync,
+    rename); raises OSError."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        # ensure_ascii keeps undecodable path bytes (lone surrogates) representable as \udcXX escapes;
-        # dumps() rather than dump(): one pass of the C encoder instead of thousands of small writes
-        text = json.dumps(data, separators=(",", ":"), ensure_ascii=True)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(sealed.seal(data))
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

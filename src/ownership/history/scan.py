@@ -245,7 +245,7 @@ class _Work:
         repositories it holds), those scans, and the manifest entries of the states written to state_out.
         `total`: what progress says the scan reads in all (default: the repositories read here)."""
         wanted = {source: scopes for source, scopes in self.requests.items() if source in sources}
-        reused = shards.reuse(self.given, wanted) if self.given else {}
+        reused = shards.reuse(self.given, wanted, warn) if self.given else {}
         rest = {source: scopes for source, scopes in wanted.items() if source not in reused}
         tick = progress
         if progress is not None and total is not None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ownership.history.gitlog import Commit
+from ownership.history.schema import Malformed, ints as _ints, kind as _kind, need as _need, strings as _strings
 from ownership.history.repos import Source
 
 Scope = tuple[str, ...]  # normalised path prefixes; () is the whole repository
@@ -297,35 +298,75 @@ class RepoState:
                 "files": files, "tree": self.tree, "scopes": scopes}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> RepoState:
-        """The state saved by to_json; raises (KeyError, TypeError, ValueError...) on anything malformed."""
+    def from_json(cls, data: Any) -> RepoState:
+        """The state saved by to_json, every value of the type to_json writes (a list is a list, a string a
+        string, an integer an integer: nothing is converted, so a `tree` written as a string is no list of
+        characters); raises Malformed naming the key otherwise. One pass over the values, as loading needs."""
+        _need(data, dict, "the state")
         state = cls()
-        state.head = str(data["head"])
-        state.commits = int(data["commits"])
-        state.lineage = [str(h) for h in data["lineage"]]
-        for name, email in data["authors"]:
-            state.author_id(str(name), str(email))
+        state.head = _need(data.get("head"), str, "'head'")
+        state.commits = _need(data.get("commits"), int, "'commits'")
+        state.lineage = _strings(data.get("lineage"), "'lineage'")
+        for entry in _need(data.get("authors"), list, "'authors'"):
+            if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str or type(entry[1]) is not str:
+                raise Malformed(f"an entry of 'authors' is {_kind(entry)}, not a list of a name and an email")
+            state.author_id(entry[0], entry[1])
         n = len(state.authors)
         files = state.files
-        for path, (creator, changes, flat) in data["files"].items():
-            path = str(path)
-            rec = FileRec(_aid(creator, n, allow_nobody=True), path)
-            rec.changes = int(changes)
-            rec.deliveries = deliveries = _pairs(flat)
-            if deliveries and (min(deliveries) < 0 or max(deliveries) >= n):
-                raise ValueError("author id out of range")
+        flats: list[list[Any]] = []  # the values of every [author, n, ...], checked at once below
+        for path, entry in _need(data.get("files"), dict, "'files'").items():
+            if type(entry) is not list or len(entry) != 3 or type(entry[0]) is not int \
+                    or type(entry[1]) is not int or type(entry[2]) is not list or len(entry[2]) % 2:
+                raise Malformed(f"'files' of {path!r} is {_kind(entry)}, not [creator, changes, [author, n, ...]]")
+            rec = FileRec(entry[0], path)
+            rec.changes = entry[1]
+            pairs = iter(entry[2])
+            rec.deliveries = dict(zip(pairs, pairs))
+            flats.append(entry[2])
             files[path] = rec
-        state.tree = [str(p) for p in data["tree"]]
-        for entry in data["scopes"]:
+        # the lists have even lengths, so their keys stay at even places when joined
+        ids = _ints(flats, "'files'")[0::2]
+        creators = [rec.creator for rec in files.values()]
+        if ids and (min(ids) < 0 or max(ids) >= n) or creators and (min(creators) < NOBODY or max(creators) >= n):
+            raise Malformed(f"'files' names an author id out of range (there are {n} authors)")
+        state.tree = _strings(data.get("tree"), "'tree'")
+        days: list[list[Any]] = []
+        for entry in _need(data.get("scopes"), list, "'scopes'"):
+            _need(entry, dict, "an entry of 'scopes'")
+            paths = tuple(_strings(entry.get("paths"), "'paths' of a scope"))
             stats = ScopeStats()
             authors = stats.authors
-            for aid, (last, sha, flat) in entry["authors"].items():
-                authors[_aid(int(aid), n)] = [int(last), str(sha), _pairs(flat)]
+            for aid, last in _need(entry.get("authors"), dict, f"'authors' of scope {list(paths)}").items():
+                if type(last) is not list or len(last) != 3 or type(last[0]) is not int \
+                        or type(last[1]) is not str or type(last[2]) is not list or len(last[2]) % 2:
+                    raise Malformed(f"'authors' of scope {list(paths)} has {_kind(last)} for author {aid!r}, "
+                                    "not [time, sha, [day, n, ...]]")
+                if not (aid.isascii() and aid.isdigit() and len(aid) < 10):
+                    raise Malformed(f"'authors' of scope {list(paths)} has the author id {aid!r}")
+                pairs = iter(last[2])
+                authors[_aid(int(aid), n)] = [last[0], last[1], dict(zip(pairs, pairs))]
+                days.append(last[2])
             moved = entry.get("moved")
-            stats.moved = (int(moved[0]), str(moved[1]), str(moved[2])) if moved else None
-            state.scopes[tuple(str(p) for p in entry["paths"])] = stats
+            if moved is not None and (type(moved) is not list or len(moved) != 3 or type(moved[0]) is not int
+                                      or type(moved[1]) is not str or type(moved[2]) is not str):
+                raise Malformed(f"'moved' of scope {list(paths)} is {_kind(moved)}, not null or [time, sha, path]")
+            stats.moved = (moved[0], moved[1], moved[2]) if moved else None
+            state.scopes[paths] = stats
+        _ints(days, "the days of 'scopes'")
         state._matchers = state._compile()
         return state
+
+    def counters(self, scopes: Iterable[Scope]) -> dict[str, Any]:
+        """Everything the numbers of `scopes` are derived from, with authors as (name, email) instead of ids:
+        equal for two states of one head however they were scanned (full, incremental, in two ranges), so
+        shards.merge can tell two states of one head that disagree."""
+        who, wanted = self.authors, set(scopes)
+        files = {path: (who[r.creator] if r.creator != NOBODY else None, r.changes,
+                        sorted((who[a], n) for a, n in r.deliveries.items())) for path, r in self.files.items()}
+        by_scope = {scope: (sorted((who[a], e[0], e[1], sorted(e[2].items())) for a, e in stats.authors.items()),
+                            stats.moved)
+                    for scope, stats in self.scopes.items() if scope in wanted}
+        return {"head": self.head, "commits": self.commits, "tree": self.tree, "files": files, "scopes": by_scope}
 
 
 def _follow(commit: Commit, aid: int, live: dict[str, FileRec]) -> list[str]:
@@ -359,20 +400,10 @@ def _follow(commit: Commit, aid: int, live: dict[str, FileRec]) -> list[str]:
     return heads
 
 
-def _pairs(flat: Sequence[Any]) -> dict[int, int]:
-    """[key, count, key, count, ...] (how to_json flattens a dict of ints) as the dict; raises on anything else.
-    (One pass over pairs: half the time of indexing, for the 120,000 files and 170,000 day lists of an org.)"""
-    if len(flat) % 2:
-        raise ValueError("an odd number of values in a list of pairs")
-    pairs = iter(flat)
-    return {int(key): int(count) for key, count in zip(pairs, pairs)}
-
-
-def _aid(value: Any, n: int, allow_nobody: bool = False) -> int:
-    aid = int(value)
-    if not (0 <= aid < n or (allow_nobody and aid == NOBODY)):
-        raise ValueError(f"author id {aid} out of range")
-    return aid
+def _aid(value: int, n: int) -> int:
+    if not 0 <= value < n:
+        raise Malformed(f"author id {value} out of range")
+    return value
 
 
 @dataclass
