@@ -145,3 +145,20 @@ def test_a_same_day_rerun_writes_its_files_as_one_set(tmp_path: Path, monkeypatc
     assert seen.value > 0
     assert mixed.value == 0, f"{mixed.value} of {seen.value} reads saw a report.md of one run beside the json of another"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".week.")]
+
+
+def test_the_history_cache_and_the_roster_snapshot_sweep_their_own_stale_temporaries(tmp_path: Path) -> None:
+    from ownership.history import cache
+    from ownership.model import Person, Roster
+    from ownership.roster import files
+
+    entry = tmp_path / "history" / "abc123.json"
+    entry.parent.mkdir()
+    stale, young = _plant(entry.parent, "abc123.json.k9.tmp"), _plant(entry.parent, "abc123.json.n1.tmp", old=False)
+    other = _plant(entry.parent, "def456.json.k9.tmp")
+    cache.write(entry, {"version": 1})
+    assert not stale.exists() and young.exists() and other.exists()
+    snapshot = tmp_path / "roster.json"
+    stale = _plant(tmp_path, ".roster.json.q7.tmp")
+    files.write_snapshot(Roster((Person(id="p1", emails=("p1@acme.test",)),)), snapshot)
+    assert not stale.exists() and snapshot.is_file()

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ownership import confine
 from ownership.history import sealed
 from ownership.history.schema import Malformed
 from ownership.history.state import RepoState
@@ -151,6 +152,7 @@ def write(path: Path, data: dict[str, Any]) -> None:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        confine.sweep(path.parent, path.name + ".")  # what a run killed while writing this entry left
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(sealed.seal(data))

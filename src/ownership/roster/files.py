@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ownership import confine
 from ownership import redact
 from ownership.catalog import yamlnodes
 from ownership.model import Location, Person, Roster
@@ -263,6 +264,7 @@ def write_snapshot(roster: Roster, path: str | os.PathLike[str]) -> None:
     target = Path(path)
     body = snapshot_text(roster)
     target.parent.mkdir(parents=True, exist_ok=True)
+    confine.sweep(target.parent, f".{target.name}.")  # what a run killed while writing it left
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
