@@ -69,6 +69,10 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fchmod(fh.fileno(), mode)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        # a failed write (a full disk) names no file by itself: name the one being replaced
+        raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

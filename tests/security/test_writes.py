@@ -180,3 +180,32 @@ def test_a_catalog_file_found_in_a_folder_that_links_out_of_the_repository_is_re
     assert r.exit_code == 2, r.output
     assert "resolves outside" in r.output and "leak.yaml" in r.output
     assert "do-not-quote-me" not in r.output
+
+
+def test_suggest_write_on_a_full_disk_names_the_file_and_leaves_it_and_no_temporary(org: Path) -> None:
+    """Issue 25, point 6: the error said `[Errno 28] No space left on device` without naming the file."""
+    from tests.fulldisk import full
+
+    _git_init(org)
+    folder = org / "catalog" / "systems"
+    with full(folder):
+        before = (folder / "pay.yaml").read_bytes()
+        r = invoke(org, "suggest", "old-gateway", "--write", *catalog_args(org))
+        assert r.exit_code == 2, r.output
+        assert f"{folder / 'pay.yaml'}: cannot write (No space left on device)" in r.output, r.output
+        assert "Traceback" not in r.output
+        assert (folder / "pay.yaml").read_bytes() == before
+        assert not list(folder.glob(".pay.yaml.*.tmp"))
+
+
+def test_export_backstage_on_a_full_disk_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fulldisk import full
+
+    out = tmp_path / "exported"
+    out.mkdir()
+    with full(out, size="16k"):
+        r = CliRunner().invoke(cli, ["export", "backstage", "--catalog", str(Path(__file__).parents[2] / "catalog"),
+                                     "--out", str(out)])
+        assert r.exit_code == 2, r.output
+        assert f"{out}/" in r.output and ": cannot write (No space left on device)" in r.output, r.output
+        assert "Traceback" not in r.output

@@ -336,11 +336,15 @@ def documents(catalog: Catalog) -> dict[str, str]:
 
 
 def write(catalog: Catalog, out: Path) -> list[Path]:
-    """Write the export into `out` (created if needed); returns the files written."""
+    """Write the export into `out` (created if needed); returns the files written. Raises OSError naming the
+    file that could not be written (a full disk names none by itself)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, body in documents(catalog).items():
         path = out / name
-        path.write_text(body, encoding="utf-8")
+        try:
+            path.write_text(body, encoding="utf-8")
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         written.append(path)
     return written

@@ -22,4 +22,4 @@ def backstage(paths: Sequence[str], out: str) -> list[Path]:
     try:
         return export.write(catalog, target)
     except OSError as exc:
-        raise CatalogError(f"{out}: cannot write ({exc.strerror or exc})") from exc
+        raise CatalogError(f"{exc.filename or out}: cannot write ({exc.strerror or exc})") from exc

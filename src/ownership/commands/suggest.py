@@ -47,8 +47,10 @@ def run(snap: Snapshot, system: str, limit: int, write: bool) -> Outcome:
     path = Path(s.location.file)
     try:
         changed = add_maintainer(path, system, found[0].label)
-    except (EditError, OSError) as exc:
+    except EditError as exc:
         raise SuggestError(str(exc)) from exc
+    except OSError as exc:
+        raise SuggestError(f"{exc.filename or path}: cannot write ({exc.strerror or exc})") from exc
     return Outcome(system, s.owner, found, str(path), already=not changed)
 
 
