@@ -7,7 +7,9 @@ import base64
 import os
 import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,13 +91,51 @@ def test_a_token_in_a_repository_url_is_in_no_command_line_of_clone_or_fetch(tmp
     assert run_git(clone, "config", "remote.origin.url").strip() == f"http://{host}/ledger.git"
 
 
-def test_a_token_in_a_repository_url_never_follows_a_redirect(tmp_path: Path) -> None:
-    """The header carrying the token is scoped to the URL's origin, and git follows no redirect with it."""
-    env = git.clean_env(git.with_origin(git.Transport(("https",)), f"https://deploy:{TOKEN}@git.acme.test/x.git"))
-    pairs = {env[f"GIT_CONFIG_KEY_{n}"]: env[f"GIT_CONFIG_VALUE_{n}"] for n in range(int(env["GIT_CONFIG_COUNT"]))}
-    assert pairs["http.https://git.acme.test/.followRedirects"] == "false"
-    assert pairs["http.https://git.acme.test/.extraHeader"] == f"Authorization: Basic {_auth('deploy', TOKEN)}"
-    assert not any(TOKEN in a for a in git.argv(["fetch"], git.Transport(("https",), origin="x")))
+class _Recorder(BaseHTTPRequestHandler):
+    """Answers every request with `server.answer`: a redirect to `server.target`, or 401; records what came."""
+
+    server: Any
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.seen.append(self.headers.get("Authorization") or "")
+        if self.server.target:
+            self.send_response(302)
+            self.send_header("Location", self.server.target + self.path)
+        else:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="git"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_POST = do_GET
+
+
+def _recorder(target: str = "") -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.seen, server.target = [], target  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_a_token_in_a_repository_url_never_follows_a_redirect_to_another_origin(tmp_path: Path) -> None:
+    """The catalog's host redirects the clone to another origin (`localhost` is not `127.0.0.1`), which asks
+    for credentials: it gets none. The token goes to the URL's own origin only, and no redirect is followed."""
+    elsewhere = _recorder()
+    redirecting = _recorder(f"http://localhost:{elsewhere.server_address[1]}")
+    try:
+        url = f"http://deploy:{TOKEN}@127.0.0.1:{redirecting.server_address[1]}/ledger.git"
+        with pytest.raises(git.GitError):
+            repos.materialise(Source(url, True, url), tmp_path / "cache", lambda _: None,
+                              git.Transport(("http",), 20))
+        assert elsewhere.seen == []
+        assert redirecting.seen == [f"Basic {_auth('deploy', TOKEN)}"]  # the first request already logs in
+    finally:
+        for server in (redirecting, elsewhere):
+            server.shutdown()
+            server.server_close()
 
 
 def _operator_home(tmp: Path, monkeypatch: pytest.MonkeyPatch, helper: str) -> None:
