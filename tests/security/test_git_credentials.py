@@ -91,10 +91,17 @@ def test_a_token_in_a_repository_url_is_in_no_command_line_of_clone_or_fetch(tmp
     assert run_git(clone, "config", "remote.origin.url").strip() == f"http://{host}/ledger.git"
 
 
-class _Recorder(BaseHTTPRequestHandler):
-    """Answers every request with `server.answer`: a redirect to `server.target`, or 401; records what came."""
+class _Recording(ThreadingHTTPServer):
+    def __init__(self, target: str) -> None:
+        super().__init__(("127.0.0.1", 0), _Recorder)
+        self.seen: list[str] = []  # the Authorization header of each request ("" without one)
+        self.target = target
 
-    server: Any
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Answers every request with a redirect to `server.target` (when set), else 401."""
+
+    server: _Recording
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -113,9 +120,8 @@ class _Recorder(BaseHTTPRequestHandler):
     do_POST = do_GET
 
 
-def _recorder(target: str = "") -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    server.seen, server.target = [], target  # type: ignore[attr-defined]
+def _recorder(target: str = "") -> _Recording:
+    server = _Recording(target)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
