@@ -96,3 +96,29 @@ def test_history_deadline_is_a_positive_number_of_seconds() -> None:
     for bad in (0, -1, "1h", True, float("inf")):
         (problem,) = check({"deadline": bad})
         assert problem.message == "history.deadline must be a positive number of seconds"
+
+
+def test_the_lazy_blob_fetch_of_a_scan_stops_at_the_deadline(tmp_path: Path) -> None:
+    """`git log -M` on our blobless clone fetches the blobs an edited rename needs from the remote: that fetch
+    has the same deadline, and the repository is history-unavailable with the reason."""
+    origin = GitRepo.init(tmp_path / "origin")
+    origin.commit({"src/ledger.py": "".join(f"line {i}\n" for i in range(200))}, date="2024-01-02")
+    origin.commit({"src/ledger.py": None, "src/books.py": "".join(f"line {i}\n" for i in range(199)) + "x\n"},
+                  date="2024-02-02")
+    bare = tmp_path / "srv" / "ledger.git"
+    bare.parent.mkdir()
+    run_git(tmp_path, "clone", "-q", "--bare", str(origin.path), str(bare))
+    run_git(bare, "config", "uploadpack.allowFilter", "true")
+    run_git(bare, "config", "uploadpack.allowAnySHA1InWant", "true")  # a blob by id, in protocol v0 too
+    transport = git.Transport(("http",), 100, deadline=3)
+    with serving(GitServer(tmp_path / "srv", AUTH)) as srv:
+        url = srv.url.replace("http://", "http://deploy:t0ken-x@") + "/ledger.git"
+        source = Source(url, True, url)
+        clone = repos.materialise(source, tmp_path / "cache", lambda _: None, transport)
+        srv.trickle = TRICKLE  # the blobs are asked for from now on: progress only
+        started = time.monotonic()
+        with pytest.raises(git.GitStopped) as caught:
+            b"".join(git.stream(clone, "log", "-M", "--name-status", "--format=%H", "HEAD"))
+        took = time.monotonic() - started
+    assert took < 12, f"the lazy fetch held `git log` for {took:.0f} s"
+    assert str(caught.value) == "git log: not finished after 3 s (history.deadline); stopped"

@@ -338,15 +338,29 @@ def stream(cwd: str | os.PathLike[str], *args: str, chunk: int = PIPE_SIZE) -> G
 
     Runs through GitPython's command runner with `as_process=True`. Standard error is drained on a thread
     (a full stderr pipe would otherwise stall git, and this reader with it); on a non-zero exit its last line
-    becomes the GitError. Closing the generator early kills git.
+    becomes the GitError. Closing the generator early kills git. In one of our clones git may fetch missing
+    blobs from the remote (`log -M`): then git and the fetch it starts are killed at `transport.deadline`
+    (GitStopped), as a clone or fetch is.
     """
     transport = _transport_for(cwd)
+    network = bool(allowed_protocols(transport))
     try:
-        proc = _runner(cwd).execute(argv(args, transport), env=clean_env(transport), as_process=True, **CHILD)
+        proc = _runner(cwd).execute(argv(args, transport), env=clean_env(transport), as_process=True, **CHILD,
+                                    **({"process_group": 0} if network else {}))
     except GitCommandNotFound as exc:
         raise GitMissing("git is not installed or not on PATH") from exc
     popen = proc.proc
     assert popen is not None and popen.stdout is not None and popen.stderr is not None
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        _kill_group(popen)
+
+    timer = threading.Timer(transport.deadline, expire) if network else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
     errors = bytearray()
 
     def drain(pipe: IO[bytes]) -> None:
@@ -377,11 +391,19 @@ def stream(cwd: str | os.PathLike[str], *args: str, chunk: int = PIPE_SIZE) -> G
                 nap = max(nap / 2, PIPE_NAP_MIN)
         finished = True
     finally:
+        if timer is not None:
+            timer.cancel()
         if not finished and popen.poll() is None:
-            popen.kill()
+            if network:
+                _kill_group(popen)
+            else:
+                popen.kill()
         status = popen.wait()
         drainer.join(timeout=5)
         out.close()
+    if expired.is_set():
+        raise GitStopped(f"git {' '.join(_command(args)[:1])}: not finished after {transport.deadline:g} s "
+                         "(history.deadline); stopped")
     if status == 127 and not errors.startswith(b"fatal"):  # `env` found no git
         raise GitMissing("git is not installed or not on PATH")
     if status != 0:
