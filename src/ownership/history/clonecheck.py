@@ -36,6 +36,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "remote.origin.partialclonefilter": ("blob:none",),
     "extensions.partialclone": ("origin",),
     "extensions.objectformat": ("sha1", "sha256"),
+    "extensions.refstorage": ("files", "reftable"),
 }
 
 # files of a git directory that make git read another repository's objects or configuration

@@ -337,8 +337,16 @@ def materialise(source: Source, cache_dir: Path, warn: Callable[[str], None],
                 return dest
             warn(git.redact(f"{source.url}: the cached clone {dest} is not as ownership made it ({changed}); "
                             "it is never used: removed and cloned again"))
-            clonecheck.remove(dest)
+            try:
+                clonecheck.remove(dest)
+            except OSError as exc:
+                raise git.GitError(f"the cached clone {dest} is not as ownership made it ({changed}) and "
+                                   f"cannot be removed ({exc.strerror or exc}); remove it") from None
         git.clone_blobless(source.where, dest, transport)
+        unknown = clonecheck.tampered(dest, source.where)
+        if unknown:  # a git that writes a setting clonecheck does not know: every scan would clone again
+            warn(git.redact(f"{source.url}: the new clone {dest} does not pass ownership's own check ({unknown}); "
+                            "it is used now but will be cloned again on each scan: please report this"))
     git.own_clone(dest, transport)
     return dest
 
