@@ -54,6 +54,7 @@ class CommandLines:
                             self.seen.add(fh.read())
                     except OSError:
                         pass
+            self.stop.wait(0.01)  # each git process of a clone lives >= 0.3 s (the server's delay)
 
     def __enter__(self) -> CommandLines:
         self.thread.start()
