@@ -459,14 +459,6 @@ def clone_blobless(url: str, dest: Path, transport: Transport = Transport()) -> 
 FETCH_REFSPEC = "+refs/heads/*:refs/heads/*"
 
 
-def without_credentials(url: str) -> str:
-    """`url` without its user information (`https://user:token@host/x` -> `https://host/x`) or other
-    credentials (ownership.redact)."""
-    from ownership import redact
-
-    return redact.url(url, keep_userinfo_mask=False)
-
-
 def with_origin(transport: Transport, url: str) -> Transport:
     """The transport of one of our clones of `url`: its credentials, if any, reach git only by environment."""
     return dataclasses.replace(transport, origin=url) if gitlogin.plain_url(url) != url else transport

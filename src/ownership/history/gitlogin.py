@@ -50,7 +50,8 @@ def url_login(url: str | None) -> list[Setting]:
         return []
     pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
     origin = f"http.{parts.scheme.lower()}://{parts.netloc.rpartition('@')[2]}/"
-    # an empty extraHeader first: no header an operator's configuration adds for the origin is doubled
+    # an empty extraHeader first: the URL's credentials replace every header a configuration file adds (two
+    # Authorization headers would be sent otherwise)
     return [(f"{origin}.extraHeader", ""),
             (f"{origin}.extraHeader", "Authorization: Basic " + base64.b64encode(pair.encode()).decode()),
             # git keeps the headers of its first URL after a redirect: a token never follows one
