@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import os
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ownership.history import clonecheck, git, repos
+from ownership.history import clonecheck, git, gitlogin, repos
 from ownership.history.repos import Source
 from tests.gitrepo import GitRepo
 from tests.gitrepo import git as run_git
@@ -225,3 +226,39 @@ def test_a_clone_that_reads_another_repository_is_found(tmp_path: Path, name: st
     clone = repos.materialise(Source(url, True, url), tmp_path / "cache", lambda _: None, git.Transport(("file",)))
     (clone / name).write_text(str(tmp_path / "elsewhere") + "\n")
     assert name in (clonecheck.tampered(clone, url) or "")
+
+
+@pytest.mark.parametrize("url,plain", [
+    (f"https://x-access-token:{TOKEN}@github.com/acme/x.git", "https://github.com/acme/x.git"),
+    (f"http://{TOKEN}@127.0.0.1:8080/x", "http://127.0.0.1:8080/x"),
+    (f"ssh://git:{TOKEN}@host.test/x.git", "ssh://git@host.test/x.git"),
+    ("ssh://git@host.test/x.git", "ssh://git@host.test/x.git"),
+    ("git@github.com:acme/x.git", "git@github.com:acme/x.git"),
+])
+def test_git_is_given_every_url_without_a_credential(url: str, plain: str) -> None:
+    assert gitlogin.plain_url(url) == plain
+    assert TOKEN not in " ".join(git.argv(["clone", "--", gitlogin.plain_url(url)], git.with_origin(
+        git.Transport(("https", "ssh", "http")), url)))
+
+
+def test_even_a_changed_clone_config_could_add_no_credential_helper(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Defence in depth behind clonecheck: git's environment empties the helper list (URL-scoped helpers too,
+    read from any config file before it) and sets the operator's own helpers and askpass again."""
+    _operator_home(tmp_path, monkeypatch, "!operator-helper")
+    (tmp_path / "home" / ".gitconfig").write_text(
+        '[credential "https://github.com"]\n\thelper =\n\thelper = !gh auth git-credential\n'
+        "[core]\n\taskPass = /usr/bin/operator-askpass\n", encoding="utf-8")
+    env = git.clean_env(git.Transport(("https",)))
+    pairs = [(env[f"GIT_CONFIG_KEY_{n}"], env[f"GIT_CONFIG_VALUE_{n}"]) for n in range(int(env["GIT_CONFIG_COUNT"]))]
+    assert pairs == [("credential.helper", ""), ("credential.https://github.com.helper", ""),
+                     ("credential.https://github.com.helper", "!gh auth git-credential"),
+                     ("core.askPass", "/usr/bin/operator-askpass")]
+    repo = GitRepo.init(tmp_path / "repo")
+    repo.git("config", "credential.helper", "!evil")
+    repo.git("config", "credential.https://github.com.helper", "!evil-too")
+    # git itself, with our environment, runs the operator's helper for the origin and none of the repository's
+    helpers = subprocess.run(["git", "credential", "fill"], cwd=repo.path, env={**env, "GIT_TRACE": "1"},
+                             input="protocol=https\nhost=github.com\n\n", capture_output=True, text=True,
+                             timeout=30).stderr
+    assert "evil" not in helpers and "gh auth git-credential" in helpers
