@@ -87,7 +87,7 @@ def test_every_config_problem_comes_out_in_one_run_with_file_line_and_column(tmp
         "known: enabled, severity",
         ":7:3: invalid-value: history.jobs must be a whole number >= 1",
         ":8:3: unknown-field: unknown history setting 'window'; known: windows, bots, cache, jobs, rewrite, "
-        "protocols, stall",
+        "protocols, stall, deadline",
         ":10:3: invalid-value: site.pagerduty_web must be an http(s) URL, e.g. https://acme.pagerduty.com",
         ":11:13: unknown-field: codeowners: unknown key 'orgg' (known: org, team_handles)",
         ":12:19: invalid-value: scim.token_env must name an environment variable starting with OWNERSHIP_ "

@@ -71,7 +71,7 @@ SECTIONS: dict[str, Section] = {
                                                      "timeout, deadline, retries, max_retry_after", _S + "slack"),
     "history": Section("ownership.history.settings:check",
                        "git history scan: windows, bots, cache, jobs, rewrite (URL prefix -> URL or folder), "
-                       "protocols, stall", _S + "history"),
+                       "protocols, stall, deadline", _S + "history"),
     "codeowners": Section("ownership.codeowners.check:check_settings",
                           "GitHub handles of teams: {org: acme, team_handles: {payments: '@acme/payments-team'}}",
                           _S + "codeowners"),
@@ -111,6 +111,7 @@ PROTECTED: dict[str, str] = {
     "history.rewrite": "where git fetches repositories from (URLs or local folders)",
     "history.protocols": "which git transports run, and whether local folders are read",
     "history.stall": "how long a silent remote may hold the job",
+    "history.deadline": "how long a remote may hold the job in all",
     "external_owners": "which missing owners are not reported",
 }
 

@@ -143,7 +143,9 @@ def history() -> dict[str, Any]:
         "protocols": {"type": "array", "items": {"enum": list(PROTOCOLS)},
                       "description": "transports git may use"},
         "stall": {"type": "number", "exclusiveMinimum": 0,
-                  "description": "seconds a clone or fetch may stay silent before it is stopped"},
+                  "description": "seconds a clone or fetch may go without progress that moves data"},
+        "deadline": {"type": "number", "exclusiveMinimum": 0,
+                     "description": "seconds a clone or fetch may take in all before it is stopped"},
     }
     return _closed({key: known[key] for key in KEYS}, nullable=True)  # a new KEYS entry without a piece: KeyError
 

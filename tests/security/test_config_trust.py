@@ -235,3 +235,11 @@ def test_a_pr_that_lets_git_read_local_folders_or_wait_longer_is_reported(tmp_pa
     code, doc, _ = validate_base(pr_repo(tmp_path / "org", base, pr), tmp_path)
     assert_gate_fails_on_the_real_problem(code, doc)
     assert set(changed(doc)) == {"history.protocols", "history.stall"}
+
+
+def test_a_pr_that_gives_git_remotes_a_longer_deadline_is_reported(tmp_path: Path) -> None:
+    base = "history:\n  windows: [30]\n  deadline: 600\n"
+    pr = "history:\n  windows: [30]\n  deadline: 86400\n"
+    code, doc, _ = validate_base(pr_repo(tmp_path / "org", base, pr), tmp_path)
+    assert_gate_fails_on_the_real_problem(code, doc)
+    assert set(changed(doc)) == {"history.deadline"}

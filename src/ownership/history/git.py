@@ -26,6 +26,7 @@ from git.exc import GitCommandError, GitCommandNotFound
 
 from ownership import forked
 from ownership.errors import OwnershipError
+from ownership.history import gitlogin
 
 
 class GitError(OwnershipError):
@@ -36,22 +37,30 @@ class GitMissing(GitError):
     """git itself cannot be run: nothing can be scanned."""
 
 
+class GitStopped(GitError):
+    """A clone or fetch we stopped: its remote held it past history.stall or history.deadline."""
+
+
 # A remote that accepts the connection and then says nothing must not hang a scan: clone and fetch are
-# killed after STALL_SECONDS without any output (history.stall), whatever transport or GIT_SSH_COMMAND is used.
+# killed after STALL_SECONDS without progress that moves data (history.stall), whatever transport or
+# GIT_SSH_COMMAND is used, and after DEADLINE_SECONDS in all (history.deadline), whatever the remote sends.
 STALL_SECONDS = 60
+DEADLINE_SECONDS = 3600
 PROTOCOLS = ("https", "ssh", "http", "git", "file")  # what history.protocols may list; never ext or fd
 DEFAULT_PROTOCOLS = ("https", "ssh")
 
 
 @dataclass(frozen=True)
 class Transport:
-    """How git may reach remotes: the protocols it may use and the stall time of a clone or fetch."""
+    """How git may reach remotes: the protocols it may use, the stall time and the deadline of a clone or
+    fetch."""
 
     protocols: tuple[str, ...] = DEFAULT_PROTOCOLS
     stall: float = STALL_SECONDS
-    # the URL of one of our clones as the catalog writes it, credentials included: git gets it through its
-    # environment (url.<it>.insteadOf), so the token is never written into the clone's config
+    # the URL of one of our clones as the catalog writes it, credentials included: git is given it without
+    # them (gitlogin.plain_url) and gets them only through its environment (gitlogin.url_login)
     origin: str | None = None
+    deadline: float = DEADLINE_SECONDS
 
 
 NO_NETWORK = Transport(())
@@ -81,9 +90,10 @@ def allowed_protocols(transport: Transport) -> tuple[str, ...]:
 def clean_env(transport: Transport = NO_NETWORK) -> dict[str, str]:
     """The environment git runs with: the operator's safe GIT_* variables only, plus our own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or _operator_keeps(k)}
-    if transport.origin is not None:  # the clone's config names the URL without credentials: map it back
-        env.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0=f"url.{transport.origin}.insteadOf",
-                   GIT_CONFIG_VALUE_0=without_credentials(transport.origin))
+    if allowed_protocols(transport):
+        # one of our clones: it logs in with the operator's helpers and the URL's credentials only, all of
+        # it by environment (read after every config file; never on a command line)
+        env.update(gitlogin.config_env([*gitlogin.operator_login(env), *gitlogin.url_login(transport.origin)]))
     env["GIT_TERMINAL_PROMPT"] = "0"
     env["GIT_PROTOCOL_FROM_USER"] = "0"
     # GIT_ALLOW_PROTOCOL overrides protocol.* config, also in the `git fetch` a lazy fetch starts; "" allows none
@@ -111,14 +121,14 @@ NEUTRAL_CONFIG = (
 )
 
 
-# What the operator's own (global) configuration may still supply where git talks to a remote for one of our
-# clones, whose repository configuration we wrote ourselves: the credential helper and askpass program that
-# log in to private repositories.
+# Where git talks to a remote (one of our clones), these are reset in its environment instead and set again to
+# the operator's own (gitlogin.operator_login): a `-c` is read after the environment's configuration, so it
+# would drop the operator's credential helper too.
 OPERATOR_LOGIN = ("credential.helper", "core.askPass")
 
 
 def hardening(transport: Transport = NO_NETWORK) -> list[str]:
-    """The `-c` options every git command gets."""
+    """The `-c` options every git command gets (with clean_env's, the same for every repository)."""
     network = bool(allowed_protocols(transport))
     opts = [x for key, value in NEUTRAL_CONFIG if not (network and key in OPERATOR_LOGIN)
             for x in ("-c", f"{key}={value}")]
@@ -328,15 +338,29 @@ def stream(cwd: str | os.PathLike[str], *args: str, chunk: int = PIPE_SIZE) -> G
 
     Runs through GitPython's command runner with `as_process=True`. Standard error is drained on a thread
     (a full stderr pipe would otherwise stall git, and this reader with it); on a non-zero exit its last line
-    becomes the GitError. Closing the generator early kills git.
+    becomes the GitError. Closing the generator early kills git. In one of our clones git may fetch missing
+    blobs from the remote (`log -M`): then git and the fetch it starts are killed at `transport.deadline`
+    (GitStopped), as a clone or fetch is.
     """
     transport = _transport_for(cwd)
+    network = bool(allowed_protocols(transport))
     try:
-        proc = _runner(cwd).execute(argv(args, transport), env=clean_env(transport), as_process=True, **CHILD)
+        proc = _runner(cwd).execute(argv(args, transport), env=clean_env(transport), as_process=True, **CHILD,
+                                    **({"process_group": 0} if network else {}))
     except GitCommandNotFound as exc:
         raise GitMissing("git is not installed or not on PATH") from exc
     popen = proc.proc
     assert popen is not None and popen.stdout is not None and popen.stderr is not None
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        _kill_group(popen)
+
+    timer = threading.Timer(transport.deadline, expire) if network else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
     errors = bytearray()
 
     def drain(pipe: IO[bytes]) -> None:
@@ -367,11 +391,19 @@ def stream(cwd: str | os.PathLike[str], *args: str, chunk: int = PIPE_SIZE) -> G
                 nap = max(nap / 2, PIPE_NAP_MIN)
         finished = True
     finally:
+        if timer is not None:
+            timer.cancel()
         if not finished and popen.poll() is None:
-            popen.kill()
+            if network:
+                _kill_group(popen)
+            else:
+                popen.kill()
         status = popen.wait()
         drainer.join(timeout=5)
         out.close()
+    if expired.is_set():
+        raise GitStopped(f"git {' '.join(_command(args)[:1])}: not finished after {transport.deadline:g} s "
+                         "(history.deadline); stopped")
     if status == 127 and not errors.startswith(b"fatal"):  # `env` found no git
         raise GitMissing("git is not installed or not on PATH")
     if status != 0:
@@ -413,29 +445,23 @@ def clone_blobless(url: str, dest: Path, transport: Transport = Transport()) -> 
     if tmp.exists():
         shutil.rmtree(tmp)
     try:
+        # credentials in the URL reach git only by environment (gitlogin), never its command line or the cache
         watched(dest.parent, transport, "clone", "--progress", "--bare", "--filter=blob:none", "--no-tags", "--",
-                url, str(tmp))
+                gitlogin.plain_url(url), str(tmp))
         # a bare clone has no fetch refspec; give it one so later fetches update the branches
-        run(tmp, "config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*")
-        # credentials in the URL stay out of the cache: later git calls get them through with_origin()
-        run(tmp, "config", "remote.origin.url", without_credentials(url))
+        run(tmp, "config", "remote.origin.fetch", FETCH_REFSPEC)
     except GitError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise GitError(redact(str(exc))) from None
+        raise type(exc)(redact(str(exc))) from None
     os.replace(tmp, dest)
 
 
-def without_credentials(url: str) -> str:
-    """`url` without its user information (`https://user:token@host/x` -> `https://host/x`) or other
-    credentials (ownership.redact)."""
-    from ownership import redact
-
-    return redact.url(url, keep_userinfo_mask=False)
+FETCH_REFSPEC = "+refs/heads/*:refs/heads/*"
 
 
 def with_origin(transport: Transport, url: str) -> Transport:
     """The transport of one of our clones of `url`: its credentials, if any, reach git only by environment."""
-    return dataclasses.replace(transport, origin=url) if without_credentials(url) != url else transport
+    return dataclasses.replace(transport, origin=url) if gitlogin.plain_url(url) != url else transport
 
 
 def fetch(dest: Path, transport: Transport = Transport()) -> None:
@@ -443,12 +469,13 @@ def fetch(dest: Path, transport: Transport = Transport()) -> None:
     try:
         watched(dest, transport, "fetch", "--progress", "--prune", "--no-tags", "origin")
     except GitError as exc:
-        raise GitError(redact(str(exc))) from None
+        raise type(exc)(redact(str(exc))) from None
 
 
 def watched(cwd: str | os.PathLike[str], transport: Transport, *args: str) -> None:
     """Run a git command that talks to a remote, killing it (and what it started: ssh, remote helpers) when
-    it prints nothing, not even progress, for `transport.stall` seconds."""
+    for `transport.stall` seconds nothing moves (Moving), and when it runs past `transport.deadline` seconds
+    whatever it prints (GitStopped, with the setting that stopped it)."""
     try:
         proc = subprocess.Popen(argv(args, transport), cwd=str(cwd), env=clean_env(transport),
                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -457,38 +484,64 @@ def watched(cwd: str | os.PathLike[str], transport: Transport, *args: str) -> No
         raise GitMissing("git is not installed or not on PATH") from exc
     assert proc.stdout is not None and proc.stderr is not None
     errors = bytearray()
-    stalled = False
+    stopped = ""
+    moving = Moving()
     with selectors.DefaultSelector() as sel:
         sel.register(proc.stdout, selectors.EVENT_READ)
         sel.register(proc.stderr, selectors.EVENT_READ)
-        last = time.monotonic()
+        started = last = time.monotonic()
         try:
             while sel.get_map():
-                ready = sel.select(timeout=min(1.0, transport.stall))
+                ready = sel.select(timeout=min(1.0, transport.stall, transport.deadline))
                 for key, _ in ready:
                     data = os.read(key.fd, 65536)
                     if not data:
                         sel.unregister(key.fileobj)
                         continue
-                    last = time.monotonic()
                     if key.fileobj is proc.stderr:
                         errors.extend(data)
                         del errors[:-8192]
-                if time.monotonic() - last > transport.stall:
-                    stalled = True
+                    if key.fileobj is proc.stdout or moving.feed(data):
+                        last = time.monotonic()
+                now = time.monotonic()
+                if now - started > transport.deadline:
+                    stopped = f"not finished after {transport.deadline:g} s (history.deadline)"
+                elif now - last > transport.stall:
+                    stopped = f"no answer from the remote for {transport.stall:g} s (history.stall)"
+                if stopped:
                     break
         finally:
-            if proc.poll() is None and (stalled or sel.get_map()):
+            if proc.poll() is None and (stopped or sel.get_map()):
                 _kill_group(proc)
             status = proc.wait()
             proc.stdout.close()
             proc.stderr.close()
-    if stalled:
-        raise GitError(f"git {args[0]}: no answer from the remote for {transport.stall:g} s (history.stall); "
-                       "stopped")
+    if stopped:
+        raise GitStopped(f"git {args[0]}: {stopped}; stopped")
     if status != 0:
         why = reason(bytes(errors).decode("utf-8", "replace")) or f"exit status {status}"
         raise GitError(f"git {args[0]}: {why}")
+
+
+class Moving:
+    """Whether git's standard error shows data moving: a line of git's own (`Receiving objects: 40% (4/10)`,
+    `Resolving deltas`, an error) that differs from the one before. A `remote:` line is the server's own text,
+    which it may send forever without sending anything (a progress trickle): it never counts."""
+
+    def __init__(self) -> None:
+        self.pending = b""
+        self.previous = b""
+
+    def feed(self, data: bytes) -> bool:
+        lines = re.split(rb"[\r\n]", self.pending + data)
+        self.pending = lines.pop()[-4096:]  # the unfinished line; a server's endless line cannot grow it
+        moved = False
+        for line in lines:
+            line = line.strip()
+            if line and not line.startswith(b"remote:") and line != self.previous:
+                self.previous = line
+                moved = True
+        return moved
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

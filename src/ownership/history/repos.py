@@ -9,7 +9,9 @@ The catalog is written by whoever opens a pull request, so what it names is chec
 (issue 12): a local path written in the catalog is read only when the operator allows `file` in
 `history.protocols`; a repository planted inside the catalog's own tree, or a partial clone `ownership` did
 not make, is refused (`untrusted-repository`); option-looking and `ext::` URLs are never passed to git. Each
-clone has a lock (two scans at once wait for each other instead of cloning into the same folder).
+clone has a lock (two scans at once wait for each other instead of cloning into the same folder). A cached
+clone whose configuration is not as we wrote it (clonecheck.py: the cache folder is attacker input) is removed
+and cloned again before anything fetches into it.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ownership.history import git
+from ownership.history import clonecheck, git
 from ownership.model import Repo, System
 
 _SCP = re.compile(r"^[\w.-]+@[\w.-]+:")  # git@github.com:acme/x.git
@@ -322,14 +324,29 @@ def materialise(source: Source, cache_dir: Path, warn: Callable[[str], None],
     dest = clone_dir(cache_dir, source.where)
     transport = git.with_origin(transport, source.where)
     with clone_lock(dest):
-        if dest.exists():
-            git.own_clone(dest, transport)
+        if dest.exists() or dest.is_symlink():
+            changed = clonecheck.tampered(dest, source.where)
+            if changed is None:
+                git.own_clone(dest, transport)
+                try:
+                    git.fetch(dest, transport)
+                except git.GitStopped:
+                    raise  # the remote held the job: history-unavailable, with the setting that stopped it
+                except git.GitError as exc:
+                    warn(f"{git.redact(source.url)}: cannot fetch ({exc}); scanning the cached clone as it is")
+                return dest
+            warn(git.redact(f"{source.url}: the cached clone {dest} is not as ownership made it ({changed}); "
+                            "it is never used: removed and cloned again"))
             try:
-                git.fetch(dest, transport)
-            except git.GitError as exc:
-                warn(f"{git.redact(source.url)}: cannot fetch ({exc}); scanning the cached clone as it is")
-            return dest
+                clonecheck.remove(dest)
+            except OSError as exc:
+                raise git.GitError(f"the cached clone {dest} is not as ownership made it ({changed}) and "
+                                   f"cannot be removed ({exc.strerror or exc}); remove it") from None
         git.clone_blobless(source.where, dest, transport)
+        unknown = clonecheck.tampered(dest, source.where)
+        if unknown:  # a git that writes a setting clonecheck does not know: every scan would clone again
+            warn(git.redact(f"{source.url}: the new clone {dest} does not pass ownership's own check ({unknown}); "
+                            "it is used now but will be cloned again on each scan: please report this"))
     git.own_clone(dest, transport)
     return dest
 

@@ -10,7 +10,8 @@ history:
     "https://git.acme.test/acme/": "../repos/"
   protocols: [https, ssh]         # transports git may use (default); add `file` to read local folders and
                                   # file:// URLs the catalog names, `git`/`http` for git:// and http://
-  stall: 60                       # seconds a clone or fetch may go without any answer before it is stopped
+  stall: 60                       # seconds a clone or fetch may go without progress that moves data
+  deadline: 3600                  # seconds a clone or fetch may take in all before it is stopped
 ```
 """
 from __future__ import annotations
@@ -22,14 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ownership.history.git import DEFAULT_PROTOCOLS, PROTOCOLS, STALL_SECONDS, Transport
+from ownership.history.git import DEADLINE_SECONDS, DEFAULT_PROTOCOLS, PROTOCOLS, STALL_SECONDS, Transport
 from ownership.model import SettingProblem
 
 DEFAULT_WINDOWS = (90, 365)
 # matched case-insensitively against the author name and the email (after .mailmap)
 BUILTIN_BOTS = ("*[bot]", "*[bot]@*", "dependabot*", "renovate*", "github-actions*", "action@github.com",
                 "*-bot", "*-bot@*")
-KEYS = ("windows", "bots", "cache", "jobs", "rewrite", "protocols", "stall")
+KEYS = ("windows", "bots", "cache", "jobs", "rewrite", "protocols", "stall", "deadline")
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,11 @@ class HistorySettings:
     rewrite: Mapping[str, str] = field(default_factory=dict)
     protocols: tuple[str, ...] = DEFAULT_PROTOCOLS
     stall: float = STALL_SECONDS
+    deadline: float = DEADLINE_SECONDS
 
     @property
     def transport(self) -> Transport:
-        return Transport(self.protocols, self.stall)
+        return Transport(self.protocols, self.stall, deadline=self.deadline)
 
     def is_bot(self) -> Callable[[str, str], bool]:
         return bot_matcher(self.bots)
@@ -82,9 +84,11 @@ def check(value: Any) -> list[SettingProblem]:
     if protocols is not None and (not isinstance(protocols, list) or not all(p in PROTOCOLS for p in protocols)):
         bad("protocols", f"history.protocols must be a list of: {', '.join(PROTOCOLS)} (ext and fd are never "
                          "allowed)")
-    stall = value.get("stall")
-    if stall is not None and (not isinstance(stall, (int, float)) or isinstance(stall, bool) or stall <= 0):
-        bad("stall", "history.stall must be a positive number of seconds")
+    for key in ("stall", "deadline"):
+        seconds = value.get(key)
+        if seconds is not None and (not isinstance(seconds, (int, float)) or isinstance(seconds, bool)
+                                    or not 0 < seconds < float("inf")):
+            bad(key, f"history.{key} must be a positive number of seconds")
     return out
 
 
@@ -102,6 +106,7 @@ def from_values(value: Any, relative: Callable[[str], str]) -> HistorySettings:
         rewrite=rewrite,
         protocols=tuple(value["protocols"]) if value.get("protocols") is not None else DEFAULT_PROTOCOLS,
         stall=float(value.get("stall") or STALL_SECONDS),
+        deadline=float(value.get("deadline") or DEADLINE_SECONDS),
     )
 
 

@@ -5,7 +5,7 @@ from ownership.rules.registry import Rule, declared
 
 PROTECTED_SETTING_CHANGED = declared("protected-setting-changed", "error", "catalog", """
     The pull request changes a protected setting of ownership.yaml: where requests go (`roster`, `scim`,
-    `pagerduty`, `history.rewrite`, `history.protocols`, `history.stall`), which secret is read (`*.token_env`), who is who (`roster_columns`,
+    `pagerduty`, `history.rewrite`, `history.protocols`, `history.stall`, `history.deadline`), which secret is read (`*.token_env`), who is who (`roster_columns`,
     `aliases`, `team_map`, `mailmap`, `roster_shrink_limit`), or which rules run and what fails (`catalog`,
     `rules`, `fail_on`).
 
