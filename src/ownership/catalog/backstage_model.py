@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 from ownership import reach
 from ownership.catalog import scm_urls
 from ownership.catalog.backstage import Record, Ref, items, parse_ref, text
-from ownership.catalog.schema import CHANNEL_RE, HTTP_URL_RE
+from ownership.catalog.schema import CHANNEL_RE, HTTP_URL_RE, PATH_RE
 from ownership.catalog.yamlnodes import Map, Node, Scalar, to_python
 from ownership.model import (LIFECYCLES, SLACK_ID_RE, Described, Finding, Link, Location, Reach, Reference,
                              UserProfile)
@@ -532,6 +532,14 @@ class _Builder:
                     repos.append(repo)
                 elif repo["paths"] and not same["paths"]:
                     same["paths"] = repo["paths"]
+        for i, repo in reversed(list(enumerate(repos))):  # the path type of the native field (schema.PATH_RE)
+            bad = next((p for p in repo["paths"] if not PATH_RE.match(p)), None)
+            if bad is not None:  # the whole entry goes: without its paths it would claim the whole repository
+                self.problem("invalid-value", rec, f"repository path {bad[:80]!r} of {rec.kind} '{rec.name}' must "
+                             "be a relative path inside the repository without whitespace, '..', glob characters "
+                             "(* ? [ ]), backslashes or a leading ':', '!' or '#'; the repository entry is not used",
+                             locs.get(f"repos[{i}]", rec.location), field=f"repos[{i}]")
+                del repos[i]
         if repos:
             values["repos"] = tuple(repos)
         docs = rec.annotations.get(TECHDOCS_REF)
