@@ -330,3 +330,22 @@ def test_the_type_checks_keep_the_bundled_example_catalog_valid() -> None:
                if p.name != "ownership.yaml"]
     _, found = load_sources(sources)
     assert [f for f in found if f.rule == "invalid-value"] == []
+
+
+def test_the_site_writer_refuses_a_file_path_that_would_leave_the_site_or_break_a_line(tmp_path: Path) -> None:
+    from ownership.site.build import Site
+    from ownership.site.writer import SiteError, write
+
+    for rel in ("../outside.svg", "/etc/x.svg", "systems/a\nb.svg", "systems/../../x.svg", "a\\b.svg"):
+        with pytest.raises(SiteError, match="refusing to write it"):
+            write(Site(files={rel: "<svg/>"}), tmp_path / "site")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written, no half-built folder left
+
+
+def test_the_report_markdown_refuses_a_value_that_would_start_a_new_line_unless_made_one_line() -> None:
+    from ownership.report.render import _markdown_environment
+
+    env = _markdown_environment()
+    assert env.from_string("| {{ x | md }} |").render(x="a\n# b\u2028c").count("\n") == 0
+    with pytest.raises(UnsafeValue, match="report"):
+        env.from_string("| {{ x }} |").render(x="payments\n## Headline\n| forged | row |")

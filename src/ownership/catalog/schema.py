@@ -446,8 +446,8 @@ def markdown_reference() -> str:
         "optional; no spaces or periods); **path** is a path prefix inside the repository (relative, no `..`, no "
         "whitespace, none of `*` `?` `[` `]` `\\`, not starting with `:`, `!` or `#`); **duration** is a number "
         "followed by `h`, `d` or `w`; **date** is `YYYY-MM-DD` or an ISO date-time (UTC when no offset is given). "
-        "No string holds a control character (U+0000–U+001F, U+007F–U+009F); **free text** may span lines "
-        "(line breaks and tabs), every other string is one line.",
+        "No value holds a control character (U+0000–U+001F, U+007F–U+009F, `invalid-value`); **free text** may "
+        "span lines (line breaks and tabs), a **string** and every other type is one line.",
         "",
     ]
     return "\n".join(out)

@@ -64,6 +64,19 @@ def one_line(value: str, what: str, origin: object) -> str:
     return value
 
 
+_SPLITS_LINES = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # what str.splitlines() splits at
+
+
+def no_line_break(value: str, what: str, origin: object) -> str:
+    """`value`, if no reader of a line-based text (Markdown, str.splitlines) would see a new line start in it;
+    other control characters are left to the text's own escaping. Else UnsafeValue."""
+    m = _SPLITS_LINES.search(value)
+    if m is not None:
+        raise UnsafeValue(f"{origin}: {what} {value[:60]!r} contains {describe(m.group())}; refusing to write it "
+                          "(it would start a new line of what is written)")
+    return value
+
+
 def token(value: str, what: str, origin: object) -> str:
     """`value`, if it is one whitespace-free token of a line (a CODEOWNERS pattern or owner, one path of an
     `ownership.dev/repos` line); else UnsafeValue."""
