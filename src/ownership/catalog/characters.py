@@ -59,7 +59,9 @@ def check(doc: Node, path: str, findings: list[Finding], backstage: bool) -> Non
         if type(node) is Map:
             for k, v in reversed(node.pairs):
                 name = k.value if type(k) is Scalar else ""
-                stack.append((v, name, _below(where, name)))
+                # (a native file's case inline: it is nearly every pair of a large catalog)
+                below = (FREE if name in MULTILINE_KEYS else NATIVE) if where == NATIVE else _below(where, name)
+                stack.append((v, name, below))
                 stack.append((k, "", LINE))
         elif type(node) is Seq:
             stack.extend((item, key, where) for item in reversed(node.items))

@@ -622,8 +622,9 @@ class _Walker:
             )
             return False, None
         value = node.value
-        if invisible_character(value, free_text=f.name in FREE_TEXT_FIELDS) is not None or control_character(
-                value, free_text=kind == "free-text") is not None:
+        if not (value.isascii() and value.isprintable()) and (
+                invisible_character(value, free_text=f.name in FREE_TEXT_FIELDS) is not None
+                or control_character(value, free_text=kind == "free-text") is not None):
             return False, None  # reported once, as invisible-character or invalid-value (catalog/characters.py)
         if kind == "text" or kind == "free-text":
             return True, value
