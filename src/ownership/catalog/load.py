@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from ownership import collector, confine
 from ownership.catalog import backstage, backstage_model, characters, yamlnodes
 from ownership.catalog.schema import (
+    CHANNEL_EXPECT,
     CHANNEL_RE,
     DURATION_RE,
     ENTITY_KINDS,
@@ -27,6 +28,7 @@ from ownership.catalog.schema import (
     FREE_TEXT_FIELDS,
     HTTP_URL_RE,
     NAME_RE,
+    PATH_EXPECT,
     PATH_RE,
     PERSON_RE,
     REPO_URL_RE,
@@ -672,16 +674,12 @@ _CHECKS = {
              "a name: 1-63 lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or "
              "digit"),
     "person": (lambda v: PERSON_RE.match(v) is not None, "a roster email or username without spaces"),
-    "channel": (lambda v: CHANNEL_RE.match(v) is not None,
-                "a Slack channel name such as '#payments' (lowercase letters, digits, '-' and '_', at most 80, "
-                "no spaces or periods)"),
+    "channel": (lambda v: CHANNEL_RE.match(v) is not None, CHANNEL_EXPECT),
     "duration": (lambda v: DURATION_RE.match(v) is not None, "a duration such as '7d', '12h' or '2w'"),
     "http-url": (lambda v: HTTP_URL_RE.match(v) is not None, "an http(s):// URL"),
     "repo-url": (lambda v: REPO_URL_RE.match(v) is not None,
                  "a clone URL (git@host:org/repo.git, https://…) or a local path"),
-    "path": (lambda v: PATH_RE.match(v) is not None,
-             "a relative path inside the repository without whitespace, '..', glob characters (* ? [ ]), "
-             "backslashes or a leading ':', '!' or '#'"),
+    "path": (lambda v: PATH_RE.match(v) is not None, PATH_EXPECT),
 }
 
 

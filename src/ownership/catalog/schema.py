@@ -27,6 +27,8 @@ PERSON_RE = re.compile(PERSON_PATTERN)
 # characters; written with or without its leading `#`
 CHANNEL_PATTERN = r"^#?[a-z0-9_-]{1,80}$"
 CHANNEL_RE = re.compile(CHANNEL_PATTERN)
+CHANNEL_EXPECT = ("a Slack channel name such as '#payments' (lowercase letters, digits, '-' and '_', at most 80, no "
+                  "spaces or periods)")
 DURATION_PATTERN = r"^[1-9][0-9]*[hdw]$"
 DURATION_RE = re.compile(DURATION_PATTERN)
 HTTP_URL_PATTERN = rf"^https?://[^\s/{_C}]+[^\s{_C}]*$"
@@ -41,6 +43,8 @@ REPO_URL_RE = re.compile(REPO_URL_PATTERN)
 # (git's pathspec magic, `:(exclude)`, `:!`), `!` (negation in ignore syntax) or `#` (a comment).
 PATH_PATTERN = rf"^(?![/:!#])(?!(?:[^/]*/)*\.\.(?:/|$))[^\s*?\[\]\\{_C}]+$"
 PATH_RE = re.compile(PATH_PATTERN)
+PATH_EXPECT = ("a relative path inside the repository without whitespace, '..', glob characters (* ? [ ]), "
+               "backslashes or a leading ':', '!' or '#'")
 TEXT_PATTERN = rf"^[^{_C}]*$"  # one line of text
 FREE_TEXT_PATTERN = rf"^[^{TEXT_CONTROL_CLASS}]*$"  # may span lines
 
