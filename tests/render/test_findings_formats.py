@@ -85,8 +85,9 @@ def test_text_is_one_finding_per_line_then_counts(tmp_path: Path) -> None:
 def test_text_keeps_a_message_with_a_newline_on_one_line(tmp_path: Path) -> None:
     write(tmp_path / "cat", 'teams:\n  - name: payments\n    "chan\\nnel": "#x"\n')
     lines = validate("--catalog", "cat", "--format", "text").stdout.splitlines()
-    assert len(lines) == 2
-    assert TEXT_LINE.match(lines[0]) and "'chan\\nnel'" in lines[0]
+    assert len(lines) == 3  # the key's line feed (invalid-value, issue 24), the unknown field, the summary
+    assert all(TEXT_LINE.match(line) for line in lines[:2]) and "'chan\\nnel'" in lines[1]
+    assert "U+000A LINE FEED" in lines[0]
 
 
 # --------------------------------------------------------------------------- json

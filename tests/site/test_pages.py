@@ -48,7 +48,9 @@ def test_catalog_markup_appears_only_escaped(built: Built) -> None:
         assert "onerror=alert" not in text.replace("onerror=alert(1)&gt;", ""), rel
     system = pages["systems/payments-api.html"]
     assert html.escape(org.PWNED, quote=False) in system  # shown, as text
-    assert "#inc&#34;&gt;&lt;img/src=x/onerror=alert(1)&gt;" in system  # the incident channel
+    # the incident channel breaks Slack's rules: refused at the door (tests/security/test_typed_values.py), it
+    # is shown only inside the finding that says so
+    assert "#inc&#34;&gt;&lt;img/src=x/onerror=alert(1)&gt;" in system
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in pages["systems/checkout.html"]
     # the only <script> elements are the home page's index and search; nothing else carries one
     for rel, text in pages.items():
@@ -64,7 +66,8 @@ def test_search_index_is_inert_json_holding_the_raw_text(built: Built) -> None:
     by_name = {e[1]: e for e in entries}
     assert by_name["payments-api"][:3] == ["s", "payments-api", "systems/payments-api.html"]
     assert org.PWNED in by_name["payments-api"][3]  # decoded, the text is exactly the catalog's
-    assert by_name["payments"][0] == "t" and "#pay" in by_name["payments"][4]
+    # the team's hostile channel breaks Slack's rules and is refused by the loader; its description is free text
+    assert by_name["payments"][0] == "t" and org.SCRIPT in by_name["payments"][3] and "#pay" not in by_name["payments"][4]
     assert by_name["Erin <b>Kim</b>"][2] == "people/erin-at-acme.test.html"
 
 

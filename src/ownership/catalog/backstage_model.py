@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 from ownership import reach
 from ownership.catalog import scm_urls
 from ownership.catalog.backstage import Record, Ref, items, parse_ref, text
-from ownership.catalog.schema import CHANNEL_RE, HTTP_URL_RE
+from ownership.catalog.schema import CHANNEL_EXPECT, CHANNEL_RE, HTTP_URL_RE, PATH_EXPECT, PATH_RE
 from ownership.catalog.yamlnodes import Map, Node, Scalar, to_python
 from ownership.model import (LIFECYCLES, SLACK_ID_RE, Described, Finding, Link, Location, Reach, Reference,
                              UserProfile)
@@ -504,8 +504,8 @@ class _Builder:
         if CHANNEL_RE.match(value):
             values[field] = value
         else:
-            self.problem("invalid-value", rec, f"annotation {ANN}{ann} must be a channel such as '#payments', "
-                         f"got '{value}'", rec.loc(node), field=prefix + field, value=value)
+            self.problem("invalid-value", rec, f"annotation {ANN}{ann} must be {CHANNEL_EXPECT}, got {value!r}",
+                         rec.loc(node), field=prefix + field, value=value)
 
     def _repos(self, rec: Record, values: dict[str, Any], locs: dict[str, Location]) -> None:
         repos: list[dict[str, Any]] = []
@@ -532,6 +532,13 @@ class _Builder:
                     repos.append(repo)
                 elif repo["paths"] and not same["paths"]:
                     same["paths"] = repo["paths"]
+        for i, repo in reversed(list(enumerate(repos))):  # the path type of the native field (schema.PATH_RE)
+            bad = next((p for p in repo["paths"] if not PATH_RE.match(p)), None)
+            if bad is not None:  # the whole entry goes: without its paths it would claim the whole repository
+                self.problem("invalid-value", rec, f"repository path {bad[:80]!r} of {rec.kind} '{rec.name}' must "
+                             f"be {PATH_EXPECT}; the repository entry is not used",
+                             locs.get(f"repos[{i}]", rec.location), field=f"repos[{i}]")
+                del repos[i]
         if repos:
             values["repos"] = tuple(repos)
         docs = rec.annotations.get(TECHDOCS_REF)

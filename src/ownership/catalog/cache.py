@@ -23,7 +23,7 @@ from ownership import __version__, cachedir, collector
 from ownership.catalog.load import Parsed, parse_file
 from ownership.pickled import dumps
 
-FORMAT = 3  # bump when Parsed (or anything in it) changes shape
+FORMAT = 4  # bump when Parsed (or anything in it) changes shape
 
 
 def folder() -> Path:

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ownership import confine
-from ownership.catalog import yamlnodes
+from ownership.catalog import typed, yamlnodes
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.errors import OwnershipError
 
@@ -18,7 +18,8 @@ class EditError(OwnershipError):
     """The edit cannot be made safely; the message says why (file:line)."""
 
 
-def add_maintainer(path: Path, system: str, person: str, root: Path | None = None) -> bool:
+def add_maintainer(path: Path, system: str, person: str, root: Path | None = None,
+                   source: str = "the maintainer to add") -> bool:
     """Add `person` to the maintainers of `system` in `path`. False if already there; EditError if impossible.
 
     `path` may be a symlink only to a file inside `root` (default: the repository `path` is in, else its folder); the file is
@@ -33,14 +34,38 @@ def add_maintainer(path: Path, system: str, person: str, root: Path | None = Non
         text = real.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise EditError(f"{path}: not UTF-8 (byte {exc.start}); cannot edit it") from exc
-    new = add_maintainer_text(text, system, person, str(path))
+    new = add_maintainer_text(text, system, person, str(path), source)
     if new == text:
         return False
     confine.write_atomic(real, new.encode("utf-8"))
     return True
 
 
-def add_maintainer_text(text: str, system: str, person: str, name: str = "<catalog>") -> str:
+def add_maintainer_text(text: str, system: str, person: str, name: str = "<catalog>",
+                        source: str = "the maintainer to add") -> str:
+    """`text` with `person` added to the maintainers of `system`; refused (UnsafeValue, EditError) when the
+    person would not be written as one YAML string (`source` says where it came from), and checked by reading
+    the result back."""
+    typed.one_line(person, f"{source} to system {system!r}", name)
+    new = _add(text, system, person, name)
+    if new != text:
+        _reads_back(new, system, person, name)
+    return new
+
+
+def _reads_back(text: str, system: str, person: str, name: str) -> None:
+    """The edited file parses, and the system's maintainers hold `person` as written: the value did not become
+    YAML syntax, whatever it held."""
+    docs, problems = yamlnodes.parse(text)
+    node = _find_system(docs, system) if not problems else None
+    pairs = {k.value: v for k, v in node.pairs if type(k) is Scalar} if node is not None else {}
+    found = pairs.get("maintainers")
+    if type(found) is not Seq or not any(type(i) is Scalar and i.value == person for i in found.items):
+        raise EditError(f"{name}: adding {person[:60]!r} to the maintainers of '{system}' would not read back as "
+                        "that one maintainer; refusing to write it")
+
+
+def _add(text: str, system: str, person: str, name: str) -> str:
     docs, problems = yamlnodes.parse(text)
     if problems:
         p = problems[0]
@@ -89,7 +114,13 @@ _PLAIN_OK = re.compile(r"^[A-Za-z0-9_.+-][A-Za-z0-9_.+@-]*$")
 
 
 def _quote(value: str) -> str:
-    return value if _PLAIN_OK.match(value) else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """`value` as a YAML scalar: plain when that is safe, else double-quoted with every character that is not
+    printable written as an escape (typed.one_line has refused line breaks and control characters already)."""
+    if _PLAIN_OK.match(value):
+        return value
+    body = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}"
+                         for c in body) + '"'
 
 
 def _last_line_of(node: Map, key: Scalar) -> int:

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from ownership import redact
+from ownership.catalog import typed
 from ownership.catalog.backstage import DEFAULT_NAMESPACE
 from ownership.catalog.backstage_valid import KIND_SPECS, object_name
 from ownership.catalog.backstage_model import ANN, ONCALL_ANNOTATIONS, REACH_WRITTEN, SOURCE_LOCATION, SYSTEM_KINDS
@@ -52,8 +53,31 @@ _Dumper.add_representer(str, _str)
 
 
 def _dump(docs: list[dict[str, Any]]) -> str:
-    return HEADER + yaml.dump_all(docs, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                                  default_flow_style=False, width=110)
+    return HEADER + _checked(yaml.dump_all(docs, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                                           default_flow_style=False, width=110), docs)
+
+
+def _checked(text: str, docs: list[dict[str, Any]]) -> str:
+    """`text`, the YAML written for `docs`, once it reads back as exactly `docs`: no value it holds became
+    syntax (a key, a document, a comment) or lost a character, whatever the catalog held."""
+    back = list(yaml.load_all(text, Loader=yaml.CSafeLoader))
+    if back != docs:
+        raise typed.UnsafeValue(f"export backstage: {_first_difference(docs, back)} does not read back as it was "
+                                "meant to be written; refusing to write it (fix the catalog, `ownership validate` "
+                                "reports it)")
+    return text
+
+
+def _first_difference(meant: Any, back: Any, where: str = "the export") -> str:
+    if isinstance(meant, dict) and isinstance(back, dict):
+        for key, value in meant.items():
+            if key not in back or back[key] != value:
+                return _first_difference(value, back.get(key), f"{where}.{key}")
+    if isinstance(meant, list) and isinstance(back, list):
+        for i, value in enumerate(meant):
+            if i >= len(back) or back[i] != value:
+                return _first_difference(value, back[i] if i < len(back) else None, f"{where}[{i}]")
+    return f"{where} ({str(meant)[:60]!r})"
 
 
 def _split(model_name: str) -> tuple[str, str]:
@@ -200,20 +224,32 @@ def _native_annotations(s: System) -> dict[str, str]:
     if s.severity is not None:
         ann[ANN + "severity"] = str(s.severity)
     if s.maintainers:
-        ann[ANN + "maintainers"] = ", ".join(s.maintainers)
+        ann[ANN + "maintainers"] = ", ".join(_item(m, "maintainer", s) for m in s.maintainers)
     if s.stakeholders:
-        ann[ANN + "stakeholders"] = ", ".join(s.stakeholders)
+        ann[ANN + "stakeholders"] = ", ".join(_item(g, "stakeholder", s) for g in s.stakeholders)
     for key in ("incident", "status"):
         if s.channels.get(key):
             ann[f"{ANN}{key}-channel"] = s.channels[key]
     if s.repos:
-        ann[ANN + "repos"] = "\n".join(" ".join((r.url, *r.paths)) for r in s.repos)
+        # one repository per line, its URL and paths separated by spaces: each must be one token
+        ann[ANN + "repos"] = "\n".join(" ".join(typed.token(v, "a repository URL or path", r.location or s.location
+                                                             or f"system {s.name!r}") for v in (r.url, *r.paths))
+                                        for r in s.repos)
         first = s.repos[0]
         if first.url.startswith(("http://", "https://")):
             # for Backstage's own "View source" link; ownership.dev/repos is what the loader reads back
             ann[SOURCE_LOCATION] = f"url:{first.url}"
     ann.update(_oncall_annotations(s.oncall))
     return ann
+
+
+def _item(value: str, what: str, s: System) -> str:
+    """One entry of a comma-separated annotation (`ownership.dev/maintainers`): one line, no comma."""
+    typed.one_line(value, f"the {what}", s.location or f"system {s.name!r}")
+    if "," in value:
+        raise typed.UnsafeValue(f"{s.location or f'system {s.name!r}'}: the {what} {value[:60]!r} contains ','; "
+                                f"refusing to write it (ownership.dev/{what}s separates entries with commas)")
+    return value
 
 
 def _component(s: System, catalog: Catalog, users: _Users) -> dict[str, Any]:
@@ -326,7 +362,7 @@ def documents(catalog: Catalog) -> dict[str, str]:
     native = {"rotations": [_rotation(r) for r in catalog.rotations.values()], **_practice(catalog.incident)}
     native = {k: v for k, v in native.items() if v}
     if native:
-        body = yaml.dump(native, Dumper=_Dumper, sort_keys=False, default_flow_style=False)
+        body = _checked(yaml.dump(native, Dumper=_Dumper, sort_keys=False, default_flow_style=False), [native])
         files["rotations.yaml"] = (HEADER + "# Backstage has no kind for on-call rotations and the org's incident "
                                    "practice (fallback, incident roles, severity rules): native format.\n" + body)
     root = _entity("Location", "ownership-catalog", {"type": "file", "targets": [f"./{n}" for n in files]},

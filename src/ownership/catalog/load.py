@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ownership import collector, confine
-from ownership.catalog import backstage, backstage_model, yamlnodes
+from ownership.catalog import backstage, backstage_model, characters, yamlnodes
 from ownership.catalog.schema import (
+    CHANNEL_EXPECT,
     CHANNEL_RE,
     DURATION_RE,
     ENTITY_KINDS,
@@ -27,11 +28,14 @@ from ownership.catalog.schema import (
     FREE_TEXT_FIELDS,
     HTTP_URL_RE,
     NAME_RE,
+    PATH_EXPECT,
+    PATH_RE,
     PERSON_RE,
     REPO_URL_RE,
     Field,
     invisible_character,
 )
+from ownership.catalog.typed import control_character
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.catalog import CONFIG_NAMES  # the settings file a catalog folder may hold is not a catalog file
 from ownership.errors import OwnershipError
@@ -401,8 +405,9 @@ def _load_file(path: str, data: bytes | str, findings: list[Finding],
     entities: list[_Entity] = []
     walker = _Walker(path, findings)
     for doc in docs:
-        _check_invisible(doc, path, findings)
-        if type(doc) is Map and _is_backstage(doc):
+        backstage_doc = type(doc) is Map and _is_backstage(doc)
+        characters.check(doc, path, findings, backstage_doc)
+        if backstage_doc and type(doc) is Map:
             record = backstage.read(path, doc, findings)
             if record is not None and records is not None:
                 records.append(record)
@@ -438,33 +443,6 @@ def _load_file(path: str, data: bytes | str, findings: list[Finding],
                         walker.contacts(ent)
                     entities.append(ent)
     return entities
-
-
-def _check_invisible(doc: Node, path: str, findings: list[Finding]) -> None:
-    """One invisible-character finding per key or value that holds such a character (schema.py says which),
-    in native and Backstage documents alike."""
-    stack: list[tuple[Node, str]] = [(doc, "")]
-    seen: set[int] = set()
-    while stack:
-        node, key = stack.pop()
-        if id(node) in seen:  # an alias: already checked where its anchor is
-            continue
-        seen.add(id(node))
-        if type(node) is Map:
-            for k, v in reversed(node.pairs):
-                stack.append((v, k.value if type(k) is Scalar else ""))
-                stack.append((k, ""))
-        elif type(node) is Seq:
-            stack.extend((item, key) for item in reversed(node.items))
-        elif type(node) is Scalar:
-            hit = invisible_character(node.value, free_text=key in FREE_TEXT_FIELDS)
-            if hit is not None:
-                what = f"'{key}'" if key else "this key"
-                findings.append(Finding(
-                    "invisible-character", "error", f"file:{path}",
-                    f"{what} contains {hit[1]}, an invisible or text-direction character; remove it (it makes "
-                    "the text read differently from what the tools compare)",
-                    Location(path, node.line, node.column), {"codepoint": hit[1].split()[0], "index": hit[0]}))
 
 
 def _is_backstage(doc: Map) -> bool:
@@ -648,9 +626,11 @@ class _Walker:
             )
             return False, None
         value = node.value
-        if invisible_character(value, free_text=f.name in FREE_TEXT_FIELDS) is not None:
-            return False, None  # reported once as invisible-character (_check_invisible)
-        if kind == "text":
+        if not (value.isascii() and value.isprintable()) and (
+                invisible_character(value, free_text=f.name in FREE_TEXT_FIELDS) is not None
+                or control_character(value, free_text=kind == "free-text") is not None):
+            return False, None  # reported once, as invisible-character or invalid-value (catalog/characters.py)
+        if kind == "text" or kind == "free-text":
             return True, value
         if kind == "enum":
             if value not in f.choices:
@@ -696,13 +676,12 @@ _CHECKS = {
              "a name: 1-63 lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or "
              "digit"),
     "person": (lambda v: PERSON_RE.match(v) is not None, "a roster email or username without spaces"),
-    "channel": (lambda v: CHANNEL_RE.match(v) is not None, "a channel name such as '#payments'"),
+    "channel": (lambda v: CHANNEL_RE.match(v) is not None, CHANNEL_EXPECT),
     "duration": (lambda v: DURATION_RE.match(v) is not None, "a duration such as '7d', '12h' or '2w'"),
     "http-url": (lambda v: HTTP_URL_RE.match(v) is not None, "an http(s):// URL"),
     "repo-url": (lambda v: REPO_URL_RE.match(v) is not None,
                  "a clone URL (git@host:org/repo.git, https://…) or a local path"),
-    "path": (lambda v: bool(v) and not v.startswith("/") and ".." not in v.split("/"),
-             "a relative path inside the repository"),
+    "path": (lambda v: PATH_RE.match(v) is not None, PATH_EXPECT),
 }
 
 
@@ -825,6 +804,8 @@ def _system(ent: _Entity) -> System:
     v = ent.values
     repos = []
     for i, r in enumerate(v.get("repos", ())):
+        if f"repos[{i}].paths[{len(r.get('paths', ()))}]" in ent.locations:
+            continue  # a path was refused (reported): without it the entry would claim more of the repository
         if "url" in r:
             repos.append(Repo(r["url"], tuple(r.get("paths", ())), ent.locations.get(f"repos[{i}]")))
     return System(

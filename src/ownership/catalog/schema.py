@@ -13,21 +13,40 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from ownership.catalog.typed import CONTROL_CLASS, TEXT_CONTROL_CLASS
 from ownership.model import LIFECYCLES
 
 NAME_PATTERN = r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$"
 NAME_RE = re.compile(NAME_PATTERN)
-PERSON_PATTERN = r"^[^\s,;<>]+$"
+# every string type below holds no control character (catalog/typed.py): the patterns say so too, for the JSON
+# Schema; the loader reports such a character once, as itself, before any pattern is tried
+_C = CONTROL_CLASS
+PERSON_PATTERN = rf"^[^\s,;<>{_C}]+$"
 PERSON_RE = re.compile(PERSON_PATTERN)
-CHANNEL_PATTERN = r"^[#@]?[^\s#@][^\s]*$"
+# Slack's rules for a channel name: lowercase letters, digits, `-` and `_`, no spaces or periods, at most 80
+# characters; written with or without its leading `#`
+CHANNEL_PATTERN = r"^#?[a-z0-9_-]{1,80}$"
 CHANNEL_RE = re.compile(CHANNEL_PATTERN)
+CHANNEL_EXPECT = ("a Slack channel name such as '#payments' (lowercase letters, digits, '-' and '_', at most 80, no "
+                  "spaces or periods)")
 DURATION_PATTERN = r"^[1-9][0-9]*[hdw]$"
 DURATION_RE = re.compile(DURATION_PATTERN)
-HTTP_URL_PATTERN = r"^https?://[^\s/]+[^\s]*$"
+HTTP_URL_PATTERN = rf"^https?://[^\s/{_C}]+[^\s{_C}]*$"
 HTTP_URL_RE = re.compile(HTTP_URL_PATTERN)
 # git@host:org/repo(.git), scheme://host/path, or a local path (relative to the catalog file)
-REPO_URL_PATTERN = r"^(?:[a-z][a-z0-9+.-]*://[^\s]+|[A-Za-z0-9._-]+@[^\s:]+:[^\s]+|[^\s:][^\s]*|/[^\s]*)$"
+REPO_URL_PATTERN = (rf"^(?:[a-z][a-z0-9+.-]*://[^\s{_C}]+|[A-Za-z0-9._-]+@[^\s:{_C}]+:[^\s{_C}]+|[^\s:{_C}]"
+                    rf"[^\s{_C}]*|/[^\s{_C}]*)$")
 REPO_URL_RE = re.compile(REPO_URL_PATTERN)
+# A path prefix inside a repository, written as it is into CODEOWNERS (`/services/api/`) and given to git as a
+# pathspec: relative (no leading `/`), no `..` segment, no whitespace (CODEOWNERS separates owners with it), no
+# glob or escape character (`*` `?` `[` `]` `\`: a pattern would own more than the path), and no leading `:`
+# (git's pathspec magic, `:(exclude)`, `:!`), `!` (negation in ignore syntax) or `#` (a comment).
+PATH_PATTERN = rf"^(?![/:!#])(?!(?:[^/]*/)*\.\.(?:/|$))[^\s*?\[\]\\{_C}]+$"
+PATH_RE = re.compile(PATH_PATTERN)
+PATH_EXPECT = ("a relative path inside the repository without whitespace, '..', glob characters (* ? [ ]), "
+               "backslashes or a leading ':', '!' or '#'")
+TEXT_PATTERN = rf"^[^{_C}]*$"  # one line of text
+FREE_TEXT_PATTERN = rf"^[^{TEXT_CONTROL_CLASS}]*$"  # may span lines
 
 # Characters that change how a name reads without being seen (issue 12): every format (Cf) character, such as
 # zero-width spaces and joiners, bidi marks, embeddings, overrides and isolates, word joiners and U+FEFF;
@@ -57,8 +76,8 @@ class Field:
     """One key of the format: its type, constraints, default, and the words the docs print for it."""
 
     name: str
-    kind: str  # name | text | person | channel | int | bool | enum | http-url | repo-url | date | duration
-    #            | path | list | object
+    kind: str  # name | text | free-text | person | channel | int | bool | enum | http-url | repo-url | date
+    #            | duration | path | list | object  (free-text: may span lines; every other string is one line)
     doc: str
     required: bool = False
     default: Any = None
@@ -96,7 +115,7 @@ TEAM = _obj(
     "team",
     "A group of people that owns systems and is paged for them.",
     Field("name", "name", "Unique team name.", required=True, example="payments"),
-    Field("description", "text", "What the team does."),
+    Field("description", "free-text", "What the team does."),
     _list("members", "The people in the team (roster emails or usernames).", _PERSON,
           example=["alice@acme.test", "bob@acme.test"]),
     Field("manager", "person", "The team's manager (roster email or username).", example="carol@acme.test"),
@@ -119,7 +138,7 @@ SYSTEM = _obj(
     "system",
     "A service, library, pipeline or other thing that can break and needs an owner.",
     Field("name", "name", "Unique system name.", required=True, example="payments-api"),
-    Field("description", "text", "One line on what it does.", example="Card payments API"),
+    Field("description", "free-text", "One line on what it does.", example="Card payments API"),
     Field("owner", "name", "The owning team.", required=True, refers_to="team", example="payments"),
     _list("maintainers", "Named people who maintain it, in addition to the owning team.", _PERSON,
           example=["alice@acme.test"]),
@@ -205,7 +224,7 @@ STAKEHOLDER = _obj(
     "stakeholder",
     "A non-engineering group pulled into incidents (customer success, legal, comms…).",
     Field("name", "name", "Unique stakeholder group name.", required=True, example="customer-success"),
-    Field("description", "text", "Who they are."),
+    Field("description", "free-text", "Who they are."),
     _list("contacts", "People to bring in.", _PERSON, example=["dana@acme.test"]),
     Field("channel", "channel", "Their channel.", example="#cs-escalations"),
     Field("when", "list", "Also bring them into every incident where one of these conditions holds (a "
@@ -284,6 +303,15 @@ KEY_FIELD = {"people": "person"}
 SECTIONS = {"fallback": FALLBACK, "incident_roles": INCIDENT_ROLES, "severity": SEVERITY_RULES}
 
 
+def _all_fields(f: Field) -> list[Field]:
+    return [f, *(g for c in (*f.fields, *((f.item,) if f.item is not None else ())) for g in _all_fields(c))]
+
+
+# the keys whose value is free text (may span lines), in a native file; a Backstage descriptor's
+# `metadata.description` is free text too (catalog/characters.py)
+MULTILINE_KEYS = frozenset(f.name for f in _all_fields(FILE) if f.kind == "free-text")
+
+
 # --------------------------------------------------------------------------- JSON Schema
 
 
@@ -322,8 +350,11 @@ def _json_schema(f: Field) -> dict[str, Any]:
         # YAML gives a date or a timestamp; as JSON it is the ISO string
         s = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}([Tt ].*)?$"}
     else:
-        s = {"type": "string"} if k == "text" else {"type": "string", "minLength": 1}
+        s = {"type": "string"} if k in ("text", "free-text") else {"type": "string", "minLength": 1}
         pattern = {
+            "text": TEXT_PATTERN,
+            "free-text": FREE_TEXT_PATTERN,
+            "path": PATH_PATTERN,
             "name": NAME_PATTERN,
             "person": PERSON_PATTERN,
             "channel": CHANNEL_PATTERN,
@@ -357,6 +388,7 @@ def json_schema() -> dict[str, Any]:
 _TYPE_WORDS = {
     "name": "name",
     "text": "string",
+    "free-text": "free text",
     "person": "person",
     "channel": "channel",
     "int": "integer",
@@ -413,9 +445,13 @@ def markdown_reference() -> str:
                 "| field | type | default | meaning | example |", "|---|---|---|---|---|", *_doc_rows(item, ""), ""]
     out += [
         "Types: **name** is 1–63 characters of lowercase letters, digits, `.`, `_`, `-`, starting and ending "
-        "with a letter or digit; **person** is a roster email or username (no spaces); **channel** is a chat "
-        "channel such as `#payments`; **duration** is a number followed by `h`, `d` or `w`; **date** is "
-        "`YYYY-MM-DD` or an ISO date-time (UTC when no offset is given).",
+        "with a letter or digit; **person** is a roster email or username (no spaces); **channel** is a Slack "
+        "channel name such as `#payments` (lowercase letters, digits, `-` and `_`, at most 80 characters, the `#` "
+        "optional; no spaces or periods); **path** is a path prefix inside the repository (relative, no `..`, no "
+        "whitespace, none of `*` `?` `[` `]` `\\`, not starting with `:`, `!` or `#`); **duration** is a number "
+        "followed by `h`, `d` or `w`; **date** is `YYYY-MM-DD` or an ISO date-time (UTC when no offset is given). "
+        "No value holds a control character (U+0000–U+001F, U+007F–U+009F, `invalid-value`); **free text** may "
+        "span lines (line breaks and tabs), a **string** and every other type is one line.",
         "",
     ]
     return "\n".join(out)

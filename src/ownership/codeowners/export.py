@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ownership.catalog import typed
+from ownership.catalog.schema import PATH_RE
 from ownership.codeowners.check import Handles, files_under
 from ownership.model import Repo, System
 
@@ -28,6 +30,20 @@ def pattern(path: str, files: Iterable[str]) -> str:
     return f"/{p}/" if is_dir else f"/{p}"
 
 
+def _checked(path: str, system: System, index: int, i: int) -> str:
+    """`path` (`system`'s repos[index].paths[i]) if the pattern made of it owns what it says and nothing more,
+    whatever the loader let through: one whitespace-free token of the line (a space or a line break would start
+    another owner or another line: `* @evil-org/attackers`), of the catalog's path type (no glob, escape,
+    negation, comment or `..`), and not empty or `/` (which would be `*`, the whole repository)."""
+    origin = system.locations.get(f"repos[{index}].paths[{i}]") or system.location or f"system {system.name!r}"
+    typed.token(path, f"the path of system {system.name!r}", origin)
+    if not PATH_RE.match(path.strip("/")):
+        raise typed.UnsafeValue(f"{origin}: the path {path[:60]!r} of system {system.name!r} is not a plain path "
+                                "inside the repository (a glob, escape, negation, comment, '..' or an empty path "
+                                "would make its CODEOWNERS line own other files); refusing to write it")
+    return path
+
+
 def block(systems: list[tuple[System, int, Repo]], files: list[str], handles: Handles) -> str:
     """The marked block: one line per system path, whole-repository entries first, deeper paths later (so
     the most specific line wins); systems that share a path share its line."""
@@ -36,11 +52,15 @@ def block(systems: list[tuple[System, int, Repo]], files: list[str], handles: Ha
     if missing:
         raise ExportError(f"team(s) {', '.join(missing)} have no GitHub handle: set codeowners.org or "
                           "codeowners.team_handles in ownership.yaml")
-    for system, _, repo in systems:
-        for path in repo.paths or ("",):
+    for system, index, repo in systems:
+        handle = handles.team(system.owner) if system.owner else None
+        if handle:
+            typed.token(handle, f"the GitHub handle of team {system.owner!r}", f"system {system.name!r}")
+        typed.one_line(system.name, "the system name", system.location or "a system")  # the `# name` line
+        checked = [_checked(p, system, index, i) for i, p in enumerate(repo.paths)]
+        for path in checked or ("",):  # no paths: the whole repository
             pat = pattern(path, files)
             owners, names = entries.setdefault(pat, ([], []))
-            handle = handles.team(system.owner) if system.owner else None
             if handle and handle not in owners:
                 owners.append(handle)
             names.append(system.name)

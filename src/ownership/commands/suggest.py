@@ -46,7 +46,8 @@ def run(snap: Snapshot, system: str, limit: int, write: bool) -> Outcome:
         raise SuggestError(f"{system}: the catalog file it comes from is unknown; cannot write")
     path = Path(s.location.file)
     try:
-        changed = add_maintainer(path, system, found[0].label)
+        changed = add_maintainer(path, system, found[0].label,
+                                 source=f"the suggested maintainer (roster person {found[0].person!r})")
     except EditError as exc:
         raise SuggestError(str(exc)) from exc
     except OSError as exc:

@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from ownership import confine, redact
+from ownership.catalog import typed
 from ownership.history.weblinks import line_url
 from ownership.analysis.impact import Impact
 from ownership.model import Catalog
@@ -65,8 +66,22 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def _one_line(value: Any) -> Any:
+    """Every value report.md.j2 prints stays on its line (a table row, a list item): catalog text goes through
+    the `md` or `code` filter, which makes it one line; a value that reaches the template some other way with a
+    line break in it is refused (issue 24: the writer checks, whatever came before)."""
+    if isinstance(value, str) and not value.isprintable():
+        typed.no_line_break(value, "a value of report.md", "report")
+    return value
+
+
+@functools.cache
+def _markdown_environment() -> jinja2.Environment:
+    return environment().overlay(finalize=_one_line)
+
+
 def markdown(doc: Mapping[str, Any]) -> str:
-    return environment().get_template("report.md.j2").render(r=doc, top=TOP_RISKS)
+    return _markdown_environment().get_template("report.md.j2").render(r=doc, top=TOP_RISKS)
 
 
 def _pictured(doc: Mapping[str, Any]) -> list[str]:

@@ -83,6 +83,7 @@ def _render(env: jinja2.Environment, site: Site, root: Path, script: Markup, scr
     secrets = redact.secret_values()  # once per build, not per page
 
     def put(rel: str, text: str) -> None:
+        _inside(rel)
         text = redact.text(text, secrets)  # no URL credential or token reaches a page, the search data or a link
         target = root / rel
         if target.parent not in folders:
@@ -107,6 +108,16 @@ def _render(env: jinja2.Environment, site: Site, root: Path, script: Markup, scr
         for done in pending:
             done.result()
     return len(site.pages) + len(site.files) + 1
+
+
+def _inside(rel: str) -> None:
+    """A page's path is one relative file name inside the site (site/directory.py makes them from names): never
+    absolute, never `..`, no control character, whatever name it was made from; else SiteError."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts) or \
+            not rel.isprintable():
+        raise SiteError(f"site: the page path {rel[:80]!r} is not a plain file name inside the site; refusing to "
+                        "write it (it would change where the site's files go)")
 
 
 def _check_target(out: Path) -> None:
