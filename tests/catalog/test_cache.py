@@ -85,7 +85,7 @@ def test_a_file_holding_a_credential_is_never_cached(tmp_path: Path, monkeypatch
     where = tmp_path / "cache"
     first = both(folder, where)
     assert first.misses == 3
-    stored = list(where.glob("*.pickle"))
+    stored = list(where.glob("*.json"))
     assert len(stored) == 1  # teams.yaml only
     assert all(b"s3cr3t" not in p.read_bytes() and b"wiki.acme.test" not in p.read_bytes() for p in stored)
     assert both(folder, where).misses == 2
@@ -95,8 +95,8 @@ def test_a_damaged_or_foreign_entry_is_a_miss_not_an_error(tmp_path: Path) -> No
     folder = backstage_tree.write(tmp_path / "org")
     where = tmp_path / "cache"
     both(folder, where)
-    entries = sorted(where.glob("*.pickle"))
-    entries[0].write_bytes(b"not a pickle")
+    entries = sorted(where.glob("*.json"))
+    entries[0].write_bytes(b"not JSON")
     entries[1].write_bytes(entries[1].read_bytes()[:20])
     again = both(folder, where)
     assert again.misses == 2

@@ -15,9 +15,10 @@ import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from ownership import cachedir
-from ownership.model import Person, Roster
+from ownership.model import Location, Person, Reach, Roster
 from ownership.roster.errors import RosterError
 
 ALLOW_FLAG = "--allow-roster-shrink"
@@ -99,9 +100,11 @@ def remember(roster: Roster, source: str, fingerprint: str | None = None) -> Pat
 # Reading a 6,000-person export and rewriting its snapshot took about half a second of every `page`. When the
 # file's bytes and the column mapping are what the last good load read, its people are those of that load:
 # recall() returns them (kept beside the snapshot), and the snapshot, which holds the same people, is neither
-# compared with nor rewritten. Anything that differs (the file, the mapping, the snapshot file itself, a
-# damaged entry) is a plain read.
-_RECALL_FORMAT = 3  # 3: with the roster's notes (contact values left out), which a recall repeats
+# compared with nor rewritten. Anything that differs (the file, the mapping, the snapshot file itself) is a
+# plain read. The entry is JSON, read as data only and checked field by field (the cache folder may be restored
+# by CI or written by someone else): one that cannot be used is ignored with a warning, never believed.
+_RECALL_FORMAT = "ownership-roster-recall"
+_RECALL_VERSION = 4  # 3 and before: a pickle (roster-*.people.pickle, never read again); 4: JSON
 
 
 def fingerprint(source: str, columns: object, *more: object) -> str | None:
@@ -120,23 +123,30 @@ def fingerprint(source: str, columns: object, *more: object) -> str | None:
 
 
 def _recall_path(snapshot: Path) -> Path:
-    return snapshot.with_suffix(".people.pickle")
+    return snapshot.with_suffix(".people.json")
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def _stamp(path: Path) -> list[int]:
     st = path.stat()
-    return st.st_size, st.st_mtime_ns
+    return [st.st_size, st.st_mtime_ns]
 
 
 def _write_recall(snapshot: Path, fingerprint: str, roster: Roster) -> None:
+    import json
     import tempfile
 
-    from ownership.pickled import dumps
-
+    entry = {"format": _RECALL_FORMAT, "version": _RECALL_VERSION, "fingerprint": fingerprint,
+             "stamp": _stamp(snapshot), "people": [_person_row(p) for p in roster.people],
+             "notes": list(roster.notes)}
+    try:
+        blob = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except ValueError:  # a lone surrogate in a value: not kept, the file is read each time
+        _recall_path(snapshot).unlink(missing_ok=True)
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{snapshot.name}.", suffix=".tmp", dir=snapshot.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(dumps((_RECALL_FORMAT, fingerprint, _stamp(snapshot), roster.people, roster.notes)))
+            fh.write(blob)
         os.replace(tmp, _recall_path(snapshot))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -146,20 +156,86 @@ def _write_recall(snapshot: Path, fingerprint: str, roster: Roster) -> None:
 def recall(source: str, fingerprint: str | None) -> tuple[tuple[Person, ...], tuple[str, ...]] | None:
     """(the people, the notes) of the last good load of `source` when it read exactly this `fingerprint` and
     its snapshot is unchanged since; else None."""
-    import pickle
+    import json
 
     if fingerprint is None:
         return None
     snapshot = cache_path(source)
+    entry_path = _recall_path(snapshot)
     try:
-        with open(_recall_path(snapshot), "rb") as fh:
-            fmt, got, stamp, people, notes = pickle.load(fh)
-        if fmt != _RECALL_FORMAT or got != fingerprint or stamp != _stamp(snapshot):
-            return None
-    except Exception:  # noqa: BLE001 - a missing or damaged entry is a plain read, never an error
+        blob = entry_path.read_bytes()
+        stamp = _stamp(snapshot)
+    except OSError:
+        return None  # no entry (or no snapshot): a plain read
+    try:
+        entry = json.loads(blob, parse_constant=_no_constant)
+        if type(entry) is not dict or entry.get("format") != _RECALL_FORMAT:
+            raise _Unusable("not a roster recall entry")
+        if entry.get("version") != _RECALL_VERSION:
+            raise _Unusable("written by another version")
+        if entry.get("fingerprint") != fingerprint or entry.get("stamp") != stamp:
+            return None  # kept for another file, mapping or snapshot
+        people = tuple(_person(row) for row in _rows(entry.get("people")))
+        notes = tuple(_rows(entry.get("notes")))
+        if not all(type(n) is str for n in notes):
+            raise _Unusable("a note that is not text")
+    except _Unusable as exc:
+        cachedir.ignored(entry_path, str(exc))
         return None
-    if not isinstance(people, tuple) or not all(type(p) is Person for p in people):
-        return None
-    if not isinstance(notes, tuple) or not all(type(n) is str for n in notes):
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError, UnicodeDecodeError):
+        cachedir.ignored(entry_path, "malformed")
         return None
     return people, notes
+
+
+class _Unusable(ValueError):
+    """A recall entry that is not what this version writes."""
+
+
+def _no_constant(text: str) -> Any:
+    raise ValueError("malformed")
+
+
+def _rows(value: object) -> list[Any]:
+    if type(value) is not list:
+        raise ValueError("malformed")
+    return value
+
+
+def _person_row(p: Person) -> list[Any]:
+    loc = p.location
+    reach = p.reach
+    return [p.id, list(p.emails), list(p.usernames), p.name, p.active,
+            p.end_date.isoformat() if p.end_date is not None else None, p.team, p.manager, p.title,
+            None if loc is None else [loc.file, loc.line, loc.column],
+            None if reach is None else [reach.slack, reach.phone, reach.pagerduty]]
+
+
+def _person(row: object) -> Person:
+    """A Person from _person_row's list; ValueError or TypeError when a field is not of its type."""
+    pid, emails, usernames, name, active, end, team, manager, title, loc, reach = _rows(row)
+    if type(pid) is not str or type(active) is not bool:
+        raise ValueError("malformed")
+    if not set(map(type, (name, team, manager, title))) <= _TEXT_OR_NONE:
+        raise ValueError("malformed")
+    if type(emails) is not list or type(usernames) is not list or not set(map(type, emails + usernames)) <= {str}:
+        raise ValueError("malformed")
+    if end is not None and type(end) is not str:
+        raise ValueError("malformed")
+    location = None
+    if loc is not None:
+        file, line, column = _rows(loc)
+        if type(file) is not str or type(line) is not int or type(column) is not int:
+            raise ValueError("malformed")
+        location = Location(file, line, column)
+    contact = None
+    if reach is not None:
+        slack, phone, pagerduty = _rows(reach)
+        if not set(map(type, (slack, phone, pagerduty))) <= _TEXT_OR_NONE:
+            raise ValueError("malformed")
+        contact = Reach(slack, phone, pagerduty)
+    return Person(pid, tuple(emails), tuple(usernames), name, active,
+                  None if end is None else dt.date.fromisoformat(end), team, manager, title, location, contact)
+
+
+_TEXT_OR_NONE = {str, type(None)}

@@ -1,0 +1,560 @@
+"""The stored form of one catalog file's Parsed part (catalog/cache.py): JSON, read back without running code.
+
+The cache folder may be restored by CI (`actions/cache`) or written by someone else, so an entry is data and
+nothing else: `json.loads`, then every value is checked to be of the type the loader makes and rebuilt as
+such. An entry that is not exactly that (garbage, another format or version, a value of the wrong type, a
+Location that does not fit) raises Unusable: the cache ignores it with a warning and parses the file again.
+Nothing here imports, calls or looks up anything an entry names.
+
+One entry is one JSON object:
+
+    {"format": "ownership-catalog-file", "version": 4, "size": bytes read, "sha256": hex of them,
+     "files": [...],               the files the entities' Locations name (the file itself, as a rule)
+     "keys": [[...], ...],         the distinct lists of field keys of the entities' Locations
+     "layouts": [[kind, [field, ...]], ...],   the distinct kinds and fields of the entities' values
+     "entities": [[layout no, file no, line, column, keys no, {field: value, ...}], ...],
+     "at": "base64",               each entity's Locations in turn: file no, line, column for each key, as
+                                   64-bit little-endian integers (190,000 of them in a 10,000-system catalog)
+     "findings": [[rule, severity, subject, message, [file, line, column] | null, evidence], ...],
+     "nodes": [...], "records": [...]}   Backstage documents (below)
+
+Entity values are written as the catalog schema (catalog/schema.py) reads them: a list field is a JSON array
+(a tuple again), an object field a JSON object, a date its ISO text; they are read back through the same
+schema, so a value of the wrong type for its field is refused. Entities with the same fields share a layout,
+so that the fields of all of them are checked together (a column of strings at a time): a warm 10,000-system
+catalog reads in about the time of the pickle this replaced. Evidence is free-form: JSON's own types, and
+a tuple, list, date or mapping with keys that are not plain strings as {"~tuple"|"~list"|"~date"|
+"~datetime"|"~map": ...}. Backstage records keep their YAML nodes (catalog/yamlnodes.py) in one table
+(`nodes`), each node once, so an alias (one node reached from two places) is one node again when read:
+["s", value, tag, plain, line, column] | ["q", tag, line, column, size, [item...]] |
+["m", tag, line, column, size, [key, value, ...]], children by their index in the table.
+"""
+from __future__ import annotations
+
+import array
+import base64
+import datetime as dt
+import json
+import math
+import sys
+from itertools import chain
+from operator import itemgetter
+from typing import Any
+
+from ownership.catalog import backstage
+from ownership.catalog.load import Parsed, _Entity
+from ownership.catalog.schema import ENTITY_KINDS, KEY_FIELD, SECTIONS, Field
+from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
+from ownership.model import SEVERITIES, Finding, Location, Locations
+
+FORMAT = "ownership-catalog-file"
+VERSION = 4  # 3 was a pickle; bump when Parsed (or anything in it) changes shape
+
+
+class Unusable(ValueError):
+    """An entry that is not what this version writes: ignored (with a warning) and rebuilt."""
+
+
+class Unstorable(ValueError):
+    """A Parsed holding a value this format does not write: the file is not cached (parsed each time)."""
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def encode(size: int, digest: bytes, parsed: Parsed) -> bytes:
+    """The entry for a file of `size` bytes with SHA-256 `digest`; raises Unstorable."""
+    files: dict[str, int] = {}
+    keys: dict[tuple[str, ...], int] = {}
+    layouts: dict[tuple[str, tuple[str, ...]], int] = {}
+    entities: list[list[Any]] = []
+    at = array.array("q")
+    for ent in parsed.entities:
+        if type(ent.locations) is not Locations or type(ent.location) is not Location:
+            raise Unstorable("an entity without the native loader's Locations")
+        own_files, own_keys, own_at = ent.locations.packed()
+        number = [files.setdefault(f, len(files)) for f in own_files]
+        if number == list(range(len(number))):
+            at.extend(own_at)
+        else:
+            ints = own_at.tolist()
+            ints[0::3] = [number[n] for n in ints[0::3]]
+            at.extend(ints)
+        where = ent.location
+        values = _freeze_values(ent.kind, ent.values)
+        entities.append([layouts.setdefault((ent.kind, tuple(values)), len(layouts)),
+                         files.setdefault(where.file, len(files)), where.line, where.column,
+                         keys.setdefault(own_keys, len(keys)), values])
+    findings = [[f.rule, f.severity, f.subject, f.message, _loc(f.location) if f.location else None,
+                 _plain(dict(f.evidence))] for f in parsed.findings]
+    nodes = _NodeTable()
+    records = [[r.kind, r.namespace, r.name, r.file, _loc(r.location), _loc(r.name_loc),
+                {k: nodes.add(v) for k, v in r.metadata.items()}, {k: nodes.add(v) for k, v in r.spec.items()},
+                {k: nodes.add(v) for k, v in r.annotations.items()}] for r in parsed.records]
+    entry = {"format": FORMAT, "version": VERSION, "size": size, "sha256": digest.hex(),
+             "files": list(files), "keys": [list(k) for k in keys],
+             "layouts": [[kind, list(fields)] for kind, fields in layouts], "entities": entities, "at": _ints_out(at),
+             "findings": findings,
+             "nodes": nodes.rows(), "records": records}
+    try:
+        return json.dumps(entry, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # a key JSON does not take, a lone surrogate UTF-8 does not
+        raise Unstorable(str(exc)) from exc
+
+
+def _ints_out(ints: array.array[int]) -> str:
+    if sys.byteorder != "little":
+        ints = array.array("q", ints)
+        ints.byteswap()
+    return base64.b64encode(ints.tobytes()).decode("ascii")
+
+
+def _ints_in(text: str) -> array.array[int]:
+    ints = array.array("q")
+    ints.frombytes(base64.b64decode(text, validate=True))  # ValueError unless base64 of whole integers
+    if sys.byteorder != "little":
+        ints.byteswap()
+    return ints
+
+
+def _loc(loc: Location) -> list[Any]:
+    if type(loc) is not Location:
+        raise Unstorable("a location that is not a Location")
+    return [loc.file, loc.line, loc.column]
+
+
+def _freeze_values(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    if kind in SECTIONS:
+        if set(values) != {"name", "value"} or values["name"] != kind:
+            raise Unstorable(f"section {kind}")
+        return {"name": kind, "value": _freeze(SECTIONS[kind], values["value"])}
+    spec = ENTITY_KINDS.get(kind)
+    if spec is None:
+        raise Unstorable(f"kind {kind}")
+    out = _freeze(spec, {k: v for k, v in values.items() if k != "name" or spec.child("name")})
+    if type(values.get("name")) is not str:
+        raise Unstorable("an entity without a name")
+    out["name"] = values["name"]
+    return out  # type: ignore[no-any-return]
+
+
+def _freeze(spec: Field, value: Any) -> Any:
+    kind = spec.kind
+    if kind == "list" and type(value) is tuple and spec.item is not None:
+        return [_freeze(spec.item, v) for v in value]
+    if kind == "object" and type(value) is dict:
+        out = {}
+        for k, v in value.items():
+            child = spec.child(k)
+            if child is None:
+                raise Unstorable(f"field {k}")
+            out[k] = _freeze(child, v)
+        return out
+    if kind == "int" and type(value) is int or kind == "bool" and type(value) is bool:
+        return value
+    if kind == "date" and type(value) is dt.date:
+        return value.isoformat()
+    if kind == "date" and type(value) is dt.datetime and (value.tzinfo is None or type(value.tzinfo) is dt.timezone):
+        return value.isoformat()
+    if kind not in ("list", "object", "int", "bool", "date") and type(value) is str:
+        return value
+    raise Unstorable(f"{type(value).__name__} for a {kind} field")
+
+
+_TAGS = ("~tuple", "~list", "~date", "~datetime", "~map")
+
+
+def _plain(value: Any) -> Any:
+    """Free-form data (a finding's evidence) as JSON, tagging what JSON does not have."""
+    t = type(value)
+    if value is None or t is str or t is int or t is bool:
+        return value
+    if t is float:
+        if not math.isfinite(value):
+            raise Unstorable("a number JSON does not write")
+        return value
+    if t is dict and all(type(k) is str and k not in _TAGS for k in value):
+        return {k: _plain(v) for k, v in value.items()}
+    if t is dict:
+        return {"~map": [[_plain(k), _plain(v)] for k, v in value.items()]}
+    if t is tuple or t is list:
+        return {"~tuple" if t is tuple else "~list": [_plain(v) for v in value]}
+    if t is dt.date:
+        return {"~date": value.isoformat()}
+    if t is dt.datetime and (value.tzinfo is None or type(value.tzinfo) is dt.timezone):
+        return {"~datetime": value.isoformat()}
+    raise Unstorable(f"a {t.__name__} in evidence")
+
+
+class _NodeTable:
+    """Each YAML node reachable from the records, once, children by index (an alias stays one node)."""
+
+    def __init__(self) -> None:
+        self.nodes: list[Node] = []
+        self.number: dict[int, int] = {}
+
+    def add(self, root: Node) -> int:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in self.number:
+                continue
+            if type(node) not in (Scalar, Seq, Map):
+                raise Unstorable("a node that is not a YAML node")
+            self.number[id(node)] = len(self.nodes)
+            self.nodes.append(node)
+            if type(node) is Seq:
+                stack.extend(node.items)
+            elif type(node) is Map:
+                stack.extend(n for pair in node.pairs for n in pair)
+        return self.number[id(root)]
+
+    def rows(self) -> list[list[Any]]:
+        n = self.number
+        out: list[list[Any]] = []
+        for node in self.nodes:
+            if type(node) is Scalar:
+                out.append(["s", node.value, node.tag, node.plain, node.line, node.column])
+            elif type(node) is Seq:
+                out.append(["q", node.tag, node.line, node.column, node.size, [n[id(i)] for i in node.items]])
+            else:
+                assert type(node) is Map
+                out.append(["m", node.tag, node.line, node.column, node.size,
+                            [n[id(x)] for pair in node.pairs for x in pair]])
+        return out
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _refuse(text: str) -> Any:
+    raise Unusable(f"{text} is not a number JSON writes")
+
+
+def decode(blob: bytes, size: int, digest: bytes) -> Parsed | None:
+    """The Parsed an entry holds; None when it was stored for other content (a plain miss). Raises Unusable."""
+    try:
+        entry = json.loads(blob, parse_constant=_refuse)
+    except Unusable:
+        raise
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise Unusable("not JSON") from exc
+    if type(entry) is not dict or entry.get("format") != FORMAT:
+        raise Unusable("not a catalog cache entry")
+    if entry.get("version") != VERSION:
+        version = entry.get("version")
+        raise Unusable(f"written by another version ({version if type(version) is int else 'unknown'})")
+    if entry.get("size") != size or entry.get("sha256") != digest.hex():
+        return None
+    try:
+        return _parsed(entry)
+    except Unusable:
+        raise
+    except (TypeError, ValueError, OverflowError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        raise Unusable("malformed") from exc
+
+
+def _parsed(entry: dict[str, Any]) -> Parsed:
+    files = tuple(_strs(entry["files"]))
+    key_lists = [tuple(_strs(k)) for k in _list(entry["keys"])]
+    if any(len(set(k)) != len(k) for k in key_lists):
+        raise Unusable("a field written twice in one entity")
+    at = _ints_in(_str(entry["at"]))
+    numbers = at[0::3]
+    if len(at) % 3 or numbers and (min(numbers) < 0 or max(numbers) >= len(files)):
+        raise Unusable("a location in no file")
+    layouts = [_Layout(*_list(row, 2)) for row in _list(entry["layouts"])]
+    rows = _list(entry["entities"])
+    if not set(map(type, rows)) <= {list}:
+        raise Unusable("malformed")
+    groups: dict[int, list[list[Any]]] = {}
+    for row in rows:
+        groups.setdefault(row[0], []).append(row)
+    for n, group in groups.items():
+        layouts[_index(n)].check(group)
+    entities = []
+    start = 0
+    for row in rows:
+        layout = layouts[row[0]]
+        values = row[5]
+        for f in layout.text_lists:
+            values[f] = tuple(values[f])
+        for f, spec in layout.others:
+            values[f] = _thaw(spec, values[f])
+        keys = key_lists[row[4]]
+        end = start + 3 * len(keys)
+        entities.append(_Entity(layout.kind, values, Location(files[row[1]], row[2], row[3]),
+                                Locations.unpacked(files, keys, at[start:end])))
+        start = end
+    if start != len(at):
+        raise Unusable("locations of no entity")
+    findings = []
+    for row in _list(entry["findings"]):
+        rule, severity, subject, message, where, evidence = _list(row, 6)
+        if severity not in SEVERITIES:
+            raise Unusable("a finding of no known severity")
+        if type(evidence) is not dict:
+            raise Unusable("evidence that is not a mapping")
+        findings.append(Finding(_str(rule), severity, _str(subject), _str(message),
+                                None if where is None else _location(where), _thawed(evidence)))
+    nodes = _nodes(_list(entry["nodes"]))
+    records = []
+    for row in _list(entry["records"]):
+        kind, namespace, name, file, where, name_at, metadata, spec, annotations = _list(row, 9)
+        rec = backstage.Record(_str(kind), _str(namespace), _str(name), _str(file), _location(where),
+                               _location(name_at), _node_map(metadata, nodes), _node_map(spec, nodes))
+        rec.annotations = _node_map(annotations, nodes)  # type: ignore[assignment]
+        if not all(type(v) is Scalar for v in rec.annotations.values()):
+            raise Unusable("an annotation that is not a scalar")
+        records.append(rec)
+    return Parsed(tuple(entities), tuple(findings), tuple(records))
+
+
+def _list(value: Any, length: int | None = None) -> list[Any]:
+    if type(value) is not list or length is not None and len(value) != length:
+        raise Unusable("malformed")
+    return value
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise Unusable("malformed")
+    return value
+
+
+def _strs(value: Any) -> list[str]:
+    if type(value) is not list or not set(map(type, value)) <= {str}:
+        raise Unusable("malformed")
+    return value
+
+
+def _index(value: Any) -> int:
+    if type(value) is not int or value < 0:
+        raise Unusable("malformed")
+    return value
+
+
+def _location(value: Any) -> Location:
+    file, line, column = _list(value, 3)
+    if type(file) is not str or type(line) is not int or type(column) is not int:
+        raise Unusable("a location that is not file, line, column")
+    return Location(file, line, column)
+
+
+class _Layout:
+    """The fields of the values of some entities of one kind, and how each is read (see _Plan): the values of
+    all of them are checked a field at a time (`check`), then each one's lists become tuples and its other
+    values are read."""
+
+    def __init__(self, kind: Any, fields: Any) -> None:
+        fields = tuple(_strs(fields))
+        if len(set(fields)) != len(fields) or "name" not in fields:
+            raise Unusable("a layout without a name or with a field twice")
+        spec = SECTIONS.get(kind) or ENTITY_KINDS.get(kind)
+        if spec is None:
+            raise Unusable(f"an entity of unknown kind {kind!r}")
+        self.kind: str = kind
+        self.fields = fields
+        self.same: tuple[str, str] | None = None  # (name, the field it equals): people are named after `person`
+        self.equal: str | None = None  # a section is named after itself
+        self.texts: tuple[str, ...] = ()
+        self.text_lists: tuple[str, ...] = ()
+        self.scalars: tuple[tuple[str, type], ...] = ()
+        self.flat_objects: tuple[tuple[str, frozenset[str]], ...] = ()
+        if kind in SECTIONS:  # {"name": the section, "value": its value}
+            if fields != ("name", "value"):
+                raise Unusable(f"section {kind} has fields {list(fields)}")
+            self.equal = kind
+            self.others: tuple[tuple[str, Field], ...] = (("value", spec),)
+            return
+        plan = _plan(spec)
+        named = spec.child("name") is not None
+        if not set(fields) - ({"name"} if not named else set()) <= plan.fields:
+            raise Unusable(f"unknown field in {list(fields)}")
+        if not named:
+            key = KEY_FIELD.get(kind, "name")
+            if key not in fields:
+                raise Unusable(f"{kind} without {key}")
+            self.same = ("name", key)
+        others = {f: plan.others[f] for f in fields if f in plan.others}
+        flat = {f: _plan(o).fields for f, o in others.items() if o.kind == "object" and _plan(o).flat}
+        self.texts = tuple(f for f in fields if f in plan.texts or f == "name")
+        self.text_lists = tuple(f for f in fields if f in plan.text_lists)
+        self.scalars = tuple((f, int if o.kind == "int" else bool) for f, o in others.items()
+                             if o.kind in ("int", "bool"))
+        self.flat_objects = tuple(flat.items())
+        self.others = tuple((f, o) for f, o in others.items() if o.kind not in ("int", "bool") and f not in flat)
+
+    def check(self, rows: list[list[Any]]) -> None:
+        """Raise Unusable unless every row is [layout, file, line, column, keys, values of these fields]."""
+        if set(map(len, rows)) != {6} or not set(map(type, chain.from_iterable(map(_PLACE, rows)))) <= {int}:
+            raise Unusable("an entity row that is not layout, file, line, column, keys, values")
+        values = list(map(_VALUES, rows))
+        if not set(map(type, values)) <= {dict} or set(map(len, values)) != {len(self.fields)}:
+            raise Unusable("entity values of other fields than their layout's")
+        for f in self.texts:  # (a field that is missing raises KeyError: malformed)
+            if not set(map(type, map(itemgetter(f), values))) <= _JUST_STR:
+                raise Unusable(f"{f!r} is not a string")
+        for f, t in self.scalars:
+            if set(map(type, map(itemgetter(f), values))) != {t}:
+                raise Unusable(f"{f!r} is not a {t.__name__}")
+        for f in self.text_lists:
+            column = list(map(itemgetter(f), values))
+            if not set(map(type, column)) <= {list} or not set(map(type, chain.from_iterable(column))) <= _JUST_STR:
+                raise Unusable(f"{f!r} is not a list of strings")
+        for f, names in self.flat_objects:
+            column = list(map(itemgetter(f), values))
+            if (not set(map(type, column)) <= {dict} or not set(chain.from_iterable(column)) <= names
+                    or not set(map(type, chain.from_iterable(map(dict.values, column)))) <= _JUST_STR):
+                raise Unusable(f"{f!r} is not a mapping of strings")
+        for f, _ in self.others:
+            list(map(itemgetter(f), values))  # present in each
+        if self.same is not None and list(map(itemgetter(self.same[0]), values)) != list(map(itemgetter(self.same[1]), values)):
+            raise Unusable("an entity whose name is not its key field")
+        if self.equal is not None and set(map(itemgetter("name"), values)) != {self.equal}:
+            raise Unusable("a section under another name")
+
+
+def _plan(spec: Field) -> _Plan:
+    plan = _PLANS.get(id(spec))
+    if plan is None:
+        plan = _PLANS[id(spec)] = _Plan(spec)
+    return plan
+
+
+_VALUES = itemgetter(5)  # an entity row's values
+_PLACE = itemgetter(1, 2, 3, 4)  # an entity row's file number, line, column and keys number
+
+
+# kinds held as a JSON string
+_TEXT = frozenset({"name", "text", "person", "channel", "enum", "http-url", "repo-url", "duration", "path"})
+
+
+class _Plan:
+    """How the fields of one object of the schema are read: strings, lists of strings, and the rest (_thaw).
+    Sets, so that a whole object is checked with a few set operations rather than field by field."""
+
+    def __init__(self, spec: Field) -> None:
+        self.fields = frozenset(f.name for f in spec.fields)
+        self.texts = frozenset(f.name for f in spec.fields if f.kind in _TEXT)
+        self.text_lists = frozenset(f.name for f in spec.fields
+                                    if f.kind == "list" and f.item is not None and f.item.kind in _TEXT)
+        self.others = {f.name: f for f in spec.fields if f.name not in self.texts | self.text_lists}
+        self.flat = self.fields == self.texts  # every field a string (`channels`): read a column at a time
+
+
+_PLANS: dict[int, _Plan] = {}
+_JUST_STR = {str}
+
+
+def _thaw_object(spec: Field, value: Any) -> dict[str, Any]:
+    """The JSON object `value` as the loader's dict for object field `spec` (in place)."""
+    if type(value) is not dict:
+        raise Unusable(f"'{spec.name}' is not a mapping")
+    plan = _plan(spec)
+    keys = value.keys()
+    if not keys <= plan.fields:
+        raise Unusable(f"unknown field {sorted(keys - plan.fields)[0]!r}")
+    texts = keys & plan.texts
+    if texts and not set(map(type, map(value.__getitem__, texts))) <= _JUST_STR:
+        raise Unusable(f"one of {sorted(texts)} is not a string")
+    for k in keys & plan.text_lists:
+        v = value[k]
+        if type(v) is not list or not set(map(type, v)) <= _JUST_STR:
+            raise Unusable(f"{k!r} is not a list of strings")
+        value[k] = tuple(v)
+    others = plan.others
+    for k in keys & others.keys():
+        value[k] = _thaw(others[k], value[k])
+    return value
+
+
+def _thaw(spec: Field, value: Any) -> Any:
+    kind = spec.kind
+    if kind in _TEXT:
+        if type(value) is not str:
+            raise Unusable(f"'{spec.name}' is not a string")
+        return value
+    if kind == "list":
+        if type(value) is not list or spec.item is None:
+            raise Unusable(f"'{spec.name}' is not a list")
+        return tuple([_thaw(spec.item, v) for v in value])
+    if kind == "object":
+        return _thaw_object(spec, value)
+    if kind == "int" and type(value) is int or kind == "bool" and type(value) is bool:
+        return value
+    if kind == "date" and type(value) is str:
+        return dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
+    raise Unusable(f"'{spec.name}' is not a {kind}")
+
+
+def _thawed(value: Any) -> Any:
+    """Evidence as _plain wrote it."""
+    t = type(value)
+    if t is list:
+        raise Unusable("an untagged list in evidence")
+    if t is not dict:
+        return value  # str, int, float, bool, None: JSON has nothing else
+    if len(value) == 1:
+        (tag, inner), = value.items()
+        if tag in _TAGS:
+            if tag == "~date" or tag == "~datetime":
+                text = _str(inner)
+                return dt.date.fromisoformat(text) if tag == "~date" else dt.datetime.fromisoformat(text)
+            items = _list(inner)
+            if tag == "~map":
+                return {_thawed(k): _thawed(v) for k, v in (_list(pair, 2) for pair in items)}
+            thawed = [_thawed(v) for v in items]
+            return tuple(thawed) if tag == "~tuple" else thawed
+    if any(k in _TAGS for k in value):
+        raise Unusable("a tag inside a mapping")
+    return {k: _thawed(v) for k, v in value.items()}
+
+
+def _nodes(rows: list[Any]) -> list[Node]:
+    """The node table: every node made first, then each one's children filled in by index."""
+    made: list[Node] = []
+    for row in rows:
+        kind = _list(row)[0] if row else None
+        if kind == "s":
+            _, value, tag, plain, line, column = _list(row, 6)
+            if type(value) is not str or type(plain) is not bool:
+                raise Unusable("a malformed scalar")
+            made.append(Scalar(value, _tag(tag), plain, _int(line), _int(column)))
+        elif kind == "q" or kind == "m":
+            _, tag, line, column, size, _children = _list(row, 6)
+            node: Seq | Map = (Seq if kind == "q" else Map)(_tag(tag), _int(line), _int(column))
+            node.size = _int(size)
+            made.append(node)
+        else:
+            raise Unusable("a node of unknown kind")
+    for made_node, row in zip(made, rows, strict=True):
+        if type(made_node) is Scalar:
+            continue
+        children = [made[_index(i)] for i in _list(row[5])]
+        if type(made_node) is Seq:
+            made_node.items = children
+        elif type(made_node) is Map:
+            if len(children) % 2:
+                raise Unusable("a mapping with a key and no value")
+            made_node.pairs = list(zip(children[0::2], children[1::2], strict=True))
+    return made
+
+
+def _node_map(value: Any, nodes: list[Node]) -> dict[str, Node]:
+    if type(value) is not dict:
+        raise Unusable("malformed")
+    return {k: nodes[_index(i)] for k, i in value.items()}
+
+
+def _tag(value: Any) -> str | None:
+    if value is not None and type(value) is not str:
+        raise Unusable("a node tag that is not a string")
+    return value  # type: ignore[no-any-return]
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise Unusable("malformed")
+    return value
+
