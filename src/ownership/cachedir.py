@@ -10,9 +10,12 @@ entry it cannot use with one warning (`ignored`), then rebuilds it.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def root() -> Path:
@@ -26,3 +29,36 @@ def ignored(entry: Path, why: str) -> None:
 
     sys.stderr.write(redact.text(f"ownership: warning: ignoring the cache entry {entry} ({why}); it is rebuilt")
                      + "\n")
+
+
+def json_bytes(value: object) -> bytes:
+    """`value` as a cache entry: compact UTF-8 JSON that read_json reads back. ValueError when it holds what
+    read_json refuses (NaN or Infinity, a lone surrogate, text that looks like one); TypeError for a value
+    JSON has no form for."""
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    if "\\u" in text and _SURROGATE.search(text):
+        raise ValueError("text read_json would refuse")
+    return text.encode("utf-8")  # UnicodeEncodeError (a ValueError) for a lone surrogate
+
+
+def read_json(blob: bytes, unusable: type[ValueError]) -> Any:
+    """The JSON document `blob` holds, as plain data (dicts, lists, str, int, float, bool, None). Raises
+    `unusable` unless it is what json_bytes writes: UTF-8, no NaN or Infinity, no lone surrogate (text that
+    cannot be printed), not nested deeper than the interpreter recurses."""
+    try:
+        text = blob.decode("utf-8")  # strict: a surrogate encoded in the bytes is refused here
+        if "\\u" in text and _SURROGATE.search(text):
+            raise unusable("a lone surrogate")
+        return json.loads(text, parse_constant=_refuse)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        if isinstance(exc, unusable):
+            raise
+        raise unusable("not JSON") from exc
+
+
+# json.dumps(ensure_ascii=False) writes a character as itself, never as an escaped surrogate pair
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refuse(text: str) -> Any:
+    raise ValueError(f"{text} is not a number JSON writes")

@@ -34,13 +34,13 @@ from __future__ import annotations
 import array
 import base64
 import datetime as dt
-import json
 import math
 import sys
 from itertools import chain
 from operator import itemgetter
 from typing import Any
 
+from ownership import cachedir
 from ownership.catalog import backstage
 from ownership.catalog.load import Parsed, _Entity
 from ownership.catalog.schema import ENTITY_KINDS, KEY_FIELD, SECTIONS, Field
@@ -97,8 +97,8 @@ def encode(size: int, digest: bytes, parsed: Parsed) -> bytes:
              "findings": findings,
              "nodes": nodes.rows(), "records": records}
     try:
-        return json.dumps(entry, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
-    except (TypeError, ValueError) as exc:  # a key JSON does not take, a lone surrogate UTF-8 does not
+        return cachedir.json_bytes(entry)
+    except (TypeError, ValueError) as exc:
         raise Unstorable(str(exc)) from exc
 
 
@@ -227,18 +227,9 @@ class _NodeTable:
 # --------------------------------------------------------------------------- reading
 
 
-def _refuse(text: str) -> Any:
-    raise Unusable(f"{text} is not a number JSON writes")
-
-
 def decode(blob: bytes, size: int, digest: bytes) -> Parsed | None:
     """The Parsed an entry holds; None when it was stored for other content (a plain miss). Raises Unusable."""
-    try:
-        entry = json.loads(blob, parse_constant=_refuse)
-    except Unusable:
-        raise
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise Unusable("not JSON") from exc
+    entry = cachedir.read_json(blob, Unusable)
     if type(entry) is not dict or entry.get("format") != FORMAT:
         raise Unusable("not a catalog cache entry")
     if entry.get("version") != VERSION:

@@ -132,14 +132,13 @@ def _stamp(path: Path) -> list[int]:
 
 
 def _write_recall(snapshot: Path, fingerprint: str, roster: Roster) -> None:
-    import json
     import tempfile
 
     entry = {"format": _RECALL_FORMAT, "version": _RECALL_VERSION, "fingerprint": fingerprint,
              "stamp": _stamp(snapshot), "people": [_person_row(p) for p in roster.people],
              "notes": list(roster.notes)}
     try:
-        blob = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        blob = cachedir.json_bytes(entry)
     except ValueError:  # a lone surrogate in a value: not kept, the file is read each time
         _recall_path(snapshot).unlink(missing_ok=True)
         return
@@ -156,8 +155,6 @@ def _write_recall(snapshot: Path, fingerprint: str, roster: Roster) -> None:
 def recall(source: str, fingerprint: str | None) -> tuple[tuple[Person, ...], tuple[str, ...]] | None:
     """(the people, the notes) of the last good load of `source` when it read exactly this `fingerprint` and
     its snapshot is unchanged since; else None."""
-    import json
-
     if fingerprint is None:
         return None
     snapshot = cache_path(source)
@@ -168,7 +165,7 @@ def recall(source: str, fingerprint: str | None) -> tuple[tuple[Person, ...], tu
     except OSError:
         return None  # no entry (or no snapshot): a plain read
     try:
-        entry = json.loads(blob, parse_constant=_no_constant)
+        entry = cachedir.read_json(blob, _Unusable)
         if type(entry) is not dict or entry.get("format") != _RECALL_FORMAT:
             raise _Unusable("not a roster recall entry")
         if entry.get("version") != _RECALL_VERSION:
@@ -190,10 +187,6 @@ def recall(source: str, fingerprint: str | None) -> tuple[tuple[Person, ...], tu
 
 class _Unusable(ValueError):
     """A recall entry that is not what this version writes."""
-
-
-def _no_constant(text: str) -> Any:
-    raise ValueError("malformed")
 
 
 def _rows(value: object) -> list[Any]:
