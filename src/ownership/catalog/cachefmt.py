@@ -33,11 +33,13 @@ from __future__ import annotations
 
 import array
 import base64
+import binascii
 import datetime as dt
 import math
 import sys
-from itertools import chain
-from operator import itemgetter
+from functools import partial
+from itertools import accumulate, chain, repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from ownership import cachedir
@@ -111,7 +113,7 @@ def _ints_out(ints: array.array[int]) -> str:
 
 def _ints_in(text: str) -> array.array[int]:
     ints = array.array("q")
-    ints.frombytes(base64.b64decode(text, validate=True))  # ValueError unless base64 of whole integers
+    ints.frombytes(binascii.a2b_base64(text, strict_mode=True))  # ValueError unless base64 of whole integers
     if sys.byteorder != "little":
         ints.byteswap()
     return ints
@@ -262,23 +264,21 @@ def _parsed(entry: dict[str, Any]) -> Parsed:
     for row in rows:
         groups.setdefault(row[0], []).append(row)
     for n, group in groups.items():
-        layouts[_index(n)].check(group)
-    entities = []
-    start = 0
-    for row in rows:
-        layout = layouts[row[0]]
-        values = row[5]
+        layout = layouts[_index(n)]
+        layout.check(group)
+        values = list(map(_VALUES, group))  # then, a field at a time (maps: no Python loop per entity)
         for f in layout.text_lists:
-            values[f] = tuple(values[f])
+            list(map(dict.__setitem__, values, repeat(f), map(tuple, map(itemgetter(f), values))))
         for f, spec in layout.others:
-            values[f] = _thaw(spec, values[f])
-        keys = key_lists[row[4]]
-        end = start + 3 * len(keys)
-        entities.append(_Entity(layout.kind, values, Location(files[row[1]], row[2], row[3]),
-                                Locations.unpacked(files, keys, at[start:end])))
-        start = end
-    if start != len(at):
-        raise Unusable("locations of no entity")
+            list(map(dict.__setitem__, values, repeat(f), map(partial(_thaw, spec), map(itemgetter(f), values))))
+    keys = list(map(key_lists.__getitem__, map(_KEYS, rows)))
+    ends = list(accumulate(map(len, keys), lambda total, n: total + 3 * n, initial=0))
+    if ends[-1] != len(at):
+        raise Unusable("locations of no entity, or entities without their locations")
+    entities = list(map(
+        _Entity, map(attrgetter("kind"), map(layouts.__getitem__, map(_LAYOUT, rows))), map(_VALUES, rows),
+        map(Location, map(files.__getitem__, map(_FILE, rows)), map(_LINE, rows), map(_COLUMN, rows)),
+        map(Locations.unpacked, repeat(files), keys, map(at.__getitem__, map(slice, ends, ends[1:])))))
     findings = []
     for row in _list(entry["findings"]):
         rule, severity, subject, message, where, evidence = _list(row, 6)
@@ -377,27 +377,32 @@ class _Layout:
         self.others = tuple((f, o) for f, o in others.items() if o.kind not in ("int", "bool") and f not in flat)
 
     def check(self, rows: list[list[Any]]) -> None:
-        """Raise Unusable unless every row is [layout, file, line, column, keys, values of these fields]."""
+        """Raise Unusable unless every row is [layout, file, line, column, keys, values of these fields].
+
+        A column at a time, in C: `"".join` raises TypeError at the first value that is not a string."""
         if set(map(len, rows)) != {6} or not set(map(type, chain.from_iterable(map(_PLACE, rows)))) <= {int}:
             raise Unusable("an entity row that is not layout, file, line, column, keys, values")
         values = list(map(_VALUES, rows))
         if not set(map(type, values)) <= {dict} or set(map(len, values)) != {len(self.fields)}:
             raise Unusable("entity values of other fields than their layout's")
-        for f in self.texts:  # (a field that is missing raises KeyError: malformed)
-            if not set(map(type, map(itemgetter(f), values))) <= _JUST_STR:
-                raise Unusable(f"{f!r} is not a string")
+        try:
+            for f in self.texts:  # (a field that is missing raises KeyError: malformed)
+                "".join(map(itemgetter(f), values))
+            for f in self.text_lists:
+                column = list(map(itemgetter(f), values))
+                if not set(map(type, column)) <= {list}:
+                    raise Unusable(f"{f!r} is not a list of strings")
+                "".join(chain.from_iterable(column))
+            for f, names in self.flat_objects:
+                column = list(map(itemgetter(f), values))
+                if not set(map(type, column)) <= {dict} or not set(chain.from_iterable(column)) <= names:
+                    raise Unusable(f"{f!r} is not a mapping of its fields")
+                "".join(chain.from_iterable(map(dict.values, column)))
+        except TypeError as exc:
+            raise Unusable("a value that is not a string where the schema has one") from exc
         for f, t in self.scalars:
             if set(map(type, map(itemgetter(f), values))) != {t}:
                 raise Unusable(f"{f!r} is not a {t.__name__}")
-        for f in self.text_lists:
-            column = list(map(itemgetter(f), values))
-            if not set(map(type, column)) <= {list} or not set(map(type, chain.from_iterable(column))) <= _JUST_STR:
-                raise Unusable(f"{f!r} is not a list of strings")
-        for f, names in self.flat_objects:
-            column = list(map(itemgetter(f), values))
-            if (not set(map(type, column)) <= {dict} or not set(chain.from_iterable(column)) <= names
-                    or not set(map(type, chain.from_iterable(map(dict.values, column)))) <= _JUST_STR):
-                raise Unusable(f"{f!r} is not a mapping of strings")
         for f, _ in self.others:
             list(map(itemgetter(f), values))  # present in each
         if self.same is not None and list(map(itemgetter(self.same[0]), values)) != list(map(itemgetter(self.same[1]), values)):
@@ -413,8 +418,8 @@ def _plan(spec: Field) -> _Plan:
     return plan
 
 
-_VALUES = itemgetter(5)  # an entity row's values
-_PLACE = itemgetter(1, 2, 3, 4)  # an entity row's file number, line, column and keys number
+_LAYOUT, _FILE, _LINE, _COLUMN, _KEYS, _VALUES = map(itemgetter, range(6))  # the fields of an entity row
+_PLACE = itemgetter(2, 3)  # an entity row's line and column (its numbers index lists: TypeError if not ints)
 
 
 # kinds held as a JSON string
