@@ -15,6 +15,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 
@@ -31,11 +32,13 @@ def ignored(entry: Path, why: str) -> None:
                      + "\n")
 
 
-def json_bytes(value: object) -> bytes:
+def json_bytes(value: object, default: Callable[[Any], Any] | None = None) -> bytes:
     """`value` as a cache entry: compact UTF-8 JSON that read_json reads back. ValueError when it holds what
     read_json refuses (NaN or Infinity, a lone surrogate, text that looks like one); TypeError for a value
-    JSON has no form for."""
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    JSON has no form for (`default`, as json.dumps takes it, may give one)."""
+    # no cycle check: an entry is a tree the caller built (a cycle would be a RecursionError)
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=default,
+                      check_circular=False)
     if "\\u" in text and _SURROGATE.search(text):
         raise ValueError("text read_json would refuse")
     return text.encode("utf-8")  # UnicodeEncodeError (a ValueError) for a lone surrogate

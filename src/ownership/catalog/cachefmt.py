@@ -83,10 +83,10 @@ def encode(size: int, digest: bytes, parsed: Parsed) -> bytes:
             ints[0::3] = [number[n] for n in ints[0::3]]
             at.extend(ints)
         where = ent.location
-        values = _freeze_values(ent.kind, ent.values)
-        entities.append([layouts.setdefault((ent.kind, tuple(values)), len(layouts)),
+        entities.append([layouts.setdefault((ent.kind, tuple(ent.values)), len(layouts)),
                          files.setdefault(where.file, len(files)), where.line, where.column,
-                         keys.setdefault(own_keys, len(keys)), values])
+                         keys.setdefault(own_keys, len(keys)), ent.values])
+    _check_values(list(layouts), entities)
     findings = [[f.rule, f.severity, f.subject, f.message, _loc(f.location) if f.location else None,
                  _plain(dict(f.evidence))] for f in parsed.findings]
     nodes = _NodeTable()
@@ -99,8 +99,8 @@ def encode(size: int, digest: bytes, parsed: Parsed) -> bytes:
              "findings": findings,
              "nodes": nodes.rows(), "records": records}
     try:
-        return cachedir.json_bytes(entry)
-    except (TypeError, ValueError) as exc:
+        return cachedir.json_bytes(entry, default=_iso)
+    except (TypeError, ValueError, RecursionError) as exc:
         raise Unstorable(str(exc)) from exc
 
 
@@ -125,42 +125,57 @@ def _loc(loc: Location) -> list[Any]:
     return [loc.file, loc.line, loc.column]
 
 
-def _freeze_values(kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    if kind in SECTIONS:
-        if set(values) != {"name", "value"} or values["name"] != kind:
-            raise Unstorable(f"section {kind}")
-        return {"name": kind, "value": _freeze(SECTIONS[kind], values["value"])}
-    spec = ENTITY_KINDS.get(kind)
-    if spec is None:
-        raise Unstorable(f"kind {kind}")
-    out = _freeze(spec, {k: v for k, v in values.items() if k != "name" or spec.child("name")})
-    if type(values.get("name")) is not str:
-        raise Unstorable("an entity without a name")
-    out["name"] = values["name"]
-    return out  # type: ignore[no-any-return]
+def _check_values(layouts: list[tuple[str, tuple[str, ...]]], entities: list[list[Any]]) -> None:
+    """Raise Unstorable unless every entity's values are what the reading side takes back as they are: the
+    same checks as reading (_Layout), on the values themselves (json.dumps writes their tuples as arrays and
+    _iso their dates), so a file the cache stores is never one it then refuses."""
+    groups: dict[int, list[list[Any]]] = {}
+    for row in entities:
+        groups.setdefault(row[0], []).append(row)
+    try:
+        for n, group in groups.items():
+            layout = _Layout(*layouts[n])
+            layout.check(group, tuple)
+            for f, spec in layout.others:
+                for row in group:
+                    _freeze(spec, row[5][f])
+    except Unusable as exc:
+        raise Unstorable(str(exc)) from exc
 
 
-def _freeze(spec: Field, value: Any) -> Any:
+def _freeze(spec: Field, value: Any) -> None:
+    """Raise Unstorable unless `value` is of the type the loader makes for field `spec`."""
     kind = spec.kind
-    if kind == "list" and type(value) is tuple and spec.item is not None:
-        return [_freeze(spec.item, v) for v in value]
-    if kind == "object" and type(value) is dict:
-        out = {}
-        for k, v in value.items():
-            child = spec.child(k)
-            if child is None:
-                raise Unstorable(f"field {k}")
-            out[k] = _freeze(child, v)
-        return out
-    if kind == "int" and type(value) is int or kind == "bool" and type(value) is bool:
-        return value
-    if kind == "date" and type(value) is dt.date:
+    try:
+        if kind in _TEXT:
+            "".join((value,))
+        elif kind == "list" and type(value) is tuple and spec.item is not None:
+            if spec.item.kind in _TEXT:
+                "".join(value)
+            else:
+                for v in value:
+                    _freeze(spec.item, v)
+        elif kind == "object" and type(value) is dict:
+            plan = _plan(spec)
+            keys = value.keys()
+            if not keys <= plan.fields:
+                raise Unstorable(f"a field of {spec.name} the schema does not have")
+            "".join(map(value.__getitem__, keys & plan.texts))
+            for k in keys - plan.texts:
+                _freeze(plan.others[k] if k in plan.others else spec.child(k), value[k])  # type: ignore[arg-type]
+        elif not (kind == "int" and type(value) is int or kind == "bool" and type(value) is bool
+                  or kind == "date" and (type(value) is dt.date or type(value) is dt.datetime
+                                         and (value.tzinfo is None or type(value.tzinfo) is dt.timezone))):
+            raise Unstorable(f"{type(value).__name__} for a {kind} field")
+    except TypeError as exc:  # str.join: not a string
+        raise Unstorable(f"not a string for a {kind} field") from exc
+
+
+def _iso(value: object) -> str:
+    """json.dumps's `default`: the one kind of value entity values hold that JSON has not (date fields)."""
+    if type(value) is dt.date or type(value) is dt.datetime:
         return value.isoformat()
-    if kind == "date" and type(value) is dt.datetime and (value.tzinfo is None or type(value.tzinfo) is dt.timezone):
-        return value.isoformat()
-    if kind not in ("list", "object", "int", "bool", "date") and type(value) is str:
-        return value
-    raise Unstorable(f"{type(value).__name__} for a {kind} field")
+    raise TypeError(f"{type(value).__name__} is not stored")
 
 
 _TAGS = ("~tuple", "~list", "~date", "~datetime", "~map")
@@ -338,7 +353,7 @@ class _Layout:
     values are read."""
 
     def __init__(self, kind: Any, fields: Any) -> None:
-        fields = tuple(_strs(fields))
+        fields = tuple(_strs(list(fields)))
         if len(set(fields)) != len(fields) or "name" not in fields:
             raise Unusable("a layout without a name or with a field twice")
         spec = SECTIONS.get(kind) or ENTITY_KINDS.get(kind)
@@ -376,8 +391,9 @@ class _Layout:
         self.flat_objects = tuple(flat.items())
         self.others = tuple((f, o) for f, o in others.items() if o.kind not in ("int", "bool") and f not in flat)
 
-    def check(self, rows: list[list[Any]]) -> None:
-        """Raise Unusable unless every row is [layout, file, line, column, keys, values of these fields].
+    def check(self, rows: list[list[Any]], sequence: type = list) -> None:
+        """Raise Unusable unless every row is [layout, file, line, column, keys, values of these fields], a
+        list field's values a `sequence` (list as read, tuple as the loader makes them).
 
         A column at a time, in C: `"".join` raises TypeError at the first value that is not a string."""
         if set(map(len, rows)) != {6} or not set(map(type, chain.from_iterable(map(_PLACE, rows)))) <= {int}:
@@ -390,7 +406,7 @@ class _Layout:
                 "".join(map(itemgetter(f), values))
             for f in self.text_lists:
                 column = list(map(itemgetter(f), values))
-                if not set(map(type, column)) <= {list}:
+                if not set(map(type, column)) <= {sequence}:
                     raise Unusable(f"{f!r} is not a list of strings")
                 "".join(chain.from_iterable(column))
             for f, names in self.flat_objects:
