@@ -213,10 +213,10 @@ def test_a_roster_recall_entry_that_cannot_be_used_is_ignored_with_a_warning(
     elif how == "another version":
         blob = json.dumps({**entry, "version": 3}).encode()
     elif how == "a number for an id":
-        entry["people"][0][0] = 1
+        entry["people"]["id"][0] = 1
         blob = json.dumps(entry).encode()
     else:
-        entry["people"][0][4] = "yes"  # `active` must be true or false
+        entry["people"]["active"][0] = "yes"  # `active` must be true or false
         blob = json.dumps(entry).encode()
     recall.write_bytes(blob)
     capsys.readouterr()

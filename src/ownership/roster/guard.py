@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +136,7 @@ def _write_recall(snapshot: Path, fingerprint: str, roster: Roster) -> None:
     import tempfile
 
     entry = {"format": _RECALL_FORMAT, "version": _RECALL_VERSION, "fingerprint": fingerprint,
-             "stamp": _stamp(snapshot), "people": [_person_row(p) for p in roster.people],
+             "stamp": _stamp(snapshot), "people": _people_columns(roster.people),
              "notes": list(roster.notes)}
     try:
         blob = cachedir.json_bytes(entry)
@@ -172,7 +173,7 @@ def recall(source: str, fingerprint: str | None) -> tuple[tuple[Person, ...], tu
             raise _Unusable("written by another version")
         if entry.get("fingerprint") != fingerprint or entry.get("stamp") != stamp:
             return None  # kept for another file, mapping or snapshot
-        people = tuple(_person(row) for row in _rows(entry.get("people")))
+        people = _people(entry.get("people"))
         notes = tuple(_rows(entry.get("notes")))
         if not all(type(n) is str for n in notes):
             raise _Unusable("a note that is not text")
@@ -195,40 +196,61 @@ def _rows(value: object) -> list[Any]:
     return value
 
 
-def _person_row(p: Person) -> list[Any]:
-    loc = p.location
-    reach = p.reach
-    return [p.id, list(p.emails), list(p.usernames), p.name, p.active,
-            p.end_date.isoformat() if p.end_date is not None else None, p.team, p.manager, p.title,
-            None if loc is None else [loc.file, loc.line, loc.column],
-            None if reach is None else [reach.slack, reach.phone, reach.pagerduty]]
+_COLUMNS = ("id", "emails", "usernames", "name", "active", "end_date", "team", "manager", "title", "location",
+            "reach")
 
 
-def _person(row: object) -> Person:
-    """A Person from _person_row's list; ValueError or TypeError when a field is not of its type."""
-    pid, emails, usernames, name, active, end, team, manager, title, loc, reach = _rows(row)
-    if type(pid) is not str or type(active) is not bool:
+def _people_columns(people: Sequence[Person]) -> dict[str, list[Any]]:
+    """The people as one list per field (read back a field at a time, in C: 6,000 people in a few ms)."""
+    return {
+        "id": [p.id for p in people], "emails": [list(p.emails) for p in people],
+        "usernames": [list(p.usernames) for p in people], "name": [p.name for p in people],
+        "active": [p.active for p in people],
+        "end_date": [p.end_date.isoformat() if p.end_date is not None else None for p in people],
+        "team": [p.team for p in people], "manager": [p.manager for p in people],
+        "title": [p.title for p in people],
+        "location": [None if p.location is None else [p.location.file, p.location.line, p.location.column]
+                     for p in people],
+        "reach": [None if p.reach is None else [p.reach.slack, p.reach.phone, p.reach.pagerduty] for p in people]}
+
+
+def _people(columns: object) -> tuple[Person, ...]:
+    """The Persons of _people_columns; ValueError or TypeError when a field is not of its type."""
+    if type(columns) is not dict or tuple(columns) != _COLUMNS:
         raise ValueError("malformed")
-    if not set(map(type, (name, team, manager, title))) <= _TEXT_OR_NONE:
+    ids, emails, usernames, names, active, ends, teams, managers, titles, where, reach = columns.values()
+    if not set(map(type, columns.values())) <= {list} or len(set(map(len, columns.values()))) > 1:
         raise ValueError("malformed")
-    if type(emails) is not list or type(usernames) is not list or not set(map(type, emails + usernames)) <= {str}:
-        raise ValueError("malformed")
-    if end is not None and type(end) is not str:
-        raise ValueError("malformed")
-    location = None
-    if loc is not None:
-        file, line, column = _rows(loc)
-        if type(file) is not str or type(line) is not int or type(column) is not int:
+    "".join(ids)  # TypeError unless all strings
+    for many in (emails, usernames):
+        if not set(map(type, many)) <= {list}:
             raise ValueError("malformed")
-        location = Location(file, line, column)
-    contact = None
-    if reach is not None:
-        slack, phone, pagerduty = _rows(reach)
-        if not set(map(type, (slack, phone, pagerduty))) <= _TEXT_OR_NONE:
-            raise ValueError("malformed")
-        contact = Reach(slack, phone, pagerduty)
-    return Person(pid, tuple(emails), tuple(usernames), name, active,
-                  None if end is None else dt.date.fromisoformat(end), team, manager, title, location, contact)
+        "".join(chain.from_iterable(many))
+    if not set(map(type, chain(names, teams, managers, titles, ends))) <= _TEXT_OR_NONE:
+        raise ValueError("malformed")
+    if not set(map(type, active)) <= {bool}:
+        raise ValueError("malformed")
+    days = {text: dt.date.fromisoformat(text) for text in set(ends) if text is not None}
+    return tuple(map(Person, ids, map(tuple, emails), map(tuple, usernames), names, active, map(days.get, ends),
+                     teams, managers, titles, map(_location, where), map(_reach, reach)))
+
+
+def _location(value: object) -> Location | None:
+    if value is None:
+        return None
+    file, line, column = _rows(value)
+    if type(file) is not str or type(line) is not int or type(column) is not int:
+        raise ValueError("malformed")
+    return Location(file, line, column)
+
+
+def _reach(value: object) -> Reach | None:
+    if value is None:
+        return None
+    slack, phone, pagerduty = _rows(value)
+    if not set(map(type, (slack, phone, pagerduty))) <= _TEXT_OR_NONE:
+        raise ValueError("malformed")
+    return Reach(slack, phone, pagerduty)
 
 
 _TEXT_OR_NONE = {str, type(None)}
