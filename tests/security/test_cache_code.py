@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -225,3 +226,26 @@ def test_a_roster_recall_entry_that_cannot_be_used_is_ignored_with_a_warning(
     assert err.count("ignoring the cache entry") == 1 and str(recall) in err
     assert load(src, RosterSettings(), today=dt.date(2026, 3, 2)) == first
     assert capsys.readouterr().err == ""  # rebuilt
+
+
+# what may turn bytes into objects by running code: the pickle family, marshal, shelve, PyYAML's loaders that
+# construct Python objects (the catalog reads YAML as nodes, catalog/yamlnodes.py)
+CODE_BEARING = re.compile(r"\b(pickle\.(load|loads|Unpickler)|_pickle|cPickle|dill|cloudpickle|jsonpickle|marshal"
+                          r"|shelve|yaml\.(load|unsafe_load|full_load|load_all|Loader|UnsafeLoader|FullLoader))\b")
+# the two unpicklings that remain read our own forked child's pipe, never a file
+PIPE_ONLY = {"ownership/forked.py": "kind, payload = pickle.loads(frame)",
+             "ownership/catalog/cache.py": "pickle.loads(later.result())"}
+
+
+def test_nothing_in_the_package_loads_a_format_that_runs_code_except_our_own_childs_pipe() -> None:
+    """The root of the class: a new cache (or any file read) cannot use pickle, marshal, shelve or a YAML
+    loader that builds objects; only the child-to-parent pipes (forked.py, the prefetch) unpickle."""
+    found = []
+    for path in sorted((ROOT / "src" / "ownership").rglob("*.py")):
+        rel = path.relative_to(ROOT / "src").as_posix()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if CODE_BEARING.search(code) and not code.lstrip().startswith(("Why not", "the event stream")) \
+                    and PIPE_ONLY.get(rel, "\0") not in code:
+                found.append(f"{rel}:{n}: {line.strip()}")
+    assert found == []
