@@ -81,7 +81,7 @@ def page(root: Path) -> subprocess.CompletedProcess[str]:
 
 
 def validate(root: Path) -> subprocess.CompletedProcess[str]:
-    return run(root, "validate", "catalog", "--roster", "roster.csv", "--format", "json")
+    return run(root, "validate", "--catalog", "catalog", "--roster", "roster.csv", "--format", "json")
 
 
 def entries(root: Path) -> list[Path]:
@@ -249,3 +249,30 @@ def test_nothing_in_the_package_loads_a_format_that_runs_code_except_our_own_chi
                     and PIPE_ONLY.get(rel, "\0") not in code:
                 found.append(f"{rel}:{n}: {line.strip()}")
     assert found == []
+
+
+@pytest.mark.parametrize("planted", [b"\x80garbage", b'{"people": {"a": 1}}', b"[" * 100_000],
+                         ids=["garbage", "wrong shape", "a deep nest"])
+def test_a_planted_roster_snapshot_in_the_cache_is_ignored_with_a_warning(tmp_path: Path, planted: bytes) -> None:
+    """The snapshot the shrink guard compares with (roster-*.json) is JSON already; one that cannot be read is
+    ignored with a warning, never an internal error (JSON nested past the interpreter's recursion was one)."""
+    root = org(tmp_path)
+    cold = validate(root)
+    (snapshot,) = [p for p in (root / "cache" / "ownership").glob("roster-*.json") if p.name.count(".") == 1]
+    (root / "roster.csv").write_text(ROSTER + "4,Dan,D,dan@acme.test,,,Active,2020-01-01,0000-00-00,Payments,"
+                                              "Engineer,3\n")  # another file: compared with the snapshot
+    snapshot.write_bytes(planted)
+    got = validate(root)
+    assert (got.returncode, "Traceback" in got.stderr, "internal error" in got.stderr) == (cold.returncode, False,
+                                                                                          False), got.stderr
+    assert f"ignoring the cache entry {snapshot}" in got.stderr
+
+
+def test_a_history_cache_file_nested_past_recursion_is_corrupt_not_an_internal_error(tmp_path: Path) -> None:
+    from ownership.history import cache
+
+    planted = tmp_path / "history.json"
+    planted.write_bytes(b"[" * 100_000)
+    with pytest.raises(cache.Unusable):
+        cache.read(planted)
+    assert cache.data_version(planted) is None

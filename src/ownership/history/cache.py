@@ -44,7 +44,7 @@ def read(path: Path) -> dict[str, Any]:
     """The payload of a state file; raises OSError (unreadable) or Unusable (corrupt, not ours)."""
     try:
         data = json.loads(path.read_bytes())
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # (nested past the interpreter: planted)
         raise Unusable("corrupt") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
         raise Unusable("not written by this version")
@@ -107,7 +107,7 @@ def data_version(path: Path) -> Any:
     """The version an intact file of ours says it has, or None."""
     try:
         data = json.loads(path.read_bytes())
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
     return data.get("version") if isinstance(data, dict) and data.get("format") == FORMAT else None
 

@@ -67,7 +67,9 @@ def _previous(source: str, compare_with: Sequence[str], same_as_cached: bool = F
         try:
             people = files.read(str(cached))
         except RosterError:
-            people = None  # a damaged cache is not the user's problem; the next good load rewrites it
+            # a damaged (or planted) snapshot is not the user's problem; the next good load rewrites it
+            cachedir.ignored(cached, "not a readable roster snapshot")
+            people = None
         if people is not None:
             when = files.snapshot_date(str(cached))
             yield f"the previous snapshot{f' of {when}' if when else ''} ({cached})", Roster(tuple(people))
