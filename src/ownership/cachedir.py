@@ -32,6 +32,26 @@ def ignored(entry: Path, why: str) -> None:
                      + "\n")
 
 
+def read_entry(entry: Path, limit: int) -> bytes | None:
+    """The bytes of the cache entry `entry`, at most `limit` + 1 of them (more is never read into memory); None
+    when there is none. Raises NotRegular when `entry` is not a regular file: a FIFO or a device planted there
+    is neither read nor waited on (the open does not block)."""
+    import stat
+
+    try:
+        fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular("not a regular file")
+        return fh.read(limit + 1)
+
+
+class NotRegular(ValueError):
+    """A cache entry that is a FIFO, a device or a folder: never read."""
+
+
 def json_bytes(value: object, default: Callable[[Any], Any] | None = None) -> bytes:
     """`value` as a cache entry: compact UTF-8 JSON that read_json reads back. ValueError when it holds what
     read_json refuses (NaN or Infinity, a lone surrogate, text that looks like one); TypeError for a value

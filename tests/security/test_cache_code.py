@@ -276,3 +276,19 @@ def test_a_history_cache_file_nested_past_recursion_is_corrupt_not_an_internal_e
     with pytest.raises(cache.Unusable):
         cache.read(planted)
     assert cache.data_version(planted) is None
+
+
+def test_a_fifo_planted_as_a_cache_entry_is_neither_read_nor_waited_on(tmp_path: Path) -> None:
+    """A FIFO with no writer blocks whoever opens it to read: planted as a catalog entry and as the roster
+    recall, `page` still answers (the entries are ignored with a warning), within the subprocess timeout."""
+    root = org(tmp_path)
+    cold = page(root)
+    cache = root / "cache" / "ownership"
+    planted = [*(cache / "catalog-files").glob("*.json"), *cache.glob("roster-*.people.json")]
+    assert len(planted) == 2
+    for p in planted:
+        p.unlink()
+        os.mkfifo(p)
+    got = page(root)
+    assert (got.returncode, got.stdout) == (cold.returncode, cold.stdout)
+    assert got.stderr.count("(not a regular file); it is rebuilt") == 2

@@ -172,17 +172,17 @@ def _key(path: str) -> str:
 def _read(entry: Path, size: int, digest: bytes) -> Parsed | None:
     """The Parsed stored for content of this size and digest; None when there is none. An entry that cannot be
     used is ignored with a warning (and rewritten after the parse), never believed and never an error."""
+    limit = MAX_ENTRY + 64 * size  # far larger than what the format writes for a file this size: not read
     try:
-        with open(entry, "rb") as fh:
-            # far larger than what the format writes for a file this size: not read into memory
-            blob = fh.read(MAX_ENTRY + 64 * size + 1)
-    except OSError:
-        return None
-    try:
-        if len(blob) > MAX_ENTRY + 64 * size:
+        blob = cachedir.read_entry(entry, limit)
+        if blob is None:
+            return None
+        if len(blob) > limit:
             raise cachefmt.Unusable("far too large for its file")
         return cachefmt.decode(blob, size, digest)
-    except cachefmt.Unusable as exc:
+    except OSError:
+        return None
+    except (cachefmt.Unusable, cachedir.NotRegular) as exc:
         cachedir.ignored(entry, str(exc))
         return None
 

@@ -163,11 +163,15 @@ def recall(source: str, fingerprint: str | None) -> tuple[tuple[Person, ...], tu
     snapshot = cache_path(source)
     entry_path = _recall_path(snapshot)
     try:
-        blob = entry_path.read_bytes()
         stamp = _stamp(snapshot)
     except OSError:
-        return None  # no entry (or no snapshot): a plain read
+        return None  # no snapshot: a plain read
     try:
+        blob = cachedir.read_entry(entry_path, _RECALL_MAX)
+        if blob is None:
+            return None  # no entry: a plain read
+        if len(blob) > _RECALL_MAX:
+            raise _Unusable("far too large")
         entry = cachedir.read_json(blob, _Unusable)
         if type(entry) is not dict or entry.get("format") != _RECALL_FORMAT:
             raise _Unusable("not a roster recall entry")
@@ -179,13 +183,18 @@ def recall(source: str, fingerprint: str | None) -> tuple[tuple[Person, ...], tu
         notes = tuple(_rows(entry.get("notes")))
         if not all(type(n) is str for n in notes):
             raise _Unusable("a note that is not text")
-    except _Unusable as exc:
+    except (_Unusable, cachedir.NotRegular) as exc:
         cachedir.ignored(entry_path, str(exc))
         return None
     except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError, UnicodeDecodeError):
         cachedir.ignored(entry_path, "malformed")
         return None
+    except OSError:
+        return None
     return people, notes
+
+
+_RECALL_MAX = 1 << 30  # a roster of millions of people is below; past it, an entry is not read into memory
 
 
 class _Unusable(ValueError):
