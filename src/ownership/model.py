@@ -128,13 +128,26 @@ class Locations(Mapping[str, Location]):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_packed_locations, (tuple(self._files), tuple(self._keys), self._at.tobytes()))
 
+    def packed(self) -> tuple[tuple[str, ...], tuple[str, ...], array.array[int]]:
+        """(files, keys, file number, line and column of each key): what `unpacked` takes back."""
+        return tuple(self._files), tuple(self._keys), self._at
 
-def _packed_locations(files: tuple[str, ...], keys: tuple[str, ...], at: bytes) -> Locations:
+    @classmethod
+    def unpacked(cls, files: tuple[str, ...], keys: tuple[str, ...], at: array.array[int]) -> Locations:
+        """The Locations `packed` gave: strings for `files` and distinct `keys`, and three integers in `at` per
+        key, its file number within range (catalog/cachefmt.py checks what it read, once per entry)."""
+        return _packed_locations(files, keys, at)
+
+
+def _packed_locations(files: tuple[str, ...], keys: tuple[str, ...], at: bytes | array.array[int]) -> Locations:
     """A Locations as __reduce__ stored it: nothing is unpacked until a field's Location is asked for."""
     out = Locations.__new__(Locations)
     out._files, out._keys, out._index = files, keys, None
-    out._at = array.array("q")
-    out._at.frombytes(at)
+    if isinstance(at, array.array):
+        out._at = at
+    else:
+        out._at = array.array("q")
+        out._at.frombytes(at)
     return out
 
 

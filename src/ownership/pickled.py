@@ -1,5 +1,7 @@
-"""Pickling the model's records quickly, for the caches that keep them between runs (catalog/cache.py,
-roster/guard.py's recall), and for what a forked child sends back (forked.py).
+"""Pickling the model's records quickly, for what a forked child of this process sends back through a pipe
+(forked.py, and the catalog files catalog/cache.py's prefetch parses on a second core). Never for anything
+kept on disk: a cache folder may be restored by CI or written by someone else, and loading a pickle runs
+code, so the caches are JSON read as checked data (catalog/cachefmt.py, roster/guard.py; cachedir.py).
 
 Locations, findings, people and their contacts (Reach) are frozen dataclasses with slots, whose default pickling goes through a
 Python __setstate__ per object; rebuilt by calling the class with their fields they load several times faster

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,7 @@ def test_a_file_holding_a_credential_is_never_cached(tmp_path: Path, monkeypatch
     where = tmp_path / "cache"
     first = both(folder, where)
     assert first.misses == 3
-    stored = list(where.glob("*.pickle"))
+    stored = list(where.glob("*.json"))
     assert len(stored) == 1  # teams.yaml only
     assert all(b"s3cr3t" not in p.read_bytes() and b"wiki.acme.test" not in p.read_bytes() for p in stored)
     assert both(folder, where).misses == 2
@@ -95,8 +96,8 @@ def test_a_damaged_or_foreign_entry_is_a_miss_not_an_error(tmp_path: Path) -> No
     folder = backstage_tree.write(tmp_path / "org")
     where = tmp_path / "cache"
     both(folder, where)
-    entries = sorted(where.glob("*.pickle"))
-    entries[0].write_bytes(b"not a pickle")
+    entries = sorted(where.glob("*.json"))
+    entries[0].write_bytes(b"not JSON")
     entries[1].write_bytes(entries[1].read_bytes()[:20])
     again = both(folder, where)
     assert again.misses == 2
@@ -195,3 +196,207 @@ def test_editing_a_yaml_placeholder_target_changes_the_cached_load_as_the_plain_
     cache = both(folder, where)
     assert cache.hits >= 1
     assert load_paths([folder], cache.parse)[0].systems["web"].depends_on == ("auth",)
+
+
+# --------------------------------------------------------------------------- the stored form (catalog/cachefmt.py)
+# The cache stores each Parsed as checked JSON, read back field by field: the proof that this changes no
+# answer is that every file of every shape comes back equal, node for node, and that every such catalog loads
+# equal through the cache, cold and warm.
+
+EVERY_FIELD = """\
+teams:
+  - name: payments
+    description: Card payments
+    members: [alice@acme.test, bob]
+    manager: carol@acme.test
+    channel: "#payments"
+    oncall: {pagerduty: {escalation_policy: PABC123}, rotation: primary}
+systems:
+  - name: payments-api
+    description: "ünïcödé \\U0001F600 and a tab\\there"
+    owner: payments
+    maintainers: [alice@acme.test]
+    tier: 1
+    lifecycle: production
+    customer_facing: true
+    repos:
+      - {url: "git@github.com:acme/payments.git", paths: [services/api/, lib/]}
+      - {url: ../local-repo}
+    depends_on: [ledger, ghost]
+    channels: {incident: "#inc-payments", status: "#status-payments"}
+    stakeholders: [cs]
+    runbook: https://wiki.acme.test/payments
+    links: [{url: "https://grafana.acme.test/d/p", title: Dashboard, type: dashboard}]
+    capability: Card payments
+    severity: 2
+  - name: ledger
+    owner: payments
+    tier: "1"
+    lifecycle: prod
+    unknown_key: 1
+  - {name: ledger, owner: payments}
+  - name: Bad Name
+stakeholders:
+  - name: cs
+    contacts: [dana@acme.test]
+    channel: "#cs"
+    when: {tier: 1, customer_facing: true}
+  - name: legal
+    contacts: [leo@acme.test]
+    when: [{hits_tier1: 2, systems: [payments-api], lifecycle: production}, {dependents: 10, severity: 1}]
+rotations:
+  - {name: primary, members: [alice@acme.test, bob], shift: 7d, start: 2026-01-05}
+  - {name: secondary, members: [bob], shift: 12h, start: "2026-01-05T09:30:00.123456+05:30"}
+  - {name: tertiary, members: [bob], shift: 1w, start: 2026-01-05 09:00:00}
+  - {name: broken, members: [bob], shift: 7x, start: soon}
+people:
+  - {person: alice@acme.test, slack: U02ALICE1, phone: "+1 555 0101", pagerduty: PALICE1}
+  - {person: bob, slack: "not a handle!"}
+fallback:
+  - rotation: primary
+  - {team: payments, rotation: primary}
+  - people: [alice@acme.test]
+incident_roles:
+  commander: {rotation: primary}
+  scribe: {stakeholder: cs}
+severity:
+  - {sev: 1, when: {tier: 1, customer_facing: true}}
+  - sev: 2
+    when: {hits_customer_facing: 3}
+"""
+
+BACKSTAGE_SHAPES = """\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: web
+  description: {$text: ./README.md}
+  annotations: &ann
+    pagerduty.com/service-id: PWEB1
+    backstage.io/techdocs-ref: dir:.
+  links: [{url: "https://x.acme.test", title: X}]
+  tags: [a, b]
+spec:
+  type: service
+  owner: team-a
+  lifecycle: production
+  dependsOn: {$yaml: ./deps.yaml}
+  providesApis: [{$json: ./apis.json}]
+  extra: &shared {deep: [1, 2.5, true, null, ~, 2026-01-05, {k: v}]}
+  again: *shared
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: {name: web-api, annotations: *ann}
+spec: {type: openapi, owner: team-a, lifecycle: production, definition: {$text: ./api.yaml}}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Location
+metadata: {name: more}
+spec: {targets: [./more/*.yaml, ../outside.yaml, https://example.com/x.yaml]}
+---
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: t}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: Team-A, namespace: Finance}
+spec: {type: team, children: [], profile: {displayName: Team A, email: a@acme.test}}
+---
+kind: Component
+metadata: {name: no-api-version}
+"""
+
+
+def _node_shape(node: object, seen: dict[int, int]) -> object:
+    """A YAML node as plain nested tuples; a node met again (an alias) as ("alias", its first number)."""
+    from ownership.catalog.yamlnodes import Map, Scalar, Seq
+
+    if id(node) in seen:
+        return ("alias", seen[id(node)])
+    seen[id(node)] = len(seen)
+    if type(node) is Scalar:
+        return ("s", node.value, node.tag, node.plain, node.line, node.column)
+    if type(node) is Seq:
+        return ("q", node.tag, node.line, node.column, node.size, tuple(_node_shape(n, seen) for n in node.items))
+    assert type(node) is Map
+    return ("m", node.tag, node.line, node.column, node.size,
+            tuple((_node_shape(k, seen), _node_shape(v, seen)) for k, v in node.pairs))
+
+
+def _shape(parsed: object) -> object:
+    """Everything a Parsed holds, the types of its values included (a list is not a tuple, 1 is not True)."""
+    def typed(v: object) -> object:
+        if isinstance(v, dict):
+            return ("dict", tuple((k, typed(x)) for k, x in v.items()))
+        if isinstance(v, (list, tuple)):
+            return (type(v).__name__, tuple(typed(x) for x in v))
+        return (type(v).__name__, v, getattr(v, "tzinfo", None))
+
+    seen: dict[int, int] = {}
+    return (
+        [(e.kind, typed(e.values), e.location, type(e.locations).__name__, list(e.locations.items()))
+         for e in parsed.entities],  # type: ignore[attr-defined]
+        [(f, typed(dict(f.evidence))) for f in parsed.findings],  # type: ignore[attr-defined]
+        [(r.kind, r.namespace, r.name, r.file, r.location, r.name_loc,
+          [(k, _node_shape(v, seen)) for k, v in r.metadata.items()],
+          [(k, _node_shape(v, seen)) for k, v in r.spec.items()],
+          [(k, _node_shape(v, seen)) for k, v in r.annotations.items()]) for r in parsed.records],  # type: ignore[attr-defined]
+    )
+
+
+def _shapes(tmp_path: Path) -> dict[str, Path]:
+    from tests.conftest import FIXTURES, ROOT
+
+    native = tmp_path / "native"
+    native.mkdir()
+    (native / "every-field.yaml").write_text(EVERY_FIELD, encoding="utf-8")
+    (native / "second.yaml").write_text("systems:\n  - {name: payments-api, owner: payments}\n"
+                                        "severity:\n  - {sev: 4}\n")  # duplicates across files
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, capture_output=True, timeout=30)
+    (shapes / "catalog-info.yaml").write_text(BACKSTAGE_SHAPES, encoding="utf-8")
+    (shapes / "README.md").write_text("# web\n\nThe shop.\n")
+    (shapes / "deps.yaml").write_text("[component:ledger]\n")
+    (shapes / "apis.json").write_text('"web-api"\n')
+    (shapes / "api.yaml").write_text("openapi: 3.0.0\n")
+    (shapes / "more").mkdir()
+    (shapes / "more" / "ledger.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: ledger}\n"
+        "spec: {type: service, owner: group:finance/team-a, lifecycle: production}\n")
+    return {"native, every field": native, "Backstage shapes, placeholders, Locations": shapes,
+            "Backstage example org": backstage_tree.write(tmp_path / "org"), "example": ROOT / "catalog",
+            "bad fixtures": FIXTURES / "bad", "init templates": ROOT / "src" / "ownership" / "data" / "init"}
+
+
+def test_every_file_of_every_shape_comes_back_from_its_stored_form_as_parsed(tmp_path: Path) -> None:
+    import hashlib
+
+    from ownership.catalog import cachefmt
+    from ownership.catalog.load import discover, parse_file, read_sources
+
+    stored = 0
+    for name, folder in _shapes(tmp_path).items():
+        for path, data in read_sources(discover([folder])):
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            digest = hashlib.sha256(raw).digest()
+            parsed = parse_file(path, data)
+            blob = cachefmt.encode(len(raw), digest, parsed)  # every shape is stored (Unstorable: never)
+            back = cachefmt.decode(blob, len(raw), digest)
+            assert back is not None and _shape(back) == _shape(parsed), (name, path)
+            assert back.entities == parsed.entities and back.findings == parsed.findings, (name, path)
+            assert cachefmt.decode(blob, len(raw) + 1, digest) is None  # stored for other content: a miss
+            stored += 1
+    assert stored >= 90
+
+
+def test_every_shape_of_catalog_loads_through_the_cache_as_without_it(tmp_path: Path) -> None:
+    for name, folder in _shapes(tmp_path).items():
+        where = tmp_path / "cache" / name
+        plain = load_paths([folder])
+        for _ in range(2):  # cold, then warm
+            cache = FileCache(where)
+            assert load_paths([folder], cache.parse) == plain, name
+        assert cache.misses == 0 and cache.hits, name

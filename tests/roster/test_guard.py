@@ -215,6 +215,6 @@ def test_a_changed_snapshot_or_damaged_recall_entry_means_a_plain_read(tmp_path:
     assert guard.recall(str(src), fp) is None
     load(str(src), RosterSettings(), today=TODAY)
     assert guard.recall(str(src), fp) is not None
-    snapshot.with_suffix(".people.pickle").write_bytes(b"not a pickle")
+    snapshot.with_suffix(".people.json").write_bytes(b"not JSON")
     assert guard.recall(str(src), fp) is None
     assert load(str(src), RosterSettings(), today=TODAY).active_count(TODAY) == 20

@@ -14,7 +14,7 @@ from tests.routing import orgs
 def test_second_load_comes_from_the_cache_and_matches(tmp_path: Path) -> None:
     folder, _ = orgs.write(tmp_path)
     first = command.load_catalog([str(folder)])
-    cached = list((Path(os.environ["XDG_CACHE_HOME"]) / "ownership" / "catalog-files").glob("*.pickle"))
+    cached = list((Path(os.environ["XDG_CACHE_HOME"]) / "ownership" / "catalog-files").glob("*.json"))
     assert len(cached) == len(list(folder.glob("*.yaml")))  # issue 13 item 1: one entry per file
     again = command.load_catalog([str(folder)])
     assert again == first and sorted(again.catalog.systems) == sorted(orgs.catalog().systems)
@@ -32,8 +32,8 @@ def test_an_edited_catalog_is_read_again(tmp_path: Path) -> None:
 def test_a_corrupt_cache_file_is_a_miss_not_an_error(tmp_path: Path) -> None:
     folder, _ = orgs.write(tmp_path)
     command.load_catalog([str(folder)])
-    for f in (Path(os.environ["XDG_CACHE_HOME"]) / "ownership" / "catalog-files").glob("*.pickle"):
-        f.write_bytes(b"not a pickle")
+    for f in (Path(os.environ["XDG_CACHE_HOME"]) / "ownership" / "catalog-files").glob("*.json"):
+        f.write_bytes(b"not JSON")
     assert "payments-api" in command.load_catalog([str(folder)]).catalog.systems
 
 

@@ -214,7 +214,8 @@ def test_a_catalog_field_is_shown_never_obeyed(org: Path, tmp_path: Path) -> Non
                                       'run\\e]52;c;eA==\\a"\n')
     text, code = _run(org, "page", "pay-api", "--catalog", str(catalog), "--roster", str(org / "roster.csv"))
     assert _obeyed(text) == [], text
-    assert code == 2 or "runbook: https://wiki.acme.test/\\x1b]8;;https://evil.test/" in text, text
+    refused = "'runbook' contains U+001B ESCAPE, a control character" in text  # at the door (point 1)
+    assert code == 2 or refused or "runbook: https://wiki.acme.test/\\x1b]8;;https://evil.test/" in text, text
 
 
 # --------------------------------------------------------------------------- one writer, no way around it

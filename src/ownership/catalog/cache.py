@@ -9,6 +9,10 @@ One entry per file path, in `$XDG_CACHE_HOME/ownership/catalog-files/` (default 
 key is the file's display path and absolute path, the entry holds its size and the SHA-256 of its content, and
 is used only when both match what was read just now (an edit, even within the same second, is a miss). A file
 holding a credential (a URL's user:token@, a token's value; see redact.py) is never stored.
+
+The folder may be restored by CI or written by someone else: an entry is JSON that only data is read from
+(catalog/cachefmt.py), never a pickle. One that cannot be used (garbage, another version, a value of the wrong
+type) is ignored with a warning (cachedir.ignored) and the file parsed and stored again.
 """
 from __future__ import annotations
 
@@ -20,10 +24,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ownership import __version__, cachedir, collector
+from ownership.catalog import cachefmt
 from ownership.catalog.load import Parsed, parse_file
 from ownership.pickled import dumps
 
-FORMAT = 4  # bump when Parsed (or anything in it) changes shape
+FORMAT = cachefmt.VERSION  # in every entry's name: another version's entries are not even opened
+SUFFIX = ".json"
 
 
 def folder() -> Path:
@@ -47,7 +53,7 @@ class FileCache:
         ready = self._ready.pop((path, digest), None)
         if ready is not None:
             return ready
-        entry = self.folder / f"{_key(path)}.pickle"
+        entry = self.folder / f"{_key(path)}{SUFFIX}"
         found = _read(entry, len(raw), digest)
         if found is not None:
             self.hits += 1
@@ -75,7 +81,7 @@ class FileCache:
         for path, data in sources:
             raw = data.encode("utf-8") if isinstance(data, str) else data
             digest = hashlib.sha256(raw).digest()
-            found = _read(self.folder / f"{_key(path)}.pickle", len(raw), digest)
+            found = _read(self.folder / f"{_key(path)}{SUFFIX}", len(raw), digest)
             if found is not None:
                 self.hits += 1
                 self._ready[(path, digest)] = found
@@ -113,15 +119,19 @@ class FileCache:
             self._ready[(path, digest)] = part
             raw = data.encode("utf-8") if isinstance(data, str) else data
             if not _holds_credential(raw):
-                self._write(self.folder / f"{_key(path)}.pickle", len(raw), digest, part)
+                self._write(self.folder / f"{_key(path)}{SUFFIX}", len(raw), digest, part)
 
     def _write(self, entry: Path, size: int, digest: bytes, parsed: Parsed) -> None:
+        try:
+            blob = cachefmt.encode(size, digest, parsed)
+        except cachefmt.Unstorable:
+            return  # a value the format does not hold: this file is parsed each time, the answer is the same
         try:
             if not self._made:
                 self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
                 self._made = True
             tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(dumps((FORMAT, size, digest, parsed)))
+            tmp.write_bytes(blob)
             os.replace(tmp, entry)
         except OSError:
             pass  # no cache this time: the answer is the same, only slower
@@ -160,19 +170,24 @@ def _key(path: str) -> str:
 
 
 def _read(entry: Path, size: int, digest: bytes) -> Parsed | None:
-    # The cache is the user's own and written only by FileCache; anything unexpected in an entry (another
-    # format, a truncated or foreign file) is a miss, never an error.
+    """The Parsed stored for content of this size and digest; None when there is none. An entry that cannot be
+    used is ignored with a warning (and rewritten after the parse), never believed and never an error."""
+    limit = MAX_ENTRY + 64 * size  # far larger than what the format writes for a file this size: not read
     try:
-        blob = entry.read_bytes()
+        blob = cachedir.read_entry(entry, limit)
+        if blob is None:
+            return None
+        if len(blob) > limit:
+            raise cachefmt.Unusable("far too large for its file")
+        return cachefmt.decode(blob, size, digest)
     except OSError:
         return None
-    try:
-        fmt, got_size, got_digest, parsed = pickle.loads(blob)
-    except Exception:  # noqa: BLE001
+    except (cachefmt.Unusable, cachedir.NotRegular) as exc:
+        cachedir.ignored(entry, str(exc))
         return None
-    if fmt != FORMAT or got_size != size or got_digest != digest or not isinstance(parsed, Parsed):
-        return None
-    return parsed
+
+
+MAX_ENTRY = 1 << 20
 
 
 def _holds_credential(raw: bytes) -> bool:

@@ -117,6 +117,8 @@ def _json(path: str, text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise RosterError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from exc
+    except RecursionError as exc:  # a planted file (a cached snapshot is one) nested past the interpreter
+        raise RosterError(f"{path}: not a roster (JSON nested too deeply)") from exc
 
 
 def _json_records(path: str, data: Any) -> Records:
@@ -280,5 +282,5 @@ def snapshot_date(path: str) -> dt.date | None:
     try:
         value = json.loads(Path(path).read_text(encoding="utf-8")).get("as_of")
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         return None
