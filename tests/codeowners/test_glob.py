@@ -129,7 +129,7 @@ def test_generated_directory_patterns_match_as_the_regex_did(segments: list[str]
 def test_a_path_is_measured_once_for_every_line_of_the_file() -> None:
     co = parse("* @a\n/docs/ @b\n*.md @c\n")
     subject = Subject("docs/a.md")
-    assert [line.matches(subject) for line in co.lines] == [True, True, True]
+    assert [line.glob.covers(subject) for line in co.lines] == [True, True, True]
     assert set(subject.found) == {"docs", ".md"}  # literal positions, looked up once per literal
 
 

@@ -27,7 +27,6 @@ class Op(Enum):
     ONE = "?"  # one character that is not /
     STAR = "*"  # any run of characters that are not /, maybe empty
     SEGMENT = "segment*"  # a whole segment: one or more characters that are not /
-    SLASH = "/"
     EVERYTHING = "**"  # the pattern `**` alone: one or more characters
     LEADING = "**/"  # nothing, or one or more characters and a /  (a leading `**/`)
     TRAILING = "/**"  # a / and anything  (a trailing `/**`, or a trailing slash)
@@ -42,11 +41,18 @@ class Glob:
     pattern: str
     steps: tuple[tuple[Op, str], ...]
     never: bool = False  # the pattern `/` matches nothing
+    literals: tuple[str, ...] = ()  # every one must occur in a path it matches: most lines stop here
 
-    def match(self, path: str | Subject) -> bool:
-        subject = path if isinstance(path, Subject) else Subject(path)
+    def match(self, path: str) -> bool:
+        return self.covers(Subject(path))
+
+    def covers(self, subject: Subject) -> bool:
+        """`match()` for a path already measured (one Subject serves every line of a file)."""
         if self.never:
             return False
+        for literal in self.literals:
+            if literal not in subject.text:
+                return False
         reached = 1  # position 0
         for op, text in self.steps:
             reached = subject.step(reached, op, text)
@@ -89,8 +95,6 @@ class Subject:
             return _spread(reached, self.other)
         if op is Op.SEGMENT:
             return _spread((reached & self.other) << 1, self.other)
-        if op is Op.SLASH:
-            return (reached & self.slash) << 1
         if op is Op.EVERYTHING:
             return _spread((reached & self.dot) << 1, self.dot)
         if op is Op.LEADING:
@@ -156,7 +160,7 @@ def compile_pattern(pattern: str) -> Glob:
                 need_slash = True
             continue
         if need_slash:
-            steps.append((Op.SLASH, ""))
+            steps.append((Op.LITERAL, "/"))
         if seg == "*":
             steps.append((Op.SEGMENT, ""))
         else:
@@ -164,7 +168,8 @@ def compile_pattern(pattern: str) -> Glob:
             if i == last:
                 steps.append((Op.INSIDE, ""))
         need_slash = True
-    return Glob(pattern, tuple(_joined(steps)))
+    joined = tuple(_joined(steps))
+    return Glob(pattern, joined, literals=tuple(dict.fromkeys(t for op, t in joined if op is Op.LITERAL)))
 
 
 def _segment(seg: str) -> list[tuple[Op, str]]:

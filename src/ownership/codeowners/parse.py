@@ -38,9 +38,9 @@ class Line:
     def glob(self) -> Glob:
         return compile_pattern(self.pattern)
 
-    def matches(self, path: str | Subject) -> bool:
-        """Whether the line covers `path` (a leading slash is ignored); a Subject is a path already measured."""
-        return self.glob.match(path if isinstance(path, Subject) else Subject(path.lstrip("/")))
+    def matches(self, path: str) -> bool:
+        """Whether the line covers `path` (a leading slash is ignored)."""
+        return self.glob.match(path.lstrip("/"))
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,14 @@ class Codeowners:
     def match(self, path: str) -> Line | None:
         """The line that decides `path`'s owners (the last one matching), or None when none matches."""
         subject = Subject(path.lstrip("/"))
-        for line in reversed(self.lines):
-            if line.matches(subject):
+        for glob, line in self._last_first:
+            if glob.covers(subject):
                 return line
         return None
+
+    @cached_property
+    def _last_first(self) -> list[tuple[Glob, Line]]:
+        return [(line.glob, line) for line in reversed(self.lines)]
 
     def owners(self, path: str) -> tuple[str, ...]:
         line = self.match(path)
