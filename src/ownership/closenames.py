@@ -25,23 +25,12 @@ from collections import Counter
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
+from ownership.bits import bitset, members
+
 
 def _ratio(matches: int, length: int) -> float:
     """difflib's `_calculate_ratio`, the float every one of its ratios is."""
     return 2.0 * matches / length if length else 1.0
-
-
-def _bitset(ids: list[int], size: int) -> int:
-    bits = bytearray(size // 8 + 1)
-    for i in ids:
-        bits[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(bits, "little")
-
-
-def _members(bits: int) -> list[int]:
-    """The positions of the set bits, lowest first."""
-    text = bin(bits)[:1:-1]
-    return [i for i, c in enumerate(text) if c == "1"]
 
 
 class CloseNames:
@@ -62,8 +51,8 @@ class CloseNames:
                 for k in range(1, count + 1):
                     holding.setdefault((ch, k), []).append(i)
         size = len(self._names)
-        self._by_length = {length: _bitset(ids, size) for length, ids in by_length.items()}
-        self._holding = {token: _bitset(ids, size) for token, ids in holding.items()}
+        self._by_length = {length: bitset(ids, size) for length, ids in by_length.items()}
+        self._holding = {token: bitset(ids, size) for token, ids in holding.items()}
         self._built = True
 
     def matches(self, word: str, n: int = 3, cutoff: float = 0.6) -> list[str]:
@@ -85,7 +74,7 @@ class CloseNames:
             if bound < cutoff or (len(best) == n and bound < best[0][0]):
                 break
             group = self._by_length[length] & _equal(shared, i)
-            for index in _members(group):
+            for index in members(group):
                 name = self._names[index]
                 matcher.set_seq1(name)
                 score = matcher.ratio()

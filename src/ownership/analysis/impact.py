@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 
+from ownership.bits import bitset
 from ownership.errors import OwnershipError
 from ownership.memo import ByIdentity
 from ownership.model import Catalog, Severity, System, owned_by
@@ -417,20 +418,19 @@ def _upstream(dag: nx.DiGraph, systems: Mapping[str, System]) -> dict[int, _Tota
     one set at a time. What `nx.ancestors` per system gave, without walking the graph once per system."""
     import networkx as nx
 
-    bit = {name: 1 << i for i, name in enumerate(systems)}
-    by_weight: dict[int, int] = {}
-    tier1 = customer_facing = 0
-    for name, s in systems.items():
-        by_weight[_weight(s.tier)] = by_weight.get(_weight(s.tier), 0) | bit[name]
-        tier1 |= bit[name] if s.tier == 1 else 0
-        customer_facing |= bit[name] if s.customer_facing else 0
+    size = len(systems)
+    index = {name: i for i, name in enumerate(systems)}
+    weights: dict[int, list[int]] = {}
+    for i, s in enumerate(systems.values()):
+        weights.setdefault(_weight(s.tier), []).append(i)
+    by_weight = {w: bitset(ids, size) for w, ids in weights.items()}
+    tier1 = bitset((i for i, s in enumerate(systems.values()) if s.tier == 1), size)
+    customer_facing = bitset((i for i, s in enumerate(systems.values()) if s.customer_facing), size)
     waiting = {c: dag.out_degree(c) for c in dag}  # components below c that still need c's upstream set
     live: dict[int, int] = {}
     totals: dict[int, _Totals] = {}
     for c in nx.topological_sort(dag):
-        upstream = 0
-        for m in dag.nodes[c]["members"]:
-            upstream |= bit[m]
+        upstream = bitset((index[m] for m in dag.nodes[c]["members"]), size)
         for d in dag.predecessors(c):
             upstream |= live[d]
             waiting[d] -= 1
