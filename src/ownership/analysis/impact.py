@@ -364,8 +364,8 @@ class _Totals:
 
 
 class _Impacts(Mapping[str, Impact]):
-    """The Impact of each system on its own, computed on first use: one walk of the component graph per system
-    asked about, so an audit of a 10,000-system catalog pays only for the systems its findings and report rank.
+    """The Impact of each system on its own, computed on first use; its dependents are listed (one walk of the
+    graph) only for the systems whose hits someone reads, as an audit reads only those its findings rank.
 
     The counts are over strongly connected components (condensation): every system of a cycle has the same
     systems upstream, so a catalog that is one big cycle costs one step per system, not N. They are computed
