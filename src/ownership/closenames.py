@@ -39,6 +39,7 @@ class CloseNames:
     def __init__(self, names: Iterable[str]) -> None:
         self._names = list(names)  # duplicates kept: difflib lists a name as often as it is given
         self._by_length: dict[int, int] = {}
+        self._postings: dict[tuple[str, int], list[int]] = {}
         self._holding: dict[tuple[str, int], int] = {}
         self._built = False
 
@@ -50,10 +51,18 @@ class CloseNames:
             for ch, count in Counter(name).items():
                 for k in range(1, count + 1):
                     holding.setdefault((ch, k), []).append(i)
-        size = len(self._names)
-        self._by_length = {length: bitset(ids, size) for length, ids in by_length.items()}
-        self._holding = {token: bitset(ids, size) for token, ids in holding.items()}
+        self._by_length = {length: bitset(ids, len(self._names)) for length, ids in by_length.items()}
+        self._postings = holding
         self._built = True
+
+    def _holders(self, token: tuple[str, int]) -> int:
+        """The names holding character token[0] at least token[1] times, as a bitset made when first asked:
+        as many bitsets as the words asked about have characters, not as the names have (an index of
+        10,000 names in distinct scripts would otherwise hold a bitset per character of every name)."""
+        bits = self._holding.get(token)
+        if bits is None:
+            bits = self._holding[token] = bitset(self._postings.get(token, ()), len(self._names))
+        return bits
 
     def matches(self, word: str, n: int = 3, cutoff: float = 0.6) -> list[str]:
         """`difflib.get_close_matches(word, names, n, cutoff)`, to the name and order."""
@@ -92,7 +101,9 @@ class CloseNames:
         slices: list[int] = []
         for ch, count in Counter(word).items():
             for k in range(1, count + 1):
-                carry = self._holding.get((ch, k), 0)
+                carry = self._holders((ch, k))
+                if not carry:
+                    break  # no name holds ch k times, nor k + 1
                 for j, bits in enumerate(slices):
                     if not carry:
                         break
