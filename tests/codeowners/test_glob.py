@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ownership.codeowners.glob import Subject
+from ownership.codeowners.glob import Op, Subject
 from ownership.codeowners.parse import PatternError, compile_pattern, parse
 from tests.conftest import ROOT
 from tests.gitrepo import GitRepo
@@ -133,6 +133,24 @@ def test_a_path_is_measured_once_for_every_line_of_the_file() -> None:
     assert set(subject.found) == {"docs", ".md"}  # literal positions, looked up once per literal
 
 
+class _Counted(Subject):
+    steps = 0
+
+    def step(self, reached: int, op: Op, text: str) -> int:
+        self.steps += 1
+        return super().step(reached, op, text)
+
+
+@pytest.mark.parametrize("path", ["src/b/" + "a" * 48, "a" * 4800 + "/b", "a/" * 2000 + "b", "b" * 300])
+def test_a_match_runs_each_step_of_the_pattern_once_whatever_the_path(path: str) -> None:
+    """No backtracking by construction: the matcher never goes back to an earlier step."""
+    for pattern in ("*a" * 16 + "*b", "**/" + "*a*/" * 8 + "**/b", "a/**/" * 6 + "b", "?*?*?*?*?*?*?*?*b"):
+        glob = compile_pattern(pattern)
+        subject = _Counted(path)
+        glob.covers(subject)
+        assert subject.steps <= len(glob.steps) <= len(pattern) + 2
+
+
 CODEOWNERS_17 = "*a" * 16 + "*b @acme/evil\n"  # 17 stars
 NAME = "a" * 48  # no b: every way of spreading the a's over the stars is tried, and fails
 
@@ -145,7 +163,8 @@ def test_codeowners_check_with_a_17_star_line_and_a_48_character_name_finishes(t
         "teams:\n  - name: core\n    members: [a@acme.test]\nsystems:\n  - name: svc\n    owner: core\n"
         "    repos:\n      - url: ../repo\n        paths: [src/]\n")
     repo = GitRepo.init(tmp_path / "repo")
-    repo.commit({f"src/{NAME}": "x", ".github/CODEOWNERS": "/src/ @acme/core\n" + CODEOWNERS_17},
+    # under src/b/: the line's every literal is in the path, so the matcher cannot rule it out early
+    repo.commit({f"src/b/{NAME}": "x", ".github/CODEOWNERS": "/src/ @acme/core\n" + CODEOWNERS_17},
                 date="2026-01-10")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run([sys.executable, "-m", "ownership", "codeowners", "check", "--catalog", "catalog",
