@@ -30,8 +30,13 @@ TIERS = (1, 2, 3, 4)
 LIFECYCLES = ("production", "production", "production", "experimental", "deprecated")
 
 
-def generate(root: Path, n_systems: int, n_teams: int, seed: int = 7, cycle: bool = False) -> None:
-    """The catalog; `cycle`: each system also depends on the next one, the last on the first (one big cycle)."""
+def generate(root: Path, n_systems: int, n_teams: int, seed: int = 7, cycle: bool = False,
+             shape: str = "layered", unknown: int = 0) -> None:
+    """The catalog; `cycle`: each system also depends on the next one, the last on the first (one big cycle).
+    `shape`: "layered" (each system depends on up to 4 higher-numbered ones), "chain" (each on the next one
+    only: one path as deep as the catalog) or "independent" (no dependencies at all).
+    `unknown`: this many systems (spread over the catalog) also depend on a system that does not exist (see
+    `unknown_name`), so `unknown-system` reports them with a "did you mean" hint where one is close."""
     rng = random.Random(seed)
     teams = [f"team-{i:04d}" for i in range(n_teams)]
     per_file = 100
@@ -43,6 +48,7 @@ def generate(root: Path, n_systems: int, n_teams: int, seed: int = 7, cycle: boo
                       f"    manager: m{rng.randrange(300):03d}@acme.test", f'    channel: "#{name}"']
         (root / f"teams-{start // per_file:03d}.yaml").write_text("\n".join(lines) + "\n")
     systems = [f"svc-{i:05d}" for i in range(n_systems)]
+    every = n_systems // unknown if unknown else 0
     sysdir = root / "systems"
     sysdir.mkdir()
     per_file = 50
@@ -53,6 +59,10 @@ def generate(root: Path, n_systems: int, n_teams: int, seed: int = 7, cycle: boo
             # depend only on higher-numbered systems: a realistic layered DAG, no cycles
             deps = sorted({systems[rng.randrange(i + 1, n_systems)] for _ in range(rng.randint(0, 4))}
                           if i < n_systems - 1 else set())
+            if shape != "layered":
+                deps = [systems[i + 1]] if shape == "chain" and i < n_systems - 1 else []
+            if every and i % every == 0 and i // every < unknown:
+                deps = [*deps, unknown_name(rng, systems)]
             if cycle:
                 deps = sorted({*deps, systems[(i + 1) % n_systems]})
             lines += [
@@ -71,6 +81,25 @@ def generate(root: Path, n_systems: int, n_teams: int, seed: int = 7, cycle: boo
                 f"    runbook: https://wiki.acme.test/{name}/runbook",
             ]
         (sysdir / f"systems-{start // per_file:04d}.yaml").write_text("\n".join(lines) + "\n")
+
+
+def unknown_name(rng: random.Random, systems: list[str]) -> str:
+    """A name no system has: a typo of one (a character dropped, doubled or changed) or, one time in four, an
+    unrelated name (no hint)."""
+    while True:
+        name = rng.choice(systems)
+        at = rng.randrange(len(name))
+        kind = rng.randrange(4)
+        if kind == 0:
+            name = name[:at] + name[at + 1:]
+        elif kind == 1:
+            name = name[:at] + name[at] + name[at:]
+        elif kind == 2:
+            name = name[:at] + rng.choice("abcdefxyz") + name[at + 1:]
+        else:
+            name = f"{rng.choice(('billing', 'ledger', 'search', 'auth'))}-{rng.choice(('api', 'db', 'queue'))}"
+        if name not in systems:
+            return name
 
 
 def baseline(files: list[Path]) -> int:

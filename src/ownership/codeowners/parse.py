@@ -9,6 +9,7 @@ Semantics (as GitHub documents them, and as hmarr/codeowners implements them):
 - a line with a pattern and no owners unowns the paths it matches (they stay matched, with no owners);
 - `#` starts a comment (a whole line, or after the owners).
 GitHub's CODEOWNERS has no `!` negation, no `[...]` ranges and no `\\#` escape: such lines are reported.
+Patterns are matched by glob.py, in time linear in the path (no regular expression, no backtracking).
 """
 from __future__ import annotations
 
@@ -16,13 +17,13 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from ownership.codeowners.glob import Glob, PatternError, Subject, compile_pattern
+
+__all__ = ["LOCATIONS", "Codeowners", "CodeownersProblem", "Line", "PatternError", "compile_pattern", "parse"]
+
 # GitHub reads the first of these that exists
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 _OWNER = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
-
-
-class PatternError(ValueError):
-    """A pattern GitHub would not accept."""
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,12 @@ class Line:
     line: int
 
     @cached_property
-    def regex(self) -> re.Pattern[str]:
+    def glob(self) -> Glob:
         return compile_pattern(self.pattern)
 
     def matches(self, path: str) -> bool:
-        return self.regex.match(path.lstrip("/")) is not None
+        """Whether the line covers `path` (a leading slash is ignored)."""
+        return self.glob.match(path.lstrip("/"))
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,15 @@ class Codeowners:
 
     def match(self, path: str) -> Line | None:
         """The line that decides `path`'s owners (the last one matching), or None when none matches."""
-        for line in reversed(self.lines):
-            if line.matches(path):
+        subject = Subject(path.lstrip("/"))
+        for glob, line in self._last_first:
+            if glob.covers(subject):
                 return line
         return None
+
+    @cached_property
+    def _last_first(self) -> list[tuple[Glob, Line]]:
+        return [(line.glob, line) for line in reversed(self.lines)]
 
     def owners(self, path: str) -> tuple[str, ...]:
         line = self.match(path)
@@ -94,70 +101,3 @@ def _split(raw: str) -> list[str]:
             break
         fields.append(field)
     return fields
-
-
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """A regular expression matching repository-relative paths (no leading slash) the pattern covers."""
-    if not pattern:
-        raise PatternError("empty pattern")
-    if pattern.startswith("!"):
-        raise PatternError("negation (!) is not supported in CODEOWNERS")
-    if "***" in pattern:
-        raise PatternError("three consecutive asterisks")
-    if "[" in pattern:
-        raise PatternError("character ranges ([...]) are not supported in CODEOWNERS")
-    if pattern == "/":
-        return re.compile(r"(?!)")
-    segs = pattern.split("/")
-    if segs[0] == "":
-        segs = segs[1:]  # a leading slash anchors at the root
-    elif len(segs) == 1 or (len(segs) == 2 and segs[1] == ""):
-        if segs[0] != "**":  # one segment (maybe with a trailing slash) matches at any depth
-            segs = ["**", *segs]
-    if len(segs) > 1 and segs[-1] == "":
-        segs[-1] = "**"  # a trailing slash: everything inside
-    out = [r"\A"]
-    need_slash = False
-    last = len(segs) - 1
-    for i, seg in enumerate(segs):
-        if seg == "**":
-            if i == 0 and i == last:
-                out.append(r".+")
-            elif i == 0:
-                out.append(r"(?:.+/)?")
-                need_slash = False
-            elif i == last:
-                out.append(r"/.*")
-            else:
-                out.append(r"(?:/.+)?")
-                need_slash = True
-            continue
-        if need_slash:
-            out.append("/")
-        if seg == "*":
-            out.append(r"[^/]+")
-        else:
-            out.append(_segment(seg))
-            if i == last:
-                out.append(r"(?:/.*)?")  # a literal last segment also covers a directory of that name
-        need_slash = True
-    out.append(r"\Z")
-    return re.compile("".join(out))
-
-
-def _segment(seg: str) -> str:
-    out: list[str] = []
-    escape = False
-    for ch in seg:
-        if escape:
-            out.append(re.escape(ch))
-            escape = False
-        elif ch == "\\":
-            escape = True
-        elif ch == "*":
-            out.append(r"[^/]*")
-        elif ch == "?":
-            out.append(r"[^/]")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)

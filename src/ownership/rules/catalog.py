@@ -1,10 +1,11 @@
 """Catalog rules: the file is readable, well-formed, and everything it names exists."""
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 
 from ownership.analysis.impact import build_graph, cycles, edge_field
+from ownership.closenames import CloseNames
+from ownership.memo import ByIdentity
 from ownership.model import Catalog, Condition, Location, Snapshot, System
 from ownership.rules.registry import Hit, Option, Rule, declared, rule
 
@@ -79,8 +80,12 @@ UNSUPPORTED_FORMAT = declared("unsupported-format", "warning", "catalog", """
 # --------------------------------------------------------------------------- cross-reference rules
 
 
-def _did_you_mean(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+_CLOSE: ByIdentity[CloseNames] = ByIdentity()
+
+
+def _did_you_mean(name: str, known: Collection[str]) -> str:
+    """The closest known name (difflib's, through one index per catalog mapping: closenames.py)."""
+    close = _CLOSE.get(known, make=lambda: CloseNames(known)).matches(name, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
