@@ -32,16 +32,13 @@ class SourceSection(NamedTuple):
 class RosterSource(Protocol):
     """Where the HR roster is read from: a file export, a SCIM server, a directory (Okta, Entra ID, LDAP).
 
-    To add one, write one module in `src/ownership/roster/` and add one line to `SOURCES` in
-    `roster/__init__.py`, before `files` (the first source whose `accepts` says yes reads the source string;
-    `files` takes every string without a URL scheme, so a new source claims its own scheme, such as
-    `okta://acme.okta.com`). Module-level members:
-
-    - `name`: one word (`okta`), used in messages and docs.
-    - `section`: its own ownership.yaml section as a `SourceSection` (settings, checks, schema and protected
-      reason in one place), or None. Its checked value is `settings.section(key)` in `read`.
-    - `accepts`, `read`, `key`, `shown`, `fingerprint`: below.
-    - The module docstring: what it reads and how (it is the source's entry in docs/extending.md).
+    To add one, write one module in `src/ownership/roster/` whose module-level names are the members below,
+    and add it to `SOURCES` in `roster/__init__.py`, before `files`: the first source whose `accepts` says
+    yes reads the source string, and `files` takes every string without a URL scheme, so a new source claims
+    its own scheme (`okta://acme.okta.com`). `name` is one word for messages and docs; `section` declares
+    its own ownership.yaml section (`SourceSection`: its check, schema, one-line description and why a pull
+    request must not change it), or None; `read` finds its checked value as `settings.section(key)`. The
+    module docstring says what it reads and how: it is the source's line below.
 
     What every source gets from `roster.load` without writing it: the shrink guard against a partial pull
     (`roster_shrink_limit`, `--allow-roster-shrink`), the recall of an unchanged source's people when
