@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -12,7 +11,7 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-from ownership import __version__, redact
+from ownership import __version__, redact, render
 from ownership.render import colour as colours
 from ownership.render import terminal
 from ownership.words import plural
@@ -257,15 +256,18 @@ STRICT_ROSTER_OPTION = click.option("--strict-roster", is_flag=True,
 
 
 # the options of every command that prints findings (validate, audit, codeowners check)
-FINDINGS_FORMAT_OPTION = click.option(
-    "--format", "fmt", type=click.Choice(["auto", "text", "json", "github", "sarif", "markdown"]), default="auto",
-    show_default=True, help="Output format; auto picks github inside GitHub Actions, else text.")
+def format_option(formats: render.Formats[Any], *, auto: bool = False, help: str | None = None) -> Callable[[Any], Any]:
+    """`--format` of a command: the names of its result type's registry (render/__init__.py), in the
+    registry's order; `auto` first (the default) where a command picks github inside GitHub Actions."""
+    names = ["auto", *formats] if auto else list(formats)
+    return click.option("--format", "fmt", type=click.Choice(names), default=names[0], show_default=True, help=help)
+
+
+FINDINGS_FORMAT_OPTION = format_option(render.FINDINGS, auto=True,
+                                       help="Output format; auto picks github inside GitHub Actions, else text.")
 FAIL_ON_OPTION = click.option(
     "--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
     help="Lowest severity that makes the exit code 1 [default: error, or fail_on in ownership.yaml].")
-# the reports of the other commands
-TEXT_JSON_OPTION = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                                show_default=True)
 # every command that reads git history through the scan (scan, audit, report, site)
 STATE_OPTION = click.option("--state", "states", multiple=True, type=click.Path(), metavar="DIR",
                             help="Scan state of an earlier scan (`scan --state-out DIR`, e.g. one per shard of a "
@@ -307,7 +309,6 @@ def validate(catalog_paths: tuple[str, ...], fmt: str, fail_on: str | None, base
     """
     from ownership.commands import validate as command
     from ownership.history.git import GitError, toplevel  # here, not at the top: GitPython costs `page` 0.1 s
-    from ownership.render.findings import render
 
     paths = _named(catalog_paths)
     selected, config = _catalog_paths(catalog_paths, config_path)
@@ -332,8 +333,8 @@ def validate(catalog_paths: tuple[str, ...], fmt: str, fail_on: str | None, base
         except GitError:
             root = None
     coloured = _colour(fmt, output)
-    body, summary = render(fmt, outcome.findings, baseline=outcome.preexisting, uri=command.repo_uri(root),
-                           colour=coloured)
+    body, summary = render.FINDINGS[fmt](outcome.findings, baseline=outcome.preexisting,
+                                         uri=command.repo_uri(root), colour=coloured)
     _emit(body, output, coloured)
     _write_step_summary(summary)
     if not yamlnodes.LIBYAML:
@@ -409,7 +410,7 @@ def init(target: str, team: str | None, system: str | None, catalog: str | None,
 @click.option("--state-out", type=click.Path(file_okay=False), metavar="DIR",
               help="Write the scanned repositories' states to DIR (manifest.json, repos/), for --state.")
 @STATE_OPTION
-@TEXT_JSON_OPTION
+@format_option(render.SCAN)
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
@@ -445,8 +446,7 @@ def scan(catalog_paths: tuple[str, ...], jobs: int | None, shard: str | None, st
     if outcome.catalog_errors:
         warn(f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); scanned what "
              "could be read")
-    render = command.render_json if fmt == "json" else command.render_text
-    terminal.out(render(outcome.activity, outcome.roster), nl=False)
+    terminal.out(render.SCAN[fmt](outcome.activity, outcome.roster), nl=False)
     command.require_history(outcome.activity)  # nothing read: exit 2, after the report of what failed
 
 
@@ -482,7 +482,7 @@ def roster_pull(out: str, roster: str | None, allow_roster_shrink: bool, strict_
 @roster_group.command("show")
 @click.argument("who", shell_complete=_complete("person"))
 @CATALOG_OPTION
-@TEXT_JSON_OPTION
+@format_option(render.PERSON)
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
 @EXCLUDE_OPTION
@@ -501,7 +501,7 @@ def roster_show(who: str, catalog_paths: tuple[str, ...], fmt: str, roster: str 
         raise Failure(command.NO_SOURCE)
     _warn(command.warnings(people))
     info = command.describe(who, people, command.catalog_for_show(paths), day)
-    terminal.out(json.dumps(info, indent=2) if fmt == "json" else command.render_text(info), nl=fmt == "json")
+    terminal.out(render.PERSON[fmt](info), nl=False)
 
 
 AT_OPTION = click.option("--at", "at", metavar="TIME",
@@ -541,7 +541,7 @@ def _warn(lines: Sequence[str]) -> None:
 
 @cli.command(cls=_Renaming, renamed={"--history": "--scan"})
 @click.argument("system", shell_complete=_complete("system"))
-@TEXT_JSON_OPTION
+@format_option(render.PAGE)
 @AT_OPTION
 @TZ_OPTION
 @CATALOG_OPTION
@@ -559,7 +559,6 @@ def page(system: str, fmt: str, at: str | None, tz: str, catalog_paths: tuple[st
     team, the team manager and their manager. People who left, are inactive in HR or moved team are listed
     under skipped with the reason. Exit 1 when nobody at all can be paged, 2 for an unknown system."""
     from ownership.commands import page as command
-    from ownership.render.routing import page_json, page_text
 
     paths, config = _catalog_paths(catalog_paths, config_path)
     when, zone = _at(at), _tz(tz)
@@ -567,7 +566,7 @@ def page(system: str, fmt: str, at: str | None, tz: str, catalog_paths: tuple[st
                                    asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history,
                                    tz=zone, pagerduty_wait=pagerduty_wait)
     _warn(warnings)
-    terminal.out(page_json(result) if fmt == "json" else page_text(result), nl=False)
+    terminal.out(render.PAGE[fmt](result), nl=False)
     if result.gap:
         _note(result.gap)
         sys.exit(EXIT_FINDINGS)
@@ -576,8 +575,7 @@ def page(system: str, fmt: str, at: str | None, tz: str, catalog_paths: tuple[st
 @cli.command("blast-radius")
 @click.argument("system", shell_complete=_complete("system"))
 @click.option("--depth", type=click.IntRange(min=1), default=None, help="Stop after N hops [default: all].")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "dot", "svg"]), default="text",
-              show_default=True, help="svg: drawn by Graphviz when installed, else a built-in layout.")
+@format_option(render.IMPACT, help="svg: drawn by Graphviz when installed, else a built-in layout.")
 @OUTPUT_OPTION
 @CATALOG_OPTION
 @EXCLUDE_OPTION
@@ -587,20 +585,17 @@ def blast_radius(system: str, depth: int | None, fmt: str, output: str | None, c
     """What breaks when SYSTEM breaks: every system that depends on it, directly or not, by depth, with
     tier, customer-facing flag and owning team, and how many tier-1 and customer-facing systems are hit."""
     from ownership.commands import blast_radius as command
-    from ownership.render.routing import dot, impact_json, impact_text
 
     paths, _ = _catalog_paths(catalog_paths, config_path)
     impact, warnings = command.run(paths, system, depth, with_edges=fmt in ("dot", "svg"))
     _warn(warnings)
-    render = {"text": impact_text, "json": impact_json, "dot": dot, "svg": command.to_svg}[fmt]
-    _emit(render(impact), output)
+    _emit(render.IMPACT[fmt](impact), output)
 
 
 @cli.command(cls=_Renaming, renamed={"--history": "--scan"})
 @click.argument("systems", nargs=-1, required=True, shell_complete=_complete("system"))
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "slack"]), default="text",
-              show_default=True, help="markdown is ready to paste into Slack or an incident document; slack is "
-                                      "Block Kit JSON for the room and the status messages.")
+@format_option(render.ROOM, help="markdown is ready to paste into Slack or an incident document; slack is "
+                                 "Block Kit JSON for the room and the status messages.")
 @click.option("--post", is_flag=True, help="Post the room to the incident channel and the declaration to the "
                                            "status channel through Slack's Web API (token from "
                                            "$OWNERSHIP_SLACK_TOKEN); prints what was and was not posted.")
@@ -629,7 +624,6 @@ def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: boo
     when an affected system has nobody at all to page, 2 for an unknown system or when --post could not post
     everything."""
     from ownership.commands import incident as command
-    from ownership.render.routing import room_json, room_markdown, room_text
 
     if (create_channel or slack_url) and not post:
         raise Failure("--create-channel and --slack-url go with --post")
@@ -646,10 +640,8 @@ def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: boo
         for line in outcome.errors:
             _say("error", line)
         posted = outcome.ok
-    elif fmt == "slack":
-        terminal.out(json.dumps(command.slack_messages(result), indent=2, ensure_ascii=False))
     else:
-        terminal.out({"text": room_text, "markdown": room_markdown, "json": room_json}[fmt](result), nl=False)
+        terminal.out(render.ROOM[fmt](result), nl=False)
     gaps = [x.gap for x in result.responders if x.gap]
     for gap in gaps:
         _note(gap)
@@ -668,8 +660,7 @@ def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: boo
               help="Only the systems TEAM owns (a team's own game day) [default: every team].")
 @click.option("--from", "start", metavar="TIME",
               help="Start of the window: ISO date-time or date (UTC without an offset) [default: now].")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True)
+@format_option(render.DRILL)
 @click.option("--sole-responder", "threshold", type=click.IntRange(min=1), default=3, show_default=True,
               metavar="N", help="Report a person who is the only one the page reaches for N or more tier-1 "
                                 "systems at once.")
@@ -707,12 +698,11 @@ def drill(weeks: int, tier: int | None, team: str | None, start: str | None, fmt
     if output is not None:
         raise Failure("-o/--output goes with --scenario (the drill's report is printed)")
     from ownership.commands import drill as command
-    from ownership.render.drill import drill_json, drill_markdown, drill_text
 
     result, warnings = command.run(paths, config, _at(start), weeks, tier, roster, pagerduty_url,
                                    allow_roster_shrink, zone, threshold, team=team)
     _warn(warnings)
-    terminal.out({"text": drill_text, "markdown": drill_markdown, "json": drill_json}[fmt](result), nl=False)
+    terminal.out(render.DRILL[fmt](result), nl=False)
     sys.exit(EXIT_FINDINGS if result.gaps else EXIT_OK)
 
 
@@ -785,7 +775,6 @@ def codeowners_check(catalog_paths: tuple[str, ...], repo: str, fmt: str, fail_o
     codeowners-unowned (system paths no line covers)."""
     from ownership.commands import codeowners as command
     from ownership.commands.validate import failing
-    from ownership.render.findings import render
 
     selected, config = _catalog_paths(catalog_paths, config_path)
     day = _today(today)
@@ -793,7 +782,7 @@ def codeowners_check(catalog_paths: tuple[str, ...], repo: str, fmt: str, fail_o
     outcome = command.check(selected, config, repo, people, day)
     _warn(outcome.notes)
     fmt, coloured = _auto_format(fmt), _colour(_auto_format(fmt))
-    body, summary = render(fmt, outcome.findings, title="CODEOWNERS check", colour=coloured)
+    body, summary = render.FINDINGS[fmt](outcome.findings, title="CODEOWNERS check", colour=coloured)
     terminal.out(body, nl=False, colour=coloured)
     _write_step_summary(summary)
     sys.exit(EXIT_FINDINGS if failing(outcome.findings, fail_on or config.get("fail_on", "error")) else EXIT_OK)
@@ -839,7 +828,6 @@ def audit(catalog_paths: tuple[str, ...], fmt: str, fail_on: str | None, output:
     """
     from ownership.audit import audit as run_audit
     from ownership.commands.validate import failing
-    from ownership.render.findings import render
 
     selected, config = _catalog_paths(catalog_paths, config_path)
     fmt = _auto_format(fmt)
@@ -851,7 +839,7 @@ def audit(catalog_paths: tuple[str, ...], fmt: str, fail_on: str | None, output:
                "bus-factor checks are skipped"])
     result = run_audit(snap, loaded)
     coloured = _colour(fmt, output)
-    body, summary = render(fmt, result.findings, title="Ownership audit", colour=coloured)
+    body, summary = render.FINDINGS[fmt](result.findings, title="Ownership audit", colour=coloured)
     _emit(body, output, coloured)
     _write_step_summary(summary)
     sys.exit(EXIT_FINDINGS if failing(result.findings, fail_on or config.get("fail_on", "error")) else EXIT_OK)
@@ -863,7 +851,7 @@ def audit(catalog_paths: tuple[str, ...], fmt: str, fail_on: str | None, output:
 @click.option("--write", is_flag=True,
               help="Add the top suggestion to the system's maintainers in its catalog file (comments, key order "
                    "and formatting are kept).")
-@TEXT_JSON_OPTION
+@format_option(render.SUGGEST)
 @CATALOG_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
@@ -881,14 +869,14 @@ def suggest(system: str, limit: int, write: bool, fmt: str, catalog_paths: tuple
     snap, _ = _audit_snapshot(paths, config, _today(today), roster, allow_roster_shrink,
                               before_scan=lambda s: command.check(s, system))
     outcome = command.run(snap, system, limit, write)
-    terminal.out(command.render_json(outcome) if fmt == "json" else command.render_text(outcome), nl=False)
+    terminal.out(render.SUGGEST[fmt](outcome), nl=False)
     if write and not outcome.suggestions:
         sys.exit(EXIT_FINDINGS)
 
 
 @cli.command()
 @click.argument("people", nargs=-1, required=True, shell_complete=_complete("person"))
-@TEXT_JSON_OPTION
+@format_option(render.OFFBOARD)
 @CATALOG_OPTION
 @ROSTER_OPTION
 @ALLOW_SHRINK_OPTION
@@ -907,8 +895,7 @@ def offboard(people: tuple[str, ...], fmt: str, catalog_paths: tuple[str, ...], 
                               before_scan=lambda s: command.check(s, people))
     result = command.run(snap, people)
     coloured = _colour(fmt)
-    terminal.out(command.render_json(result) if fmt == "json" else command.render_text(result, coloured),
-                 nl=False, colour=coloured)
+    terminal.out(render.OFFBOARD[fmt](result, coloured), nl=False, colour=coloured)
 
 
 @cli.command()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ownership.analysis.impact import build_graph, dependencies, find_system
 from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people, pagerduty_web
@@ -36,17 +36,11 @@ def run(paths: Sequence[str], config: Config, names: Sequence[str], at: dt.datet
     return room(ctx, g, systems, sev), tuple(warnings)
 
 
-def slack_messages(result: Room) -> dict[str, Any]:
-    """`--format slack`: the room message and the status messages, as Block Kit payloads."""
-    from ownership.render import slack
-
-    return {"room": slack.room_message(result), "status": slack.status_messages(result)}
-
-
 def slack_plan(result: Room, create_channel: bool = False) -> Plan:
     """What `--post` does: the first affected system's incident and status channels (catalog order), the
     commander, backup and responders invited by Slack member id."""
     from ownership.oncall.slack import Invitee, Plan
+    from ownership.render.slack import messages as slack_messages
 
     messages = slack_messages(result)
     people = [result.commander, result.backup,
