@@ -9,11 +9,14 @@ import click
 
 from ownership import render
 from ownership.catalog import yamlnodes
-from ownership.cli.group import (_auto_format, _colour, _emit, _say, _warn, _write_step_summary, cli,
-    EXIT_FINDINGS, EXIT_OK, Failure)
-from ownership.cli.options import (_catalog_paths, _default_catalog, _named, _roster, _selected, _today,
-    ALLOW_SHRINK_OPTION, CATALOG_OPTION, CONFIG_OPTION, DEFAULT_CATALOG, EXCLUDE_OPTION, FAIL_ON_OPTION,
-    FINDINGS_FORMAT_OPTION, LEGACY_PATHS, OUTPUT_OPTION, ROSTER_OPTION, TODAY_OPTION)
+from ownership.cli.group import (
+    _auto_format, _colour, _emit, _say, _warn, _write_step_summary, cli, EXIT_FINDINGS, EXIT_OK, Failure,
+)
+from ownership.cli.options import (
+    _catalog_paths, _default_catalog, _named, _roster, _selected, _today, ALLOW_SHRINK_OPTION, CATALOG_OPTION,
+    CONFIG_OPTION, DEFAULT_CATALOG, EXCLUDE_OPTION, FAIL_ON_OPTION, FINDINGS_FORMAT_OPTION, LEGACY_PATHS,
+    OUTPUT_OPTION, ROSTER_OPTION, TODAY_OPTION,
+)
 from ownership.config import candidates, ConfigError
 from ownership.model import Finding
 from ownership.render import terminal

@@ -10,9 +10,9 @@ from typing import Any
 
 import click
 
-from ownership.render import colour as colours
 from ownership import __version__, redact
 from ownership.errors import EXIT_CANNOT_RUN, OwnershipError
+from ownership.render import colour as colours
 from ownership.render import terminal
 
 

@@ -7,8 +7,10 @@ import click
 
 from ownership import render
 from ownership.cli.group import _warn, cli, Failure
-from ownership.cli.options import (_catalog_paths, _roster, _today, ALLOW_SHRINK_OPTION, CATALOG_OPTION,
-    CONFIG_OPTION, EXCLUDE_OPTION, format_option, LEGACY_PATHS, ROSTER_OPTION, STATE_OPTION, TODAY_OPTION)
+from ownership.cli.options import (
+    _catalog_paths, _roster, _today, ALLOW_SHRINK_OPTION, CATALOG_OPTION, CONFIG_OPTION, EXCLUDE_OPTION,
+    format_option, LEGACY_PATHS, ROSTER_OPTION, STATE_OPTION, TODAY_OPTION,
+)
 from ownership.render import terminal
 
 

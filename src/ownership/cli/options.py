@@ -10,14 +10,13 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
-from ownership.config import find as find_config
-from ownership.config import load as load_config
 from ownership import render
 from ownership.catalog.load import CatalogPaths, Selection
 from ownership.cli.group import _warn, Failure
 from ownership.config import Config
+from ownership.config import find as find_config
+from ownership.config import load as load_config
 from ownership.model import Roster
-
 
 DEFAULT_CATALOG = "catalog"
 

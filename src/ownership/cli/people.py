@@ -8,12 +8,14 @@ from collections.abc import Callable, Sequence
 import click
 
 from ownership import render
-from ownership.cli.group import (_auto_format, _colour, _emit, _warn, _write_step_summary, cli, EXIT_FINDINGS,
-    EXIT_OK, Failure)
-from ownership.cli.options import (_catalog_paths, _complete, _config, _Renaming, _roster, _today,
-    ALLOW_SHRINK_OPTION, CATALOG_OPTION, CONFIG_OPTION, DEFAULT_CATALOG, EXCLUDE_OPTION, FAIL_ON_OPTION,
-    FINDINGS_FORMAT_OPTION, format_option, LEGACY_PATHS, OUTPUT_OPTION, ROSTER_OPTION, STATE_OPTION,
-    STRICT_ROSTER_OPTION, TODAY_OPTION)
+from ownership.cli.group import (
+    _auto_format, _colour, _emit, _warn, _write_step_summary, cli, EXIT_FINDINGS, EXIT_OK, Failure,
+)
+from ownership.cli.options import (
+    _catalog_paths, _complete, _config, _Renaming, _roster, _today, ALLOW_SHRINK_OPTION, CATALOG_OPTION,
+    CONFIG_OPTION, DEFAULT_CATALOG, EXCLUDE_OPTION, FAIL_ON_OPTION, FINDINGS_FORMAT_OPTION, format_option,
+    LEGACY_PATHS, OUTPUT_OPTION, ROSTER_OPTION, STATE_OPTION, STRICT_ROSTER_OPTION, TODAY_OPTION,
+)
 from ownership.config import Config
 from ownership.model import Finding, Snapshot
 from ownership.render import terminal

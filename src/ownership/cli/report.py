@@ -6,8 +6,10 @@ from pathlib import Path
 import click
 
 from ownership.cli.group import _warn, cli
-from ownership.cli.options import (_at, _catalog_paths, _today, ALLOW_SHRINK_OPTION, CATALOG_OPTION,
-    CONFIG_OPTION, EXCLUDE_OPTION, LEGACY_PATHS, ROSTER_OPTION, STATE_OPTION, STRICT_ROSTER_OPTION, TODAY_OPTION)
+from ownership.cli.options import (
+    _at, _catalog_paths, _today, ALLOW_SHRINK_OPTION, CATALOG_OPTION, CONFIG_OPTION, EXCLUDE_OPTION, LEGACY_PATHS,
+    ROSTER_OPTION, STATE_OPTION, STRICT_ROSTER_OPTION, TODAY_OPTION,
+)
 from ownership.render import terminal
 from ownership.words import plural
 

@@ -7,9 +7,11 @@ import click
 
 from ownership import redact, render
 from ownership.cli.group import _emit, _note, _say, _warn, cli, EXIT_FINDINGS, EXIT_OK, Failure
-from ownership.cli.options import (_at, _catalog_paths, _complete, _Renaming, _tz, ALLOW_SHRINK_OPTION, AT_OPTION,
-    CATALOG_OPTION, CONFIG_OPTION, EXCLUDE_OPTION, format_option, HISTORY_OPTION, OUTPUT_OPTION,
-    PAGERDUTY_URL_OPTION, PAGERDUTY_WAIT_OPTION, ROSTER_OPTION, TZ_OPTION)
+from ownership.cli.options import (
+    _at, _catalog_paths, _complete, _Renaming, _tz, ALLOW_SHRINK_OPTION, AT_OPTION, CATALOG_OPTION, CONFIG_OPTION,
+    EXCLUDE_OPTION, format_option, HISTORY_OPTION, OUTPUT_OPTION, PAGERDUTY_URL_OPTION, PAGERDUTY_WAIT_OPTION,
+    ROSTER_OPTION, TZ_OPTION,
+)
 from ownership.errors import EXIT_CANNOT_RUN
 from ownership.render import terminal
 
