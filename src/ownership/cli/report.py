@@ -41,11 +41,12 @@ def report(catalog_paths: tuple[str, ...], out: str | None, history: str | None,
     from ownership.history.progress import bar
 
     selected, config = _catalog_paths(catalog_paths, config_path)
-    written = command.run(selected, config, today=_today(today), roster_source=roster,
-                          out=Path(out) if out else None, history=Path(history) if history else None,
-                          allow_roster_shrink=allow_roster_shrink, jobs=jobs, warn=lambda line: _warn([line]),
-                          stage=command.terminal_stage(), progress=bar, states=states,
-                          strict_roster=strict_roster)
+    written = command.run(command.Request(selected, config, today=_today(today), roster_source=roster,
+                                          out=Path(out) if out else None,
+                                          history=Path(history) if history else None,
+                                          allow_roster_shrink=allow_roster_shrink, jobs=jobs,
+                                          warn=lambda line: _warn([line]), stage=command.terminal_stage(),
+                                          progress=bar, states=states, strict_roster=strict_roster))
     terminal.out(f"wrote {', '.join(str(p) for p in written.files.values())}")
 
 
@@ -109,11 +110,11 @@ def site(catalog_paths: tuple[str, ...], out: str, report_dir: str | None, at: s
     selected, config = _catalog_paths(catalog_paths, config_path)
     moment = _at(at)
     with bar() as progress:
-        outcome = command.run(selected, config, out, at=moment, roster_source=roster,
-                              allow_roster_shrink=allow_roster_shrink, scan=not no_scan, jobs=jobs,
-                              report_dir=report_dir, pagerduty_web=pagerduty_web, title=title,
-                              offboard_limit=offboard_limit, warn=lambda line: _warn([line]),
-                              progress=progress, states=states)
+        outcome = command.run(command.Request(selected, config, out, at=moment, roster_source=roster,
+                                              allow_roster_shrink=allow_roster_shrink, scan=not no_scan, jobs=jobs,
+                                              report_dir=report_dir, pagerduty_web=pagerduty_web, title=title,
+                                              offboard_limit=offboard_limit, warn=lambda line: _warn([line]),
+                                              progress=progress, states=states))
     if outcome.catalog_errors:
         _warn([f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); the site shows "
                "what could be read"])

@@ -39,9 +39,9 @@ def page(system: str, fmt: str, at: str | None, tz: str, catalog_paths: tuple[st
 
     paths, config = _catalog_paths(catalog_paths, config_path)
     when, zone = _at(at), _tz(tz)
-    result, warnings = command.run(paths, config, system, when, roster, pagerduty_url,
-                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history,
-                                   tz=zone, pagerduty_wait=pagerduty_wait)
+    result, warnings = command.run(command.Request(paths, config, system, when, roster, pagerduty_url,
+                                                   asked_at=at is not None, allow_shrink=allow_roster_shrink,
+                                                   history=history, tz=zone, pagerduty_wait=pagerduty_wait))
     _warn(warnings)
     terminal.out(render.PAGE[fmt](result), nl=False)
     if result.gap:
@@ -106,9 +106,9 @@ def incident(systems: tuple[str, ...], fmt: str, post: bool, create_channel: boo
         raise Failure("--create-channel and --slack-url go with --post")
     paths, config = _catalog_paths(catalog_paths, config_path)
     when, zone = _at(at), _tz(tz)
-    result, warnings = command.run(paths, config, systems, when, roster, pagerduty_url,
-                                   asked_at=at is not None, allow_shrink=allow_roster_shrink, history=history,
-                                   tz=zone, sev=sev, pagerduty_wait=pagerduty_wait)
+    result, warnings = command.run(command.Request(paths, config, systems, when, roster, pagerduty_url,
+                                                   asked_at=at is not None, allow_shrink=allow_roster_shrink,
+                                                   history=history, tz=zone, sev=sev, pagerduty_wait=pagerduty_wait))
     _warn(warnings)
     posted = True
     if post:
@@ -167,8 +167,8 @@ def drill(weeks: int, tier: int | None, team: str | None, start: str | None, fmt
     if scenario is not None:
         from ownership.commands import gameday
 
-        card, notes = gameday.run(paths, config, scenario, _at(at), zone, roster, allow_roster_shrink,
-                                  pagerduty_url)
+        card, notes = gameday.run(gameday.Request(paths, config, scenario, _at(at), zone, roster,
+                                                  allow_roster_shrink, pagerduty_url))
         _warn(notes)
         _emit(card, output)
         return
@@ -176,8 +176,8 @@ def drill(weeks: int, tier: int | None, team: str | None, start: str | None, fmt
         raise Failure("-o/--output goes with --scenario (the drill's report is printed)")
     from ownership.commands import drill as command
 
-    result, warnings = command.run(paths, config, _at(start), weeks, tier, roster, pagerduty_url,
-                                   allow_roster_shrink, zone, threshold, team=team)
+    result, warnings = command.run(command.Request(paths, config, _at(start), weeks, tier, roster, pagerduty_url,
+                                                   allow_roster_shrink, zone, threshold, team=team))
     _warn(warnings)
     terminal.out(render.DRILL[fmt](result), nl=False)
     sys.exit(EXIT_FINDINGS if result.gaps else EXIT_OK)
