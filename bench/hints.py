@@ -27,7 +27,7 @@ from validate import generate  # the bench folder is on sys.path when this scrip
 
 from ownership.commands import validate
 from ownership.config import Config
-from ownership.render.findings import render
+from ownership.render.findings import text_report
 
 TARGET = 2.0
 
@@ -35,7 +35,7 @@ TARGET = 2.0
 def run(root: Path) -> tuple[float, list[str]]:
     t0 = time.perf_counter()
     outcome = validate.check([str(root)], Config(), dt.date(2026, 11, 30))
-    render("text", outcome.findings)
+    text_report(outcome.findings)
     took = time.perf_counter() - t0
     return took, [f.message for f in outcome.findings if f.rule == "unknown-system"]
 

@@ -204,6 +204,7 @@ def ranges_threshold() -> int:
 def time_in_process(catalog: Path, cache: Path, rounds: int) -> float:
     """Median seconds of the scan command's work in this process (cold cache each round)."""
     from ownership.commands import scan as command
+    from ownership.render.scan import scan_text
     from ownership.config import Config
 
     times = []
@@ -212,7 +213,7 @@ def time_in_process(catalog: Path, cache: Path, rounds: int) -> float:
         config = Config(values={"history": {"cache": str(cache), "protocols": ["https", "ssh", "file"]}})
         started = time.perf_counter()
         outcome = command.run([str(catalog)], config, dt.date.today(), None, None, lambda _: None)
-        command.render_text(outcome.activity, outcome.roster)
+        scan_text(outcome.activity, outcome.roster)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -235,6 +236,7 @@ def rescan_example(work: Path, rounds: int) -> tuple[float, float, int]:
     """(in-process seconds, subprocess seconds, repositories) for a warm re-scan of the example catalog."""
     from ownership.catalog.load import load_paths
     from ownership.commands import scan as command
+    from ownership.render.scan import scan_text
     from ownership.config import load as load_config
 
     catalog_dir = ROOT / "catalog"
@@ -255,7 +257,7 @@ def rescan_example(work: Path, rounds: int) -> tuple[float, float, int]:
     for _ in range(rounds):
         started = time.perf_counter()
         outcome = command.run([str(catalog_dir)], config, today, None, None, lambda _: None)
-        command.render_text(outcome.activity, outcome.roster)
+        scan_text(outcome.activity, outcome.roster)
         inproc.append(time.perf_counter() - started)
     sub = []
     for _ in range(rounds):

@@ -79,8 +79,9 @@ def main() -> int:
                                allow_roster_shrink=True, scan=False)
         audit(snap, loaded)
         t1, c1 = time.perf_counter(), time.process_time()
-        outcome = site.run([str(root)], Config(), out, at=AT, roster_source=source, allow_roster_shrink=True,
-                           scan=False, warn=lambda line: None, offboard_limit=args.offboard_limit)
+        outcome = site.run(site.Request([str(root)], Config(), out, at=AT, roster_source=source,
+                                        allow_roster_shrink=True, scan=False, warn=lambda line: None,
+                                        offboard_limit=args.offboard_limit))
         t2, c2 = time.perf_counter(), time.process_time()
         print(f"site: {outcome.files:,} files ({outcome.systems:,} systems, {outcome.teams:,} teams, "
               f"{outcome.people:,} people)")
@@ -101,8 +102,8 @@ def depth(systems: int, teams: int, rounds: int) -> int:
         for r in range(rounds):
             for shape, root in roots.items():
                 t0 = time.perf_counter()
-                site.run([str(root)], Config(), str(Path(tmp) / f"site-{shape}-{r}"), at=AT, roster_source=None,
-                         scan=False, warn=lambda line: None)
+                site.run(site.Request([str(root)], Config(), str(Path(tmp) / f"site-{shape}-{r}"), at=AT,
+                                      roster_source=None, scan=False, warn=lambda line: None))
                 times[shape].append(time.perf_counter() - t0)
         med = {shape: statistics.median(t) for shape, t in times.items()}
         for shape, t in times.items():

@@ -24,7 +24,7 @@ import yaml
 from ownership.catalog.load import discover
 from ownership.commands import validate
 from ownership.config import Config
-from ownership.render.findings import render
+from ownership.render.findings import text_report
 
 TIERS = (1, 2, 3, 4)
 LIFECYCLES = ("production", "production", "production", "experimental", "deprecated")
@@ -113,7 +113,7 @@ def baseline(files: list[Path]) -> int:
 
 def ours(root: Path) -> int:
     outcome = validate.check([str(root)], Config(), dt.date(2026, 11, 30))
-    body, _ = render("text", outcome.findings)
+    body, _ = text_report(outcome.findings)
     return len(body)
 
 

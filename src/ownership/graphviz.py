@@ -116,3 +116,9 @@ class Drawer:
                               "pictures; the remaining dependency pictures use the built-in layout")
                 return drawn
         return svg(impact)
+
+
+def drawn_svg(impact: Impact, use_graphviz: bool = True) -> str:
+    """`blast-radius --format svg`: Graphviz's drawing of the `dot` text when `dot` is installed (and works),
+    else the built-in layout."""
+    return Drawer("auto" if use_graphviz else "builtin")(impact)

@@ -91,8 +91,8 @@ def test_the_site_is_byte_identical_to_the_one_built_with_a_walk_per_system(
                                                 [i % 3 == 0 for i in range(n)]))
 
     def build(out: str) -> dict[str, bytes]:
-        site.run([str(catalog)], Config(), str(tmp_path / out), at=AT, roster_source=None, scan=False,
-                 warn=lambda line: None)
+        site.run(site.Request([str(catalog)], Config(), str(tmp_path / out), at=AT, roster_source=None, scan=False,
+                              warn=lambda line: None))
         root = tmp_path / out
         return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 

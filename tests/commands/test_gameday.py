@@ -29,8 +29,8 @@ ROSTER = str(ROOT / "examples" / "roster.csv")
 
 def _example(system: str) -> tuple[str, Room]:
     """The card, and the room `incident` builds from the same inputs."""
-    text, _ = gameday.run(CATALOG, Config(), system, AT, UTC, roster_source=ROSTER, allow_shrink=True)
-    room, _ = incident.run(CATALOG, Config(), [system], AT, ROSTER, asked_at=True, allow_shrink=True)
+    text, _ = gameday.run(gameday.Request(CATALOG, Config(), system, AT, UTC, roster_source=ROSTER, allow_shrink=True))
+    room, _ = incident.run(incident.Request(CATALOG, Config(), [system], AT, ROSTER, asked_at=True, allow_shrink=True))
     return text, room
 
 
@@ -119,15 +119,16 @@ def test_the_card_has_every_section_in_order() -> None:
 def test_the_time_zone_is_shown_in_every_time_and_named() -> None:
     from zoneinfo import ZoneInfo
 
-    text, _ = gameday.run(CATALOG, Config(), "payments-api", AT, ZoneInfo("Europe/Berlin"), roster_source=ROSTER,
-                          allow_shrink=True)
+    text, _ = gameday.run(gameday.Request(CATALOG, Config(), "payments-api", AT, ZoneInfo("Europe/Berlin"),
+                                          roster_source=ROSTER, allow_shrink=True))
     assert "stops working at 2026-03-04 04:00 CET" in text and "are in Europe/Berlin" in text
     assert " UTC" not in text
 
 
 def test_an_unknown_system_cannot_run_and_names_the_closest() -> None:
     with pytest.raises(UnknownSystem, match=r"no system 'payments-apy' in the catalog .*'payments-api'") as err:
-        gameday.run(CATALOG, Config(), "payments-apy", AT, UTC, roster_source=ROSTER, allow_shrink=True)
+        gameday.run(gameday.Request(CATALOG, Config(), "payments-apy", AT, UTC, roster_source=ROSTER,
+                                    allow_shrink=True))
     assert isinstance(err.value, OwnershipError)  # cli turns it into one line and exit 2
 
 
@@ -198,7 +199,8 @@ systems:
 
 def test_hostile_catalog_and_roster_text_makes_no_link_mention_html_or_heading(tmp_path: Path) -> None:
     folder, roster = _hostile(tmp_path)
-    text, _ = gameday.run([str(folder)], Config(), "shop", AT, UTC, roster_source=str(roster), allow_shrink=True)
+    text, _ = gameday.run(gameday.Request([str(folder)], Config(), "shop", AT, UTC, roster_source=str(roster),
+                                          allow_shrink=True))
     for shown in ("octocat", "pwned", "Mallory", "javascript:alert(1)"):
         assert shown in text  # the hostile values are there, as text
     assert "+1" not in text  # a phone that is not a phone number is dropped by the contact check (ownership/reach.py)

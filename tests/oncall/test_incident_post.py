@@ -119,7 +119,7 @@ def test_create_channel_needs_post(org: list[str]) -> None:
 
 def test_the_plan_invites_commander_and_responders_by_member_id(tmp_path: Path) -> None:
     folder, csv = orgs.write(tmp_path)
-    room, _ = command.run([str(folder)], Config(), ["payments-api"], orgs.AT, str(csv))
+    room, _ = command.run(command.Request([str(folder)], Config(), ["payments-api"], orgs.AT, str(csv)))
 
     def with_id(c: Contact | None, member: str) -> Contact | None:
         return dataclasses.replace(c, reach=Reach(slack=member)) if c else None

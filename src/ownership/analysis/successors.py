@@ -37,6 +37,17 @@ class Suggestion:
                 "reason": self.reason, "evidence": dict(self.evidence)}
 
 
+@dataclass(frozen=True)
+class Suggested:
+    """What `ownership suggest` found for one system (and wrote, with --write)."""
+
+    system: str
+    owner: str
+    suggestions: tuple[Suggestion, ...]
+    written: str | None = None  # the file the top suggestion was added to
+    already: bool = False  # --write: the person was already a maintainer
+
+
 def suggest(snap: Snapshot, system: str, limit: int = 3, exclude: Collection[str] = ()) -> tuple[Suggestion, ...]:
     """The best `limit` employed successors for `system`, best first (empty without roster or activity).
 

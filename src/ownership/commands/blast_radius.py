@@ -14,9 +14,3 @@ def run(paths: Sequence[str], name: str, depth: int | None, with_edges: bool) ->
     g = build_graph(inputs.catalog)
     return blast_radius(inputs.catalog, g, [system.name], depth, with_edges=with_edges), inputs.warnings
 
-
-def to_svg(impact: Impact, use_graphviz: bool = True) -> str:
-    """Graphviz's drawing of the `dot` text when `dot` is installed (and works), else the built-in layout."""
-    from ownership.graphviz import Drawer
-
-    return Drawer("auto" if use_graphviz else "builtin")(impact)

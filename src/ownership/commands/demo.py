@@ -32,9 +32,9 @@ def run(out: Path, today: dt.date, *, warn: report.Warn = lambda _: None,
         for n, day in enumerate(days, 1):
             stage(f"weekly report {n} of {WEEKS}: {day.isoformat()}")
             rewind(ws.history, day)
-            written = report.run([str(ws.catalog)], config, today=day, roster_source=None,
-                                 out=ws.reports / day.isoformat(), history=ws.reports, warn=warn,
-                                 progress=progress if n == 1 else None)
+            written = report.run(report.Request([str(ws.catalog)], config, today=day, roster_source=None,
+                                                out=ws.reports / day.isoformat(), history=ws.reports, warn=warn,
+                                                progress=progress if n == 1 else None))
     finally:
         rewind(ws.history, today)  # where the work trees were checked out
     return ws, written

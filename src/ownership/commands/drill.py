@@ -11,6 +11,7 @@ import datetime as dt
 import difflib
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from ownership.config import Config
 from ownership.errors import OwnershipError
@@ -24,11 +25,29 @@ class DrillError(OwnershipError):
     """A drill that cannot run: --team names no team of the catalog (exit 2)."""
 
 
-def run(paths: Sequence[str], config: Config, start: dt.datetime, weeks: int, tier: int | None = None,
-        roster_source: str | None = None, pagerduty_url: str | None = None, allow_shrink: bool = False,
-        tz: dt.tzinfo = dt.timezone.utc, threshold: int = SOLE_RESPONDER_THRESHOLD,
-        env: Mapping[str, str] | None = None, team: str | None = None) -> tuple[Drill, tuple[str, ...]]:
+@dataclass(frozen=True)
+class Request:
+    """The drill asked for: every option of the command, parsed (built by the CLI, cli/)."""
+
+    paths: Sequence[str]
+    config: Config
+    start: dt.datetime
+    weeks: int
+    tier: int | None = None
+    roster_source: str | None = None
+    pagerduty_url: str | None = None
+    allow_shrink: bool = False
+    tz: dt.tzinfo = dt.timezone.utc
+    threshold: int = SOLE_RESPONDER_THRESHOLD
+    env: Mapping[str, str] | None = None
+    team: str | None = None
+
+
+def run(request: Request) -> tuple[Drill, tuple[str, ...]]:
     """The drill of [start, start + weeks). Raises CatalogError, RosterError or DrillError (exit 2)."""
+    paths, config, start, weeks, tier = request.paths, request.config, request.start, request.weeks, request.tier
+    roster_source, pagerduty_url, allow_shrink = request.roster_source, request.pagerduty_url, request.allow_shrink
+    tz, threshold, env, team = request.tz, request.threshold, request.env, request.team
     inputs = load_catalog(paths)
     catalog = inputs.catalog
     if team is not None and team not in catalog.teams:

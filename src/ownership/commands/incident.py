@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ownership.analysis.impact import build_graph, dependencies, find_system
 from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people, pagerduty_web
@@ -15,11 +16,30 @@ if TYPE_CHECKING:
     from ownership.oncall.slack import PostResult, Plan
 
 
-def run(paths: Sequence[str], config: Config, names: Sequence[str], at: dt.datetime,
-        roster_source: str | None = None, pagerduty_url: str | None = None,
-        asked_at: bool = False, allow_shrink: bool = False, history: bool = False, tz: dt.tzinfo = dt.timezone.utc,
-        sev: int | None = None, pagerduty_wait: float | None = None) -> tuple[Room, tuple[str, ...]]:
+@dataclass(frozen=True)
+class Request:
+    """The room asked for: every option of the command, parsed (built by the CLI, cli/)."""
+
+    paths: Sequence[str]
+    config: Config
+    names: Sequence[str]
+    at: dt.datetime
+    roster_source: str | None = None
+    pagerduty_url: str | None = None
+    asked_at: bool = False
+    allow_shrink: bool = False
+    history: bool = False
+    tz: dt.tzinfo = dt.timezone.utc
+    sev: int | None = None
+    pagerduty_wait: float | None = None
+
+
+def run(request: Request) -> tuple[Room, tuple[str, ...]]:
     """Raises UnknownSystem (exit 2, naming the first unknown system) or CatalogError."""
+    paths, config, names, at = request.paths, request.config, request.names, request.at
+    roster_source, pagerduty_url, asked_at = request.roster_source, request.pagerduty_url, request.asked_at
+    allow_shrink, history, tz, sev = request.allow_shrink, request.history, request.tz, request.sev
+    pagerduty_wait = request.pagerduty_wait
     inputs = load_catalog(paths)
     catalog = inputs.catalog
     systems = [find_system(catalog, n) for n in dict.fromkeys(names)]
@@ -36,17 +56,11 @@ def run(paths: Sequence[str], config: Config, names: Sequence[str], at: dt.datet
     return room(ctx, g, systems, sev), tuple(warnings)
 
 
-def slack_messages(result: Room) -> dict[str, Any]:
-    """`--format slack`: the room message and the status messages, as Block Kit payloads."""
-    from ownership.render import slack
-
-    return {"room": slack.room_message(result), "status": slack.status_messages(result)}
-
-
 def slack_plan(result: Room, create_channel: bool = False) -> Plan:
     """What `--post` does: the first affected system's incident and status channels (catalog order), the
     commander, backup and responders invited by Slack member id."""
     from ownership.oncall.slack import Invitee, Plan
+    from ownership.render.slack import messages as slack_messages
 
     messages = slack_messages(result)
     people = [result.commander, result.backup,

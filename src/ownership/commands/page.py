@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ownership.config import Config
 from ownership.analysis.impact import find_system
@@ -17,11 +18,29 @@ from ownership.routing import Context, Page
 from ownership.routing import page as build_page
 
 
-def run(paths: Sequence[str], config: Config, name: str, at: dt.datetime, roster_source: str | None = None,
-        pagerduty_url: str | None = None, asked_at: bool = False, allow_shrink: bool = False,
-        history: bool = False, tz: dt.tzinfo = dt.timezone.utc,
-        pagerduty_wait: float | None = None) -> tuple[Page, tuple[str, ...]]:
+@dataclass(frozen=True)
+class Request:
+    """The page list asked for: every option of the command, parsed (built by the CLI, cli/)."""
+
+    paths: Sequence[str]
+    config: Config
+    name: str
+    at: dt.datetime
+    roster_source: str | None = None
+    pagerduty_url: str | None = None
+    asked_at: bool = False
+    allow_shrink: bool = False
+    history: bool = False
+    tz: dt.tzinfo = dt.timezone.utc
+    pagerduty_wait: float | None = None
+
+
+def run(request: Request) -> tuple[Page, tuple[str, ...]]:
     """The page list for system `name` at `at`. Raises UnknownSystem (exit 2) or CatalogError."""
+    paths, config, name, at = request.paths, request.config, request.name, request.at
+    roster_source, pagerduty_url, asked_at = request.roster_source, request.pagerduty_url, request.asked_at
+    allow_shrink, history, tz = request.allow_shrink, request.history, request.tz
+    pagerduty_wait = request.pagerduty_wait
     roster: list[tuple[Roster | None, str | None]] = []  # read while a second process parses the catalog
     notes: list[str] = []  # the roster shrink guard's (a damaged or missing baseline)
     inputs = load_catalog(paths, meanwhile=lambda: roster.append(read_roster(config, roster_source, at.date(),

@@ -113,13 +113,33 @@ def terminal_stage() -> Stage:
     return lambda _: None
 
 
-def run(paths: Sequence[str], config: Config, *, today: dt.date, roster_source: str | None,
-        out: Path | None = None, history: Path | None = None, allow_roster_shrink: bool = False,
-        jobs: int | None = None, warn: Warn = lambda _: None, stage: Stage = lambda _: None,
-        progress: Progress | None = None, states: Sequence[str] = (), strict_roster: bool = False) -> Written:
+@dataclass(frozen=True)
+class Request:
+    """The report asked for: every option of the command, parsed (built by the CLI, cli/)."""
+
+    paths: Sequence[str]
+    config: Config
+    today: dt.date
+    roster_source: str | None
+    out: Path | None = None
+    history: Path | None = None
+    allow_roster_shrink: bool = False
+    jobs: int | None = None
+    warn: Warn = lambda _: None
+    stage: Stage = lambda _: None
+    progress: Progress | None = None
+    states: Sequence[str] = ()
+    strict_roster: bool = False
+
+
+def run(request: Request) -> Written:
     """Raises CatalogError, RosterError, GitError (from prepare) and ReportError; the CLI exits 2 on each.
     `strict_roster`: a damaged roster baseline, or a missing one while the history has earlier reports, is
     an error (roster/guard.py check)."""
+    paths, config, today, roster_source = request.paths, request.config, request.today, request.roster_source
+    out, history, allow_roster_shrink, jobs = request.out, request.history, request.allow_roster_shrink, request.jobs
+    warn, stage, progress, states = request.warn, request.stage, request.progress, request.states
+    strict_roster = request.strict_roster
     out = out or default_out(today)
     check_out(out, today)
     history = history if history is not None else out.parent

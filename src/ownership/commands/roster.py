@@ -89,27 +89,6 @@ def describe(who: str, roster: Roster, catalog: Catalog, today: dt.date) -> dict
     }
 
 
-def render_text(info: dict[str, Any]) -> str:
-    """`show` as aligned text; empty facts are left out."""
-    labels = [("name", "Name"), ("emails", "Emails"), ("usernames", "Usernames"), ("slack", "Slack"),
-              ("phone", "Phone"), ("pagerduty", "PagerDuty"), ("id", "Roster id"),
-              ("title", "Title"), ("status", "Status"), ("hr_team", "HR team"), ("catalog_team", "Catalog team"),
-              ("manager", "Manager"), ("reports", "Reports"), ("teams", "Member of"), ("manages", "Manages"),
-              ("maintains", "Maintains"), ("systems_via_team", "Owns via team"),
-              ("stakeholder_groups", "Stakeholder of"), ("rotations", "Rotations")]
-    lines = []
-    for key, label in labels:
-        value = info.get(key)
-        if value in (None, [], ""):
-            continue
-        text = ", ".join(value) if isinstance(value, list) else str(value)
-        lines.append(f"{label + ':':<16}{text}")
-    if not (info["teams"] or info["manages"] or info["maintains"] or info["stakeholder_groups"]
-            or info["rotations"]):
-        lines.append(f"{'Owns:':<16}nothing in the catalog")
-    return "\n".join(lines) + "\n"
-
-
 def catalog_for_show(paths: Sequence[str]) -> Catalog:
     from ownership.catalog.load import load_paths
 

@@ -41,12 +41,34 @@ class Outcome:
     report: ReportLink | None
 
 
-def run(paths: Sequence[str], config: Config, out: str, *, at: dt.datetime, roster_source: str | None,
-        allow_roster_shrink: bool = False, scan: bool = True, jobs: int | None = None,
-        report_dir: str | None = None, offboard_limit: int | None = None, pagerduty_web: str | None = None,
-        title: str | None = None, warn: Warn = lambda _: None, progress: Progress | None = None,
-        states: Sequence[str] = ()) -> Outcome:
+@dataclass(frozen=True)
+class Request:
+    """The site asked for: every option of the command, parsed (built by the CLI, cli/)."""
+
+    paths: Sequence[str]
+    config: Config
+    out: str
+    at: dt.datetime
+    roster_source: str | None
+    allow_roster_shrink: bool = False
+    scan: bool = True
+    jobs: int | None = None
+    report_dir: str | None = None
+    offboard_limit: int | None = None
+    pagerduty_web: str | None = None
+    title: str | None = None
+    warn: Warn = lambda _: None
+    progress: Progress | None = None
+    states: Sequence[str] = ()
+
+
+def run(request: Request) -> Outcome:
     """Build the site into `out`. Raises CatalogError, RosterError or SiteError (the CLI exits 2)."""
+    paths, config, out, at = request.paths, request.config, request.out, request.at
+    roster_source, allow_roster_shrink, scan = request.roster_source, request.allow_roster_shrink, request.scan
+    jobs, report_dir, offboard_limit = request.jobs, request.report_dir, request.offboard_limit
+    pagerduty_web, title, warn, progress = request.pagerduty_web, request.title, request.warn, request.progress
+    states = request.states
     snap, loaded = prepare(paths, config, today=at.date(), roster_source=roster_source,
                            allow_roster_shrink=allow_roster_shrink, jobs=jobs, scan=scan, warn=warn,
                            progress=progress, states=states)

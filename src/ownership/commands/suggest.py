@@ -2,27 +2,16 @@
 from __future__ import annotations
 
 import difflib
-import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from ownership.catalog.edit import EditError, add_maintainer
 from ownership.errors import OwnershipError
 from ownership.model import Snapshot
-from ownership.analysis.successors import WINDOW, Suggestion, suggest
+from ownership.analysis.successors import Suggested, suggest
 
 
 class SuggestError(OwnershipError):
     """The suggestion cannot be made or written (exit code 2)."""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    system: str
-    owner: str
-    suggestions: tuple[Suggestion, ...]
-    written: str | None = None  # the file the top suggestion was added to
-    already: bool = False  # --write: the person was already a maintainer
 
 
 def check(snap: Snapshot, system: str) -> None:
@@ -36,12 +25,12 @@ def check(snap: Snapshot, system: str) -> None:
                            "in ownership.yaml")
 
 
-def run(snap: Snapshot, system: str, limit: int, write: bool) -> Outcome:
+def run(snap: Snapshot, system: str, limit: int, write: bool) -> Suggested:
     check(snap, system)
     s = snap.catalog.systems[system]
     found = suggest(snap, system, limit)
     if not write or not found:
-        return Outcome(system, s.owner, found)
+        return Suggested(system, s.owner, found)
     if s.location is None or not s.location.file:
         raise SuggestError(f"{system}: the catalog file it comes from is unknown; cannot write")
     path = Path(s.location.file)
@@ -52,24 +41,4 @@ def run(snap: Snapshot, system: str, limit: int, write: bool) -> Outcome:
         raise SuggestError(str(exc)) from exc
     except OSError as exc:
         raise SuggestError(f"{exc.filename or path}: cannot write ({exc.strerror or exc})") from exc
-    return Outcome(system, s.owner, found, str(path), already=not changed)
-
-
-def render_text(o: Outcome) -> str:
-    if not o.suggestions:
-        return (f"{o.system}: nobody to suggest: no employed person authors its files or has committed to it "
-                f"in the last {WINDOW} days (owning team: {o.owner})\n")
-    lines = [f"Suggested owners for {o.system} (team {o.owner}), best first:"]
-    for i, g in enumerate(o.suggestions, 1):
-        who = f"{g.name} <{g.label}>" if g.name else g.label
-        lines.append(f"  {i}. {who}  score {g.score:.2f}: {g.reason}")
-    if o.written:
-        top = o.suggestions[0].label
-        lines.append(f"{top} is already a maintainer of {o.system} in {o.written}" if o.already else
-                     f"added {top} as a maintainer of {o.system} in {o.written}")
-    return "\n".join(lines) + "\n"
-
-
-def render_json(o: Outcome) -> str:
-    return json.dumps({"version": 1, "system": o.system, "owner": o.owner,
-                       "suggestions": [g.to_json() for g in o.suggestions], "written": o.written}, indent=2) + "\n"
+    return Suggested(system, s.owner, found, str(path), already=not changed)

@@ -30,6 +30,7 @@ def _counts(gaps: Sequence[Gap]) -> dict[str, int]:
 
 
 def drill_text(d: Drill) -> str:
+    """The drill's scope, then every gap with its span, then the counts per kind."""
     lines = [_scope(d), ""]
     for g in d.gaps:
         lines.append(f"{_span(d, g)}  {g.kind}")
@@ -45,6 +46,7 @@ def drill_text(d: Drill) -> str:
 
 
 def drill_markdown(d: Drill) -> str:
+    """The drill as a Markdown document for a game-day page."""
     lines = [f"## {md.text(_scope(d))}", ""]
     lines += [f"> {md.text(n)}" for n in d.notes] + ([""] if d.notes else [])
     if not d.gaps:
@@ -60,6 +62,7 @@ def drill_markdown(d: Drill) -> str:
 
 
 def drill_json(d: Drill) -> str:
+    """`{"version": 1, ...}`: the scope and every gap as data."""
     return json.dumps({
         "version": 1, "start": d.start.isoformat(), "end": d.end.isoformat(), "time_zone": zone_name(d.tz),
         "tier": d.tier, "team": d.team, "systems": d.systems, "hand_overs": d.hand_overs, "roster_checked": d.roster_checked,

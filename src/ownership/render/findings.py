@@ -17,7 +17,6 @@ from ownership.rules import RULES
 from ownership.rules.engine import counts
 from ownership.words import plural
 
-FORMATS = ("text", "json", "github", "sarif", "markdown")
 GITHUB_ANNOTATION_LIMIT = 10  # GitHub shows at most 10 annotations of each level per step
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -246,24 +245,47 @@ def sarif_text(findings: Sequence[Finding], **kw: Any) -> str:
     return json.dumps(sarif(findings, **kw), indent=2) + "\n"
 
 
-def render(fmt: str, findings: Sequence[Finding], *, baseline: Sequence[Finding] = (),
-           uri: Callable[[str], str] = lambda p: p, title: str = "Catalog check",
-           colour: bool = False) -> tuple[str, str]:
-    """(stdout text, GitHub step summary) for a format name, with URL credentials and secret values masked
-    (ownership.redact). `title` heads the step summary: the check that ran (validate's "Catalog check").
-    `colour` colours the text format's severity words; every other format is always plain."""
-    body, summary = _render(fmt, findings, baseline=baseline, uri=uri, title=title, colour=colour)
+# --------------------------------------------------------------------------- the registry's entries (render.FINDINGS)
+# Each returns (stdout text, GitHub step summary), with URL credentials and secret values masked
+# (ownership.redact). `title` heads the step summary: the check that ran (validate's "Catalog check").
+# `colour` colours the text format's severity words; every other format is always plain.
+
+
+def _same(path: str) -> str:
+    return path
+
+
+def _redacted(body: str, summary: str = "") -> tuple[str, str]:
     return redact.text(body), redact.text(summary)
 
 
-def _render(fmt: str, findings: Sequence[Finding], *, baseline: Sequence[Finding],
-            uri: Callable[[str], str], title: str, colour: bool = False) -> tuple[str, str]:
-    if fmt == "json":
-        return json_text(findings, baseline=baseline), ""
-    if fmt == "github":
-        return github(findings, baseline=baseline, title=title)
-    if fmt == "sarif":
-        return sarif_text(findings, uri=uri), ""
-    if fmt == "markdown":
-        return markdown(findings, baseline=baseline), ""
-    return text(findings, baseline=baseline, colour=colour), ""
+def text_report(findings: Sequence[Finding], *, baseline: Sequence[Finding] = (), uri: Callable[[str], str] = _same,
+                title: str = "Catalog check", colour: bool = False) -> tuple[str, str]:
+    """`file:line:col: severity rule-slug message`, one finding a line, then the counts."""
+    return _redacted(text(findings, baseline=baseline, colour=colour))
+
+
+def json_report(findings: Sequence[Finding], *, baseline: Sequence[Finding] = (), uri: Callable[[str], str] = _same,
+                title: str = "Catalog check", colour: bool = False) -> tuple[str, str]:
+    """`{"version": 1, "findings": [...], "counts": {...}}`, plus `preexisting` with --base."""
+    return _redacted(json_text(findings, baseline=baseline))
+
+
+def github_report(findings: Sequence[Finding], *, baseline: Sequence[Finding] = (),
+                  uri: Callable[[str], str] = _same, title: str = "Catalog check",
+                  colour: bool = False) -> tuple[str, str]:
+    """GitHub Actions workflow commands (annotations on the PR's lines) and a Markdown step summary."""
+    return _redacted(*github(findings, baseline=baseline, title=title))
+
+
+def sarif_report(findings: Sequence[Finding], *, baseline: Sequence[Finding] = (), uri: Callable[[str], str] = _same,
+                 title: str = "Catalog check", colour: bool = False) -> tuple[str, str]:
+    """A SARIF 2.1.0 log for code scanning; `uri` makes file names relative to the repository root."""
+    return _redacted(sarif_text(findings, uri=uri))
+
+
+def markdown_report(findings: Sequence[Finding], *, baseline: Sequence[Finding] = (),
+                    uri: Callable[[str], str] = _same, title: str = "Catalog check",
+                    colour: bool = False) -> tuple[str, str]:
+    """The counts and a table of every finding, for a PR comment or a wiki page."""
+    return _redacted(markdown(findings, baseline=baseline))

@@ -74,6 +74,7 @@ def _dump(data: dict[str, Any]) -> str:
 
 
 def page_text(p: Page) -> str:
+    """Who to page, level by level, then who was skipped and why; times in the asked zone."""
     head = f"Page for {p.system}" + (f" (team {p.team})" if p.team else "") + f" at {shown_at(p.at, p.tz)}" + _zone(p.tz)
     lines = [head, ""]
     if p.fallback is not None and p.fallback.contacts:
@@ -107,6 +108,7 @@ def _skipped_text(skipped: Iterable[Skip]) -> list[str]:
 
 
 def page_json(p: Page) -> str:
+    """`{"version": 1, "system", "levels": [...], "skipped": [...], ...}`: everything, unshortened."""
     return _dump(_page_data(p))
 
 
@@ -131,6 +133,7 @@ def _page_data(p: Page) -> dict[str, Any]:
 
 
 def impact_text(impact: Impact) -> str:
+    """The systems hit, by depth, with tier, customer-facing flag and owning team, then the counts."""
     roots = ", ".join(f"{r.name} (tier {r.tier}, {r.owned_by})" for r in impact.roots)
     lines = [f"Blast radius of {roots}", impact.summary(), ""]
     if not impact.hits:
@@ -147,6 +150,7 @@ def impact_text(impact: Impact) -> str:
 
 
 def impact_json(impact: Impact) -> str:
+    """The blast radius as data: `{"version": 1, ...}` (Impact.to_json)."""
     return _dump(impact.to_json())
 
 
@@ -154,6 +158,7 @@ def impact_json(impact: Impact) -> str:
 
 
 def room_json(r: Room) -> str:
+    """`{"version": 1, ...}`: the whole room, every list in full."""
     def contact(c: Contact | None) -> dict[str, Any] | None:
         return c.to_json() if c else None
 
@@ -294,6 +299,7 @@ def _room_lines(r: Room, bold: str, bullet: str, e: Callable[[Any], str] = str) 
 
 
 def room_text(r: Room) -> str:
+    """The room as plain text: severity, roles, responders, suspects, stakeholders, status messages."""
     return "\n".join(_room_lines(r, "", "   ")) + "\n"
 
 

@@ -13,6 +13,7 @@ links or mentions either. The header is plain_text, which Slack never parses (an
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -93,6 +94,16 @@ def _clip(text: str, n: int) -> str:
 
 
 # --------------------------------------------------------------------------- the incident's messages
+
+
+def messages(room: Room) -> dict[str, Any]:
+    """The room message and the status messages, as Block Kit payloads (`--format slack`, and `--post`)."""
+    return {"room": room_message(room), "status": status_messages(room)}
+
+
+def room_slack(room: Room) -> str:
+    """`incident --format slack`: `messages()` as JSON, for pasting into Block Kit Builder or a bot."""
+    return json.dumps(messages(room), indent=2, ensure_ascii=False) + "\n"
 
 
 def room_message(room: Room) -> dict[str, Any]:
