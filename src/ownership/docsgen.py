@@ -71,8 +71,7 @@ SEAMS: tuple[Seam, ...] = (
     Seam("Roster sources", "ownership.roster.SOURCES", "ownership.roster.source.RosterSource"),
     Seam("On-call providers", "ownership.oncall.PROVIDERS", "ownership.oncall.provider.OnCallProvider",
          optional=True),
-    *(Seam(f"Output formats: {kind}", f"ownership.render.{kind.upper()}", None, optional=True)
-      for kind in _FORMAT_KINDS),
+    *(Seam(f"Output formats: {kind}", f"ownership.render.{kind.upper()}", None) for kind in _FORMAT_KINDS),
 )
 
 
