@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from ownership.catalog.load import load_paths
 from ownership.cli import cli
 from ownership.config import Config
-from ownership.inputs import ask_pagerduty
+from ownership.inputs import ask_oncall
 from tests import terminal
 from tests.conftest import ROOT
 from tests.oncall.pdserver import TOKEN, State, oncall, serve
@@ -121,10 +121,10 @@ def test_an_answer_within_the_wait_gives_the_pagerduty_people(catalog: Path) -> 
 def ask(catalog: Path, url: str, wait: float, **settings: object) -> str | None:
     found, _ = load_paths([str(catalog)])
     config = Config(values={"pagerduty": {"backoff": 0, **settings}})
-    answer = ask_pagerduty(found, [found.systems["ledger-api"]], None, config, url,
-                           env={"OWNERSHIP_PAGERDUTY_TOKEN": TOKEN}, wait=wait)
-    assert answer is not None
-    return answer.error
+    answer = ask_oncall(found, [found.systems["ledger-api"]], None, config,
+                        {"pagerduty": {"base_url": url, "wait": wait}}, env={"OWNERSHIP_PAGERDUTY_TOKEN": TOKEN})
+    assert answer
+    return answer["pagerduty"].error
 
 
 def test_the_wait_covers_every_page_of_oncalls(catalog: Path) -> None:
