@@ -25,7 +25,7 @@ from urllib.parse import quote
 
 from ownership import redact
 from ownership.errors import OwnershipError
-from ownership.clientsettings import check_client
+from ownership.httpsettings import check_client
 from ownership.model import SettingProblem
 from ownership.oncall.provider import OnCallAnswer, OnCallEntry, TargetAnswer, split
 
