@@ -1,6 +1,6 @@
 """`ownership drill --scenario SYSTEM [--at TIME]`: the game-day card for a simulated failure of SYSTEM.
 
-It composes the `incident` command (the same catalog, roster and PagerDuty inputs, the same Room) with the
+It composes the `incident` command (the same catalog, roster and on-call provider inputs, the same Room) with the
 card renderer; it gathers nothing of its own.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ownership.render.gameday import card
 def run(paths: Sequence[str], config: Config, system: str, at: dt.datetime, tz: dt.tzinfo,
         roster_source: str | None = None, allow_shrink: bool = False,
         pagerduty_url: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """(the card's Markdown, warnings). PagerDuty is asked about `at`, the drill's moment. Raises UnknownSystem
+    """(the card's Markdown, warnings). The on-call providers are asked about `at`, the drill's moment. Raises UnknownSystem
     (exit 2, with the closest names) or CatalogError, as `incident` does."""
     room, warnings = incident.run(paths, config, [system], at, roster_source, pagerduty_url, asked_at=True,
                                   allow_shrink=allow_shrink, tz=tz)

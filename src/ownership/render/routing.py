@@ -34,7 +34,7 @@ def _person(c: Contact) -> str:
 
 
 def reach_line(c: Contact, webs: Mapping[str, str]) -> str | None:
-    """How else to reach `c`: "Slack @erin (U024BE7LH) · phone +1 555 0100 · PagerDuty https://…/users/P1":
+    """How else to reach `c`: "Slack @erin (U024BE7LH) · phone +1 555 0100 · <Provider> https://…/users/P1":
     each on-call provider's user as its title and its link (the provider's `user_link`, at `webs[provider]`)."""
     r = c.reach
     if not r:

@@ -37,7 +37,7 @@ KINDS: dict[str, str] = {
     "nobody-reachable": "a stretch of time in which the system's own page (on-call, maintainers, team, "
                         "management) has nobody who can be paged; says whether the org fallback covers it",
     "oncall-unknown": "an on-call provider could not say who is on call for the system (unavailable, or a "
-                      "target it does not know, such as a PagerDuty service): unknown, not fine",
+                      "target it does not know): unknown, not fine",
     "level-all-left": "a page level whose people all left, are inactive in HR, or transferred",
     "sole-responder": "one person is the only one the page can reach for several tier-1 systems at once "
                       "(the threshold, default 3)",

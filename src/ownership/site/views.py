@@ -101,7 +101,7 @@ def http_url(value: str | None) -> str | None:
 
 
 def oncall(catalog: Catalog, team: Team | None, at: dt.datetime, webs: Mapping[str, str]) -> dict[str, Any] | None:
-    """The team's on-call provider targets that have a web page (a PagerDuty escalation policy), as links, and
+    """The team's on-call provider targets that have a web page (an escalation policy), as links, and
     its catalog rotation's current and next shift."""
     if team is None or team.oncall is None:
         return None
