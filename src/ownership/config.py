@@ -65,7 +65,7 @@ SECTIONS: dict[str, Section] = {
                        _S + "path"),
     "pagerduty": Section("ownership.oncall.pagerduty:check", "PagerDuty client: token_env, base_url, timeout, "
                                                              "deadline, retries, backoff, wait", _S + "pagerduty"),
-    "slack": Section("ownership.oncall.slack:check", "Slack client for `incident --post`: token_env, base_url, "
+    "slack": Section("ownership.chat.slack:check", "Slack client for `incident --post`: token_env, base_url, "
                                                      "timeout, deadline, retries, max_retry_after", _S + "slack"),
     "history": Section("ownership.history.settings:check",
                        "git history scan: windows, bots, cache, jobs, rewrite (URL prefix -> URL or folder), "

@@ -16,7 +16,7 @@ SCHEMA_ID = "https://ownership.dev/schemas/ownership-config-v1.json"
 _NON_BLANK = {"type": "string", "pattern": r"\S"}
 _TOKEN_ENV = {"type": "string", "pattern": r"^OWNERSHIP_[A-Z0-9_]+$",
               "description": "the name of an OWNERSHIP_* environment variable holding the token"}
-_HTTP_URL = {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}  # oncall.check_client, site.check
+_HTTP_URL = {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}  # httpsettings.check_client, site.check
 
 
 def json_schema() -> dict[str, Any]:
@@ -123,7 +123,7 @@ def pagerduty() -> dict[str, Any]:
 
 
 def slack() -> dict[str, Any]:
-    from ownership.oncall.slack import FIELDS
+    from ownership.chat.slack import FIELDS
 
     return _typed(FIELDS)
 

@@ -69,8 +69,7 @@ _FORMAT_KINDS = ("findings", "page", "room", "impact", "drill", "scan", "suggest
 SEAMS: tuple[Seam, ...] = (
     Seam("Rules", "ownership.rules.RULES", "ownership.rules.registry.Rule"),
     Seam("Roster sources", "ownership.roster.SOURCES", "ownership.roster.source.RosterSource"),
-    Seam("On-call providers", "ownership.oncall.PROVIDERS", "ownership.oncall.provider.OnCallProvider",
-         optional=True),
+    Seam("On-call providers", "ownership.oncall.PROVIDERS", "ownership.oncall.provider.OnCallProvider"),
     *(Seam(f"Output formats: {kind}", f"ownership.render.{kind.upper()}", None) for kind in _FORMAT_KINDS),
 )
 
@@ -100,12 +99,15 @@ def entries(registry: Any) -> list[tuple[str, Any]]:
 
 
 def doc(entry: Any) -> str:
-    """An entry's documentation: a rule's `doc`, else the docstring of the module, function or class itself
-    (never one inherited from its type, such as a partial's)."""
+    """An entry's documentation: a rule's `doc`, else the docstring of the module, function or class itself,
+    or of the class of an instance of ours (never one inherited from a library's type, such as a partial's)."""
     if isinstance(getattr(entry, "doc", None), str):
         return inspect.cleandoc(entry.doc)
     while isinstance(entry, functools.partial):
         entry = entry.func
+    if not (inspect.ismodule(entry) or inspect.isroutine(entry) or inspect.isclass(entry)) and \
+            type(entry).__module__.startswith("ownership."):
+        entry = type(entry)  # an instance of one of our classes (an on-call provider): its class says what it is
     own = getattr(entry, "__doc__", None) if inspect.ismodule(entry) or inspect.isroutine(entry) or \
         inspect.isclass(entry) else None
     return inspect.cleandoc(own) if isinstance(own, str) else ""

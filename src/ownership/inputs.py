@@ -2,7 +2,7 @@
 
 Commands call these functions and never each other's helpers:
 - `prepare` (audit, suggest, offboard, report, site): catalog + roster + scanned git activity → Snapshot.
-- `load_catalog`, `load_people`, `ask_pagerduty`, `activity_for` (page, incident, blast-radius): what routing
+- `load_catalog`, `load_people`, `ask_oncall`, `activity_for` (page, incident, drill, blast-radius): what routing
   needs, where a source that cannot be used becomes a warning rather than a failure (at 3 a.m. a page list
   from the catalog alone, saying so, beats no page list).
 - `source_of`, `load_roster`: which roster a command uses, and reading it through the shrink guard.
@@ -23,7 +23,8 @@ from ownership.catalog.load import load_paths, load_sources, read_catalog
 from ownership.config import Config
 from ownership.model import Catalog, Finding, Roster, Snapshot, System
 from ownership.analysis.people import People
-from ownership.routing import PagerDutyAnswer, last_commits
+from ownership.oncall.provider import OnCallAnswer, OnCallProvider
+from ownership.routing import last_commits
 
 if TYPE_CHECKING:  # history.scan pulls in git, which routing without --history never needs
     from ownership.history.scan import Progress
@@ -162,91 +163,107 @@ def load_catalog(paths: Sequence[str], cache: bool = True,
     return RoutingCatalog(catalog, warnings)
 
 
-def pagerduty_ids(catalog: Catalog, systems: Iterable[System], teams: Iterable[str] = ()) -> tuple[set[str], set[str]]:
-    """(escalation policies, services) of PagerDuty that reach `systems` (their own on-call and their owning
-    teams', Catalog.oncalls) and `teams` (those the org fallback or the incident roles name): what `page`,
-    `incident` and `drill` ask PagerDuty about."""
+def oncall_targets(catalog: Catalog, systems: Iterable[System], teams: Iterable[str] = ()) -> dict[str, list[str]]:
+    """What to ask each on-call provider, by provider name: the targets it can answer for (`asks`) of every
+    on-call set-up that reaches `systems` (their own and their owning teams', Catalog.oncalls) and `teams`
+    (those the org fallback or the incident roles name). A provider with nothing to ask is left out."""
+    from ownership.oncall import PROVIDERS
+
     setups = [oc for s in systems for _, oc in catalog.oncalls(s)]
     setups += [t.oncall for name in teams if (t := catalog.teams.get(name)) is not None and t.oncall is not None]
-    policies = {oc.pagerduty_escalation_policy for oc in setups if oc.pagerduty_escalation_policy}
-    services = {oc.pagerduty_service for oc in setups if oc.pagerduty_service}
-    return policies, services
+    out: dict[str, dict[str, None]] = {}
+    for oc in setups:
+        for name, targets in oc.providers.items():
+            provider = PROVIDERS.get(name)
+            for target in provider.asks(targets) if provider is not None else ():
+                out.setdefault(name, {})[target] = None
+    return {name: list(targets) for name, targets in out.items()}
 
 
-def ask_pagerduty(catalog: Catalog, systems: Iterable[System], at: dt.datetime | None, config: Config,
-                  base_url: str | None, env: Mapping[str, str] | None = None,
-                  wait: float | None = None, teams: Iterable[str] = ()) -> PagerDutyAnswer | None:
-    """One look-up for every PagerDuty service and escalation policy that reaches `systems` (their own on-call
-    and their owning teams', Catalog.oncalls) and `teams` (those the org fallback or the incident roles name):
-    each service's policy, then one /oncalls query for all the policies. None if none has PagerDuty.
+def ask_oncall(catalog: Catalog, systems: Iterable[System], at: dt.datetime | None, config: Config,
+               overrides: Mapping[str, Mapping[str, object]] | None = None, env: Mapping[str, str] | None = None,
+               teams: Iterable[str] = (), until: dt.datetime | None = None) -> dict[str, OnCallAnswer]:
+    """Every on-call provider that reaches `systems` and `teams` (oncall_targets), asked at once about `at`
+    (None: now), or about every on-call from `at` to `until` (`drill`). By provider name; empty when none does.
 
-    PagerDuty never blocks the answer: the whole look-up (service look-ups, /oncalls pages, retries) gets
-    `pagerduty.wait` seconds (`wait`, from --pagerduty-wait, wins). It runs in a daemon thread; one that has
-    not finished by then is left behind (nothing joins it, so the command still ends at once) and the answer
-    is an error, which routing turns into the catalog rotation with a note. On a terminal, stderr says
-    "asking PagerDuty…" meanwhile."""
-    policies, services = pagerduty_ids(catalog, systems, teams)
-    if not policies and not services:
-        return None
-    from ownership.oncall import pagerduty
+    No provider blocks the answer: each has its `wait` (its ownership.yaml section's, or `overrides`, the
+    command-line flags), counted from one common start; all run at once in daemon threads,
+    and one that has not answered by its wait is left behind (nothing joins it, so the command still ends at
+    once) and its answer is an error, which routing turns into the catalog rotation with a note. On a
+    terminal, stderr says "asking " and the providers' titles meanwhile."""
+    from ownership.oncall import PROVIDERS
 
-    settings = pagerduty.PagerDutySettings.from_values(config.get("pagerduty"), config.relative, base_url, wait)
+    asked = oncall_targets(catalog, systems, teams)
+    if not asked:
+        return {}
     environ = env if env is not None else os.environ
-    try:
-        found = _within(settings.wait, "asking PagerDuty…",
-                        lambda: pagerduty.lookup(policies, services, at, settings, env=environ))
-    except pagerduty.PagerDutyError as exc:
-        return PagerDutyAnswer(error=str(exc))
-    if found is None:
-        return PagerDutyAnswer(error=f"PagerDuty did not answer within {settings.wait:g} s")
-    grouped: dict[str, list[pagerduty.OnCallEntry]] = {}
-    for e in found.entries:
-        grouped.setdefault(e.policy, []).append(e)
-    return PagerDutyAnswer({k: tuple(v) for k, v in grouped.items()}, services=found.services,
-                           unknown_services=found.unknown_services)
+    calls: dict[str, tuple[float, Callable[[], OnCallAnswer]]] = {}
+    for name, targets in asked.items():
+        provider = PROVIDERS[name]
+        settings = provider.settings(config.get(name), (overrides or {}).get(name) or {})
+        calls[name] = (provider.wait(settings), _ask(provider, targets, at, until, settings, environ))
+    found = _within(calls, "asking " + ", ".join(PROVIDERS[n].title for n in calls) + "…")
+    return {name: found[name] if name in found else
+            OnCallAnswer(name, PROVIDERS[name].title,
+                         error=f"{PROVIDERS[name].title} did not answer within {calls[name][0]:g} s")
+            for name in calls}
 
 
-def pagerduty_web(config: Config) -> str:
-    """Where PagerDuty user and escalation-policy links point: `site.pagerduty_web`, else app.pagerduty.com."""
-    from ownership.site import settings
-
-    return settings.from_values(config.get("site")).pagerduty_web
+def _ask(provider: OnCallProvider, targets: list[str], at: dt.datetime | None, until: dt.datetime | None,
+         settings: object, env: Mapping[str, str]) -> Callable[[], OnCallAnswer]:
+    return lambda: provider.lookup(targets, at, until, settings, env)
 
 
-def _within(seconds: float, note: str, call: Callable[[], T]) -> T | None:
-    """What `call` returns (it must not return None), or None when it has not returned within `seconds`;
-    what it raises is raised here. It runs in a daemon thread, so one that is left behind never holds up
-    the interpreter's exit. `note` is on stderr meanwhile, on a terminal only, and erased (carriage return,
-    erase line) before this returns, so the answer prints on a clean line."""
+def oncall_webs(config: Config) -> dict[str, str]:
+    """Where each on-call provider's web links point, by provider name (each reads its own ownership.yaml
+    keys, a contract: see each provider's `web`)."""
+    from ownership.oncall import PROVIDERS
+
+    return {name: p.web(config.values) for name, p in PROVIDERS.items()}
+
+
+def _within(calls: Mapping[str, tuple[float, Callable[[], T]]], note: str) -> dict[str, T]:
+    """What each call returns, by name, for the calls that returned within their own seconds, all counted from
+    one start; what one raises is raised here. Each runs in a daemon thread, so one that is left behind never
+    holds up the interpreter's exit. `note` is on stderr meanwhile, on a terminal only, and erased (carriage
+    return, erase line) before this returns, so the answer prints on a clean line."""
     import threading
+    import time
 
     from ownership.history.progress import on_terminal
     from ownership.render import terminal
 
-    done: list[tuple[T | None, BaseException | None]] = []
+    done: dict[str, tuple[T | None, BaseException | None]] = {}
 
-    def run() -> None:
+    def run(name: str, call: Callable[[], T]) -> None:
         try:
-            done.append((call(), None))
+            done[name] = (call(), None)
         except BaseException as exc:  # raised in the caller's thread, as if called there
-            done.append((None, exc))
+            done[name] = (None, exc)
 
-    thread = threading.Thread(target=run, name="ownership-pagerduty", daemon=True)
+    threads = {name: threading.Thread(target=run, args=(name, call), name=f"ownership-oncall-{name}", daemon=True)
+               for name, (_, call) in calls.items()}
     shown = on_terminal()
     if shown:
         terminal.transient(note)
+    start = time.monotonic()
     try:
-        thread.start()
-        thread.join(seconds)
+        for thread in threads.values():
+            thread.start()
+        for name, (seconds, _) in sorted(calls.items(), key=lambda kv: kv[1][0]):
+            threads[name].join(max(0.0, start + seconds - time.monotonic()))
     finally:
         if shown:
             terminal.erase()
-    if not done:
-        return None
-    value, error = done[0]
-    if error is not None:
-        raise error
-    return value
+    out: dict[str, T] = {}
+    for name, (seconds, _) in calls.items():
+        if name not in done:
+            continue
+        value, error = done[name]
+        if error is not None:
+            raise error
+        out[name] = value  # type: ignore[assignment]  # a call that did not raise returned its value
+    return out
 
 
 def activity_for(catalog: Catalog, config: Config, names: Iterable[str], people: People,

@@ -210,39 +210,39 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class OnCall:
-    """How a team, or a system itself, is reached out of hours."""
+    """How a team, or a system itself, is reached out of hours: a catalog rotation, and what to ask each on-call
+    provider (ownership.oncall.PROVIDERS), by provider name, as `kind:value` targets, for example
+    {"<provider>": ("service:PABC", "policy:P1")}. The loaders fill `providers`; routing reads it through the
+    providers, never by name."""
 
-    pagerduty_escalation_policy: str | None = None
     rotation: str | None = None
-    pagerduty_service: str | None = None  # a PagerDuty service id: its escalation policy is asked at page time
-    pagerduty_integration_key: str | None = None  # an Events API routing key: secret-like, shown only masked
-    opsgenie_team: str | None = None  # recognised and shown; ownership does not ask Opsgenie
+    providers: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
     @property
     def configured(self) -> bool:
         """Whether anything here reaches a person: the one test of "has an on-call"."""
-        return bool(self.pagerduty_escalation_policy or self.rotation or self.pagerduty_service
-                    or self.pagerduty_integration_key or self.opsgenie_team)
+        return bool(self.rotation or any(self.providers.values()))
 
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """How to reach one person besides email: a Slack handle or member id, a phone number, a PagerDuty user.
-    From the roster's optional columns and the catalog (native `people:`, Backstage User annotations and
-    links); the roster's value wins field by field (`over`)."""
+    """How to reach one person besides email: a Slack handle or member id, a phone number, and their user id
+    (or web page) in each on-call provider (`handles`, by provider name). From the roster's optional columns
+    and the catalog (native `people:`, Backstage User annotations and links); the roster's value wins field by
+    field (`over`)."""
 
     slack: str | None = None  # "@alice" or "alice" (a handle), or a member id such as "U024BE7LH"
     phone: str | None = None
-    pagerduty: str | None = None  # a PagerDuty user id ("PXPGF42") or the user's web URL
+    handles: Mapping[str, str] = field(default_factory=dict, hash=False)  # provider -> user id or web page
 
     def over(self, other: Reach | None) -> Reach:
         """These values, each missing one taken from `other`."""
         if other is None:
             return self
-        return Reach(self.slack or other.slack, self.phone or other.phone, self.pagerduty or other.pagerduty)
+        return Reach(self.slack or other.slack, self.phone or other.phone, {**other.handles, **self.handles})
 
     def __bool__(self) -> bool:
-        return bool(self.slack or self.phone or self.pagerduty)
+        return bool(self.slack or self.phone or self.handles)
 
     @property
     def slack_id(self) -> str | None:
@@ -396,7 +396,7 @@ class System(_Located):
     channels: Mapping[str, str] = field(default_factory=dict)
     stakeholders: tuple[str, ...] = ()
     runbook: str | None = None
-    # the system's own on-call (Backstage pagerduty.com/* and opsgenie.com/team annotations): before its team's
+    # the system's own on-call (Backstage on-call provider annotations): before its team's
     oncall: OnCall | None = None
     location: Location | None = None
     locations: Mapping[str, Location] = field(default_factory=dict)
@@ -605,7 +605,7 @@ class Person:
     manager: str | None = None  # the manager's person id
     title: str | None = None
     location: Location | None = None
-    reach: Reach | None = None  # the roster's optional slack, phone and pagerduty columns
+    reach: Reach | None = None  # the roster's optional slack, phone and on-call provider user columns
 
     @property
     def email(self) -> str | None:

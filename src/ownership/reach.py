@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from ownership.catalog.schema import invisible_character
 from ownership.model import SLACK_ID_RE, Reach
 
 MAX_LENGTH = 200
-KINDS = ("slack", "phone", "pagerduty")
+HANDLE_KINDS = ("pagerduty",)  # on-call providers whose user ids people carry: model.Reach.handles keys
+KINDS = ("slack", "phone", *HANDLE_KINDS)
 SHOWN = 40  # characters of a refused value quoted in its reason
 
 _HANDLE = re.compile(r"^@?[\w][\w.\-']{0,79}$")
@@ -66,8 +68,19 @@ def reach(slack: object = None, phone: object = None,
         kept[kind], why = check(kind, value)
         if why:
             problems.append((kind, why))
-    found = Reach(**kept)
+    found = of(kept)
     return (found or None), problems
+
+
+def of(values: Mapping[str, str | None]) -> Reach:
+    """The Reach of kind -> kept value (KINDS): Slack and phone as they are, each provider's user in `handles`."""
+    return Reach(values.get("slack"), values.get("phone"),
+                 {k: v for k in HANDLE_KINDS if (v := values.get(k))})
+
+
+def value(r: Reach, kind: str) -> str | None:
+    """The value of one kind (KINDS) of a Reach."""
+    return r.handles.get(kind) if kind in HANDLE_KINDS else getattr(r, kind)
 
 
 def from_link(url: str) -> tuple[str, str] | None:

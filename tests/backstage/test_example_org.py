@@ -46,7 +46,7 @@ def test_the_model_has_teams_members_systems_dependencies_and_repos(tree: Path) 
     payments = cat.teams["payments"]
     assert payments.members == ("alice@acme.test", "bob@acme.test")  # Users' memberOf, case-insensitive ref
     assert payments.channel == "#payments"
-    assert payments.oncall is not None and payments.oncall.pagerduty_escalation_policy == "PPAY123"
+    assert payments.oncall is not None and payments.oncall.providers["pagerduty"] == ("policy:PPAY123",)
     assert cat.teams["platform"].members == ("carol", "bob@acme.test")  # spec.members first; no email: name
     assert sorted(cat.systems) == ["ledger", "payments-api", "payments-db"]  # Bad_Name- is rejected, as Backstage does
     api = cat.systems["payments-api"]

@@ -75,9 +75,9 @@ def test_user_annotations_and_contact_links_give_each_profile_its_reach(tmp_path
     catalog, _ = _load(tmp_path)
     got = {ref: p.reach for ref, p in catalog.profiles.items()}
     assert got == {
-        "ann@example.com": Reach("U024BE7LH", "+1 555 0100", "PANN001"),
+        "ann@example.com": Reach("U024BE7LH", "+1 555 0100", {"pagerduty": "PANN001"}),
         # a channel in bot-notify is not the person; links of the three shapes are read, others ignored
-        "bob@example.com": Reach("W0BOB12345", "+44 20 7946 0000", "https://acme.eu.pagerduty.com/users/PBOB123"),
+        "bob@example.com": Reach("W0BOB12345", "+44 20 7946 0000", {"pagerduty": "https://acme.eu.pagerduty.com/users/PBOB123"}),
         "cy@example.com": Reach(slack="@cy"),  # ownership.dev/slack before bot-notify, annotations before links
         "dee@example.com": None,
     }
@@ -104,7 +104,7 @@ def test_a_routing_contact_carries_reach_with_the_roster_value_winning_per_field
     ann = Person("e1", emails=("ann@example.com",), reach=Reach(slack="@ann.hr"))
     people = People(catalog, Roster((ann,)), DAY)
     contact = people.contact("ann@example.com", people.resolve("ann@example.com"), "owner")
-    assert contact.reach == Reach("@ann.hr", "+1 555 0100", "PANN001")  # Slack from HR, the rest from Backstage
+    assert contact.reach == Reach("@ann.hr", "+1 555 0100", {"pagerduty": "PANN001"})  # Slack from HR, the rest from Backstage
     assert contact.to_json()["slack"] == "@ann.hr" and contact.to_json()["pagerduty"] == "PANN001"
     unrostered = People(catalog, None, DAY).contact("bob@example.com", None, "member")
     assert unrostered.reach == catalog.profiles["bob@example.com"].reach

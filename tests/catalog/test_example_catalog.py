@@ -117,7 +117,7 @@ def test_oncall_covers_most_but_not_all_teams_with_critical_systems(catalog: Cat
     covered = {t for t in critical_teams if catalog.teams[t].oncall is not None}
     assert len(covered) > len(critical_teams) / 2
     assert covered != critical_teams
-    uses_pd = [t for t in catalog.teams.values() if t.oncall and t.oncall.pagerduty_escalation_policy]
+    uses_pd = [t for t in catalog.teams.values() if t.oncall and t.oncall.providers.get("pagerduty")]
     uses_rotation = [t for t in catalog.teams.values() if t.oncall and t.oncall.rotation]
     assert uses_pd and uses_rotation
 

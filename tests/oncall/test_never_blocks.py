@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from ownership.catalog.load import load_paths
 from ownership.cli import cli
 from ownership.config import Config
-from ownership.inputs import ask_pagerduty
+from ownership.inputs import ask_oncall
 from tests import terminal
 from tests.conftest import ROOT
 from tests.oncall.pdserver import TOKEN, State, oncall, serve
@@ -95,6 +95,20 @@ def test_incident_with_a_hanging_pagerduty_uses_the_rotation_within_the_flag_s_w
     assert_clean(done)
 
 
+def test_drill_with_a_hanging_pagerduty_ends_within_the_same_wait_as_page(catalog: Path) -> None:
+    """drill asks PagerDuty over its window under the wait page uses (it used to wait out every retry)."""
+    (catalog / "ownership.yaml").write_text("pagerduty: {wait: 0.5}\n")
+    with serve(State(oncalls=ROWS, hang=True)) as url:
+        done, took = ownership("drill", "--catalog", str(catalog), "--pagerduty-url", url, "--from", "2026-03-02",
+                               "--weeks", "1", "--format", "json")
+    assert done.returncode == 1, done.stderr  # the unknown on-call is a gap
+    assert took < 0.5 + SLACK
+    assert "PagerDuty unavailable (PagerDuty did not answer within 0.5 s): on-calls it would say are unknown" in \
+        done.stdout
+    assert "oncall-unknown" in done.stdout
+    assert_clean(done)
+
+
 def test_the_wait_set_in_ownership_yaml_is_used(catalog: Path) -> None:
     (catalog / "ownership.yaml").write_text("pagerduty: {wait: 0.7}\n")
     with serve(State(oncalls=ROWS, hang=True)) as url:
@@ -121,10 +135,10 @@ def test_an_answer_within_the_wait_gives_the_pagerduty_people(catalog: Path) -> 
 def ask(catalog: Path, url: str, wait: float, **settings: object) -> str | None:
     found, _ = load_paths([str(catalog)])
     config = Config(values={"pagerduty": {"backoff": 0, **settings}})
-    answer = ask_pagerduty(found, [found.systems["ledger-api"]], None, config, url,
-                           env={"OWNERSHIP_PAGERDUTY_TOKEN": TOKEN}, wait=wait)
-    assert answer is not None
-    return answer.error
+    answer = ask_oncall(found, [found.systems["ledger-api"]], None, config,
+                        {"pagerduty": {"base_url": url, "wait": wait}}, env={"OWNERSHIP_PAGERDUTY_TOKEN": TOKEN})
+    assert answer
+    return answer["pagerduty"].error
 
 
 def test_the_wait_covers_every_page_of_oncalls(catalog: Path) -> None:

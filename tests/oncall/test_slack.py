@@ -1,4 +1,4 @@
-"""oncall.slack against a real local Slack stand-in (slackserver): the happy paths, every error Slack or the
+"""chat.slack against a real local Slack stand-in (slackserver): the happy paths, every error Slack or the
 network gives (each one line naming method, channel and Slack's code, the token never in it), rate limits."""
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from ownership.config import ConfigError, parse
-from ownership.oncall import slack
-from ownership.oncall.slack import Invitee, PostResult, Plan, SlackError, SlackSettings
+from ownership.chat import slack
+from ownership.chat.slack import Invitee, PostResult, Plan, SlackError, SlackSettings
 from tests.oncall import slackserver as ss
 
 ENV = {"OWNERSHIP_SLACK_TOKEN": ss.TOKEN}

@@ -38,8 +38,8 @@ def test_native_csv_contact_columns_are_read_whatever_the_header_case(tmp_path: 
                    "bob@acme.test,@bob,tel:+15550101,https://acme.pagerduty.com/users/PBOB123\n"
                    "cy@acme.test,,,\n")
     assert _reach(files.read_path(str(src))) == {
-        "ann@acme.test": Reach("U024BE7LH", "+1 (555) 010-0100", "PXPGF42"),
-        "bob@acme.test": Reach("@bob", "+15550101", "https://acme.pagerduty.com/users/PBOB123"),
+        "ann@acme.test": Reach("U024BE7LH", "+1 (555) 010-0100", {"pagerduty": "PXPGF42"}),
+        "bob@acme.test": Reach("@bob", "+15550101", {"pagerduty": "https://acme.pagerduty.com/users/PBOB123"}),
         "cy@acme.test": None}
 
 
@@ -48,10 +48,10 @@ def test_workday_and_bamboohr_exports_and_pinned_columns_give_contacts(tmp_path:
     workday.write_text("Employee_ID,Email,Work_Phone,Slack_Handle,PagerDuty_User\n7,ann@acme.test,555 0100,ann,PANN001\n")
     bamboo.write_text("employeeId,workEmail,mobilePhone\n8,bob@acme.test,+44 20 7946 0000\n")
     pinned.write_text("email,chat,pager\ncy@acme.test,@cy,PCY0001\n")
-    assert _reach(files.read_path(str(workday))) == {"ann@acme.test": Reach("ann", "555 0100", "PANN001")}
+    assert _reach(files.read_path(str(workday))) == {"ann@acme.test": Reach("ann", "555 0100", {"pagerduty": "PANN001"})}
     assert _reach(files.read_path(str(bamboo))) == {"bob@acme.test": Reach(phone="+44 20 7946 0000")}
     columns = RosterSettings.from_values({"roster_columns": {"slack": "chat", "pagerduty": "pager"}}, str).columns
-    assert _reach(files.read_path(str(pinned), columns)) == {"cy@acme.test": Reach("@cy", None, "PCY0001")}
+    assert _reach(files.read_path(str(pinned), columns)) == {"cy@acme.test": Reach("@cy", None, {"pagerduty": "PCY0001"})}
 
 
 def test_bad_contact_values_are_left_out_with_a_warning_and_the_roster_still_loads(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_snapshot_and_recall_keep_contacts(tmp_path: Path) -> None:
     assert "slack" not in doc["people"][1]  # nothing written for a person without contacts
     assert _reach(files.read_path(str(out))) == _reach(list(first.people))  # the snapshot reads back the same
     recalled = load(str(src), RosterSettings(), today=TODAY)
-    assert recalled.people[0].reach == Reach("@ann", "+1 555 0100", "PXPGF42") and recalled == first
+    assert recalled.people[0].reach == Reach("@ann", "+1 555 0100", {"pagerduty": "PXPGF42"}) and recalled == first
     person = first.people[0]
     assert pickle.loads(dumps(person)) == person and pickle.loads(dumps(person)).reach == person.reach
 
@@ -129,7 +129,7 @@ def test_scim_phone_prefers_primary_then_work_then_mobile_and_attributes_give_sl
     notes: list[str] = []
     people = scim.people(with_ids(_scim_users()), "saved.json", SETTINGS, notes)
     got = {p.usernames[0]: p.reach for p in people}
-    assert got == {"user001": Reach("U024BE7LH", "+1 555 0111", "PANN001"),  # work before mobile; home never
+    assert got == {"user001": Reach("U024BE7LH", "+1 555 0111", {"pagerduty": "PANN001"}),  # work before mobile; home never
                    "user002": Reach(phone="+1 555 0222"),  # the primary one, whatever its type
                    "user003": Reach(phone="+1 555 0300")}  # a bad work number: the mobile one
     assert notes == [
@@ -147,7 +147,7 @@ def test_a_scim_pull_over_http_carries_contacts_and_notes_into_the_roster(fault_
     monkeypatch.setenv("OWNERSHIP_SCIM_TOKEN", TOKEN)
     settings = RosterSettings(scim=dataclasses.replace(SETTINGS, timeout=5, retries=0))
     roster = read(fault_server.base, settings)
-    assert roster.people[0].reach == Reach("U024BE7LH", "+1 555 0111", "PANN001")
+    assert roster.people[0].reach == Reach("U024BE7LH", "+1 555 0111", {"pagerduty": "PANN001"})
     assert len(roster.notes) == 2 and "user 'id-0003': phoneNumbers (work)" in roster.notes[1]
     assert TOKEN not in " ".join(roster.notes)
 

@@ -13,8 +13,10 @@ from click.testing import CliRunner
 from ownership.catalog.load import load_paths
 from ownership.cli import cli
 from ownership.model import Catalog, Person, Roster
-from ownership.routing.drill import KINDS, Drill, PagerDutyWindow, drill
-from ownership.oncall.pagerduty import OnCallEntry
+from ownership.oncall import OnCallAnswer
+from ownership.routing.drill import KINDS, Drill, drill
+from ownership.oncall.pagerduty import OnCallRow
+from tests.oncall.pdanswer import pd_answer
 from tests.oncall import pdserver
 
 UTC = dt.timezone.utc
@@ -182,7 +184,7 @@ def test_cli_team_narrows_the_drill_and_an_unknown_team_is_exit_2(tmp_path: Path
 def test_pagerduty_unavailable_is_unknown_never_fine(tmp_path: Path) -> None:
     text = BASE.replace("oncall: {rotation: payments-primary}",
                         "oncall: {pagerduty: {escalation_policy: PPAY}, rotation: payments-primary}")
-    d = drill(load(tmp_path, text), roster(), START, END, pagerduty=PagerDutyWindow(error="cannot connect"))
+    d = drill(load(tmp_path, text), roster(), START, END, oncall=pd_answer(error="cannot connect"))
     found = [g for g in d.gaps if g.kind == "oncall-unknown"]
     assert [g.systems for g in found] == [("payments-api",)] and "cannot connect" in found[0].message
 
@@ -230,13 +232,12 @@ spec: {type: service, lifecycle: production, owner: payments}
 """
 
 
-def pd_window() -> PagerDutyWindow:
-    def entry(email: str, start: str, end: str | None) -> OnCallEntry:
-        return OnCallEntry("PPAY", 1, email, email.split("@")[0], f"U{email}", "pay", end, start)
-    return PagerDutyWindow((entry("erin@acme.test", "2026-02-27T17:00:00Z", "2026-03-06T17:00:00Z"),
-                            entry("bob@acme.test", "2026-03-06T17:00:00Z", "2026-03-13T17:00:00Z"),
-                            entry("alice@acme.test", "2026-03-13T17:00:00Z", None)),
-                           services={"SPAY": "PPAY"})
+def pd_window() -> dict[str, OnCallAnswer]:
+    def entry(email: str, start: str, end: str | None) -> OnCallRow:
+        return OnCallRow("PPAY", 1, email, email.split("@")[0], f"U{email}", "pay", end, start)
+    return pd_answer(entry("erin@acme.test", "2026-02-27T17:00:00Z", "2026-03-06T17:00:00Z"),
+                     entry("bob@acme.test", "2026-03-06T17:00:00Z", "2026-03-13T17:00:00Z"),
+                     entry("alice@acme.test", "2026-03-13T17:00:00Z", None), services={"SPAY": "PPAY"})
 
 
 SHAPES = {
@@ -249,7 +250,7 @@ SHAPES = {
     "rotation not started": (NOT_STARTED, "yaml", roster(left("carol", "2026-03-03", True)), None),
     "backstage": (BACKSTAGE, "backstage", roster(left("alice", "2026-03-10", True), left("bob", "2026-03-12", True)),
                   pd_window()),
-    "pagerduty down": (PD_SHAPE, "yaml", roster(), PagerDutyWindow(error="HTTP 503")),
+    "pagerduty down": (PD_SHAPE, "yaml", roster(), pd_answer(error="HTTP 503")),
     "no roster": (FALLBACK_SHAPE, "yaml", None, None),
 }
 
@@ -262,8 +263,8 @@ def test_the_fast_path_answers_as_page_at_every_hand_over(tmp_path: Path, shape:
     (folder / ("catalog-info.yaml" if kind == "backstage" else "catalog.yaml")).write_text(textwrap.dedent(text))
     catalog, _ = load_paths([folder])
     for start in (START, START + dt.timedelta(hours=13)):
-        fast = drill(catalog, people, start, start + dt.timedelta(weeks=3), pagerduty=window)
-        plain = drill(catalog, people, start, start + dt.timedelta(weeks=3), pagerduty=window, plain=True)
+        fast = drill(catalog, people, start, start + dt.timedelta(weeks=3), oncall=window)
+        plain = drill(catalog, people, start, start + dt.timedelta(weeks=3), oncall=window, plain=True)
         assert fast.gaps == plain.gaps
         assert fast.asked <= plain.asked
     assert fast.gaps or shape == "no roster"  # each shape has something to find

@@ -80,10 +80,10 @@ def test_no_commander_rotation_means_the_first_responder_leads() -> None:
 
 
 def test_page_notes_of_affected_systems_reach_the_room() -> None:
-    from ownership.routing import PagerDutyAnswer
+    from tests.oncall.pdanswer import pd_answer
 
     cat = orgs.catalog()
-    ctx = Context(cat, orgs.AT, People(cat, orgs.roster(), orgs.DAY), PagerDutyAnswer(error="HTTP 503"))
+    ctx = Context(cat, orgs.AT, People(cat, orgs.roster(), orgs.DAY), pd_answer(error="HTTP 503"))
     r = room(ctx, build_graph(cat), [cat.systems["ledger-api"]])
     assert ("ledger-api: PagerDuty unavailable (HTTP 503); using the catalog rotation ledger-primary"
             in r.notes)

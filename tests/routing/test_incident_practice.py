@@ -290,7 +290,7 @@ def test_a_people_entry_with_a_bad_contact_value_is_a_warning_and_the_value_is_n
         ("invalid-value", "warning", "pagerduty"), ("invalid-value", "warning", "slack")]
     assert all(f.location is not None and f.location.line == 2 for f in findings)
     reach = cat.contacts["a@x.test"]
-    assert reach is not None and (reach.slack, reach.phone, reach.pagerduty) == (None, "+1 555 0100", None)
+    assert reach is not None and (reach.slack, reach.phone, reach.handles.get("pagerduty")) == (None, "+1 555 0100", None)
 
 
 def test_the_commander_is_not_the_person_the_fallback_pages_when_someone_else_can_command() -> None:

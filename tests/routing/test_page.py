@@ -5,20 +5,22 @@ import dataclasses
 import datetime as dt
 
 from ownership.model import Catalog
-from ownership.oncall.pagerduty import OnCallEntry
+from ownership.oncall import OnCallAnswer
+from ownership.oncall.pagerduty import OnCallRow
 from ownership.analysis.people import People
-from ownership.routing import Context, Page, PagerDutyAnswer, page
+from ownership.routing import Context, Page, page
+from tests.oncall.pdanswer import pd_answer
 from tests.routing import orgs
 
 UTC = dt.timezone.utc
 
 
 def build(system: str, *, roster: bool = True, at: dt.datetime = orgs.AT, catalog: Catalog | None = None,
-          pd: PagerDutyAnswer | None = None,
+          pd: dict[str, OnCallAnswer] | None = None,
           activity: dict[str, dict[str, dt.datetime]] | None = None) -> Page:
     cat = catalog or orgs.catalog()
     people = People(cat, orgs.roster() if roster else None, at.date())
-    return page(Context(cat, at, people, pd, activity), cat.systems[system])
+    return page(Context(cat, at, people, pd or {}, activity), cat.systems[system])
 
 
 def refs(p: Page) -> list[list[str]]:
@@ -74,8 +76,8 @@ def test_a_rotation_that_has_not_started_says_so_and_the_list_goes_on() -> None:
 
 
 def test_pagerduty_answer_is_level_one_when_the_team_has_a_policy() -> None:
-    pd = PagerDutyAnswer({"PLEDGER": (OnCallEntry("PLEDGER", 1, "liam@acme.test", "Liam", "U1", "Ledger"),
-                                      OnCallEntry("PLEDGER", 2, "kate@acme.test", "Kate", "U2"))})
+    pd = pd_answer(OnCallRow("PLEDGER", 1, "liam@acme.test", "Liam", "U1", "Ledger"),
+                   OnCallRow("PLEDGER", 2, "kate@acme.test", "Kate", "U2"))
     p = build("ledger-api", pd=pd)
     assert refs(p)[0] == ["liam@acme.test"]
     assert p.levels[0].source == "PagerDuty escalation policy PLEDGER"
@@ -84,7 +86,7 @@ def test_pagerduty_answer_is_level_one_when_the_team_has_a_policy() -> None:
 
 
 def test_pagerduty_unavailable_falls_back_to_the_catalog_rotation_and_says_so() -> None:
-    p = build("ledger-api", pd=PagerDutyAnswer(error="127.0.0.1:9/oncalls: cannot connect"))
+    p = build("ledger-api", pd=pd_answer(error="127.0.0.1:9/oncalls: cannot connect"))
     assert refs(p)[0] == ["liam@acme.test"]
     assert p.levels[0].source == "rotation ledger-primary"
     assert any("PagerDuty unavailable (127.0.0.1:9/oncalls: cannot connect); using the catalog rotation "
@@ -92,20 +94,20 @@ def test_pagerduty_unavailable_falls_back_to_the_catalog_rotation_and_says_so() 
 
 
 def test_pagerduty_unavailable_without_a_rotation_goes_to_the_next_levels() -> None:
-    p = build("db", pd=PagerDutyAnswer(error="HTTP 500"))
+    p = build("db", pd=pd_answer(error="HTTP 500"))
     assert refs(p)[0] == [] and refs(p)[2] == ["nina@acme.test"]
     assert any("no catalog rotation to fall back on" in n for n in p.notes)
 
 
 def test_an_unknown_pagerduty_user_is_still_listed_with_a_note() -> None:
-    pd = PagerDutyAnswer({"PPLATF": (OnCallEntry("PPLATF", 1, "contractor@else.test", "Con Tractor", "U9"),)})
+    pd = pd_answer(OnCallRow("PPLATF", 1, "contractor@else.test", "Con Tractor", "U9"))
     p = build("db", pd=pd)
     c = p.levels[0].contacts[0]
     assert (c.ref, c.name, c.note) == ("contractor@else.test", "Con Tractor", "not found in the roster")
 
 
 def test_manager_who_left_is_skipped_and_their_manager_steps_in() -> None:
-    p = build("ledger-api", pd=PagerDutyAnswer(error="x"))
+    p = build("ledger-api", pd=pd_answer(error="x"))
     assert refs(p)[3] == ["victor@acme.test"]
     assert p.levels[3].contacts[0].why == "manager's manager"
     assert skipped(p)["kate@acme.test"] == "left on 2026-02-01"

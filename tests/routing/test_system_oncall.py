@@ -193,7 +193,7 @@ def test_no_oncall_counts_a_component_own_on_call_before_blaming_its_team(tmp_pa
     found = engine.run(Snapshot(catalog, dt.date(2026, 3, 2)), ("activity",))
     assert sorted(f.subject for f in found if f.rule == "no-oncall") == ["system:plain"]
     assert catalog.systems["alerts"].oncall is not None
-    assert catalog.systems["alerts"].oncall.opsgenie_team == "alerts-team"
+    assert catalog.systems["alerts"].oncall.providers["opsgenie"] == ("team:alerts-team",)
 
 
 def test_when_pagerduty_cannot_say_the_gap_calls_the_on_call_unknown_not_absent(tmp_path: Path) -> None:

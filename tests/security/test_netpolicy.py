@@ -23,7 +23,8 @@ import pytest
 from click.testing import CliRunner
 
 from ownership.cli import cli
-from ownership.oncall import pagerduty, slack
+from ownership.chat import slack
+from ownership.oncall import pagerduty
 from ownership.roster import RosterError, scim
 from tests.conftest import ROOT
 from tests.oncall.slackserver import TOKEN as SLACK_TOKEN

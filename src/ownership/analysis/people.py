@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from ownership.history import authorship
 from ownership.memo import ByIdentity
+from ownership.reach import HANDLE_KINDS
 from ownership.model import (
     Activity, Catalog, Contributor, Finding, Person, Reach, Roster, Snapshot, System, SystemActivity, Team,
 )
@@ -392,13 +393,13 @@ def finding_people(f: Finding) -> list[str]:
 class Contact:
     """One person to page, and why they are on the list."""
 
-    ref: str  # as the catalog (or PagerDuty) names them
+    ref: str  # as the catalog (or an on-call provider) names them
     why: str
     name: str | None = None
     email: str | None = None
     person_id: str | None = None
     note: str | None = None
-    reach: Reach | None = None  # Slack, phone, PagerDuty user (roster first, then the catalog)
+    reach: Reach | None = None  # Slack, phone, on-call provider users (roster first, then the catalog)
 
     @property
     def label(self) -> str:
@@ -407,10 +408,11 @@ class Contact:
     def to_json(self) -> dict[str, str | None]:
         r = self.reach or Reach()
         return {"ref": self.ref, "name": self.name, "email": self.email, "person_id": self.person_id,
-                "why": self.why, "note": self.note, "slack": r.slack, "phone": r.phone, "pagerduty": r.pagerduty}
+                "why": self.why, "note": self.note, "slack": r.slack, "phone": r.phone,
+                **{k: r.handles.get(k) for k in HANDLE_KINDS}}
 
     def but(self, **changes: Any) -> Contact:
-        """This contact with some fields changed (a covering commander's `why`, a PagerDuty name)."""
+        """This contact with some fields changed (a covering commander's `why`, an on-call provider's name)."""
         return dataclasses.replace(self, **changes)
 
 

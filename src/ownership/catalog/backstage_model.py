@@ -236,7 +236,7 @@ class _Builder:
             shape = reach.from_link(url) if url else None
             if shape is not None and shape[0] not in found:
                 self._contact(rec, found, shape[0], shape[1], rec.loc(link), "link")
-        return Reach(**found) or None
+        return reach.of(found) or None
 
     def _contact(self, rec: Record, found: dict[str, str], kind: str, value: str | None, loc: Location,
                  what: str) -> None:

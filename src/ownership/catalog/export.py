@@ -22,9 +22,11 @@ from typing import Any
 import yaml
 
 from ownership import redact
+from ownership.reach import value as contact_value
 from ownership.catalog import typed
 from ownership.catalog.backstage import DEFAULT_NAMESPACE
 from ownership.catalog.backstage_valid import KIND_SPECS, object_name
+from ownership.catalog.load import ONCALL_KEYS
 from ownership.catalog.backstage_model import ANN, ONCALL_ANNOTATIONS, REACH_WRITTEN, SOURCE_LOCATION, SYSTEM_KINDS
 from ownership.model import (Catalog, Condition, Described, IncidentPolicy, Link, OnCall, Reach, Rotation,
                              Stakeholder, System, Target, Team, UserProfile)
@@ -115,10 +117,11 @@ def _oncall_annotations(oncall: OnCall | None) -> dict[str, str]:
     """The on-call annotations the loader reads (backstage_model.ONCALL_ANNOTATIONS), from a model OnCall."""
     if oncall is None:
         return {}
-    values = {("pagerduty", "escalation_policy"): oncall.pagerduty_escalation_policy,
-              ("rotation",): oncall.rotation, ("pagerduty", "service"): oncall.pagerduty_service,
-              ("pagerduty", "integration_key"): oncall.pagerduty_integration_key,
-              ("opsgenie", "team"): oncall.opsgenie_team}
+
+    values: dict[tuple[str, ...], str | None] = {("rotation",): oncall.rotation}
+    for path, (provider, kind) in ONCALL_KEYS:
+        values[path] = next((v for k, _, v in (t.partition(":") for t in oncall.providers.get(provider, ()))
+                             if k == kind), None)
     return {key: value for key, path in ONCALL_ANNOTATIONS if (value := values.get(path))}
 
 
@@ -168,7 +171,7 @@ class _Users:
             # the exact reference, when neither the email nor the name gives it back (backstage_model.person)
             annotations = {ANN + "person": ref} if ref != (profile.get("email") or name) else {}
             reach = (self.contacts.get(ref) or Reach()).over(p.reach if p else None)
-            annotations.update({key: value for key, kind in REACH_WRITTEN if (value := getattr(reach, kind))})
+            annotations.update({key: value for key, kind in REACH_WRITTEN if (value := contact_value(reach, kind))})
             out.append(_entity("User", user, spec, annotations=annotations or None))
         return out
 

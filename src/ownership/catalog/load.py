@@ -775,14 +775,28 @@ def _contact(ent: _Entity) -> Reach | None:
     return reach.reach(v.get("slack"), v.get("phone"), v.get("pagerduty"))[0]
 
 
+# where an `oncall:` value names what to ask an on-call provider: (section, key) -> (provider, target kind).
+# Backstage annotations land in the same keys (backstage_model.ONCALL_ANNOTATIONS); the order is the order the
+# targets are tried. catalog/export.py writes them back from the same table.
+ONCALL_KEYS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
+    (("pagerduty", "service"), ("pagerduty", "service")),
+    (("pagerduty", "escalation_policy"), ("pagerduty", "policy")),
+    (("pagerduty", "integration_key"), ("pagerduty", "integration_key")),
+    (("opsgenie", "team"), ("opsgenie", "team")),
+)
+
+
 def _oncall(oncall: Any) -> OnCall | None:
-    """An `oncall:` value (native teams; Backstage Groups, Components and Resources) as the model's OnCall."""
+    """An `oncall:` value (native teams; Backstage Groups, Components and Resources) as the model's OnCall:
+    its rotation, and what to ask each on-call provider (ONCALL_KEYS)."""
     if not oncall:
         return None
-    pd = oncall.get("pagerduty") or {}
-    return OnCall(pagerduty_escalation_policy=pd.get("escalation_policy"), rotation=oncall.get("rotation"),
-                  pagerduty_service=pd.get("service"), pagerduty_integration_key=pd.get("integration_key"),
-                  opsgenie_team=(oncall.get("opsgenie") or {}).get("team"))
+    providers: dict[str, tuple[str, ...]] = {}
+    for (section, key), (provider, kind) in ONCALL_KEYS:
+        value = (oncall.get(section) or {}).get(key)
+        if value:
+            providers[provider] = (*providers.get(provider, ()), f"{kind}:{value}")
+    return OnCall(rotation=oncall.get("rotation"), providers=providers)
 
 
 def _team(ent: _Entity) -> Team:

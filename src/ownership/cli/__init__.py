@@ -1,20 +1,20 @@
 """The `ownership` command: option parsing and wiring only. Each command calls one function and returns.
 
 group.py holds the group and the one handler of "cannot run", options.py the options the commands share; each
-other module is a family of commands (catalog, history, people, routing, report), registered on import here.
+other module is a family of commands (catalog, history, owners, routing, report), registered on import here.
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
 
-from ownership.cli import catalog, history, people, report, routing  # noqa: F401  (they register their commands)
+from ownership.cli import catalog, history, owners, report, routing  # noqa: F401  (they register their commands)
 from ownership.cli.group import EXIT_FINDINGS, EXIT_OK, Failure, cli, _note
 from ownership.cli.options import DEFAULT_CATALOG, _LegacyPaths, _Renaming
 from ownership.errors import EXIT_CANNOT_RUN
 
 __all__ = ["DEFAULT_CATALOG", "EXIT_FINDINGS", "EXIT_OK", "Failure", "cli", "main", "_LegacyPaths", "_Renaming",
-           "catalog", "history", "people", "report", "routing"]
+           "catalog", "history", "owners", "report", "routing"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

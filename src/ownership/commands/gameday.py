@@ -1,6 +1,6 @@
 """`ownership drill --scenario SYSTEM [--at TIME]`: the game-day card for a simulated failure of SYSTEM.
 
-It composes the `incident` command (the same catalog, roster and PagerDuty inputs, the same Room) with the
+It composes the `incident` command (the same catalog, roster and on-call provider inputs, the same Room) with the
 card renderer; it gathers nothing of its own.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Request:
 
 
 def run(request: Request) -> tuple[str, tuple[str, ...]]:
-    """(the card's Markdown, warnings). PagerDuty is asked about `at`, the drill's moment. Raises UnknownSystem
+    """(the card's Markdown, warnings). The on-call providers are asked about `at`, the drill's moment. Raises UnknownSystem
     (exit 2, with the closest names) or CatalogError, as `incident` does."""
     paths, config, system, at, tz = request.paths, request.config, request.system, request.at, request.tz
     roster_source, allow_shrink, pagerduty_url = request.roster_source, request.allow_shrink, request.pagerduty_url

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ownership.analysis.impact import build_graph, dependencies, find_system
-from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people, pagerduty_web
+from ownership.inputs import activity_for, ask_oncall, load_catalog, load_people, oncall_webs
+from ownership.oncall.flags import provider_flags
 from ownership.config import Config
 from ownership.routing import Context, Room, room
 from ownership.routing.incident import SUSPECT_CONTACT_DEPTH
 
 if TYPE_CHECKING:
-    from ownership.oncall.slack import PostResult, Plan
+    from ownership.chat.slack import PostResult, Plan
 
 
 @dataclass(frozen=True)
@@ -46,20 +47,21 @@ def run(request: Request) -> tuple[Room, tuple[str, ...]]:
     g = build_graph(catalog)
     warnings = list(inputs.warnings)
     people = load_people(catalog, config, roster_source, at.date(), allow_shrink, warn=warnings.append)
-    # one PagerDuty question covers the responders and the owners of the direct dependencies (suspects)
+    # one question to each on-call provider covers the responders and the owners of the direct dependencies (suspects)
     near = dependencies(g, [s.name for s in systems], SUSPECT_CONTACT_DEPTH)
     asked = [*systems, *(catalog.systems[n] for n in sorted(near))]
-    answer = ask_pagerduty(catalog, asked, at if asked_at else None, config, pagerduty_url, wait=pagerduty_wait,
-                           teams=catalog.incident.teams("fallback", "incident_roles"))
+    answers = ask_oncall(catalog, asked, at if asked_at else None, config,
+                         provider_flags(pagerduty_url, pagerduty_wait),
+                         teams=catalog.incident.teams("fallback", "incident_roles"))
     activity = activity_for(catalog, config, [s.name for s in systems], people, warnings) if history else None
-    ctx = Context(catalog, at, people, answer, activity, tz, pagerduty_web(config))
+    ctx = Context(catalog, at, people, answers, activity, tz, oncall_webs(config))
     return room(ctx, g, systems, sev), tuple(warnings)
 
 
 def slack_plan(result: Room, create_channel: bool = False) -> Plan:
     """What `--post` does: the first affected system's incident and status channels (catalog order), the
     commander, backup and responders invited by Slack member id."""
-    from ownership.oncall.slack import Invitee, Plan
+    from ownership.chat.slack import Invitee, Plan
     from ownership.render.slack import messages as slack_messages
 
     messages = slack_messages(result)
@@ -77,8 +79,8 @@ def slack_plan(result: Room, create_channel: bool = False) -> Plan:
 
 def post(result: Room, config: Config, slack_url: str | None = None, create_channel: bool = False,
          env: Mapping[str, str] | None = None) -> PostResult:
-    """Post the room and the declaration (oncall.slack.post). Raises SlackError when nothing could be sent."""
-    from ownership.oncall import slack
+    """Post the room and the declaration (chat.slack.post). Raises SlackError when nothing could be sent."""
+    from ownership.chat import slack
 
     settings = slack.SlackSettings.from_values(config.get("slack"), slack_url)
     return slack.post(slack_plan(result, create_channel), settings, env)

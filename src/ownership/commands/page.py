@@ -1,7 +1,7 @@
 """`ownership page SYSTEM`: the page list for one system, from the inputs routing needs (see inputs.py).
 
 Nothing here decides who is paged, and nothing here gathers inputs by itself: inputs.py loads the catalog (its
-errors become a warning), the roster and PagerDuty, and turns a source that cannot be used into a note on the
+errors become a warning), the roster and the on-call providers, and turns a source that cannot be used into a note on the
 output rather than a failure. Only a catalog that cannot be read, or an unknown system, stops the command.
 """
 from __future__ import annotations
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from ownership.config import Config
 from ownership.analysis.impact import find_system
-from ownership.inputs import activity_for, ask_pagerduty, load_catalog, load_people, pagerduty_web, read_roster
+from ownership.inputs import activity_for, ask_oncall, load_catalog, load_people, oncall_webs, read_roster
+from ownership.oncall.flags import provider_flags
 from ownership.model import Roster
 from ownership.routing import Context, Page
 from ownership.routing import page as build_page
@@ -47,10 +48,9 @@ def run(request: Request) -> tuple[Page, tuple[str, ...]]:
                                                                              allow_shrink, notes.append)))
     system = find_system(inputs.catalog, name)
     people = load_people(inputs.catalog, config, roster_source, at.date(), allow_shrink, read=roster[0])
-    answer = ask_pagerduty(inputs.catalog, [system], at if asked_at else None, config, pagerduty_url,
-                           wait=pagerduty_wait,
-                           teams=inputs.catalog.incident.teams("fallback"))
+    answers = ask_oncall(inputs.catalog, [system], at if asked_at else None, config,
+                         provider_flags(pagerduty_url, pagerduty_wait), teams=inputs.catalog.incident.teams("fallback"))
     warnings = list(inputs.warnings) + notes
     activity = activity_for(inputs.catalog, config, [system.name], people, warnings) if history else None
-    ctx = Context(inputs.catalog, at, people, answer, activity, tz, pagerduty_web(config))
+    ctx = Context(inputs.catalog, at, people, answers, activity, tz, oncall_webs(config))
     return build_page(ctx, system), tuple(warnings)

@@ -11,6 +11,7 @@ from ownership.config import Config
 from ownership.analysis.people import People, reach
 from ownership.inputs import source_of
 from ownership.model import Catalog, Roster
+from ownership.reach import HANDLE_KINDS
 from ownership.roster import RosterError, RosterSettings, files, load
 from ownership.roster.identity import catalog_team, resolver_for
 
@@ -78,7 +79,7 @@ def describe(who: str, roster: Roster, catalog: Catalog, today: dt.date) -> dict
     return {
         "id": p.id, "name": p.name, "emails": list(p.emails), "usernames": list(p.usernames),
         "slack": contacts.slack if contacts else None, "phone": contacts.phone if contacts else None,
-        "pagerduty": contacts.pagerduty if contacts else None, "title": p.title,
+        **{k: contacts.handles.get(k) if contacts else None for k in HANDLE_KINDS}, "title": p.title,
         "status": now.phrase if now else "unknown", "end_date": p.end_date.isoformat() if p.end_date else None,
         "hr_team": p.team, "catalog_team": catalog_team(p.team, catalog.teams, roster.team_map),
         "manager": manager.label if manager else p.manager,

@@ -17,7 +17,8 @@ from ownership.config import Config
 from ownership.graphviz import Drawer
 from ownership.history.scan import Progress
 from ownership.history.weblinks import blob_urls
-from ownership.inputs import prepare
+from ownership.inputs import oncall_webs, prepare
+from ownership.oncall.flags import provider_webs
 from ownership.offboard import offboard
 from ownership.site.build import ReportLink, SiteInputs, build
 from ownership.site.settings import from_values
@@ -78,7 +79,7 @@ def run(request: Request) -> Outcome:
     settings = from_values(config.get("site"), config.relative)
     inputs = SiteInputs(result, at, offboard=offboard,
                     offboard_limit=settings.offboard_limit if offboard_limit is None else offboard_limit,
-                    report=report, pagerduty_web=pagerduty_web or settings.pagerduty_web,
+                    report=report, webs=provider_webs(oncall_webs(config), pagerduty_web),
                     title=title or settings.title, draw=Drawer(config.get("pictures", "auto"), warn),
                     sources=blob_urls(f.location.file for f in result.findings if f.location))
     site = build(inputs)

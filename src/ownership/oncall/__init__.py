@@ -1,27 +1,15 @@
-"""Clients of the services people are reached through: PagerDuty (who is on call) and Slack (the room)."""
+"""On-call providers: who a provider says is on call (oncall/provider.py declares what a provider offers and the
+answer routing reads). PROVIDERS is the one registry: adding a provider is one module and one line here.
+Chat sinks (Slack) are not on-call providers: they live in ownership.chat.
+"""
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-from urllib.parse import urlsplit
+from ownership.oncall import opsgenie, pagerduty
+from ownership.oncall.provider import OnCallAnswer, OnCallEntry, OnCallProvider, TargetAnswer
 
-from ownership.model import SettingProblem
+PROVIDERS: dict[str, OnCallProvider] = {
+    "pagerduty": pagerduty.PROVIDER,
+    "opsgenie": opsgenie.PROVIDER,  # recognised and shown; not asked yet
+}
 
-
-def check_client(section: str, value: Any, fields: Mapping[str, tuple[type | tuple[type, ...], str]]) -> list[SettingProblem]:
-    """The checks a client's section of ownership.yaml (`pagerduty:`, `slack:`) shares: a mapping of known keys,
-    each of its type (a bool is never a number), and an http(s) `base_url`. Each client adds its ranges."""
-    if not isinstance(value, dict):
-        return [SettingProblem((), f"{section} must be a mapping ({', '.join(fields)})")]
-    out: list[SettingProblem] = []
-    for key, v in value.items():
-        if key not in fields:
-            out.append(SettingProblem((str(key),), f"{section} has no setting '{key}'; known: {', '.join(fields)}",
-                                      "unknown-field"))
-            continue
-        types, what = fields[key]
-        if isinstance(v, bool) or not isinstance(v, types):
-            out.append(SettingProblem((str(key),), f"{section}.{key} must be {what}"))
-    if not out and "base_url" in value and urlsplit(value["base_url"]).scheme not in ("http", "https"):
-        out.append(SettingProblem(("base_url",), f"{section}.base_url must be an http(s) URL"))
-    return out
+__all__ = ["PROVIDERS", "OnCallAnswer", "OnCallEntry", "OnCallProvider", "TargetAnswer"]

@@ -4,24 +4,30 @@ escalation policy a service uses, `GET /services/{id}` (for Backstage's `pagerdu
 The token comes from an environment variable (`pagerduty.token_env`, default OWNERSHIP_PAGERDUTY_TOKEN) and
 goes only into the Authorization header: no message, log or exception text ever contains it. Any failure is a
 `PagerDutyError` whose one-line message the page list shows before falling back to the catalog rotation, so an
-outage of PagerDuty never leaves the person at 3 a.m. with nothing. Nor does a slow one: `page` and
-`incident` wait at most `pagerduty.wait` seconds for the whole look-up (inputs.ask_pagerduty). Every request
+outage of PagerDuty never leaves the person at 3 a.m. with nothing. Nor does a slow one: `page`, `incident` and
+`drill` wait at most `pagerduty.wait` seconds for the whole look-up (inputs.ask_oncall). Every request
 goes through the network policy (ownership.netpolicy): the token only to the origin of `pagerduty.base_url`,
 same-origin redirects only, and one deadline (`pagerduty.deadline`) for a whole request and its retries.
+
+`PROVIDER` is PagerDuty behind the on-call seam (oncall/provider.py): the catalog's targets are
+`service:ID` (its escalation policy is asked first), `policy:ID` and `integration_key:KEY` (shown masked, never
+asked: an Events API routing key does not say who is on call).
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from ownership import redact
 from ownership.errors import OwnershipError
+from ownership.httpsettings import check_client
 from ownership.model import SettingProblem
-from ownership.oncall import check_client
+from ownership.oncall.provider import OnCallAnswer, OnCallEntry, TargetAnswer, split
 
 if TYPE_CHECKING:  # requests is imported only when PagerDuty is asked (it costs ~70 ms at start-up)
     from ownership import netpolicy
@@ -58,7 +64,7 @@ class NotFound(PagerDutyError):
 class Lookup:
     """One look-up for page and incident: who is on call, and which policy each asked service uses."""
 
-    entries: tuple[OnCallEntry, ...] = ()
+    entries: tuple[OnCallRow, ...] = ()
     services: Mapping[str, str] = field(default_factory=dict)  # service id -> escalation policy id
     unknown_services: Mapping[str, str] = field(default_factory=dict)  # service id -> why it is unknown
 
@@ -102,8 +108,8 @@ def check(value: Any) -> list[SettingProblem]:
 
 
 @dataclass(frozen=True, slots=True)
-class OnCallEntry:
-    """One person on call for one escalation policy at one escalation level."""
+class OnCallRow:
+    """One row of `GET /oncalls`: one person on call for one escalation policy at one escalation level."""
 
     policy: str
     level: int
@@ -157,7 +163,7 @@ def service_policies(services: Iterable[str], settings: PagerDutySettings, env: 
 
 def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: PagerDutySettings,
             env: Mapping[str, str] | None = None, session: netpolicy.Session | None = None,
-            until: dt.datetime | None = None) -> list[OnCallEntry]:
+            until: dt.datetime | None = None) -> list[OnCallRow]:
     """Everyone on call for `policies` at `at` (None: now), all pages, ordered by policy, level, email.
     With `until` (and `at`): every on-call between the two, each with its start and end (`ownership drill`)."""
     ids = sorted(set(policies))
@@ -170,7 +176,7 @@ def oncalls(policies: Iterable[str], at: dt.datetime | None, settings: PagerDuty
         # a one-second window asks "who is on call at that moment"; without since/until PagerDuty says "now"
         params += [("since", _iso(at)), ("until", _iso(until or at + dt.timedelta(seconds=1)))]
     url = http.url("oncalls")
-    found: list[OnCallEntry] = []
+    found: list[OnCallRow] = []
     offset = 0
     try:
         for _ in range(MAX_PAGES):
@@ -261,13 +267,13 @@ def _get(http: netpolicy.Session, url: str, params: list[tuple[str, str]],
     raise PagerDutyError(f"{problem_text} (after {tries} attempt{'s' if tries != 1 else ''})")
 
 
-def _entry(item: Any) -> OnCallEntry | None:
+def _entry(item: Any) -> OnCallRow | None:
     if not isinstance(item, dict):
         return None
     user, policy, schedule = (_obj(item.get(k)) for k in ("user", "escalation_policy", "schedule"))
     level = item.get("escalation_level")
     email = user.get("email")
-    return OnCallEntry(
+    return OnCallRow(
         policy=str(policy.get("id") or ""),
         level=level if isinstance(level, int) and not isinstance(level, bool) else 1,
         email=email.strip() if isinstance(email, str) and email.strip() else None,
@@ -299,3 +305,82 @@ def _redact(url: str) -> str:
     from ownership import httpget
 
     return httpget.redact_url(url, keep_query=False)
+
+
+# --------------------------------------------------------------------------- PagerDuty behind the on-call seam
+
+ASKED = ("service", "policy")  # the kinds of target that say who is on call, in the order a page list tries them
+DEFAULT_WEB = "https://app.pagerduty.com"
+
+
+def answer(targets: Iterable[str], found: Lookup) -> OnCallAnswer:
+    """The provider-neutral answer for the catalog's `targets` from one look-up: a service's on-call is its
+    escalation policy's, named "service S (escalation policy P)"; a service PagerDuty does not know says why."""
+    by_policy: dict[str, list[OnCallEntry]] = {}
+    for r in found.entries:
+        by_policy.setdefault(r.policy, []).append(OnCallEntry(r.email, r.name, r.level, r.user_id, r.schedule,
+                                                              r.start, r.until, PROVIDER.name))
+    out: dict[str, TargetAnswer] = {}
+    for target in targets:
+        kind, value = split(target)
+        if kind == "policy":
+            out[target] = TargetAnswer(f"escalation policy {value}", tuple(by_policy.get(value, ())))
+        elif kind == "service":
+            policy = found.services.get(value)
+            out[target] = (TargetAnswer(f"service {value} (escalation policy {policy})",
+                                        tuple(by_policy.get(policy, ()))) if policy else
+                           TargetAnswer(f"service {value}", error=found.unknown_services.get(value) or "not asked"))
+    return OnCallAnswer(PROVIDER.name, PROVIDER.title, out)
+
+
+class PagerDuty:
+    """PagerDuty as an on-call provider (ownership.oncall.provider.OnCallProvider)."""
+
+    name = "pagerduty"
+    title = "PagerDuty"
+
+    def asks(self, targets: Collection[str]) -> tuple[str, ...]:
+        return tuple(t for kind in ASKED for t in targets if split(t)[0] == kind)
+
+    def notes(self, whose: str, targets: Collection[str]) -> list[str]:
+        keys = [v for k, v in map(split, targets) if k == "integration_key"]
+        has_service = any(split(t)[0] == "service" for t in targets)
+        return [f"{whose} sends PagerDuty events with integration key {redact.masked(key)}"
+                + ("" if has_service else " (a routing key does not say who is on call: add "
+                   "pagerduty.com/service-id)") for key in keys]
+
+    def settings(self, value: Any, overrides: Mapping[str, Any]) -> PagerDutySettings:
+        return PagerDutySettings.from_values(value, None, overrides.get("base_url"), overrides.get("wait"))
+
+    def wait(self, settings: Any) -> float:
+        return float(settings.wait)
+
+    def lookup(self, targets: Collection[str], at: dt.datetime | None, until: dt.datetime | None,
+               settings: Any, env: Mapping[str, str]) -> OnCallAnswer:
+        pairs = [split(t) for t in targets]
+        try:
+            found = lookup([v for k, v in pairs if k == "policy"], [v for k, v in pairs if k == "service"], at,
+                           settings, env, until)
+        except PagerDutyError as exc:
+            return OnCallAnswer(self.name, self.title, error=str(exc))
+        return answer(targets, found)
+
+    def web(self, config_values: Mapping[str, Any]) -> str:
+        site = config_values.get("site")
+        web = site.get("pagerduty_web") if isinstance(site, dict) else None
+        return web if isinstance(web, str) and web else DEFAULT_WEB
+
+    def user_link(self, handle: str, web: str) -> str:
+        """A PagerDuty user's web page: the value when it is already an https URL, else WEB/users/ID."""
+        if handle.startswith("https://"):
+            return handle
+        return f"{web.rstrip('/')}/users/{quote(handle, safe='')}"
+
+    def target_link(self, target: str, web: str) -> tuple[str, str] | None:
+        kind, value = split(target)
+        if kind != "policy":
+            return None
+        return "escalation policy", f"{web.rstrip('/')}/escalation_policies/{quote(value, safe='')}"
+
+
+PROVIDER = PagerDuty()

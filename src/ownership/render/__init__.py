@@ -87,13 +87,13 @@ SCAN: Formats[Callable[[Activity, Roster | None], str]] = Formats(
     text="render.scan:scan_text", json="render.scan:scan_json")
 # suggest SYSTEM
 SUGGEST: Formats[Callable[[Suggested], str]] = Formats(
-    text="render.people:suggest_text", json="render.people:suggest_json")
+    text="render.person:suggest_text", json="render.person:suggest_json")
 # offboard PEOPLE
 OFFBOARD: Formats[OffboardRenderer] = Formats(
-    text="render.people:offboard_text", json="render.people:offboard_json")
+    text="render.person:offboard_text", json="render.person:offboard_json")
 # roster show WHO: commands/roster.describe's facts about one person
 PERSON: Formats[Callable[[Mapping[str, Any]], str]] = Formats(
-    text="render.people:person_text", json="render.people:person_json")
+    text="render.person:person_text", json="render.person:person_json")
 
 REGISTRIES: dict[str, Formats[Any]] = {"FINDINGS": FINDINGS, "PAGE": PAGE, "ROOM": ROOM, "IMPACT": IMPACT,
                                        "DRILL": DRILL, "SCAN": SCAN, "SUGGEST": SUGGEST, "OFFBOARD": OFFBOARD,

@@ -2,14 +2,14 @@
 
 Built only from the Room and its Pages (routing/incident.py, routing/page.py) and the gaps routing/gameday.py
 names: who is paged, who holds which role and the severity are routing's answers, shown as they are. Every
-value from the catalog, the roster or PagerDuty goes through render.markdown.text, so a hostile catalog
+value from the catalog, the roster or an on-call provider goes through render.markdown.text, so a hostile catalog
 string is shown as text and never becomes a link, a mention, raw HTML or a heading; headings, emphasis and
 list marks are the card's own.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ownership.analysis.people import Contact
 from ownership.analysis.rotation import shown, zone_name
@@ -56,14 +56,14 @@ def card(r: Room) -> str:
 # --------------------------------------------------------------------------- people
 
 
-def _who(c: Contact, web: str) -> str:
-    """**Name** <email> — why · Slack · phone · PagerDuty, every value escaped."""
+def _who(c: Contact, web: Mapping[str, str]) -> str:
+    """**Name** <email> — why · Slack · phone · on-call provider users, every value escaped."""
     head = f"**{e(c.name)}** {e('<' + c.label + '>')}" if c.name and c.name != c.label else f"**{e(c.label)}**"
     more = reach_line(c, web)
     return head + (f" ({e(c.note)})" if c.note else "") + f" — {e(c.why)}" + (f" · {e(more)}" if more else "")
 
 
-def _short(c: Contact, web: str) -> tuple[str, str]:
+def _short(c: Contact, web: Mapping[str, str]) -> tuple[str, str]:
     """(who, how to reach) for a table row."""
     who = f"{e(c.name)} {e('<' + c.label + '>')}" if c.name and c.name != c.label else e(c.label)
     return who, e(reach_line(c, web) or "email only")
@@ -129,7 +129,7 @@ def _page(p: Page) -> list[str]:
         if lv is first:
             head += " — **paged first**"
         lines.append(head)
-        lines += [f"   - {_who(c, p.pagerduty_web)}" for c in lv.contacts] or ["   - nobody"]
+        lines += [f"   - {_who(c, p.webs)}" for c in lv.contacts] or ["   - nobody"]
     channels = [f"{e(k)} {e(v)}" + (" (read-only)" if k == "status" else "") for k, v in p.channels.items()]
     lines += ["", "Channels: " + (" · ".join(channels) if channels else "none in the catalog")]
     if p.skipped:
@@ -140,7 +140,7 @@ def _page(p: Page) -> list[str]:
     if p.gap:
         lines += ["", f"**Nobody to page:** {e(p.gap)}"]
         if p.successor:
-            lines.append(f"Suggested successor: {_who(p.successor, p.pagerduty_web)}")
+            lines.append(f"Suggested successor: {_who(p.successor, p.webs)}")
     return lines
 
 
@@ -154,7 +154,7 @@ def _room(r: Room) -> list[str]:
             note = "gap: assign it before the real incident" + (f" ({e(role.note)})" if role.note else "")
             lines.append(f"| {role.title} | **unassigned** | — | {src} | {note} |")
             continue
-        who, reach = _short(role.contact, r.pagerduty_web)
+        who, reach = _short(role.contact, r.webs)
         lines.append(f"| {role.title} | {who} | {reach} | {src} | {e(role.note or '')} |")
     lines += ["", "Where to talk:", ""]
     for ch in r.channels:
@@ -167,13 +167,13 @@ def _room(r: Room) -> list[str]:
     for g in r.stakeholders:
         why = [f"for {', '.join(e(x) for x in g.because)}"] if g.because else []
         why += [f"when {e(g.condition)}"] if g.condition else []
-        contacts = ", ".join(_short(c, r.pagerduty_web)[0] for c in g.contacts) or "nobody who can be reached"
+        contacts = ", ".join(_short(c, r.webs)[0] for c in g.contacts) or "nobody who can be reached"
         lines.append(f"- {e(g.name)}" + (f" ({e(g.channel)})" if g.channel else "") + f": {contacts}"
                      + (f" — {'; '.join(why)}" if why else ""))
     if r.suspects:
         lines += ["", "Upstream suspects (what it depends on, direct first):", ""]
         for s in r.suspects[:SHOW_SUSPECTS]:
-            people = ", ".join(_short(c, r.pagerduty_web)[0] for c in s.contacts) or e(s.team_channel or "")
+            people = ", ".join(_short(c, r.webs)[0] for c in s.contacts) or e(s.team_channel or "")
             lines.append(f"- {e(s.name)} (depth {s.depth}, tier {s.tier}, {e(s.owned_by)})"
                          + (f": {people}" if people else ""))
         if len(r.suspects) > SHOW_SUSPECTS:

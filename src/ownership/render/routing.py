@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from urllib.parse import quote
 
 from ownership.analysis.impact import Impact
 from ownership.analysis.rotation import shown as shown_at, zone_name
 from ownership.render import markdown as md
 from ownership.analysis.people import Contact, Skip
 from ownership.model import Link
+from ownership.oncall import PROVIDERS
 from ownership.routing import Page, Room
 from ownership.routing.incident import NOT_CONFIGURED
 from ownership.routing.page import Level
@@ -33,8 +33,9 @@ def _person(c: Contact) -> str:
     return who + (f" ({c.note})" if c.note else "")
 
 
-def reach_line(c: Contact, web: str) -> str | None:
-    """How else to reach `c`: "Slack @erin (U024BE7LH) · phone +1 555 0100 · PagerDuty https://…/users/P1"."""
+def reach_line(c: Contact, webs: Mapping[str, str]) -> str | None:
+    """How else to reach `c`: "Slack @erin (U024BE7LH) · phone +1 555 0100 · <Provider> https://…/users/P1":
+    each on-call provider's user as its title and its link (the provider's `user_link`, at `webs[provider]`)."""
     r = c.reach
     if not r:
         return None
@@ -43,16 +44,10 @@ def reach_line(c: Contact, web: str) -> str | None:
         parts.append(f"Slack {r.slack}")
     if r.phone:
         parts.append(f"phone {r.phone}")
-    if r.pagerduty:
-        parts.append(f"PagerDuty {pagerduty_link(r.pagerduty, web)}")
+    for name, handle in r.handles.items():
+        if (provider := PROVIDERS.get(name)) is not None:
+            parts.append(f"{provider.title} {provider.user_link(handle, webs.get(name) or provider.web({}))}")
     return " · ".join(parts)
-
-
-def pagerduty_link(value: str, web: str) -> str:
-    """A PagerDuty user's web page: the value when it is already an https URL, else WEB/users/ID."""
-    if value.startswith("https://"):
-        return value
-    return f"{web.rstrip('/')}/users/{quote(value, safe='')}"
 
 
 def _zone(tz: dt.tzinfo) -> str:
@@ -87,7 +82,7 @@ def page_text(p: Page) -> str:
             lines.append("   (nobody)")
         for c in lv.contacts:
             lines.append(f"   {_person(c)} — {c.why}")
-            if (more := reach_line(c, p.pagerduty_web)) is not None:
+            if (more := reach_line(c, p.webs)) is not None:
                 lines.append(f"      {more}")
     lines += ["", *_links(p.runbook, p.links)]
     where = [f"{k} {v}" + (" (read-only)" if k == "status" else "") for k, v in p.channels.items()]
@@ -202,10 +197,10 @@ class RoomSection(NamedTuple):
 
 def room_sections(r: Room, e: Callable[[Any], str] = str) -> tuple[str, list[RoomSection]]:
     """(title, sections) of the room: the one list of what the room says, which text, markdown and Slack
-    (render/slack.py) write each in their own way. `e` writes each catalog, roster or PagerDuty value."""
+    (render/slack.py) write each in their own way. `e` writes each catalog, roster or on-call provider value."""
 
     def who(c: Contact) -> str:
-        more = reach_line(c, r.pagerduty_web)
+        more = reach_line(c, r.webs)
         return e(_person(c)) + (f" [{e(more)}]" if more else "")
 
     title = f"Incident: {', '.join(e(s) for s in r.systems)}"
@@ -304,7 +299,7 @@ def room_text(r: Room) -> str:
 
 
 def room_markdown(r: Room) -> str:
-    """Every value from the catalog, the roster or PagerDuty is escaped (render.markdown.text): no mention,
+    """Every value from the catalog, the roster or an on-call provider is escaped (render.markdown.text): no mention,
     issue reference, raw HTML or link comes from them."""
     return "\n".join(_room_lines(r, "*", "- ", md.text)) + "\n"
 

@@ -327,7 +327,7 @@ COVERAGE_LIMIT = 50  # gaps listed per week; the counts are always complete
 
 def coverage(snap: Snapshot) -> dict[str, Any]:
     """The on-call coverage section: `ownership drill` over this week and next (from today 00:00 UTC, from
-    the catalog rotations: the report does not ask PagerDuty, so what PagerDuty would say is unknown)."""
+    the catalog rotations: the report does not ask the on-call providers, so what they would say is unknown)."""
     from ownership.routing.drill import drill
 
     start = dt.datetime(snap.today.year, snap.today.month, snap.today.day, tzinfo=dt.timezone.utc)

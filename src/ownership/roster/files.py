@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ownership import confine
+from ownership import confine, reach
 from ownership import redact
 from ownership.catalog import yamlnodes
 from ownership.model import Location, Person, Roster
@@ -303,8 +303,7 @@ def snapshot(roster: Roster) -> dict[str, Any]:
 def _reach(p: Person) -> dict[str, str]:
     """A person's contact fields for the snapshot (only those they have: the native columns read them back)."""
     r = p.reach
-    return {} if r is None else {k: v for k, v in (("slack", r.slack), ("phone", r.phone),
-                                                   ("pagerduty", r.pagerduty)) if v}
+    return {} if r is None else {k: v for k in reach.KINDS if (v := reach.value(r, k))}
 
 
 def snapshot_text(roster: Roster) -> str:

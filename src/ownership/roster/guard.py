@@ -18,7 +18,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from ownership import cachedir
+from ownership import cachedir, reach
 from ownership.model import Location, Person, Reach, Roster
 from ownership.roster.errors import RosterError
 
@@ -235,7 +235,7 @@ def _people_columns(people: Sequence[Person]) -> dict[str, list[Any]]:
         "title": [p.title for p in people],
         "location": [None if p.location is None else [p.location.file, p.location.line, p.location.column]
                      for p in people],
-        "reach": [None if p.reach is None else [p.reach.slack, p.reach.phone, p.reach.pagerduty] for p in people]}
+        "reach": [None if p.reach is None else [reach.value(p.reach, k) for k in reach.KINDS] for p in people]}
 
 
 def _people(columns: object) -> tuple[Person, ...]:
@@ -271,10 +271,10 @@ def _location(value: object) -> Location | None:
 def _reach(value: object) -> Reach | None:
     if value is None:
         return None
-    slack, phone, pagerduty = _rows(value)
-    if not set(map(type, (slack, phone, pagerduty))) <= _TEXT_OR_NONE:
+    rows = _rows(value)
+    if len(rows) != len(reach.KINDS) or not set(map(type, rows)) <= _TEXT_OR_NONE:
         raise ValueError("malformed")
-    return Reach(slack, phone, pagerduty)
+    return reach.of(dict(zip(reach.KINDS, rows)))
 
 
 _TEXT_OR_NONE = {str, type(None)}

@@ -324,7 +324,7 @@ def _reach(user: dict[str, Any], settings: ScimSettings, label: str, dropped: li
         values[kind], why = reach.check(kind, attribute(user, path)) if path else (None, None)
         if why:
             dropped.append(f"{label}: {path}: {why}; it is not used")
-    return Reach(**values) or None
+    return reach.of(values) or None
 
 
 def _phones(user: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

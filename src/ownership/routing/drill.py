@@ -1,14 +1,14 @@
 """`ownership drill`: the page and the room of every system at every hand-over of a window, and the gaps they
-show. Pure: the catalog, the roster and what PagerDuty said about the window in, a `Drill` out.
+show. Pure: the catalog, the roster and what the on-call providers said about the window in, a `Drill` out.
 
 A hand-over is any moment an answer can change: a catalog rotation's shift change (and its first shift), the
-start or end of a PagerDuty on-call entry, and a day someone in the roster leaves (00:00 UTC of their end
+start or end of an on-call provider's entry, and a day someone in the roster leaves (00:00 UTC of their end
 date). Between two hand-overs every answer stays the same, so the drill asks `page()` and `roles()` (routing/
 page.py, routing/incident.py: the judgement stays there) once per stretch.
 
 Two ways to get the same answer: the plain one asks every system at every hand-over of every rotation; the
 fast one (the default) asks each system only at the hand-overs of what it depends on: its own and its team's
-on-call (rotation, PagerDuty), the people its page names (their leaving days), and the role sources and the
+on-call (rotation, providers), the people its page names (their leaving days), and the role sources and the
 org fallback for the moments those matter. tests/routing/test_drill.py checks that both are equal.
 
 Gap kinds are a contract (docs/drill.md): add, never rename.
@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ownership.analysis import rotation as rot
 from ownership.analysis.people import People, status
 from ownership.model import Catalog, OnCall, Person, Roster, Rotation, System, Target
-from ownership.oncall.pagerduty import OnCallEntry
+from ownership.oncall.provider import OnCallAnswer
+from ownership.routing.context import Context
 from ownership.routing.incident import COMMANDER_ROTATION, RoleSources, role_sources, roles
-from ownership.routing.page import MAX_MANAGER_HOPS, Context, PagerDutyAnswer, Page, oncall_unknown, page, parent_teams
+from ownership.routing.oncall import oncall_unknown
+from ownership.routing.page import MAX_MANAGER_HOPS, Page, page, parent_teams
 from ownership.words import plural
 
 UTC = rot.UTC
@@ -34,8 +36,8 @@ SOLE_RESPONDER_THRESHOLD = 3
 KINDS: dict[str, str] = {
     "nobody-reachable": "a stretch of time in which the system's own page (on-call, maintainers, team, "
                         "management) has nobody who can be paged; says whether the org fallback covers it",
-    "oncall-unknown": "PagerDuty could not say who is on call for the system (unavailable, or a service it "
-                      "does not know): unknown, not fine",
+    "oncall-unknown": "an on-call provider could not say who is on call for the system (unavailable, or a "
+                      "target it does not know): unknown, not fine",
     "level-all-left": "a page level whose people all left, are inactive in HR, or transferred",
     "sole-responder": "one person is the only one the page can reach for several tier-1 systems at once "
                       "(the threshold, default 3)",
@@ -72,38 +74,6 @@ class Gap:
 
 
 @dataclass(frozen=True)
-class PagerDutyWindow:
-    """What PagerDuty said about the window: every on-call entry with its start and end (None: open), the
-    escalation policy of each asked service; or why it could not be asked (`error`)."""
-
-    entries: tuple[OnCallEntry, ...] = ()
-    services: Mapping[str, str] = field(default_factory=dict)
-    unknown_services: Mapping[str, str] = field(default_factory=dict)
-    error: str | None = None
-
-    def answer(self, at: dt.datetime) -> PagerDutyAnswer:
-        """PagerDuty's answer as `page()` reads it, for the moment `at`."""
-        if self.error is not None:
-            return PagerDutyAnswer(error=self.error)
-        grouped: dict[str, list[OnCallEntry]] = {}
-        for e in self.entries:
-            begins, ends = _when(e.start), _when(e.until)
-            if (begins is None or begins <= at) and (ends is None or at < ends):
-                grouped.setdefault(e.policy, []).append(e)
-        return PagerDutyAnswer({k: tuple(v) for k, v in grouped.items()}, services=self.services,
-                               unknown_services=self.unknown_services)
-
-    def changes(self, policies: Iterable[str]) -> set[dt.datetime]:
-        wanted = set(policies)
-        return {t for e in self.entries if e.policy in wanted for t in (_when(e.start), _when(e.until))
-                if t is not None}
-
-    def people(self, policies: Iterable[str]) -> list[str]:
-        wanted = set(policies)
-        return [ref for e in self.entries if e.policy in wanted for ref in (e.email, e.name, e.user_id) if ref]
-
-
-@dataclass(frozen=True)
 class Drill:
     start: dt.datetime
     end: dt.datetime
@@ -127,6 +97,7 @@ class Drill:
 
 
 Fact = tuple[str, tuple[str, ...], str, bool | None]  # kind, people, message, fallback
+Asked = tuple[str, str]  # (on-call provider, target)
 
 
 def in_scope(catalog: Catalog, tier: int | None = None, team: str | None = None) -> list[System]:
@@ -137,12 +108,12 @@ def in_scope(catalog: Catalog, tier: int | None = None, team: str | None = None)
 
 
 def drill(catalog: Catalog, roster: Roster | None, start: dt.datetime, end: dt.datetime, *,
-          tier: int | None = None, pagerduty: PagerDutyWindow | None = None, tz: dt.tzinfo = UTC,
+          tier: int | None = None, oncall: Mapping[str, OnCallAnswer] | None = None, tz: dt.tzinfo = UTC,
           threshold: int = SOLE_RESPONDER_THRESHOLD, roster_problem: str | None = None,
           plain: bool = False, team: str | None = None) -> Drill:
     """The drill of [start, end) for the systems `in_scope`. `plain`: ask every system at every hand-over (the
-    slow reference the fast path is tested against)."""
-    run = _Run(catalog, roster, start, end, pagerduty, tz, roster_problem)
+    slow reference the fast path is tested against). `oncall`: each asked provider's answer over the window."""
+    run = _Run(catalog, roster, start, end, oncall or {}, tz, roster_problem)
     scope = in_scope(catalog, tier, team)
     timelines = {s.name: (run.plain(s) if plain else run.fast(s)) for s in sorted(scope, key=lambda s: s.name)}
     same: dict[tuple[Any, ...], list[str]] = {}  # one gap for the systems that share it word for word
@@ -165,8 +136,8 @@ def drill(catalog: Catalog, roster: Roster | None, start: dt.datetime, end: dt.d
     if roster is None:
         notes.append("roster not checked" + (f" ({roster_problem})" if roster_problem else
                                              ": everyone listed is assumed to be employed, leavers are not found"))
-    if pagerduty is not None and pagerduty.error:
-        notes.append(f"PagerDuty unavailable ({pagerduty.error}): on-calls it would say are unknown")
+    notes += [f"{a.title} unavailable ({a.error}): on-calls it would say are unknown"
+              for a in (oncall or {}).values() if a.error]
     gaps.sort(key=lambda g: (g.start, g.kind, g.systems, g.people, g.message))
     return Drill(start, end, tz, tuple(gaps), len(scope), len(run.all_moments()), run.asked, roster is not None,
                  tuple(notes), tier, threshold, team)
@@ -186,9 +157,9 @@ class Sample:
 
 class _Run:
     def __init__(self, catalog: Catalog, roster: Roster | None, start: dt.datetime, end: dt.datetime,
-                 pagerduty: PagerDutyWindow | None, tz: dt.tzinfo, roster_problem: str | None) -> None:
+                 oncall: Mapping[str, OnCallAnswer], tz: dt.tzinfo, roster_problem: str | None) -> None:
         self.catalog, self.roster, self.start, self.end = catalog, roster, start, end
-        self.pd, self.tz, self.roster_problem = pagerduty, tz, roster_problem
+        self.oncall, self.tz, self.roster_problem = oncall, tz, roster_problem
         self._people: dict[dt.date, People] = {}
         self._ctx: dict[dt.datetime, Context] = {}
         self._roles: dict[dt.datetime, RoleSources] = {}
@@ -212,8 +183,8 @@ class _Run:
     def ctx(self, at: dt.datetime) -> Context:
         found = self._ctx.get(at)
         if found is None:
-            answer = self.pd.answer(at) if self.pd is not None else None
-            found = self._ctx[at] = Context(self.catalog, at, self.people(at.date()), answer, None, self.tz)
+            answers = {name: a.at(at) for name, a in self.oncall.items()}
+            found = self._ctx[at] = Context(self.catalog, at, self.people(at.date()), answers, None, self.tz)
         return found
 
     def role_sources(self, at: dt.datetime) -> RoleSources:
@@ -224,16 +195,17 @@ class _Run:
 
     # ----- what a system depends on: the moments its answers can change
 
-    def _moments(self, rotations: Iterable[str], policies: Iterable[str], refs: Iterable[str]) -> set[dt.datetime]:
+    def _moments(self, rotations: Iterable[str], targets: Iterable[Asked], refs: Iterable[str]) -> set[dt.datetime]:
         out: set[dt.datetime] = set()
         for name in rotations:
             r = self.catalog.rotations.get(name)
             if r is not None:
                 out |= set(hand_overs(r, self.start, self.end))
-        policies = list(policies)
-        if self.pd is not None and policies:
-            out |= self.pd.changes(policies)
-            refs = [*refs, *self.pd.people(policies)]
+        refs = list(refs)
+        for name, target in targets:
+            if (a := self.oncall.get(name)) is not None:
+                out |= a.changes([target])
+                refs += a.people([target])
         out |= self._leaving(refs)
         return {t for t in out if self.start < t < self.end}
 
@@ -245,19 +217,18 @@ class _Run:
                 out.add(dt.datetime(p.end_date.year, p.end_date.month, p.end_date.day, tzinfo=UTC))
         return out
 
-    def _setups(self, oncalls: Iterable[OnCall]) -> tuple[list[str], list[str]]:
-        """(rotations, escalation policies) of on-call set-ups; a service counts as the policy PagerDuty gave."""
-        rotations, policies = [], []
+    def _setups(self, oncalls: Iterable[OnCall]) -> tuple[list[str], list[Asked]]:
+        """(rotations, (provider, target) pairs) of on-call set-ups."""
+        rotations: list[str] = []
+        targets: list[Asked] = []
         for oc in oncalls:
             rotations += [oc.rotation] if oc.rotation else []
-            policies += [oc.pagerduty_escalation_policy] if oc.pagerduty_escalation_policy else []
-            if oc.pagerduty_service and self.pd is not None and oc.pagerduty_service in self.pd.services:
-                policies.append(self.pd.services[oc.pagerduty_service])
-        return rotations, policies
+            targets += [(name, t) for name, ts in oc.providers.items() for t in ts]
+        return rotations, targets
 
     def _targets(self, targets: Iterable[Target]) -> set[dt.datetime]:
         rotations: list[str] = []
-        policies: list[str] = []
+        policies: list[Asked] = []
         refs: list[str] = []
         for t in targets:
             if t.rotation:
@@ -301,12 +272,12 @@ class _Run:
         return self._moments(rotations, policies, refs)
 
     def all_moments(self) -> list[dt.datetime]:
-        """Every hand-over of the window: each rotation's, PagerDuty's and each leaving day (plain path)."""
+        """Every hand-over of the window: each rotation's, each provider's and each leaving day (plain path)."""
         out = {self.start}
         for r in self.catalog.rotations.values():
             out |= set(hand_overs(r, self.start, self.end))
-        if self.pd is not None:
-            out |= self.pd.changes({e.policy for e in self.pd.entries})
+        for a in self.oncall.values():
+            out |= a.changes(a.targets)
         if self.roster is not None:
             out |= self._leaving(p.email or p.id for p in self.roster.people)
         return sorted(t for t in out if self.start <= t < self.end)
@@ -552,16 +523,6 @@ def _shifts(rotation: Rotation, start: dt.datetime, end: dt.datetime) -> list[ro
 
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-def _when(text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
-    try:
-        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
 
 
 def _iso(t: dt.datetime) -> str:

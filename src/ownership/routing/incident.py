@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ownership.analysis import rotation as rot
@@ -97,7 +97,7 @@ class Room:
     pages: tuple[Page, ...] = ()  # each affected system's page (runbook, links, fallback)
     status: StatusMessages | None = None
     tz: dt.tzinfo = dt.timezone.utc
-    pagerduty_web: str = "https://app.pagerduty.com"
+    webs: Mapping[str, str] = field(default_factory=dict)  # on-call provider -> its web address (user links)
 
 
 def room(ctx: Context, g: nx.DiGraph, systems: Sequence[System], sev: int | None = None) -> Room:
@@ -107,7 +107,7 @@ def room(ctx: Context, g: nx.DiGraph, systems: Sequence[System], sev: int | None
     notes: list[str] = []
     skipped: list[Skip] = []
     for p in pages:
-        # what each page list had to say (PagerDuty down, rotation not started...), once per system
+        # what each page list had to say (a provider down, rotation not started...), once per system
         notes += [f"{p.system}: {n}" for n in p.notes if not n.startswith("roster not checked")]
         # the people who would have been responders: skipped at or before the first level that has anyone
         upto = LEVEL_NAMES.index(p.first.name) if p.first else len(LEVEL_NAMES)
@@ -129,7 +129,7 @@ def room(ctx: Context, g: nx.DiGraph, systems: Sequence[System], sev: int | None
     channels = _channels(ctx, systems)
     result = Room(names, ctx.at, commander, backup, responders, _suspects(ctx, g, names), stakeholders, channels,
                   impact, tuple(_unique(skipped)), tuple(notes), ctx.people.checked, roles=roles, severity=level,
-                  pages=tuple(pages), tz=ctx.tz, pagerduty_web=ctx.pagerduty_web)
+                  pages=tuple(pages), tz=ctx.tz, webs=ctx.webs)
     comms = next((r.contact for r in roles if r.role == "communications" and r.contact), None)
     named = [f"{c.name or c.label} ({x.team or x.system})" for x in responders if x.level
              for c in x.level.contacts[:2]]

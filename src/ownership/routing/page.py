@@ -1,9 +1,8 @@
 """`ownership page`: the ordered escalation list for a system's owning team. Pure: no I/O.
 
-Levels, in order: (1) who is on call: the system's own on-call first (a PagerDuty service's escalation policy
-from Backstage's `pagerduty.com/service-id`), then its owning team's, each from PagerDuty when it answered,
-else from the catalog rotation at the asked moment (an Opsgenie team or a PagerDuty integration key is shown
-as a note: neither says who is on call); (2) named maintainers; (3) the other team
+Levels, in order: (1) who is on call (routing/oncall.py): the system's own on-call first, then its owning
+team's, each from its on-call providers when they answered, else from the catalog rotation at the asked moment
+(what a provider cannot ask is shown as a note); (2) named maintainers; (3) the other team
 members, most recently active in the system's history first when scan data is given; (4) the team manager,
 then the manager's manager; (5) for a Backstage Group with a parent, the parent group's people (members,
 then manager), then its parent's, up the hierarchy. Each person appears once, at their first level. Everyone who would have been
@@ -18,40 +17,14 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from ownership import redact
 from ownership.analysis import rotation as rot
 from ownership.analysis.people import Contact, People, Skip
-from ownership.model import Activity, Catalog, Link, OnCall, Person, System, Target, Team
-from ownership.oncall.pagerduty import OnCallEntry
+from ownership.model import Activity, Catalog, Link, Person, System, Target, Team
+from ownership.routing.context import Collector, Context
+from ownership.routing.oncall import cannot_say, level_one, setup
 
 LEVEL_NAMES = ("on-call", "maintainers", "team", "management", "parent team")
 MAX_MANAGER_HOPS = 6  # walking up past people who left; also stops a manager cycle in bad HR data
-
-
-@dataclass(frozen=True, slots=True)
-class PagerDutyAnswer:
-    """What PagerDuty said, by escalation policy id; `error` is set when it could not be asked."""
-
-    entries: Mapping[str, tuple[OnCallEntry, ...]] = field(default_factory=dict)
-    error: str | None = None
-    services: Mapping[str, str] = field(default_factory=dict)  # service id -> its escalation policy id
-    unknown_services: Mapping[str, str] = field(default_factory=dict)  # service id -> why it is unknown
-
-
-@dataclass(frozen=True)
-class Context:
-    """Everything routing reads. `activity`: system -> person identity (email/username/id) -> last commit."""
-
-    catalog: Catalog
-    at: dt.datetime
-    people: People
-    pagerduty: PagerDutyAnswer | None = None  # None: PagerDuty was not asked
-    activity: Mapping[str, Mapping[str, dt.datetime]] | None = None
-    tz: dt.tzinfo = rot.UTC  # every time shown is in this zone (`--tz`), with the zone written
-    pagerduty_web: str = "https://app.pagerduty.com"  # PagerDuty user links point here (site.pagerduty_web)
-
-    def when(self, t: dt.datetime) -> str:
-        return rot.shown(t, self.tz)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +52,7 @@ class Page:
     links: tuple[Link, ...] = ()
     channels: Mapping[str, str] = field(default_factory=dict)  # incident, status, team (the owning team's)
     tz: dt.tzinfo = rot.UTC
-    pagerduty_web: str = "https://app.pagerduty.com"
+    webs: Mapping[str, str] = field(default_factory=dict)  # on-call provider -> its web address (user links)
 
     @property
     def first(self) -> Level | None:
@@ -92,35 +65,6 @@ class Page:
         return self.first or (self.fallback if self.fallback is not None and self.fallback.contacts else None)
 
 
-class Collector:
-    """Builds the levels, listing each person once and each skipped person once."""
-
-    def __init__(self, people: People) -> None:
-        self.people = people
-        self.seen: set[str] = set()
-        self.skipped: list[Skip] = []
-        self.skipped_keys: set[str] = set()
-
-    def consider(self, ref: str, level: str, why: str, team: str | None = None, note: str | None = None,
-                 listed_elsewhere: bool = False) -> Contact | None:
-        """The contact for `ref`, or None (skipped, or already listed). `listed_elsewhere`: someone PagerDuty
-        pages anyway is listed even when the roster does not know them (with a note saying so)."""
-        person = self.people.resolve(ref)
-        key = self.people.key(ref, person)
-        if key in self.seen:
-            return None
-        reason = self.people.cannot_page(person, team)
-        if person is None and listed_elsewhere:
-            reason = None
-        if reason:
-            if key not in self.skipped_keys:
-                self.skipped_keys.add(key)
-                self.skipped.append(self.people.skip(ref, person, level, reason))
-            return None
-        self.seen.add(key)
-        return self.people.contact(ref, person, why, note)
-
-
 def page(ctx: Context, system: System) -> Page:
     catalog, people = ctx.catalog, ctx.people
     team = catalog.teams.get(system.owner)
@@ -131,7 +75,7 @@ def page(ctx: Context, system: System) -> Page:
                                              ": everyone listed is assumed to be employed"))
     if team is None:
         notes.append(_no_team(system))
-    source, oncall = _oncall(ctx, system, team, col, notes)
+    source, oncall = level_one(ctx, system, team, col, notes)
     maintainers = [c for ref in system.maintainers if (c := col.consider(ref, "maintainers", "maintainer"))]
     members = _members(ctx, system, team, col)
     management = _management(team, col) if team else []
@@ -144,14 +88,14 @@ def page(ctx: Context, system: System) -> Page:
     channels = {**system.channels, **({"team": team.channel} if team is not None and team.channel else {})}
     result = Page(system.name, team.name if team else None, ctx.at, levels, tuple(col.skipped), tuple(notes),
                   people.checked, runbook=system.runbook, links=system.links, channels=channels, tz=ctx.tz,
-                  pagerduty_web=ctx.pagerduty_web)
+                  webs=ctx.webs)
     if result.first is None:
         successor = _successor(ctx, system, col)
         fallback = _fallback(ctx, col, notes)
         skipped = len(col.skipped)
         return dataclasses.replace(result, skipped=tuple(col.skipped), notes=tuple(notes), successor=successor,
                                    fallback=fallback, gap=_gap(system, team, skipped, successor,
-                                                               _unknown_oncall(ctx, system), fallback))
+                                                               cannot_say(ctx, system), fallback))
     return result
 
 
@@ -174,7 +118,7 @@ def _fallback(ctx: Context, col: Collector, notes: list[str]) -> Level | None:
 def reachable(ctx: Context, target: Target, col: Collector, level: str,
               notes: list[str]) -> Iterator[Contact]:
     """The people a Target names who can be paged, best first: a rotation's on-call then the next members; a
-    team's on-call (PagerDuty or its rotation), then its members, then its manager; a stakeholder group's
+    team's on-call (its providers or its rotation), then its members, then its manager; a stakeholder group's
     contacts; named people. Each person once (the collector's); who cannot be paged is skipped with why."""
     catalog = ctx.catalog
     if target.rotation:
@@ -199,7 +143,7 @@ def reachable(ctx: Context, target: Target, col: Collector, level: str,
             notes.append(f"team '{target.team}' is not in the catalog")
             return
         if team.oncall is not None and team.oncall.configured:
-            yield from _setup(ctx, f"team {team.name}", team.oncall, col, notes, None)[1]
+            yield from setup(ctx, f"team {team.name}", team.oncall, col, notes, None)[1]
         for ref in team.members:
             if (c := col.consider(ref, level, f"member of team {team.name}", team=team.name)) is not None:
                 yield c
@@ -214,120 +158,6 @@ def reachable(ctx: Context, target: Target, col: Collector, level: str,
         for ref in target.people:
             if (c := col.consider(ref, level, "named in the catalog")) is not None:
                 yield c
-
-
-def _oncall(ctx: Context, system: System, team: Team | None, col: Collector,
-            notes: list[str]) -> tuple[str | None, list[Contact]]:
-    """Level 1: each on-call set-up that reaches the system (Catalog.oncalls: its own, then its team's) in
-    turn, until one has someone who can be paged."""
-    setups = ctx.catalog.oncalls(system)
-    if not setups:
-        if team is not None:
-            notes.append(f"team {team.name} has no on-call (no PagerDuty escalation policy or catalog rotation)")
-        return None, []
-    source: str | None = None
-    for i, (whose, oc) in enumerate(setups):
-        then = f"trying the on-call of {setups[i + 1][0]}" if i + 1 < len(setups) else None
-        found, contacts = _setup(ctx, whose, oc, col, notes, then)
-        if contacts:
-            return found, contacts
-        source = source or found
-    return source, []
-
-
-def _setup(ctx: Context, whose: str, oc: OnCall, col: Collector, notes: list[str],
-           then: str | None) -> tuple[str | None, list[Contact]]:
-    """Who one on-call set-up says is on call: its PagerDuty service's policy, its escalation policy, then its
-    rotation. What cannot be asked (Opsgenie, an integration key) or could not be answered is a note."""
-    notes += shown(whose, oc)
-    rest = f"using the catalog rotation {oc.rotation}" if oc.rotation else then
-    answer = ctx.pagerduty
-    if oc.pagerduty_service or oc.pagerduty_escalation_policy:
-        if answer is not None and answer.error is None:
-            for label, policy in _policies(whose, oc, answer, notes, rest):
-                entries = answer.entries.get(policy, ())
-                contacts = [c for e in entries if (c := _pd_contact(e, col))]
-                if contacts:
-                    return label, contacts
-                why = "nobody employed is" if entries else "nobody is"
-                notes.append(f"PagerDuty says {why} on call for {label.removeprefix('PagerDuty ')}"
-                             + (f"; {rest}" if rest else ""))
-        else:
-            problem = (answer.error if answer is not None else None) or "not asked"
-            notes.append(f"PagerDuty unavailable ({problem}); {rest or 'no catalog rotation to fall back on'}")
-    if not oc.rotation:
-        return None, []
-    return _rotation(ctx, oc.rotation, col, notes, whose)
-
-
-def _policies(whose: str, oc: OnCall, answer: PagerDutyAnswer, notes: list[str],
-              rest: str | None) -> list[tuple[str, str]]:
-    """(how the level names it, escalation policy id) to ask, the service's first; a service PagerDuty does
-    not know is a note saying why its on-call is unknown."""
-    out: list[tuple[str, str]] = []
-    service = oc.pagerduty_service
-    if service:
-        policy = answer.services.get(service)
-        if policy:
-            out.append((f"PagerDuty service {service} (escalation policy {policy})", policy))
-        else:
-            why = answer.unknown_services.get(service) or "not asked"
-            notes.append(f"on-call of {whose} unknown ({why})" + (f"; {rest}" if rest else ""))
-    if oc.pagerduty_escalation_policy:
-        out.append((f"PagerDuty escalation policy {oc.pagerduty_escalation_policy}", oc.pagerduty_escalation_policy))
-    return out
-
-
-def shown(whose: str, oc: OnCall) -> list[str]:
-    """What an on-call set-up names that ownership cannot ask, one line each: an Opsgenie team, and a PagerDuty
-    integration key (an Events API routing key: only its last characters are shown)."""
-    out = []
-    if oc.opsgenie_team:
-        out.append(f"{whose} is on call through Opsgenie team '{oc.opsgenie_team}' (not asked: page it in Opsgenie)")
-    if oc.pagerduty_integration_key:
-        out.append(f"{whose} sends PagerDuty events with integration key {redact.masked(oc.pagerduty_integration_key)}"
-                   + ("" if oc.pagerduty_service else " (a routing key does not say who is on call: add "
-                      "pagerduty.com/service-id)"))
-    return out
-
-
-def _pd_contact(entry: OnCallEntry, col: Collector) -> Contact | None:
-    ref = entry.email or entry.name or entry.user_id or "unknown PagerDuty user"
-    why = f"on call in PagerDuty (escalation level {entry.level}"
-    why += f", {entry.schedule})" if entry.schedule else ")"
-    contact = col.consider(ref, "on-call", why, listed_elsewhere=True)
-    if contact is not None and contact.name is None and entry.name:
-        contact = contact.but(name=entry.name)
-    return contact
-
-
-def _rotation(ctx: Context, name: str, col: Collector, notes: list[str], whose: str) -> tuple[str | None,
-                                                                                              list[Contact]]:
-    rotation = ctx.catalog.rotations.get(name)
-    if rotation is None:
-        notes.append(f"{whose} names rotation '{name}', which is not in the catalog")
-        return None, []
-    current = rot.shift_at(rotation, ctx.at)
-    if current is None:
-        notes.append(f"rotation {name} has no members")
-        return None, []
-    if isinstance(current, rot.NotStarted):
-        notes.append(f"rotation {name} has not started (first shift begins {ctx.when(current.starts)})")
-        return None, []
-    source = f"rotation {name}"
-    for k, shift in enumerate(rot.upcoming(rotation, ctx.at)):
-        if k == 0:
-            why = f"on call until {ctx.when(shift.end)}"
-        else:
-            why = f"next in rotation {name} (shift from {ctx.when(shift.start)}), covering for {current.member}"
-        contact = col.consider(shift.member, "on-call", why)
-        if contact is not None:
-            if k:
-                notes.append(f"the scheduled on-call {current.member} cannot be paged; "
-                             f"{shift.member} is next in rotation {name}")
-            return source, [contact]
-    notes.append(f"nobody in rotation {name} can be paged")
-    return source, []
 
 
 def _members(ctx: Context, system: System, team: Team | None, col: Collector) -> list[Contact]:
@@ -420,26 +250,6 @@ def _successor(ctx: Context, system: System, col: Collector) -> Contact | None:
     return None
 
 
-def _unknown_oncall(ctx: Context, system: System) -> bool:
-    """Whether PagerDuty would have said who is on call but could not (unavailable, or a service it does not
-    know): then the on-call is unknown, which a gap must not call "no one on call"."""
-    return oncall_unknown(ctx, system) is not None
-
-
-def oncall_unknown(ctx: Context, system: System) -> str | None:
-    """Why PagerDuty could not say who is on call for `system` (`_unknown_oncall`), else None."""
-    answer = ctx.pagerduty
-    for whose, oc in ctx.catalog.oncalls(system):
-        if not (oc.pagerduty_service or oc.pagerduty_escalation_policy):
-            continue
-        if answer is None or answer.error is not None:
-            return f"PagerDuty unavailable for {whose} ({(answer.error if answer else None) or 'not asked'})"
-        service = oc.pagerduty_service
-        if service is not None and service in answer.unknown_services:
-            return f"on-call of {whose} unknown ({answer.unknown_services[service]})"
-    return None
-
-
 def _no_team(system: System) -> str:
     if not system.owner and system.owner_person:
         return f"{system.label} is owned by a person ({system.owner_person}), not a team"
@@ -447,14 +257,14 @@ def _no_team(system: System) -> str:
 
 
 def _gap(system: System, team: Team | None, skipped: int, successor: Contact | None,
-         oncall_unknown: bool = False, fallback: Level | None = None) -> str:
+         unknown: tuple[str, str] | None = None, fallback: Level | None = None) -> str:
     parts = []
-    if oncall_unknown:
-        parts.append("who is on call is unknown (PagerDuty could not say, see the notes)")
+    if unknown is not None:
+        parts.append(f"who is on call is unknown ({unknown[0]} could not say, see the notes)")
     if team is None:
         parts.append(_no_team(system))
     else:
-        if not oncall_unknown:
+        if unknown is None:
             parts.append(f"team {team.name} has no one on call who can be paged")
         parts.append("no employed maintainer" if system.maintainers else "no named maintainers")
         parts.append("no employed team member" if team.members else "no team members listed")

@@ -16,6 +16,7 @@ from typing import Any
 from ownership.analysis.impact import Impact, blast_radius, build_graph
 from ownership.audit import AuditResult
 from ownership.model import Finding, Snapshot, System
+from ownership.oncall import PROVIDERS
 from ownership.render.routing import svg
 from ownership.analysis.people import People, finding_people
 from ownership.report import document as report_document
@@ -46,7 +47,7 @@ class SiteInputs:
     # says so). None: no limit (a simulation costs ~1-3 ms: only what the person touches is re-judged).
     offboard_limit: int | None = None
     report: ReportLink | None = None
-    pagerduty_web: str = "https://app.pagerduty.com"
+    webs: Mapping[str, str] = field(default_factory=dict)  # on-call provider -> its web address (links)
     title: str = "Ownership catalog"
     notes: tuple[str, ...] = ()  # shown on the home page: what this build could not use, and why
     # catalog file -> its web (blob) URL at HEAD, from history/weblinks.py: findings link to their line
@@ -107,7 +108,7 @@ def build(inputs: SiteInputs) -> Site:
 def _systems(shared: _Shared, people: People, site: Site) -> None:
     inputs, snap = shared.inputs, shared.snap
     catalog = snap.catalog
-    ctx = Context(catalog, inputs.at, people, None,
+    ctx = Context(catalog, inputs.at, people, {},
                   last_commits(snap.activity) if snap.activity is not None else None)
     g = build_graph(catalog)
     for name, system in catalog.systems.items():
@@ -120,7 +121,7 @@ def _systems(shared: _Shared, people: People, site: Site) -> None:
         team = catalog.teams.get(system.owner)
         site.pages.append(SitePage(url, "system.html", {
             **shared.common, "root": "../", "system": system, "team": team, "page": _page(ctx, system),
-            "oncall": views.oncall(catalog, team, inputs.at, inputs.pagerduty_web),
+            "oncall": views.oncall(catalog, team, inputs.at, inputs.webs),
             "stakeholders": [catalog.stakeholders.get(s) or s for s in system.stakeholders],
             "dependencies": sorted(g.successors(name)), "dependents": sorted(g.predecessors(name)),
             "impact": inputs.result.impact.get(name), "picture": picture and picture.rsplit("/", 1)[1],
@@ -143,7 +144,7 @@ def _teams(shared: _Shared, site: Site) -> None:
             **shared.common, "root": "../", "team": team, "systems": systems,
             "findings": shared.findings.get(f"team:{name}", []),
             "system_findings": {s.name: len(shared.findings.get(f"system:{s.name}", [])) for s in systems},
-            "oncall": views.oncall(catalog, team, shared.inputs.at, shared.inputs.pagerduty_web),
+            "oncall": views.oncall(catalog, team, shared.inputs.at, shared.inputs.webs),
         }))
 
 
@@ -181,10 +182,11 @@ def _owned_findings(shared: _Shared, entry: Entry, about: Sequence[Finding]) -> 
 
 
 def _page(ctx: Context, system: System) -> Page:
-    """routing's page list; its "PagerDuty unavailable (not asked)" note is dropped because the site never
-    asks PagerDuty (a weekly page would be stale) and links to the escalation policy instead."""
+    """routing's page list; its "<provider> unavailable (not asked)" notes are dropped because the site never
+    asks an on-call provider (a weekly page would be stale) and links to their targets instead."""
     result = page(ctx, system)
-    notes = tuple(n for n in result.notes if not n.startswith("PagerDuty unavailable (not asked)"))
+    unasked = tuple(f"{p.title} unavailable (not asked)" for p in PROVIDERS.values())
+    notes = tuple(n for n in result.notes if not n.startswith(unasked))
     return dataclasses.replace(result, notes=notes)
 
 

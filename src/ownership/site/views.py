@@ -16,6 +16,7 @@ from ownership.analysis import people
 from ownership.analysis import rotation as rot
 from ownership.history.weblinks import line_url
 from ownership.model import Activity, Catalog, Contributor, Finding, Snapshot, Team
+from ownership.oncall import PROVIDERS
 from ownership.site.directory import Directory, Entry
 
 
@@ -99,17 +100,23 @@ def http_url(value: str | None) -> str | None:
     return value.strip() if scheme in ("http", "https") else None
 
 
-def pagerduty_link(web: str, policy: str) -> str:
-    return f"{web.rstrip('/')}/escalation_policies/{quote(policy, safe='')}"
-
-
-def oncall(catalog: Catalog, team: Team | None, at: dt.datetime, web: str) -> dict[str, Any] | None:
-    """The team's PagerDuty escalation policy (as a link) and its catalog rotation's current and next shift."""
+def oncall(catalog: Catalog, team: Team | None, at: dt.datetime, webs: Mapping[str, str]) -> dict[str, Any] | None:
+    """The team's on-call provider targets that have a web page (an escalation policy), as links, and
+    its catalog rotation's current and next shift."""
     if team is None or team.oncall is None:
         return None
-    policy = team.oncall.pagerduty_escalation_policy
+    links = []
+    for name, targets in team.oncall.providers.items():
+        provider = PROVIDERS.get(name)
+        if provider is None:
+            continue
+        for target in targets:
+            found = provider.target_link(target, webs.get(name) or provider.web({}))
+            if found is not None:
+                links.append({"title": provider.title, "what": found[0], "value": target.partition(":")[2],
+                              "url": found[1]})
     return {
-        "pagerduty": {"policy": policy, "url": pagerduty_link(web, policy)} if policy else None,
+        "providers": links,
         "rotation": rotation(catalog, team.oncall.rotation, at) if team.oncall.rotation else None,
     }
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ownership.errors import OwnershipError
 from ownership.model import SettingProblem
-from ownership.oncall import check_client
+from ownership.httpsettings import check_client
 from ownership.words import plural
 
 if TYPE_CHECKING:

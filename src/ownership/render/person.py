@@ -103,8 +103,11 @@ def offboard_json(r: OffboardResult, colour: bool = False) -> str:
 
 def person_text(info: Mapping[str, Any]) -> str:
     """`roster show` as aligned text; empty facts are left out."""
+    from ownership.oncall import PROVIDERS
+    from ownership.reach import HANDLE_KINDS
+
     labels = [("name", "Name"), ("emails", "Emails"), ("usernames", "Usernames"), ("slack", "Slack"),
-              ("phone", "Phone"), ("pagerduty", "PagerDuty"), ("id", "Roster id"),
+              ("phone", "Phone"), *((k, PROVIDERS[k].title) for k in HANDLE_KINDS), ("id", "Roster id"),
               ("title", "Title"), ("status", "Status"), ("hr_team", "HR team"), ("catalog_team", "Catalog team"),
               ("manager", "Manager"), ("reports", "Reports"), ("teams", "Member of"), ("manages", "Manages"),
               ("maintains", "Maintains"), ("systems_via_team", "Owns via team"),
