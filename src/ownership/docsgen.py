@@ -1,10 +1,12 @@
-"""Regenerates the generated parts of docs/ from the code: the catalog field reference (from the field spec)
-and the rule reference (from each rule's docstring). `python -m ownership.docsgen [--check]`."""
+"""Regenerates the generated parts of docs/ from the code: the catalog field reference (from the field spec),
+the rule reference (from each rule's docstring) and the table of problem kinds that describe the same fact
+(analysis/problems.py). `python -m ownership.docsgen [--check]`."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from ownership.analysis import problems
 from ownership.catalog.schema import markdown_reference
 from ownership.rules import RULES
 
@@ -45,7 +47,7 @@ def severity_reference() -> str:
 
 
 TARGETS = {"docs/catalog-format.md": markdown_reference, "docs/rules.md": rules_reference,
-           "docs/incident.md": severity_reference}
+           "docs/incident.md": severity_reference, "docs/problems.md": problems.reference}
 
 
 def main(argv: list[str]) -> int:
