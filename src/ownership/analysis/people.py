@@ -2,8 +2,9 @@
 
 Every command asks this module (rules, routing, audit, off-boarding, report, site, scan): a person's status
 on a day (`status`, with the one phrasing of each), a transfer (`moved_to`), who the employed and active
-owners of a system are (`active_owners`, `has_employed_owner`), the employed truck factor and the knowledge
-held by leavers. `People` is the same look-ups for routing, which also works without a roster.
+owners of a system are (`active_owners`), the employed truck factor and the knowledge held by leavers.
+`People` is the same look-ups for routing, which also works without a roster. The audit asks the per-system
+ones once per snapshot through its Assessment (analysis/assessment.py), which every later reader shares.
 
 Employment is always read from the Snapshot's roster on `snap.today`, never from the scan's own
 `Contributor.employed`: the off-boarding simulation swaps the roster, and every number here must follow.
@@ -228,13 +229,6 @@ def active_owners(snap: Snapshot, system: System, slug: str = "orphaned", teams:
         if p.id not in idle:
             out.setdefault(p.id, p)
     return list(out.values())
-
-
-def has_employed_owner(snap: Snapshot) -> dict[str, bool] | None:
-    """System -> whether it has an active owner (`active_owners`); None without a roster."""
-    if snap.roster is None:
-        return None
-    return {name: bool(active_owners(snap, s)) for name, s in snap.catalog.systems.items()}
 
 
 def owner_keys(snap: Snapshot, system: System) -> set[str]:

@@ -127,19 +127,6 @@ def leavers(snap: Snapshot) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
             [soon[k] for k in sorted(soon, key=lambda k: soon[k]["label"])])
 
 
-def _employed_owner(snap: Snapshot) -> dict[str, bool] | None:
-    """System -> whether a named maintainer or a member of its owning team is employed (None: no roster)."""
-    if snap.roster is None:
-        return None
-    resolver = resolver_for(snap.roster)
-    out = {}
-    for name, s in snap.catalog.systems.items():
-        team = snap.catalog.teams.get(s.owner)
-        refs = s.maintainers + (team.members if team else ())
-        out[name] = any((p := resolver.resolve(r)) is not None and p.employed_on(snap.today) for r in refs)
-    return out
-
-
 # --------------------------------------------------------------------------- sections
 
 
