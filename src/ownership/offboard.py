@@ -140,10 +140,10 @@ class Offboarding:
             systems.update(self.snapshot.catalog.owned_by(team))
         return systems, teams
 
-    def scoped(self, after: Snapshot, systems: set[str], teams: set[str]) -> Assessment:
+    def scoped(self, after: Assessment, systems: set[str], teams: set[str]) -> Assessment:
         """The facts of `after` narrowed to the systems in scope, their direct dependents and the teams that
-        own them, answering whole-catalog questions (blast radius, "is this person in any team") from the
-        whole catalog."""
+        own them, answering whole-catalog questions (blast radius, "is this person in any team", owners,
+        successors) from the whole catalog."""
         cat = self.snapshot.catalog
         g = build_graph(cat)
         names = set(systems)
@@ -152,8 +152,7 @@ class Offboarding:
         owners = teams | {cat.systems[n].owner for n in names}
         part = dataclasses.replace(cat, systems={n: cat.systems[n] for n in sorted(names)},
                                    teams={n: cat.teams[n] for n in sorted(owners) if n in cat.teams})
-        return Assessment(dataclasses.replace(after, catalog=part), impact=self.before.impact,
-                          teams=self.before.teams)
+        return after.narrowed(part)
 
     def run(self, people: Sequence[str]) -> OffboardResult:
         """What happens to ownership if `people` (roster references: emails, usernames, ids) left today."""
@@ -182,7 +181,7 @@ class Offboarding:
         before_ids = self.findings_before()
         # only the rules that read the roster can judge differently when people leave
         subjects = {f"system:{n}" for n in systems} | {f"team:{n}" for n in teams}
-        scoped = self.scoped(after.snapshot, systems, teams)
+        scoped = self.scoped(after, systems, teams)
         new = tuple(f for f in engine.run(scoped.snapshot, GROUPS, needing="roster", facts=scoped)
                     if f.identity not in before_ids and (f.subject in subjects or f.subject.startswith("person:")))
         return OffboardResult(tuple(ids), labels, tuple(unknown), tuple(gone_already), tuple(changes),

@@ -89,3 +89,29 @@ def test_the_report_data_model_imports_no_routing() -> None:
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not {m for m in imported if m.startswith("ownership.routing")}
+
+
+def test_site_simulations_derive_each_fact_once_per_system_and_roster(example: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site simulates every person leaving: the unchanged side of each simulation is the audit's own
+    Assessment, and a simulation's narrowed rule run shares its facts, so nothing is derived twice for one
+    roster (each simulation has a roster of its own)."""
+    rosters: list[object] = []  # kept alive, so that no id() is reused for another roster during the run
+
+    def by_roster(snap: Any, name: str, *more: Any) -> Hashable:
+        rosters.append(snap.roster)
+        return (name, id(snap.roster), *more)
+
+    truck = _count(monkeypatch, people, "employed_truck_factor", lambda snap, sa: by_roster(snap, sa.system))
+    loss = _count(monkeypatch, people, "knowledge_loss", lambda snap, sa: by_roster(snap, sa.system))
+    owners = _count(monkeypatch, people, "active_owners",
+                    lambda snap, s, slug="orphaned", teams=None: by_roster(snap, s.name, slug))
+    monkeypatch.chdir(example)
+    result = CliRunner().invoke(cli, ["site", "--catalog", str(ROOT / "catalog"), "--roster",
+                                      str(ROOT / "examples" / "roster.csv"), "--out", "out/site",
+                                      "--at", f"{ANCHOR.isoformat()}T12:00:00+00:00", "--allow-roster-shrink"])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert len({key[1] for key in owners}) >= 20  # the audit's roster and one per simulated person
+    for name, calls in (("employed_truck_factor", truck), ("knowledge_loss", loss), ("active_owners", owners)):
+        again = {k: n for k, n in calls.items() if n > 1}
+        assert again == {}, f"{name} derived more than once for {again}"

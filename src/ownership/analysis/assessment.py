@@ -10,12 +10,13 @@ analysis/people.py, analysis/successors.py and analysis/impact.py. Pure: no I/O.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from ownership.analysis import people, successors
 from ownership.analysis.impact import Impact, impacts
-from ownership.model import Activity, Person, Snapshot, SystemActivity
+from ownership.model import Activity, Catalog, Person, Snapshot, SystemActivity
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ class Assessment:
     def __init__(self, snapshot: Snapshot, impact: Mapping[str, Impact] | None = None,
                  teams: people.TeamsOf | None = None) -> None:
         self.snapshot = snapshot
+        self._whole = snapshot  # what the facts are derived from (`narrowed` keeps the whole catalog's)
         self.impact: Mapping[str, Impact] = impact if impact is not None else impacts(snapshot.catalog)
         self._teams = teams
         self._owners: dict[tuple[str, str], tuple[Person, ...]] = {}
@@ -51,11 +53,21 @@ class Assessment:
         self._truck: dict[str, Truck | None] = {}
         self._successors: dict[tuple[str, frozenset[str]], tuple[successors.Suggestion, ...]] = {}
 
+    def narrowed(self, catalog: Catalog) -> Assessment:
+        """These facts for the same snapshot with its catalog narrowed to some systems and their teams (the
+        off-boarding simulation re-runs the rules only where a departure can change something): every fact
+        stays the whole catalog's, and a fact derived through either is derived once for both."""
+        part = Assessment(dataclasses.replace(self.snapshot, catalog=catalog), self.impact, self.teams)
+        part._whole = self._whole
+        part._owners, part._knowledge, part._truck = self._owners, self._knowledge, self._truck
+        part._successors = self._successors
+        return part
+
     @property
     def teams(self) -> people.TeamsOf:
         """Roster person id -> the catalog teams that list them (`people.teams_of`)."""
         if self._teams is None:
-            self._teams = people.teams_of(self.snapshot)
+            self._teams = people.teams_of(self._whole)
         return self._teams
 
     # ------------------------------------------------------------------ owners
@@ -64,13 +76,13 @@ class Assessment:
         """`people.active_owners` of a catalog system, judging idle maintainers with the options of `slug`."""
         key = (system, slug)
         if key not in self._owners:
-            s = self.snapshot.catalog.systems[system]
-            self._owners[key] = tuple(people.active_owners(self.snapshot, s, slug, self.teams))
+            s = self._whole.catalog.systems[system]
+            self._owners[key] = tuple(people.active_owners(self._whole, s, slug, self.teams))
         return self._owners[key]
 
     def has_employed_owner(self) -> dict[str, bool] | None:
         """System -> whether it has an active owner (the `orphaned` rule's answer); None without a roster."""
-        if self.snapshot.roster is None:
+        if self._whole.roster is None:
             return None
         return {name: bool(self.owners(name)) for name in self.snapshot.catalog.systems}
 
@@ -78,7 +90,7 @@ class Assessment:
 
     def history(self, system: str) -> SystemActivity | None:
         """The scan's record of `system`, read or not (None without a scan, or when it has none)."""
-        act = self.snapshot.activity
+        act = self._whole.activity
         return act.systems.get(system) if isinstance(act, Activity) else None
 
     def knowledge(self, system: str) -> Knowledge | None:
@@ -86,8 +98,8 @@ class Assessment:
         if system not in self._knowledge:
             sa = self.history(system)
             found = None
-            if sa is not None and self.snapshot.roster is not None:
-                share, held, leavers = people.knowledge_loss(self.snapshot, sa)
+            if sa is not None and self._whole.roster is not None:
+                share, held, leavers = people.knowledge_loss(self._whole, sa)
                 found = Knowledge(share, held, tuple(leavers))
             self._knowledge[system] = found
         return self._knowledge[system]
@@ -97,19 +109,19 @@ class Assessment:
         if system not in self._truck:
             sa = self.history(system)
             found = None
-            if sa is not None and self.snapshot.roster is not None:
-                factor, removed = people.employed_truck_factor(self.snapshot, sa)
+            if sa is not None and self._whole.roster is not None:
+                factor, removed = people.employed_truck_factor(self._whole, sa)
                 found = Truck(factor, tuple(removed))
             self._truck[system] = found
         return self._truck[system]
 
     def idle_maintainers(self, system: str, slug: str) -> list[people.IdleMaintainer]:
         """`people.idle_maintainers` of a catalog system, with the options of `slug`."""
-        return people.idle_maintainers(self.snapshot, self.snapshot.catalog.systems[system], slug, self.teams)
+        return people.idle_maintainers(self._whole, self._whole.catalog.systems[system], slug, self.teams)
 
     def successors(self, system: str, exclude: Collection[str] = ()) -> tuple[successors.Suggestion, ...]:
         """`successors.suggest` for `system`, without the people in `exclude`."""
         key = (system, frozenset(exclude))
         if key not in self._successors:
-            self._successors[key] = successors.suggest(self.snapshot, system, exclude=exclude, teams=self.teams)
+            self._successors[key] = successors.suggest(self._whole, system, exclude=exclude, teams=self.teams)
         return self._successors[key]
