@@ -1,6 +1,7 @@
 """Regenerates the generated parts of docs/ from the code: the catalog field reference (from the field spec),
-the rule reference (from each rule's docstring) and the extension guide (docs/extending.md, from the
-registries' protocols and entries, SEAMS). `python -m ownership.docsgen [--check]`."""
+the rule reference (from each rule's docstring), the extension guide (docs/extending.md, from the
+registries' protocols and entries, SEAMS) and the table of problem kinds that describe the same fact
+(docs/problems.md, from analysis/problems.py). `python -m ownership.docsgen [--check]`."""
 from __future__ import annotations
 
 import functools
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ownership.analysis import problems
 from ownership.catalog.schema import markdown_reference
 from ownership.rules import RULES
 
@@ -153,7 +155,8 @@ def extending_reference(seams: tuple[Seam, ...] = SEAMS) -> str:
 
 
 TARGETS = {"docs/catalog-format.md": markdown_reference, "docs/rules.md": rules_reference,
-           "docs/incident.md": severity_reference, "docs/extending.md": extending_reference}
+           "docs/incident.md": severity_reference, "docs/extending.md": extending_reference,
+           "docs/problems.md": problems.reference}
 
 
 def main(argv: list[str]) -> int:

@@ -162,6 +162,16 @@ class Finding:
     location: Location | None = None
     evidence: Mapping[str, Any] = field(default_factory=dict)
 
+    # the shape every problem record has (analysis/problems.py Problem): kind, subject, message, when, evidence
+    @property
+    def kind(self) -> str:
+        return self.rule
+
+    @property
+    def when(self) -> None:
+        """A finding holds as of the run."""
+        return None
+
     @property
     def identity(self) -> tuple[str, str, str]:
         """What makes two findings "the same" across revisions: lines may move, this may not."""

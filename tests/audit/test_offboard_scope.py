@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ownership import offboard as ob
+from ownership.analysis.assessment import Assessment
 from ownership.analysis.people import person_of
 from ownership.audit import GROUPS
 from ownership.catalog.load import load_paths
@@ -34,7 +35,8 @@ def snap(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
 def _reference(snap: Snapshot, ids: list[str]) -> tuple[set[str], set[tuple[str, str, str]]]:
     """The slow, obviously complete answer: every system, every rule, the whole catalog."""
     after = ob.without(snap, ids)
-    changed = {s.name for s in snap.catalog.systems.values() if ob._change(snap, after, s) is not None}
+    facts, facts_after = Assessment(snap), Assessment(after)
+    changed = {s.name for s in snap.catalog.systems.values() if ob._change(facts, facts_after, s) is not None}
     before = {f.identity for f in engine.run(snap, GROUPS)}
     new = {f.identity for f in engine.run(after, GROUPS) if f.identity not in before}
     return changed, new

@@ -14,6 +14,7 @@ from ownership.audit import audit
 from ownership.cli import cli
 from ownership.model import Catalog, Finding, Location, Snapshot, System, Team
 from ownership.report import document, render
+from ownership.routing.drill import drill
 from tests.report.org import write_org
 
 SCRIPT = "<script>alert(1)</script>"
@@ -65,7 +66,7 @@ def test_html_and_markdown_escape_team_and_system_names_and_finding_messages() -
     loaded = [Finding("invalid-value", "error", f"team:{team}", f"bad team name '{team}' {IMG}",
                       Location("cat.yaml", 2, 9))]
     result = audit(Snapshot(catalog=catalog, today=dt.date(2026, 11, 30)), loaded)
-    doc = document.build(result)
+    doc = document.build(result, drill(catalog, None, *document.coverage_window(result.snapshot.today)))
     assert doc["risks"] and doc["hygiene"]  # the names reach the risk table, the charts and catalog hygiene
     html = render.html(doc, catalog)
     _assert_inert_html(html)

@@ -451,17 +451,14 @@ def impacts(catalog: Catalog) -> Mapping[str, Impact]:
     return _IMPACTS.get(catalog, make=lambda: _Impacts(catalog))
 
 
-def share_impacts(full: Catalog, part: Catalog) -> None:
-    """Let `part`, a catalog narrowed to some of `full`'s systems, answer blast-radius questions as `full`."""
-    _IMPACTS.put(part, value=_IMPACTS.get(full, make=lambda: _Impacts(full)))
-
-
 def _of(catalog: Catalog, system: str) -> Impact:
     return impacts(catalog).get(system) or NO_IMPACT
 
 
-def escalate(base: Severity, catalog: Catalog, system: str) -> tuple[Severity, dict[str, Any]]:
+def escalate(base: Severity, catalog: Catalog, system: str,
+             known: Mapping[str, Impact] | None = None) -> tuple[Severity, dict[str, Any]]:
     """The severity of a finding about `system`, from the rule's default, and the evidence that explains it.
+    `known`: the blast radius to judge by (an Assessment's); default: the catalog's own.
 
     Rises one level (warning -> error) for a tier-1 system, or one that a tier-1 system depends on, or one
     with at least MANY_DEPENDENTS dependents. Drops one level (warning -> info) for a tier-4 system nothing
@@ -469,7 +466,7 @@ def escalate(base: Severity, catalog: Catalog, system: str) -> tuple[Severity, d
     """
     s = catalog.systems.get(system)
     tier = s.tier if s else 3
-    imp = _of(catalog, system)
+    imp = (known.get(system) or NO_IMPACT) if known is not None else _of(catalog, system)
     evidence: dict[str, Any] = {"tier": tier, "dependents": len(imp.hits), "tier1_dependents": imp.tier1,
                                 "customer_facing_dependents": imp.customer_facing}
     why, severity = None, base

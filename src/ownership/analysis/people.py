@@ -2,8 +2,9 @@
 
 Every command asks this module (rules, routing, audit, off-boarding, report, site, scan): a person's status
 on a day (`status`, with the one phrasing of each), a transfer (`moved_to`), who the employed and active
-owners of a system are (`active_owners`, `has_employed_owner`), the employed truck factor and the knowledge
-held by leavers. `People` is the same look-ups for routing, which also works without a roster.
+owners of a system are (`active_owners`), the employed truck factor and the knowledge held by leavers.
+`People` is the same look-ups for routing, which also works without a roster. The audit asks the per-system
+ones once per snapshot through its Assessment (analysis/assessment.py), which every later reader shares.
 
 Employment is always read from the Snapshot's roster on `snap.today`, never from the scan's own
 `Contributor.employed`: the off-boarding simulation swaps the roster, and every number here must follow.
@@ -153,18 +154,16 @@ def _teams_of(teams: Mapping[str, Team], res: Resolver) -> dict[str, list[str]]:
     return out
 
 
-def share_teams(full: Snapshot, part: Snapshot) -> None:
-    """Let `part`, whose catalog holds some of `full`'s teams, see every team `full` has: "in no team" is a
-    question about the whole catalog."""
-    if full.roster is not None and part.roster is not None:
-        put = teams_of(full)
-        _TEAMS_OF.put(part.catalog.teams, resolver_for(part.roster).index, value=put)
+# `teams` below: the answer of `teams_of` to use instead of the snapshot's own. An Assessment of a catalog
+# narrowed to some systems (the off-boarding simulation) passes the whole catalog's: "in no team" is a question
+# about the whole catalog.
+TeamsOf = Mapping[str, Sequence[str]]
 
 
-def home_team(snap: Snapshot, person_id: str) -> str | None:
+def home_team(snap: Snapshot, person_id: str, teams: TeamsOf | None = None) -> str | None:
     """The catalog team a person is listed in (the first by name), else None."""
-    teams = teams_of(snap).get(person_id)
-    return teams[0] if teams else None
+    found = (teams if teams is not None else teams_of(snap)).get(person_id)
+    return found[0] if found else None
 
 
 # --------------------------------------------------------------------------- owners
@@ -183,7 +182,7 @@ def last_commit_by(sa: SystemActivity, person_id: str) -> dt.datetime | None:
     return max(dates) if dates else None
 
 
-def idle_maintainers(snap: Snapshot, system: System, slug: str) -> list[IdleMaintainer]:
+def idle_maintainers(snap: Snapshot, system: System, slug: str, teams: TeamsOf | None = None) -> list[IdleMaintainer]:
     """Maintainers employed in HR but in no catalog team and without a commit to the system for `idle_days`.
 
     Needs the git activity of the system: without it nothing can be said, and nobody is idle.
@@ -194,7 +193,7 @@ def idle_maintainers(snap: Snapshot, system: System, slug: str) -> list[IdleMain
     if sa.problems and sa.last_commit is None:  # the history could not be read: no evidence either way
         return []
     days = int(snap.option(slug, "idle_days", IDLE_DAYS))
-    members = teams_of(snap)
+    members = teams if teams is not None else teams_of(snap)
     out = []
     for i, ref in enumerate(system.maintainers):
         p = person_of(snap, ref)
@@ -216,27 +215,21 @@ def employed_people(snap: Snapshot, refs: Iterable[str]) -> list[Person]:
     return list(out.values())
 
 
-def active_owners(snap: Snapshot, system: System, slug: str = "orphaned") -> list[Person]:
+def active_owners(snap: Snapshot, system: System, slug: str = "orphaned", teams: TeamsOf | None = None,
+                  ) -> list[Person]:
     """Employed members of the owning team whom HR has not moved to another team, and employed maintainers who
     are not idle, without repeats.
 
     The one answer to "does this system have an employed owner": the `orphaned` rule, the report headline and
     the off-boarding simulation all ask it; `page` skips the same transferred members."""
     team = snap.catalog.teams.get(system.owner)
-    idle = {m.person.id for m in idle_maintainers(snap, system, slug)}
+    idle = {m.person.id for m in idle_maintainers(snap, system, slug, teams)}
     out = {p.id: p for p in employed_people(snap, team.members if team else ())
            if transferred(snap, p, system.owner) is None}
     for p in employed_people(snap, system.maintainers):
         if p.id not in idle:
             out.setdefault(p.id, p)
     return list(out.values())
-
-
-def has_employed_owner(snap: Snapshot) -> dict[str, bool] | None:
-    """System -> whether it has an active owner (`active_owners`); None without a roster."""
-    if snap.roster is None:
-        return None
-    return {name: bool(active_owners(snap, s)) for name, s in snap.catalog.systems.items()}
 
 
 def owner_keys(snap: Snapshot, system: System) -> set[str]:
@@ -350,13 +343,14 @@ def human(contributors: Sequence[Contributor]) -> list[Contributor]:
     return [c for c in contributors if not c.bot]
 
 
-def moved_away(snap: Snapshot, person: Person | None) -> str | None:
+def moved_away(snap: Snapshot, person: Person | None, teams: TeamsOf | None = None) -> str | None:
     """The catalog team HR moved `person` to, when the catalog lists them as a member of teams and none of them
     is that one (a member of payments whom HR places in ledger); else None. Such a person is skipped as
     transferred when their team is paged, so they are never anyone's suggested successor either."""
     if snap.roster is None or person is None or not person.employed_on(snap.today):
         return None
-    return _moved_away(person, teams_of(snap).get(person.id, ()), snap.catalog.teams, snap.roster.team_map)
+    home = (teams if teams is not None else teams_of(snap)).get(person.id, ())
+    return _moved_away(person, home, snap.catalog.teams, snap.roster.team_map)
 
 
 def _moved_away(person: Person, home: Sequence[str], teams: Iterable[str],

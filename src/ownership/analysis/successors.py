@@ -48,11 +48,12 @@ class Suggested:
     already: bool = False  # --write: the person was already a maintainer
 
 
-def suggest(snap: Snapshot, system: str, limit: int = 3, exclude: Collection[str] = ()) -> tuple[Suggestion, ...]:
+def suggest(snap: Snapshot, system: str, limit: int = 3, exclude: Collection[str] = (),
+            teams: people.TeamsOf | None = None) -> tuple[Suggestion, ...]:
     """The best `limit` employed successors for `system`, best first (empty without roster or activity).
 
     `exclude` holds roster ids not to suggest: for a bus-factor gap, the one person the knowledge already
-    rests on (suggesting them again would not spread it).
+    rests on (suggesting them again would not spread it). `teams`: see analysis/people.py `TeamsOf`.
     """
     s = snap.catalog.systems.get(system)
     sa = people.activity_of(snap, system)
@@ -72,7 +73,7 @@ def suggest(snap: Snapshot, system: str, limit: int = 3, exclude: Collection[str
             continue
         p = res.person(c.person)
         assert p is not None
-        if people.moved_away(snap, p) is not None:
+        if people.moved_away(snap, p, teams) is not None:
             continue
         authored = people.files_authored(sa, c.key)
         recent = c.commits.get(WINDOW, 0)
@@ -83,7 +84,7 @@ def suggest(snap: Snapshot, system: str, limit: int = 3, exclude: Collection[str
         score = round(files_share * recency + commits_share, 4)
         if score <= 0:
             continue
-        home = people.home_team(snap, p.id)
+        home = people.home_team(snap, p.id, teams)
         evidence = {"files_share": round(files_share, 3), "files_authored": authored, "files": files,
                     "commits_180d": recent, "last_commit": c.last_commit.date().isoformat() if c.last_commit else None,
                     "in_team": p.id in members, "team": home, "hr_team": p.team}

@@ -63,7 +63,7 @@ NAME_RULE = "1-63 letters, digits, '-', '_' or '.', starting and ending with a l
 NAMESPACE_RULE = "1-63 lowercase letters, digits and '-'"
 
 
-class Problem(NamedTuple):
+class ValidatorProblem(NamedTuple):
     """One reason Backstage rejects the entity: a rule slug, the message, the field and where it is."""
 
     rule: str
@@ -74,7 +74,7 @@ class Problem(NamedTuple):
 
 
 class Verdict(NamedTuple):
-    problems: list[Problem]
+    problems: list[ValidatorProblem]
     # (kind, apiVersion) of a well-formed document of a kind the catalog does not hold (a Scaffolder Template,
     # a custom kind): skipped, not rejected
     foreign_kind: tuple[str, str] | None
@@ -159,10 +159,10 @@ def _first_pairs(node: Map) -> dict[str, tuple[Scalar, Node]]:
 class _Checker:
     def __init__(self, what: str) -> None:
         self.what = what  # "Component 'x'"
-        self.problems: list[Problem] = []
+        self.problems: list[ValidatorProblem] = []
 
     def add(self, rule: str, field: str, at: Node, message: str) -> None:
-        self.problems.append(Problem(rule, f"{self.what}: {message}; Backstage rejects the entity", field,
+        self.problems.append(ValidatorProblem(rule, f"{self.what}: {message}; Backstage rejects the entity", field,
                                      at.line, at.column))
 
     def missing(self, field: str, at: Node) -> None:
@@ -349,4 +349,4 @@ def _profile(c: _Checker, key: Scalar, value: Node) -> None:
             c.string(f"spec.profile.{f}", k, v)
 
 
-__all__: Sequence[str] = ("API_VERSIONS", "KIND_SPECS", "Problem", "Verdict", "check", "is_url", "object_name")
+__all__: Sequence[str] = ("API_VERSIONS", "KIND_SPECS", "ValidatorProblem", "Verdict", "check", "is_url", "object_name")

@@ -34,6 +34,7 @@ from ownership.render import terminal
 from ownership.roster import files as roster_files
 from ownership.roster import is_url
 from ownership.roster.guard import REPORT_SNAPSHOT
+from ownership.routing.drill import drill
 
 Warn = Callable[[str], None]
 Stage = Callable[[str], None]
@@ -160,9 +161,10 @@ def run(request: Request) -> Written:
              "and successors are not in the report")
     stage("auditing")
     result = audit(snap, loaded)
+    drilled = drill(snap.catalog, snap.roster, *document.coverage_window(snap.today))  # the coverage section
     previous = load_history(history, today, warn)
     stage("writing the report")
-    doc = document.build(result, previous, roster_label(roster_source, config))
+    doc = document.build(result, drilled, previous, roster_label(roster_source, config))
     extra = {}
     if snap.roster is not None:
         # next week's shrink guard compares with it, even on a runner whose cache is empty

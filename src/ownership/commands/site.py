@@ -19,7 +19,7 @@ from ownership.history.scan import Progress
 from ownership.history.weblinks import blob_urls
 from ownership.inputs import oncall_webs, prepare
 from ownership.oncall.flags import provider_webs
-from ownership.offboard import offboard
+from ownership.offboard import Offboarding
 from ownership.site.build import ReportLink, SiteInputs, build
 from ownership.site.settings import from_values
 from ownership.site.writer import SiteError, write
@@ -77,7 +77,7 @@ def run(request: Request) -> Outcome:
     report, copies = latest_report(report_dir if report_dir is not None else DEFAULT_REPORTS,
                                    explicit=report_dir is not None)
     settings = from_values(config.get("site"), config.relative)
-    inputs = SiteInputs(result, at, offboard=offboard,
+    inputs = SiteInputs(result, at, offboard=lambda facts: Offboarding(facts).run,
                     offboard_limit=settings.offboard_limit if offboard_limit is None else offboard_limit,
                     report=report, webs=provider_webs(oncall_webs(config), pagerduty_web),
                     title=title or settings.title, draw=Drawer(config.get("pictures", "auto"), warn),

@@ -1,5 +1,6 @@
-"""The one data model of the weekly report: built from an AuditResult and the earlier reports, written as
-report.json, and read by both templates (report.md, report.html). Pure: no I/O.
+"""The one data model of the weekly report: built from an AuditResult (with the snapshot's Assessment), the
+on-call drill the command ran and the earlier reports, written as report.json, and read by both templates
+(report.md, report.html). It formats facts; it derives none of its own. Pure: no I/O.
 
 It is plain JSON data (dicts, lists, strings, numbers) with sorted, stable contents, so the same inputs give
 byte-identical files; docs/report.md documents every key.
@@ -9,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ownership.analysis import people
+from ownership.analysis.assessment import Assessment
 from ownership.audit import AuditResult
 from ownership.model import SEVERITY_RANK, Activity, Finding, Person, Snapshot
 from ownership.report.diff import changes
 from ownership.roster.identity import resolver_for
+
+if TYPE_CHECKING:
+    from ownership.routing.drill import Drill
 
 VERSION = 1
 HEALTH_WEEKS = 12  # the health chart shows this many weeks back
@@ -123,26 +127,13 @@ def leavers(snap: Snapshot) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
             [soon[k] for k in sorted(soon, key=lambda k: soon[k]["label"])])
 
 
-def _employed_owner(snap: Snapshot) -> dict[str, bool] | None:
-    """System -> whether a named maintainer or a member of its owning team is employed (None: no roster)."""
-    if snap.roster is None:
-        return None
-    resolver = resolver_for(snap.roster)
-    out = {}
-    for name, s in snap.catalog.systems.items():
-        team = snap.catalog.teams.get(s.owner)
-        refs = s.maintainers + (team.members if team else ())
-        out[name] = any((p := resolver.resolve(r)) is not None and p.employed_on(snap.today) for r in refs)
-    return out
-
-
 # --------------------------------------------------------------------------- sections
 
 
 def headline(result: AuditResult, leaving: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     snap, findings = result.snapshot, result.findings
     total = len(snap.catalog.systems)
-    owned = people.has_employed_owner(snap)  # the same answer as the `orphaned` rule
+    owned = result.facts.has_employed_owner()  # the `orphaned` rule's answer
     activity = _activity(snap)
     # first: how much history the numbers below stand on ("history read for N of M repositories")
     read, named = activity.repositories if activity is not None else (None, None)
@@ -158,9 +149,9 @@ def headline(result: AuditResult, leaving: Sequence[Mapping[str, Any]]) -> dict[
         out[key] = len(_subjects(findings, rule)) if _has(snap, need) else None
     out["leavers_owning"] = len(leaving) if snap.roster is not None else None
     if activity is not None and snap.roster is not None and _has(snap, "activity"):
-        seen = [a for a in activity.systems.values() if a.read]  # over the systems whose history was read
-        files = sum(len(a.files) for a in seen)
-        held = sum(people.knowledge_loss(snap, a)[1] for a in seen)
+        seen = [name for name, a in activity.systems.items() if a.read]  # the systems whose history was read
+        files = sum(len(activity.systems[name].files) for name in seen)
+        held = sum(k.held for name in seen if (k := result.facts.knowledge(name)) is not None)
         out["knowledge_held_by_leavers_pct"] = round(100.0 * held / files, 1) if files else 0.0
     else:
         out["knowledge_held_by_leavers_pct"] = None
@@ -169,20 +160,20 @@ def headline(result: AuditResult, leaving: Sequence[Mapping[str, Any]]) -> dict[
     return out
 
 
-def _evidence(snap: Snapshot, activity: Activity | None, name: str) -> dict[str, Any]:
+def _evidence(facts: Assessment, activity: Activity | None, name: str) -> dict[str, Any]:
     sa = activity.systems.get(name) if activity else None
     if sa is None:
         return {}
     human = sa.last_human_commit
     known = sa.read  # an unread history is unknown (null), never 0
-    employed = snap.roster is not None and known
+    truck, knowledge = (facts.truck(name), facts.knowledge(name)) if known else (None, None)
     return {"history_read": known,
             "last_human_commit": plain(human.when.date()) if human else None,
             "last_human_author": human.name if human else None,
             "truck_factor": sa.truck_factor if known else None,
             "truck_factor_pruned": sa.truck_factor_pruned if known else None,
-            "truck_factor_employed": people.employed_truck_factor(snap, sa)[0] if employed else None,
-            "leavers_share": plain(people.knowledge_loss(snap, sa)[0]) if employed else None, "partial": sa.partial}
+            "truck_factor_employed": truck.factor if truck is not None else None,
+            "leavers_share": plain(knowledge.share) if knowledge is not None else None, "partial": sa.partial}
 
 
 def _suggestion(s: Any) -> dict[str, Any]:
@@ -219,7 +210,7 @@ def risks(result: AuditResult) -> list[dict[str, Any]]:
                          for f in sorted(found, key=lambda f: (-SEVERITY_RANK[f.severity], f.rule, f.message))],
             "successor": suggestions[0] if suggestions else None,
             "successors": suggestions,
-            "evidence": _evidence(snap, activity, name),
+            "evidence": _evidence(result.facts, activity, name),
         })
     rows.sort(key=lambda r: (-r["score"], -SEVERITY_RANK[r["severity"]], r["tier"], r["system"]))
     return rows
@@ -323,16 +314,20 @@ def health(today: dt.date, current: Mapping[str, Any], previous: Sequence[Mappin
 
 
 COVERAGE_LIMIT = 50  # gaps listed per week; the counts are always complete
+WEEK = dt.timedelta(weeks=1)
 
 
-def coverage(snap: Snapshot) -> dict[str, Any]:
-    """The on-call coverage section: `ownership drill` over this week and next (from today 00:00 UTC, from
-    the catalog rotations: the report does not ask the on-call providers, so what they would say is unknown)."""
-    from ownership.routing.drill import drill
+def coverage_window(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The window of the drill the report's coverage section shows: this week and next, from today 00:00 UTC
+    (the command runs `ownership drill` over it from the catalog rotations: the report does not ask
+    the on-call providers, so what they would say is unknown)."""
+    start = dt.datetime(today.year, today.month, today.day, tzinfo=dt.timezone.utc)
+    return start, start + 2 * WEEK
 
-    start = dt.datetime(snap.today.year, snap.today.month, snap.today.day, tzinfo=dt.timezone.utc)
-    week = dt.timedelta(weeks=1)
-    found = drill(snap.catalog, snap.roster, start, start + 2 * week)
+
+def coverage(found: Drill) -> dict[str, Any]:
+    """The on-call coverage section from the drill of `coverage_window`: its gaps this week and next."""
+    start, week = found.start, WEEK
     out: dict[str, Any] = {"notes": list(found.notes)}
     for key, begins in (("this_week", start), ("next_week", start + week)):
         gaps = found.between(begins, begins + week)
@@ -344,9 +339,10 @@ def coverage(snap: Snapshot) -> dict[str, Any]:
     return out
 
 
-def build(result: AuditResult, previous: Sequence[Mapping[str, Any]] = (), roster_label: str | None = None,
-          ) -> dict[str, Any]:
-    """The report data. `previous`: earlier report.json documents (any order; only older ones are used)."""
+def build(result: AuditResult, drilled: Drill, previous: Sequence[Mapping[str, Any]] = (),
+          roster_label: str | None = None) -> dict[str, Any]:
+    """The report data. `drilled`: the drill of `coverage_window(today)`; `previous`: earlier report.json
+    documents (any order; only older ones are used)."""
     snap = result.snapshot
     gone, soon = leavers(snap)
     head = headline(result, gone)
@@ -371,7 +367,7 @@ def build(result: AuditResult, previous: Sequence[Mapping[str, Any]] = (), roste
                      "thresholds": {"min_commits": STEWARD_MIN_COMMITS, "share": STEWARD_SHARE,
                                     "share_min": STEWARD_SHARE_MIN}},
         "hygiene": hygiene(result.findings),
-        "coverage": coverage(snap),
+        "coverage": coverage(drilled),
         "findings": [_finding(f) for f in result.findings],
     }
     doc["health"] = health(snap.today, head, older)

@@ -63,14 +63,33 @@ class Gap:
     stakeholder: str | None = None
     fallback: bool | None = None  # nobody-reachable: whether the org fallback has someone to page
 
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"kind": self.kind, "start": _iso(self.start), "end": _iso(self.end),
-                               "systems": list(self.systems), "people": list(self.people),
-                               "message": self.message}
+    # the shape every problem record has (analysis/problems.py Problem): kind, subject, message, when, evidence
+
+    @property
+    def subject(self) -> str:
+        """What the gap is about, by name: its stakeholder group or rotation, else its (first) system, else
+        its (first) person."""
+        return self.stakeholder or self.rotation or next(iter(self.systems + self.people), "")
+
+    @property
+    def when(self) -> tuple[dt.datetime, dt.datetime]:
+        return self.start, self.end
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        """Everything the JSON says besides the kind, the time and the message."""
+        out: dict[str, Any] = {"systems": list(self.systems), "people": list(self.people)}
         for key in ("rotation", "stakeholder", "fallback"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out
+
+    def to_json(self) -> dict[str, Any]:
+        evidence = self.evidence
+        out: dict[str, Any] = {"kind": self.kind, "start": _iso(self.start), "end": _iso(self.end),
+                               "systems": evidence.pop("systems"), "people": evidence.pop("people"),
+                               "message": self.message}
+        return out | evidence
 
 
 @dataclass(frozen=True)

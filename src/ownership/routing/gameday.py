@@ -27,9 +27,21 @@ KINDS = ("nobody-to-page", "unassigned-role", "doubled-role", "no-runbook", "no-
 
 @dataclass(frozen=True, slots=True)
 class RoomGap:
+    """One gap of the room, in the shape of every problem record (analysis/problems.py Problem)."""
+
     kind: str  # one of KINDS
     subject: str  # the system, role, group or person it is about
     message: str  # one blameless sentence saying what to fix
+
+    @property
+    def when(self) -> None:
+        """A game-day gap holds at the rehearsed moment (the card's `--at`): no stretch of its own."""
+        return None
+
+    @property
+    def evidence(self) -> dict[str, str]:
+        """Nothing besides the subject and the message (the room it came from holds the rest)."""
+        return {}
 
 
 def gaps(r: Room) -> tuple[RoomGap, ...]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from ownership.analysis.assessment import Assessment
 from ownership.model import Finding, Severity, Snapshot
 from ownership.rules import RULES
 from ownership.rules.registry import Rule
@@ -12,7 +13,7 @@ def applicable(snap: Snapshot, groups: Iterable[str]) -> list[Rule]:
     wanted = set(groups)
     out = []
     for r in RULES.values():
-        if r.check is None or r.group not in wanted:
+        if not r.runs or r.group not in wanted:
             continue
         if "roster" in r.needs and snap.roster is None:
             continue
@@ -25,11 +26,15 @@ def applicable(snap: Snapshot, groups: Iterable[str]) -> list[Rule]:
 
 
 def run(snap: Snapshot, groups: Iterable[str], loaded: Iterable[Finding] = (),
-        needing: str | None = None) -> list[Finding]:
+        needing: str | None = None, facts: Assessment | None = None) -> list[Finding]:
     """Findings of the loader plus every applicable rule, with configured severities, sorted.
 
     `needing` keeps only the rules that read that input (e.g. "roster": what a change of roster can change).
+    `facts`: the snapshot's derived facts, shared with the caller (audit); made here when not given.
     """
+    if facts is None:
+        facts = Assessment(snap)
+    assert facts.snapshot is snap
     findings: list[Finding] = []
     for f in loaded:
         if snap.option(f.rule, "enabled", True) is not False:
@@ -37,8 +42,8 @@ def run(snap: Snapshot, groups: Iterable[str], loaded: Iterable[Finding] = (),
     for r in applicable(snap, groups):
         if needing is not None and needing not in r.needs:
             continue
-        assert r.check is not None
-        for hit in r.check(snap):
+        hits = r.assessed(facts) if r.assessed is not None else r.check(snap) if r.check is not None else ()
+        for hit in hits:
             f = Finding(r.slug, hit.severity or r.severity, hit.subject, hit.message, hit.location,
                         dict(hit.evidence))
             findings.append(_stamp(f, snap.options))

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from ownership.analysis import impact, people, successors
+from ownership.analysis.assessment import Assessment
 from ownership.model import Severity, Snapshot, System, SystemActivity
-from ownership.rules.registry import DAYS, IDLE_OPTIONS, SHARE, Hit, Option, Rule, rule, whole
+from ownership.rules.registry import DAYS, IDLE_OPTIONS, SHARE, Hit, Option, Rule, assessed, rule, whole
 
 TIER_DAYS = {1: 90, 2: 180, 3: 365, 4: 730}
 DRIFT_WINDOW = 180
@@ -19,6 +20,12 @@ DRIFT_WINDOW = 180
 
 def _hit(snap: Snapshot, s: System, base: Severity, message: str, key: str, **evidence: Any) -> Hit:
     severity, why = impact.escalate(base, snap.catalog, s.name)
+    return Hit(f"system:{s.name}", message, s.loc(key), {**evidence, **why}, severity)
+
+
+def _assessed_hit(facts: Assessment, s: System, base: Severity, message: str, key: str, **evidence: Any) -> Hit:
+    """`_hit` with the blast radius the assessment answers with."""
+    severity, why = impact.escalate(base, facts.snapshot.catalog, s.name, facts.impact)
     return Hit(f"system:{s.name}", message, s.loc(key), {**evidence, **why}, severity)
 
 
@@ -37,8 +44,8 @@ def _day(when: dt.datetime | dt.date | None) -> str | None:
     return (when.date() if isinstance(when, dt.datetime) else when).isoformat()
 
 
-@rule("orphaned", "error", "activity", needs=("roster",), options=IDLE_OPTIONS)
-def orphaned(snap: Snapshot) -> Iterator[Hit]:
+@assessed("orphaned", "error", "activity", needs=("roster",), options=IDLE_OPTIONS)
+def orphaned(facts: Assessment) -> Iterator[Hit]:
     """Nobody employed owns the system: no member of the owning team and no named maintainer is employed.
 
     A maintainer who is employed but is in no catalog team and has made no commit to the system in the last
@@ -46,8 +53,9 @@ def orphaned(snap: Snapshot) -> Iterator[Hit]:
     turns this off, `idle_days` changes the 365). The finding names the date the last owner left, when the
     roster knows it, and suggests successors from the git history (see `ownership suggest`).
     """
+    snap = facts.snapshot
     for s in _systems(snap):
-        if people.active_owners(snap, s, "orphaned"):
+        if facts.owners(s.name):
             continue
         team = snap.catalog.teams.get(s.owner)
         refs = (team.members if team else ()) + s.maintainers
@@ -55,7 +63,7 @@ def orphaned(snap: Snapshot) -> Iterator[Hit]:
         gone = [p for p in named if not people.employed(snap, p)]
         # "since" only when the roster dates every departure: the last one is when the system lost its owners
         since = max(p.end_date for p in gone if p.end_date) if gone and all(p.end_date for p in gone) else None
-        idle = people.idle_maintainers(snap, s, "orphaned")
+        idle = facts.idle_maintainers(s.name, "orphaned")
         tail = f" since {since.isoformat()}" if since else ""
         why = [f"team {s.owner} has no employed member" if team else f"team {s.owner} is not in the catalog"]
         if idle:
@@ -65,9 +73,9 @@ def orphaned(snap: Snapshot) -> Iterator[Hit]:
             why.append("no named maintainer is employed")
         else:
             why.append("it names no maintainer")
-        found = successors.suggest(snap, s.name)
+        found = facts.successors(s.name)
         hint = f"; suggested: {found[0].label} ({found[0].reason})" if found else ""
-        yield _hit(snap, s, "error", f"{s.name} has no employed owner{tail}: {'; '.join(why)}{hint}", "owner",
+        yield _assessed_hit(facts, s, "error", f"{s.name} has no employed owner{tail}: {'; '.join(why)}{hint}", "owner",
                    team=s.owner, owners=_statuses(snap, refs, {m.person.id for m in idle}),
                    since=_day(since), idle_maintainers=[m.person.label for m in idle],
                    successors=successors.brief(found))
@@ -157,33 +165,35 @@ def ownership_drift(snap: Snapshot) -> Iterator[Hit]:
                    outside_share=round(by_outside / total, 3), outside=named)
 
 
-@rule("knowledge-loss", "warning", "activity", needs=("roster", "activity"), options={"threshold": SHARE})
-def knowledge_loss(snap: Snapshot) -> Iterator[Hit]:
+@assessed("knowledge-loss", "warning", "activity", needs=("roster", "activity"), options={"threshold": SHARE})
+def knowledge_loss(facts: Assessment) -> Iterator[Hit]:
     """More than half (`threshold`, default 0.5) of the system's files at HEAD have only authors who left.
 
     Authors are Degree-of-Authorship authors of each file (see `ownership scan`). The finding names the
     people who held that knowledge, and suggests successors among the employed people who know the code.
     """
+    snap = facts.snapshot
     threshold = float(snap.option("knowledge-loss", "threshold", 0.5))
     for s in _systems(snap):
         sa = people.activity_of(snap, s.name)
-        if sa is None or not sa.files:
+        known = facts.knowledge(s.name)
+        if sa is None or not sa.files or known is None:
             continue
-        share, held, leavers = people.knowledge_loss(snap, sa)
+        share, held = known.share, known.held
         if share <= threshold:
             continue
-        names = people.labels(snap, sa, leavers)
-        found = successors.suggest(snap, s.name)
+        names = people.labels(snap, sa, known.leavers)
+        found = facts.successors(s.name)
         hint = f"; suggested: {found[0].label} ({found[0].reason})" if found else \
             "; nobody employed has worked on it recently"
-        yield _hit(snap, s, "warning", f"{s.name}: {held} of {len(sa.files)} files ({share:.0%}) were written "
-                   f"only by people who have left ({', '.join(names)}){hint}", "repos", share=round(share, 3),
+        yield _assessed_hit(facts, s, "warning", f"{s.name}: {held} of {len(sa.files)} files ({share:.0%}) were "
+                   f"written only by people who have left ({', '.join(names)}){hint}", "repos", share=round(share, 3),
                    files=len(sa.files), files_held=held, leavers=names, threshold=threshold,
                    successors=successors.brief(found))
 
 
-@rule("bus-factor", "warning", "activity", needs=("roster", "activity"))
-def bus_factor(snap: Snapshot) -> Iterator[Hit]:
+@assessed("bus-factor", "warning", "activity", needs=("roster", "activity"))
+def bus_factor(facts: Assessment) -> Iterator[Hit]:
     """Truck factor 1 or 0 among employed people: one person holds the knowledge of at least half the files,
     or (worse) the employed authors together no longer cover half of them.
 
@@ -193,17 +203,19 @@ def bus_factor(snap: Snapshot) -> Iterator[Hit]:
     `tied_with` with the rule under `tie_break`. A warning, raised to error for tier 1 and for systems that
     tier-1 systems depend on.
     """
+    snap = facts.snapshot
     for s in _systems(snap):
         sa = people.activity_of(snap, s.name)
-        if sa is None or not sa.files:
+        truck = facts.truck(s.name)
+        if sa is None or not sa.files or truck is None:
             continue
-        tf, removed = people.employed_truck_factor(snap, sa)
+        tf, removed = truck.factor, truck.removed
         if tf > 1:
             continue
         if tf == 0:
             covered = people.files_covered(snap, sa)
-            yield _hit(snap, s, "warning", f"{s.name}: the knowledge of its files rests on no employed person: "
-                       f"employed people author {covered} of {len(sa.files)} files, less than half (truck factor "
+            yield _assessed_hit(facts, s, "warning", f"{s.name}: the knowledge of its files rests on no employed "
+                       f"person: employed people author {covered} of {len(sa.files)} files, less than half (truck factor "
                        "0)", "repos", person=None, files_covered=covered, files=len(sa.files),
                        truck_factor_employed=tf, truck_factor_all=sa.truck_factor)
             continue
@@ -212,7 +224,7 @@ def bus_factor(snap: Snapshot) -> Iterator[Hit]:
         n = people.files_authored(sa, key)
         tied = people.labels(snap, sa, people.tied_with(snap, sa, key))
         tail = f"; {', '.join(tied)} author{'s' if len(tied) == 1 else ''} as many" if tied else ""
-        yield _hit(snap, s, "warning", f"{s.name} depends on one employed person's knowledge: {label} is an "
+        yield _assessed_hit(facts, s, "warning", f"{s.name} depends on one employed person's knowledge: {label} is an "
                    f"author of {n} of {len(sa.files)} files (truck factor 1){tail}", "repos", person=label,
                    files_authored=n, files=len(sa.files), truck_factor_employed=tf,
                    truck_factor_all=sa.truck_factor, tied_with=tied, tie_break=people.TIE_RULE)
@@ -251,16 +263,17 @@ def no_oncall(snap: Snapshot) -> Iterator[Hit]:
                    "neither PagerDuty nor a rotation", "owner", team=s.owner)
 
 
-def idle_owner_left(snap: Snapshot) -> Iterator[Hit]:
-    """The `owner-left` variant for maintainers who are employed but in no team and idle (rules/people.py
+def idle_owner_left(facts: Assessment) -> Iterator[Hit]:
+    """The `owner-left` variant for maintainers who are employed but in no team and idle (rules/roster.py
     calls it); needs the git activity, so it says nothing in `validate`."""
+    snap = facts.snapshot
     if snap.activity is None:
         return
     for s in _systems(snap):
-        idle = people.idle_maintainers(snap, s, "owner-left")
+        idle = facts.idle_maintainers(s.name, "owner-left")
         if not idle:
             continue
-        others = people.active_owners(snap, s, "owner-left")
+        others = facts.owners(s.name, "owner-left")
         days = snap.option("owner-left", "idle_days", people.IDLE_DAYS)
         for m in idle:
             last = f"last committed to it on {_day(m.last_commit)}" if m.last_commit else "has never committed to it"

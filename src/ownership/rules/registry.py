@@ -6,9 +6,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ownership.model import SEVERITIES, Location, Severity, Snapshot
+
+if TYPE_CHECKING:
+    from ownership.analysis.assessment import Assessment
 
 
 class Hit(NamedTuple):
@@ -22,6 +25,9 @@ class Hit(NamedTuple):
 
 
 Check = Callable[[Snapshot], Iterable[Hit]]
+# a rule that reads the snapshot's derived facts (owners, knowledge numbers, successors) from the one Assessment
+# audit builds, instead of deriving them again; the snapshot is `facts.snapshot`
+AssessedCheck = Callable[["Assessment"], Iterable[Hit]]
 
 
 class Option(NamedTuple):
@@ -76,6 +82,12 @@ class Rule:
     check: Check | None = None  # None: the finding comes from a loader (YAML, schema, names)
     needs: tuple[str, ...] = field(default=())  # "roster", "activity"
     options: Mapping[str, Option] = field(default_factory=dict)  # besides severity and enabled
+    assessed: AssessedCheck | None = None  # instead of `check`: the rule reads an Assessment
+
+    @property
+    def runs(self) -> bool:
+        """Whether the engine runs it (False: a loader emits its findings)."""
+        return self.check is not None or self.assessed is not None
 
     @property
     def summary(self) -> str:
@@ -90,6 +102,17 @@ def rule(slug: str, severity: Severity, group: str, needs: tuple[str, ...] = (),
 
     def wrap(fn: Check) -> Rule:
         return Rule(slug, severity, group, inspect.cleandoc(fn.__doc__ or ""), fn, needs, dict(options or {}))
+
+    return wrap
+
+
+def assessed(slug: str, severity: Severity, group: str, needs: tuple[str, ...] = (),
+             options: Mapping[str, Option] | None = None) -> Callable[[AssessedCheck], Rule]:
+    """`rule` for a check that reads the derived facts of the snapshot (analysis/assessment.py)."""
+
+    def wrap(fn: AssessedCheck) -> Rule:
+        return Rule(slug, severity, group, inspect.cleandoc(fn.__doc__ or ""), None, needs, dict(options or {}),
+                    assessed=fn)
 
     return wrap
 

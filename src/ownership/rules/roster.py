@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from ownership.analysis import people
+from ownership.analysis.assessment import Assessment
 from ownership.model import Location, Person, Severity, Snapshot, Team
 from ownership.roster.identity import Resolver, resolver_for
-from ownership.rules.registry import IDLE_OPTIONS, SWITCH, Hit, Rule, rule
+from ownership.rules.registry import IDLE_OPTIONS, SWITCH, Hit, Rule, assessed, rule
 
 
 def _resolver(snap: Snapshot) -> Resolver:
@@ -42,8 +43,8 @@ def unknown_person(snap: Snapshot) -> Iterator[Hit]:
                       {"reference": r.ref, "role": r.role, "roster": snap.roster.source if snap.roster else None})
 
 
-@rule("owner-left", "warning", "people", needs=("roster",), options=IDLE_OPTIONS)
-def owner_left(snap: Snapshot) -> Iterator[Hit]:
+@assessed("owner-left", "warning", "people", needs=("roster",), options=IDLE_OPTIONS)
+def owner_left(facts: Assessment) -> Iterator[Hit]:
     """A system maintainer or team member is no longer employed (inactive in HR, or past the end date).
 
     The severity is raised to error when that person was the only employed owner: for a maintainer, no other
@@ -55,6 +56,7 @@ def owner_left(snap: Snapshot) -> Iterator[Hit]:
     and has not committed to the system in the last 365 days (`idle_days`; `idle_maintainers: false` turns
     this off): named, but no longer really there.
     """
+    snap = facts.snapshot
     resolver, today, cat = _resolver(snap), snap.today, snap.catalog
     for s in cat.systems.values():
         team = cat.teams.get(s.owner)
@@ -76,7 +78,7 @@ def owner_left(snap: Snapshot) -> Iterator[Hit]:
     # with git activity (ownership audit): maintainers employed in HR but in no team and idle
     from ownership.rules.health import idle_owner_left
 
-    yield from idle_owner_left(snap)
+    yield from idle_owner_left(facts)
 
 
 def _left(p: Person | None, today: dt.date, subject: str, what: str, loc: Location | None, role: str,

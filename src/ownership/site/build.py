@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ownership.analysis.assessment import Assessment
 from ownership.analysis.impact import Impact, blast_radius, build_graph
 from ownership.audit import AuditResult
 from ownership.model import Finding, Snapshot, System
@@ -27,7 +28,9 @@ from ownership.site.directory import Directory, Entry, file_name
 
 AT_RISK = TOP_RISKS  # the home page lists as many systems at risk as the weekly report's table
 SVG_DEPTH = 3  # the picture shows three hops; the page states the full count from the audit's impact
-Offboard = Callable[[Snapshot, Sequence[str]], Any]
+# off-boarding simulations against the audit's Assessment (offboard.Offboarding): made once per build, then
+# called with the people to simulate leaving
+Offboard = Callable[[Assessment], Callable[[Sequence[str]], Any]]
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class ReportLink:
 class SiteInputs:
     result: AuditResult
     at: dt.datetime  # the moment page lists and rotations are answered for
-    offboard: Offboard | None = None  # offboard.offboard; None: no simulations
+    offboard: Offboard | None = None  # offboard.Offboarding; None: no simulations
     # Past this many people, person pages point at `ownership offboard` instead of simulating (the home page
     # says so). None: no limit (a simulation costs ~1-3 ms: only what the person touches is re-judged).
     offboard_limit: int | None = None
@@ -127,7 +130,7 @@ def _systems(shared: _Shared, people: People, site: Site) -> None:
             "impact": inputs.result.impact.get(name), "picture": picture and picture.rsplit("/", 1)[1],
             "picture_impact": impact, "svg_depth": SVG_DEPTH,
             "findings": shared.findings.get(f"system:{name}", []),
-            "activity": views.activity(snap, name),
+            "activity": views.activity(inputs.result.facts, name),
             "successors": inputs.result.successors.get(name, ()),
         }))
 
@@ -152,7 +155,7 @@ def _people(shared: _Shared, directory: Directory, site: Site) -> list[str]:
     """Person pages; returns the home page's notes (with one more when the simulations were not run)."""
     inputs = shared.inputs
     notes = list(inputs.notes)
-    simulate = inputs.offboard
+    simulate = inputs.offboard(inputs.result.facts) if inputs.offboard is not None and shared.snap.roster else None
     simulations = sum(1 for e in directory.by_key.values() if e.person is not None)
     if simulate is not None and inputs.offboard_limit is not None and simulations > inputs.offboard_limit:
         notes.append(f"Off-boarding simulations were not run: {simulations} people, more than the limit of "
@@ -203,7 +206,7 @@ def _by_subject(findings: Sequence[Finding], directory: Directory) -> dict[str, 
     return out
 
 
-def _offboard(simulate: Offboard | None, snap: Snapshot, entry: Entry) -> Mapping[str, Any]:
+def _offboard(simulate: Callable[[Sequence[str]], Any] | None, snap: Snapshot, entry: Entry) -> Mapping[str, Any]:
     """The simulation for one person, or why there is none (no roster; not in it; not available)."""
     if snap.roster is None:
         return {"skipped": "roster not checked: the simulation needs the HR roster"}
@@ -211,4 +214,4 @@ def _offboard(simulate: Offboard | None, snap: Snapshot, entry: Entry) -> Mappin
         return {"skipped": "not found in the roster, so there is nobody to simulate"}
     if simulate is None:
         return {"skipped": f"not run in this build; run `ownership offboard {entry.label}`"}
-    return {"skipped": None, "result": simulate(snap, [entry.person.id])}
+    return {"skipped": None, "result": simulate([entry.person.id])}

@@ -1,6 +1,6 @@
 """Small shaping helpers shared by the page builder and the templates: links, times, on-call, git activity.
 
-Pure. They look answers up (analysis/rotation.py's shifts, the scan's SystemActivity, analysis/people.py's numbers) and arrange them for display.
+Pure. They look answers up (analysis/rotation.py's shifts, the scan's SystemActivity, the audit's Assessment) and arrange them for display.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
-from ownership.analysis import people
+from ownership.analysis.assessment import Assessment
 from ownership.analysis import rotation as rot
 from ownership.history.weblinks import line_url
-from ownership.model import Activity, Catalog, Contributor, Finding, Snapshot, Team
+from ownership.model import Activity, Catalog, Contributor, Finding, Team
 from ownership.oncall import PROVIDERS
 from ownership.site.directory import Directory, Entry
 
@@ -135,10 +135,10 @@ def rotation(catalog: Catalog, name: str, at: dt.datetime) -> dict[str, Any]:
     return {"name": name, "problem": None, "current": shifts[0], "next": shifts[1] if len(shifts) > 1 else None}
 
 
-def activity(snap: Snapshot, system: str) -> dict[str, Any] | None:
+def activity(facts: Assessment, system: str) -> dict[str, Any] | None:
     """The scan's view of one system; None when no scan was made (the page says "no scan"). The employed
-    truck factor and the knowledge held by leavers come from analysis/people.py (None without a roster)."""
-    act = snap.activity
+    truck factor and the knowledge held by leavers come from the audit's Assessment (None without a roster)."""
+    act = facts.snapshot.activity
     if not isinstance(act, Activity):
         return None
     sa = act.systems.get(system)
@@ -146,11 +146,10 @@ def activity(snap: Snapshot, system: str) -> dict[str, Any] | None:
         return {"sa": None}
     window = act.windows[0] if act.windows else 90
     leavers = [c for c in sa.contributors if c.left and not c.bot and c.files_authored]
-    checked = snap.roster is not None
-    share = people.knowledge_loss(snap, sa)[0] if checked else None
+    truck, knowledge = facts.truck(system), facts.knowledge(system)
     return {"sa": sa, "window": window, "active": sa.active(window), "leavers": leavers,
-            "truck_factor_employed": people.employed_truck_factor(snap, sa)[0] if checked else None,
-            "leavers_share": None if share is None else round(100 * share)}
+            "truck_factor_employed": truck.factor if truck is not None else None,
+            "leavers_share": None if knowledge is None else round(100 * knowledge.share)}
 
 
 def contributor_label(c: Contributor) -> str:
