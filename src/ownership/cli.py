@@ -443,7 +443,7 @@ def scan(catalog_paths: tuple[str, ...], jobs: int | None, shard: str | None, st
         outcome = command.run(selected, config, day, people, jobs, warn, progress, shard=part,
                               state_out=Path(state_out) if state_out else None, states=states)
     if outcome.catalog_errors:
-        warn(f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); scanned what "
+        warn(f"the catalog has {plural(outcome.catalog_errors, 'error')} (see `ownership validate`); scanned what "
              "could be read")
     render = command.render_json if fmt == "json" else command.render_text
     terminal.out(render(outcome.activity, outcome.roster), nl=False)
@@ -1012,7 +1012,7 @@ def site(catalog_paths: tuple[str, ...], out: str, report_dir: str | None, at: s
                               offboard_limit=offboard_limit, warn=lambda line: _warn([line]),
                               progress=progress, states=states)
     if outcome.catalog_errors:
-        _warn([f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); the site shows "
+        _warn([f"the catalog has {plural(outcome.catalog_errors, 'error')} (see `ownership validate`); the site shows "
                "what could be read"])
     terminal.out(f"wrote {plural(outcome.files, 'file')} to {outcome.out}: {plural(outcome.systems, 'system')}, "
                f"{plural(outcome.teams, 'team')}, {plural(outcome.people, 'person')}"

@@ -24,6 +24,7 @@ from ownership.config import Config
 from ownership.model import Catalog, Finding, Roster, Snapshot, System
 from ownership.analysis.people import People
 from ownership.routing import PagerDutyAnswer, last_commits
+from ownership.words import plural
 
 if TYPE_CHECKING:  # history.scan pulls in git, which routing without --history never needs
     from ownership.history.scan import Progress
@@ -157,7 +158,7 @@ def load_catalog(paths: Sequence[str], cache: bool = True,
     warnings: tuple[str, ...] = ()
     if errors:
         first = errors[0]
-        warnings = (f"the catalog has {len(errors)} error(s), answers may be incomplete; first: "
+        warnings = (f"the catalog has {plural(len(errors), 'error')}, answers may be incomplete; first: "
                     f"{first.location or ''} {first.message} (run `ownership validate`)",)
     return RoutingCatalog(catalog, warnings)
 

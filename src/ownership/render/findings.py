@@ -17,7 +17,6 @@ from ownership.rules import RULES
 from ownership.rules.engine import counts
 from ownership.words import plural
 
-FORMATS = ("text", "json", "github", "sarif", "markdown")
 GITHUB_ANNOTATION_LIMIT = 10  # GitHub shows at most 10 annotations of each level per step
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}

@@ -64,16 +64,12 @@ def _finding(f: Finding) -> dict[str, Any]:
     return plain(f.to_json())
 
 
-def _activity(snap: Snapshot) -> Activity | None:
-    return snap.activity if isinstance(snap.activity, Activity) else None
-
-
 def _has(snap: Snapshot, need: str) -> bool:
     """Whether the report can say anything that needs `need`: for the history, at least one repository read
     (when none could be read, "0 dormant" would be a confident answer from missing data)."""
     if need == "roster":
         return snap.roster is not None
-    activity = _activity(snap)
+    activity = snap.activity
     return activity is not None and (activity.repositories[0] > 0 or not activity.repositories[1])
 
 
@@ -123,19 +119,6 @@ def leavers(snap: Snapshot) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
             [soon[k] for k in sorted(soon, key=lambda k: soon[k]["label"])])
 
 
-def _employed_owner(snap: Snapshot) -> dict[str, bool] | None:
-    """System -> whether a named maintainer or a member of its owning team is employed (None: no roster)."""
-    if snap.roster is None:
-        return None
-    resolver = resolver_for(snap.roster)
-    out = {}
-    for name, s in snap.catalog.systems.items():
-        team = snap.catalog.teams.get(s.owner)
-        refs = s.maintainers + (team.members if team else ())
-        out[name] = any((p := resolver.resolve(r)) is not None and p.employed_on(snap.today) for r in refs)
-    return out
-
-
 # --------------------------------------------------------------------------- sections
 
 
@@ -143,7 +126,7 @@ def headline(result: AuditResult, leaving: Sequence[Mapping[str, Any]]) -> dict[
     snap, findings = result.snapshot, result.findings
     total = len(snap.catalog.systems)
     owned = people.has_employed_owner(snap)  # the same answer as the `orphaned` rule
-    activity = _activity(snap)
+    activity = snap.activity
     # first: how much history the numbers below stand on ("history read for N of M repositories")
     read, named = activity.repositories if activity is not None else (None, None)
     out: dict[str, Any] = {"history_read": read, "history_repositories": named,
@@ -198,7 +181,7 @@ def risks(result: AuditResult) -> list[dict[str, Any]]:
         name = _system_of(f.subject)
         if name is not None and name in snap.catalog.systems and (f.rule in RISK_RULES or f.severity == "error"):
             by_system[name].append(f)
-    activity = _activity(snap)
+    activity = snap.activity
     rows: list[dict[str, Any]] = []
     for name, found in by_system.items():
         s, impact = snap.catalog.systems[name], result.impact.get(name)
@@ -255,7 +238,7 @@ def teams(result: AuditResult) -> list[dict[str, Any]]:
 def stewards(result: AuditResult) -> tuple[int | None, list[dict[str, Any]]]:
     """(the window in days, employed people who kept deprecated or dormant systems alive in it): each with
     the systems where their commits pass the thresholds above (a steward's "legacy" work)."""
-    snap, activity = result.snapshot, _activity(result.snapshot)
+    snap, activity = result.snapshot, result.snapshot.activity
     if activity is None or snap.roster is None:
         return None, []
     window = next((w for w in STEWARD_WINDOWS if w in activity.windows), max(activity.windows))
@@ -352,7 +335,7 @@ def build(result: AuditResult, previous: Sequence[Mapping[str, Any]] = (), roste
     head = headline(result, gone)
     window, kept = stewards(result)
     older = sorted((d for d in previous if d.get("date", "") < snap.today.isoformat()), key=lambda d: d["date"])
-    activity = _activity(snap)
+    activity = snap.activity
     doc: dict[str, Any] = {
         "version": VERSION,
         "date": snap.today.isoformat(),

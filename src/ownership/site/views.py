@@ -144,7 +144,3 @@ def activity(snap: Snapshot, system: str) -> dict[str, Any] | None:
     return {"sa": sa, "window": window, "active": sa.active(window), "leavers": leavers,
             "truck_factor_employed": people.employed_truck_factor(snap, sa)[0] if checked else None,
             "leavers_share": None if share is None else round(100 * share)}
-
-
-def contributor_label(c: Contributor) -> str:
-    return c.emails[0] if c.emails else c.name
