@@ -2,7 +2,6 @@
 tests/test_lint.py), never imported. Each entry says who uses it. Dead code is deleted, not listed here.
 """
 # ruff: noqa
-# fmt: off
 
 # -- named as "module:function" strings in a settings table and imported lazily (config.SECTIONS)
 check_fail_on  # config.py, SECTIONS["fail_on"]
