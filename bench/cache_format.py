@@ -53,7 +53,7 @@ import hashlib, pickle, sys, time
 from pathlib import Path
 from ownership.catalog import cache
 from ownership.catalog.load import discover, read_sources
-from ownership.roster import RosterSettings, guard
+from ownership.roster import RosterSettings, files, guard
 
 org, where, runs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 suffix = getattr(cache, "SUFFIX", ".pickle")
@@ -62,8 +62,7 @@ for path, data in read_sources(discover([org / "catalog"])):
     raw = data.encode() if isinstance(data, str) else data
     todo.append((where / "catalog-files" / f"{cache._key(path)}{suffix}", len(raw), hashlib.sha256(raw).digest()))
 roster = str(org / "roster.csv")
-attributes = tuple(a for a in (RosterSettings().scim.slack_attribute, RosterSettings().scim.pagerduty_attribute) if a)
-fingerprint = guard.fingerprint(roster, RosterSettings().columns, *attributes)
+fingerprint = files.fingerprint(roster, RosterSettings())
 import gc
 gc.disable()  # as load_sources reads them (collector.paused)
 best_catalog = best_roster = float("inf")

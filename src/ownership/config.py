@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from ownership.catalog import CONFIG_NAMES, yamlnodes
 from ownership.errors import OwnershipError
 from ownership.model import SettingProblem
+from ownership.roster import SOURCES as ROSTER_SOURCES
 
 
 
@@ -38,6 +39,8 @@ class Section(NamedTuple):
 
 
 _S = "ownership.configschema:"
+# the roster sources' own sections (roster_columns, scim), declared by each source (roster/source.py)
+_ROSTER_SECTIONS = tuple(s.section for s in ROSTER_SOURCES if s.section is not None)
 # The one table of ownership.yaml's sections; a key not in it is an error.
 SECTIONS: dict[str, Section] = {
     "catalog": Section("ownership.config:check_catalog", "default catalog path", _S + "path"),
@@ -49,15 +52,10 @@ SECTIONS: dict[str, Section] = {
     "rules": Section("ownership.rules:check_options", "per-rule settings: severity, enabled, options",
                      _S + "rules"),
     "roster": Section("ownership.config:check_roster", "roster source: a file or a SCIM base URL", _S + "path"),
-    "roster_columns": Section("ownership.roster.settings:check_columns",
-                              "roster CSV/JSON/YAML columns: a preset (bamboohr | workday | native) or "
-                              "{field: column}", _S + "roster_columns"),
+    **{s.key: Section(s.check, s.what, s.schema) for s in _ROSTER_SECTIONS},  # each source's own section
     "roster_shrink_limit": Section("ownership.roster.settings:check_shrink_limit",
                                    "largest drop of active people from the previous roster, e.g. '10%' (the "
                                    "default)", _S + "shrink_limit"),
-    "scim": Section("ownership.roster.settings:check_scim",
-                    "SCIM client: token_env, page_size, timeout, deadline, retries, backoff, max_retry_after, sort_by, "
-                    "allow_http, slack_attribute, pagerduty_attribute", _S + "scim"),
     "aliases": Section("ownership.roster.settings:check_aliases",
                        "identity aliases: {name or old email: roster email, username or id}", _S + "names"),
     "team_map": Section("ownership.roster.settings:check_team_map",
@@ -99,9 +97,8 @@ PROTECTED: dict[str, str] = {
     "fail_on": "what fails the gate",
     "rules": "which rules run, their severities and options",
     "roster": "where the roster is requested from",
-    "roster_columns": "who counts as employed",
+    **{s.key: s.protected for s in _ROSTER_SECTIONS},
     "roster_shrink_limit": "how far the roster may shrink",
-    "scim": "where the SCIM token goes, which variable holds it, plain http",
     "pagerduty": "where the PagerDuty token goes and which variable holds it",
     "slack": "where the Slack token goes and which variable holds it",
     "aliases": "who is who",
@@ -284,7 +281,15 @@ def check_globs(value: Any) -> list[SettingProblem]:
 
 
 def check_roster(value: Any) -> list[SettingProblem]:
-    return [] if isinstance(value, str) else [SettingProblem((), "roster must be a path or URL string")]
+    from ownership.roster import RosterError, source_for
+
+    if not isinstance(value, str):
+        return [SettingProblem((), "roster must be a path or URL string")]
+    try:
+        source_for(value)
+    except RosterError as exc:
+        return [SettingProblem((), f"roster: {exc}")]
+    return []
 
 
 def _positions(node: yamlnodes.Map, prefix: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Position]]:

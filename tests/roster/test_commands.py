@@ -24,7 +24,7 @@ def show(*args: str) -> tuple[int, str, str]:
 
 
 def test_the_example_roster_has_the_documented_facts() -> None:
-    people = {p.email: p for p in files.read(str(EXAMPLE))}
+    people = {p.email: p for p in files.read_path(str(EXAMPLE))}
     assert len(people) == 30
     left = {e: p.end_date for e, p in people.items() if not p.active}
     assert left == {"bob.martin@acme.test": dt.date(2026, 3, 1), "hector.silva@acme.test": dt.date(2025, 9, 30),

@@ -19,7 +19,7 @@ TODAY = dt.date(2026, 11, 30)
 
 
 def test_bamboohr_export_with_bom_crlf_and_quoted_commas() -> None:
-    people = {p.id: p for p in files.read(str(FIXTURES / "bom-quoted.csv"))}
+    people = {p.id: p for p in files.read_path(str(FIXTURES / "bom-quoted.csv"))}
 
     assert people["1"].name == "Victor Hale"  # the BOM did not end up in the 'id' column name
     assert people["1"].title == "Chief Technology Officer, Acme"
@@ -31,7 +31,7 @@ def test_bamboohr_export_with_bom_crlf_and_quoted_commas() -> None:
 
 
 def test_workday_export_is_detected_and_manager_emails_become_ids() -> None:
-    people = {p.id: p for p in files.read(str(FIXTURES / "workday.csv"))}
+    people = {p.id: p for p in files.read_path(str(FIXTURES / "workday.csv"))}
 
     bob = people["E300"]
     assert bob.emails == ("bob.martin@acme.test", "bobby@acme.test")
@@ -52,7 +52,7 @@ def test_workday_export_is_detected_and_manager_emails_become_ids() -> None:
 ])
 def test_bad_csv_gives_a_clear_error_with_the_row(fixture: str, expected: str, tmp_path: Path) -> None:
     with pytest.raises(RosterError) as caught:
-        files.read(str(FIXTURES / fixture))
+        files.read_path(str(FIXTURES / fixture))
     assert expected in str(caught.value)
     assert "\n" not in str(caught.value)
 
@@ -66,7 +66,7 @@ def test_bad_csv_gives_a_clear_error_with_the_row(fixture: str, expected: str, t
 
 def test_every_bad_date_is_listed_not_only_the_first() -> None:
     with pytest.raises(RosterError) as caught:
-        files.read(str(FIXTURES / "bad-dates.csv"))
+        files.read_path(str(FIXTURES / "bad-dates.csv"))
     assert "bad-dates.csv:4: column 'terminationDate' has '31/12/2026'" in str(caught.value)
 
 
@@ -74,7 +74,7 @@ def test_many_problems_are_summarised_on_one_line(tmp_path: Path) -> None:
     rows = "".join(f"{n},p{n}@acme.test,someday\n" for n in range(1, 9))
     (tmp_path / "r.csv").write_text("id,email,end_date\n" + rows)
     with pytest.raises(RosterError, match=r"r\.csv:4: .*\(and 5 more problems\)$"):
-        files.read(str(tmp_path / "r.csv"))
+        files.read_path(str(tmp_path / "r.csv"))
 
 
 def test_custom_mapping_and_date_format_from_ownership_yaml(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_yaml_roster_errors_point_at_the_record_line(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text("people:\n  - email: a@acme.test\n  - email: b@acme.test\n"
                                      "    end_date: soon\n")
     with pytest.raises(RosterError, match=r"r\.yaml:3: column 'end_date' has 'soon'"):
-        files.read(str(tmp_path / "r.yaml"))
+        files.read_path(str(tmp_path / "r.yaml"))
 
 
 def test_yaml_roster_with_native_fields(tmp_path: Path) -> None:
@@ -106,17 +106,17 @@ def test_yaml_roster_with_native_fields(tmp_path: Path) -> None:
         "- {id: p1, email: a@acme.test, emails: [a2@acme.test], usernames: [ann], active: false,\n"
         "   end_date: 2026-03-01, team: payments, manager: p2}\n"
         "- {id: p2, email: b@acme.test}\n")
-    a, b = files.read(str(tmp_path / "r.yaml"))
+    a, b = files.read_path(str(tmp_path / "r.yaml"))
     assert (a.emails, a.usernames, a.active, a.end_date, a.manager) == \
         (("a@acme.test", "a2@acme.test"), ("ann",), False, dt.date(2026, 3, 1), "p2")
     assert a.location is not None and a.location.line == 1
 
 
 def test_a_snapshot_reads_back_as_the_same_roster(tmp_path: Path) -> None:
-    people = tuple(files.read(str(FIXTURES / "workday.csv")))
+    people = tuple(files.read_path(str(FIXTURES / "workday.csv")))
     files.write_snapshot(Roster(people, "hr.csv", TODAY), tmp_path / "snap.json")
 
-    back = files.read(str(tmp_path / "snap.json"))
+    back = files.read_path(str(tmp_path / "snap.json"))
     strip = [(p.id, p.emails, p.usernames, p.name, p.active, p.end_date, p.team, p.manager, p.title)
              for p in sorted(people, key=lambda p: p.id)]
     assert [(p.id, p.emails, p.usernames, p.name, p.active, p.end_date, p.team, p.manager, p.title)
@@ -130,7 +130,7 @@ def test_a_saved_scim_list_response_is_a_roster(tmp_path: Path) -> None:
          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"manager": {"value": "b2"}}},
         {"id": "b2", "userName": "bea@acme.test", "active": False}]}
     (tmp_path / "users.json").write_text(json.dumps(body))
-    ann, bea = files.read(str(tmp_path / "users.json"))
+    ann, bea = files.read_path(str(tmp_path / "users.json"))
     assert ann.manager == "b2" and bea.emails == ("bea@acme.test",) and not bea.active
 
 
@@ -146,12 +146,12 @@ def test_a_saved_scim_list_response_is_a_roster(tmp_path: Path) -> None:
 def test_unreadable_roster_files(tmp_path: Path, name: str, content: str, expected: str) -> None:
     (tmp_path / name).write_text(content)
     with pytest.raises(RosterError, match=expected):
-        files.read(str(tmp_path / name))
+        files.read_path(str(tmp_path / name))
 
 
 def test_a_missing_file_is_a_clear_error() -> None:
     with pytest.raises(RosterError, match="cannot read the roster"):
-        files.read("/nonexistent/roster.csv")
+        files.read_path("/nonexistent/roster.csv")
 
 
 def test_status_words_and_empty_status() -> None:

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from ownership.cli import cli
 from ownership.roster.settings import RosterSettings
-from ownership.roster import RosterError, guard, load
+from ownership.roster import RosterError, files, guard, load, scim
+from ownership.roster.columns import Columns
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -29,7 +30,8 @@ def test_the_cache_lives_under_xdg_cache_home_one_file_per_source(tmp_path: Path
     assert guard.cache_path(str(a)).parent == Path(os.environ["XDG_CACHE_HOME"]) / "ownership"
     assert guard.cache_path(str(a)) != guard.cache_path(str(b))
     # the same SCIM server, with or without a trailing slash or credentials in the URL, is one source
-    assert guard.cache_path("https://hr.test/scim/v2/") == guard.cache_path("https://u:p@hr.test/scim/v2")
+    assert guard.cache_path(scim.key("https://hr.test/scim/v2/")) == \
+        guard.cache_path(scim.key("https://u:p@hr.test/scim/v2"))
 
 
 def test_a_drop_above_the_limit_is_refused_and_the_previous_snapshot_kept(tmp_path: Path) -> None:
@@ -186,7 +188,8 @@ def test_an_unchanged_roster_file_is_recalled_and_equals_a_plain_read(tmp_path: 
     first = load(str(src), RosterSettings(), today=TODAY)
     snapshot = guard.cache_path(str(src))
     stamp = snapshot.stat().st_mtime_ns
-    assert guard.recall(str(src), guard.fingerprint(str(src), None)) is None  # another column mapping
+    bamboo = dataclasses.replace(RosterSettings(), columns=Columns.from_setting("bamboohr"))
+    assert guard.recall(str(src), files.fingerprint(str(src), bamboo)) is None  # another column mapping
     again = load(str(src), RosterSettings(), today=TODAY)
     assert again == first == dataclasses.replace(read(str(src), RosterSettings()), as_of=TODAY)
     assert snapshot.stat().st_mtime_ns == stamp  # not rewritten
@@ -208,7 +211,7 @@ def test_a_changed_snapshot_or_damaged_recall_entry_means_a_plain_read(tmp_path:
     src = tmp_path / "hr.csv"
     write_roster(src, 20)
     load(str(src), RosterSettings(), today=TODAY)
-    fp = guard.fingerprint(str(src), RosterSettings().columns)
+    fp = files.fingerprint(str(src), RosterSettings())
     assert guard.recall(str(src), fp) is not None
     snapshot = guard.cache_path(str(src))
     snapshot.write_bytes(snapshot.read_bytes() + b"\n")  # the snapshot is no longer what the recall was kept with

@@ -37,7 +37,7 @@ def test_native_csv_contact_columns_are_read_whatever_the_header_case(tmp_path: 
                    "ann@acme.test,U024BE7LH,+1 (555) 010-0100,PXPGF42\n"
                    "bob@acme.test,@bob,tel:+15550101,https://acme.pagerduty.com/users/PBOB123\n"
                    "cy@acme.test,,,\n")
-    assert _reach(files.read(str(src))) == {
+    assert _reach(files.read_path(str(src))) == {
         "ann@acme.test": Reach("U024BE7LH", "+1 (555) 010-0100", "PXPGF42"),
         "bob@acme.test": Reach("@bob", "+15550101", "https://acme.pagerduty.com/users/PBOB123"),
         "cy@acme.test": None}
@@ -48,10 +48,10 @@ def test_workday_and_bamboohr_exports_and_pinned_columns_give_contacts(tmp_path:
     workday.write_text("Employee_ID,Email,Work_Phone,Slack_Handle,PagerDuty_User\n7,ann@acme.test,555 0100,ann,PANN001\n")
     bamboo.write_text("employeeId,workEmail,mobilePhone\n8,bob@acme.test,+44 20 7946 0000\n")
     pinned.write_text("email,chat,pager\ncy@acme.test,@cy,PCY0001\n")
-    assert _reach(files.read(str(workday))) == {"ann@acme.test": Reach("ann", "555 0100", "PANN001")}
-    assert _reach(files.read(str(bamboo))) == {"bob@acme.test": Reach(phone="+44 20 7946 0000")}
+    assert _reach(files.read_path(str(workday))) == {"ann@acme.test": Reach("ann", "555 0100", "PANN001")}
+    assert _reach(files.read_path(str(bamboo))) == {"bob@acme.test": Reach(phone="+44 20 7946 0000")}
     columns = RosterSettings.from_values({"roster_columns": {"slack": "chat", "pagerduty": "pager"}}, str).columns
-    assert _reach(files.read(str(pinned), columns)) == {"cy@acme.test": Reach("@cy", None, "PCY0001")}
+    assert _reach(files.read_path(str(pinned), columns)) == {"cy@acme.test": Reach("@cy", None, "PCY0001")}
 
 
 def test_bad_contact_values_are_left_out_with_a_warning_and_the_roster_still_loads(tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_snapshot_and_recall_keep_contacts(tmp_path: Path) -> None:
     assert {k: doc["people"][0][k] for k in ("slack", "phone", "pagerduty")} == \
         {"slack": "@ann", "phone": "+1 555 0100", "pagerduty": "PXPGF42"}
     assert "slack" not in doc["people"][1]  # nothing written for a person without contacts
-    assert _reach(files.read(str(out))) == _reach(list(first.people))  # the snapshot reads back the same
+    assert _reach(files.read_path(str(out))) == _reach(list(first.people))  # the snapshot reads back the same
     recalled = load(str(src), RosterSettings(), today=TODAY)
     assert recalled.people[0].reach == Reach("@ann", "+1 555 0100", "PXPGF42") and recalled == first
     person = first.people[0]

@@ -53,3 +53,24 @@ def test_bad_roster_settings_name_the_line(tmp_path: Path, text: str, expected: 
         load_config(cfg)
     assert str(caught.value).startswith(f"{cfg}:1:")
     assert expected in str(caught.value)
+
+
+def test_each_source_declares_its_own_section_which_config_checks_and_protects(tmp_path: Path) -> None:
+    from ownership import config
+    from ownership.roster import SOURCES, scim
+
+    declared = {s.section.key: s.section for s in SOURCES if s.section is not None}
+    assert set(declared) == {"scim", "roster_columns"}
+    for key, section in declared.items():
+        assert config.SECTIONS[key] == config.Section(section.check, section.what, section.schema)
+        assert config.PROTECTED[key] == section.protected
+    cfg = tmp_path / "ownership.yaml"
+    cfg.write_text("scim: {page_size: 0}\n")
+    with pytest.raises(ConfigError, match=r"ownership.yaml:1:7: invalid-value: scim.page_size must be a whole number"):
+        load_config(cfg)
+    # a source finds its own checked section in the settings it is given (an Okta source: section("okta"))
+    cfg.write_text("scim: {page_size: 50}\n")
+    loaded = load_config(cfg)
+    settings = RosterSettings.from_values(loaded.values, loaded.relative)
+    assert scim.section is not None and settings.section(scim.section.key) == {"page_size": 50}
+    assert settings.section("okta") == {}

@@ -178,11 +178,11 @@ def _read(entry: Path, size: int, digest: bytes) -> Parsed | None:
         if blob is None:
             return None
         if len(blob) > limit:
-            raise cachefmt.Unusable("far too large for its file")
+            raise cachefmt.UnusableEntry("far too large for its file")
         return cachefmt.decode(blob, size, digest)
     except OSError:
         return None
-    except (cachefmt.Unusable, cachedir.NotRegular) as exc:
+    except (cachefmt.UnusableEntry, cachedir.NotRegular) as exc:
         cachedir.ignored(entry, str(exc))
         return None
 

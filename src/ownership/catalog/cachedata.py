@@ -16,7 +16,7 @@ from typing import Any
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 
 
-class Unusable(ValueError):
+class UnusableEntry(ValueError):
     """An entry that is not what this version writes: ignored (with a warning) and rebuilt."""
 
 
@@ -90,25 +90,25 @@ class NodeTable:
 
 def as_list(value: Any, length: int | None = None) -> list[Any]:
     if type(value) is not list or length is not None and len(value) != length:
-        raise Unusable("malformed")
+        raise UnusableEntry("malformed")
     return value
 
 
 def as_str(value: Any) -> str:
     if type(value) is not str:
-        raise Unusable("malformed")
+        raise UnusableEntry("malformed")
     return value
 
 
 def as_strs(value: Any) -> list[str]:
     if type(value) is not list or not set(map(type, value)) <= {str}:
-        raise Unusable("malformed")
+        raise UnusableEntry("malformed")
     return value
 
 
 def as_index(value: Any) -> int:
     if type(value) is not int or value < 0:
-        raise Unusable("malformed")
+        raise UnusableEntry("malformed")
     return value
 
 
@@ -116,7 +116,7 @@ def thawed(value: Any) -> Any:
     """Evidence as plain wrote it."""
     t = type(value)
     if t is list:
-        raise Unusable("an untagged list in evidence")
+        raise UnusableEntry("an untagged list in evidence")
     if t is not dict:
         return value  # str, int, float, bool, None: JSON has nothing else
     if len(value) == 1:
@@ -131,7 +131,7 @@ def thawed(value: Any) -> Any:
             back = [thawed(v) for v in items]
             return tuple(back) if tag == "~tuple" else back
     if any(k in _TAGS for k in value):
-        raise Unusable("a tag inside a mapping")
+        raise UnusableEntry("a tag inside a mapping")
     return {k: thawed(v) for k, v in value.items()}
 
 
@@ -143,7 +143,7 @@ def node_table(rows: list[Any]) -> list[Node]:
         if kind == "s":
             _, value, tag, plain, line, column = as_list(row, 6)
             if type(value) is not str or type(plain) is not bool:
-                raise Unusable("a malformed scalar")
+                raise UnusableEntry("a malformed scalar")
             made.append(Scalar(value, _tag(tag), plain, _int(line), _int(column)))
         elif kind == "q" or kind == "m":
             _, tag, line, column, size, _children = as_list(row, 6)
@@ -151,7 +151,7 @@ def node_table(rows: list[Any]) -> list[Node]:
             node.size = _int(size)
             made.append(node)
         else:
-            raise Unusable("a node of unknown kind")
+            raise UnusableEntry("a node of unknown kind")
     for made_node, row in zip(made, rows, strict=True):
         if type(made_node) is Scalar:
             continue
@@ -160,25 +160,25 @@ def node_table(rows: list[Any]) -> list[Node]:
             made_node.items = children
         elif type(made_node) is Map:
             if len(children) % 2:
-                raise Unusable("a mapping with a key and no value")
+                raise UnusableEntry("a mapping with a key and no value")
             made_node.pairs = list(zip(children[0::2], children[1::2], strict=True))
     return made
 
 
 def node_map(value: Any, table: list[Node]) -> dict[str, Node]:
     if type(value) is not dict:
-        raise Unusable("malformed")
+        raise UnusableEntry("malformed")
     return {k: table[as_index(i)] for k, i in value.items()}
 
 
 def _tag(value: Any) -> str | None:
     if value is not None and type(value) is not str:
-        raise Unusable("a node tag that is not a string")
+        raise UnusableEntry("a node tag that is not a string")
     return value  # type: ignore[no-any-return]
 
 
 def _int(value: Any) -> int:
     if type(value) is not int:
-        raise Unusable("malformed")
+        raise UnusableEntry("malformed")
     return value
 

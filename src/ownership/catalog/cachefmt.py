@@ -3,7 +3,7 @@
 The cache folder may be restored by CI (`actions/cache`) or written by someone else, so an entry is data and
 nothing else: `json.loads`, then every value is checked to be of the type the loader makes and rebuilt as
 such. An entry that is not exactly that (garbage, another format or version, a value of the wrong type, a
-Location that does not fit) raises Unusable: the cache ignores it with a warning and parses the file again.
+Location that does not fit) raises UnusableEntry: the cache ignores it with a warning and parses the file again.
 Nothing here imports, calls or looks up anything an entry names.
 
 One entry is one JSON object:
@@ -40,7 +40,7 @@ from typing import Any
 
 from ownership import cachedir
 from ownership.catalog import backstage
-from ownership.catalog.cachedata import (NodeTable, Unstorable, Unusable, as_index, as_list, as_str, as_strs,
+from ownership.catalog.cachedata import (NodeTable, Unstorable, UnusableEntry, as_index, as_list, as_str, as_strs,
                                           node_map, node_table, plain, thawed)
 from ownership.catalog.load import Parsed, _Entity
 from ownership.catalog.schema import ENTITY_KINDS, KEY_FIELD, SECTIONS, Field
@@ -129,7 +129,7 @@ def _check_values(layouts: list[tuple[str, tuple[str, ...]]], entities: list[lis
             for f, spec in layout.others:
                 for row in group:
                     _freeze(spec, row[5][f])
-    except Unusable as exc:
+    except UnusableEntry as exc:
         raise Unstorable(str(exc)) from exc
 
 
@@ -172,36 +172,36 @@ def _iso(value: object) -> str:
 
 
 def decode(blob: bytes, size: int, digest: bytes) -> Parsed | None:
-    """The Parsed an entry holds; None when it was stored for other content (a plain miss). Raises Unusable."""
-    entry = cachedir.read_json(blob, Unusable)
+    """The Parsed an entry holds; None when it was stored for other content (a plain miss). Raises UnusableEntry."""
+    entry = cachedir.read_json(blob, UnusableEntry)
     if type(entry) is not dict or entry.get("format") != FORMAT:
-        raise Unusable("not a catalog cache entry")
+        raise UnusableEntry("not a catalog cache entry")
     if entry.get("version") != VERSION:
         version = entry.get("version")
-        raise Unusable(f"written by another version ({version if type(version) is int else 'unknown'})")
+        raise UnusableEntry(f"written by another version ({version if type(version) is int else 'unknown'})")
     if entry.get("size") != size or entry.get("sha256") != digest.hex():
         return None
     try:
         return _parsed(entry)
-    except Unusable:
+    except UnusableEntry:
         raise
     except (TypeError, ValueError, OverflowError, KeyError, IndexError, AttributeError, RecursionError) as exc:
-        raise Unusable("malformed") from exc
+        raise UnusableEntry("malformed") from exc
 
 
 def _parsed(entry: dict[str, Any]) -> Parsed:
     files = tuple(as_strs(entry["files"]))
     key_lists = [tuple(as_strs(k)) for k in as_list(entry["keys"])]
     if any(len(set(k)) != len(k) for k in key_lists):
-        raise Unusable("a field written twice in one entity")
+        raise UnusableEntry("a field written twice in one entity")
     at = _ints_in(as_str(entry["at"]))
     numbers = at[0::3]
     if len(at) % 3 or numbers and (min(numbers) < 0 or max(numbers) >= len(files)):
-        raise Unusable("a location in no file")
+        raise UnusableEntry("a location in no file")
     layouts = [_Layout(*as_list(row, 2)) for row in as_list(entry["layouts"])]
     rows = as_list(entry["entities"])
     if not set(map(type, rows)) <= {list}:
-        raise Unusable("malformed")
+        raise UnusableEntry("malformed")
     groups: dict[int, list[list[Any]]] = {}
     for row in rows:
         groups.setdefault(row[0], []).append(row)
@@ -216,7 +216,7 @@ def _parsed(entry: dict[str, Any]) -> Parsed:
     keys = list(map(key_lists.__getitem__, map(_KEYS, rows)))
     ends = list(accumulate(map(len, keys), lambda total, n: total + 3 * n, initial=0))
     if ends[-1] != len(at):
-        raise Unusable("locations of no entity, or entities without their locations")
+        raise UnusableEntry("locations of no entity, or entities without their locations")
     entities = list(map(
         _Entity, map(attrgetter("kind"), map(layouts.__getitem__, map(_LAYOUT, rows))), map(_VALUES, rows),
         map(Location, map(files.__getitem__, map(_FILE, rows)), map(_LINE, rows), map(_COLUMN, rows)),
@@ -225,9 +225,9 @@ def _parsed(entry: dict[str, Any]) -> Parsed:
     for row in as_list(entry["findings"]):
         rule, severity, subject, message, where, evidence = as_list(row, 6)
         if severity not in SEVERITIES:
-            raise Unusable("a finding of no known severity")
+            raise UnusableEntry("a finding of no known severity")
         if type(evidence) is not dict:
-            raise Unusable("evidence that is not a mapping")
+            raise UnusableEntry("evidence that is not a mapping")
         findings.append(Finding(as_str(rule), severity, as_str(subject), as_str(message),
                                 None if where is None else _location(where), thawed(evidence)))
     table = node_table(as_list(entry["nodes"]))
@@ -238,7 +238,7 @@ def _parsed(entry: dict[str, Any]) -> Parsed:
                                _location(name_at), node_map(metadata, table), node_map(spec, table))
         rec.annotations = node_map(annotations, table)  # type: ignore[assignment]
         if not all(type(v) is Scalar for v in rec.annotations.values()):
-            raise Unusable("an annotation that is not a scalar")
+            raise UnusableEntry("an annotation that is not a scalar")
         records.append(rec)
     return Parsed(tuple(entities), tuple(findings), tuple(records))
 
@@ -246,7 +246,7 @@ def _parsed(entry: dict[str, Any]) -> Parsed:
 def _location(value: Any) -> Location:
     file, line, column = as_list(value, 3)
     if type(file) is not str or type(line) is not int or type(column) is not int:
-        raise Unusable("a location that is not file, line, column")
+        raise UnusableEntry("a location that is not file, line, column")
     return Location(file, line, column)
 
 
@@ -258,10 +258,10 @@ class _Layout:
     def __init__(self, kind: Any, fields: Any) -> None:
         fields = tuple(as_strs(list(fields)))
         if len(set(fields)) != len(fields) or "name" not in fields:
-            raise Unusable("a layout without a name or with a field twice")
+            raise UnusableEntry("a layout without a name or with a field twice")
         spec = SECTIONS.get(kind) or ENTITY_KINDS.get(kind)
         if spec is None:
-            raise Unusable(f"an entity of unknown kind {kind!r}")
+            raise UnusableEntry(f"an entity of unknown kind {kind!r}")
         self.kind: str = kind
         self.fields = fields
         self.same: tuple[str, str] | None = None  # (name, the field it equals): people are named after `person`
@@ -272,18 +272,18 @@ class _Layout:
         self.flat_objects: tuple[tuple[str, frozenset[str]], ...] = ()
         if kind in SECTIONS:  # {"name": the section, "value": its value}
             if fields != ("name", "value"):
-                raise Unusable(f"section {kind} has fields {list(fields)}")
+                raise UnusableEntry(f"section {kind} has fields {list(fields)}")
             self.equal = kind
             self.others: tuple[tuple[str, Field], ...] = (("value", spec),)
             return
         plan = _plan(spec)
         named = spec.child("name") is not None
         if not set(fields) - ({"name"} if not named else set()) <= plan.fields:
-            raise Unusable(f"unknown field in {list(fields)}")
+            raise UnusableEntry(f"unknown field in {list(fields)}")
         if not named:
             key = KEY_FIELD.get(kind, "name")
             if key not in fields:
-                raise Unusable(f"{kind} without {key}")
+                raise UnusableEntry(f"{kind} without {key}")
             self.same = ("name", key)
         others = {f: plan.others[f] for f in fields if f in plan.others}
         flat = {f: _plan(o).fields for f, o in others.items() if o.kind == "object" and _plan(o).flat}
@@ -295,39 +295,39 @@ class _Layout:
         self.others = tuple((f, o) for f, o in others.items() if o.kind not in ("int", "bool") and f not in flat)
 
     def check(self, rows: list[list[Any]], sequence: type = list) -> None:
-        """Raise Unusable unless every row is [layout, file, line, column, keys, values of these fields], a
+        """Raise UnusableEntry unless every row is [layout, file, line, column, keys, values of these fields], a
         list field's values a `sequence` (list as read, tuple as the loader makes them).
 
         A column at a time, in C: `"".join` raises TypeError at the first value that is not a string."""
         if set(map(len, rows)) != {6} or not set(map(type, chain.from_iterable(map(_PLACE, rows)))) <= {int}:
-            raise Unusable("an entity row that is not layout, file, line, column, keys, values")
+            raise UnusableEntry("an entity row that is not layout, file, line, column, keys, values")
         values = list(map(_VALUES, rows))
         if not set(map(type, values)) <= {dict} or set(map(len, values)) != {len(self.fields)}:
-            raise Unusable("entity values of other fields than their layout's")
+            raise UnusableEntry("entity values of other fields than their layout's")
         try:
             for f in self.texts:  # (a field that is missing raises KeyError: malformed)
                 "".join(map(itemgetter(f), values))
             for f in self.text_lists:
                 column = list(map(itemgetter(f), values))
                 if not set(map(type, column)) <= {sequence}:
-                    raise Unusable(f"{f!r} is not a list of strings")
+                    raise UnusableEntry(f"{f!r} is not a list of strings")
                 "".join(chain.from_iterable(column))
             for f, names in self.flat_objects:
                 column = list(map(itemgetter(f), values))
                 if not set(map(type, column)) <= {dict} or not set(chain.from_iterable(column)) <= names:
-                    raise Unusable(f"{f!r} is not a mapping of its fields")
+                    raise UnusableEntry(f"{f!r} is not a mapping of its fields")
                 "".join(chain.from_iterable(map(dict.values, column)))
         except TypeError as exc:
-            raise Unusable("a value that is not a string where the schema has one") from exc
+            raise UnusableEntry("a value that is not a string where the schema has one") from exc
         for f, t in self.scalars:
             if set(map(type, map(itemgetter(f), values))) != {t}:
-                raise Unusable(f"{f!r} is not a {t.__name__}")
+                raise UnusableEntry(f"{f!r} is not a {t.__name__}")
         for f, _ in self.others:
             list(map(itemgetter(f), values))  # present in each
         if self.same is not None and list(map(itemgetter(self.same[0]), values)) != list(map(itemgetter(self.same[1]), values)):
-            raise Unusable("an entity whose name is not its key field")
+            raise UnusableEntry("an entity whose name is not its key field")
         if self.equal is not None and set(map(itemgetter("name"), values)) != {self.equal}:
-            raise Unusable("a section under another name")
+            raise UnusableEntry("a section under another name")
 
 
 def _plan(spec: Field) -> _Plan:
@@ -366,18 +366,18 @@ _JUST_STR = {str}
 def _thaw_object(spec: Field, value: Any) -> dict[str, Any]:
     """The JSON object `value` as the loader's dict for object field `spec` (in place)."""
     if type(value) is not dict:
-        raise Unusable(f"'{spec.name}' is not a mapping")
+        raise UnusableEntry(f"'{spec.name}' is not a mapping")
     plan = _plan(spec)
     keys = value.keys()
     if not keys <= plan.fields:
-        raise Unusable(f"unknown field {sorted(keys - plan.fields)[0]!r}")
+        raise UnusableEntry(f"unknown field {sorted(keys - plan.fields)[0]!r}")
     texts = keys & plan.texts
     if texts and not set(map(type, map(value.__getitem__, texts))) <= _JUST_STR:
-        raise Unusable(f"one of {sorted(texts)} is not a string")
+        raise UnusableEntry(f"one of {sorted(texts)} is not a string")
     for k in keys & plan.text_lists:
         v = value[k]
         if type(v) is not list or not set(map(type, v)) <= _JUST_STR:
-            raise Unusable(f"{k!r} is not a list of strings")
+            raise UnusableEntry(f"{k!r} is not a list of strings")
         value[k] = tuple(v)
     others = plan.others
     for k in keys & others.keys():
@@ -389,11 +389,11 @@ def _thaw(spec: Field, value: Any) -> Any:
     kind = spec.kind
     if kind in _TEXT:
         if type(value) is not str:
-            raise Unusable(f"'{spec.name}' is not a string")
+            raise UnusableEntry(f"'{spec.name}' is not a string")
         return value
     if kind == "list":
         if type(value) is not list or spec.item is None:
-            raise Unusable(f"'{spec.name}' is not a list")
+            raise UnusableEntry(f"'{spec.name}' is not a list")
         return tuple([_thaw(spec.item, v) for v in value])
     if kind == "object":
         return _thaw_object(spec, value)
@@ -401,4 +401,4 @@ def _thaw(spec: Field, value: Any) -> Any:
         return value
     if kind == "date" and type(value) is str:
         return dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
-    raise Unusable(f"'{spec.name}' is not a {kind}")
+    raise UnusableEntry(f"'{spec.name}' is not a {kind}")

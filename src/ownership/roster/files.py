@@ -1,5 +1,10 @@
 """Roster files: CSV (HR exports), JSON and YAML (exports or this tool's snapshots), and snapshot writing.
 
+The source for every `--roster` value without a URL scheme: a path, relative to ownership.yaml when written
+there. Which column holds which field comes from `roster_columns:` (a preset, detected from the header, or a
+mapping); a JSON file that is a saved SCIM ListResponse is read as SCIM users (with `scim:`'s contact
+attributes). An unchanged file is not read again: its people are recalled from the last good load.
+
 Every problem names the file and the row (CSV: the line the record starts on; YAML: the line of the record;
 JSON: the record's position) and the cause. All problems of a file are collected; the error shows the first
 few and how many more there are.
@@ -8,9 +13,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -22,15 +29,59 @@ from ownership.catalog import yamlnodes
 from ownership.model import Location, Person, Roster
 from ownership.roster.columns import Columns, RowProblem, to_person
 from ownership.roster.errors import RosterError
-from ownership.roster.settings import ScimSettings
+from ownership.roster.settings import RosterSettings, ScimSettings
+from ownership.roster.source import SourceSection
 
 MAX_BYTES = 50 * 1024 * 1024
 SNAPSHOT_VERSION = 1
 _SHOWN = 3  # problems spelled out in the one-line error
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+# --------------------------------------------------------------------------- the roster source (source.py)
+name = "files"
+section: SourceSection | None = SourceSection(
+    "roster_columns", "ownership.roster.settings:check_columns",
+    "roster CSV/JSON/YAML columns: a preset (bamboohr | workday | native) or {field: column}",
+    "ownership.configschema:roster_columns", "who counts as employed")
 
 
-def read(path: str, columns: Columns | None = None, notes: list[str] | None = None,
-         scim: ScimSettings | None = None) -> list[Person]:
+def accepts(source: str) -> bool:
+    """Every source without a URL scheme (`scheme://`) is a file path."""
+    return _SCHEME.match(source) is None
+
+
+def read(source: str, settings: RosterSettings, notes: list[str]) -> list[Person]:
+    """The people of the roster file `source` (read_path), with ownership.yaml's column mapping."""
+    return read_path(source, settings.columns, notes, settings.scim)
+
+
+def key(source: str) -> str:
+    """The file's absolute path, links resolved: the same file from any folder is one source."""
+    return str(Path(source).resolve())
+
+
+def shown(source: str) -> str:
+    return source
+
+
+def fingerprint(source: str, settings: RosterSettings) -> str | None:
+    """The file's bytes with the column mapping and the contact attributes of a saved SCIM ListResponse; None
+    when the file cannot be read (then it is read, so the error is the reader's)."""
+    scim = settings.scim
+    attributes = tuple(a for a in (scim.slack_attribute, scim.pagerduty_attribute) if a)
+    try:
+        data = Path(source).read_bytes()
+    except OSError:
+        return None
+    depends = repr(settings.columns) + (repr(attributes) if attributes else "")
+    return hashlib.sha256(depends.encode("utf-8") + b"\0" + data).hexdigest()
+
+
+# --------------------------------------------------------------------------- reading a file
+
+
+def read_path(path: str, columns: Columns | None = None, notes: list[str] | None = None,
+              scim: ScimSettings | None = None) -> list[Person]:
     """The people in a roster file; raises RosterError with file:row and the cause. A contact value that is
     left out (columns.py `to_person`) is appended to `notes` as `file:row: why`. `scim`: the contact
     attributes of a saved SCIM ListResponse."""

@@ -26,20 +26,19 @@ ALLOW_FLAG = "--allow-roster-shrink"
 REPORT_SNAPSHOT = "roster-snapshot.json"  # the roster a report used, in its folder (see commands/report.py)
 
 
-def cache_path(source: str) -> Path:
-    """Where the last good roster of `source` is remembered (one file per source)."""
-    from ownership.roster.settings import is_url
-    from ownership import redact  # not httpget: `page` reads a roster file without loading requests
-
-    key = redact.url(source.rstrip("/"), keep_userinfo_mask=False) if is_url(source) else str(Path(source).resolve())
+def cache_path(key: str) -> Path:
+    """Where the last good roster of a source is remembered (one file per source). `key`: the source's own
+    `key(source)` (roster/source.py: a file's absolute path, a URL without credentials), so the guard treats
+    every source alike."""
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     return cachedir.root() / f"roster-{digest}.json"
 
 
-def check(roster: Roster, source: str, today: dt.date, *, limit: float, allow_shrink: bool,
+def check(roster: Roster, key: str, today: dt.date, *, limit: float, allow_shrink: bool,
           compare_with: Sequence[str] = (), same_as_cached: bool = False, strict: bool = False,
           expect_baseline: bool = False, warn: Callable[[str], None] = lambda _: None) -> bool:
-    """Raise RosterError when the roster looks partial; see the module docstring. `same_as_cached`: the
+    """Raise RosterError when the roster looks partial; see the module docstring. `key`: the source's key
+    (cache_path). `same_as_cached`: the
     roster is the cached snapshot's people themselves (recall()), so comparing with that snapshot is skipped
     (it could find no drop); every other comparison still runs.
 
@@ -54,20 +53,20 @@ def check(roster: Roster, source: str, today: dt.date, *, limit: float, allow_sh
     now = roster.active_count(today)
     if now == 0:
         what = "is empty" if not roster.people else f"has no active people ({len(roster.people)} records)"
-        raise RosterError(f"the roster from {roster.source or source} {what}; refusing to use it, since every "
+        raise RosterError(f"the roster from {roster.source or key} {what}; refusing to use it, since every "
                           f"owner would look gone. If this is really so, rerun with {ALLOW_FLAG}")
-    baselines, damaged = _previous(source, compare_with, same_as_cached)
+    baselines, damaged = _previous(key, compare_with, same_as_cached)
     for label, before_roster in baselines:
         before = before_roster.active_count(today)
         if before and (before - now) / before > limit:
             drop = (before - now) / before
             raise RosterError(
-                f"the roster from {roster.source or source} has {now} active people, {drop:.0%} fewer than "
+                f"the roster from {roster.source or key} has {now} active people, {drop:.0%} fewer than "
                 f"the {before} in {label} (limit {limit:.0%}, roster_shrink_limit); a partial HR export or "
                 f"pull would make owners look gone, so nothing was used or saved. If the drop is real, rerun "
                 f"with {ALLOW_FLAG}")
     if damaged:
-        line = (f"the shrink guard's previous snapshot of {roster.source or source} is damaged ({damaged}); "
+        line = (f"the shrink guard's previous snapshot of {roster.source or key} is damaged ({damaged}); "
                 f"this roster was not compared with it and does not replace it. If this roster is complete, "
                 f"rerun with {ALLOW_FLAG} to make it the new baseline")
         if strict:
@@ -75,7 +74,7 @@ def check(roster: Roster, source: str, today: dt.date, *, limit: float, allow_sh
         warn(line)
         return False
     if not baselines and not same_as_cached and expect_baseline:
-        line = (f"no earlier snapshot of the roster from {roster.source or source} to compare with, although "
+        line = (f"no earlier snapshot of the roster from {roster.source or key} to compare with, although "
                 f"earlier weekly reports exist (was roster-snapshot.json removed from the history?), so the "
                 f"shrink guard did not check it")
         if strict:
@@ -84,17 +83,17 @@ def check(roster: Roster, source: str, today: dt.date, *, limit: float, allow_sh
     return True
 
 
-def _previous(source: str, compare_with: Sequence[str],
+def _previous(key: str, compare_with: Sequence[str],
               same_as_cached: bool = False) -> tuple[list[tuple[str, Roster]], str | None]:
     """The snapshots to compare with, and what is wrong with the cached one when it cannot be read."""
     from ownership.roster import files
 
     found: list[tuple[str, Roster]] = []
     damaged = None
-    cached = cache_path(source)
+    cached = cache_path(key)
     if not same_as_cached and cached.is_file():
         try:
-            people = files.read(str(cached))
+            people = files.read_path(str(cached))
         except RosterError as exc:
             damaged = str(exc)
         else:
@@ -103,7 +102,7 @@ def _previous(source: str, compare_with: Sequence[str],
     for path in compare_with:
         if Path(path).is_file():
             try:
-                people = files.read(path)
+                people = files.read_path(path)
             except RosterError as exc:
                 raise RosterError(f"{path} exists but is not a readable roster snapshot, so it is not "
                                   f"overwritten ({exc})") from exc
@@ -111,13 +110,13 @@ def _previous(source: str, compare_with: Sequence[str],
     return found, damaged
 
 
-def remember(roster: Roster, source: str, fingerprint: str | None = None) -> Path | None:
-    """Save the roster as the previous snapshot of `source`; None when the cache cannot be written (the
-    guard then compares with the older snapshot next time, which is still safe). With the `fingerprint` of a
-    file source, its people are also kept for recall()."""
+def remember(roster: Roster, key: str, fingerprint: str | None = None) -> Path | None:
+    """Save the roster as the previous snapshot of the source with this `key`; None when the cache cannot be
+    written (the guard then compares with the older snapshot next time, which is still safe). With the
+    source's `fingerprint`, its people are also kept for recall()."""
     from ownership.roster import files
 
-    target = cache_path(source)
+    target = cache_path(key)
     try:
         files.write_snapshot(roster, target)
         if fingerprint is not None:
@@ -127,30 +126,16 @@ def remember(roster: Roster, source: str, fingerprint: str | None = None) -> Pat
     return target
 
 
-# --------------------------------------------------------------------------- an unchanged roster file
-# Reading a 6,000-person export and rewriting its snapshot took about half a second of every `page`. When the
-# file's bytes and the column mapping are what the last good load read, its people are those of that load:
+# --------------------------------------------------------------------------- an unchanged roster source
+# Reading a 6,000-person export and rewriting its snapshot took about half a second of every `page`. When a
+# source's fingerprint (roster/source.py; for a file: its bytes and the column mapping) is what the last good
+# load read, its people are those of that load:
 # recall() returns them (kept beside the snapshot), and the snapshot, which holds the same people, is neither
 # compared with nor rewritten. Anything that differs (the file, the mapping, the snapshot file itself) is a
 # plain read. The entry is JSON, read as data only and checked field by field (the cache folder may be restored
 # by CI or written by someone else): one that cannot be used is ignored with a warning, never believed.
 _RECALL_FORMAT = "ownership-roster-recall"
 _RECALL_VERSION = 4  # 3 and before: a pickle (roster-*.people.pickle, never read again); 4: JSON
-
-
-def fingerprint(source: str, columns: object, *more: object) -> str | None:
-    """What a roster file's people depend on (its bytes, the column mapping, `more` settings such as the SCIM
-    contact attributes); None for SCIM or an unreadable file (always read, so its error is the reader's)."""
-    from ownership.roster.settings import is_url
-
-    if is_url(source):
-        return None
-    try:
-        data = Path(source).read_bytes()
-    except OSError:
-        return None
-    settings = repr(columns) + (repr(more) if more else "")
-    return hashlib.sha256(settings.encode("utf-8") + b"\0" + data).hexdigest()
 
 
 def _recall_path(snapshot: Path) -> Path:
@@ -183,12 +168,12 @@ def _write_recall(snapshot: Path, fingerprint: str, roster: Roster) -> None:
         raise
 
 
-def recall(source: str, fingerprint: str | None) -> tuple[tuple[Person, ...], tuple[str, ...]] | None:
-    """(the people, the notes) of the last good load of `source` when it read exactly this `fingerprint` and
-    its snapshot is unchanged since; else None."""
+def recall(key: str, fingerprint: str | None) -> tuple[tuple[Person, ...], tuple[str, ...]] | None:
+    """(the people, the notes) of the last good load of the source with this `key` when it read exactly this
+    `fingerprint` and its snapshot is unchanged since; else None (always for a source without a fingerprint)."""
     if fingerprint is None:
         return None
-    snapshot = cache_path(source)
+    snapshot = cache_path(key)
     entry_path = _recall_path(snapshot)
     try:
         stamp = _stamp(snapshot)

@@ -1,5 +1,9 @@
 """SCIM 2.0 client (RFC 7643/7644): `GET {base}/Users`, paged with startIndex/count in a stable order.
 
+The source for every `http://` or `https://` `--roster` value: the SCIM base URL, the part before `/Users`
+(`https://hr.acme.test/scim/v2`). Its settings are the `scim:` section (token_env, page_size, timeouts,
+retries, contact attributes); the bearer token comes from the environment variable `scim.token_env` names.
+
 All or nothing: a pull that ends before `totalResults`, changes size while paging, repeats someone, sends
 more users or takes more pages than `totalResults` promised, or has a page that still fails after the retries
 raises RosterError; a partial roster would make the people missing from it look gone. Each request has one
@@ -20,21 +24,58 @@ import math
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import requests
-
-from ownership import __version__, httpget, netpolicy, reach
+from ownership import __version__, reach, redact
 from ownership.model import Location, Person, Reach
 from ownership.roster.errors import RosterError
-from ownership.roster.settings import ScimSettings
+from ownership.roster.settings import RosterSettings, ScimSettings, is_url
+from ownership.roster.source import SourceSection
+
+if TYPE_CHECKING:  # requests is imported only when a SCIM server is asked (~70 ms at start-up)
+    import requests
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
-MAX_BODY = 32 * httpget.MiB  # one page; 1000 users of a few KB each fit many times over
+MAX_BODY = 32 << 20  # 32 MiB, one page; 1000 users of a few KB each fit many times over
 MAX_PAGES = 10_000  # whatever totalResults says: 1,000,000 users at 100 a page
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+# --------------------------------------------------------------------------- the roster source (source.py)
+name = "scim"
+section: SourceSection | None = SourceSection(
+    "scim", "ownership.roster.settings:check_scim",
+    "SCIM client: token_env, page_size, timeout, deadline, retries, backoff, max_retry_after, sort_by, "
+    "allow_http, slack_attribute, pagerduty_attribute", "ownership.configschema:scim",
+    "where the SCIM token goes, which variable holds it, plain http")
+
+
+def accepts(source: str) -> bool:
+    """An http:// or https:// URL: a SCIM base URL."""
+    return is_url(source)
+
+
+def read(source: str, settings: RosterSettings, notes: list[str]) -> list[Person]:
+    """Every user of the SCIM server at `source` (pull), with the `scim:` settings."""
+    return pull(source, settings.scim, notes=notes)
+
+
+def key(source: str) -> str:
+    """The URL without credentials and trailing slash: the same server, however written, is one source."""
+    return redact.url(source.rstrip("/"), keep_userinfo_mask=False)
+
+
+def shown(source: str) -> str:
+    return redact.url(source, keep_userinfo_mask=False)
+
+
+def fingerprint(source: str, settings: RosterSettings) -> str | None:
+    """None: a server is asked every time (its answer cannot be known without asking)."""
+    return None
+
+
+# --------------------------------------------------------------------------- pulling
 
 
 def pull(base: str, settings: ScimSettings, *, env: Mapping[str, str] | None = None,
@@ -42,7 +83,7 @@ def pull(base: str, settings: ScimSettings, *, env: Mapping[str, str] | None = N
     """Every user of the SCIM server at `base` as a Person. Raises RosterError; never returns a partial list.
     Contact values left out are appended to `notes`."""
     env = os.environ if env is None else env
-    shown = httpget.redact_url(base.rstrip("/"))
+    shown = key(base)
     parts = urlsplit(base)
     if parts.scheme == "http" and parts.hostname not in LOOPBACK and not settings.allow_http:
         raise RosterError(f"{shown}: refusing to send the SCIM token over plain http; use https "
@@ -64,6 +105,8 @@ def people(resources: Iterable[Any], source: str, settings: ScimSettings | None 
 class _Client:
     def __init__(self, base: str, shown: str, token: str, settings: ScimSettings,
                  sleep: Callable[[float], None]) -> None:
+        from ownership import httpget, netpolicy
+
         self.url = httpget.join(base, "Users")
         self.shown = httpget.redact_url(self.url)
         self.token = token
@@ -124,6 +167,10 @@ class _Client:
         return users
 
     def _get(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        import requests
+
+        from ownership import httpget, netpolicy
+
         s = self.settings
         attempts = s.retries + 1
         where = f"{self.shown} (startIndex={params['startIndex']})"
@@ -244,9 +291,15 @@ def _person(user: Any, source: str, position: int, url: bool, settings: ScimSett
         team=str(ext["department"]) if ext.get("department") else None,
         manager=str(manager["value"]) if manager.get("value") else None,
         title=str(user["title"]) if user.get("title") else None,
-        location=Location(httpget.join(source, f"Users/{sid}") if url else source),
+        location=Location(_user_url(source, sid) if url else source),
         reach=_reach(user, settings, f"{source}: user '{sid}'", dropped),
     )
+
+
+def _user_url(base: str, sid: str) -> str:
+    from ownership.httpget import join
+
+    return join(base, f"Users/{sid}")
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -21,7 +21,8 @@ DEFAULT_TOKEN_ENV = "OWNERSHIP_SCIM_TOKEN"
 
 
 def is_url(source: str) -> bool:
-    """Whether a roster source (`roster:`, --roster) is a SCIM base URL rather than a file."""
+    """Whether a roster source (`roster:`, --roster) is an http(s):// URL (which source reads it is the
+    registry's choice, ownership.roster.source_for)."""
     return source.lower().startswith(("http://", "https://"))
 
 
@@ -70,6 +71,14 @@ class RosterSettings:
     team_map: Mapping[str, str] = field(default_factory=dict)
     mailmap: str | None = None  # path of a .mailmap file
     shrink_limit: float = DEFAULT_SHRINK_LIMIT
+    # ownership.yaml's checked top-level values, where a source finds its own section (section())
+    values: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    def section(self, key: str) -> Mapping[str, Any]:
+        """The checked value of a roster source's own section of ownership.yaml (source.SourceSection), {} when
+        it is absent."""
+        value = self.values.get(key)
+        return value if isinstance(value, Mapping) else {}
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any], relative: Callable[[str], str]) -> RosterSettings:
@@ -84,6 +93,7 @@ class RosterSettings:
             team_map={str(k): str(v) for k, v in (values.get("team_map") or {}).items()},
             mailmap=relative(mailmap) if mailmap else None,
             shrink_limit=parse_limit(values.get("roster_shrink_limit", DEFAULT_SHRINK_LIMIT)),
+            values=values,
         )
 
 

@@ -57,6 +57,18 @@ COMMON: Mapping[str, Option] = {"severity": Option(lambda v: v in SEVERITIES, f"
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule: a check of the catalog, the roster or the git history that yields findings under a stable slug.
+
+    To add one, write a function that yields `Hit`s in the `rules/` module of its input (catalog, backstage,
+    files, roster, repos, codeowners, activity, health, settings) and declare it with
+    `@rule("slug", "warning", "activity", needs=("activity",), options={...})`; then add it to that module's
+    `RULES` tuple (rules/__init__.py collects the tuples explicitly, in documentation order). Its docstring is
+    its user documentation (docs/rules.md, `python -m ownership.docsgen`) and its SARIF description; its
+    `options` are checked with every other rule's (`rules: {slug: {...}}` in ownership.yaml) and read with
+    `snap.option(slug, key, default)`. A rule reads only the Snapshot: no files, no network. The slug, once
+    released, is a contract (SARIF ruleId, JSON `rule`, ownership.yaml keys): never renamed.
+    """
+
     slug: str
     severity: Severity
     group: str  # catalog | people | activity
