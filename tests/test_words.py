@@ -2,12 +2,16 @@
 that use it."""
 from __future__ import annotations
 
+import ast
+import re
+
 import pytest
 
 from ownership.analysis.impact import blast_radius, build_graph, escalate
 from ownership.catalog.load import load_sources
 from ownership.report.render import environment
 from ownership.words import noun_for, plural
+from tests.conftest import ROOT
 
 CATALOG = b"""\
 teams:
@@ -56,3 +60,15 @@ def test_the_report_count_filter_is_plural() -> None:
                                        '{{ 1 | count("person") }}')
     assert render.render() == "1 team, 3 systems, 1 person"
 
+
+
+def test_no_message_in_the_package_writes_a_plural_as_s_in_brackets() -> None:
+    """Counted messages go through `plural` ("the catalog has 1 error", "2 errors"); only validate's output
+    (its summary line "N error(s), N warning(s), N info", a documented contract) keeps its form, and
+    "http(s)" is no plural."""
+    src = ROOT / "src" / "ownership"
+    found = sorted(f"{p.relative_to(src)}:{n.lineno}: {n.value.strip()}" for p in src.rglob("*.py") if p.name != "words.py"  # its docstring states the rule
+                   for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+                   if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                   and set(re.findall(r"(\w+)\(s\)", n.value)) - {"http"})
+    assert found and all(f.startswith("render/findings.py:") for f in found), found  # validate's output

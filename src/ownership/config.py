@@ -81,7 +81,6 @@ SECTIONS: dict[str, Section] = {
                                "teams defined outside the catalog files (Backstage refs such as group:billing)",
                                _S + "external_owners"),
 }
-KNOWN_KEYS: dict[str, str] = {key: s.what for key, s in SECTIONS.items()}
 FAIL_ON_CHOICES = ("error", "warning", "never")
 # every `*_env` setting names the environment variable a secret is read from; only these may be named, so a
 # config file cannot pick one of the runner's other secrets (GITHUB_TOKEN, AWS_*) and send it somewhere

@@ -93,10 +93,6 @@ class Drawer:
         if mode == "dot" and self.exe is None:
             warn("pictures: dot: Graphviz's `dot` is not on PATH; dependency pictures use the built-in layout")
 
-    @property
-    def uses_dot(self) -> bool:
-        return self.exe is not None
-
     def __call__(self, impact: Impact) -> str:
         """A self-contained SVG document of `impact` (charts.py inlines it from `<svg`)."""
         if self.exe is not None and len(impact.roots) + len(impact.hits) <= MAX_SYSTEMS:

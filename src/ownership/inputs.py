@@ -25,6 +25,7 @@ from ownership.model import Catalog, Finding, Roster, Snapshot, System
 from ownership.analysis.people import People
 from ownership.oncall.provider import OnCallAnswer, OnCallProvider
 from ownership.routing import last_commits
+from ownership.words import plural
 
 if TYPE_CHECKING:  # history.scan pulls in git, which routing without --history never needs
     from ownership.history.scan import Progress
@@ -158,7 +159,7 @@ def load_catalog(paths: Sequence[str], cache: bool = True,
     warnings: tuple[str, ...] = ()
     if errors:
         first = errors[0]
-        warnings = (f"the catalog has {len(errors)} error(s), answers may be incomplete; first: "
+        warnings = (f"the catalog has {plural(len(errors), 'error')}, answers may be incomplete; first: "
                     f"{first.location or ''} {first.message} (run `ownership validate`)",)
     return RoutingCatalog(catalog, warnings)
 

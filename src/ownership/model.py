@@ -657,7 +657,7 @@ class Snapshot:
     catalog: Catalog
     today: dt.date
     roster: Roster | None = None
-    activity: Any = None  # history.Activity once scanned
+    activity: Activity | None = None  # once scanned (history/activity.py)
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # rule slug -> options
 
     def option(self, slug: str, key: str, default: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ownership.analysis.impact import (UnknownSystem, blast_radius, build_graph, by_depth, cycles, dependencies,
+from ownership.analysis.impact import (UnknownSystem, blast_radius, build_graph, cycles, dependencies,
                                        dependents, find_system, impacts)
 from ownership.catalog.load import load_sources
 from tests.routing import orgs
@@ -65,7 +65,6 @@ def test_suspects_are_dependencies_by_distance() -> None:
     cat = orgs.catalog()
     assert dependencies(build_graph(cat), ["checkout"]) == {"payments-api": 1, "ledger-api": 2, "auth": 2,
                                                                   "db": 3}
-    assert by_depth({"b": 2, "a": 1, "c": 2}) == {1: ["a"], 2: ["b", "c"]}
 
 
 def test_edges_for_drawing_point_one_layer_closer_to_the_root() -> None:

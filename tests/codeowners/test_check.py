@@ -251,7 +251,7 @@ def test_export_without_team_handles_says_what_to_configure(org: Path) -> None:
     (org / "catalog" / "ownership.yaml").write_text("fail_on: error\n")
     result = CliRunner().invoke(cli, ["export", "codeowners", "--catalog", "catalog", "--repo", "monorepo"])
     assert result.exit_code == 2
-    assert "have no GitHub handle: set codeowners.org" in result.stderr
+    assert "no GitHub handle: set codeowners.org" in result.stderr
 
 
 def test_lines_github_rejects_are_invalid_value_findings_at_their_line(org: Path) -> None:

@@ -41,5 +41,5 @@ def test_catalog_errors_become_one_warning(tmp_path: Path) -> None:
     folder, _ = orgs.write(tmp_path)
     (folder / "bad.yaml").write_text("systems:\n  - {name: broken, owner: web, tier: high}\n")
     got = command.load_catalog([str(folder)])
-    assert len(got.warnings) == 1 and got.warnings[0].startswith("the catalog has 1 error(s)")
+    assert len(got.warnings) == 1 and got.warnings[0].startswith("the catalog has 1 error,")
     assert "bad.yaml:2:" in got.warnings[0] and "run `ownership validate`" in got.warnings[0]

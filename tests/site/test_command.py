@@ -98,7 +98,7 @@ def test_a_catalog_with_errors_still_builds_and_warns(tmp_path: Path) -> None:
         "systems:\n  - name: api\n    owner: nobody\n    depends_on: [ghost]\n")
     code, stdout, err = _site("--catalog", str(tmp_path / "cat"), "--out", str(tmp_path / "s"), "--no-scan")
     assert code == 0 and "1 system, 0 teams" in stdout
-    assert "the catalog has 2 error(s)" in err
+    assert "the catalog has 2 errors" in err
     page = (tmp_path / "s" / "systems" / "api.html").read_text()
     assert "unknown-team" in page and "ghost" in page and "not in the catalog" in page
 

@@ -104,12 +104,6 @@ def direct_dependents(catalog: Catalog, name: str) -> list[str]:
     return sorted(g.predecessors(name)) if name in g else []
 
 
-def direct_dependencies(catalog: Catalog, name: str) -> list[str]:
-    """The systems `name` directly needs, sorted."""
-    g = build_graph(catalog)
-    return sorted(g.successors(name)) if name in g else []
-
-
 def build_graph(catalog: Catalog) -> nx.DiGraph:
     """The dependency graph (system -> dependency); unknown targets are left out. Cached per catalog."""
     return _GRAPHS.get(catalog, make=lambda: _build(catalog))
@@ -183,14 +177,6 @@ def _distances(g: nx.DiGraph, roots: Iterable[str], depth: int | None) -> dict[s
     for r in sources:
         found.pop(r, None)
     return {n: int(d) for n, d in found.items()}
-
-
-def by_depth(distances: dict[str, int]) -> dict[int, list[str]]:
-    """{distance: sorted names}, nearest first."""
-    layers: dict[int, list[str]] = {}
-    for name, d in distances.items():
-        layers.setdefault(d, []).append(name)
-    return {d: sorted(layers[d]) for d in sorted(layers)}
 
 
 # -- the record -----------------------------------------------------------------------------------------------

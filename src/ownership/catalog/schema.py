@@ -255,7 +255,6 @@ PERSON_CONTACT = _obj(
     Field("pagerduty", "text", "PagerDuty user id or the user's PagerDuty URL.", example="PXPGF42"),
 )
 
-ROLE_FIELDS = ("commander", "deputy", "communications", "scribe", "operations", "customer_liaison")
 INCIDENT_ROLES = _obj(
     "incident_roles",
     "Where each incident role's person comes from. One person never holds two roles while someone else is "

@@ -12,8 +12,6 @@ Why not ``yaml.compose`` or ``yaml.load``?
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -355,10 +353,3 @@ def merged_pairs(node: Map) -> Iterator[tuple[Node, Node]]:
             if type(k) is Scalar and k.value not in seen:
                 seen.add(k.value)
                 yield k, v
-
-
-def is_date(value: Any) -> bool:
-    return isinstance(value, dt.date)
-
-
-_WS = re.compile(r"\s")

@@ -142,7 +142,6 @@ class PostResult:
     not_done: list[str] = field(default_factory=list)
     not_invited: list[str] = field(default_factory=list)
     posted: list[Posted] = field(default_factory=list)
-    invited: list[str] = field(default_factory=list)  # member ids
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -331,7 +330,6 @@ class _Run:
         except _SlackSays as exc:
             if exc.code != "already_in_channel":
                 raise self.failed("conversations.invite", channel, exc) from None
-        self.out.invited += users
         self.out.done.append(f"invited to {channel} ({cid}): {', '.join(i.label for i in invitees if i.member_id)}")
 
     def post_message(self, what: str, channel: str, cid: str | None, message: Mapping[str, Any]) -> None:

@@ -12,6 +12,7 @@ from ownership.cli.options import (
     format_option, LEGACY_PATHS, ROSTER_OPTION, STATE_OPTION, TODAY_OPTION,
 )
 from ownership.render import terminal
+from ownership.words import plural
 
 
 @cli.command()
@@ -59,7 +60,7 @@ def scan(catalog_paths: tuple[str, ...], jobs: int | None, shard: str | None, st
         outcome = command.run(selected, config, day, people, jobs, warn, progress, shard=part,
                               state_out=Path(state_out) if state_out else None, states=states)
     if outcome.catalog_errors:
-        warn(f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); scanned what "
-             "could be read")
+        warn(f"the catalog has {plural(outcome.catalog_errors, 'error')} (see `ownership validate`); scanned "
+             "what could be read")
     terminal.out(render.SCAN[fmt](outcome.activity, outcome.roster), nl=False)
     command.require_history(outcome.activity)  # nothing read: exit 2, after the report of what failed

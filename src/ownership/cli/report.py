@@ -116,8 +116,8 @@ def site(catalog_paths: tuple[str, ...], out: str, report_dir: str | None, at: s
                                               offboard_limit=offboard_limit, warn=lambda line: _warn([line]),
                                               progress=progress, states=states))
     if outcome.catalog_errors:
-        _warn([f"the catalog has {outcome.catalog_errors} error(s) (see `ownership validate`); the site shows "
-               "what could be read"])
+        _warn([f"the catalog has {plural(outcome.catalog_errors, 'error')} (see `ownership validate`); the site "
+               "shows what could be read"])
     terminal.out(f"wrote {plural(outcome.files, 'file')} to {outcome.out}: {plural(outcome.systems, 'system')}, "
                f"{plural(outcome.teams, 'team')}, {plural(outcome.people, 'person')}"
                + (f", report {outcome.report.day}" if outcome.report else ""))

@@ -19,6 +19,7 @@ from ownership.history import settings as history_settings
 from ownership.model import Catalog, Finding, Repo, Roster, Snapshot, System
 from ownership.roster.identity import Resolver
 from ownership.rules import engine
+from ownership.words import plural
 
 NO_ROSTER = ("no roster configured (--roster or roster: in ownership.yaml): codeowners-left was not checked; "
              "only drift and unowned paths were")
@@ -112,7 +113,7 @@ def export(paths: Sequence[str], config: Config, repo: str, to_stdout: bool) -> 
     catalog, loaded = _catalog(paths)
     errors = [f for f in loaded if f.severity == "error"]
     if errors:
-        raise CodeownersError(f"the catalog has {len(errors)} error(s); fix them first (`ownership validate`): "
+        raise CodeownersError(f"the catalog has {plural(len(errors), 'error')}; fix them first (`ownership validate`): "
                               f"{errors[0].location}: {errors[0].message}")
     view, urls = read_repo(repo)
     if git.is_bare(repo) and not to_stdout:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ownership.catalog import export
 from ownership.catalog.load import CatalogError, load_paths
+from ownership.words import plural
 
 
 def backstage(paths: Sequence[str], out: str) -> list[Path]:
@@ -15,7 +16,7 @@ def backstage(paths: Sequence[str], out: str) -> list[Path]:
     if errors:
         shown = "; ".join(f"{f.location}: {f.rule} {f.message}" for f in errors[:3])
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        raise CatalogError(f"the catalog has {len(errors)} error(s), so it is not exported: {shown}{more}")
+        raise CatalogError(f"the catalog has {plural(len(errors), 'error')}, so it is not exported: {shown}{more}")
     target = Path(out)
     if target.exists() and not target.is_dir():
         raise CatalogError(f"{out}: exists and is not a folder")

@@ -68,16 +68,12 @@ def _finding(f: Finding) -> dict[str, Any]:
     return plain(f.to_json())
 
 
-def _activity(snap: Snapshot) -> Activity | None:
-    return snap.activity if isinstance(snap.activity, Activity) else None
-
-
 def _has(snap: Snapshot, need: str) -> bool:
     """Whether the report can say anything that needs `need`: for the history, at least one repository read
     (when none could be read, "0 dormant" would be a confident answer from missing data)."""
     if need == "roster":
         return snap.roster is not None
-    activity = _activity(snap)
+    activity = snap.activity
     return activity is not None and (activity.repositories[0] > 0 or not activity.repositories[1])
 
 
@@ -134,7 +130,7 @@ def headline(result: AuditResult, leaving: Sequence[Mapping[str, Any]]) -> dict[
     snap, findings = result.snapshot, result.findings
     total = len(snap.catalog.systems)
     owned = result.facts.has_employed_owner()  # the `orphaned` rule's answer
-    activity = _activity(snap)
+    activity = snap.activity
     # first: how much history the numbers below stand on ("history read for N of M repositories")
     read, named = activity.repositories if activity is not None else (None, None)
     out: dict[str, Any] = {"history_read": read, "history_repositories": named,
@@ -189,7 +185,7 @@ def risks(result: AuditResult) -> list[dict[str, Any]]:
         name = _system_of(f.subject)
         if name is not None and name in snap.catalog.systems and (f.rule in RISK_RULES or f.severity == "error"):
             by_system[name].append(f)
-    activity = _activity(snap)
+    activity = snap.activity
     rows: list[dict[str, Any]] = []
     for name, found in by_system.items():
         s, impact = snap.catalog.systems[name], result.impact.get(name)
@@ -246,7 +242,7 @@ def teams(result: AuditResult) -> list[dict[str, Any]]:
 def stewards(result: AuditResult) -> tuple[int | None, list[dict[str, Any]]]:
     """(the window in days, employed people who kept deprecated or dormant systems alive in it): each with
     the systems where their commits pass the thresholds above (a steward's "legacy" work)."""
-    snap, activity = result.snapshot, _activity(result.snapshot)
+    snap, activity = result.snapshot, result.snapshot.activity
     if activity is None or snap.roster is None:
         return None, []
     window = next((w for w in STEWARD_WINDOWS if w in activity.windows), max(activity.windows))
@@ -348,7 +344,7 @@ def build(result: AuditResult, drilled: Drill, previous: Sequence[Mapping[str, A
     head = headline(result, gone)
     window, kept = stewards(result)
     older = sorted((d for d in previous if d.get("date", "") < snap.today.isoformat()), key=lambda d: d["date"])
-    activity = _activity(snap)
+    activity = snap.activity
     doc: dict[str, Any] = {
         "version": VERSION,
         "date": snap.today.isoformat(),

@@ -27,7 +27,6 @@ from ownership.render import markdown as md
 from ownership.report import charts
 from ownership.words import plural
 
-FILES = ("report.md", "report.html", "report.json")
 TOP_RISKS = 15
 PICTURED_RISKS = 3
 Draw = Callable[[Impact], str]  # a blast-radius picture as SVG (ownership/graphviz.py Drawer)

@@ -4,12 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ownership import redact
-from ownership.model import Activity, Snapshot
+from ownership.model import Snapshot
 from ownership.rules.registry import Hit, Rule, rule
-
-
-def _activity(snap: Snapshot) -> Activity | None:
-    return snap.activity if isinstance(snap.activity, Activity) else None
 
 
 @rule("shallow-history", "warning", "activity", needs=("activity",))
@@ -21,7 +17,7 @@ def shallow_history(snap: Snapshot) -> Iterator[Hit]:
     are the default in many CI systems (`actions/checkout` fetches one commit). Fetch the full history
     (`fetch-depth: 0`, or `git fetch --unshallow`) before scanning.
     """
-    activity = _activity(snap)
+    activity = snap.activity
     if activity is None:
         return
     for name, sa in sorted(activity.systems.items()):
@@ -46,7 +42,7 @@ def history_unavailable(snap: Snapshot) -> Iterator[Hit]:
     repositories read, they judge it on those. Fix the access (a deploy key, `history.rewrite` to a
     mirror) or the URL in the catalog.
     """
-    activity = _activity(snap)
+    activity = snap.activity
     if activity is None:
         return
     for name, sa in sorted(activity.systems.items()):

@@ -70,10 +70,12 @@ INVISIBLE_CHARACTER = declared("invisible-character", "error", "catalog", """
     text-direction controls are errors there.
     """)
 UNSUPPORTED_FORMAT = declared("unsupported-format", "warning", "catalog", """
-    A YAML document that is not in a format this version reads; it is skipped.
+    Retired: nothing reports it any more; the slug stays so that an ownership.yaml that configures it
+    still loads.
 
-    Backstage descriptors are no longer reported here: a catalog kind Backstage does not read (wrong case,
-    unknown apiVersion) is `backstage-unknown-kind`, a Template or custom kind `backstage-skipped-kind`.
+    It named a YAML document in a format this version did not read. A catalog kind Backstage does not read
+    (wrong case, unknown apiVersion) is now `backstage-unknown-kind`, a Template or custom kind
+    `backstage-skipped-kind`.
     """)
 
 

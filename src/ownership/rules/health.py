@@ -13,6 +13,7 @@ from ownership.analysis import impact, people, successors
 from ownership.analysis.assessment import Assessment
 from ownership.model import Severity, Snapshot, System, SystemActivity
 from ownership.rules.registry import DAYS, IDLE_OPTIONS, SHARE, Hit, Option, Rule, assessed, rule, whole
+from ownership.words import noun_for
 
 TIER_DAYS = {1: 90, 2: 180, 3: 365, 4: 730}
 DRIFT_WINDOW = 180
@@ -67,8 +68,10 @@ def orphaned(facts: Assessment) -> Iterator[Hit]:
         tail = f" since {since.isoformat()}" if since else ""
         why = [f"team {s.owner} has no employed member" if team else f"team {s.owner} is not in the catalog"]
         if idle:
-            why.append(f"named maintainer(s) {', '.join(m.person.label for m in idle)} are in no team and have "
-                       f"not committed to it in {snap.option('orphaned', 'idle_days', people.IDLE_DAYS)} days")
+            n = len(idle)
+            why.append(f"named {noun_for(n, 'maintainer')} {', '.join(m.person.label for m in idle)} "
+                       f"{noun_for(n, 'is')} in no team and {noun_for(n, 'has')} not committed to it in "
+                       f"{snap.option('orphaned', 'idle_days', people.IDLE_DAYS)} days")
         elif s.maintainers:
             why.append("no named maintainer is employed")
         else:

@@ -53,7 +53,7 @@ def flag(v: Any) -> bool:
 DAYS = Option(whole(1), "a whole number of days > 0", {"type": "integer", "minimum": 1})
 SWITCH = Option(flag, "true or false", {"type": "boolean"})
 SHARE = Option(number(0, 1), "a number from 0 to 1, e.g. 0.5", {"type": "number", "minimum": 0, "maximum": 1})
-# the rules that judge idle maintainers (orphaned, owner-left), read by staffing.idle_maintainers
+# the rules that judge idle maintainers (orphaned, owner-left), read by analysis.people.idle_maintainers
 IDLE_OPTIONS: Mapping[str, Option] = {"idle_maintainers": SWITCH, "idle_days": DAYS}
 # every rule takes these; its own options come on top
 COMMON: Mapping[str, Option] = {"severity": Option(lambda v: v in SEVERITIES, f"one of {', '.join(SEVERITIES)}",

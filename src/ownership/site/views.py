@@ -8,7 +8,7 @@ import datetime as dt
 import itertools
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -150,7 +150,3 @@ def activity(facts: Assessment, system: str) -> dict[str, Any] | None:
     return {"sa": sa, "window": window, "active": sa.active(window), "leavers": leavers,
             "truck_factor_employed": truck.factor if truck is not None else None,
             "leavers_share": None if knowledge is None else round(100 * knowledge.share)}
-
-
-def contributor_label(c: Contributor) -> str:
-    return c.emails[0] if c.emails else c.name
