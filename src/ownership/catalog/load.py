@@ -507,6 +507,7 @@ class _Walker:
         subject = f"{singular}:{name}" if name else f"file:{self.path}"
         ent = _Entity(kind, {}, self.loc(node))
         ent.values = self.object(spec, node, subject, ent, "", f"{singular} {name}" if name else f"this {singular}")
+        ent.locations.seal()  # type: ignore[union-attr]  # the native loader's Locations
         if key != "name" and key in ent.values:
             ent.values["name"] = ent.values[key]
         return ent if "name" in ent.values else None
@@ -532,6 +533,7 @@ class _Walker:
         subject = f"catalog:{key}"
         ent = _Entity(key, {}, self.loc(key_node))
         ok, value = self.value(spec, node, subject, ent, key, "the catalog")
+        ent.locations.seal()  # type: ignore[union-attr]  # the native loader's Locations
         if not ok:
             return None
         for path, target in _targets(key, value):
@@ -555,7 +557,7 @@ class _Walker:
                 self.unknown_field(key_node, spec, subject, f"in {what}")  # type: ignore[arg-type]
                 continue
             path = prefix + f.name
-            ent.locations[path] = self.loc(value_node)
+            ent.locations.add(path, self.path, value_node.line, value_node.column)  # type: ignore[union-attr]
             ok, value = self.value(f, value_node, subject, ent, path, what)
             if ok:
                 values[f.name] = value
@@ -582,7 +584,7 @@ class _Walker:
             assert f.item is not None
             for i, item in enumerate(node.items):
                 ipath = f"{path}[{i}]"
-                ent.locations[ipath] = self.loc(item)
+                ent.locations.add(ipath, self.path, item.line, item.column)  # type: ignore[union-attr]
                 ok, v = self.value(f.item, item, subject, ent, ipath, what)
                 if ok:
                     out.append(v)
