@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -360,12 +360,17 @@ def _key(node: Node) -> Any:
     return scalar_value(node) if type(node) is Scalar else repr(to_python(node))
 
 
-def merged_pairs(node: Map) -> Iterator[tuple[Node, Node]]:
-    """Mapping pairs with YAML merge keys (``<<: *defaults``) applied; explicit keys win."""
+def merged_pairs(node: Map) -> Iterable[tuple[Node, Node]]:
+    """Mapping pairs with YAML merge keys (``<<: *defaults``) applied; explicit keys win. Without a merge key
+    (nearly every mapping), the mapping's own list of pairs: to be read, never changed."""
+    for k, _ in node.pairs:
+        if type(k) is Scalar and k.plain and k.value == "<<":
+            return _merged(node)
+    return node.pairs
+
+
+def _merged(node: Map) -> Iterator[tuple[Node, Node]]:
     merges = [v for k, v in node.pairs if type(k) is Scalar and k.plain and k.value == "<<"]
-    if not merges:
-        yield from node.pairs
-        return
     own = [(k, v) for k, v in node.pairs if not (type(k) is Scalar and k.plain and k.value == "<<")]
     seen = {k.value for k, _ in own if type(k) is Scalar}
     yield from own
