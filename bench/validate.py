@@ -4,8 +4,9 @@ Generates a deterministic catalog per size (default 10,000 and 50,000 systems, 2
 then runs each side in its own fresh process, interleaved, several rounds, and reads each process's time and
 peak memory (VmHWM, which includes the interpreter and its imports on both sides); time is the process's CPU
 time (wall time, printed too, swings with whatever else the machine runs):
-  baseline: yaml.load(..., Loader=yaml.CSafeLoader) of every file, every document kept (a check of the whole
-            catalog has to hold all of it; the same run keeping nothing is printed too, for reference)
+  baseline: yaml.load(..., Loader=yaml.CSafeLoader) of every file, once keeping nothing (the parser alone: the
+            time to beat) and once keeping every document (a check of the whole catalog has to hold all of
+            it: the memory to compare with; keeping nothing is the interpreter and libyaml alone)
   ours:     the whole `ownership validate` pipeline (load with locations, all catalog rules, text render)
 and prints the medians and their ratios, with the load average before and after. Targets at 50,000:
 time <= 1.3x, memory <= 2x.
@@ -206,14 +207,14 @@ def main() -> int:
                       f"({', '.join('%.2f s/%.0f MB' % (r['cpu'], r['mb']) for r in got)})")
             rows.append((systems, med, load_before, _load()))
     print()
-    print("| systems | yaml.load (kept) | validate | time ratio (CPU) | memory ratio | wall ratio | load avg |")
+    print("| systems | yaml.load, nothing kept | yaml.load, all kept | validate | time ratio (vs nothing kept / "
+          "all kept) | memory ratio (vs all kept) | load avg before -> after |")
     print("|---|---|---|---|---|---|---|")
     for systems, med, before, after in rows:
-        (bt, bm, bw), (ot, om, ow) = med["baseline"], med["ours"]
-        print(f"| {systems:,} | {bt:.2f} s, {bm:.0f} MB | {ot:.2f} s, {om:.0f} MB | {ot / bt:.2f}x | "
-              f"{om / bm:.2f}x | {ow / bw:.2f}x | {before} -> {after} |")
-    print("targets at 50,000: time <= 1.3x, memory <= 2x (yaml.load keeping nothing: "
-          + ", ".join(f"{systems:,}: {med['nothing-kept'][1]:.0f} MB" for systems, med, _, _ in rows) + ")")
+        (nt, nm, _), (bt, bm, _), (ot, om, _) = med["nothing-kept"], med["baseline"], med["ours"]
+        print(f"| {systems:,} | {nt:.2f} s, {nm:.0f} MB | {bt:.2f} s, {bm:.0f} MB | {ot:.2f} s, {om:.0f} MB | "
+              f"{ot / nt:.2f}x / {ot / bt:.2f}x | {om / bm:.2f}x | {before} -> {after} |")
+    print("time: CPU seconds, median; targets at 50,000: time <= 1.3x, memory <= 2x")
     return 0
 
 
