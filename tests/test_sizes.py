@@ -18,8 +18,8 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
 LONG_MODULES = {  # path under src/ownership: lines today
-    "catalog/load.py": 874,
-    "model.py": 755,
+    "model.py": 796,
+    "catalog/load.py": 674,
     "catalog/backstage_model.py": 634,
     "history/git.py": 586,
     "catalog/backstage.py": 564,
@@ -34,7 +34,7 @@ LONG_MODULES = {  # path under src/ownership: lines today
     "render/routing.py": 404,
 }
 LONG_FUNCTIONS = {  # "path:qualified name": lines today
-    "catalog/yamlnodes.py:_build": 97,
+    "catalog/yamlnodes.py:_build": 95,
     "render/routing.py:room_sections": 84,
     "history/git.py:stream": 76,
     "history/scan.py:split": 73,

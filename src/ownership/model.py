@@ -66,9 +66,10 @@ class Locations(Mapping[str, Location]):
             self[key] = loc
 
     def __setitem__(self, key: str, loc: Location) -> None:
-        index = self._lookup()
-        if isinstance(self._keys, tuple):  # unpacked from the cache: lists again before growing
+        if isinstance(self._keys, tuple):  # unpacked from the cache or sealed: lists again before growing
             self._keys, self._files = list(self._keys), list(self._files)
+            self._index = None  # a sealed one shares its index with others of its shape: its own from here
+        index = self._lookup()
         files = self._files
         assert isinstance(files, list) and isinstance(self._keys, list)
         try:
@@ -84,6 +85,41 @@ class Locations(Mapping[str, Location]):
             self._at.extend((n, loc.line, loc.column))
         else:
             self._at[3 * at:3 * at + 3] = array.array("q", (n, loc.line, loc.column))
+
+    def add(self, key: str, file: str, line: int, column: int) -> None:
+        """`self[key] = Location(file, line, column)` without making the Location: the loader's way (a
+        50,000-system catalog records a million fields)."""
+        index = self._index
+        keys = self._keys
+        if index is None or type(keys) is not list or key in index:
+            self[key] = Location(file, line, column)
+            return
+        files = self._files
+        if files and files[0] == file:
+            n = 0
+        else:
+            try:
+                n = files.index(file)
+            except ValueError:
+                n = len(files)
+                files.append(file)  # type: ignore[union-attr]  # a list while `keys` is one
+        key = sys.intern(key)
+        index[key] = len(keys)
+        keys.append(key)
+        self._at.extend((n, line, column))
+
+    def seal(self) -> None:
+        """Done growing (the loader has walked the entity): the keys become a tuple and the index a dict
+        shared by every Locations of the same keys, in place of a list and a dict of its own each (two thirds
+        of what the Locations of a 50,000-system catalog weighed). Growing again afterwards still works."""
+        keys = tuple(self._keys)
+        shared = _SHAPES.get(keys)
+        if shared is None:
+            if len(_SHAPES) >= _MAX_SHAPES:  # bounded: a catalog of all-different entities shares nothing
+                _SHAPES.clear()
+            shared = _SHAPES[keys] = (keys, {k: i for i, k in enumerate(keys)})
+        self._keys, self._index = shared
+        self._files = tuple(self._files)
 
     def _lookup(self) -> dict[str, int]:
         if self._index is None:
@@ -137,6 +173,11 @@ class Locations(Mapping[str, Location]):
         """The Locations `packed` gave: strings for `files` and distinct `keys`, and three integers in `at` per
         key, its file number within range (catalog/cachefmt.py checks what it read, once per entry)."""
         return _packed_locations(files, keys, at)
+
+
+# seal(): the keys of each shape of Locations seen lately, and their index (read-only: shared)
+_SHAPES: dict[tuple[str, ...], tuple[tuple[str, ...], dict[str, int]]] = {}
+_MAX_SHAPES = 4096
 
 
 def _packed_locations(files: tuple[str, ...], keys: tuple[str, ...], at: bytes | array.array[int]) -> Locations:

@@ -42,7 +42,7 @@ from ownership import cachedir
 from ownership.catalog import backstage
 from ownership.catalog.cachedata import (NodeTable, Unstorable, UnusableEntry, as_index, as_list, as_str, as_strs,
                                           node_map, node_table, plain, thawed)
-from ownership.catalog.load import Parsed, _Entity
+from ownership.catalog.load import Entity, Parsed  # Entity: catalog/assemble.py's, as the loader passes it
 from ownership.catalog.schema import ENTITY_KINDS, KEY_FIELD, SECTIONS, Field
 from ownership.catalog.yamlnodes import Scalar
 from ownership.model import SEVERITIES, Finding, Location, Locations
@@ -218,7 +218,7 @@ def _parsed(entry: dict[str, Any]) -> Parsed:
     if ends[-1] != len(at):
         raise UnusableEntry("locations of no entity, or entities without their locations")
     entities = list(map(
-        _Entity, map(attrgetter("kind"), map(layouts.__getitem__, map(_LAYOUT, rows))), map(_VALUES, rows),
+        Entity, map(attrgetter("kind"), map(layouts.__getitem__, map(_LAYOUT, rows))), map(_VALUES, rows),
         map(Location, map(files.__getitem__, map(_FILE, rows)), map(_LINE, rows), map(_COLUMN, rows)),
         map(Locations.unpacked, repeat(files), keys, map(at.__getitem__, map(slice, ends, ends[1:])))))
     findings = []

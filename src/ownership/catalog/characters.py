@@ -56,6 +56,8 @@ def check(doc: Node, path: str, findings: list[Finding], backstage: bool) -> Non
         if id(node) in seen:  # an alias: already checked where its anchor is
             continue
         seen.add(id(node))
+        if (type(node) is Map or type(node) is Seq) and node.clean:  # type: ignore[union-attr]
+            continue  # the parser saw only printable ASCII below it (catalog/yamlnodes.py): nothing to find
         if type(node) is Map:
             for k, v in reversed(node.pairs):
                 name = k.value if type(k) is Scalar else ""

@@ -26,7 +26,7 @@ from ownership.reach import value as contact_value
 from ownership.catalog import typed
 from ownership.catalog.backstage import DEFAULT_NAMESPACE
 from ownership.catalog.backstage_valid import KIND_SPECS, object_name
-from ownership.catalog.load import ONCALL_KEYS
+from ownership.catalog.assemble import ONCALL_KEYS
 from ownership.catalog.backstage_model import ANN, ONCALL_ANNOTATIONS, REACH_WRITTEN, SOURCE_LOCATION, SYSTEM_KINDS
 from ownership.model import (Catalog, Condition, Described, IncidentPolicy, Link, OnCall, Reach, Rotation,
                              Stakeholder, System, Target, Team, UserProfile)

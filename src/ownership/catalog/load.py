@@ -9,8 +9,8 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -35,49 +35,22 @@ from ownership.catalog.schema import (
     Field,
     invisible_character,
 )
+from ownership.catalog.assemble import KIND_SINGULAR, Entity, assemble, incident_policy, one_source, targets_of
 from ownership.catalog.typed import control_character
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.catalog import CONFIG_NAMES  # the settings file a catalog folder may hold is not a catalog file
 from ownership.errors import OwnershipError
-from ownership.model import (
-    BACKSTAGE_SYSTEM_FIELDS,
-    BACKSTAGE_TEAM_FIELDS,
-    Catalog,
-    Condition,
-    Finding,
-    IncidentPolicy,
-    Link,
-    Location,
-    Locations,
-    OnCall,
-    Reach,
-    Repo,
-    Rotation,
-    SeverityRule,
-    Stakeholder,
-    System,
-    Target,
-    Team,
-)
+from ownership.model import Catalog, Finding, Location
 from ownership.words import noun_for, plural
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _STR = yamlnodes.YAML_TAG + "str"
-_KIND_SINGULAR = {"teams": "team", "systems": "system", "stakeholders": "stakeholder", "rotations": "rotation",
-                  "people": "person", "fallback": "section", "incident_roles": "section", "severity": "section"}
+_KIND_SINGULAR = KIND_SINGULAR
 TOP_KEYS = (*ENTITY_KINDS, *SECTIONS)
 
 
 class CatalogError(OwnershipError):
     """The catalog cannot be read at all (missing path, unreadable file): exit code 2, not a finding."""
-
-
-@dataclass
-class _Entity:
-    kind: str  # teams | systems | stakeholders | rotations
-    values: dict[str, Any]
-    location: Location
-    locations: Locations | dict[str, Location] = field(default_factory=Locations)  # a dict from Backstage
 
 
 # --------------------------------------------------------------------------- discovery
@@ -309,7 +282,7 @@ class Parsed:
     per file (catalog/cache.py). Everything that looks across files (Location targets, Backstage references,
     duplicate names) is done afterwards, by load_sources, on every load."""
 
-    entities: tuple[_Entity, ...]
+    entities: tuple[Entity, ...]
     findings: tuple[Finding, ...]
     records: tuple[backstage.Record, ...]
 
@@ -335,7 +308,7 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]], parse: Parse | None
     """
     parse = parse or parse_file
     findings: list[Finding] = []
-    entities: list[_Entity] = []
+    entities: list[Entity] = []
     files: list[str] = []
     records: list[backstage.Record] = []
 
@@ -362,9 +335,9 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]], parse: Parse | None
                     findings[:] = [f for f in findings if f.location is None or f.location.file not in dropped]
             native_teams = {e.values["name"] for e in entities if e.kind == "teams"}
             built = backstage_model.build(records, findings, native_teams)
-            entities.extend(_Entity(*e) for e in built.entities)
+            entities.extend(Entity(*e) for e in built.entities)
         findings[:] = backstage.skipped_kinds(findings)  # one info line per skipped kind, not one per document
-        catalog = _assemble(entities, findings)
+        catalog = assemble(entities, findings)
     return Catalog(
         teams=catalog["teams"],
         systems=catalog["systems"],
@@ -373,7 +346,7 @@ def load_sources(sources: Iterable[tuple[str, bytes | str]], parse: Parse | None
         files=tuple(files),
         profiles=built.profiles if records else {},
         contacts={ref: r for ref, r in catalog["people"].items() if r is not None},
-        incident=_policy({k: next(iter(catalog[k].values())) for k in SECTIONS if catalog[k]}),
+        incident=incident_policy({k: next(iter(catalog[k].values())) for k in SECTIONS if catalog[k]}),
         dangling=built.dangling if records else (),
         described=built.described if records else (),
     ), findings
@@ -392,7 +365,7 @@ def _names_written(data: bytes | str) -> list[str]:
 
 
 def _load_file(path: str, data: bytes | str, findings: list[Finding],
-               records: list[backstage.Record] | None = None) -> list[_Entity]:
+               records: list[backstage.Record] | None = None) -> list[Entity]:
     docs, problems = yamlnodes.parse(data)
     for i, p in enumerate(problems):
         # a file that did not parse defines nothing: its names go with the finding, so the findings that
@@ -402,7 +375,7 @@ def _load_file(path: str, data: bytes | str, findings: list[Finding],
         findings.append(
             Finding(p.rule, "error", f"file:{path}", p.message, Location(path, p.line, p.column), evidence)
         )
-    entities: list[_Entity] = []
+    entities: list[Entity] = []
     walker = _Walker(path, findings)
     for doc in docs:
         backstage_doc = type(doc) is Map and _is_backstage(doc)
@@ -452,6 +425,9 @@ def _is_backstage(doc: Map) -> bool:
     return "apiVersion" in keys or ({"kind", "metadata"} <= keys and not keys & set(TOP_KEYS))
 
 
+_NESTED = frozenset({"list", "object"})  # the kinds value() takes apart; a scalar of any other goes to scalar()
+
+
 class _Walker:
     """Checks nodes against the field spec; records values, their locations and the problems."""
 
@@ -495,7 +471,7 @@ class _Walker:
         self.problem("unknown-field", f"unknown field '{key.value}' {where}{hint}", key, subject,
                      field=key.value, suggestion=close[0] if close else None)
 
-    def entity(self, kind: str, spec: Field, node: Node) -> _Entity | None:
+    def entity(self, kind: str, spec: Field, node: Node) -> Entity | None:
         singular = _KIND_SINGULAR[kind]
         key = KEY_FIELD.get(kind, "name")
         if type(node) is not Map:
@@ -505,13 +481,14 @@ class _Walker:
         name_node = next((v for k, v in node.pairs if type(k) is Scalar and k.value == key), None)
         name = name_node.value if type(name_node) is Scalar and name_node.value else None
         subject = f"{singular}:{name}" if name else f"file:{self.path}"
-        ent = _Entity(kind, {}, self.loc(node))
+        ent = Entity(kind, {}, self.loc(node))
         ent.values = self.object(spec, node, subject, ent, "", f"{singular} {name}" if name else f"this {singular}")
+        ent.locations.seal()  # type: ignore[union-attr]  # the native loader's Locations
         if key != "name" and key in ent.values:
             ent.values["name"] = ent.values[key]
         return ent if "name" in ent.values else None
 
-    def contacts(self, ent: _Entity) -> None:
+    def contacts(self, ent: Entity) -> None:
         """A `people:` entry's Slack, phone and PagerDuty values through the one contact check (ownership/reach.py):
         a value of the wrong shape is a warning at its line and is not used, as the roster's and Backstage's are."""
         from ownership import reach
@@ -524,19 +501,20 @@ class _Walker:
                                          f"{kind} of {v['name']}: {why}; it is not used",
                                          ent.locations.get(kind) or ent.location, {"field": kind}))
 
-    def section(self, key: str, spec: Field, key_node: Scalar, node: Node) -> _Entity | None:
+    def section(self, key: str, spec: Field, key_node: Scalar, node: Node) -> Entity | None:
         """A section written once per catalog (`fallback:`, `incident_roles:`, `severity:`) as an entity named
         after itself; its fields' locations are under the section's key (`fallback[0].rotation`)."""
         if type(node) is Scalar and node.plain and node.value in ("", "~", "null"):
             return None
         subject = f"catalog:{key}"
-        ent = _Entity(key, {}, self.loc(key_node))
+        ent = Entity(key, {}, self.loc(key_node))
         ok, value = self.value(spec, node, subject, ent, key, "the catalog")
+        ent.locations.seal()  # type: ignore[union-attr]  # the native loader's Locations
         if not ok:
             return None
-        for path, target in _targets(key, value):
+        for path, target in targets_of(key, value):
             given = [f for f in TARGET_FIELDS if f in target]
-            if not _one_source(target):
+            if not one_source(target):
                 where = ent.locations.get(path) or ent.location
                 self.findings.append(Finding(
                     "invalid-value", "error", subject,
@@ -546,7 +524,7 @@ class _Walker:
         return ent
 
     def object(
-        self, spec: Field, node: Map, subject: str, ent: _Entity, prefix: str, what: str
+        self, spec: Field, node: Map, subject: str, ent: Entity, prefix: str, what: str
     ) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for key_node, value_node in self.pairs(node, subject):
@@ -555,8 +533,11 @@ class _Walker:
                 self.unknown_field(key_node, spec, subject, f"in {what}")  # type: ignore[arg-type]
                 continue
             path = prefix + f.name
-            ent.locations[path] = self.loc(value_node)
-            ok, value = self.value(f, value_node, subject, ent, path, what)
+            ent.locations.add(path, self.path, value_node.line, value_node.column)  # type: ignore[union-attr]
+            if type(value_node) is Scalar and f.kind not in _NESTED:  # value() would go straight to scalar()
+                ok, value = self.scalar(f, value_node, subject, path)
+            else:
+                ok, value = self.value(f, value_node, subject, ent, path, what)
             if ok:
                 values[f.name] = value
         missing = [f.name for f in spec.fields if f.required and f.name not in values
@@ -565,7 +546,7 @@ class _Walker:
             self.problem("missing-field", f"{what} has no '{name}' (required)", node, subject, field=name)
         return values
 
-    def value(self, f: Field, node: Node, subject: str, ent: _Entity, path: str, what: str) -> tuple[bool, Any]:
+    def value(self, f: Field, node: Node, subject: str, ent: Entity, path: str, what: str) -> tuple[bool, Any]:
         kind = f.kind
         if kind == "list" and f.one_or_many and type(node) is Map:
             one = Seq(None, node.line, node.column)  # `when: {...}` is a list of one
@@ -579,11 +560,16 @@ class _Walker:
                 self.problem("missing-field", f"'{f.name}' of {what} needs at least {f.min_items} entry",
                              node, subject, field=path)
             out = []
-            assert f.item is not None
+            spec = f.item
+            assert spec is not None
+            direct = spec.kind not in _NESTED
             for i, item in enumerate(node.items):
                 ipath = f"{path}[{i}]"
-                ent.locations[ipath] = self.loc(item)
-                ok, v = self.value(f.item, item, subject, ent, ipath, what)
+                ent.locations.add(ipath, self.path, item.line, item.column)  # type: ignore[union-attr]
+                if direct and type(item) is Scalar:  # value() would go straight to scalar()
+                    ok, v = self.scalar(spec, item, subject, ipath)
+                else:
+                    ok, v = self.value(spec, item, subject, ent, ipath, what)
                 if ok:
                     out.append(v)
             return True, tuple(out)
@@ -615,7 +601,7 @@ class _Walker:
                 self._bad(f, node, subject, path, expect, _quoted_hint(f, node))
                 return False, None
             return True, value
-        tag = yamlnodes.resolved_tag(node)
+        tag = _STR if node.tag is None and not node.plain else yamlnodes.resolved_tag(node)  # quoted: text
         if tag != _STR:
             shown = node.value if node.value else "(empty)"
             self.problem(
@@ -644,7 +630,7 @@ class _Walker:
                 return False, None
             return True, value
         check = _CHECKS.get(kind)
-        if check is not None and not check[0](value):
+        if check is not None and check[0](value) is None:
             self._bad(f, node, subject, path, check[1])
             return False, None
         return True, value
@@ -671,204 +657,18 @@ def _quoted_hint(f: Field, node: Scalar) -> str:
             f"{written}")
 
 
-_CHECKS = {
-    "name": (lambda v: NAME_RE.match(v) is not None,
+# each kind's pattern (its match: None when the value does not fit) and what the message says it expects
+_CHECKS: dict[str, tuple[Callable[[str], object], str]] = {
+    "name": (NAME_RE.match,
              "a name: 1-63 lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or "
              "digit"),
-    "person": (lambda v: PERSON_RE.match(v) is not None, "a roster email or username without spaces"),
-    "channel": (lambda v: CHANNEL_RE.match(v) is not None, CHANNEL_EXPECT),
-    "duration": (lambda v: DURATION_RE.match(v) is not None, "a duration such as '7d', '12h' or '2w'"),
-    "http-url": (lambda v: HTTP_URL_RE.match(v) is not None, "an http(s):// URL"),
-    "repo-url": (lambda v: REPO_URL_RE.match(v) is not None,
+    "person": (PERSON_RE.match, "a roster email or username without spaces"),
+    "channel": (CHANNEL_RE.match, CHANNEL_EXPECT),
+    "duration": (DURATION_RE.match, "a duration such as '7d', '12h' or '2w'"),
+    "http-url": (HTTP_URL_RE.match, "an http(s):// URL"),
+    "repo-url": (REPO_URL_RE.match,
                  "a clone URL (git@host:org/repo.git, https://…) or a local path"),
-    "path": (lambda v: PATH_RE.match(v) is not None, PATH_EXPECT),
+    "path": (PATH_RE.match, PATH_EXPECT),
 }
 
 
-# --------------------------------------------------------------------------- assembling the model
-
-
-def _targets(key: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
-    """(field path, target mapping) of each escalation step or role a section's value holds."""
-    if key == "fallback":
-        return [(f"fallback[{i}]", t) for i, t in enumerate(value) if isinstance(t, dict)]
-    if key == "incident_roles":
-        return [(f"incident_roles.{role}", t) for role, t in value.items() if isinstance(t, dict)]
-    return []
-
-
-def _assemble(entities: list[_Entity], findings: list[Finding]) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {k: {} for k in (*ENTITY_KINDS, *SECTIONS)}
-    first: dict[tuple[str, str], _Entity] = {}
-    for ent in entities:
-        name = ent.values["name"]
-        key = (ent.kind, name)
-        prev = first.get(key)
-        singular = _KIND_SINGULAR[ent.kind]
-        if prev is not None and ent.kind in SECTIONS:
-            findings.append(Finding(
-                "duplicate-name", "error", f"catalog:{name}",
-                f"'{name}:' is written more than once; a catalog has one (first in {prev.location})",
-                ent.location, {"first_file": prev.location.file, "first_line": prev.location.line}))
-            continue
-        if prev is not None:
-            prev_at = prev.locations.get("name", prev.location)
-            findings.append(
-                Finding(
-                    "duplicate-name",
-                    "error",
-                    f"{singular}:{name}",
-                    f"{singular} '{name}' is defined more than once; names must be unique across the catalog",
-                    ent.locations.get("name", ent.location),
-                    {"first_file": prev_at.file, "first_line": prev_at.line},
-                )
-            )
-            continue
-        first[key] = ent
-        out[ent.kind][name] = _BUILD[ent.kind](ent) if ent.kind in _BUILD else ent
-    return out
-
-
-def _target(t: Mapping[str, Any], loc: Location | None) -> Target:
-    return Target(rotation=t.get("rotation"), team=t.get("team"), stakeholder=t.get("stakeholder"),
-                  people=tuple(t.get("people", ())), location=loc)
-
-
-def _condition(c: Mapping[str, Any] | None) -> Condition:
-    c = c or {}
-    return Condition(tier=c.get("tier"), customer_facing=c.get("customer_facing"),
-                     hits_customer_facing=c.get("hits_customer_facing"), hits_tier1=c.get("hits_tier1"),
-                     dependents=c.get("dependents"), severity=c.get("severity"),
-                     systems=tuple(c.get("systems", ())), lifecycle=c.get("lifecycle"))
-
-
-def _one_source(t: Mapping[str, Any]) -> bool:
-    """A step or role that names exactly one source (the others are reported, and left out of the model)."""
-    return sum(1 for f in TARGET_FIELDS if f in t) == 1
-
-
-def _policy(sections: Mapping[str, _Entity]) -> IncidentPolicy:
-    """`fallback:`, `incident_roles:` and `severity:` as the model's IncidentPolicy."""
-    locs: dict[str, Location] = {}
-    fallback: list[Target] = []
-    roles: dict[str, Target] = {}
-    rules: list[SeverityRule] = []
-    if (ent := sections.get("fallback")) is not None:
-        locs["fallback"] = ent.location
-        fallback = [_target(t, ent.locations.get(f"fallback[{i}]")) for i, t in enumerate(ent.values["value"])
-                    if _one_source(t)]
-    if (ent := sections.get("incident_roles")) is not None:
-        locs["incident_roles"] = ent.location
-        roles = {r: _target(t, ent.locations.get(f"incident_roles.{r}")) for r, t in ent.values["value"].items()
-                 if _one_source(t)}
-    if (ent := sections.get("severity")) is not None:
-        locs["severity"] = ent.location
-        rules = [SeverityRule(r["sev"], _condition(r.get("when")), ent.locations.get(f"severity[{i}]"), i + 1)
-                 for i, r in enumerate(ent.values["value"]) if "sev" in r]
-    return IncidentPolicy(tuple(fallback), roles, tuple(rules), locs.get("fallback"), locs)
-
-
-def _contact(ent: _Entity) -> Reach | None:
-    from ownership import reach
-
-    v = ent.values
-    return reach.reach(v.get("slack"), v.get("phone"), v.get("pagerduty"))[0]
-
-
-# where an `oncall:` value names what to ask an on-call provider: (section, key) -> (provider, target kind).
-# Backstage annotations land in the same keys (backstage_model.ONCALL_ANNOTATIONS); the order is the order the
-# targets are tried. catalog/export.py writes them back from the same table.
-ONCALL_KEYS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
-    (("pagerduty", "service"), ("pagerduty", "service")),
-    (("pagerduty", "escalation_policy"), ("pagerduty", "policy")),
-    (("pagerduty", "integration_key"), ("pagerduty", "integration_key")),
-    (("opsgenie", "team"), ("opsgenie", "team")),
-)
-
-
-def _oncall(oncall: Any) -> OnCall | None:
-    """An `oncall:` value (native teams; Backstage Groups, Components and Resources) as the model's OnCall:
-    its rotation, and what to ask each on-call provider (ONCALL_KEYS)."""
-    if not oncall:
-        return None
-    providers: dict[str, tuple[str, ...]] = {}
-    for (section, key), (provider, kind) in ONCALL_KEYS:
-        value = (oncall.get(section) or {}).get(key)
-        if value:
-            providers[provider] = (*providers.get(provider, ()), f"{kind}:{value}")
-    return OnCall(rotation=oncall.get("rotation"), providers=providers)
-
-
-def _team(ent: _Entity) -> Team:
-    v = ent.values
-    return Team(
-        name=v["name"],
-        members=v.get("members", ()),
-        manager=v.get("manager"),
-        channel=v.get("channel"),
-        oncall=_oncall(v.get("oncall")),
-        description=v.get("description"),
-        location=ent.location,
-        locations=ent.locations,
-        **{k: v[k] for k in BACKSTAGE_TEAM_FIELDS if k in v},
-    )
-
-
-def _system(ent: _Entity) -> System:
-    v = ent.values
-    repos = []
-    for i, r in enumerate(v.get("repos", ())):
-        if f"repos[{i}].paths[{len(r.get('paths', ()))}]" in ent.locations:
-            continue  # a path was refused (reported): without it the entry would claim more of the repository
-        if "url" in r:
-            repos.append(Repo(r["url"], tuple(r.get("paths", ())), ent.locations.get(f"repos[{i}]")))
-    return System(
-        name=v["name"],
-        owner=v.get("owner", ""),
-        description=v.get("description"),
-        maintainers=v.get("maintainers", ()),
-        tier=v.get("tier", 3),
-        lifecycle=v.get("lifecycle", "production"),
-        customer_facing=v.get("customer_facing", False),
-        repos=tuple(repos),
-        depends_on=v.get("depends_on", ()),
-        channels={k: c for k, c in (v.get("channels") or {}).items()},
-        stakeholders=v.get("stakeholders", ()),
-        runbook=v.get("runbook"),
-        links=tuple(x if isinstance(x, Link) else Link(x["url"], x.get("title"), x.get("type"))
-                    for x in v.get("links", ()) if isinstance(x, Link) or "url" in x),  # Backstage's are Links
-        capability=v.get("capability"),
-        severity=v.get("severity"),
-        oncall=_oncall(v.get("oncall")),
-        location=ent.location,
-        locations=ent.locations,
-        **{k: v[k] for k in BACKSTAGE_SYSTEM_FIELDS if k in v and k != "links"},
-    )
-
-
-def _stakeholder(ent: _Entity) -> Stakeholder:
-    v = ent.values
-    return Stakeholder(v["name"], v.get("contacts", ()), v.get("channel"), v.get("description"),
-                       ent.location, ent.locations, tuple(_condition(c) for c in v.get("when", ())))
-
-
-_UNITS = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "w": dt.timedelta(weeks=1)}
-
-
-def parse_duration(text: str) -> dt.timedelta:
-    return int(text[:-1]) * _UNITS[text[-1]]
-
-
-def _rotation(ent: _Entity) -> Rotation:
-    v = ent.values
-    start = v.get("start") or dt.date(1970, 1, 1)
-    if not isinstance(start, dt.datetime):
-        start = dt.datetime(start.year, start.month, start.day, tzinfo=dt.timezone.utc)
-    elif start.tzinfo is None:
-        start = start.replace(tzinfo=dt.timezone.utc)
-    return Rotation(v["name"], v.get("members", ()), parse_duration(v.get("shift", "7d")), start,
-                    ent.location, ent.locations)
-
-
-_BUILD = {"teams": _team, "systems": _system, "stakeholders": _stakeholder, "rotations": _rotation,
-          "people": _contact}

@@ -12,7 +12,7 @@ Why not ``yaml.compose`` or ``yaml.load``?
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,8 +50,13 @@ class Scalar:
         self.column = column
 
 
+# A collection's `clean`: True when the parser saw that every key and value below it (aliases included) is
+# printable ASCII, so that a walk looking for unusual characters (catalog/characters.py) can skip it whole;
+# False when not, or not known (a collection made anywhere but here).
+
+
 class Seq:
-    __slots__ = ("items", "tag", "line", "column", "size")
+    __slots__ = ("items", "tag", "line", "column", "size", "clean")
 
     def __init__(self, tag: str | None, line: int, column: int) -> None:
         self.items: list[Node] = []
@@ -59,10 +64,11 @@ class Seq:
         self.line = line
         self.column = column
         self.size = 1
+        self.clean = False
 
 
 class Map:
-    __slots__ = ("pairs", "tag", "line", "column", "size")
+    __slots__ = ("pairs", "tag", "line", "column", "size", "clean")
 
     def __init__(self, tag: str | None, line: int, column: int) -> None:
         self.pairs: list[tuple[Node, Node]] = []
@@ -70,6 +76,7 @@ class Map:
         self.line = line
         self.column = column
         self.size = 1
+        self.clean = False
 
 
 Node = Scalar | Seq | Map
@@ -180,102 +187,116 @@ def _check_tag(tag: str | None, line: int, column: int, problems: list[YamlProbl
         )
 
 
+def _alias(event: Any, anchors: Mapping[str, Node], open_anchors: set[str]) -> tuple[Node, int, bool]:
+    """The node an alias event refers to, the number of nodes it stands for, and whether all of them are clean
+    (printable ASCII); raises _Stop for an unknown alias or one inside the node it names."""
+    mark = event.start_mark
+    target = anchors.get(event.anchor)
+    if target is None:
+        raise _Stop(YamlProblem("yaml-syntax", f"unknown alias *{event.anchor}", mark.line + 1, mark.column + 1))
+    if event.anchor in open_anchors:
+        raise _Stop(YamlProblem("yaml-syntax",
+                                f"alias *{event.anchor} refers to a node that contains it (recursive structure)",
+                                mark.line + 1, mark.column + 1))
+    if type(target) is Scalar:
+        return target, 1, target.value.isascii() and target.value.isprintable()
+    return target, target.size, target.clean  # type: ignore[union-attr]  # a Seq or Map
+
+
 def _build(text: str, problems: list[YamlProblem]) -> list[Node]:
     docs: list[Node] = []
     anchors: dict[str, Node] = {}
     open_anchors: set[str] = set()
-    # stack of (container, anchor, pending_key) ; pending_key used by mappings
+    # stack of [container, anchor, pending key (mappings)]; `top` is its last entry, or None
     stack: list[list[Any]] = []
+    top: list[Any] | None = None
     expanded = 0
-    events: Iterator[Any] = yaml.parse(text, Loader=_Loader)  # libyaml's events carry what each kind needs
+    # libyaml's events, asked for one by one (what yaml.parse does, without a generator around each event)
+    loader = _Loader(text)
+    get_event: Callable[[], Any] = loader.get_event  # libyaml's events carry what each kind needs
     E_SCALAR = yaml.ScalarEvent
     E_SEQ = yaml.SequenceStartEvent
     E_MAP = yaml.MappingStartEvent
-    E_END = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    E_SEQ_END = yaml.SequenceEndEvent
+    E_MAP_END = yaml.MappingEndEvent
     E_ALIAS = yaml.AliasEvent
     E_DOC_START = yaml.DocumentStartEvent
-
-    def attach(node: Node) -> None:
-        if not stack:
-            docs.append(node)
-            return
-        top = stack[-1]
-        parent = top[0]
-        if type(parent) is Seq:
-            parent.items.append(node)
-        elif top[2] is None:
-            top[2] = node
-        else:
-            parent.pairs.append((top[2], node))
-            top[2] = None
-
-    for event in events:
-        cls = type(event)
-        if cls is E_SCALAR:
-            mark = event.start_mark
-            tag = event.tag
-            if tag is not None:
-                _check_tag(tag, mark.line + 1, mark.column + 1, problems)
-            node: Node = Scalar(
-                event.value, tag, event.implicit[0], mark.line + 1, mark.column + 1
-            )
-            if event.anchor is not None:
-                anchors[event.anchor] = node
-            attach(node)
-        elif cls is E_MAP or cls is E_SEQ:
-            mark = event.start_mark
-            if len(stack) >= MAX_DEPTH:
-                raise _Stop(
-                    YamlProblem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, 1)
-                )
-            tag = event.tag
-            if tag is not None:
-                _check_tag(tag, mark.line + 1, mark.column + 1, problems)
-            node = (Map if cls is E_MAP else Seq)(tag, mark.line + 1, mark.column + 1)
-            if event.anchor is not None:
-                anchors[event.anchor] = node
-                open_anchors.add(event.anchor)
-            stack.append([node, event.anchor, None])
-        elif cls in E_END:
-            node, anchor, _ = stack.pop()
-            if anchor is not None:
-                open_anchors.discard(anchor)
-            if stack:
-                stack[-1][0].size += node.size  # type: ignore[union-attr]  # a Seq or Map: it was on the stack
-            attach(node)
-        elif cls is E_ALIAS:
-            mark = event.start_mark
-            target = anchors.get(event.anchor)
-            if target is None:
-                raise _Stop(
-                    YamlProblem("yaml-syntax", f"unknown alias *{event.anchor}", mark.line + 1, mark.column + 1)
-                )
-            if event.anchor in open_anchors:
-                raise _Stop(
-                    YamlProblem(
-                        "yaml-syntax",
-                        f"alias *{event.anchor} refers to a node that contains it (recursive structure)",
-                        mark.line + 1,
-                        mark.column + 1,
+    node: Node
+    try:
+        while (event := get_event()) is not None:
+            cls = type(event)
+            if cls is E_SCALAR:
+                mark = event.start_mark
+                tag = event.tag
+                if tag is not None:
+                    _check_tag(tag, mark.line + 1, mark.column + 1, problems)
+                value = event.value
+                node = Scalar(value, tag, event.implicit[0], mark.line + 1, mark.column + 1)
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+                clean = value.isascii() and value.isprintable()
+            elif cls is E_MAP or cls is E_SEQ:
+                mark = event.start_mark
+                if len(stack) >= MAX_DEPTH:
+                    raise _Stop(
+                        YamlProblem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, 1)
                     )
-                )
-            size = 1 if type(target) is Scalar else target.size  # type: ignore[union-attr]
-            expanded += size
-            if expanded > MAX_ALIAS_EXPANSION:
-                raise _Stop(
-                    YamlProblem(
-                        "alias-bomb",
-                        f"aliases expand this document beyond {MAX_ALIAS_EXPANSION:,} nodes "
-                        "(an alias bomb); refusing to expand it",
-                        mark.line + 1,
-                        mark.column + 1,
+                tag = event.tag
+                if tag is not None:
+                    _check_tag(tag, mark.line + 1, mark.column + 1, problems)
+                node = (Map if cls is E_MAP else Seq)(tag, mark.line + 1, mark.column + 1)
+                node.clean = True  # until a key or value below says otherwise
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+                    open_anchors.add(event.anchor)
+                top = [node, event.anchor, None]
+                stack.append(top)
+                continue
+            elif cls is E_MAP_END or cls is E_SEQ_END:
+                node, anchor, _ = stack.pop()
+                if anchor is not None:
+                    open_anchors.discard(anchor)
+                top = stack[-1] if stack else None
+                if top is not None:
+                    top[0].size += node.size  # type: ignore[union-attr]  # a Seq or Map: it was on the stack
+                clean = node.clean  # type: ignore[union-attr]  # a Seq or Map: it was on the stack
+            elif cls is E_ALIAS:  # rare: the checks live in _alias
+                mark = event.start_mark
+                target, size, clean = _alias(event, anchors, open_anchors)
+                expanded += size
+                if expanded > MAX_ALIAS_EXPANSION:
+                    raise _Stop(
+                        YamlProblem(
+                            "alias-bomb",
+                            f"aliases expand this document beyond {MAX_ALIAS_EXPANSION:,} nodes "
+                            "(an alias bomb); refusing to expand it",
+                            mark.line + 1,
+                            mark.column + 1,
+                        )
                     )
-                )
-            if stack:
-                stack[-1][0].size += size
-            attach(target)
-        elif cls is E_DOC_START:
-            anchors.clear()
+                if top is not None:
+                    top[0].size += size
+                node = target
+            else:
+                if cls is E_DOC_START:
+                    anchors.clear()
+                continue
+            # attach the finished node to its parent (or as a document)
+            if top is None:
+                docs.append(node)
+                continue
+            parent = top[0]
+            if not clean:
+                parent.clean = False
+            if type(parent) is Seq:
+                parent.items.append(node)
+            elif top[2] is None:
+                top[2] = node
+            else:
+                parent.pairs.append((top[2], node))
+                top[2] = None
+    finally:
+        loader.dispose()
     return docs
 
 
@@ -334,12 +355,17 @@ def _key(node: Node) -> Any:
     return scalar_value(node) if type(node) is Scalar else repr(to_python(node))
 
 
-def merged_pairs(node: Map) -> Iterator[tuple[Node, Node]]:
-    """Mapping pairs with YAML merge keys (``<<: *defaults``) applied; explicit keys win."""
+def merged_pairs(node: Map) -> Iterable[tuple[Node, Node]]:
+    """Mapping pairs with YAML merge keys (``<<: *defaults``) applied; explicit keys win. Without a merge key
+    (nearly every mapping), the mapping's own list of pairs: to be read, never changed."""
+    for k, _ in node.pairs:
+        if type(k) is Scalar and k.plain and k.value == "<<":
+            return _merged(node)
+    return node.pairs
+
+
+def _merged(node: Map) -> Iterator[tuple[Node, Node]]:
     merges = [v for k, v in node.pairs if type(k) is Scalar and k.plain and k.value == "<<"]
-    if not merges:
-        yield from node.pairs
-        return
     own = [(k, v) for k, v in node.pairs if not (type(k) is Scalar and k.plain and k.value == "<<")]
     seen = {k.value for k, _ in own if type(k) is Scalar}
     yield from own

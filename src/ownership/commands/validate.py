@@ -6,9 +6,10 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ownership import config as settings
 from ownership.catalog.load import Walked, choose, is_catalog_name, load_sources, read_catalog, selection_of
@@ -19,6 +20,7 @@ from ownership.rules import engine
 
 CATALOG_GROUPS = ("catalog",)
 PEOPLE_GROUPS = ("people",)  # run too when a roster is given
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,10 @@ def check(paths: Sequence[str], config: Config, today: dt.date, base: str | None
           roster: Roster | None = None, changed: Sequence[Finding] = ()) -> Outcome:
     """`changed`: the protected-setting-changed findings of trusted_config(), which are always new."""
     sources, skipped = read_catalog(paths)
-    current = _findings(sources, paths, config, today, roster, [*skipped, *changed])
+    files = len(sources)
+    current = _findings(_handed_over(sources), paths, config, today, roster, [*skipped, *changed])
     if base is None:
-        return Outcome(current, [], len(sources))
+        return Outcome(current, [], files)
     try:
         old = _findings(_sources_at(base, paths), paths, config, today, roster)
     except git.GitError as exc:
@@ -51,7 +54,16 @@ def check(paths: Sequence[str], config: Config, today: dt.date, base: str | None
             pre.append(f)
         else:
             new.append(f)
-    return Outcome(new, pre, len(sources))
+    return Outcome(new, pre, files)
+
+
+def _handed_over(items: list[T]) -> Iterator[T]:
+    """The items in order, each taken out of `items` as it is handed over (the list is empty afterwards): the
+    catalog files' bytes, as large as the catalog, are let go of once parsed instead of kept while the rules
+    run."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 # Rules whose base-side answer is read from the working tree, not from the base's git objects: a repository
@@ -71,7 +83,7 @@ def _same(f: Finding) -> tuple[str, str, str]:
     return rule, subject, _HINT.sub("", message)
 
 
-def _findings(sources: list[tuple[str, bytes]], paths: Sequence[str], config: Config, today: dt.date,
+def _findings(sources: Iterable[tuple[str, bytes]], paths: Sequence[str], config: Config, today: dt.date,
               roster: Roster | None = None, extra: Sequence[Finding] = ()) -> list[Finding]:
     catalog, loaded = load_sources(sources, roots=paths)
     snap = Snapshot(catalog=catalog, today=today, roster=roster, options=config.rules)

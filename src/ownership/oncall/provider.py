@@ -74,7 +74,7 @@ class OnCallProvider(Protocol):
 
     1. Write `ownership/oncall/<name>.py` with one object satisfying this Protocol (see `oncall/pagerduty.py`).
     2. Add one line to `ownership.oncall.PROVIDERS`: `"<name>": <name>.PROVIDER`.
-    3. Have the catalog loaders (catalog/load.py `ONCALL_KEYS`, Backstage annotations) put its targets in
+    3. Have the catalog loaders (catalog/assemble.py `ONCALL_KEYS`, Backstage annotations) put its targets in
        `OnCall.providers["<name>"]`, strings of the form `kind:value` ("schedule:S1").
 
     Routing, `page`, `incident` and `drill` then ask it with every other provider under one deadline
