@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Dialog, Page
 
 # tests never touch the network: Chromium's own background look-ups resolve nowhere, 127.0.0.1 stays
 FLAGS = ("--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -56,8 +56,13 @@ class Chromium:
         page.on("request", lambda r: rec.requests.append(r.url))
         page.on("console", lambda m: rec.console.append((m.type, m.text)))
         page.on("pageerror", lambda e: rec.exceptions.append(str(e)))
-        page.on("dialog", lambda d: (rec.dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+        page.on("dialog", lambda d: self._dismiss(d))
         return page
+
+
+    def _dismiss(self, dialog: Dialog) -> None:
+        self.recorded.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
 
 
 @contextmanager
