@@ -7,7 +7,9 @@ uncaught exceptions, dialogs), so a test can check that nothing left the machine
 """
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,8 +77,12 @@ def launched(timeout: float = 20.0) -> Iterator[Chromium]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.skip("the playwright package is not installed (pip install -e '.[test]' installs it)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=list(FLAGS), timeout=timeout * 1000)
+    with tempfile.TemporaryDirectory(prefix="ownership-chromium-") as home, sync_playwright() as p:
+        # a HOME of its own: a browser launched by a module fixture (before the per-test isolation) leaves no
+        # crash-report or dconf folder in the real one, and parallel workers share nothing
+        env: dict[str, str | float | bool] = {**os.environ, "HOME": home, "XDG_CONFIG_HOME": f"{home}/.config",
+                                              "XDG_CACHE_HOME": f"{home}/.cache"}
+        browser = p.chromium.launch(executable_path=exe, args=list(FLAGS), env=env, timeout=timeout * 1000)
         try:
             yield Chromium(browser, timeout)
         finally:

@@ -18,9 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from ownership.cli import cli
+from tests.chromium import Chromium, launched
+from tests.conftest import isolate
 from tests.report.org import write_org
 from tests.site import org as site_org
-from tests.chromium import Chromium, launched
 from tests.site.conftest import build_site
 
 WIDTHS = (390, 1280)
@@ -52,8 +53,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """report.html with four weekly reports behind it (a missed week among them), and the site's pages."""
     root = tmp_path_factory.mktemp("layout")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HOME", str(root / "home"))
-        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        isolate(root / "home", mp)
         write_org(root / "report-org")
         mp.chdir(root / "report-org")
         for day in ("2026-11-02", "2026-11-09", "2026-11-23", "2026-11-30"):
