@@ -9,7 +9,12 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _isolate(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    home = tmp_path_factory.mktemp("home")
+    isolate(tmp_path_factory.mktemp("home"), monkeypatch)
+
+
+def isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What every test gets (above); a module- or session-scoped fixture, which runs before it, calls this
+    itself with a `pytest.MonkeyPatch.context()` of its own."""
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))

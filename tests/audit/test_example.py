@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from ownership.catalog.load import load_paths
 from ownership.cli import cli
 from ownership.demo.history import ANCHOR, write_repos
-from tests.conftest import ROOT
+from tests.conftest import ROOT, isolate
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +24,11 @@ def findings(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, object]
     write_repos(catalog, root / "repos", ANCHOR)
     config = root / "ownership.yaml"
     config.write_text("history:\n  rewrite: {'https://git.acme.test/acme/': 'repos/'}\n  cache: cache/\n")
-    r = CliRunner().invoke(cli, ["audit", "--catalog", str(ROOT / "catalog"), "--roster",
-                                 str(ROOT / "examples" / "roster.csv"),
-                                 "--config", str(config), "--today", ANCHOR.isoformat(), "--format", "json"])
+    with pytest.MonkeyPatch.context() as mp:  # module-wide, so isolated here like every test (conftest)
+        isolate(tmp_path_factory.mktemp("home"), mp)
+        r = CliRunner().invoke(cli, ["audit", "--catalog", str(ROOT / "catalog"), "--roster",
+                                     str(ROOT / "examples" / "roster.csv"),
+                                     "--config", str(config), "--today", ANCHOR.isoformat(), "--format", "json"])
     assert r.exit_code == 1, r.output
     return json.loads(r.stdout)["findings"]  # type: ignore[no-any-return]
 

@@ -17,7 +17,7 @@ from ownership.config import load as load_config
 from ownership.demo.history import ANCHOR, write_repos
 from ownership.model import Snapshot
 from ownership.rules import engine
-from tests.conftest import ROOT
+from tests.conftest import ROOT, isolate
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +27,10 @@ def snap(tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
     write_repos(catalog, root / "repos", ANCHOR)
     config_file = root / "ownership.yaml"
     config_file.write_text("history:\n  rewrite: {'https://git.acme.test/acme/': 'repos/'}\n  cache: cache/\n")
-    snapshot, _ = prepare([str(ROOT / "catalog")], load_config(config_file), today=ANCHOR,
-                          roster_source=str(ROOT / "examples" / "roster.csv"), allow_roster_shrink=True)
+    with pytest.MonkeyPatch.context() as mp:  # module-wide, so isolated here like every test (conftest)
+        isolate(tmp_path_factory.mktemp("home"), mp)
+        snapshot, _ = prepare([str(ROOT / "catalog")], load_config(config_file), today=ANCHOR,
+                              roster_source=str(ROOT / "examples" / "roster.csv"), allow_roster_shrink=True)
     return snapshot
 
 

@@ -9,6 +9,7 @@ from ownership.inputs import prepare
 from ownership.config import load as load_config
 from ownership.model import Finding
 from tests.audit import org
+from tests.conftest import isolate
 
 EXPECTED = {
     # people: the roster against the catalog
@@ -54,8 +55,10 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
     paths = org.write(tmp_path_factory.mktemp("org"))
     config = load_config(paths["config"])
     warnings: list[str] = []
-    snap, loaded = prepare([str(paths["catalog"])], config, today=org.TODAY, roster_source=str(paths["roster"]),
-                           warn=warnings.append)
+    with pytest.MonkeyPatch.context() as mp:  # module-wide, so isolated here like every test (conftest)
+        isolate(tmp_path_factory.mktemp("home"), mp)
+        snap, loaded = prepare([str(paths["catalog"])], config, today=org.TODAY, roster_source=str(paths["roster"]),
+                               warn=warnings.append)
     assert warnings == [] and loaded == []
     return audit(snap, loaded)
 

@@ -8,18 +8,22 @@ import pytest
 from click.testing import CliRunner
 
 from ownership.cli import cli
+from tests.conftest import isolate
 
 TODAY = "2026-11-30"
 
 
-@pytest.fixture()
-def demo(tmp_path: Path) -> Path:
-    out = tmp_path / "demo"
-    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--today", TODAY])
-    assert result.exit_code == 0, result.output
-    exported = CliRunner().invoke(cli, ["export", "backstage", "--catalog", str(out / "catalog"), "--out",
-                                        str(out / "bs")])
-    assert exported.exit_code == 0, exported.output
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo org and its Backstage export, made once for this module (the tests only add folders to it)."""
+    out = tmp_path_factory.mktemp("downstream") / "demo"
+    with pytest.MonkeyPatch.context() as mp:
+        isolate(tmp_path_factory.mktemp("home"), mp)
+        result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--today", TODAY])
+        assert result.exit_code == 0, result.output
+        exported = CliRunner().invoke(cli, ["export", "backstage", "--catalog", str(out / "catalog"), "--out",
+                                            str(out / "bs")])
+        assert exported.exit_code == 0, exported.output
     return out
 
 

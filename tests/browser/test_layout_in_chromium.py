@@ -7,7 +7,6 @@ there to look at (e.g. OWNERSHIP_SCREENSHOTS=/tmp/shots17).
 """
 from __future__ import annotations
 
-import base64
 import json
 import os
 import shutil
@@ -19,9 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from ownership.cli import cli
+from tests.chromium import Chromium, launched
+from tests.conftest import isolate
 from tests.report.org import write_org
 from tests.site import org as site_org
-from tests.site.cdp import Browser, chromium
 from tests.site.conftest import build_site
 
 WIDTHS = (390, 1280)
@@ -43,14 +43,9 @@ OVERFLOW = """((w) => {
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    exe = chromium()
-    if exe is None:
-        pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
-    with Browser(exe, timeout=30.0) as b:
-        b.page("Page.enable")
-        b.page("Runtime.enable")
-        yield b
+def browser() -> Iterator[Chromium]:
+    with launched(timeout=30.0) as c:
+        yield c
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +53,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """report.html with four weekly reports behind it (a missed week among them), and the site's pages."""
     root = tmp_path_factory.mktemp("layout")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HOME", str(root / "home"))
-        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        isolate(root / "home", mp)
         write_org(root / "report-org")
         mp.chdir(root / "report-org")
         for day in ("2026-11-02", "2026-11-09", "2026-11-23", "2026-11-30"):
@@ -73,33 +67,30 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "system": root / "site" / "systems" / "payments-api.html"}
 
 
-def _shoot(b: Browser, page: Path, width: int, out: Path) -> list[str]:
+def _shoot(b: Chromium, page: Path, width: int, out: Path) -> list[str]:
     """Load `page` `width` px wide, write a full-page PNG to `out`; returns what overflows."""
-    b.page("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1,
-                                                  "mobile": width < 600})
-    b.navigate(page.as_uri())
-    assert b.evaluate("document.readyState") == "complete"
-    height = min(int(b.evaluate("document.documentElement.scrollHeight")), TALLEST)
-    shot = b.page("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
-                                             "clip": {"x": 0, "y": 0, "width": width, "height": height,
-                                                      "scale": 1}})
-    out.write_bytes(base64.b64decode(shot["data"]))
-    wide = b.evaluate(OVERFLOW % width)
-    scrolls = b.evaluate("document.documentElement.scrollWidth")
-    if scrolls > width or b.evaluate("window.innerWidth") > width:
-        wide.insert(0, f"the page scrolls sideways: {scrolls}px")
-    return list(wide)
+    tab = b.page(viewport={"width": width, "height": 900}, device_scale_factor=1, is_mobile=width < 600)
+    try:
+        tab.goto(page.as_uri())
+        assert tab.evaluate("document.readyState") == "complete"
+        height = min(int(tab.evaluate("document.documentElement.scrollHeight")), TALLEST)
+        out.write_bytes(tab.screenshot(type="png", full_page=True,
+                                       clip={"x": 0, "y": 0, "width": width, "height": height}))
+        wide = tab.evaluate(OVERFLOW % width)
+        scrolls = tab.evaluate("document.documentElement.scrollWidth")
+        if scrolls > width or tab.evaluate("window.innerWidth") > width:
+            wide.insert(0, f"the page scrolls sideways: {scrolls}px")
+        return list(wide)
+    finally:
+        tab.context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", ("report", "home", "system"))
-def test_page_fits_the_window_without_sideways_scrolling(browser: Browser, pages: dict[str, Path], name: str,
+def test_page_fits_the_window_without_sideways_scrolling(browser: Chromium, pages: dict[str, Path], name: str,
                                                         width: int, tmp_path: Path) -> None:
     shot = tmp_path / f"{name}-{width}.png"
-    try:
-        wide = _shoot(browser, pages[name], width, shot)
-    finally:
-        browser.page("Emulation.clearDeviceMetricsOverride")
+    wide = _shoot(browser, pages[name], width, shot)
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24])[0] == width  # the IHDR chunk: the window's width
@@ -111,14 +102,11 @@ def test_page_fits_the_window_without_sideways_scrolling(browser: Browser, pages
     assert wide == [], f"{name} at {width}px: " + json.dumps(wide)
 
 
-def test_overflow_check_sees_a_page_that_scrolls_sideways(browser: Browser, tmp_path: Path) -> None:
+def test_overflow_check_sees_a_page_that_scrolls_sideways(browser: Chromium, tmp_path: Path) -> None:
     page = tmp_path / "wide.html"
     page.write_text('<!doctype html><meta name="viewport" content="width=device-width, initial-scale=1">'
                     '<div style="width:900px;height:20px;background:#c00" id="wide"></div>'
                     '<div style="overflow-x:auto"><div style="width:900px">boxed</div></div>')
-    try:
-        wide = _shoot(browser, page, 390, tmp_path / "wide.png")
-    finally:
-        browser.page("Emulation.clearDeviceMetricsOverride")
+    wide = _shoot(browser, page, 390, tmp_path / "wide.png")
     assert wide[0].startswith("the page scrolls sideways") and "div#wide 900px" in wide
     assert len(wide) == 2  # the boxed one scrolls inside its own box: not counted

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ownership.cli import cli
+from tests.conftest import isolate
 
 TODAY = "2026-11-30"
 
@@ -19,11 +20,8 @@ TODAY = "2026-11-30"
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, Any], str]]:
     """One demo run for the story tests (it takes a couple of seconds)."""
     out = tmp_path_factory.mktemp("demo") / "ownership-demo"
-    home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as mp:  # the autouse isolation fixture is per test; do the same here
-        mp.setenv("HOME", str(home))
-        mp.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        isolate(tmp_path_factory.mktemp("home"), mp)
         result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--today", TODAY])
     assert result.exit_code == 0, result.output + result.stderr
     doc = json.loads((out / "reports" / TODAY / "report.json").read_text())

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,16 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float) -> sub
     done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"{args}: {done.stdout}{done.stderr}"
     return done
+
+
+def see_running_environment(python: Path) -> None:
+    """The new venv finds the dependencies where the running suite found them (offline), after its own
+    site-packages, so the wheel's ownership comes first. `venv --system-site-packages` cannot do this when the
+    suite itself runs in a venv: it would see the base interpreter's packages, not this venv's."""
+    own = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+    running = [p for p in (*site.getsitepackages(), site.getusersitepackages()) if Path(p).is_dir()]
+    (Path(own) / "running-suite.pth").write_text("".join(f"{p}\n" for p in running), encoding="utf-8")
 
 
 def test_demo_runs_from_a_wheel_installed_in_a_fresh_venv_outside_the_checkout(tmp_path: Path) -> None:
@@ -34,9 +45,9 @@ def test_demo_runs_from_a_wheel_installed_in_a_fresh_venv_outside_the_checkout(t
     shutil.rmtree(tree)  # the installed demo must not need the clone
     wheel = next((tmp_path / "wheels").glob("ownership-*.whl"))
     venv = tmp_path / "venv"
-    # the dependencies come from the running environment (offline); the wheel's ownership comes first
-    _run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], tmp_path, env, 120)
+    _run([sys.executable, "-m", "venv", str(venv)], tmp_path, env, 120)
     python, ownership = venv / "bin" / "python", venv / "bin" / "ownership"
+    see_running_environment(python)
     _run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], tmp_path, env, 120)
     where = _run([str(python), "-c", "import ownership; print(ownership.__file__)"], tmp_path, env, 60)
     assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout  # not the checkout's src/

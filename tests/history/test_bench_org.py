@@ -83,6 +83,7 @@ def test_same_seed_same_org_and_a_week_of_commits_lands_on_main(org_bench: Modul
     assert time.monotonic() - started < 60
 
 
+@pytest.mark.slow
 def test_side_branch_files_reach_main_at_the_merge_so_later_renames_and_deletes_import(org_bench: ModuleType,
                                                                                       tmp_path: Path) -> None:
     """Repository 466 of the default org: main renamed or deleted a file its side branch had made, which main's

@@ -91,6 +91,7 @@ def _cli(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
     return CliRunner().invoke(cli, list(args))
 
 
+@pytest.mark.slow
 def test_three_shard_processes_merged_give_the_report_of_one_process_byte_for_byte(tmp_path: Path) -> None:
     root = _org(tmp_path / "org", 60)
     common = ("--today", "2024-12-31", "--roster", "roster.csv")

@@ -40,7 +40,9 @@ systems:
 ROWS = [oncall("PLEDGER", 1, "liam@acme.test", "Liam Park")]
 ROTATION = "rita@acme.test — on call until"
 FELL_BACK = "PagerDuty unavailable (PagerDuty did not answer within {} s); using the catalog rotation ledger-primary"
-SLACK = 1.5  # seconds a run may take beyond the wait: interpreter start, catalog, output
+SLACK = 1.5  # seconds a run may take beyond the wait and beyond the same run against a PagerDuty that answers
+# at once (which measures interpreter start, catalog and output on this machine, under its present load). A run
+# held by its left-behind look-up would take the 5 s read timeout more.
 
 
 @pytest.fixture()
@@ -63,6 +65,14 @@ def ownership(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
     return done, time.monotonic() - start
 
 
+def prompt_run(*args: str) -> float:
+    """How long the same run takes when PagerDuty answers at once: the run's own cost, measured now."""
+    with serve(State(oncalls=ROWS)) as url:
+        done, took = ownership(*args, "--pagerduty-url", url)
+    assert done.returncode == 0 and "Liam Park" in done.stdout, done.stderr
+    return took
+
+
 def assert_clean(done: subprocess.CompletedProcess[str]) -> None:
     for stream in (done.stdout, done.stderr):
         assert TOKEN not in stream
@@ -75,7 +85,7 @@ def test_page_with_a_hanging_pagerduty_answers_from_the_rotation_within_the_defa
     with serve(state) as url:
         done, took = ownership("page", "ledger-api", "--catalog", str(catalog), "--pagerduty-url", url)
     assert done.returncode == 0, done.stderr
-    assert took < 2 + SLACK
+    assert took < prompt_run("page", "ledger-api", "--catalog", str(catalog)) + 2 + SLACK
     assert state.requests, "PagerDuty was asked"
     assert "1. on-call — rotation ledger-primary\n   " + ROTATION in done.stdout
     assert FELL_BACK.format(2) in done.stdout
@@ -89,7 +99,7 @@ def test_incident_with_a_hanging_pagerduty_uses_the_rotation_within_the_flag_s_w
         done, took = ownership("incident", "ledger-api", "--catalog", str(catalog), "--pagerduty-url", url,
                                "--pagerduty-wait", "0.5")
     assert done.returncode == 0, done.stderr
-    assert took < 0.5 + SLACK
+    assert took < prompt_run("incident", "ledger-api", "--catalog", str(catalog)) + 0.5 + SLACK
     assert "ledger-api (team ledger, on-call, rotation ledger-primary): rita@acme.test" in done.stdout
     assert "ledger-api: " + FELL_BACK.format(0.5) in done.stdout
     assert_clean(done)
@@ -113,7 +123,8 @@ def test_the_wait_set_in_ownership_yaml_is_used(catalog: Path) -> None:
     (catalog / "ownership.yaml").write_text("pagerduty: {wait: 0.7}\n")
     with serve(State(oncalls=ROWS, hang=True)) as url:
         done, took = ownership("page", "ledger-api", "--catalog", str(catalog), "--pagerduty-url", url)
-    assert done.returncode == 0 and took < 0.7 + SLACK
+    assert done.returncode == 0
+    assert took < prompt_run("page", "ledger-api", "--catalog", str(catalog)) + 0.7 + SLACK
     assert FELL_BACK.format(0.7) in done.stdout
     assert_clean(done)
 
@@ -194,7 +205,11 @@ def test_on_a_terminal_asking_pagerduty_shows_while_waiting_and_is_erased_before
         out, code = on_terminal(["page", "ledger-api", "--catalog", str(catalog), "--pagerduty-url", url,
                                  "--pagerduty-wait", "0.5"])
         took = time.monotonic() - start
-    assert code == 0 and took < 0.5 + SLACK
+    with serve(State(oncalls=ROWS)) as url:  # the same run when PagerDuty answers at once
+        start = time.monotonic()
+        _, prompt_code = on_terminal(["page", "ledger-api", "--catalog", str(catalog), "--pagerduty-url", url])
+        prompt = time.monotonic() - start
+    assert code == 0 and prompt_code == 0 and took < prompt + 0.5 + SLACK
     text = out.decode()
     shown, erased = text.index("asking PagerDuty…"), text.index("\r\x1b[K")
     assert shown < erased < text.index("Page for ledger-api")

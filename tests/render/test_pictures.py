@@ -12,6 +12,7 @@ import pytest
 
 from ownership.analysis.impact import Impact, blast_radius, build_graph
 from ownership.config import ConfigError, load as load_config
+from ownership import graphviz
 from ownership.graphviz import Drawer
 from ownership.render.routing import dot
 from tests.render.crossings import crossings
@@ -94,20 +95,35 @@ def test_asking_for_dot_without_it_warns_once_and_draws_builtin(
 
 def test_a_hung_dot_times_out_and_the_run_falls_back_with_one_warning(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    only_on_path(tmp_path, monkeypatch, f"#!/bin/sh\nexec {shutil.which('sleep')} 30\n")
+    calls = tmp_path / "calls"
+    only_on_path(tmp_path, monkeypatch, f"#!/bin/sh\necho asked >> {calls}\nexec {shutil.which('sleep')} 30\n")
     warned: list[str] = []
     draw = Drawer("auto", warned.append, timeout=0.5)
     start = time.monotonic()
     pictures = [draw(impact(r)) for r in ("db", "ledger-api", "db")]
-    assert time.monotonic() - start < 5  # one timeout, then the run stops asking dot
+    assert time.monotonic() - start < 25  # the hung dot was killed, not waited for (it sleeps 30 s)
+    assert calls.read_text().splitlines() == ["asked"]  # one timeout, then the run stops asking dot
     assert all("<line " in p for p in pictures)
     assert len(warned) == 1 and "timed out after 0.5 s" in warned[0]
 
 
+class Clock:
+    """Stands for `time` in ownership.graphviz: every reading is `step` seconds after the one before, so a
+    picture "takes" `step` seconds however busy the machine is (dot itself still runs, with its own timeout)."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def monotonic(self) -> float:
+        self.now += self.step
+        return self.now
+
+
 @needs_dot
-def test_a_run_stops_asking_dot_when_its_time_budget_is_spent() -> None:
+def test_a_run_stops_asking_dot_when_its_time_budget_is_spent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(graphviz, "time", Clock(step=11.0))  # each picture spends 11 s of the run's budget
     warned: list[str] = []
-    draw = Drawer("dot", warned.append, budget=1e-9)
+    draw = Drawer("dot", warned.append, budget=10.0)  # dot gets up to 10 s: no race with a busy machine
     first, second = draw(impact()), draw(impact())
     assert 'class="graph"' in first and "<line " in second  # the picture that spent it is kept
     assert len(warned) == 1 and "after 1 pictures" in warned[0]

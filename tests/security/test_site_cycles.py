@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from ownership.analysis import impact
 from ownership.catalog.load import load_sources
 from ownership.model import Catalog
@@ -33,6 +35,7 @@ def _cycle_catalog(folder: Path, n: int) -> None:
         (folder / f"systems-{start // per_file:02d}.yaml").write_text("\n".join(lines) + "\n")
 
 
+@pytest.mark.slow
 def test_a_site_of_20000_systems_in_one_cycle_builds_in_bounded_time(tmp_path: Path) -> None:
     _cycle_catalog(tmp_path / "catalog", SYSTEMS)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from ownership.cli import cli
+from tests.conftest import isolate
 from tests.site import org
 
 
@@ -33,9 +34,7 @@ def build_site(root: Path, out: Path, *extra: str) -> tuple[int, str]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     root = tmp_path_factory.mktemp("org")
     with pytest.MonkeyPatch.context() as mp:  # the module-wide build is isolated like every test
-        mp.setenv("HOME", str(root / "home"))
-        mp.setenv("XDG_CACHE_HOME", str(root / "home" / ".cache"))
-        mp.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        isolate(root / "home", mp)
         org.make(root)
         code, output = build_site(root, root / "site")
         assert code == 0, output
