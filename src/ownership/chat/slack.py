@@ -99,8 +99,6 @@ def check(value: Any) -> list[SettingProblem]:
         return out  # a wrong type: the ranges below cannot be compared
     if value.get("timeout", 1) <= 0 or not 0 <= value.get("retries", 0) <= 10 or value.get("max_retry_after", 0) < 0:
         out.append(SettingProblem((), "slack.timeout must be > 0, retries 0-10 and max_retry_after >= 0"))
-    if value.get("deadline", 1) <= 0:
-        out.append(SettingProblem(("deadline",), "slack.deadline must be > 0 (seconds for a whole answer)"))
     return out
 
 

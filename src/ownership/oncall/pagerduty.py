@@ -99,8 +99,6 @@ def check(value: Any) -> list[SettingProblem]:
         return out  # a wrong type: the ranges below cannot be compared
     if value.get("timeout", 1) <= 0 or not 0 <= value.get("retries", 0) <= 10 or value.get("backoff", 0) < 0:
         out.append(SettingProblem((), "pagerduty.timeout must be > 0, retries 0-10 and backoff >= 0"))
-    if value.get("deadline", 1) <= 0:
-        out.append(SettingProblem(("deadline",), "pagerduty.deadline must be > 0 (seconds for a whole request)"))
     if value.get("wait", 1) <= 0:
         out.append(SettingProblem(("wait",), "pagerduty.wait must be > 0 (seconds page and incident wait for "
                                   "PagerDuty)"))
