@@ -6,7 +6,7 @@ depending on a name that does not exist (typos of real names, some unrelated nam
 median of several rounds, and prints the ratio. Target: <= 2.0x.
 
 Run it with PYTHONPATH pointing at older sources (without --old) to time those the same way. `--old` also
-times, once, the hints as they were computed before src/ownership/closenames.py: plain
+times, once, the hints as they were computed before src/ownership/support/closenames.py: plain
 `difflib.get_close_matches` against every system name, for each unknown name (about a minute at 10,000
 systems), and checks that both give the same hints.
 
@@ -73,7 +73,7 @@ def main() -> int:
 
 def old(root: Path, systems: list[str]) -> None:
     """The hints alone, plain difflib against the index, on the same unknown names."""
-    from ownership.closenames import CloseNames  # noqa: PLC0415  (imported here: the rest runs on older sources)
+    from ownership.support.closenames import CloseNames  # noqa: PLC0415  (imported here: the rest runs on older sources)
 
     outcome = validate.check([str(root)], Config(), dt.date(2026, 11, 30))
     wanted = [str(f.evidence["system"]) for f in outcome.findings if f.rule == "unknown-system"]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ownership import cachedir
+from ownership.support import cachedir
 from ownership.catalog import cache as catalog_cache
 from ownership.roster import guard
 from tests.conftest import ROOT
@@ -25,4 +25,4 @@ def test_the_catalog_and_roster_caches_live_under_xdg_cache_home(tmp_path: Path,
 def test_only_cachedir_reads_xdg_cache_home() -> None:
     readers = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src").rglob("*.py")
                      if "XDG_CACHE_HOME\"" in p.read_text(encoding="utf-8"))
-    assert readers == ["src/ownership/cachedir.py"]
+    assert readers == ["src/ownership/support/cachedir.py"]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ownership.closenames import CloseNames
+from ownership.support.closenames import CloseNames
 from ownership.commands import validate
 from ownership.config import Config
 

@@ -1,4 +1,4 @@
-"""The cyclic garbage collector around long-lived objects (ownership/collector.py)."""
+"""The cyclic garbage collector around long-lived objects (ownership/support/collector.py)."""
 from __future__ import annotations
 
 import gc
@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ownership import collector
+from ownership.support import collector
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from ownership import httpget
+from ownership.net import httpget
 
 
 class _Trickle(http.server.BaseHTTPRequestHandler):

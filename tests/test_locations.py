@@ -6,7 +6,7 @@ import pickle
 import pytest
 
 from ownership.model import Finding, Location, Locations, Person
-from ownership.pickled import dumps
+from ownership.support.pickled import dumps
 
 
 def test_locations_behave_like_the_dict_of_the_same_items_before_and_after_pickling() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ownership import confine
+from ownership.support import confine
 from ownership.cli import cli
 from tests.report.org import write_org
 

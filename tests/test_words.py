@@ -10,7 +10,7 @@ import pytest
 from ownership.analysis.impact import blast_radius, build_graph, escalate
 from ownership.catalog.load import load_sources
 from ownership.report.render import environment
-from ownership.words import noun_for, plural
+from ownership.support.words import noun_for, plural
 from tests.conftest import ROOT
 
 CATALOG = b"""\

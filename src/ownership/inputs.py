@@ -25,7 +25,7 @@ from ownership.model import Catalog, Finding, Roster, Snapshot, System
 from ownership.analysis.people import People
 from ownership.oncall.provider import OnCallAnswer, OnCallProvider
 from ownership.routing import last_commits
-from ownership.words import plural
+from ownership.support.words import plural
 
 if TYPE_CHECKING:  # history.scan pulls in git, which routing without --history never needs
     from ownership.history.scan import Progress

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ownership import confine
+from ownership.support import confine
 from ownership.catalog.backstage import catalog_roots
 
 

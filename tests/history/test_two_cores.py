@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ownership import forked
+from ownership.support import forked
 from ownership.history import activity, git, scan
 from ownership.history.repos import Source
 from ownership.history.settings import HistorySettings, BUILTIN_BOTS
@@ -223,7 +223,7 @@ def test_a_child_that_exits_without_an_answer_is_reported_as_died() -> None:
 def test_a_child_outlives_no_parent_killed_by_sigkill(tmp_path: Path) -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("forked work is Linux only")
-    script = ("import os, sys, time\nfrom ownership import forked\n"
+    script = ("import os, sys, time\nfrom ownership.support import forked\n"
               "child = forked.start(lambda send: time.sleep(60), lambda m: None)\n"
               "print(child.pid, flush=True)\ntime.sleep(60)\n")
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from ownership.cli import cli
 from ownership.model import Person, Reach
-from ownership.pickled import dumps
+from ownership.support.pickled import dumps
 from ownership.roster import RosterSettings, files, load, read, scim
 from ownership.roster.settings import ScimSettings, check_scim
 from tests.roster.conftest import TOKEN, FaultServer, paging, scim_user, with_ids

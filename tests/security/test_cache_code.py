@@ -234,7 +234,7 @@ def test_a_roster_recall_entry_that_cannot_be_used_is_ignored_with_a_warning(
 CODE_BEARING = re.compile(r"\b(pickle\.(load|loads|Unpickler)|_pickle|cPickle|dill|cloudpickle|jsonpickle|marshal"
                           r"|shelve|yaml\.(load|unsafe_load|full_load|load_all|Loader|UnsafeLoader|FullLoader))\b")
 # the two unpicklings that remain read our own forked child's pipe, never a file
-PIPE_ONLY = {"ownership/forked.py": "kind, payload = pickle.loads(frame)",
+PIPE_ONLY = {"ownership/support/forked.py": "kind, payload = pickle.loads(frame)",
              "ownership/catalog/cache.py": "pickle.loads(later.result())"}
 
 

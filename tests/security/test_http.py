@@ -24,7 +24,7 @@ import pytest
 import requests
 from click.testing import CliRunner, Result
 
-from ownership import httpget
+from ownership.net import httpget
 from ownership.cli import cli
 from ownership.oncall import pagerduty
 from ownership.roster import RosterError, scim

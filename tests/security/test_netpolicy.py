@@ -1,4 +1,4 @@
-"""Issue 24, point 4: one network policy (ownership.netpolicy) for every HTTP client, proxies or not.
+"""Issue 24, point 4: one network policy (ownership.net.netpolicy) for every HTTP client, proxies or not.
 
 - A redirect to another origin (127.0.0.2: another host on this machine) never receives the token, for SCIM,
   PagerDuty and Slack, with no proxy and with HTTP_PROXY/HTTPS_PROXY pointing at a real forward proxy on
@@ -106,7 +106,7 @@ def test_a_slack_redirect_to_another_host_never_gets_the_token(proxy: Proxy | No
 
 
 def test_a_session_sends_nothing_to_another_origin_and_no_token_over_plain_http_elsewhere() -> None:
-    from ownership import netpolicy
+    from ownership.net import netpolicy
 
     with serve(lambda r, wire: wire.answer(200, {})) as here, serve(lambda r, wire: wire.answer(200, {})) as other:
         with netpolicy.Session(here.url, timeout=1, deadline=2, max_bytes=1024,
@@ -234,7 +234,7 @@ def test_the_deadline_settings_are_checked(tmp_path: Path) -> None:
 
 OPENS = re.compile(r"\b(urlopen|build_opener|install_opener|HTTPS?Connection|PoolManager|ProxyManager|"
                    r"requests\.(?:Session|get|post|put|patch|delete|head|request)|httpx|aiohttp)\b")
-POLICY = {"ownership/netpolicy.py", "ownership/httpget.py"}
+POLICY = {"ownership/net/netpolicy.py", "ownership/net/httpget.py"}
 
 
 def test_no_module_but_the_policy_opens_an_http_connection() -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from ownership import httpget, redact
+from ownership.net import httpget
+from ownership.support import redact
 from tests.gitrepo import GitRepo
 from tests.security.scim_recorder import ScimRecorder
 

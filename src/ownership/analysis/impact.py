@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, overload
 
-from ownership.bits import bitset
+from ownership.support.bits import bitset
 from ownership.errors import OwnershipError
-from ownership.memo import ByIdentity
+from ownership.support.memo import ByIdentity
 from ownership.model import Catalog, Severity, System, owned_by
-from ownership.words import noun_for, plural
+from ownership.support.words import noun_for, plural
 
 if TYPE_CHECKING:
     import networkx as nx

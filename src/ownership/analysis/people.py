@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ownership.history import authorship
-from ownership.memo import ByIdentity
+from ownership.support.memo import ByIdentity
 from ownership.reach import HANDLE_KINDS
 from ownership.model import (
     Activity, Catalog, Contributor, Finding, Person, Reach, Roster, Snapshot, System, SystemActivity, Team,

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ownership import confine
+from ownership.support import confine
 from ownership.catalog import backstage_valid, yamlnodes
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.model import Finding, Location

@@ -23,10 +23,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ownership import __version__, cachedir, collector
+from ownership import __version__
+from ownership.support import cachedir, collector
 from ownership.catalog import cachefmt
 from ownership.catalog.load import Parsed, parse_file
-from ownership.pickled import dumps
+from ownership.support.pickled import dumps
 
 FORMAT = cachefmt.VERSION  # in every entry's name: another version's entries are not even opened
 SUFFIX = ".json"
@@ -191,7 +192,7 @@ MAX_ENTRY = 1 << 20
 
 
 def _holds_credential(raw: bytes) -> bool:
-    from ownership import redact
+    from ownership.support import redact
 
     text = raw.decode("utf-8", "replace")
     return redact.text(text) != text

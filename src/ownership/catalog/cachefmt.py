@@ -38,7 +38,7 @@ from itertools import accumulate, chain, repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from ownership import cachedir
+from ownership.support import cachedir
 from ownership.catalog import backstage
 from ownership.catalog.cachedata import (NodeTable, Unstorable, UnusableEntry, as_index, as_list, as_str, as_strs,
                                           node_map, node_table, plain, thawed)

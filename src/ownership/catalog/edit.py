@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ownership import confine
+from ownership.support import confine
 from ownership.catalog import typed, yamlnodes
 from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.errors import OwnershipError

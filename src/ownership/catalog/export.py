@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ownership import redact
+from ownership.support import redact
 from ownership.reach import value as contact_value
 from ownership.catalog import typed
 from ownership.catalog.backstage import DEFAULT_NAMESPACE
@@ -334,7 +334,7 @@ def documents(catalog: Catalog) -> dict[str, str]:
     """File name → content of the export (groups, users, components, resources, systems, APIs, domains,
     rotations, and the root Location).
 
-    URL credentials and token values are masked (ownership.redact): an export is published to Backstage."""
+    URL credentials and token values are masked (ownership.support.redact): an export is published to Backstage."""
     users = _Users(dict(catalog.profiles), is_backstage(catalog), catalog.contacts)
     for person in catalog.contacts:  # someone with contacts but in no group still gets a User to carry them
         users.name(person)

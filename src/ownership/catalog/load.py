@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ownership import collector, confine
+from ownership.support import collector, confine
 from ownership.catalog import backstage, backstage_model, characters, yamlnodes
 from ownership.catalog.schema import (
     CHANNEL_EXPECT,
@@ -41,7 +41,7 @@ from ownership.catalog.yamlnodes import Map, Node, Scalar, Seq
 from ownership.catalog import CONFIG_NAMES  # the settings file a catalog folder may hold is not a catalog file
 from ownership.errors import OwnershipError
 from ownership.model import Catalog, Finding, Location
-from ownership.words import noun_for, plural
+from ownership.support.words import noun_for, plural
 
 YAML_SUFFIXES = (".yaml", ".yml")
 _STR = yamlnodes.YAML_TAG + "str"

@@ -5,7 +5,7 @@ declaration to the status channel (`chat.postMessage`).
 
 The token comes from an environment variable (`slack.token_env`, default OWNERSHIP_SLACK_TOKEN) and goes only
 into the Authorization header, and only over https or to this machine. Every request goes through the network
-policy (ownership.netpolicy), proxies or not: the token only to the origin of `slack.base_url`, same-origin
+policy (ownership.net.netpolicy), proxies or not: the token only to the origin of `slack.base_url`, same-origin
 redirects only, one deadline (`slack.deadline`) for a whole answer, headers included. Messages are built from
 method names, channels and Slack's error codes, never from the token or the request. A step that fails becomes one line
 naming the method, the channel, Slack's error and what to do; the steps that need the same channel are then
@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 
 from ownership.errors import OwnershipError
 from ownership.model import SettingProblem
-from ownership.httpsettings import check_client
-from ownership.words import plural
+from ownership.net.httpsettings import check_client
+from ownership.support.words import plural
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
-    from ownership import netpolicy
+    from ownership.net import netpolicy
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
 DEFAULT_TOKEN_ENV = "OWNERSHIP_SLACK_TOKEN"
@@ -157,7 +157,7 @@ def post(plan: Plan, settings: SlackSettings, env: Mapping[str, str] | None = No
          sleep: Callable[[float], None] = time.sleep) -> PostResult:
     """Carry out `plan`. Raises SlackError only before anything is sent (no token, a URL the token may not go
     to); every Slack answer after that is in the PostResult."""
-    from ownership import httpget
+    from ownership.net import httpget
 
     token = (env if env is not None else os.environ).get(settings.token_env, "").strip()
     if not token:
@@ -166,7 +166,7 @@ def post(plan: Plan, settings: SlackSettings, env: Mapping[str, str] | None = No
     if not httpget.token_may_go(base):
         raise SlackError(f"nothing was posted: {httpget.redact_url(base, keep_query=False)}: refusing to send the "
                          "Slack token over a non-https URL")
-    from ownership import netpolicy
+    from ownership.net import netpolicy
 
     deadline = netpolicy.default_deadline(settings.timeout, settings.deadline)
     with netpolicy.Session(base, timeout=settings.timeout, deadline=deadline, max_bytes=MAX_BODY,
@@ -349,7 +349,7 @@ class _Run:
         import requests
         from slack_sdk.errors import SlackApiError, SlackClientError
 
-        from ownership import httpget
+        from ownership.net import httpget
 
         fn = getattr(self.client, method.replace(".", "_"))
         attempts = self.settings.retries + 1
@@ -415,7 +415,7 @@ class _SlackSays(Exception):
 
 
 def _shown(settings: SlackSettings) -> str:
-    from ownership import httpget
+    from ownership.net import httpget
 
     return httpget.redact_url(settings.base_url, keep_query=False)
 
@@ -440,7 +440,7 @@ def _transport(exc: OSError, settings: SlackSettings) -> str:
 
 
 def _retry_after(headers: Mapping[str, Any]) -> float:
-    from ownership import httpget
+    from ownership.net import httpget
 
     raw = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
     if isinstance(raw, list):

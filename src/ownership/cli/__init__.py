@@ -18,7 +18,7 @@ __all__ = ["DEFAULT_CATALOG", "EXIT_FINDINGS", "EXIT_OK", "Failure", "cli", "mai
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from ownership import collector
+    from ownership.support import collector
 
     collector.no_final_collection()
     try:

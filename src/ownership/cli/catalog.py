@@ -20,7 +20,7 @@ from ownership.cli.options import (
 from ownership.config import candidates, ConfigError
 from ownership.model import Finding
 from ownership.render import terminal
-from ownership.words import plural
+from ownership.support.words import plural
 
 
 @cli.command()

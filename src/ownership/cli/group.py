@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from ownership import __version__, redact
+from ownership import __version__
+from ownership.support import redact
 from ownership.errors import EXIT_CANNOT_RUN, OwnershipError
 from ownership.render import colour as colours
 from ownership.render import terminal

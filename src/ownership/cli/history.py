@@ -12,7 +12,7 @@ from ownership.cli.options import (
     format_option, LEGACY_PATHS, ROSTER_OPTION, STATE_OPTION, TODAY_OPTION,
 )
 from ownership.render import terminal
-from ownership.words import plural
+from ownership.support.words import plural
 
 
 @cli.command()

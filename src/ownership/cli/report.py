@@ -11,7 +11,7 @@ from ownership.cli.options import (
     ROSTER_OPTION, STATE_OPTION, STRICT_ROSTER_OPTION, TODAY_OPTION,
 )
 from ownership.render import terminal
-from ownership.words import plural
+from ownership.support.words import plural
 
 
 @cli.command()

@@ -5,7 +5,8 @@ import sys
 
 import click
 
-from ownership import redact, render
+from ownership.support import redact
+from ownership import render
 from ownership.cli.group import _emit, _note, _say, _warn, cli, EXIT_FINDINGS, EXIT_OK, Failure
 from ownership.cli.options import (
     _at, _catalog_paths, _complete, _Renaming, _tz, ALLOW_SHRINK_OPTION, AT_OPTION, CATALOG_OPTION, CONFIG_OPTION,

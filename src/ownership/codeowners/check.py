@@ -15,7 +15,7 @@ from ownership.codeowners.parse import LOCATIONS, Codeowners, Line
 from ownership.history import repos
 from ownership.model import Catalog, Finding, Location, Person, Repo, SettingProblem, System
 from ownership.roster.identity import Resolver
-from ownership.words import noun_for, plural
+from ownership.support.words import noun_for, plural
 
 EXAMPLES = 3
 

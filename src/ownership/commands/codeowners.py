@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ownership import confine
+from ownership.support import confine
 from ownership.catalog.load import load_paths
 from ownership.codeowners import check as drift
 from ownership.codeowners import export as block
@@ -19,7 +19,7 @@ from ownership.history import settings as history_settings
 from ownership.model import Catalog, Finding, Repo, Roster, Snapshot, System
 from ownership.roster.identity import Resolver
 from ownership.rules import engine
-from ownership.words import plural
+from ownership.support.words import plural
 
 NO_ROSTER = ("no roster configured (--roster or roster: in ownership.yaml): codeowners-left was not checked; "
              "only drift and unowned paths were")

@@ -18,7 +18,7 @@ from ownership.errors import OwnershipError
 from ownership.inputs import ask_oncall, load_catalog, load_roster
 from ownership.oncall.flags import provider_flags
 from ownership.routing.drill import SOLE_RESPONDER_THRESHOLD, Drill, drill, in_scope
-from ownership.words import plural
+from ownership.support.words import plural
 
 
 class DrillError(OwnershipError):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ownership.catalog import export
 from ownership.catalog.load import CatalogError, load_paths
-from ownership.words import plural
+from ownership.support.words import plural
 
 
 def backstage(paths: Sequence[str], out: str) -> list[Path]:

@@ -27,7 +27,7 @@ from ownership.errors import OwnershipError
 from ownership.history.git import redact
 from ownership.history.scan import Progress as ScanProgress
 from ownership.history.weblinks import blob_urls
-from ownership.httpget import redact_url
+from ownership.net.httpget import redact_url
 from ownership.inputs import prepare, source_of
 from ownership.report import document, earlier, render
 from ownership.render import terminal

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ownership import redact
+from ownership.support import redact
 from ownership.catalog.load import load_paths
 from ownership.config import Config
 from ownership.history import settings as history_settings

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ownership import confine
+from ownership.support import confine
 from ownership.audit import audit
 from ownership.config import Config
 from ownership.graphviz import Drawer

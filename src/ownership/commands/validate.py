@@ -147,7 +147,7 @@ def _shown(value: object) -> str:
     if isinstance(value, str):
         text = git.redact(value)
         if "://" in text:
-            from ownership.httpget import redact_url
+            from ownership.net.httpget import redact_url
 
             text = redact_url(text, keep_query=False)
         text = repr(text)

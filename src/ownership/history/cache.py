@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ownership import confine
+from ownership.support import confine
 from ownership.history import sealed
 from ownership.history.schema import Malformed
 from ownership.history.state import RepoState

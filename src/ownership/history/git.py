@@ -24,7 +24,7 @@ from typing import IO, Any
 import git
 from git.exc import GitCommandError, GitCommandNotFound
 
-from ownership import forked
+from ownership.support import forked
 from ownership.errors import OwnershipError
 from ownership.history import gitlogin
 
@@ -304,8 +304,8 @@ def reason(stderr: str, most: int = 3) -> str:
 
 
 def redact(text: str) -> str:
-    """`text` with credentials masked (ownership.redact, the one redaction of every output)."""
-    from ownership import redact as redaction
+    """`text` with credentials masked (ownership.support.redact, the one redaction of every output)."""
+    from ownership.support import redact as redaction
 
     return redaction.text(text)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ownership import cachedir, collector, forked
+from ownership.support import cachedir, collector, forked
 from ownership.history import cache, git, gitlog, ranges, repos, shards
 from ownership.history.repos import Source
 from ownership.history.settings import HistorySettings

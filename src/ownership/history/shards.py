@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ownership import collector
+from ownership.support import collector
 from ownership.errors import OwnershipError
 from ownership.history import cache, repos
 from ownership.history.repos import Source

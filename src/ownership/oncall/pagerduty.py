@@ -6,7 +6,7 @@ goes only into the Authorization header: no message, log or exception text ever 
 `PagerDutyError` whose one-line message the page list shows before falling back to the catalog rotation, so an
 outage of PagerDuty never leaves the person at 3 a.m. with nothing. Nor does a slow one: `page`, `incident` and
 `drill` wait at most `pagerduty.wait` seconds for the whole look-up (inputs.ask_oncall). Every request
-goes through the network policy (ownership.netpolicy): the token only to the origin of `pagerduty.base_url`,
+goes through the network policy (ownership.net.netpolicy): the token only to the origin of `pagerduty.base_url`,
 same-origin redirects only, and one deadline (`pagerduty.deadline`) for a whole request and its retries.
 
 `PROVIDER` is PagerDuty behind the on-call seam (oncall/provider.py): the catalog's targets are
@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ownership import redact
+from ownership.support import redact
 from ownership.errors import OwnershipError
-from ownership.httpsettings import check_client
+from ownership.net.httpsettings import check_client
 from ownership.model import SettingProblem
 from ownership.oncall.provider import OnCallAnswer, OnCallEntry, TargetAnswer, split
 
 if TYPE_CHECKING:  # requests is imported only when PagerDuty is asked (it costs ~70 ms at start-up)
-    from ownership import netpolicy
+    from ownership.net import netpolicy
 
 DEFAULT_BASE_URL = "https://api.pagerduty.com"
 DEFAULT_TOKEN_ENV = "OWNERSHIP_PAGERDUTY_TOKEN"
@@ -204,7 +204,7 @@ def _session(settings: PagerDutySettings, env: Mapping[str, str] | None) -> netp
         raise PagerDutyError(f"no PagerDuty token: set the environment variable {settings.token_env}")
     base = settings.base_url.rstrip("/")
     _check_transport(base)
-    from ownership import netpolicy
+    from ownership.net import netpolicy
 
     return netpolicy.Session(base, timeout=settings.timeout, max_bytes=MAX_BODY,
                              deadline=netpolicy.default_deadline(settings.timeout, settings.deadline),
@@ -215,7 +215,7 @@ def _get(http: netpolicy.Session, url: str, params: list[tuple[str, str]],
          settings: PagerDutySettings) -> dict[str, Any]:
     import requests
 
-    from ownership import httpget, netpolicy
+    from ownership.net import httpget, netpolicy
 
     where = _redact(url)
     wait = settings.backoff
@@ -292,7 +292,7 @@ def _iso(when: dt.datetime) -> str:
 
 
 def _check_transport(base: str) -> None:
-    from ownership import httpget
+    from ownership.net import httpget
 
     if not httpget.token_may_go(base):
         raise PagerDutyError(f"{_redact(base)}: refusing to send the PagerDuty token over a non-https URL")
@@ -300,7 +300,7 @@ def _check_transport(base: str) -> None:
 
 def _redact(url: str) -> str:
     """The URL without any user:password part and without its query."""
-    from ownership import httpget
+    from ownership.net import httpget
 
     return httpget.redact_url(url, keep_query=False)
 

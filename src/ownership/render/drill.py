@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ownership.analysis.rotation import zone_name
 from ownership.render import markdown as md
 from ownership.routing.drill import KINDS, Drill, Gap
-from ownership.words import plural
+from ownership.support.words import plural
 
 
 def _span(d: Drill, g: Gap) -> str:

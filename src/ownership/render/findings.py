@@ -8,14 +8,15 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from ownership import __version__, redact
+from ownership import __version__
+from ownership.support import redact
 from ownership.model import Finding
 from ownership.render import colour as colours
 from ownership.render.terminal import visible
 from ownership.render import markdown as md
 from ownership.rules import RULES
 from ownership.rules.engine import counts
-from ownership.words import plural
+from ownership.support.words import plural
 
 GITHUB_ANNOTATION_LIMIT = 10  # GitHub shows at most 10 annotations of each level per step
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -247,7 +248,7 @@ def sarif_text(findings: Sequence[Finding], **kw: Any) -> str:
 
 # --------------------------------------------------------------------------- the registry's entries (render.FINDINGS)
 # Each returns (stdout text, GitHub step summary), with URL credentials and secret values masked
-# (ownership.redact). `title` heads the step summary: the check that ran (validate's "Catalog check").
+# (ownership.support.redact). `title` heads the step summary: the check that ran (validate's "Catalog check").
 # `colour` colours the text format's severity words; every other format is always plain.
 
 

@@ -10,7 +10,7 @@ from ownership.analysis.successors import WINDOW, Suggested
 from ownership.offboard import OffboardResult, SystemChange
 from ownership.render import colour as colours
 from ownership.render.terminal import visible
-from ownership.words import noun_for, plural
+from ownership.support.words import noun_for, plural
 
 # --------------------------------------------------------------------------- suggest
 

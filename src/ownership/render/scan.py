@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ownership import redact
+from ownership.support import redact
 from ownership.analysis import people
 from ownership.model import Activity, CommitRef, Contributor, Roster, SystemActivity
 

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from ownership.analysis.impact import Impact
 from ownership.model import Catalog
-from ownership.words import plural
+from ownership.support.words import plural
 
 COLORS = {"error": "#c0392b", "warning": "#e67e22", "info": "#7f8c8d"}
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"'

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ownership import confine, redact
+from ownership.support import confine, redact
 from ownership.catalog import typed
 from ownership.history.weblinks import line_url
 from ownership.analysis.impact import Impact
@@ -25,7 +25,7 @@ from ownership.model import Catalog
 from ownership.render.evidence import sentences
 from ownership.render import markdown as md
 from ownership.report import charts
-from ownership.words import plural
+from ownership.support.words import plural
 
 TOP_RISKS = 15
 PICTURED_RISKS = 3
@@ -133,7 +133,7 @@ def write(doc: Mapping[str, Any], catalog: Catalog, out: Path, sources: Mapping[
     a new report.md beside an old report.json (next week's "what changed" reads the json). Other files in
     an existing `out` are carried over. Temporaries a killed run left are swept first."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    # URL credentials and secret values never reach a report (ownership.redact), whichever field holds them
+    # URL credentials and secret values never reach a report (ownership.support.redact), whichever field holds them
     texts = {name: redact.text(body).encode("utf-8") for name, body in
              (("report.md", markdown(doc)), ("report.html", html(doc, catalog, sources, draw)),
               ("report.json", json_text(doc)))}

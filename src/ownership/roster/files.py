@@ -23,8 +23,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ownership import confine, reach
-from ownership import redact
+from ownership.support import confine
+from ownership import reach
+from ownership.support import redact
 from ownership.catalog import yamlnodes
 from ownership.model import Location, Person, Roster
 from ownership.roster.columns import Columns, RowProblem, to_person

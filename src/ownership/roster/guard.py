@@ -18,7 +18,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from ownership import cachedir, reach
+from ownership.support import cachedir
+from ownership import reach
 from ownership.model import Location, Person, Reach, Roster
 from ownership.roster.errors import RosterError
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from ownership.memo import ByIdentity
+from ownership.support.memo import ByIdentity
 from ownership.model import Person, Roster
 
 # GitHub's two noreply forms: "12345+handle@users.noreply.github.com" (since 2017) and "handle@users.noreply..."

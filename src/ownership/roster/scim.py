@@ -8,7 +8,7 @@ All or nothing: a pull that ends before `totalResults`, changes size while pagin
 more users or takes more pages than `totalResults` promised, or has a page that still fails after the retries
 raises RosterError; a partial roster would make the people missing from it look gone. Each request has one
 deadline (`scim.deadline`) for its whole answer, every retry and the waits between them included, and a
-body cap, and a redirect to another origin is an error (the network policy, ownership.netpolicy). 429, 5xx,
+body cap, and a redirect to another origin is an error (the network policy, ownership.net.netpolicy). 429, 5xx,
 timeouts and connection errors are retried with exponential backoff (honouring Retry-After, capped) while the
 deadline allows; 401/403 stop at once. The bearer token comes from an environment variable and never appears
 in a message: messages are built from status codes and URLs only, and server text is redacted.
@@ -27,7 +27,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ownership import __version__, reach, redact
+from ownership import __version__, reach
+from ownership.support import redact
 from ownership.model import Location, Person, Reach
 from ownership.roster.errors import RosterError
 from ownership.roster.settings import RosterSettings, ScimSettings, is_url
@@ -105,7 +106,7 @@ def people(resources: Iterable[Any], source: str, settings: ScimSettings | None 
 class _Client:
     def __init__(self, base: str, shown: str, token: str, settings: ScimSettings,
                  sleep: Callable[[float], None]) -> None:
-        from ownership import httpget, netpolicy
+        from ownership.net import httpget, netpolicy
 
         self.url = httpget.join(base, "Users")
         self.shown = httpget.redact_url(self.url)
@@ -169,7 +170,7 @@ class _Client:
     def _get(self, params: Mapping[str, Any]) -> dict[str, Any]:
         import requests
 
-        from ownership import httpget, netpolicy
+        from ownership.net import httpget, netpolicy
 
         s = self.settings
         attempts = s.retries + 1
@@ -297,7 +298,7 @@ def _person(user: Any, source: str, position: int, url: bool, settings: ScimSett
 
 
 def _user_url(base: str, sid: str) -> str:
-    from ownership.httpget import join
+    from ownership.net.httpget import join
 
     return join(base, f"Users/{sid}")
 

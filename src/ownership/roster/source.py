@@ -44,7 +44,7 @@ class RosterSource(Protocol):
     (`roster_shrink_limit`, `--allow-roster-shrink`), the recall of an unchanged source's people when
     `fingerprint` can tell, the identity settings (`aliases`, `team_map`, `mailmap`), contact values left out
     shown as warnings, and a RosterError becoming one clear line and exit 2. Contact values go through
-    `ownership.reach.check`; HTTP goes through `ownership.netpolicy` (one deadline, a body cap, no redirect to
+    `ownership.reach.check`; HTTP goes through `ownership.net.netpolicy` (one deadline, a body cap, no redirect to
     another origin, the token from an `OWNERSHIP_*` variable). Test it against a real server on 127.0.0.1,
     as tests/roster/test_scim_server.py does.
     """

@@ -28,7 +28,7 @@ from ownership.routing.context import Context
 from ownership.routing.incident import COMMANDER_ROTATION, RoleSources, role_sources, roles
 from ownership.routing.oncall import oncall_unknown
 from ownership.routing.page import MAX_MANAGER_HOPS, Page, page, parent_teams
-from ownership.words import plural
+from ownership.support.words import plural
 
 UTC = rot.UTC
 SOLE_RESPONDER_THRESHOLD = 3

@@ -14,7 +14,7 @@ from ownership.analysis.impact import Impact
 from ownership.analysis.people import Contact
 from ownership.model import Catalog, System
 from ownership.routing.severity import Severity
-from ownership.words import noun_for, plural
+from ownership.support.words import noun_for, plural
 
 # how often the status channel hears from the room, by severity (SEV1 … SEV4)
 CADENCE = {1: 30, 2: 60, 3: 120, 4: None}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ownership import redact
+from ownership.support import redact
 from ownership.model import Snapshot
 from ownership.rules.registry import Hit, Rule, rule
 

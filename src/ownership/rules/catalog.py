@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 
 from ownership.analysis.impact import build_graph, cycles, edge_field
-from ownership.closenames import CloseNames
-from ownership.memo import ByIdentity
+from ownership.support.closenames import CloseNames
+from ownership.support.memo import ByIdentity
 from ownership.model import Catalog, Condition, Location, Snapshot, System
 from ownership.rules.registry import Hit, Option, Rule, declared, rule
 

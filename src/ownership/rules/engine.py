@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ownership import collector
+from ownership.support import collector
 from ownership.analysis.assessment import Assessment
 from ownership.model import Finding, Severity, Snapshot
 from ownership.rules import RULES

@@ -13,7 +13,7 @@ from ownership.analysis import impact, people, successors
 from ownership.analysis.assessment import Assessment
 from ownership.model import Severity, Snapshot, System, SystemActivity
 from ownership.rules.registry import DAYS, IDLE_OPTIONS, SHARE, Hit, Option, Rule, assessed, rule, whole
-from ownership.words import noun_for
+from ownership.support.words import noun_for
 
 TIER_DAYS = {1: 90, 2: 180, 3: 365, 4: 730}
 DRIFT_WINDOW = 180

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ownership import cachedir
+from ownership.support import cachedir
 from ownership.history import git, repos
 from ownership.model import Snapshot
 from ownership.rules.registry import Hit, Rule, rule

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ownership import confine, redact
+from ownership.support import confine, redact
 from ownership.render import evidence
 from ownership.errors import OwnershipError
 from ownership.site.build import Site

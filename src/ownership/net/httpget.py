@@ -1,4 +1,4 @@
-"""The mechanism under ownership.netpolicy (the one policy every HTTP client goes through): one request with
+"""The mechanism under ownership.net.netpolicy (the one policy every HTTP client goes through): one request with
 one deadline for the whole of it, a cap on the body, same-origin redirects only; and the URL helpers the
 clients share (urllib.parse joins, origins, redaction, Retry-After). Clients use netpolicy.Session, not this.
 
@@ -156,9 +156,9 @@ def _size(n: int) -> str:
 
 
 def redact_url(url: str, keep_query: bool = True) -> str:
-    """The URL without user:password@ and with credentials masked (ownership.redact); without its query too
+    """The URL without user:password@ and with credentials masked (ownership.support.redact); without its query too
     when `keep_query` is false."""
-    from ownership import redact
+    from ownership.support import redact
 
     return redact.url(url, keep_query=keep_query, keep_userinfo_mask=False)
 

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
-from ownership.bits import bitset, members
+from ownership.support.bits import bitset, members
 
 
 def _ratio(matches: int, length: int) -> float:

@@ -36,8 +36,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ownership import httpget
-from ownership.httpget import CrossOrigin, Deadline, TooLarge
+from ownership.net import httpget
+from ownership.net.httpget import CrossOrigin, Deadline, TooLarge
 
 __all__ = ["Clock", "CrossOrigin", "Deadline", "Refused", "Session", "TooLarge"]
 

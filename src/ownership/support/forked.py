@@ -3,7 +3,7 @@
 The child is a copy of this process (fork without exec), so it starts with everything already loaded (the
 catalog, the roster, states read from --state folders) and nothing has to be handed to it; only what it sends
 crosses the pipe: messages while it works (a warning, a progress tick), then its result or its exception,
-each pickled (ownership.pickled) and framed by its length. It is our own process, so what it pickles is as
+each pickled (ownership.support.pickled) and framed by its length. It is our own process, so what it pickles is as
 trusted as what this process computes; nothing read from a cache or a catalog is ever unpickled here.
 
 Only where a fork is safe and pays: Linux (elsewhere system frameworks keep threads of their own), two usable
@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ownership.pickled import dumps
+from ownership.support.pickled import dumps
 
 Send = Callable[[Any], None]
 

@@ -25,7 +25,7 @@ def root() -> Path:
 
 def ignored(entry: Path, why: str) -> None:
     """Say on stderr that the cache entry `entry` was not used (`why`: what is wrong with it); it is rebuilt."""
-    from ownership import redact
+    from ownership.support import redact
     from ownership.render import terminal  # the one writer: a planted file name is shown, never obeyed
 
     terminal.err(redact.text(f"ownership: warning: ignoring the cache entry {entry} ({why}); it is rebuilt"))
