@@ -20,7 +20,7 @@ roster_columns  # configschema.py, the JSON Schema of SECTIONS["roster_columns"]
 
 # -- the output format registries' entries, named as "module:function" strings and imported on first use
 # (render/__init__.py: `render.PAGE["text"]` loads render/routing.py only when a page is printed)
-drawn_svg  # graphviz.py, render.IMPACT["svg"]
+drawn_svg  # render/pictures.py, render.IMPACT["svg"]
 drill_text, drill_markdown, drill_json  # render/drill.py, render.DRILL
 text_report, json_report, github_report, sarif_report, markdown_report  # render/findings.py, render.FINDINGS
 suggest_text, suggest_json, offboard_text, offboard_json  # render/person.py, render.SUGGEST, render.OFFBOARD

@@ -75,7 +75,7 @@ SECTIONS: dict[str, Section] = {
                           _S + "codeowners"),
     "site": Section("ownership.site.settings:check", "static site (ownership site): title, pagerduty_web, "
                                                      "offboard_limit", _S + "site"),
-    "pictures": Section("ownership.graphviz:check", "dependency pictures of the report and site: auto (Graphviz's "
+    "pictures": Section("ownership.render.pictures:check", "dependency pictures of the report and site: auto (Graphviz's "
                                                     "dot when installed) | dot | builtin", _S + "pictures"),
     "external_owners": Section("ownership.config:check_external_owners",
                                "teams defined outside the catalog files (Backstage refs such as group:billing)",

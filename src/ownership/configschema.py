@@ -168,7 +168,7 @@ def site() -> dict[str, Any]:
 
 
 def pictures() -> dict[str, Any]:
-    from ownership.graphviz import MODES
+    from ownership.render.pictures import MODES
 
     return {"enum": list(MODES)}
 

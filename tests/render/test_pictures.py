@@ -1,4 +1,4 @@
-"""Dependency pictures (ownership/graphviz.py): Graphviz's `dot` when installed, deterministic, escaped; the
+"""Dependency pictures (ownership/render/pictures.py): Graphviz's `dot` when installed, deterministic, escaped; the
 built-in layout when `dot` is missing, fails or hangs; and fewer crossings than the built-in layout."""
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 
 from ownership.analysis.impact import Impact, blast_radius, build_graph
 from ownership.config import ConfigError, load as load_config
-from ownership import graphviz
-from ownership.graphviz import Drawer
+from ownership.render import pictures as graphviz
+from ownership.render.pictures import Drawer
 from ownership.render.routing import dot
 from tests.render.crossings import crossings
 from tests.routing import orgs
@@ -108,7 +108,7 @@ def test_a_hung_dot_times_out_and_the_run_falls_back_with_one_warning(
 
 
 class Clock:
-    """Stands for `time` in ownership.graphviz: every reading is `step` seconds after the one before, so a
+    """Stands for `time` in ownership.render.pictures: every reading is `step` seconds after the one before, so a
     picture "takes" `step` seconds however busy the machine is (dot itself still runs, with its own timeout)."""
 
     def __init__(self, step: float) -> None:

@@ -5,7 +5,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from ownership.analysis.impact import blast_radius, build_graph
-from ownership.graphviz import drawn_svg as to_svg
+from ownership.render.pictures import drawn_svg as to_svg
 from ownership.render import routing as render
 from ownership.analysis.people import People
 from ownership.routing import Context, page, room

@@ -22,7 +22,7 @@ from typing import Any
 
 from ownership.audit import audit
 from ownership.config import Config
-from ownership.graphviz import Drawer
+from ownership.render.pictures import Drawer
 from ownership.errors import OwnershipError
 from ownership.history.git import redact
 from ownership.history.scan import Progress as ScanProgress

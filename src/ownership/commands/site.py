@@ -14,7 +14,7 @@ from pathlib import Path
 from ownership.support import confine
 from ownership.audit import audit
 from ownership.config import Config
-from ownership.graphviz import Drawer
+from ownership.render.pictures import Drawer
 from ownership.history.scan import Progress
 from ownership.history.weblinks import blob_urls
 from ownership.inputs import oncall_webs, prepare

@@ -78,7 +78,7 @@ ROOM: Formats[Callable[[Room], str]] = Formats(
 # blast-radius SYSTEM
 IMPACT: Formats[Callable[[Impact], str]] = Formats(
     text="render.routing:impact_text", json="render.routing:impact_json", dot="render.routing:dot",
-    svg="graphviz:drawn_svg")
+    svg="render.pictures:drawn_svg")
 # drill (without --scenario)
 DRILL: Formats[Callable[[Drill], str]] = Formats(
     text="render.drill:drill_text", markdown="render.drill:drill_markdown", json="render.drill:drill_json")

@@ -2,7 +2,7 @@
 
 Formats are contracts (add, never rename): page text|json; blast-radius text|json|dot|svg; incident
 text|markdown|json. JSON documents carry `"version": 1`. `svg` is a built-in layered layout (depth columns);
-ownership/graphviz.py draws the `dot` text with Graphviz instead when it is installed.
+ownership/render/pictures.py draws the `dot` text with Graphviz instead when it is installed.
 """
 from __future__ import annotations
 

@@ -130,7 +130,7 @@ def team_findings(rows: Sequence[Mapping[str, Any]]) -> Markup:
 def dependencies(catalog: Catalog, systems: Sequence[str], depth: int = 2,
                  draw: Callable[[Impact], str] | None = None) -> Markup:
     """What breaks when the riskiest systems break: the blast-radius picture of analysis/impact.py, inline.
-    `draw`: ownership/graphviz.py's Drawer (Graphviz when installed); None: the built-in layout."""
+    `draw`: ownership/render/pictures.py's Drawer (Graphviz when installed); None: the built-in layout."""
     if not systems:
         return Markup("")
     from ownership.analysis.impact import blast_radius, build_graph

@@ -29,7 +29,7 @@ from ownership.support.words import plural
 
 TOP_RISKS = 15
 PICTURED_RISKS = 3
-Draw = Callable[[Impact], str]  # a blast-radius picture as SVG (ownership/graphviz.py Drawer)
+Draw = Callable[[Impact], str]  # a blast-radius picture as SVG (ownership/render/pictures.py Drawer)
 
 
 def _num(value: Any, suffix: str = "") -> str:

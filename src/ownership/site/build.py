@@ -55,7 +55,7 @@ class SiteInputs:
     notes: tuple[str, ...] = ()  # shown on the home page: what this build could not use, and why
     # catalog file -> its web (blob) URL at HEAD, from history/weblinks.py: findings link to their line
     sources: Mapping[str, str] = field(default_factory=dict)
-    draw: Callable[[Impact], str] = svg  # blast-radius pictures: ownership/graphviz.py's Drawer, or built-in
+    draw: Callable[[Impact], str] = svg  # blast-radius pictures: ownership/render/pictures.py's Drawer, or built-in
 
 
 @dataclass(frozen=True)
