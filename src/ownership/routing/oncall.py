@@ -8,11 +8,13 @@ asked (an Opsgenie team, an integration key) is a note from the provider (`notes
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ownership.analysis import rotation as rot
 from ownership.analysis.people import Contact
 from ownership.model import OnCall, System, Team
 from ownership.oncall import PROVIDERS
-from ownership.oncall.provider import OnCallEntry
+from ownership.oncall.provider import OnCallAnswer, OnCallEntry, OnCallProvider
 from ownership.routing.context import Collector, Context
 
 
@@ -39,15 +41,9 @@ def setup(ctx: Context, whose: str, oc: OnCall, col: Collector, notes: list[str]
     """Who one on-call set-up says is on call: each provider's targets, then its rotation."""
     notes += shown(whose, oc)
     rest = f"using the catalog rotation {oc.rotation}" if oc.rotation else then
-    for name, targets in oc.providers.items():
-        provider = PROVIDERS.get(name)
-        asked = provider.asks(targets) if provider is not None else ()
-        if provider is None or not asked:
-            continue
-        answer = ctx.oncall.get(name)
-        if answer is None or answer.error is not None:
-            problem = (answer.error if answer is not None else None) or "not asked"
-            notes.append(f"{provider.title} unavailable ({problem}); "
+    for provider, asked, answer in _asked(ctx, oc):
+        if isinstance(answer, str):
+            notes.append(f"{provider.title} unavailable ({answer}); "
                          f"{rest or 'no catalog rotation to fall back on'}")
             continue
         for target in asked:
@@ -64,6 +60,21 @@ def setup(ctx: Context, whose: str, oc: OnCall, col: Collector, notes: list[str]
     if not oc.rotation:
         return None, []
     return _rotation(ctx, oc.rotation, col, notes, whose)
+
+
+def _asked(ctx: Context, oc: OnCall) -> Iterator[tuple[OnCallProvider, tuple[str, ...], OnCallAnswer | str]]:
+    """(provider, the targets it was asked, its answer or why it has none) for each provider an on-call set-up
+    names that asks something."""
+    for name, targets in oc.providers.items():
+        provider = PROVIDERS.get(name)
+        asked = provider.asks(targets) if provider is not None else ()
+        if provider is None or not asked:
+            continue
+        answer = ctx.oncall.get(name)
+        if answer is None or answer.error is not None:
+            yield provider, asked, (answer.error if answer is not None else None) or "not asked"
+        else:
+            yield provider, asked, answer
 
 
 def shown(whose: str, oc: OnCall) -> list[str]:
@@ -116,15 +127,9 @@ def cannot_say(ctx: Context, system: System) -> tuple[str, str] | None:
     (unavailable, or a target it does not know): then the on-call is unknown, which a gap must not call "no
     one on call"."""
     for whose, oc in ctx.catalog.oncalls(system):
-        for name, targets in oc.providers.items():
-            provider = PROVIDERS.get(name)
-            asked = provider.asks(targets) if provider is not None else ()
-            if provider is None or not asked:
-                continue
-            answer = ctx.oncall.get(name)
-            if answer is None or answer.error is not None:
-                problem = (answer.error if answer is not None else None) or "not asked"
-                return provider.title, f"{provider.title} unavailable for {whose} ({problem})"
+        for provider, asked, answer in _asked(ctx, oc):
+            if isinstance(answer, str):
+                return provider.title, f"{provider.title} unavailable for {whose} ({answer})"
             for target in asked:
                 said = answer.targets.get(target)
                 if said is not None and said.error is not None:
