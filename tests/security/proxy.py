@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from tests.security.listening import accepting
+
 LIMIT = 10.0
 
 
@@ -110,7 +112,6 @@ def forward_proxy() -> Iterator[Proxy]:
     listener.settimeout(0.05)
     proxy = Proxy(f"http://127.0.0.1:{listener.getsockname()[1]}")
     stop = threading.Event()
-    workers: list[threading.Thread] = []
 
     def serve(conn: socket.socket) -> None:
         try:
@@ -118,25 +119,5 @@ def forward_proxy() -> Iterator[Proxy]:
         except OSError:
             pass  # either side gave up
 
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            worker = threading.Thread(target=serve, args=(conn,), daemon=True)
-            workers.append(worker)
-            worker.start()
-
-    acceptor = threading.Thread(target=accept, daemon=True)
-    acceptor.start()
-    try:
+    with accepting(listener, serve, stop, worker_join=LIMIT + 1):
         yield proxy
-    finally:
-        stop.set()
-        acceptor.join(5)
-        listener.close()
-        for worker in workers:
-            worker.join(LIMIT + 1)

@@ -30,6 +30,7 @@ from ownership.oncall import pagerduty
 from ownership.roster import RosterError, scim
 from ownership.roster.settings import ScimSettings
 from tests.roster.conftest import TOKEN, list_page, scim_user, with_ids
+from tests.security.listening import accepting
 
 LIMIT = 10.0  # no server here talks for longer than this
 SLACK = 1.5  # seconds allowed past a deadline (a loaded CI machine)
@@ -102,7 +103,6 @@ def serve(behaviour: Behaviour, host: str = "127.0.0.1", tls: ssl.SSLContext | N
     listener.settimeout(0.05)
     stop = threading.Event()
     seen: list[Request] = []
-    workers: list[threading.Thread] = []
 
     def handle(conn: socket.socket) -> None:
         conn.settimeout(LIMIT)
@@ -137,29 +137,9 @@ def serve(behaviour: Behaviour, host: str = "127.0.0.1", tls: ssl.SSLContext | N
             except OSError:
                 pass  # the client gave up: that is what most tests here expect
 
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            worker = threading.Thread(target=handle, args=(conn,), daemon=True)
-            workers.append(worker)
-            worker.start()
-
-    acceptor = threading.Thread(target=accept, daemon=True)
-    acceptor.start()
-    try:
+    with accepting(listener, handle, stop, worker_join=5) as (acceptor, workers):
         yield Server(f"{'https' if tls else 'http'}://{host}:{listener.getsockname()[1]}", seen)
-    finally:
-        stop.set()
-        acceptor.join(5)
-        listener.close()
-        for worker in workers:
-            worker.join(5)
-        assert not acceptor.is_alive() and not any(w.is_alive() for w in workers)
+    assert not acceptor.is_alive() and not any(w.is_alive() for w in workers)
 
 
 # the four ways of being slow, and two ways of being big
